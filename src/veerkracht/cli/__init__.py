@@ -1,0 +1,87 @@
+"""The ``veerkracht`` command line (Dutch commands and messages).
+
+Sub-commands live in one module each; this module wires them together and turns
+every :class:`~veerkracht.errors.VeerkrachtError` into a clear message without a
+traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import typer
+from rich.console import Console
+
+from veerkracht.errors import VeerkrachtError
+
+console = Console()
+err_console = Console(stderr=True)
+
+app = typer.Typer(
+    name="veerkracht",
+    help="Veerkracht-signaleringskaarten voor Nederlandse buurten.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    from veerkracht.cli import data
+
+    app.add_typer(data.app, name="data", help="Data ophalen, importeren en bekijken.")
+    for module in ("signalen", "kaart", "web"):
+        try:
+            mod = __import__(f"veerkracht.cli.{module}", fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"veerkracht.cli.{module}":
+                raise
+            continue
+        mod.register(app)
+
+
+@app.callback()
+def _main(
+    uitgebreid: bool = typer.Option(False, "--uitgebreid", "-v", help="Toon voortgangsmeldingen."),
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if uitgebreid else logging.WARNING,
+        format="%(message)s",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    _register()
+    try:
+        app(args=argv, standalone_mode=False)
+    except VeerkrachtError as exc:
+        err_console.print(f"[bold red]Fout:[/] {exc.message}", highlight=False)
+        if exc.fix:
+            err_console.print(f"[bold]Oplossing:[/] {exc.fix}", highlight=False)
+        return 1
+    except KeyboardInterrupt:
+        err_console.print("Afgebroken; de store is niet gewijzigd door de onderbroken stap.")
+        return 130
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        return 1
+    except Exception as exc:
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click usage errors
+            exc.show()
+            return int(exc.exit_code)
+        if os.environ.get("VEERKRACHT_DEBUG"):
+            raise
+        err_console.print(
+            f"[bold red]Onverwachte fout:[/] {type(exc).__name__}: {exc}\n"
+            "Meld dit als probleem; met VEERKRACHT_DEBUG=1 ziet u de technische details.",
+            highlight=False,
+        )
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

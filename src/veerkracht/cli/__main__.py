@@ -1,0 +1,5 @@
+import sys
+
+from veerkracht.cli import main
+
+sys.exit(main())

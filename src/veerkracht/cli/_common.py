@@ -1,0 +1,26 @@
+"""Options and helpers shared by the sub-commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+STORE_OPTION = typer.Option(
+    None,
+    "--store",
+    help="Pad naar de store (standaard in uw gebruikersmap; of VEERKRACHT_STORE).",
+)
+
+
+def settings_for(store: Path | None):
+    from veerkracht.settings import get_settings
+
+    return get_settings(store)
+
+
+def fmt(n: float | int) -> str:
+    """Dutch number formatting: 14.574 and 0,3."""
+    if isinstance(n, int) or float(n).is_integer():
+        return f"{int(n):,}".replace(",", ".")
+    return f"{n:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")

@@ -1,0 +1,84 @@
+"""All settings in one place: where the store and the cache live, network behaviour.
+
+Every setting can be overridden by an environment variable so that tests, CI and
+users on shared machines can point veerkracht elsewhere without code changes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Projection used for every geometry in the store (Amersfoort / RD New).
+STORE_CRS = "EPSG:28992"
+
+#: Environment variables understood by veerkracht.
+ENV_DATA_DIR = "VEERKRACHT_DATA_DIR"
+ENV_STORE = "VEERKRACHT_STORE"
+ENV_SHARED_DATA = "VEERKRACHT_SHARED_DATA"
+ENV_OFFLINE = "VEERKRACHT_OFFLINE"
+
+#: Base addresses of the official services; overridable so tests can serve them locally.
+ENV_CBS_ODATA_V3 = "VEERKRACHT_CBS_ODATA_V3"
+ENV_CBS_ODATA_V4 = "VEERKRACHT_CBS_ODATA_V4"
+ENV_PDOK_OGC = "VEERKRACHT_PDOK_OGC"
+ENV_LBM_WFS = "VEERKRACHT_LEEFBAAROMETER_WFS"
+ENV_LBM_DOWNLOADS = "VEERKRACHT_LEEFBAAROMETER_DOWNLOADS"
+
+
+def default_data_dir() -> Path:
+    """Per-user data folder (``~/.local/share/veerkracht`` on Linux)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("veerkracht", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    store_path: Path
+    cache_dir: Path
+    offline: bool = False
+    cbs_odata_v3: str = "https://opendata.cbs.nl/ODataApi/odata"
+    cbs_odata_v4: str = "https://odata4.cbs.nl/CBS"
+    pdok_ogc: str = "https://api.pdok.nl/cbs"
+    leefbaarometer_wfs: str = "https://geo.leefbaarometer.nl/lbm3/ows"
+    leefbaarometer_downloads: str = "https://www.leefbaarometer.nl/resources"
+    http_timeout_s: float = 60.0
+    http_retries: int = 3
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def get_settings(store: str | os.PathLike[str] | None = None) -> Settings:
+    """Settings from the environment; ``store`` (a CLI option) wins over everything."""
+    data_dir = Path(os.environ.get(ENV_DATA_DIR) or default_data_dir()).expanduser()
+    if store is not None:
+        store_path = Path(store).expanduser()
+    elif os.environ.get(ENV_STORE):
+        store_path = Path(os.environ[ENV_STORE]).expanduser()
+    else:
+        store_path = data_dir / "veerkracht.duckdb"
+    defaults = Settings(data_dir=data_dir, store_path=store_path, cache_dir=data_dir / "cache")
+    return Settings(
+        data_dir=data_dir,
+        store_path=store_path,
+        cache_dir=data_dir / "cache",
+        offline=os.environ.get(ENV_OFFLINE, "").lower() in {"1", "true", "ja", "yes"},
+        cbs_odata_v3=os.environ.get(ENV_CBS_ODATA_V3, defaults.cbs_odata_v3).rstrip("/"),
+        cbs_odata_v4=os.environ.get(ENV_CBS_ODATA_V4, defaults.cbs_odata_v4).rstrip("/"),
+        pdok_ogc=os.environ.get(ENV_PDOK_OGC, defaults.pdok_ogc).rstrip("/"),
+        leefbaarometer_wfs=os.environ.get(ENV_LBM_WFS, defaults.leefbaarometer_wfs),
+        leefbaarometer_downloads=os.environ.get(
+            ENV_LBM_DOWNLOADS, defaults.leefbaarometer_downloads
+        ).rstrip("/"),
+    )
+
+
+def shared_data_dir() -> Path:
+    """Folder with the real open-data files (tests and benchmarks read from here)."""
+    env = os.environ.get(ENV_SHARED_DATA)
+    if env:
+        return Path(env)
+    # src/veerkracht/settings.py -> repository root -> ../shared/data
+    return Path(__file__).resolve().parents[3] / "shared" / "data"

@@ -1,0 +1,3 @@
+"""Import every reader module so each registers itself (order = detection order)."""
+
+from veerkracht.sources import cbs_kwb  # noqa: F401

@@ -1,0 +1,101 @@
+"""CBS OData JSON as saved from the services (v3 TypedDataSet, v4 Observations).
+
+v3 (``opendata.cbs.nl/ODataApi/odata/<id>/TypedDataSet``) is already wide: one
+object per region, keys like ``AantalInwoners_5``. v4
+(``odata4.cbs.nl/CBS/<id>/Observations``) is long: one object per (region,
+measure); measure codes are resolved to titles with the table's ``MeasureCodes``
+(saved beside it, or embedded under ``"MeasureCodes"`` by veerkracht's fetcher).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from veerkracht.errors import InputFileError
+
+_TABLE_ID = re.compile(r"/(\d{5}[A-Z]{3})(?:/|\b)")
+
+
+def looks_like_odata(text: str) -> bool:
+    return '"odata.metadata"' in text or '"@odata.context"' in text
+
+
+def table_id_in(text: str, ids: set[str]) -> bool:
+    found = _TABLE_ID.findall(text[:4096])
+    return any(t in ids for t in found)
+
+
+def table_id_of(document: dict) -> str:
+    context = document.get("odata.metadata") or document.get("@odata.context") or ""
+    found = _TABLE_ID.findall(context)
+    return found[0] if found else ""
+
+
+def load(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputFileError(path, f"geen geldige JSON: {exc}") from exc
+
+
+def frame_from_document(document: dict, path: Path, measure_codes: list[dict] | None = None) -> pd.DataFrame:
+    rows = document.get("value")
+    if not isinstance(rows, list) or not rows:
+        raise InputFileError(path, "de OData-respons bevat geen rijen ('value' is leeg)")
+    frame = pd.DataFrame(rows)
+    if "Measure" in frame.columns and "Value" in frame.columns:
+        return _wide_from_observations(frame, path, measure_codes or document.get("MeasureCodes"))
+    return frame.astype("string")
+
+
+def _wide_from_observations(frame: pd.DataFrame, path: Path, codes: list[dict] | None) -> pd.DataFrame:
+    region = next((c for c in ("WijkenEnBuurten", "RegioS", "Regio") if c in frame.columns), None)
+    if region is None:
+        raise InputFileError(path, "OData v4: geen regiodimensie (WijkenEnBuurten/RegioS)")
+    titles = {c["Identifier"]: c.get("Title", c["Identifier"]) for c in codes or []}
+    if not titles:
+        raise InputFileError(
+            path,
+            "OData v4-observaties zonder MeasureCodes: de variabelen zijn niet te herkennen",
+            fix="Sla ook <tabel>/MeasureCodes op in dezelfde map, of haal de data op met "
+            "'veerkracht data ophalen'.",
+        )
+    value = frame["Value"].astype("string")
+    if "ValueAttribute" in frame.columns:
+        # v4 marks suppressed cells with ValueAttribute (e.g. "Impossible", "Confidential")
+        flagged = ~frame["ValueAttribute"].astype("string").isin(["None", ""]) & frame["Value"].isna()
+        value = value.mask(flagged, ".")
+    index = [region] + (["Perioden"] if "Perioden" in frame.columns else [])
+    wide = (
+        frame.assign(_value=value, _title=frame["Measure"].map(titles).fillna(frame["Measure"]))
+        .pivot_table(index=index, columns="_title", values="_value", aggfunc="first")
+        .reset_index()
+    )
+    wide.columns.name = None
+    wide = wide.rename(columns={region: "Codering"})
+    return wide.astype("string")
+
+
+def frame_from_file(path: Path) -> tuple[pd.DataFrame, str]:
+    """Wide frame and table id from a saved OData response."""
+    document = load(path)
+    measure_codes = None
+    if "Measure" in str(document.get("value", [{}])[:1]):
+        sibling = _find_measure_codes(path)
+        if sibling is not None:
+            measure_codes = load(sibling).get("value")
+    return frame_from_document(document, path, measure_codes), table_id_of(document)
+
+
+def _find_measure_codes(path: Path) -> Path | None:
+    for candidate in sorted(path.parent.glob("*.json")):
+        if candidate == path:
+            continue
+        head = candidate.read_text(encoding="utf-8-sig", errors="replace")[:2048]
+        if "#MeasureCodes" in head:
+            return candidate
+    return None

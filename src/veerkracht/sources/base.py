@@ -1,0 +1,217 @@
+"""The contract between source readers and the store.
+
+A reader turns one downloaded file into a :class:`SourceTable`. Values are long
+format — one row per (region, edition, period, variable) — so that every source,
+whatever its layout, lands in the same store table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from veerkracht.errors import InputFileError, UnknownDatasetError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+#: Columns of ``SourceTable.values``.
+VALUE_COLUMNS = ["region_code", "level", "edition", "period", "variable", "value", "status"]
+#: Columns of ``SourceTable.regions``.
+REGION_COLUMNS = ["region_code", "level", "edition", "name", "gemeente_code"]
+#: Columns of ``SourceTable.crosswalk``.
+CROSSWALK_COLUMNS = ["from_code", "from_edition", "to_code", "to_edition", "weight"]
+
+#: Value status codes (stable, stored).
+STATUS_OK = "ok"
+STATUS_SUPPRESSED = "geheim"  # '.' in StatLine: suppressed or unreliable
+STATUS_EMPTY = "leeg"  # empty cell in a column that the period does have
+
+#: How a variable behaves when regions are split or merged.
+KINDS = (
+    "aantal",  # additive count
+    "percentage",  # percentage of its denominator
+    "per_1000",  # per 1,000 of its denominator
+    "gemiddelde",  # mean per unit of its denominator (income per inhabitant)
+    "score",  # non-additive score: weighted mean
+    "klasse",  # ordinal class: not translated arithmetically
+    "code",  # a code (e.g. most common postcode): never translated
+)
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What a file is: publisher, official dataset id and title."""
+
+    key: str  # stable veerkracht key, e.g. "cbs_kwb"
+    publisher: str
+    title: str
+    dataset_id: str = ""  # official id, e.g. "83765NED"
+    licence: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A source variable as stored: how it behaves under boundary translation."""
+
+    key: str  # store key, e.g. "kwb.p_wcorpw"
+    label: str  # Dutch label shown to users
+    unit: str
+    kind: str
+    denominator: str | None = None  # store key of the denominator for rates/means
+
+
+@dataclass
+class SourceTable:
+    """Everything one file contributes to the store."""
+
+    dataset: DatasetInfo
+    path: Path
+    values: pd.DataFrame
+    variables: list[Variable] = field(default_factory=list)
+    regions: pd.DataFrame | None = None
+    geometries: gpd.GeoDataFrame | None = None
+    crosswalk: pd.DataFrame | None = None
+    #: variables the dataset defines but this file/period lacks, per period
+    missing: dict[int, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def periods(self) -> list[int]:
+        if self.values.empty:
+            return []
+        return sorted(int(p) for p in self.values["period"].unique())
+
+    @property
+    def editions(self) -> list[int]:
+        eds: set[int] = set()
+        for frame in (self.values, self.regions, self.geometries):
+            if frame is not None and not frame.empty:
+                eds.update(int(e) for e in frame["edition"].unique())
+        return sorted(eds)
+
+
+class FileSample:
+    """Cheap look at a file's content, shared by all readers' ``sniff``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.suffix = "".join(path.suffixes[-1:]).lower()
+
+    @cached_property
+    def head_bytes(self) -> bytes:
+        with self.path.open("rb") as fh:
+            return fh.read(65536)
+
+    @cached_property
+    def head_text(self) -> str:
+        raw = self.head_bytes
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                # a multi-byte character cut at the 64 KiB boundary is fine
+                if encoding == "utf-8-sig" and exc.start >= len(raw) - 4:
+                    return raw[: exc.start].decode(encoding)
+        return raw.decode("latin-1")
+
+    @cached_property
+    def first_line(self) -> str:
+        return self.head_text.splitlines()[0] if self.head_text else ""
+
+    @cached_property
+    def xlsx_header(self) -> list[str]:
+        """Header row of the first sheet of an xlsx workbook (empty if not xlsx)."""
+        if self.suffix not in {".xlsx", ".xlsm"}:
+            return []
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(self.path, read_only=True)
+            ws = wb.worksheets[0]
+            row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+            wb.close()
+        except Exception:  # noqa: BLE001 - a corrupt workbook is simply not recognised
+            return []
+        return [str(c).strip() for c in row if c is not None]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One reader: a stable code, how to recognise a file, how to read it."""
+
+    code: str  # stable reader code, e.g. "cbs_kwb_csv"
+    dataset: DatasetInfo
+    sniff: Callable[[FileSample], bool]
+    read: Callable[[Path], SourceTable]
+    description: str = ""
+
+
+#: Registry of readers, in detection order (most specific first).
+READERS: list[Reader] = []
+
+
+def register(reader: Reader) -> Reader:
+    READERS.append(reader)
+    return reader
+
+
+def _load_readers() -> None:
+    # Importing the modules registers their readers.
+    if READERS:
+        return
+    from veerkracht.sources import _all  # noqa: F401
+
+
+def detect(path: str | Path) -> Reader:
+    """The reader for a file, recognised by content; raises UnknownDatasetError."""
+    _load_readers()
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(path, "bestand bestaat niet", fix="Controleer het pad.")
+    if path.is_file() and path.stat().st_size == 0:
+        raise InputFileError(path, "het bestand is leeg", fix="Download het bestand opnieuw.")
+    sample = FileSample(path)
+    for reader in READERS:
+        try:
+            if reader.sniff(sample):
+                return reader
+        except (OSError, UnicodeError, ValueError):
+            continue
+    raise UnknownDatasetError(
+        path,
+        "onbekend bestand: geen enkele lezer herkent de inhoud",
+        fix="Zie README, 'Ondersteunde bronnen', of geef de dataset aan in een manifest "
+        "(veerkracht.toml in de map).",
+    )
+
+
+def read(path: str | Path, reader_code: str | None = None) -> SourceTable:
+    """Read a file with the named reader, or the one that recognises its content."""
+    _load_readers()
+    path = Path(path)
+    if reader_code is None:
+        reader = detect(path)
+    else:
+        matches = [r for r in READERS if r.code == reader_code]
+        if not matches:
+            known = ", ".join(r.code for r in READERS)
+            raise InputFileError(path, f"onbekende lezer '{reader_code}'", fix=f"Kies uit: {known}")
+        reader = matches[0]
+    return reader.read(path)
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file (or of all files of a folder-like dataset)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

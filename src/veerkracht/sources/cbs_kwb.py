@@ -1,0 +1,173 @@
+"""CBS Kerncijfers wijken en buurten (KWB), any year 2013-2025.
+
+Reads the files as users download them: StatLine CSV exports (titles as headers,
+``;`` or ``,``, decimal comma, BOM, ``.`` = suppressed, padded codes), the R-style
+re-export, English-renamed re-exports, CBS's ``kwb-YYYY.xlsx`` and OData v3/v4 JSON.
+The KWB year is also the boundary edition of its region codes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from veerkracht.codes import clean_codes, gemeente_of, levels_of
+from veerkracht.errors import InputFileError
+from veerkracht.sources import _odata
+from veerkracht.sources._columns import load_spec, resolve
+from veerkracht.sources._tabular import numeric_frame, read_delimited, to_long
+from veerkracht.sources.base import DatasetInfo, FileSample, Reader, SourceTable, register
+
+SPEC_PATH = Path(__file__).with_name("cbs_kwb.toml")
+PREFIX = "kwb"
+MIN_VARIABLES = 3  # a file must carry at least this many KWB variables to be recognised
+
+
+def dataset_info(year: int | None) -> DatasetInfo:
+    tables = load_spec(SPEC_PATH, PREFIX).extra["tables"]
+    table_id = tables.get(str(year), "") if year else ""
+    title = f"Kerncijfers wijken en buurten {year}" if year else "Kerncijfers wijken en buurten"
+    return DatasetInfo(
+        key="cbs_kwb",
+        publisher="CBS",
+        title=title,
+        dataset_id=table_id,
+        licence="CC BY 4.0",
+        url=f"https://opendata.cbs.nl/statline/#/CBS/nl/dataset/{table_id}" if table_id else "",
+    )
+
+
+def _recognises(columns: list[str]) -> bool:
+    spec = load_spec(SPEC_PATH, PREFIX)
+    if "code" not in resolve(columns, [spec.id_columns["code"]]):
+        return False
+    return len(resolve(columns, spec.columns)) >= MIN_VARIABLES
+
+
+def _sniff_csv(sample: FileSample) -> bool:
+    if sample.suffix not in {".csv", ".txt"}:
+        return False
+    from veerkracht.sources._tabular import sniff_separator
+
+    line = sample.first_line
+    columns = [c.strip().strip('"') for c in line.split(sniff_separator(line))]
+    return _recognises(columns)
+
+
+def _sniff_xlsx(sample: FileSample) -> bool:
+    return bool(sample.xlsx_header) and _recognises(sample.xlsx_header)
+
+
+def _sniff_json(sample: FileSample) -> bool:
+    if sample.suffix != ".json":
+        return False
+    return _odata.looks_like_odata(sample.head_text) and _odata.table_id_in(
+        sample.head_text, set(load_spec(SPEC_PATH, PREFIX).extra["tables"].values())
+    )
+
+
+def year_from_name(path: Path) -> int | None:
+    """KWB year from a file name: a table id (83765NED) or a year (…_2017_…)."""
+    tables = {v: int(k) for k, v in load_spec(SPEC_PATH, PREFIX).extra["tables"].items()}
+    for table_id, year in tables.items():
+        if table_id.lower() in path.name.lower():
+            return year
+    found = re.findall(r"(?<!\d)(20[12]\d)(?!\d)", path.name)
+    return int(found[0]) if len(found) == 1 else None
+
+
+def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None) -> SourceTable:
+    """Wide KWB frame (any header style) -> SourceTable."""
+    spec = load_spec(SPEC_PATH, PREFIX)
+    columns = list(frame.columns)
+    ids = resolve(columns, list(spec.id_columns.values()))
+    if "code" not in ids:
+        raise InputFileError(
+            path,
+            "geen kolom met regiocodes gevonden",
+            fix="Verwacht een kolom 'Codering' / 'gwb_code_10' met codes als BU03630000.",
+        )
+    period_year = year
+    if "period" in ids:
+        found = frame[ids["period"]].astype("string").str.extract(r"(20\d\d)")[0].dropna().unique()
+        if len(found) == 1:
+            period_year = int(found[0])
+    if period_year is None:
+        period_year = year_from_name(path)
+    if period_year is None:
+        raise InputFileError(
+            path,
+            "het KWB-jaar is niet af te leiden uit de inhoud of de bestandsnaam",
+            fix="Zet het jaar in de bestandsnaam (…_2019.csv) of in veerkracht.toml: "
+            '[bestanden."naam.csv"] jaar = 2019',
+        )
+    codes = clean_codes(frame[ids["code"]])
+    known = levels_of(codes).notna()
+    if not known.any():
+        raise InputFileError(
+            path, "geen geldige regiocodes (GM/WK/BU)", column=ids["code"],
+            fix="Regiocodes hebben de vorm GM0363, WK036300 of BU03630000.",
+        )
+    frame = frame.loc[known]
+    codes = codes.loc[known]
+    variable_columns = resolve(columns, spec.columns)
+    raw = frame[list(variable_columns.values())]
+    raw.columns = [f"{PREFIX}.{k}" for k in variable_columns]
+    values, statuses = numeric_frame(raw)
+    long = to_long(codes, values, statuses, edition=period_year, period=period_year)
+    # A column without a single published value (early releases are all '.') is a
+    # variable the year lacks, not thousands of suppressed cells.
+    published = set(long.loc[long["status"] == "ok", "variable"].unique())
+    long = long[long["variable"].isin(published)].reset_index(drop=True)
+
+    all_keys = [v.key for v in spec.variables]
+    present = published
+    missing = [k for k in all_keys if k not in present]
+
+    names = frame[ids["name"]].astype("string").str.strip() if "name" in ids else codes
+    regions = pd.DataFrame(
+        {
+            "region_code": codes.to_numpy(),
+            "level": levels_of(codes).to_numpy(),
+            "edition": period_year,
+            "name": names.to_numpy(),
+            "gemeente_code": gemeente_of(codes).to_numpy(),
+        }
+    )
+    notes = []
+    unmapped = [c for c in columns if c not in variable_columns.values() and c not in ids.values()]
+    if unmapped:
+        notes.append(f"{len(unmapped)} kolommen niet gebruikt (geen veerkracht-variabele)")
+    return SourceTable(
+        dataset=dataset_info(period_year),
+        path=path,
+        values=long,
+        variables=list(spec.variables),
+        regions=regions,
+        missing={period_year: missing} if missing else {},
+        notes=notes,
+    )
+
+
+def read_csv(path: Path, *, year: int | None = None) -> SourceTable:
+    return frame_to_table(read_delimited(path), path, year)
+
+
+def read_xlsx(path: Path, *, year: int | None = None) -> SourceTable:
+    frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame_to_table(frame, path, year)
+
+
+def read_odata_json(path: Path, *, year: int | None = None) -> SourceTable:
+    frame, table_id = _odata.frame_from_file(path)
+    tables = {v: int(k) for k, v in load_spec(SPEC_PATH, PREFIX).extra["tables"].items()}
+    return frame_to_table(frame, path, year or tables.get(table_id))
+
+
+_DATASET = dataset_info(None)
+register(Reader("cbs_kwb_csv", _DATASET, _sniff_csv, read_csv, "KWB als StatLine-CSV"))
+register(Reader("cbs_kwb_xlsx", _DATASET, _sniff_xlsx, read_xlsx, "KWB als kwb-JJJJ.xlsx"))
+register(Reader("cbs_kwb_odata", _DATASET, _sniff_json, read_odata_json, "KWB als OData-JSON"))

@@ -1,0 +1,120 @@
+"""What is in the store: datasets, periods, editions, coverage and translation errors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from veerkracht.store import Store
+
+
+def datasets_summary(store: Store) -> pd.DataFrame:
+    return store.query(
+        """SELECT i.dataset_key, any_value(i.publisher) AS publisher,
+                  string_agg(DISTINCT i.dataset_id, ', ') AS dataset_ids,
+                  count(DISTINCT i.import_id) AS files,
+                  (SELECT list(DISTINCT v.period ORDER BY v.period) FROM "values" v
+                    WHERE v.dataset_key = i.dataset_key) AS periods,
+                  (SELECT list(DISTINCT v.edition ORDER BY v.edition) FROM "values" v
+                    WHERE v.dataset_key = i.dataset_key) AS editions,
+                  sum(i.n_values) AS n_values, sum(i.n_geometries) AS n_geometries
+           FROM imports i GROUP BY i.dataset_key ORDER BY i.dataset_key"""
+    )
+
+
+def coverage_per_gemeente(store: Store) -> pd.DataFrame:
+    """Buurten with values per gemeente and dataset, and the geometry editions present."""
+    return store.query(
+        """WITH v AS (
+               SELECT 'GM' || substr(region_code, 3, 4) AS gemeente_code, dataset_key,
+                      count(DISTINCT region_code) AS buurten,
+                      list(DISTINCT period ORDER BY period) AS periods
+               FROM "values" WHERE level = 'buurt' GROUP BY ALL),
+           g AS (
+               SELECT gemeente_code, list(DISTINCT edition ORDER BY edition) AS geometry_editions,
+                      max(n) AS buurt_geometries
+               FROM (SELECT gemeente_code, edition, count(*) AS n FROM geometries
+                     WHERE level = 'buurt' GROUP BY ALL) GROUP BY gemeente_code),
+           names AS (
+               SELECT region_code AS gemeente_code, arg_max(name, edition) AS name
+               FROM regions WHERE level = 'gemeente' GROUP BY region_code)
+           SELECT v.gemeente_code, names.name, v.dataset_key, v.buurten, v.periods,
+                  g.geometry_editions, g.buurt_geometries
+           FROM v LEFT JOIN g USING (gemeente_code) LEFT JOIN names USING (gemeente_code)
+           ORDER BY v.gemeente_code, v.dataset_key"""
+    )
+
+
+def translation_summary(store: Store) -> pd.DataFrame:
+    return store.query(
+        """SELECT gemeente_code, source_edition, edition, method, period,
+                  count(*) AS variables,
+                  max(abs(relative_error)) AS max_abs_error,
+                  max(n_unmatched) AS unmatched_regions
+           FROM translation_errors GROUP BY ALL
+           ORDER BY gemeente_code, period, source_edition"""
+    )
+
+
+def _join(items: object) -> str:
+    if items is None or items is pd.NA or (isinstance(items, float) and pd.isna(items)):
+        return "geen"
+    return ", ".join(str(i) for i in list(items))  # type: ignore[call-overload]
+
+
+def _pct(x: float | None) -> str:
+    if x is None or pd.isna(x):
+        return "–"
+    return f"{x * 100:.2f}%".replace(".", ",")
+
+
+def store_status(store: Store) -> list[Table]:
+    from rich.table import Table
+
+    from veerkracht.cli._common import fmt
+
+    tables = []
+    ds = datasets_summary(store)
+    t = Table(title="Datasets in de store")
+    for col in ("Dataset", "Uitgever", "Tabel(len)", "Bestanden", "Perioden", "Indelingen",
+                "Waarden", "Geometrieën"):
+        t.add_column(col)
+    for row in ds.itertuples():
+        t.add_row(
+            row.dataset_key, row.publisher, row.dataset_ids or "", str(row.files),
+            _join(row.periods), _join(row.editions),
+            fmt(int(row.n_values or 0)), fmt(int(row.n_geometries or 0)),
+        )
+    tables.append(t)
+
+    cov = coverage_per_gemeente(store)
+    t = Table(title="Dekking per gemeente (buurten met waarden)")
+    for col in ("Gemeente", "Naam", "Dataset", "Buurten", "Perioden", "Kaartindelingen"):
+        t.add_column(col)
+    for row in cov.itertuples():
+        t.add_row(
+            row.gemeente_code, row.name or "", row.dataset_key, fmt(int(row.buurten)),
+            _join(row.periods),
+            _join(row.geometry_editions),
+        )
+    tables.append(t)
+
+    tr = translation_summary(store)
+    t = Table(title="Vertalingen naar een referentie-indeling (behoudsfout per gemeente)")
+    for col in ("Gemeente", "Van", "Naar", "Methode", "Periode", "Variabelen", "Max. fout",
+                "Niet gekoppeld"):
+        t.add_column(col)
+    for row in tr.itertuples():
+        t.add_row(
+            row.gemeente_code, str(row.source_edition), str(row.edition), row.method,
+            str(row.period), str(row.variables), _pct(row.max_abs_error),
+            str(row.unmatched_regions),
+        )
+    if tr.empty:
+        t.caption = "Nog geen vertalingen: zie 'veerkracht data vertalen'."
+    tables.append(t)
+    return tables

@@ -1,0 +1,349 @@
+"""DuckDB implementation of the store.
+
+Every import runs in one transaction: the same file twice changes nothing (its
+hash is known), a newer file for the same dataset/period replaces the old rows,
+and a failure or interrupt rolls back to exactly the previous state.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+import pandas as pd
+
+from veerkracht.errors import StoreError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from veerkracht.settings import Settings
+    from veerkracht.sources.base import SourceTable
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "1"
+_SCHEMA = Path(__file__).with_name("_schema.sql")
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    dataset_key: str
+    status: str  # geïmporteerd | al aanwezig | vervangen
+    n_values: int = 0
+    n_geometries: int = 0
+    periods: list[int] = field(default_factory=list)
+    editions: list[int] = field(default_factory=list)
+    missing: dict[int, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class Store:
+    """A veerkracht store in one DuckDB file (or ``:memory:``)."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = Path(path) if str(path) != ":memory:" else None
+        if self.path is not None and not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path is not None and read_only and not self.path.exists():
+            raise StoreError(
+                f"er is nog geen store op {self.path}",
+                fix="Importeer eerst data: 'veerkracht data importeren MAP' of "
+                "'veerkracht data ophalen --gemeente …'.",
+            )
+        try:
+            self.con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            raise StoreError(
+                f"de store {path} is niet te openen: {exc}",
+                fix="Sluit andere veerkracht-processen (web, atlas) die de store gebruiken.",
+            ) from exc
+        if not read_only:
+            self.con.execute(_SCHEMA.read_text())
+            self.con.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
+            )
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ import
+    def has_file(self, file_hash: str) -> bool:
+        row = self.con.execute(
+            "SELECT count(*) FROM imports WHERE file_hash = ?", [file_hash]
+        ).fetchone()
+        return bool(row and row[0])
+
+    def import_table(
+        self,
+        table: SourceTable,
+        *,
+        file_hash: str,
+        reader: str,
+        retrieved_at: datetime | None = None,
+    ) -> ImportResult:
+        """Write one SourceTable atomically; a known file hash is a no-op."""
+        result = ImportResult(
+            file_name=table.path.name,
+            dataset_key=table.dataset.key,
+            status="geïmporteerd",
+            periods=table.periods,
+            editions=table.editions,
+            missing=table.missing,
+            notes=list(table.notes),
+        )
+        if self.has_file(file_hash):
+            result.status = "al aanwezig"
+            return result
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            import_id = self._insert_import(table, file_hash, reader, retrieved_at)
+            replaced = self._write_values(table, import_id)
+            self._write_variables(table)
+            self._write_regions(table, import_id)
+            result.n_geometries = self._write_geometries(table, import_id)
+            self._write_crosswalk(table, import_id)
+            result.n_values = len(table.values)
+            self.con.execute(
+                "UPDATE imports SET n_values = ?, n_geometries = ? WHERE import_id = ?",
+                [result.n_values, result.n_geometries, import_id],
+            )
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        if replaced:
+            result.status = "vervangen"
+        return result
+
+    def _insert_import(
+        self, table: SourceTable, file_hash: str, reader: str, retrieved_at: datetime | None
+    ) -> int:
+        if retrieved_at is None and table.path.exists():
+            retrieved_at = datetime.fromtimestamp(table.path.stat().st_mtime, tz=UTC)
+        ds = table.dataset
+        row = self.con.execute(
+            """INSERT INTO imports (import_id, dataset_key, publisher, dataset_id, title, licence,
+                   url, reader, file_name, file_path, file_hash, retrieved_at, imported_at,
+                   periods, editions, missing, notes)
+               VALUES (nextval('import_ids'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               RETURNING import_id""",
+            [
+                ds.key, ds.publisher, ds.dataset_id, ds.title, ds.licence, ds.url, reader,
+                table.path.name, str(table.path), file_hash,
+                retrieved_at.replace(tzinfo=None) if retrieved_at else None,
+                datetime.now(UTC).replace(tzinfo=None),
+                table.periods, table.editions,
+                json.dumps({str(k): v for k, v in table.missing.items()}, ensure_ascii=False),
+                json.dumps(table.notes, ensure_ascii=False),
+            ],
+        ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def _write_values(self, table: SourceTable, import_id: int) -> bool:
+        if table.values.empty:
+            return False
+        new = table.values.assign(dataset_key=table.dataset.key, import_id=import_id)
+        self.con.register("new_values", new)
+        try:
+            # Same dataset, period, variable and region from an earlier file: replace.
+            deleted = self.con.execute(
+                """DELETE FROM "values" AS v USING (
+                       SELECT DISTINCT dataset_key, period, edition, variable FROM new_values
+                   ) AS n
+                   WHERE v.dataset_key = n.dataset_key AND v.period = n.period
+                     AND v.edition = n.edition AND v.variable = n.variable
+                     AND v.region_code IN (SELECT region_code FROM new_values)"""
+            ).fetchone()
+            self.con.execute(
+                """INSERT INTO "values" SELECT region_code, level, edition, period, variable,
+                       value, status, dataset_key, import_id FROM new_values"""
+            )
+        finally:
+            self.con.unregister("new_values")
+        return bool(deleted and deleted[0])
+
+    def _write_variables(self, table: SourceTable) -> None:
+        if not table.variables:
+            return
+        frame = pd.DataFrame(
+            [
+                (v.key, v.label, v.unit, v.kind, v.denominator, table.dataset.key)
+                for v in table.variables
+            ],
+            columns=["variable", "label", "unit", "kind", "denominator", "dataset_key"],
+        )
+        self.con.register("new_variables", frame)
+        try:
+            self.con.execute("INSERT OR REPLACE INTO variables SELECT * FROM new_variables")
+        finally:
+            self.con.unregister("new_variables")
+
+    def _write_regions(self, table: SourceTable, import_id: int) -> None:
+        if table.regions is None or table.regions.empty:
+            return
+        new = table.regions.drop_duplicates(["region_code", "edition"]).assign(import_id=import_id)
+        self.con.register("new_regions", new)
+        try:
+            self.con.execute(
+                """DELETE FROM regions AS r USING new_regions AS n
+                   WHERE r.region_code = n.region_code AND r.edition = n.edition"""
+            )
+            self.con.execute(
+                """INSERT INTO regions SELECT region_code, level, edition, name, gemeente_code,
+                       import_id FROM new_regions"""
+            )
+        finally:
+            self.con.unregister("new_regions")
+
+    def _write_geometries(self, table: SourceTable, import_id: int) -> int:
+        gdf = table.geometries
+        if gdf is None or gdf.empty:
+            return 0
+        import shapely
+
+        from veerkracht.settings import STORE_CRS
+
+        gdf = gdf.to_crs(STORE_CRS) if gdf.crs is not None and gdf.crs != STORE_CRS else gdf
+        geoms = gdf.geometry.to_numpy()
+        bounds = shapely.bounds(geoms)
+        frame = pd.DataFrame(
+            {
+                "region_code": gdf["region_code"].to_numpy(),
+                "level": gdf["level"].to_numpy(),
+                "edition": gdf["edition"].astype("int32").to_numpy(),
+                "name": gdf["name"].to_numpy() if "name" in gdf else None,
+                "gemeente_code": gdf["gemeente_code"].to_numpy() if "gemeente_code" in gdf else None,
+                "source_key": table.dataset.key,
+                "geometry": shapely.to_wkb(geoms),
+                "area_m2": shapely.area(geoms),
+                "minx": bounds[:, 0], "miny": bounds[:, 1],
+                "maxx": bounds[:, 2], "maxy": bounds[:, 3],
+                "import_id": import_id,
+            }
+        )
+        self.con.register("new_geoms", frame)
+        try:
+            self.con.execute(
+                """DELETE FROM geometries AS g USING new_geoms AS n
+                   WHERE g.region_code = n.region_code AND g.edition = n.edition
+                     AND g.level = n.level"""
+            )
+            self.con.execute("INSERT INTO geometries SELECT * FROM new_geoms")
+        finally:
+            self.con.unregister("new_geoms")
+        return len(frame)
+
+    def _write_crosswalk(self, table: SourceTable, import_id: int) -> None:
+        cw = table.crosswalk
+        if cw is None or cw.empty:
+            return
+        new = cw.assign(import_id=import_id)
+        self.con.register("new_cw", new)
+        try:
+            self.con.execute(
+                """DELETE FROM crosswalks AS c USING new_cw AS n
+                   WHERE c.from_code = n.from_code AND c.from_edition = n.from_edition
+                     AND c.to_edition = n.to_edition"""
+            )
+            self.con.execute(
+                """INSERT INTO crosswalks SELECT from_code, from_edition, to_code, to_edition,
+                       weight, import_id FROM new_cw"""
+            )
+        finally:
+            self.con.unregister("new_cw")
+
+    # ------------------------------------------------------------------ queries
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        return self.con.execute(sql, params or []).df()
+
+    def values(
+        self,
+        *,
+        variables: list[str] | None = None,
+        gemeente: str | None = None,
+        level: str | None = None,
+        edition: int | None = None,
+        periods: list[int] | None = None,
+        include_land: bool = False,
+    ) -> pd.DataFrame:
+        """Values as stored (long format), filtered."""
+        where, params = [], []
+        if variables:
+            where.append(f"variable IN ({', '.join('?' * len(variables))})")
+            params += variables
+        if gemeente:
+            digits = gemeente[2:6]
+            region = "(region_code = ? OR region_code LIKE ? OR region_code LIKE ?)"
+            if include_land:
+                region = f"({region} OR level = 'land')"
+            where.append(region)
+            params += [f"GM{digits}", f"WK{digits}%", f"BU{digits}%"]
+        if level:
+            where.append("level = ?")
+            params.append(level)
+        if edition is not None:
+            where.append("edition = ?")
+            params.append(edition)
+        if periods:
+            where.append(f"period IN ({', '.join('?' * len(periods))})")
+            params += periods
+        sql = 'SELECT * FROM "values"' + (" WHERE " + " AND ".join(where) if where else "")
+        return self.query(sql, params)
+
+    def variables(self) -> pd.DataFrame:
+        return self.query("SELECT * FROM variables ORDER BY variable")
+
+    def geometry_editions(self, gemeente: str, level: str = "buurt") -> list[int]:
+        rows = self.con.execute(
+            "SELECT DISTINCT edition FROM geometries WHERE gemeente_code = ? AND level = ? "
+            "ORDER BY edition",
+            [gemeente, level],
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def geometries(self, gemeente: str, edition: int, level: str = "buurt") -> gpd.GeoDataFrame:
+        import geopandas as gpd
+        import shapely
+
+        from veerkracht.settings import STORE_CRS
+
+        frame = self.query(
+            "SELECT region_code, level, edition, name, gemeente_code, source_key, geometry "
+            "FROM geometries WHERE gemeente_code = ? AND edition = ? AND level = ? "
+            "ORDER BY region_code",
+            [gemeente, edition, level],
+        )
+        geoms = shapely.from_wkb(frame.pop("geometry").to_numpy())
+        return gpd.GeoDataFrame(frame, geometry=geoms, crs=STORE_CRS)
+
+    def gemeenten(self) -> pd.DataFrame:
+        """Known gemeenten (code, name, editions), latest name first."""
+        return self.query(
+            """SELECT region_code AS gemeente_code, arg_max(name, edition) AS name,
+                      list(DISTINCT edition ORDER BY edition) AS editions
+               FROM regions WHERE level = 'gemeente' GROUP BY region_code ORDER BY name"""
+        )
+
+    def imports(self) -> pd.DataFrame:
+        return self.query("SELECT * FROM imports ORDER BY import_id")
+
+
+def open_store(settings: Settings | None = None, *, read_only: bool = False) -> Store:
+    from veerkracht.settings import get_settings
+
+    settings = settings or get_settings()
+    return Store(settings.store_path, read_only=read_only)

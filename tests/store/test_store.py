@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from veerkracht.ingest import import_file, import_folder
+from veerkracht.sources.base import DatasetInfo, SourceTable
+from veerkracht.store import Store
+
+KWB_2017 = "cbs_kwb_amsterdam/Kerncijfers_wijken_en_buurten_2017_amsterdam_Rexport.csv"
+
+
+def _counts(store: Store) -> tuple[int, int]:
+    values = store.query('SELECT count(*) AS n FROM "values"').n.iloc[0]
+    imports = store.query("SELECT count(*) AS n FROM imports").n.iloc[0]
+    return int(values), int(imports)
+
+
+def test_import_is_idempotent(store: Store, shared_data: Path) -> None:
+    first = import_file(store, shared_data / KWB_2017)
+    assert first.status == "geïmporteerd"
+    before = _counts(store)
+    again = import_file(store, shared_data / KWB_2017)
+    assert again.status == "al aanwezig"
+    assert _counts(store) == before
+
+
+def test_changed_file_replaces_rows(store: Store, shared_data: Path, tmp_path: Path) -> None:
+    import_file(store, shared_data / KWB_2017)
+    n_values, _ = _counts(store)
+    text = (shared_data / KWB_2017).read_text(encoding="utf-8")
+    edited = tmp_path / "Kerncijfers_2017_gecorrigeerd.csv"
+    edited.write_text(text.replace('"NL00      "', '"NL00"'), encoding="utf-8")
+    result = import_file(store, edited)
+    assert result.status == "vervangen"
+    assert _counts(store)[0] == n_values
+
+
+def test_failed_import_leaves_store_unchanged(store: Store, shared_data: Path) -> None:
+    import_file(store, shared_data / KWB_2017)
+    before = _counts(store)
+    bad_values = pd.DataFrame(
+        {
+            "region_code": ["BU03630000"], "level": ["buurt"], "edition": [2017],
+            "period": [2017], "variable": ["kwb.a_inw"], "value": [1.0],
+            "status": [None],  # NOT NULL violation -> the insert fails midway
+        }
+    )
+    table = SourceTable(
+        dataset=DatasetInfo(key="cbs_kwb", publisher="CBS", title="kapot"),
+        path=Path("kapot.csv"),
+        values=bad_values,
+    )
+    with pytest.raises(Exception):  # noqa: B017 - any database error
+        store.import_table(table, file_hash="deadbeef", reader="test")
+    assert _counts(store) == before
+    assert not store.has_file("deadbeef")
+
+
+def test_values_keep_provenance(store: Store, shared_data: Path) -> None:
+    import_file(store, shared_data / KWB_2017)
+    prov = store.query(
+        """SELECT i.publisher, i.dataset_id, i.file_hash, i.retrieved_at, v.period
+           FROM "values" v JOIN imports i USING (import_id)
+           WHERE v.region_code = 'BU03630000' AND v.variable = 'kwb.a_inw'"""
+    )
+    assert len(prov) == 1
+    row = prov.iloc[0]
+    assert (row.publisher, row.dataset_id, row.period) == ("CBS", "83765NED", 2017)
+    assert len(row.file_hash) == 64
+    assert row.retrieved_at is not None
+
+
+def test_import_folder_lists_skipped_files(store: Store, tmp_path: Path, shared_data: Path) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "kwb.csv").write_bytes((shared_data / KWB_2017).read_bytes())
+    (folder / "notities.md").write_text("# mijn notities")
+    (folder / "leeg.csv").write_text("")
+    (folder / "raar.csv").write_text("a;b\n1;2\n")
+    (folder / "veerkracht.toml").write_text('[bestanden."kwb.csv"]\njaar = 2017\n')
+    report = import_folder(store, folder)
+    assert [r.file_name for r in report.imported] == ["kwb.csv"]
+    reasons = {s.file.name: s.reason for s in report.skipped}
+    assert set(reasons) == {"notities.md", "leeg.csv", "raar.csv"}
+    assert "leeg" in reasons["leeg.csv"]
+    assert "onbekend" in reasons["raar.csv"]

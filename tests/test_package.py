@@ -1,0 +1,37 @@
+"""Importing veerkracht must stay cheap: no heavy optional dependency at import time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ["geopandas", "matplotlib", "duckdb", "esda", "libpysal", "statsmodels", "shapely", "pandas"]
+
+
+def test_import_pulls_in_no_heavy_dependency() -> None:
+    code = (
+        "import sys, veerkracht, veerkracht.settings, veerkracht.errors; "
+        f"print([m for m in {HEAVY!r} if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_cli_help_is_dutch() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "veerkracht.cli", "--help"], capture_output=True, text=True
+    )
+    assert out.returncode == 0
+    assert "data" in out.stdout
+    assert "signaleringskaarten" in out.stdout
+
+
+def test_cli_error_has_no_traceback(tmp_path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "veerkracht.cli", "data", "status", "--store",
+         str(tmp_path / "bestaat-niet.duckdb")],
+        capture_output=True, text=True,
+    )
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    assert "Fout:" in out.stderr and "Oplossing:" in out.stderr
