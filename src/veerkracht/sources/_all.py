@@ -1,3 +1,4 @@
 """Import every reader module so each registers itself (order = detection order)."""
 
+from veerkracht.sources import cbs_health  # noqa: F401
 from veerkracht.sources import cbs_kwb  # noqa: F401
