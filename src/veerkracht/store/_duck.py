@@ -341,6 +341,48 @@ class Store:
     def imports(self) -> pd.DataFrame:
         return self.query("SELECT * FROM imports ORDER BY import_id")
 
+    # ------------------------------------------------------------------ translations
+    def replace_translation(
+        self, gemeente_code: str, edition: int, values: pd.DataFrame, errors: pd.DataFrame
+    ) -> None:
+        """Replace a gemeente's translated values and errors for ``edition`` atomically."""
+        from veerkracht.harmonise import ERROR_COLUMNS, TRANSLATED_COLUMNS
+
+        prefix = f"BU{gemeente_code[2:6]}%"
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute(
+                "DELETE FROM translated_values WHERE edition = ? AND region_code LIKE ?",
+                [edition, prefix],
+            )
+            self.con.execute(
+                "DELETE FROM translation_errors WHERE edition = ? AND gemeente_code = ?",
+                [edition, gemeente_code],
+            )
+            for name, frame, cols in (
+                ("translated_values", values, TRANSLATED_COLUMNS),
+                ("translation_errors", errors, ERROR_COLUMNS),
+            ):
+                if frame.empty:
+                    continue
+                self.con.register("new_rows", frame[cols])
+                try:
+                    # codes outside the gemeente's prefix (herindeling) are replaced too
+                    if name == "translated_values":
+                        self.con.execute(
+                            """DELETE FROM translated_values AS t USING
+                                   (SELECT DISTINCT region_code FROM new_rows) AS n
+                               WHERE t.edition = ? AND t.region_code = n.region_code""",
+                            [edition],
+                        )
+                    self.con.execute(f"INSERT INTO {name} SELECT * FROM new_rows")
+                finally:
+                    self.con.unregister("new_rows")
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
 
 def open_store(settings: Settings | None = None, *, read_only: bool = False) -> Store:
     from veerkracht.settings import get_settings
