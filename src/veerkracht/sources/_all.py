@@ -1,4 +1,5 @@
 """Import every reader module so each registers itself (order = detection order)."""
 
 from veerkracht.sources import cbs_health  # noqa: F401
+from veerkracht.sources import cbs_ses_woa  # noqa: F401
 from veerkracht.sources import cbs_kwb  # noqa: F401
