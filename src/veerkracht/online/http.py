@@ -1,0 +1,216 @@
+"""HTTP for the official services: on-disk cache, bounded retries, progress, Dutch errors.
+
+Every response body is cached under ``Settings.cache_dir/http`` keyed by the full URL
+(query included), so fetching the same gemeente and years again costs no requests;
+``refresh=True`` (``--vernieuwen``) ignores the cache and overwrites it. Server errors
+(5xx, 429) and timeouts are retried a bounded number of times with exponential backoff;
+connection failures (no network, DNS) fail at once with a clear Dutch message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from veerkracht.errors import NetworkError
+from veerkracht.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: Seconds of the first retry pause (doubles per attempt); 0 in tests.
+ENV_BACKOFF = "VEERKRACHT_HTTP_BACKOFF"
+DEFAULT_BACKOFF_S = 1.0
+USER_AGENT = "veerkracht (https://github.com/; open-data signaleringskaarten)"
+_RETRY_STATUS = {429, 500, 502, 503, 504}
+_CHUNK = 1 << 16
+
+#: progress(label, bytes_done, bytes_total_or_None) — called while a body streams in.
+ProgressHook = Callable[[str, int, int | None], None]
+
+OFFLINE_FIX = "werk offline met 'veerkracht data importeren MAP'"
+
+
+class NoConnectionError(NetworkError):
+    """The service cannot be reached at all (no network, DNS, refused, offline mode)."""
+
+
+class ServiceNotFoundError(NetworkError):
+    """The service answered 404: the table, year or layer does not exist there."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__(
+            f"{_host(url)} kent dit adres niet (HTTP 404): {url}",
+            fix="Controleer het jaar of de tabel; niet elk jaar is bij elke dienst beschikbaar.",
+        )
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+def _no_network(url: str, detail: str) -> NoConnectionError:
+    return NoConnectionError(
+        f"geen netwerkverbinding met {_host(url)}; {OFFLINE_FIX} ({detail})",
+        fix="Controleer de internetverbinding, of download de bestanden elders en importeer "
+        "ze met 'veerkracht data importeren MAP'.",
+    )
+
+
+def backoff_from_env() -> float:
+    raw = os.environ.get(ENV_BACKOFF, "")
+    try:
+        return max(0.0, float(raw)) if raw else DEFAULT_BACKOFF_S
+    except ValueError:
+        return DEFAULT_BACKOFF_S
+
+
+class HttpClient:
+    """GET with cache, retries and progress; use as a context manager."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        refresh: bool = False,
+        progress: ProgressHook | None = None,
+        backoff_s: float | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.refresh = refresh
+        self.progress = progress
+        self.backoff_s = backoff_from_env() if backoff_s is None else backoff_s
+        self.cache_dir = settings.cache_dir / "http"
+        self.n_requests = 0  # network requests actually made (cache hits excluded)
+        self._client = httpx.Client(
+            timeout=settings.http_timeout_s,
+            follow_redirects=True,
+            headers={"User-Agent": USER_AGENT},
+            transport=transport,
+        )
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- public -----------------------------------------------------------------
+
+    def get_bytes(
+        self, url: str, params: Mapping[str, Any] | None = None, *, label: str = ""
+    ) -> bytes:
+        """Body of ``url`` (with ``params``), from the cache unless ``refresh``."""
+        full = str(httpx.URL(url, params=params)) if params else url
+        cached = self._cache_path(full)
+        if cached.exists() and not self.refresh:
+            log.debug("cache: %s", full)
+            body = cached.read_bytes()
+            if self.progress:
+                self.progress(label or full, len(body), len(body))
+            return body
+        if self.settings.offline:
+            raise NoConnectionError(
+                f"offline-modus (VEERKRACHT_OFFLINE): {_host(full)} wordt niet benaderd en "
+                f"{full} staat niet in de cache",
+                fix=f"Zet VEERKRACHT_OFFLINE uit, of {OFFLINE_FIX}.",
+            )
+        body = self._fetch(full, label or full)
+        self._store(cached, full, body)
+        return body
+
+    def get_json(
+        self, url: str, params: Mapping[str, Any] | None = None, *, label: str = ""
+    ) -> Any:
+        body = self.get_bytes(url, params, label=label)
+        try:
+            return json.loads(body.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            # A broken body must not stay in the cache and poison the next run.
+            full = str(httpx.URL(url, params=params)) if params else url
+            self._cache_path(full).unlink(missing_ok=True)
+            raise NetworkError(
+                f"{_host(url)} gaf geen geldige JSON terug voor {full}: {exc}",
+                fix="Probeer het later opnieuw met --vernieuwen.",
+            ) from exc
+
+    def get_text(
+        self, url: str, params: Mapping[str, Any] | None = None, *, label: str = ""
+    ) -> str:
+        return self.get_bytes(url, params, label=label).decode("utf-8-sig")
+
+    # -- internals ----------------------------------------------------------------
+
+    def _cache_path(self, url: str) -> Path:
+        digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
+        return self.cache_dir / digest[:2] / f"{digest}.body"
+
+    def _store(self, path: Path, url: str, body: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(body)
+        tmp.replace(path)  # atomic: a crash never leaves half a response in the cache
+        path.with_suffix(".url").write_text(url, encoding="utf-8")
+
+    def _fetch(self, url: str, label: str) -> bytes:
+        attempts = max(1, self.settings.http_retries + 1)
+        last = ""
+        for attempt in range(attempts):
+            if attempt:
+                time.sleep(self.backoff_s * 2 ** (attempt - 1))
+            try:
+                status, body = self._stream(url, label)
+            except httpx.TimeoutException as exc:
+                last = f"time-out: {type(exc).__name__}"
+                log.info("%s: %s, poging %d/%d", url, last, attempt + 1, attempts)
+                continue
+            except (httpx.ConnectError, httpx.RemoteProtocolError, OSError) as exc:
+                raise _no_network(url, type(exc).__name__) from exc
+            except httpx.HTTPError as exc:
+                raise _no_network(url, f"{type(exc).__name__}: {exc}") from exc
+            if status in _RETRY_STATUS:
+                last = f"HTTP {status}"
+                log.info("%s: %s, poging %d/%d", url, last, attempt + 1, attempts)
+                continue
+            if status == 404:
+                raise ServiceNotFoundError(url)
+            if status >= 400:
+                raise NetworkError(
+                    f"{_host(url)} weigerde het verzoek (HTTP {status}): {url}\n"
+                    f"{body[:300].decode('utf-8', 'replace')}",
+                    fix="Controleer gemeente en jaren; meld het als het probleem blijft.",
+                )
+            return body
+        raise NetworkError(
+            f"{_host(url)} antwoordt niet goed na {attempts} pogingen ({last}): {url}",
+            fix="De dienst is tijdelijk gestoord; probeer het later opnieuw.",
+        )
+
+    def _stream(self, url: str, label: str) -> tuple[int, bytes]:
+        self.n_requests += 1
+        with self._client.stream("GET", url) as response:
+            total = response.headers.get("Content-Length")
+            expected = int(total) if total and total.isdigit() else None
+            chunks: list[bytes] = []
+            done = 0
+            for chunk in response.iter_bytes(_CHUNK):
+                chunks.append(chunk)
+                done += len(chunk)
+                if self.progress and response.status_code < 400:
+                    self.progress(label, done, expected)
+            if self.progress and response.status_code < 400:
+                self.progress(label, done, done)
+            return response.status_code, b"".join(chunks)
