@@ -78,3 +78,76 @@ def status(store: Path | None = STORE_OPTION) -> None:
     with Store(settings.store_path, read_only=True) as st:
         for table in store_status(st):
             console.print(table)
+
+
+_GEMEENTE_OPTION = typer.Option(
+    ..., "--gemeente", help="Gemeentenaam (zoals CBS die schrijft) of code, bv. GM0363."
+)
+_JAREN_OPTION = typer.Option(..., "--jaren", help="Jaren, bv. 2017,2019 of 2017-2019.")
+_BRONNEN_OPTION = typer.Option(
+    None, "--bronnen",
+    help="Komma-lijst uit kwb, gezondheid, grenzen, leefbaarometer, criminaliteit "
+    "(standaard: kwb,gezondheid,grenzen,leefbaarometer).",
+)
+_NAAR_OPTION = typer.Option(
+    None, "--naar", help="Map voor de downloads (standaard in de datamap)."
+)
+_VERNIEUWEN_OPTION = typer.Option(
+    False, "--vernieuwen", help="Negeer de cache en haal alles opnieuw op."
+)
+
+
+@app.command("ophalen")
+def ophalen(
+    gemeente: str = _GEMEENTE_OPTION,
+    jaren: str = _JAREN_OPTION,
+    bronnen: str | None = _BRONNEN_OPTION,
+    naar: Path | None = _NAAR_OPTION,
+    vernieuwen: bool = _VERNIEUWEN_OPTION,
+    store: Path | None = STORE_OPTION,
+) -> None:
+    """Haal CBS-, PDOK- en Leefbaarometer-data op voor een gemeente en importeer die in de store."""
+    from rich.progress import DownloadColumn
+
+    from veerkracht.cli import console
+    from veerkracht.online.fetch import fetch_and_import, parse_sources, parse_years
+    from veerkracht.store import Store
+
+    settings = settings_for(store)
+    years, sources = parse_years(jaren), parse_sources(bronnen)
+    progress = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
+        TimeElapsedColumn(), console=console, transient=False,
+    )
+    tasks: dict[str, int] = {}
+
+    def on_progress(label: str, done: int, total: int | None) -> None:
+        if label not in tasks:
+            tasks[label] = progress.add_task(label, total=total)
+        progress.update(tasks[label], completed=done, total=total)
+
+    with Store(settings.store_path) as st, progress:
+        code, folder, report = fetch_and_import(
+            st, settings, gemeente=gemeente, years=years, sources=sources, folder=naar,
+            refresh=vernieuwen, progress=on_progress,
+        )
+
+    table = Table(
+        title=f"Opgehaald voor {code} naar {folder}, geïmporteerd in {settings.store_path}"
+    )
+    for col in ("Bestand", "Dataset", "Status", "Waarden", "Geometrieën", "Perioden", "Ontbreekt"):
+        table.add_column(col)
+    for r in report.imported:
+        missing = "; ".join(f"{p}: {len(v)} variabelen" for p, v in r.missing.items())
+        table.add_row(
+            r.file_name, r.dataset_key, r.status, fmt(r.n_values), fmt(r.n_geometries),
+            ", ".join(map(str, r.periods)), missing,
+        )
+    console.print(table)
+    if report.skipped:
+        skipped = Table(title="Overgeslagen")
+        skipped.add_column("Bestand of bron")
+        skipped.add_column("Reden")
+        for s in report.skipped:
+            skipped.add_row(s.file.name, s.reason)
+        console.print(skipped)
