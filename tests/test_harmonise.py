@@ -1,0 +1,205 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from veerkracht import harmonise as hm
+from veerkracht.sources.base import DatasetInfo, SourceTable, Variable
+from veerkracht.store import Store
+
+VARS = pd.DataFrame(
+    {
+        "variable": ["t.inw", "t.pct", "t.score", "t.klasse", "t.pc"],
+        "kind": ["aantal", "percentage", "score", "klasse", "code"],
+        "denominator": [None, "t.inw", None, None, None],
+    }
+)
+
+
+def _values(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["region_code", "variable", "value", "status"])
+    return frame.assign(period=2017, dataset_key="test")
+
+
+def _gdf(codes: list[str], boxes: list[tuple]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"region_code": codes}, geometry=[box(*b) for b in boxes], crs="EPSG:28992"
+    )
+
+
+def _pick(frame: pd.DataFrame, code: str, variable: str) -> pd.Series:
+    row = frame[(frame["region_code"] == code) & (frame["variable"] == variable)]
+    assert len(row) == 1
+    return row.iloc[0]
+
+
+def test_split_halves_counts_and_keeps_rates() -> None:
+    src = _gdf(["A"], [(0, 0, 200, 100)])
+    tgt = _gdf(["T1", "T2"], [(0, 0, 100, 100), (100, 0, 200, 100)])
+    weights = hm.overlay_weights(src, tgt)
+    assert sorted(weights["weight"]) == [0.5, 0.5]
+    values = _values([("A", "t.inw", 100, "ok"), ("A", "t.pct", 40, "ok"),
+                      ("A", "t.pc", 1011, "ok")])
+    out, cons = hm.translate_values(values, weights, VARS)
+    assert _pick(out, "T1", "t.inw")["value"] == 50
+    assert _pick(out, "T2", "t.inw")["value"] == 50
+    assert _pick(out, "T1", "t.pct")["value"] == pytest.approx(40)
+    assert _pick(out, "T1", "t.inw")["share_split"] == 1.0
+    assert _pick(out, "T1", "t.inw")["share_merged"] == 0.0
+    assert _pick(out, "T1", "t.inw")["method"] == "overlap"
+    assert "t.pc" not in set(out["variable"])  # codes are never translated
+    assert set(cons["relative_error"]) == {0.0}
+
+
+def test_merge_gives_pooled_rate_not_mean_of_rates() -> None:
+    src = _gdf(["A", "B"], [(0, 0, 100, 100), (100, 0, 200, 100)])
+    tgt = _gdf(["T"], [(0, 0, 200, 100)])
+    weights = hm.overlay_weights(src, tgt)
+    values = _values([("A", "t.inw", 100, "ok"), ("A", "t.pct", 10, "ok"),
+                      ("B", "t.inw", 300, "ok"), ("B", "t.pct", 50, "ok")])
+    out, cons = hm.translate_values(values, weights, VARS)
+    assert _pick(out, "T", "t.inw")["value"] == 400
+    assert _pick(out, "T", "t.pct")["value"] == pytest.approx(40.0)  # (10+150)/400, not 30
+    assert _pick(out, "T", "t.pct")["share_merged"] == pytest.approx(0.25)
+    assert _pick(out, "T", "t.pct")["share_split"] == 0.0
+    pct = cons[cons["variable"] == "t.pct"].iloc[0]
+    assert pct["total_before"] == pytest.approx(160.0)  # persons: 10 + 150
+    assert pct["relative_error"] == pytest.approx(0.0)
+
+
+def test_score_without_denominator_is_area_weighted_and_klasse_takes_largest() -> None:
+    src = _gdf(["A", "B"], [(0, 0, 300, 100), (300, 0, 400, 100)])
+    tgt = _gdf(["T"], [(0, 0, 400, 100)])
+    weights = hm.overlay_weights(src, tgt)
+    area = src.set_index("region_code").geometry.area
+    values = _values([("A", "t.score", 1.0, "ok"), ("B", "t.score", 5.0, "ok"),
+                      ("A", "t.klasse", 3, "ok"), ("B", "t.klasse", 8, "ok")])
+    out, _ = hm.translate_values(values, weights, VARS, source_area=area)
+    assert _pick(out, "T", "t.score")["value"] == pytest.approx(2.0)  # (3*1 + 1*5) / 4
+    assert _pick(out, "T", "t.klasse")["value"] == 3  # A has weight 1.0 too: tie -> first;
+    # now B bigger than A in the target's terms
+    weights.loc[weights["from_code"] == "A", "weight"] = 0.2
+    out, _ = hm.translate_values(values, weights, VARS, source_area=area)
+    assert _pick(out, "T", "t.klasse")["value"] == 8
+
+
+def test_conservation_error_counts_unmatched_source() -> None:
+    weights = pd.DataFrame({"from_code": ["A", "B"], "to_code": ["X", "Y"], "weight": 1.0,
+                            "method": "kruistabel"})
+    values = _values([("A", "t.inw", 100, "ok"), ("B", "t.inw", 300, "ok"),
+                      ("C", "t.inw", 100, "ok")])
+    out, cons = hm.translate_values(values, weights, VARS)
+    row = cons.iloc[0]
+    assert (row["total_before"], row["total_after"]) == (500, 400)
+    assert row["relative_error"] == pytest.approx(-0.2)
+    assert (row["n_source"], row["n_unmatched"]) == (3, 1)
+    assert row["method"] == "kruistabel"
+    assert _pick(out, "X", "t.inw")["share_split"] == 0.0
+
+
+def test_suppressed_source_makes_target_geheim_above_ten_percent() -> None:
+    src = _gdf(["A", "B"], [(0, 0, 100, 100), (100, 0, 200, 100)])
+    tgt = _gdf(["T"], [(0, 0, 200, 100)])
+    weights = hm.overlay_weights(src, tgt)
+    values = _values([("A", "t.inw", 100, "ok"), ("B", "t.inw", np.nan, "geheim")])
+    out, _ = hm.translate_values(values, weights, VARS)
+    row = _pick(out, "T", "t.inw")
+    assert row["status"] == "geheim" and np.isnan(row["value"])
+    # a suppressed sliver of 5% of the target's weight is left out
+    weights.loc[weights["from_code"] == "B", "weight"] = 0.05
+    out, _ = hm.translate_values(values, weights, VARS)
+    assert _pick(out, "T", "t.inw")[["value", "status"]].tolist() == [100, "ok"]
+
+
+def test_postcode_lookup_carries_scores_not_counts() -> None:
+    pc4 = pd.DataFrame({
+        "region_code": ["1011", "1011", "1012"], "period": 2018,
+        "variable": ["lbm2.totaal", "lbm2.aantal", "lbm2.totaal"],
+        "value": [0.25, 10.0, -0.1], "status": "ok", "dataset_key": "lbm2",
+    })
+    kinds = pd.DataFrame({"variable": ["lbm2.totaal", "lbm2.aantal"],
+                          "kind": ["score", "aantal"], "denominator": [None, None]})
+    out = hm.postcode_lookup(pc4, pd.Series({"BU1": 1011.0, "BU2": 1011.0, "BU3": 9999.0}), kinds)
+    assert sorted(out["region_code"]) == ["BU1", "BU2"]
+    assert set(out["variable"]) == {"lbm2.totaal"}
+    assert set(out["value"]) == {0.25}
+    assert set(out["method"]) == {"pc4-postcode"}
+
+
+# ---------------------------------------------------------------- through the store
+def _table(values: pd.DataFrame, *, crosswalk=None, geometries=None, name="t") -> SourceTable:
+    regions = pd.DataFrame({
+        "region_code": ["GM0999"], "level": ["gemeente"], "edition": [2017],
+        "name": ["Proefstad"], "gemeente_code": ["GM0999"],
+    })
+    return SourceTable(
+        dataset=DatasetInfo(key="test", publisher="test", title="test"),
+        path=Path(f"{name}.csv"), values=values,
+        variables=[Variable("t.inw", "Inwoners", "aantal", "aantal"),
+                   Variable("t.pct", "Aandeel", "%", "percentage", "t.inw")],
+        regions=regions, crosswalk=crosswalk, geometries=geometries,
+    )
+
+
+def _store_values(codes: list[str], inw: list[float], edition: int) -> pd.DataFrame:
+    rows = []
+    for code, n in zip(codes, inw, strict=True):
+        rows += [(code, "buurt", edition, edition, "t.inw", n, "ok"),
+                 (code, "buurt", edition, edition, "t.pct", 50.0, "ok")]
+    return pd.DataFrame(rows, columns=["region_code", "level", "edition", "period", "variable",
+                                       "value", "status"])
+
+
+def test_store_crosswalk_from_earlier_edition_and_rerun_replaces(store: Store) -> None:
+    values = _store_values(["BU09990001", "BU09990002", "BU09990003"], [100, 200, 50], 2017)
+    cw = pd.DataFrame({"from_code": ["BU09990001", "BU09990002"], "from_edition": 2015,
+                       "to_code": ["BU0999AA01", "BU0999AA02"], "to_edition": 2022,
+                       "weight": 1.0})
+    store.import_table(_table(values, crosswalk=cw), file_hash="h1", reader="test")
+    result = hm.translate(store, gemeente="Proefstad", edition=2022)
+    assert result.gemeente_code == "GM0999"
+    plan = result.plans[0]
+    assert (plan.source_edition, plan.methods, plan.via) == (
+        2017, ["kruistabel"], ["kruistabel 2015→2022"])
+    assert (plan.n_source, plan.n_matched) == (3, 2)
+    err = store.query("SELECT * FROM translation_errors WHERE variable = 't.inw'").iloc[0]
+    assert (err["total_before"], err["total_after"], err["n_unmatched"]) == (350, 300, 1)
+    assert err["relative_error"] == pytest.approx(-50 / 350)
+    n = store.query("SELECT count(*) n FROM translated_values").n.iloc[0]
+    assert n == 4
+    hm.translate(store, gemeente="GM0999", edition=2022)
+    assert store.query("SELECT count(*) n FROM translated_values").n.iloc[0] == n
+    assert store.query("SELECT count(*) n FROM translation_errors").n.iloc[0] == 2
+
+
+def test_store_overlay_and_identity(store: Store) -> None:
+    geoms = gpd.GeoDataFrame(
+        {"region_code": ["BU09990001", "BU0999AA01", "BU0999AA02"], "level": "buurt",
+         "edition": [2017, 2022, 2022], "gemeente_code": "GM0999"},
+        geometry=[box(0, 0, 200, 100), box(0, 0, 100, 100), box(100, 0, 200, 100)],
+        crs="EPSG:28992",
+    )
+    values = pd.concat([_store_values(["BU09990001"], [100], 2017),
+                        _store_values(["BU0999AA01", "BU0999AA02"], [10, 20], 2022)])
+    store.import_table(_table(values, geometries=geoms), file_hash="h2", reader="test")
+    result = hm.translated_values_from_store(store, gemeente="GM0999", edition=2022)
+    methods = {p.source_edition: (p.methods, p.via) for p in result.plans}
+    assert methods == {2017: (["overlap"], ["geometrie 2017 → 2022"]),
+                       2022: (["identiek"], ["zelfde indeling"])}
+    v = result.values
+    inw17 = v[(v["source_edition"] == 2017) & (v["variable"] == "t.inw")]
+    assert sorted(inw17["value"]) == [50.0, 50.0]
+
+
+def test_unknown_gemeente_is_a_dutch_error(store: Store) -> None:
+    from veerkracht.errors import ParameterError
+
+    store.import_table(_table(_store_values(["BU09990001"], [1], 2017)), file_hash="h3",
+                       reader="test")
+    with pytest.raises(ParameterError, match="niet in de store"):
+        hm.translated_values_from_store(store, gemeente="Atlantis", edition=2022)
