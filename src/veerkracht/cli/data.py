@@ -151,3 +151,38 @@ def ophalen(
         for s in report.skipped:
             skipped.add_row(s.file.name, s.reason)
         console.print(skipped)
+
+
+@app.command("vertalen")
+def vertalen(
+    gemeente: str = typer.Option(..., "--gemeente", help="Gemeentenaam of GM-code (GM0363)."),
+    naar: int = typer.Option(..., "--naar", help="Referentie-indeling (jaar), bijv. 2022."),
+    store: Path | None = STORE_OPTION,
+) -> None:
+    """Vertaal alle buurtcijfers van een gemeente naar één buurtindeling (met behoudsfout)."""
+    from veerkracht.cli import console
+    from veerkracht.harmonise import summary, translate
+    from veerkracht.status import _pct
+    from veerkracht.store import Store
+
+    settings = settings_for(store)
+    with Store(settings.store_path) as st:
+        result = translate(st, gemeente=gemeente, edition=naar)
+    table = Table(
+        title=f"{result.gemeente_name} ({result.gemeente_code}) vertaald naar indeling "
+        f"{result.edition}"
+    )
+    for col in ("Niveau", "Van", "Periode", "Methode", "Via", "Waarden", "Max. behoudsfout",
+                "Variabele", "Niet gekoppeld"):
+        table.add_column(col)
+    for row in summary(result).itertuples():
+        table.add_row(
+            row.level, str(row.source_edition), str(row.period), row.method, row.via,
+            fmt(int(row.n_values)), _pct(row.max_error), row.max_error_variable or "–",
+            "–" if row.n_unmatched is None or row.n_unmatched != row.n_unmatched
+            else fmt(int(row.n_unmatched)),
+        )
+    console.print(table)
+    for plan in result.plans:
+        for note in plan.notes:
+            console.print(f"[yellow]{plan.level} {plan.source_edition}:[/] {note}")
