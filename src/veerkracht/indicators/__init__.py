@@ -1,0 +1,120 @@
+"""The indicator catalogue (``catalogue.toml``) and computing indicators from stored values.
+
+An indicator is either a stored variable used as published (``variable``) or a
+rate derived from two stored counts (``numerator`` / ``denominator`` x ``scale``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+GROUPS = {
+    "kwetsbaarheid": "Kwetsbaarheid",
+    "overlast": "Overlast en onveiligheid",
+    "leefbaarheid": "Leefbaarheid",
+    "context": "Context",
+}
+DIRECTIONS = ("hoger_kwetsbaarder", "hoger_meer_overlast", "hoger_beter", "neutraal")
+CATALOGUE = Path(__file__).with_name("catalogue.toml")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: str
+    group: str
+    unit: str
+    direction: str
+    source: str
+    variable: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    scale: float = 1.0
+    index: bool = False
+    core: bool = False
+
+    @property
+    def variables(self) -> list[str]:
+        return [v for v in (self.variable, self.numerator, self.denominator) if v]
+
+    @property
+    def worse_when_higher(self) -> bool:
+        """True when a rising value is bad news (more vulnerability or nuisance)."""
+        return self.direction in {"hoger_kwetsbaarder", "hoger_meer_overlast"}
+
+
+@cache
+def catalogue(path: Path = CATALOGUE) -> tuple[Indicator, ...]:
+    """All indicators, in catalogue order; validated on load."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    indicators = []
+    for entry in data["indicator"]:
+        ind = Indicator(**entry)
+        if ind.group not in GROUPS:
+            raise ValueError(f"{path.name}: indicator {ind.key}: unknown group {ind.group!r}")
+        if ind.direction not in DIRECTIONS:
+            raise ValueError(f"{path.name}: indicator {ind.key}: unknown direction")
+        if bool(ind.variable) == bool(ind.numerator and ind.denominator):
+            raise ValueError(
+                f"{path.name}: indicator {ind.key}: give either variable or numerator+denominator"
+            )
+        indicators.append(ind)
+    keys = [i.key for i in indicators]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"{path.name}: duplicate indicator keys")
+    return tuple(indicators)
+
+
+def by_key() -> dict[str, Indicator]:
+    return {i.key: i for i in catalogue()}
+
+
+def indicator_values(values: pd.DataFrame, indicators: tuple[Indicator, ...] | None = None) -> pd.DataFrame:
+    """Indicator values from long store values.
+
+    ``values`` has columns region_code, period, variable, value, status. Returns one
+    row per (region_code, period, indicator) with value and status; a rate whose
+    numerator or denominator is suppressed is itself suppressed ('geheim').
+    """
+    indicators = indicators or catalogue()
+    wide_value = values.pivot_table(
+        index=["region_code", "period"], columns="variable", values="value", aggfunc="first"
+    )
+    wide_status = values.pivot_table(
+        index=["region_code", "period"], columns="variable", values="status", aggfunc="first"
+    )
+    frames = []
+    for ind in indicators:
+        if ind.variable:
+            if ind.variable not in wide_status.columns:
+                continue
+            value = wide_value.get(ind.variable, pd.Series(np.nan, index=wide_status.index))
+            status = wide_status[ind.variable]
+        else:
+            if ind.numerator not in wide_status.columns or ind.denominator not in wide_status.columns:
+                continue
+            num = wide_value.get(ind.numerator, pd.Series(np.nan, index=wide_status.index))
+            den = wide_value.get(ind.denominator, pd.Series(np.nan, index=wide_status.index))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                value = (num / den.where(den > 0)) * ind.scale
+            suppressed = (wide_status[ind.numerator] == "geheim") | (
+                wide_status[ind.denominator] == "geheim"
+            )
+            status = pd.Series(
+                np.where(suppressed, "geheim", np.where(value.isna(), "leeg", "ok")),
+                index=value.index,
+            )
+        frame = pd.DataFrame({"value": value, "status": status}).dropna(subset=["status"])
+        frame["indicator"] = ind.key
+        frames.append(frame.reset_index())
+    if not frames:
+        return pd.DataFrame(columns=["region_code", "period", "indicator", "value", "status"])
+    out = pd.concat(frames, ignore_index=True)
+    out.loc[out["status"] != "ok", "value"] = np.nan
+    return out[["region_code", "period", "indicator", "value", "status"]]

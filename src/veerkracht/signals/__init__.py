@@ -1,0 +1,50 @@
+"""Stage 3: signals per buurt — concentration, development, typology and analyses.
+
+Reads only from the store. Public entry point: :func:`signals_for_gemeente`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from veerkracht.signals.compute import BuurtIndicators, buurt_indicators
+from veerkracht.signals.typology import TypologyConfig, classify_buurten, load_typology
+
+if TYPE_CHECKING:
+    from veerkracht.store import Store
+
+__all__ = ["SignalResult", "load_typology", "signals_for_gemeente"]
+
+
+@dataclass
+class SignalResult(BuurtIndicators):
+    config: TypologyConfig | None = None
+    scheme: str = "kwantielen"
+
+
+def signals_for_gemeente(
+    store: Store,
+    gemeente: str,
+    van: int,
+    tot: int,
+    *,
+    edition: int | None = None,
+    config: TypologyConfig | None = None,
+    scheme: str = "kwantielen",
+    k: int = 5,
+) -> SignalResult:
+    """Every buurt of a gemeente with its indicators, class and reasons for (van, tot)."""
+    from veerkracht.errors import ParameterError
+
+    if tot <= van:
+        raise ParameterError("--tot", tot, f"moet later zijn dan --van ({van})", fix="Bijvoorbeeld --van 2017 --tot 2019.")
+    base = buurt_indicators(store, gemeente, van, tot, edition=edition, scheme=scheme, k=k)
+    config = config or load_typology()
+    typ = classify_buurten(base.table, base.indicators, config)
+    table = base.table.join(typ)
+    return SignalResult(
+        gemeente=base.gemeente, edition=base.edition, van=van, tot=tot, table=table,
+        periods=base.periods, references=base.references, indicators=base.indicators,
+        sources=base.sources, methods=base.methods, config=config, scheme=scheme,
+    )

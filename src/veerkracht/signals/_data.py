@@ -1,0 +1,141 @@
+"""Reading what the signals need from the store, on one reference edition.
+
+Values come, in order of preference, from (1) ``translated_values`` for the
+reference edition (written by ``harmonise``), (2) values published on that
+edition, (3) values on another edition for codes that also exist in the
+reference edition ('zelfde code': CBS keeps a buurt's code only while the buurt
+is unchanged, so a shared code is treated as the same area; flagged in ``method``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from veerkracht.codes import is_gemeente_code
+from veerkracht.errors import NoDataError, ParameterError
+from veerkracht.store import Store
+
+PERIOD_TOLERANCE = 2  # years a dataset's period may differ from the requested year
+
+
+@dataclass(frozen=True)
+class Gemeente:
+    code: str
+    name: str
+
+
+def resolve_gemeente(store: Store, text: str) -> Gemeente:
+    """A gemeente by GM code or by exact name (case-insensitive; accents kept)."""
+    known = store.gemeenten()
+    if is_gemeente_code(text):
+        code = text.strip().upper()
+        hit = known[known.gemeente_code == code]
+        if hit.empty:
+            raise NoDataError(
+                f"gemeente {code} staat niet in de store",
+                fix="Importeer eerst data voor deze gemeente (veerkracht data importeren/ophalen).",
+            )
+        return Gemeente(code, str(hit.name.iloc[0]))
+    hit = known[known.name.str.casefold() == text.strip().casefold()]
+    if hit.empty:
+        close = known[known.name.str.casefold().str.contains(text.strip().casefold()[:4], regex=False)]
+        hint = ", ".join(close.name.head(5)) if not close.empty else ", ".join(known.name.head(5))
+        raise ParameterError(
+            "GEMEENTE", text, "onbekende gemeente in de store",
+            fix=f"Gebruik een GM-code of een naam zoals: {hint}.",
+        )
+    return Gemeente(str(hit.gemeente_code.iloc[0]), str(hit.name.iloc[0]))
+
+
+def buurt_codes(store: Store, gemeente: str, edition: int) -> pd.DataFrame:
+    """Buurten (code, name) of a gemeente in one edition, from regions or geometries."""
+    frame = store.query(
+        """SELECT region_code, any_value(name) AS name FROM (
+               SELECT region_code, name FROM regions
+               WHERE level = 'buurt' AND edition = ? AND gemeente_code = ?
+               UNION ALL
+               SELECT region_code, name FROM geometries
+               WHERE level = 'buurt' AND edition = ? AND gemeente_code = ?)
+           GROUP BY region_code ORDER BY region_code""",
+        [edition, gemeente, edition, gemeente],
+    )
+    return frame
+
+
+def default_edition(store: Store, gemeente: str, tot: int) -> int:
+    """The edition of the latest KWB period <= tot for this gemeente (else the latest)."""
+    rows = store.query(
+        """SELECT DISTINCT edition FROM "values"
+           WHERE dataset_key = 'cbs_kwb' AND region_code LIKE ? AND level = 'buurt'
+           ORDER BY edition""",
+        [f"BU{gemeente[2:6]}%"],
+    ).edition.tolist()
+    if not rows:
+        raise NoDataError(
+            f"geen KWB-buurtcijfers voor {gemeente} in de store",
+            fix="Importeer de Kerncijfers wijken en buurten voor deze gemeente.",
+        )
+    earlier = [e for e in rows if e <= tot]
+    return int(earlier[-1] if earlier else rows[-1])
+
+
+def values_on_edition(
+    store: Store, gemeente: str, edition: int, variables: list[str]
+) -> pd.DataFrame:
+    """Long values for the gemeente's buurten on ``edition`` plus its GM and NL rows."""
+    codes = buurt_codes(store, gemeente, edition)
+    if codes.empty:
+        raise NoDataError(
+            f"geen buurten van {gemeente} in indeling {edition}",
+            fix="Kies een andere indeling met --indeling, of importeer de grenzen van dat jaar.",
+        )
+    store.con.register("wanted_codes", codes[["region_code"]])
+    store.con.register("wanted_vars", pd.DataFrame({"variable": variables}))
+    try:
+        frame = store.query(
+            """WITH t AS (
+                   SELECT region_code, level, period, variable, value, status, dataset_key,
+                          source_edition, method, 1 AS rank
+                   FROM translated_values
+                   WHERE edition = ? AND variable IN (SELECT variable FROM wanted_vars)
+                     AND region_code IN (SELECT region_code FROM wanted_codes)),
+               d AS (
+                   SELECT region_code, level, period, variable, value, status, dataset_key,
+                          edition AS source_edition,
+                          CASE WHEN edition = ? THEN 'identiek' ELSE 'zelfde code' END AS method,
+                          CASE WHEN edition = ? THEN 2 ELSE 3 END AS rank
+                   FROM "values"
+                   WHERE variable IN (SELECT variable FROM wanted_vars)
+                     AND region_code IN (SELECT region_code FROM wanted_codes)),
+               agg AS (
+                   -- gemeente and NL rows: not edition-bound for our purposes; latest edition wins
+                   SELECT region_code, level, period, variable, value, status, dataset_key,
+                          edition AS source_edition, 'identiek' AS method,
+                          4 + (? - edition) * 0 AS rank
+                   FROM "values"
+                   WHERE variable IN (SELECT variable FROM wanted_vars)
+                     AND (region_code = ? OR level = 'land')),
+               u AS (SELECT * FROM t UNION ALL SELECT * FROM d UNION ALL SELECT * FROM agg)
+               SELECT * EXCLUDE (rank, rn) FROM (
+                   SELECT *, row_number() OVER (
+                       PARTITION BY region_code, period, variable
+                       ORDER BY rank, abs(source_edition - ?)) AS rn
+                   FROM u) WHERE rn = 1""",
+            [edition, edition, edition, edition, gemeente, edition],
+        )
+    finally:
+        store.con.unregister("wanted_codes")
+        store.con.unregister("wanted_vars")
+    return frame
+
+
+def match_period(available: list[int], wanted: int, *, after: int | None = None) -> int | None:
+    """The available period nearest to ``wanted`` (within tolerance), later than ``after``."""
+    candidates = [p for p in available if abs(p - wanted) <= PERIOD_TOLERANCE]
+    if after is not None:
+        candidates = [p for p in candidates if p > after]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda p: (abs(p - wanted), p))

@@ -1,0 +1,98 @@
+"""Signals to CSV and XLSX with Dutch column names and a 'Verantwoording' sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from veerkracht.signals import SignalResult
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with a quote."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            text = out[col].astype("string")
+            risky = text.str.startswith(_FORMULA_START, na=False) & pd.to_numeric(
+                text, errors="coerce"
+            ).isna()
+            out[col] = text.mask(risky, "'" + text)
+    return out
+
+
+def signal_table(result: SignalResult) -> pd.DataFrame:
+    """The main table: one row per buurt, Dutch column names."""
+    t = result.table
+    cols = {
+        "region_code": "Buurtcode",
+        "naam": "Buurt",
+        "typologie": "Signaalcode",
+        "typologie_label": "Signaal",
+        "stap": "Stap toename",
+        "redenen": "Redenen",
+    }
+    out = t[list(cols)].rename(columns=cols)
+    out.insert(2, "Indeling", result.edition)
+    for ind in result.indicators:
+        p_van, p_tot = result.periods[ind.key]
+        unit = f" ({ind.unit})" if ind.unit else ""
+        if p_tot is not None:
+            out[f"{ind.label}{unit} {p_tot}"] = t[f"{ind.key}__tot"].round(3)
+        if p_van is not None and p_tot is not None:
+            out[f"{ind.label}: verschil {p_van}–{p_tot}"] = t[f"{ind.key}__verschil"].round(3)
+        if ind.index and t[f"{ind.key}__index_nl"].notna().any():
+            out[f"{ind.label}: index NL=100 {p_tot}"] = t[f"{ind.key}__index_nl"].round(1)
+        if ind.index and t[f"{ind.key}__index_gemeente"].notna().any():
+            out[f"{ind.label}: index gemeente=100 {p_tot}"] = t[f"{ind.key}__index_gemeente"].round(1)
+    return out
+
+
+def accountability(result: SignalResult) -> pd.DataFrame:
+    """Sources, periods, thresholds and edition: what a reader needs to trust the table."""
+    rows = [
+        ("Gemeente", f"{result.gemeente.name} ({result.gemeente.code})"),
+        ("Perioden gevraagd", f"{result.van}–{result.tot}"),
+        ("Buurtindeling", str(result.edition)),
+        ("Klassenschema", result.scheme),
+    ]
+    for src in result.sources:
+        rows.append(("Bron", src.citation()))
+    for ind in result.indicators:
+        p_van, p_tot = result.periods[ind.key]
+        rows.append(
+            (f"Periode {ind.label}", f"{p_van if p_van else '–'} → {p_tot if p_tot else '–'}")
+        )
+    if result.config is not None:
+        for key, value in result.config.thresholds.items():
+            rows.append((f"Drempel {key}", str(value)))
+        for cls in result.config.classes:
+            rows.append((f"Klasse {cls.code}", f"{cls.label}: {cls.uitleg}"))
+        rows.append(("Typologie-instellingen", str(result.config.path.name)))
+    if result.methods is not None:
+        for m in result.methods.itertuples():
+            rows.append(
+                ("Herkomst waarden", f"{m.dataset_key}: {m.method} (indeling {m.source_edition}), {m.size} waarden")
+            )
+    return pd.DataFrame(rows, columns=["Onderwerp", "Waarde"])
+
+
+def write_signal_tables(result: SignalResult, out_dir: str | Path) -> list[Path]:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"signalen_{result.gemeente.code}_{result.van}_{result.tot}"
+    table = neutralise_formulas(signal_table(result))
+    csv_path = out_dir / f"{stem}.csv"
+    table.to_csv(csv_path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+    xlsx_path = out_dir / f"{stem}.xlsx"
+    with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
+        table.to_excel(writer, sheet_name="Signalen", index=False)
+        neutralise_formulas(accountability(result)).to_excel(
+            writer, sheet_name="Verantwoording", index=False
+        )
+    return [csv_path, xlsx_path]

@@ -1,0 +1,257 @@
+"""The signal typology: rules with stable codes, classes and thresholds from ``typology.toml``.
+
+Each rule is a small class on :class:`Rule`; ``RULES`` lists them. A rule returns,
+per buurt, whether it fired and the reasons (indicator, value, threshold). The
+class of a buurt is the first class in the config whose condition holds.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from veerkracht.indicators import Indicator
+
+TYPOLOGY = Path(__file__).with_name("typology.toml")
+
+
+@dataclass(frozen=True)
+class TypologyClass:
+    code: str
+    label: str
+    kleur: str
+    uitleg: str
+
+
+@dataclass(frozen=True)
+class TypologyConfig:
+    thresholds: dict
+    classes: tuple[TypologyClass, ...]
+    path: Path
+
+    def label(self, code: str) -> str:
+        return next(c.label for c in self.classes if c.code == code)
+
+
+def load_typology(path: str | Path | None = None) -> TypologyConfig:
+    path = Path(path) if path else TYPOLOGY
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    classes = tuple(TypologyClass(**c) for c in data["klasse"])
+    return TypologyConfig(data["drempels"], classes, path)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}".replace(".", ",")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str
+
+    def evaluate(
+        self, table: pd.DataFrame, indicators: list[Indicator], t: dict
+    ) -> tuple[pd.Series, pd.Series]:
+        raise NotImplementedError
+
+
+def _index(table: pd.DataFrame, ind: Indicator) -> tuple[pd.Series | None, str]:
+    """Index vs NL; vs the gemeente when CBS suppressed the national figure."""
+    nl = table.get(f"{ind.key}__index_nl")
+    if nl is not None and nl.notna().any():
+        return nl, "NL = 100"
+    gm = table.get(f"{ind.key}__index_gemeente")
+    if gm is not None and gm.notna().any():
+        return gm, "gemeente = 100; NL-cijfer geheim"
+    return None, ""
+
+
+def _core(indicators: list[Indicator], group: str) -> list[Indicator]:
+    return [i for i in indicators if i.core and i.group == group]
+
+
+def _empty_reasons(index: pd.Index) -> pd.Series:
+    return pd.Series([[] for _ in range(len(index))], index=index, dtype=object)
+
+
+def _add(reasons: pd.Series, mask: pd.Series, text: pd.Series | str) -> None:
+    for idx in mask[mask.fillna(False)].index:
+        reasons.at[idx] = [*reasons.at[idx], text if isinstance(text, str) else text.at[idx]]
+
+
+class HighConcentration(Rule):
+    """At least ``min_hoog`` core vulnerability indicators with index vs NL >= ``index_hoog``."""
+
+    def evaluate(self, table, indicators, t):
+        reasons = _empty_reasons(table.index)
+        count = pd.Series(0, index=table.index)
+        for ind in _core(indicators, "kwetsbaarheid"):
+            idx, basis = _index(table, ind)
+            if idx is None:
+                continue
+            high = idx >= t["index_hoog"]
+            count += high.fillna(False).astype(int)
+            _add(reasons, high, idx.map(
+                lambda v, ind=ind, basis=basis: (
+                    f"{ind.label}: index {_fmt(v)} ≥ {_fmt(t['index_hoog'])} ({basis})"
+                ) if pd.notna(v) else ""
+            ))
+        fired = count >= t["min_hoog"]
+        reasons = reasons.where(fired, _empty_reasons(table.index))
+        return fired, reasons
+
+
+class NuisanceProblem(Rule):
+    """A core nuisance indicator at a problem level (index >= threshold or low LBM dimension)."""
+
+    def evaluate(self, table, indicators, t):
+        reasons = _empty_reasons(table.index)
+        fired = pd.Series(False, index=table.index)
+        for ind in _core(indicators, "overlast"):
+            if ind.direction == "hoger_beter":
+                level = table.get(f"{ind.key}__tot")
+                if level is None:
+                    continue
+                hit = level <= t["lbm_dimensie_laag"]
+                text = level.map(lambda v, ind=ind: f"{ind.label}: score {v:.3f} ≤ {t['lbm_dimensie_laag']}".replace(".", ","))
+            else:
+                level, basis = _index(table, ind)
+                if level is None:
+                    continue
+                hit = level >= t["overlast_index_hoog"]
+                text = level.map(
+                    lambda v, ind=ind, basis=basis: (
+                        f"{ind.label}: index {_fmt(v)} ≥ {_fmt(t['overlast_index_hoog'])} ({basis})"
+                    ) if pd.notna(v) else ""
+                )
+            hit = hit.fillna(False)
+            fired |= hit
+            _add(reasons, hit, text)
+        return fired, reasons
+
+
+class RisingConcentration(Rule):
+    """Core vulnerability indicators rising by at least the first step (percentage points)."""
+
+    def evaluate(self, table, indicators, t):
+        steps = sorted(t["toename_stappen"])
+        reasons = _empty_reasons(table.index)
+        count = pd.Series(0, index=table.index)
+        biggest = pd.Series(np.nan, index=table.index)
+        for ind in _core(indicators, "kwetsbaarheid"):
+            change = table.get(f"{ind.key}__verschil")
+            if change is None or ind.unit != "%":
+                continue
+            hit = (change >= steps[0]).fillna(False)
+            count += hit.astype(int)
+            biggest = biggest.where(~hit | (biggest >= change), change)
+            _add(reasons, hit, change.map(lambda v, ind=ind: f"{ind.label}: +{_fmt(v)} procentpunt" if pd.notna(v) else ""))
+        fired = count >= t["toename_min_indicatoren"]
+        step = pd.Series(pd.NA, index=table.index, dtype="Int64")
+        for n, bound in enumerate(steps, start=1):
+            step = step.mask(fired & (biggest >= bound), n)
+        self.step = step  # read by classify_buurten
+        return fired, reasons.where(fired, _empty_reasons(table.index))
+
+
+class WorseningNuisance(Rule):
+    """A core nuisance indicator worsening: LBM dimension falling, or crime/noise rate rising."""
+
+    def evaluate(self, table, indicators, t):
+        reasons = _empty_reasons(table.index)
+        fired = pd.Series(False, index=table.index)
+        for ind in _core(indicators, "overlast"):
+            if ind.direction == "hoger_beter":
+                change = table.get(f"{ind.key}__verschil")
+                if change is None:
+                    continue
+                hit = change <= t["verslechtering_lbm"]
+                text = change.map(lambda v, ind=ind: f"{ind.label}: {v:+.3f} ≤ {t['verslechtering_lbm']}".replace(".", ","))
+            else:
+                change = table.get(f"{ind.key}__relatief")
+                if change is None:
+                    continue
+                hit = change >= t["verslechtering_relatief"]
+                text = change.map(lambda v, ind=ind: f"{ind.label}: +{_fmt(v * 100)}%" if pd.notna(v) else "")
+            hit = hit.fillna(False)
+            fired |= hit
+            _add(reasons, hit, text)
+        return fired, reasons
+
+
+class EnoughData(Rule):
+    """Enough published core indicators (vulnerability and nuisance) to classify."""
+
+    def evaluate(self, table, indicators, t):
+        n_vul = pd.Series(0, index=table.index)
+        n_nui = pd.Series(0, index=table.index)
+        for ind in _core(indicators, "kwetsbaarheid"):
+            col = table.get(f"{ind.key}__tot")
+            if col is not None:
+                n_vul += col.notna().astype(int)
+        for ind in _core(indicators, "overlast"):
+            col = table.get(f"{ind.key}__tot")
+            if col is not None:
+                n_nui += col.notna().astype(int)
+        enough = (n_vul >= t["min_kwetsbaarheid"]) & (n_nui >= t["min_overlast"])
+        reasons = _empty_reasons(table.index)
+        _add(reasons, ~enough, (n_vul.astype(str) + " kernindicatoren kwetsbaarheid en "
+                                + n_nui.astype(str) + " overlast beschikbaar (minimaal "
+                                + str(t["min_kwetsbaarheid"]) + " en " + str(t["min_overlast"]) + ")"))
+        return enough, reasons
+
+
+#: Registry: stable rule codes.
+RULES: dict[str, Rule] = {
+    "R-DATA": EnoughData("R-DATA", "Voldoende gegevens"),
+    "R-CONC": HighConcentration("R-CONC", "Hoge concentratie kwetsbare groepen"),
+    "R-OVER": NuisanceProblem("R-OVER", "Overlast- of onveiligheidsprobleem"),
+    "R-TOEN": RisingConcentration("R-TOEN", "Toenemende concentratie"),
+    "R-VERS": WorseningNuisance("R-VERS", "Verslechterende overlast of veiligheid"),
+}
+
+
+def classify_buurten(
+    table: pd.DataFrame, indicators: list[Indicator], config: TypologyConfig | None = None
+) -> pd.DataFrame:
+    """One class per buurt (code, label, step) plus the reasons and the rules that fired."""
+    config = config or load_typology()
+    t = config.thresholds
+    fired = {}
+    reasons = {}
+    for code, rule in RULES.items():
+        fired[code], reasons[code] = rule.evaluate(table, indicators, t)
+    enough, conc, over = fired["R-DATA"], fired["R-CONC"], fired["R-OVER"]
+    rising, worse = fired["R-TOEN"], fired["R-VERS"]
+    conditions = {
+        "ONV": ~enough,
+        "PRO": conc & over,
+        "KWE": conc & ~over,
+        "VER": worse,
+        "TOE": rising,
+        "GEEN": pd.Series(True, index=table.index),
+    }
+    code = pd.Series(pd.NA, index=table.index, dtype="string")
+    for cls in config.classes:
+        code = code.mask(code.isna() & conditions[cls.code], cls.code)
+    out = pd.DataFrame(index=table.index)
+    out["typologie"] = code
+    out["typologie_label"] = code.map({c.code: c.label for c in config.classes})
+    out["stap"] = RULES["R-TOEN"].step.where(code == "TOE")  # type: ignore[attr-defined]
+    lines = []
+    for idx in table.index:
+        parts = []
+        for rule_code in ("R-DATA", "R-CONC", "R-OVER", "R-TOEN", "R-VERS"):
+            texts = [r for r in reasons[rule_code].at[idx] if r]
+            if texts:
+                parts.append(f"{rule_code} {RULES[rule_code].title}: " + "; ".join(texts))
+        lines.append(" | ".join(parts))
+    out["redenen"] = lines
+    out["regels"] = [
+        ",".join(c for c in RULES if c != "R-DATA" and bool(fired[c].at[idx])) for idx in table.index
+    ]
+    return out
