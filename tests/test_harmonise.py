@@ -203,3 +203,78 @@ def test_unknown_gemeente_is_a_dutch_error(store: Store) -> None:
                        reader="test")
     with pytest.raises(ParameterError, match="niet in de store"):
         hm.translated_values_from_store(store, gemeente="Atlantis", edition=2022)
+
+
+# ---------------------------------------------------------------- real Amsterdam data
+KWB = "cbs_kwb_amsterdam/Kerncijfers_wijken_en_buurten_{}_amsterdam_Rexport.csv"
+AMS_GEOMETRY = "geometry_amsterdam/gemeente_amsterdam_buurten_2015_2022.csv"
+
+
+def _import_amsterdam_boundaries(store: Store, path: Path) -> None:
+    """Through the boundaries reader once it is registered; until then built with pandas."""
+    from veerkracht.ingest import import_file
+    from veerkracht.sources.base import READERS, _load_readers
+
+    _load_readers()
+    if any(r.code == "grenzen_gemeente_csv" for r in READERS):
+        import_file(store, path)
+        return
+    import shapely
+
+    frame = pd.read_csv(path)
+    geoms = shapely.from_wkt(frame["geometrie"].str.replace("SRID=28992;", "", regex=False))
+    parts = [
+        gpd.GeoDataFrame({"region_code": frame[f"BUURTCODE_CBS_{ed}"], "level": "buurt",
+                          "edition": ed, "gemeente_code": "GM0363"},
+                         geometry=geoms, crs="EPSG:28992")
+        for ed in (2015, 2022)
+    ]
+    crosswalk = pd.DataFrame({"from_code": frame["BUURTCODE_CBS_2015"], "from_edition": 2015,
+                              "to_code": frame["BUURTCODE_CBS_2022"], "to_edition": 2022,
+                              "weight": 1.0})
+    table = SourceTable(
+        dataset=DatasetInfo(key="grenzen_amsterdam", publisher="Gemeente Amsterdam",
+                            title="Gebiedsindeling"),
+        path=path, values=pd.DataFrame(columns=hm.TRANSLATED_COLUMNS[:7]),
+        geometries=gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:28992"),
+        crosswalk=crosswalk,
+    )
+    store.import_table(table, file_hash="amsterdam-grenzen", reader="test")
+
+
+def test_amsterdam_kwb_2017_2019_on_edition_2022(store: Store, shared_data: Path) -> None:
+    from veerkracht.ingest import import_file
+
+    for year in (2017, 2019):
+        import_file(store, shared_data / KWB.format(year))
+    _import_amsterdam_boundaries(store, shared_data / AMS_GEOMETRY)
+
+    result = hm.translate(store, gemeente="Amsterdam", edition=2022)
+    plans = {p.source_edition: p for p in result.plans}
+    assert sorted(plans) == [2017, 2019]
+    for plan in plans.values():
+        # old codes (valid 2015-2021) found in the 2015 side of the crosswalk
+        assert plan.via == ["kruistabel 2015→2022"]
+        assert (plan.n_source, plan.n_matched) == (479, 439)
+
+    err = store.query(
+        "SELECT * FROM translation_errors WHERE variable = 'kwb.a_inw' ORDER BY period"
+    )
+    assert err[["period", "total_before", "total_after", "n_source", "n_unmatched"]
+               ].values.tolist() == [[2017, 843960, 797050, 479, 40],
+                                     [2019, 862635, 814640, 479, 40]]
+    assert err["relative_error"].round(4).tolist() == [-0.0556, -0.0556]
+    assert set(err["gemeente_code"]) == {"GM0363"}
+
+    # Kop Zeedijk: BU03630000 (old) = BU0363AE01 (2022), 1:1
+    got = store.query(
+        "SELECT period, variable, value, method FROM translated_values "
+        "WHERE region_code = 'BU0363AE01' AND variable IN ('kwb.a_inw', 'kwb.p_wcorpw') "
+        "ORDER BY period, variable"
+    )
+    assert got.values.tolist() == [[2017, "kwb.a_inw", 1020.0, "kruistabel"],
+                                   [2017, "kwb.p_wcorpw", 3.0, "kruistabel"],
+                                   [2019, "kwb.a_inw", 1035.0, "kruistabel"],
+                                   [2019, "kwb.p_wcorpw", 7.0, "kruistabel"]]
+    n = store.query("SELECT count(*) n FROM translated_values WHERE status = 'ok'").n.iloc[0]
+    assert n == 15395 + 17264

@@ -214,9 +214,10 @@ def translate_values(
     else:
         area = np.ones(len(v))
     basis = np.where(is_count | is_class, 1.0, np.where(has_den, den_v, area))
-    # numerators in units of the denominator (persons, dwellings): 40 % of 100 -> 40
+    # conservation totals are numerators in units of the denominator (40 % of 100 -> 40);
+    # the arithmetic itself stays unscaled so that a 1:1 translation returns the value exactly
     scale = v["kind"].map(_SCALE).fillna(1.0).to_numpy(dtype=float)
-    num = np.where(is_count | is_class, value, value * scale * basis)
+    num = np.where(is_count | is_class, value, value * basis)
     v = v.assign(num=np.where(usable, num, 0.0), basis=np.where(usable, basis, 0.0),
                  scale=scale,
                  usable=usable, geheim=(v["status"].to_numpy() == "geheim") & ~usable,
@@ -254,7 +255,7 @@ def translate_values(
         out["class_value"] = np.nan
 
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(out["den"] > 0, out["num"] / out["den"] / out["scale"], np.nan)
+        ratio = np.round(np.where(out["den"] > 0, out["num"] / out["den"], np.nan), 9)
         missing_share = 1.0 - out["w_ok"] / out["w_all"]
         share_split = np.where(out["share_sum"] > 0, out["split_sum"] / out["share_sum"], 0.0)
         share_merged = np.where(out["share_sum"] > 0,
@@ -290,12 +291,14 @@ def _join_methods(methods: pd.Series) -> str:
 def _conservation(v: pd.DataFrame, out: pd.DataFrame, w: pd.DataFrame) -> pd.DataFrame:
     """Totals of counts and rate numerators before (sources) and after (targets)."""
     additive = v[(v["is_count"] | v["has_den"]) & v["usable"]]
+    additive = additive.assign(num=additive["num"] * additive["scale"])
     matched = set(w["from_code"])
     before = additive.assign(unmatched=~additive["region_code"].isin(matched)).groupby(
         ["variable", "period"]
     ).agg(total_before=("num", "sum"), n_source=("region_code", "nunique"),
           n_unmatched=("unmatched", "sum"))
     ok = out[out["status"] == "ok"]
+    ok = ok.assign(num=ok["num"] * ok["scale"])
     after = ok.groupby(["variable", "period"])["num"].sum().rename("total_after")
     frame = before.join(after, how="left").reset_index()
     frame["total_after"] = frame["total_after"].fillna(0.0)
