@@ -3,5 +3,6 @@
 # ruff: noqa: I001 - the order is the detection order, not alphabetical
 from veerkracht.sources import cbs_health  # noqa: F401
 from veerkracht.sources import cbs_ses_woa  # noqa: F401
+from veerkracht.sources import boundaries  # noqa: F401
 from veerkracht.sources import leefbaarometer  # noqa: F401
 from veerkracht.sources import cbs_kwb  # noqa: F401

@@ -327,7 +327,8 @@ class Store:
             "ORDER BY region_code",
             [gemeente, edition, level],
         )
-        geoms = shapely.from_wkb(frame.pop("geometry").to_numpy())
+        # DuckDB returns BLOBs as bytearray, which shapely refuses
+        geoms = shapely.from_wkb([bytes(b) for b in frame.pop("geometry")])
         return gpd.GeoDataFrame(frame, geometry=geoms, crs=STORE_CRS)
 
     def gemeenten(self) -> pd.DataFrame:
