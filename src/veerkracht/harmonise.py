@@ -84,6 +84,7 @@ _SCALE = {"percentage": 0.01, "per_1000": 0.001}
 #: Kinds that the PC4 postcode lookup may carry (non-additive).
 LOOKUP_KINDS = (*RATIO_KINDS, "klasse")
 POSTCODE_VARIABLE = "kwb.pst_mvp"
+POPULATION_VARIABLE = "kwb.a_inw"
 
 TRANSLATED_COLUMNS = [
     "region_code", "level", "edition", "source_edition", "period", "variable", "value",
@@ -701,15 +702,21 @@ def translate(
     return result
 
 
+def _error_of(errors: pd.DataFrame, variable: str) -> float | None:
+    hit = errors.loc[errors["variable"] == variable, "relative_error"]
+    return None if hit.empty or pd.isna(hit.iloc[0]) else float(hit.iloc[0])
+
+
 def summary(result: TranslationResult) -> pd.DataFrame:
     """Per source edition and period: method, values, worst conservation error, unmatched."""
     rows = []
-    err = result.errors
     for plan in result.plans:
+        from_pc4 = result.values["method"].astype("string").str.startswith("pc4")
         vals = result.values[
             (result.values["source_edition"] == plan.source_edition)
-            & (result.values["method"].isin(plan.methods) | (plan.level == "buurt"))
+            & (from_pc4 == (plan.level == "pc4"))
         ]
+        err = result.errors if plan.level == "buurt" else result.errors.iloc[0:0]
         for period in plan.periods:
             e = err[(err["source_edition"] == plan.source_edition) & (err["period"] == period)]
             sub = vals[(vals["period"] == period) & (vals["status"] == "ok")]
@@ -722,5 +729,6 @@ def summary(result: TranslationResult) -> pd.DataFrame:
                 "max_error": None if worst is None else float(worst["relative_error"]),
                 "max_error_variable": None if worst is None else worst["variable"],
                 "n_unmatched": int(e["n_unmatched"].max()) if not e.empty else None,
+                "population_error": _error_of(e, POPULATION_VARIABLE),
             })
     return pd.DataFrame(rows)

@@ -172,13 +172,14 @@ def vertalen(
         title=f"{result.gemeente_name} ({result.gemeente_code}) vertaald naar indeling "
         f"{result.edition}"
     )
-    for col in ("Niveau", "Van", "Periode", "Methode", "Via", "Waarden", "Max. behoudsfout",
-                "Variabele", "Niet gekoppeld"):
+    for col in ("Niveau", "Van", "Periode", "Methode", "Via", "Waarden", "Fout inwoners",
+                "Max. behoudsfout", "Variabele", "Niet gekoppeld"):
         table.add_column(col)
     for row in summary(result).itertuples():
         table.add_row(
             row.level, str(row.source_edition), str(row.period), row.method, row.via,
-            fmt(int(row.n_values)), _pct(row.max_error), row.max_error_variable or "–",
+            fmt(int(row.n_values)), _pct(row.population_error), _pct(row.max_error),
+            row.max_error_variable or "–",
             "–" if row.n_unmatched is None or row.n_unmatched != row.n_unmatched
             else fmt(int(row.n_unmatched)),
         )
