@@ -5,4 +5,5 @@ from veerkracht.sources import cbs_health  # noqa: F401
 from veerkracht.sources import cbs_ses_woa  # noqa: F401
 from veerkracht.sources import boundaries  # noqa: F401
 from veerkracht.sources import leefbaarometer  # noqa: F401
+from veerkracht.sources import cbs_crime  # noqa: F401
 from veerkracht.sources import cbs_kwb  # noqa: F401
