@@ -24,12 +24,15 @@ def signalen(
 ) -> None:
     """Signalen per buurt: concentratie, ontwikkeling en typologie, met redenen."""
     from veerkracht.cli import console
-    from veerkracht.signals import load_typology, signals_for_gemeente
+    from veerkracht.signals import ensure_translation, load_typology, signals_for_gemeente
+    from veerkracht.signals._data import default_edition, resolve_gemeente
     from veerkracht.signals.export import write_signal_tables
     from veerkracht.store import Store
 
     settings = settings_for(store)
-    with Store(settings.store_path, read_only=True) as st:
+    with Store(settings.store_path) as st:
+        gm = resolve_gemeente(st, gemeente)
+        ensure_translation(st, gm.code, indeling or default_edition(st, gm.code, tot))
         config = load_typology(typologie) if typologie else None
         result = signals_for_gemeente(
             st, gemeente, van, tot, edition=indeling, config=config, scheme=klassen

@@ -89,6 +89,8 @@ def indicator_values(values: pd.DataFrame, indicators: tuple[Indicator, ...] | N
     wide_status = values.pivot_table(
         index=["region_code", "period"], columns="variable", values="status", aggfunc="first"
     )
+    # suppressed cells have no value: pivot_table drops such rows from the value side
+    wide_value = wide_value.reindex(index=wide_status.index, columns=wide_status.columns)
     frames = []
     for ind in indicators:
         if ind.variable:

@@ -14,7 +14,24 @@ from veerkracht.signals.typology import TypologyConfig, classify_buurten, load_t
 if TYPE_CHECKING:
     from veerkracht.store import Store
 
-__all__ = ["SignalResult", "load_typology", "signals_for_gemeente"]
+__all__ = ["SignalResult", "ensure_translation", "load_typology", "signals_for_gemeente"]
+
+
+def ensure_translation(store: Store, gemeente: str, edition: int) -> bool:
+    """Translate the gemeente's values to ``edition`` once (harmonise), if not done yet.
+
+    Returns True when a translation was written. Needs a writable store.
+    """
+    from veerkracht.harmonise import translate
+
+    done = store.query(
+        "SELECT count(*) AS n FROM translation_errors WHERE gemeente_code = ? AND edition = ?",
+        [gemeente, edition],
+    ).n.iloc[0]
+    if done:
+        return False
+    translate(store, gemeente=gemeente, edition=edition)
+    return True
 
 
 @dataclass

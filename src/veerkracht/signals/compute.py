@@ -102,6 +102,7 @@ def buurt_indicators(
     table = buurten.rename(columns={"name": "naam"}).set_index("region_code")
     periods: dict[str, tuple[int | None, int | None]] = {}
     used = []
+    blocks = []
     for ind in indicators:
         rows = at_buurt[at_buurt.indicator == ind.key]
         available = sorted(int(p) for p in rows.period.unique())
@@ -110,11 +111,9 @@ def buurt_indicators(
             continue
         periods[ind.key] = (p_van, p_tot)
         used.append(ind)
-        cols = _indicator_columns(ind, rows, refs, p_van, p_tot, scheme, k)
-        table = table.join(cols)
-    table = table.reset_index()
-    table["gemeente_code"] = gm.code
-    table["indeling"] = edition
+        blocks.append(_indicator_columns(ind, rows, refs, p_van, p_tot, scheme, k))
+    table = pd.concat([table, *blocks], axis=1, join="outer").loc[table.index].copy()
+    table = table.reset_index().assign(gemeente_code=gm.code, indeling=edition)
     log.info(
         "%s: %d buurten, %d indicatoren (indeling %d, %d–%d)",
         gm.name, len(table), len(used), edition, van, tot,
@@ -195,8 +194,9 @@ def _sources(
                 if i and any(int(p) in ps for p in list(pers))
             }
         )
-        title = rows.title.iloc[0]
-        # titles like "Kerncijfers wijken en buurten 2019": drop the year, periods follow
-        title = " ".join(w for w in str(title).split() if not (w.isdigit() and len(w) == 4))
+        # "Kerncijfers wijken en buurten 2019", "Gezondheid per wijk en buurt; 2012/2016/2020
+        # (indeling 2020)", "Leefbaarometer 2.0, meting 2018": keep the name, the periods follow
+        title = str(rows.title.iloc[0]).split(";")[0].split(", meting")[0]
+        title = " ".join(w for w in title.split() if not (w.isdigit() and len(w) == 4))
         out.append(SourceUse(key, rows.publisher.iloc[0], title, ids, sorted(ps)))
     return out

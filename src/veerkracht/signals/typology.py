@@ -44,8 +44,15 @@ def load_typology(path: str | Path | None = None) -> TypologyConfig:
     return TypologyConfig(data["drempels"], classes, path)
 
 
+def _dec(x: float, decimals: int, *, sign: bool = False) -> str:
+    """Dutch decimal comma for one number (labels keep their own dots, e.g. '2.0')."""
+    if pd.isna(x):
+        return "–"
+    return (f"{x:+.{decimals}f}" if sign else f"{x:.{decimals}f}").replace(".", ",")
+
+
 def _fmt(x: float) -> str:
-    return f"{x:.1f}".replace(".", ",")
+    return _dec(x, 1)
 
 
 @dataclass(frozen=True)
@@ -117,7 +124,9 @@ class NuisanceProblem(Rule):
                 if level is None:
                     continue
                 hit = level <= t["lbm_dimensie_laag"]
-                text = level.map(lambda v, ind=ind: f"{ind.label}: score {v:.3f} ≤ {t['lbm_dimensie_laag']}".replace(".", ","))
+                text = level.map(
+                    lambda v, ind=ind: f"{ind.label}: score {_dec(v, 3)} ≤ {_dec(t['lbm_dimensie_laag'], 2)}"
+                )
             else:
                 level, basis = _index(table, ind)
                 if level is None:
@@ -170,7 +179,9 @@ class WorseningNuisance(Rule):
                 if change is None:
                     continue
                 hit = change <= t["verslechtering_lbm"]
-                text = change.map(lambda v, ind=ind: f"{ind.label}: {v:+.3f} ≤ {t['verslechtering_lbm']}".replace(".", ","))
+                text = change.map(
+                    lambda v, ind=ind: f"{ind.label}: {_dec(v, 3, sign=True)} ≤ {_dec(t['verslechtering_lbm'], 2)}"
+                )
             else:
                 change = table.get(f"{ind.key}__relatief")
                 if change is None:

@@ -1,0 +1,126 @@
+"""Signals on a small hand-made gemeente: every number below is computed by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from veerkracht.signals import signals_for_gemeente
+from veerkracht.signals.classes import classify
+from veerkracht.sources.base import DatasetInfo, SourceTable, Variable
+from veerkracht.store import Store
+
+KWB = DatasetInfo(key="cbs_kwb", publisher="CBS", title="Kerncijfers wijken en buurten")
+
+# region: (p_hh_lkk, p_hh_osm, a_soz_wb, a_inw, g_geweld) per period
+DATA = {
+    2017: {
+        "NL00": (8.0, 8.0, 400, 20000, 5.0),
+        "GM9999": (10.0, 10.0, 50, 2000, 6.0),
+        "BU99990001": (16.0, 16.0, 20, 400, 9.0),  # high concentration + crime
+        "BU99990002": (14.0, 12.0, 10, 500, 4.0),  # high concentration, no crime problem
+        "BU99990003": (6.0, 6.0, 5, 600, 4.0),  # low; will rise
+        "BU99990004": (5.0, 5.0, 5, 500, 2.0),  # low; crime rises
+    },
+    2019: {
+        "NL00": (8.0, 8.0, 400, 20000, 5.0),
+        "GM9999": (10.0, 10.0, 50, 2000, 6.0),
+        "BU99990001": (16.0, 16.0, 20, 400, 8.0),
+        "BU99990002": (14.0, 12.0, 10, 500, 4.0),
+        "BU99990003": (8.5, 7.0, 5, 600, 4.0),
+        "BU99990004": (5.0, 5.0, 5, 500, 3.0),
+    },
+}
+VARS = ["kwb.p_hh_lkk", "kwb.p_hh_osm", "kwb.a_soz_wb", "kwb.a_inw", "kwb.g_geweld"]
+
+
+def _table(period: int) -> SourceTable:
+    rows = []
+    for code, vals in DATA[period].items():
+        level = {"NL": "land", "GM": "gemeente", "BU": "buurt"}[code[:2]]
+        for var, value in zip(VARS, vals, strict=True):
+            rows.append((code, level, period, period, var, float(value), "ok"))
+    values = pd.DataFrame(rows, columns=["region_code", "level", "edition", "period", "variable", "value", "status"])
+    regions = pd.DataFrame(
+        [(c, {"NL": "land", "GM": "gemeente", "BU": "buurt"}[c[:2]], period,
+          {"GM9999": "Proefgem"}.get(c, f"Buurt {c[-1]}"), None if c.startswith("NL") else "GM9999")
+         for c in DATA[period]],
+        columns=["region_code", "level", "edition", "name", "gemeente_code"],
+    )
+    variables = [Variable(v, v, "", "percentage" if v.startswith("kwb.p") else "aantal") for v in VARS]
+    return SourceTable(dataset=KWB, path=Path(f"kwb{period}.csv"), values=values,
+                       variables=variables, regions=regions)
+
+
+@pytest.fixture
+def proef_store(store: Store) -> Store:
+    for period in (2017, 2019):
+        store.import_table(_table(period), file_hash=f"h{period}", reader="test")
+    return store
+
+
+def _row(result, code: str) -> pd.Series:
+    return result.table.set_index("region_code").loc[code]
+
+
+def test_index_change_and_derived_rate(proef_store: Store) -> None:
+    r = signals_for_gemeente(proef_store, "Proefgem", 2017, 2019)
+    b1 = _row(r, "BU99990001")
+    assert b1["laag_inkomen__index_nl"] == pytest.approx(16 / 8 * 100)
+    assert b1["laag_inkomen__index_gemeente"] == pytest.approx(160.0)
+    # bijstand = a_soz_wb / a_inw * 100, derived: 20/400 = 5 %, NL 400/20000 = 2 %
+    assert b1["bijstand__tot"] == pytest.approx(5.0)
+    assert b1["bijstand__index_nl"] == pytest.approx(250.0)
+    b3 = _row(r, "BU99990003")
+    assert b3["laag_inkomen__verschil"] == pytest.approx(2.5)
+    assert b3["laag_inkomen__relatief"] == pytest.approx(2.5 / 6)
+    assert r.periods["laag_inkomen"] == (2017, 2019)
+
+
+def test_typology_classes_and_reasons(proef_store: Store) -> None:
+    r = signals_for_gemeente(proef_store, "GM9999", 2017, 2019)
+    classes = r.table.set_index("region_code").typologie.to_dict()
+    # B1: index 200/200/250 >= 150 and crime index 8/5*100 = 160 >= 150 -> probleem
+    # B2: 175/150/100 -> 2 high, crime 80 -> kwetsbaar, nog geen problemen
+    # B3: low level, +2,5 pp laag inkomen and +1 pp osm -> toenemende concentratie, step 2
+    # B4: crime 2 -> 3 per 1.000 (+50 % >= 20 %) -> verslechterend
+    assert classes == {"BU99990001": "PRO", "BU99990002": "KWE", "BU99990003": "TOE", "BU99990004": "VER"}
+    b3 = _row(r, "BU99990003")
+    assert b3["stap"] == 2
+    assert "+2,5 procentpunt" in b3["redenen"]
+    assert "R-CONC" in _row(r, "BU99990001")["redenen"]
+    assert "index 160,0 ≥ 150,0 (NL = 100)" in _row(r, "BU99990001")["redenen"]
+
+
+def test_thresholds_come_from_config(proef_store: Store, tmp_path: Path) -> None:
+    from veerkracht.signals.typology import TYPOLOGY, load_typology
+
+    text = TYPOLOGY.read_text(encoding="utf-8").replace("index_hoog = 150.0", "index_hoog = 300.0")
+    custom = tmp_path / "typologie.toml"
+    custom.write_text(text, encoding="utf-8")
+    r = signals_for_gemeente(proef_store, "GM9999", 2017, 2019, config=load_typology(custom))
+    # nothing reaches index 300 any more: B1 and B2 lose their concentration class
+    assert _row(r, "BU99990001").typologie not in {"PRO", "KWE"}
+    assert _row(r, "BU99990002").typologie not in {"PRO", "KWE"}
+
+
+def test_missing_data_is_never_a_silent_class(proef_store: Store) -> None:
+    proef_store.con.execute(
+        """UPDATE "values" SET value = NULL, status = 'geheim'
+           WHERE region_code = 'BU99990002' AND period = 2019"""
+    )
+    r = signals_for_gemeente(proef_store, "GM9999", 2017, 2019)
+    b2 = _row(r, "BU99990002")
+    assert b2.typologie == "ONV"
+    assert b2.typologie_label == "Onvoldoende gegevens"
+    assert "0 kernindicatoren kwetsbaarheid" in b2.redenen
+
+
+def test_classify_quantiles_and_bounds() -> None:
+    values = pd.Series([1.0, 2.0, 3.0, 4.0, None, 5.0])
+    c = classify(values, "grenzen", bounds=[2.0, 4.0, 5.0])
+    assert c.classes.tolist() == [1, 1, 2, 2, pd.NA, 3]
+    q = classify(values, "kwantielen", k=5)
+    assert q.k == 5 and q.classes.isna().sum() == 1
