@@ -36,10 +36,14 @@ REGION_DIMENSION = "WijkenEnBuurten"
 
 def kwb_tables() -> dict[int, str]:
     """KWB StatLine table id per year, from ``sources/cbs_kwb.toml``."""
-    from veerkracht.sources._columns import load_spec
-    from veerkracht.sources.cbs_kwb import PREFIX, SPEC_PATH
+    import tomllib
 
-    return {int(k): v for k, v in load_spec(SPEC_PATH, PREFIX).extra["tables"].items()}
+    import veerkracht.sources
+
+    # Read the TOML itself: importing sources.cbs_kwb would register only its readers.
+    spec = Path(veerkracht.sources.__file__).with_name("cbs_kwb.toml")
+    tables = tomllib.loads(spec.read_text(encoding="utf-8"))["tables"]
+    return {int(k): v for k, v in tables.items()}
 
 
 def dataderden_base(settings: Settings) -> str:
@@ -96,19 +100,33 @@ def fetch_v3(
     *,
     filter_: str,
     select: list[str] | None = None,
+    gemeente_code: str | None = None,
 ) -> dict[str, Any]:
-    """``{base}/{table}/TypedDataSet`` with ``$filter``, all pages joined."""
+    """``{base}/{table}/TypedDataSet`` with ``$filter``, all pages joined.
+
+    With ``gemeente_code`` the region names (the dimension's ``Title``; TypedDataSet
+    itself only has the keys) are embedded under ``"RegionTitles"``.
+    """
     params = {"$filter": filter_, "$format": "json"}
     if select:
         params["$select"] = ",".join(select)
     first, rows = _follow(
         client, f"{base}/{table}/TypedDataSet", params, "odata.nextLink", f"{table} (v3)"
     )
-    return {"odata.metadata": first.get("odata.metadata", f"{base}/{table}/$metadata"),
-            "value": rows}
+    document = {"odata.metadata": first.get("odata.metadata", f"{base}/{table}/$metadata"),
+                "value": rows}
+    if gemeente_code:
+        titles = _region_titles(
+            client, f"{base}/{table}/{REGION_DIMENSION}", "Key", gemeente_code, "odata.nextLink"
+        )
+        if titles:
+            document["RegionTitles"] = titles
+    return document
 
 
-def fetch_v4(client: HttpClient, base: str, table: str, *, filter_: str) -> dict[str, Any]:
+def fetch_v4(
+    client: HttpClient, base: str, table: str, *, filter_: str, gemeente_code: str | None = None
+) -> dict[str, Any]:
     """``{base}/{table}/Observations`` with ``$filter``, all pages joined, plus MeasureCodes."""
     first, rows = _follow(
         client, f"{base}/{table}/Observations", {"$filter": filter_}, "@odata.nextLink",
@@ -118,7 +136,29 @@ def fetch_v4(client: HttpClient, base: str, table: str, *, filter_: str) -> dict
         client, f"{base}/{table}/MeasureCodes", None, "@odata.nextLink", f"{table} MeasureCodes"
     )
     context = first.get("@odata.context", f"{base}/{table}/$metadata#Observations")
-    return {"@odata.context": context, "value": rows, "MeasureCodes": codes}
+    document = {"@odata.context": context, "value": rows, "MeasureCodes": codes}
+    if gemeente_code:
+        titles = _region_titles(
+            client, f"{base}/{table}/{REGION_DIMENSION}Codes", "Identifier", gemeente_code,
+            "@odata.nextLink",
+        )
+        if titles:
+            document["RegionTitles"] = titles
+    return document
+
+
+def _region_titles(
+    client: HttpClient, url: str, key: str, gemeente_code: str, next_key: str
+) -> list[dict[str, str]]:
+    """[{Key, Title}] of the gemeente's regions; empty when the service lacks the list."""
+    try:
+        _, rows = _follow(
+            client, url, {"$filter": region_filter(gemeente_code, key)}, next_key, "regionamen"
+        )
+    except ServiceNotFoundError:
+        return []
+    return [{"Key": str(r[key]).strip(), "Title": str(r.get("Title", "")).strip()}
+            for r in rows if r.get(key)]
 
 
 def fetch_table(
@@ -129,10 +169,15 @@ def fetch_table(
     region = region_filter(gemeente_code)
     filter_ = f"({region}) and ({extra_filter})" if extra_filter else region
     try:
-        return fetch_v3(client, base_v3 or settings.cbs_odata_v3, table, filter_=filter_)
+        return fetch_v3(
+            client, base_v3 or settings.cbs_odata_v3, table, filter_=filter_,
+            gemeente_code=gemeente_code,
+        )
     except ServiceNotFoundError:
         log.info("%s niet in OData v3; probeer v4", table)
-        return fetch_v4(client, settings.cbs_odata_v4, table, filter_=filter_)
+        return fetch_v4(
+            client, settings.cbs_odata_v4, table, filter_=filter_, gemeente_code=gemeente_code
+        )
 
 
 def save(document: dict[str, Any], path: Path) -> Path:

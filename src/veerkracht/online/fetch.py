@@ -151,12 +151,14 @@ def fetch_sources(
         except NetworkError as exc:
             log.warning("%s: %s", name, exc.message)
             reason = exc.message + (f" ({exc.fix})" if exc.fix else "")
-            result.skipped.append(Skipped(Path(f"[{name}]"), reason))
+            result.skipped.append(Skipped(Path(f"({name})"), reason))  # no [..]: rich markup
     return result
 
 
 def import_files(store, files: list[Path], report: ImportReport | None = None) -> ImportReport:
     """Import the fetched files one by one (each atomically); list failures with reason."""
+    from veerkracht.sources import _all  # noqa: F401 - registers every reader, in order
+
     report = report or ImportReport()
     for path in files:
         try:

@@ -1,7 +1,8 @@
 """HTTP for the official services: on-disk cache, bounded retries, progress, Dutch errors.
 
 Every response body is cached under ``Settings.cache_dir/http`` keyed by the full URL
-(query included), so fetching the same gemeente and years again costs no requests;
+(query included), so fetching the same gemeente and years again costs no requests (a
+404 is remembered too: the table or year does not exist at that service);
 ``refresh=True`` (``--vernieuwen``) ignores the cache and overwrites it. Server errors
 (5xx, 429) and timeouts are retried a bounded number of times with exponential backoff;
 connection failures (no network, DNS) fail at once with a clear Dutch message.
@@ -116,6 +117,9 @@ class HttpClient:
         """Body of ``url`` (with ``params``), from the cache unless ``refresh``."""
         full = str(httpx.URL(url, params=params)) if params else url
         cached = self._cache_path(full)
+        missing = cached.with_suffix(".404")
+        if missing.exists() and not self.refresh:
+            raise ServiceNotFoundError(full)  # known absent: a table/year the service lacks
         if cached.exists() and not self.refresh:
             log.debug("cache: %s", full)
             body = cached.read_bytes()
@@ -128,7 +132,12 @@ class HttpClient:
                 f"{full} staat niet in de cache",
                 fix=f"Zet VEERKRACHT_OFFLINE uit, of {OFFLINE_FIX}.",
             )
-        body = self._fetch(full, label or full)
+        try:
+            body = self._fetch(full, label or full)
+        except ServiceNotFoundError:
+            self._store(missing, full, b"")
+            raise
+        missing.unlink(missing_ok=True)
         self._store(cached, full, body)
         return body
 
@@ -160,7 +169,7 @@ class HttpClient:
 
     def _store(self, path: Path, url: str, body: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_name(path.name + ".tmp")
         tmp.write_bytes(body)
         tmp.replace(path)  # atomic: a crash never leaves half a response in the cache
         path.with_suffix(".url").write_text(url, encoding="utf-8")

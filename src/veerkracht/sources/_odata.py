@@ -42,18 +42,43 @@ def load(path: Path) -> dict:
         raise InputFileError(path, f"geen geldige JSON: {exc}") from exc
 
 
-def frame_from_document(document: dict, path: Path, measure_codes: list[dict] | None = None) -> pd.DataFrame:
+def frame_from_document(
+    document: dict, path: Path, measure_codes: list[dict] | None = None
+) -> pd.DataFrame:
     rows = document.get("value")
     if not isinstance(rows, list) or not rows:
         raise InputFileError(path, "de OData-respons bevat geen rijen ('value' is leeg)")
     frame = pd.DataFrame(rows)
     if "Measure" in frame.columns and "Value" in frame.columns:
-        return _wide_from_observations(frame, path, measure_codes or document.get("MeasureCodes"))
-    return frame.astype("string")
+        wide = _wide_from_observations(frame, path, measure_codes or document.get("MeasureCodes"))
+        return _with_region_titles(wide, "Codering", document.get("RegionTitles"))
+    region = next((c for c in _REGION_COLUMNS if c in frame.columns), None)
+    return _with_region_titles(frame.astype("string"), region, document.get("RegionTitles"))
 
 
-def _wide_from_observations(frame: pd.DataFrame, path: Path, codes: list[dict] | None) -> pd.DataFrame:
-    region = next((c for c in ("WijkenEnBuurten", "RegioS", "Regio") if c in frame.columns), None)
+_REGION_COLUMNS = ("WijkenEnBuurten", "RegioS", "Regio")
+
+
+def _with_region_titles(
+    frame: pd.DataFrame, region: str | None, titles: list[dict] | None
+) -> pd.DataFrame:
+    """Add the region names (``"Regio"``) that veerkracht's fetcher embeds as ``RegionTitles``.
+
+    TypedDataSet and Observations carry only region keys; names come from the region
+    dimension, saved beside the data under ``"RegionTitles"`` ([{Key, Title}]).
+    """
+    if not titles or region is None or "Regio" in frame.columns:
+        return frame
+    names = {str(t.get("Key", "")).strip(): t.get("Title") for t in titles}
+    frame = frame.copy()
+    frame["Regio"] = frame[region].astype("string").str.strip().map(names).astype("string")
+    return frame
+
+
+def _wide_from_observations(
+    frame: pd.DataFrame, path: Path, codes: list[dict] | None
+) -> pd.DataFrame:
+    region = next((c for c in _REGION_COLUMNS if c in frame.columns), None)
     if region is None:
         raise InputFileError(path, "OData v4: geen regiodimensie (WijkenEnBuurten/RegioS)")
     titles = {c["Identifier"]: c.get("Title", c["Identifier"]) for c in codes or []}
@@ -67,7 +92,8 @@ def _wide_from_observations(frame: pd.DataFrame, path: Path, codes: list[dict] |
     value = frame["Value"].astype("string")
     if "ValueAttribute" in frame.columns:
         # v4 marks suppressed cells with ValueAttribute (e.g. "Impossible", "Confidential")
-        flagged = ~frame["ValueAttribute"].astype("string").isin(["None", ""]) & frame["Value"].isna()
+        attribute = frame["ValueAttribute"].astype("string")
+        flagged = ~attribute.isin(["None", ""]) & frame["Value"].isna()
         value = value.mask(flagged, ".")
     index = [region] + (["Perioden"] if "Perioden" in frame.columns else [])
     wide = (

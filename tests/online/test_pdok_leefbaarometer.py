@@ -1,0 +1,83 @@
+"""PDOK OGC API paging and Leefbaarometer download / WFS layer discovery."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from veerkracht.errors import NetworkError
+from veerkracht.online import leefbaarometer, pdok
+from veerkracht.online.http import HttpClient, ServiceNotFoundError
+from veerkracht.settings import get_settings
+
+
+def test_pdok_follows_next_link(services, tmp_path) -> None:
+    settings = get_settings()
+    with HttpClient(settings, backoff_s=0) as client:
+        collection = pdok.fetch_boundaries(client, settings.pdok_ogc, 2019, "GM0363")
+    codes = [f["properties"]["buurtcode"] for f in collection["features"]]
+    assert codes == ["BU03630000", "BU03630001", "BU03630002"]
+    items = "/pdok/wijken-en-buurten-2019/ogc/v1/collections/buurten/items"
+    assert services.hits[items] == 2
+    assert dict(services.queries)[items]["gemeentecode"] == ["GM0363"]
+    path = pdok.save(collection, tmp_path / pdok.boundary_file_name(2019, "GM0363"))
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["type"] == "FeatureCollection"
+    assert saved["features"][1]["properties"]["buurtnaam"] == "Oude Kerk e.o."
+    assert path.name == "pdok_cbs_buurten_2019_GM0363.geojson"
+
+
+def test_pdok_year_without_service_is_not_found(services) -> None:
+    settings = get_settings()
+    with HttpClient(settings, backoff_s=0) as client, pytest.raises(ServiceNotFoundError):
+        pdok.fetch_boundaries(client, settings.pdok_ogc, 2017, "GM0363")
+
+
+def test_capabilities_pick_the_newest_renamed_buurt_layer() -> None:
+    xml = (leefbaarometer_responses() / "lbm_capabilities.xml").read_text(encoding="utf-8")
+    found = leefbaarometer.layers(xml)
+    assert len(found) == 5
+    chosen = leefbaarometer.pick_buurt_layer(found)
+    assert chosen.name == "lbm3:buurtscore24"
+    assert chosen.year == 2024
+
+
+def test_no_buurt_layer_is_a_clear_error() -> None:
+    with pytest.raises(NetworkError, match="geen laag met buurtscores"):
+        leefbaarometer.pick_buurt_layer([leefbaarometer.Layer("lbm3:wijkscore24", "wijk")])
+
+
+def test_download_keeps_the_gemeente_rows(services, tmp_path) -> None:
+    settings = get_settings()
+    with HttpClient(settings, backoff_s=0) as client:
+        path = leefbaarometer.fetch_download(
+            client, settings.leefbaarometer_downloads, "GM0363", tmp_path
+        )
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert [(r["bu_code"], r["jaar"]) for r in rows] == [
+        ("BU03630000", "2018"), ("BU03630000", "2022"), ("BU03630001", "2022")]
+    assert rows[2]["onv"] == "-0.1533"
+    assert services.hits["/lbm/resources/open-data-leefbaarometer-meting-2024.zip"] == 1
+
+
+def test_wfs_discovers_layer_and_pages(services, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(leefbaarometer, "PAGE_SIZE", 2)
+    settings = get_settings()
+    with HttpClient(settings, backoff_s=0) as client:
+        path = leefbaarometer.fetch_wfs(client, settings.leefbaarometer_wfs, "GM0363", tmp_path)
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert list(rows[0]) == leefbaarometer.CSV_COLUMNS
+    assert [r["bu_code"] for r in rows] == ["BU0363AD07", "BU0363AF09", "BU0363AE01"]
+    assert rows[2]["onv"] == "-0.1207" and rows[2]["jaar"] == "2024"
+    features = [q for p, q in services.queries if q.get("request") == ["GetFeature"]]
+    assert [q["startIndex"] for q in features] == [["0"], ["2"]]
+    assert features[0]["CQL_FILTER"] == ["bu_code LIKE 'BU0363%'"]
+    assert "geom" not in features[0]["propertyName"][0].split(",")
+
+
+def leefbaarometer_responses():
+    from tests.online.conftest import RESPONSES
+
+    return RESPONSES
