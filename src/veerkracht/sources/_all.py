@@ -6,4 +6,6 @@ from veerkracht.sources import cbs_ses_woa  # noqa: F401
 from veerkracht.sources import boundaries  # noqa: F401
 from veerkracht.sources import leefbaarometer  # noqa: F401
 from veerkracht.sources import cbs_crime  # noqa: F401
+from veerkracht.sources import woonzorgwijzer  # noqa: F401
+from veerkracht.sources import own_data  # noqa: F401
 from veerkracht.sources import cbs_kwb  # noqa: F401
