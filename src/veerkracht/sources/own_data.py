@@ -124,7 +124,9 @@ def _check_path(path: str | Path) -> Path:
 def _read_table(path: Path, notes: list[str]) -> pd.DataFrame:
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         try:
-            frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False)
+            frame = pd.read_excel(
+                path, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl"
+            )
         except Exception as exc:  # openpyxl's messages are not for users
             raise InputFileError(
                 path,
@@ -181,7 +183,7 @@ def _numbers(column: pd.Series) -> pd.Series:
     text = text.where(
         ~dutch, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     )
-    return pd.to_numeric(text, errors="coerce")
+    return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
 def _detect_key(frame: pd.DataFrame, path: Path, notes: list[str]) -> tuple[str, list[str]]:
