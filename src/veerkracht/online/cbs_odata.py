@@ -14,6 +14,7 @@ import logging
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from veerkracht.errors import NetworkError
 from veerkracht.online.http import HttpClient, ServiceNotFoundError
@@ -87,9 +88,10 @@ def _follow(
         first = first or document
         rows.extend(document["value"])
         # The service's next link already carries filter/select and a $skip(token).
-        next_url = document.get(next_key)
-        if not next_url:
+        next_link = document.get(next_key)
+        if not next_link:
             return first, rows
+        next_url = urljoin(next_url, next_link)  # absolute at CBS; tolerate relative
     raise NetworkError(f"{url}: meer dan {MAX_PAGES} pagina's; ophalen afgebroken")
 
 

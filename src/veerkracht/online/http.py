@@ -189,7 +189,10 @@ class HttpClient:
             except (httpx.ConnectError, httpx.RemoteProtocolError, OSError) as exc:
                 raise _no_network(url, type(exc).__name__) from exc
             except httpx.HTTPError as exc:
-                raise _no_network(url, f"{type(exc).__name__}: {exc}") from exc
+                raise NetworkError(
+                    f"verzoek aan {_host(url)} mislukt ({type(exc).__name__}: {exc}): {url}",
+                    fix="Probeer het later opnieuw; meld het als het probleem blijft.",
+                ) from exc
             if status in _RETRY_STATUS:
                 last = f"HTTP {status}"
                 log.info("%s: %s, poging %d/%d", url, last, attempt + 1, attempts)

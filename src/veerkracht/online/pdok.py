@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from veerkracht.errors import NetworkError
 from veerkracht.online.http import HttpClient
@@ -43,9 +44,10 @@ def fetch_boundaries(
         if not isinstance(document, dict) or not isinstance(document.get("features"), list):
             raise NetworkError(f"onverwacht antwoord van PDOK ({url}): geen GeoJSON-'features'")
         features.extend(document["features"])
-        url = next(
+        href = next(
             (lk.get("href") for lk in document.get("links", []) if lk.get("rel") == "next"), None
         )
+        url = urljoin(url, href) if href else None
         params = None  # the next link is complete (cursor + original query)
         if not url:
             break
