@@ -138,7 +138,7 @@ class FileSample:
             ws = wb.worksheets[0]
             row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
             wb.close()
-        except Exception:  # noqa: BLE001 - a corrupt workbook is simply not recognised
+        except Exception:  # a corrupt workbook is simply not recognised
             return []
         return [str(c).strip() for c in row if c is not None]
 
@@ -164,10 +164,16 @@ def register(reader: Reader) -> Reader:
 
 
 def _load_readers() -> None:
-    # Importing the modules registers their readers.
-    if READERS:
-        return
-    from veerkracht.sources import _all  # noqa: F401
+    # Importing the modules registers their readers. Always import _all (a no-op after
+    # the first time): a reader module imported directly before (e.g. by a test) must
+    # neither hide the other readers nor change the detection order of _all.
+    from types import ModuleType
+
+    from veerkracht.sources import _all
+
+    order = [m.__name__ for m in vars(_all).values() if isinstance(m, ModuleType)]
+    rank = {name: i for i, name in enumerate(order)}
+    READERS.sort(key=lambda r: rank.get(getattr(r.read, "__module__", ""), len(rank)))
 
 
 def detect(path: str | Path) -> Reader:
