@@ -168,3 +168,16 @@ def test_layer_contract_is_checked() -> None:
         MapLayer("x", "t", "c", "kaart", "l", sources=[], period="2019")
     with pytest.raises(ValueError, match="categories"):
         MapLayer("x", "t", "c", "categorie", "l", sources=[], period="2019")
+
+
+def test_fast_classifiers_agree_with_mapclassify(amsterdam) -> None:
+    import mapclassify
+
+    values = amsterdam.buurten["p_wcorpw"].dropna().to_numpy()
+    for k in (3, 5, 7):
+        assert classify(values, "quantiles", k) == pytest.approx(
+            list(mapclassify.Quantiles(values, k=k).bins)
+        )
+    assert classify(values, "handmatig", bounds=[25, 50]) == pytest.approx(
+        list(mapclassify.UserDefined(values, bins=[25, 50]).bins)
+    )

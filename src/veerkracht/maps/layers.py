@@ -168,17 +168,19 @@ def classify(
         raise ValueError(f"unknown scheme {scheme!r}; use one of {sorted(SCHEMES)}")
     if method == "user_defined" and not bounds:
         raise ValueError("scheme 'user_defined' needs bounds")
+    k = min(k, len(np.unique(arr)))
+    # Quantiles and user-defined bounds are computed as mapclassify does (tested against
+    # it); only Fisher-Jenks needs mapclassify, whose import costs seconds (scikit-learn).
+    if method == "quantiles":
+        return [float(b) for b in np.unique(np.percentile(arr, np.linspace(100 / k, 100, k)))]
+    if method == "user_defined":
+        bins = sorted(float(b) for b in bounds or [])
+        return [*bins, float(arr.max())] if arr.max() > bins[-1] else bins
     with warnings.catch_warnings():  # "Numba not installed": harmless for a few hundred buurten
         warnings.simplefilter("ignore", UserWarning)
         import mapclassify
 
-        k = min(k, len(np.unique(arr)))
-        if method == "user_defined":
-            result = mapclassify.UserDefined(arr, bins=sorted(bounds or []))
-        elif method == "quantiles":
-            result = mapclassify.Quantiles(arr, k=k)
-        else:
-            result = mapclassify.FisherJenks(arr, k=k)
+        result = mapclassify.FisherJenks(arr, k=k)
     return [float(b) for b in result.bins]
 
 
