@@ -5,7 +5,16 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ["geopandas", "matplotlib", "duckdb", "esda", "libpysal", "statsmodels", "shapely", "pandas"]
+HEAVY = [
+    "geopandas",
+    "matplotlib",
+    "duckdb",
+    "esda",
+    "libpysal",
+    "statsmodels",
+    "shapely",
+    "pandas",
+]
 
 
 def test_import_pulls_in_no_heavy_dependency() -> None:
@@ -28,9 +37,17 @@ def test_cli_help_is_dutch() -> None:
 
 def test_cli_error_has_no_traceback(tmp_path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "veerkracht.cli", "data", "status", "--store",
-         str(tmp_path / "bestaat-niet.duckdb")],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "veerkracht.cli",
+            "data",
+            "status",
+            "--store",
+            str(tmp_path / "bestaat-niet.duckdb"),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert out.returncode == 1
     assert "Traceback" not in out.stderr

@@ -89,7 +89,10 @@ def import_file(
     result = store.import_table(table, file_hash=digest, reader=chosen.code)
     log.info(
         "%s: %s, %s waarden, %s geometrieën",
-        path.name, chosen.code, f"{result.n_values:n}", f"{result.n_geometries:n}",
+        path.name,
+        chosen.code,
+        f"{result.n_values:n}",
+        f"{result.n_geometries:n}",
     )
     return result
 
@@ -126,6 +129,8 @@ def import_folder(
         report.imported.append(result)
     log.info(
         "%d bestanden geïmporteerd, %d overgeslagen, %s waarden",
-        len(report.imported), len(report.skipped), f"{report.n_values:n}",
+        len(report.imported),
+        len(report.skipped),
+        f"{report.n_values:n}",
     )
     return report

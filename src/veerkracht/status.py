@@ -80,14 +80,27 @@ def store_status(store: Store) -> list[Table]:
     tables = []
     ds = datasets_summary(store)
     t = Table(title="Datasets in de store")
-    for col in ("Dataset", "Uitgever", "Tabel(len)", "Bestanden", "Perioden", "Indelingen",
-                "Waarden", "Geometrieën"):
+    for col in (
+        "Dataset",
+        "Uitgever",
+        "Tabel(len)",
+        "Bestanden",
+        "Perioden",
+        "Indelingen",
+        "Waarden",
+        "Geometrieën",
+    ):
         t.add_column(col)
     for row in ds.itertuples():
         t.add_row(
-            row.dataset_key, row.publisher, row.dataset_ids or "", str(row.files),
-            _join(row.periods), _join(row.editions),
-            fmt(int(row.n_values or 0)), fmt(int(row.n_geometries or 0)),
+            row.dataset_key,
+            row.publisher,
+            row.dataset_ids or "",
+            str(row.files),
+            _join(row.periods),
+            _join(row.editions),
+            fmt(int(row.n_values or 0)),
+            fmt(int(row.n_geometries or 0)),
         )
     tables.append(t)
 
@@ -97,7 +110,10 @@ def store_status(store: Store) -> list[Table]:
         t.add_column(col)
     for row in cov.itertuples():
         t.add_row(
-            row.gemeente_code, row.name or "", row.dataset_key, fmt(int(row.buurten)),
+            row.gemeente_code,
+            row.name or "",
+            row.dataset_key,
+            fmt(int(row.buurten)),
             _join(row.periods),
             _join(row.geometry_editions),
         )
@@ -105,13 +121,26 @@ def store_status(store: Store) -> list[Table]:
 
     tr = translation_summary(store)
     t = Table(title="Vertalingen naar een referentie-indeling (behoudsfout per gemeente)")
-    for col in ("Gemeente", "Van", "Naar", "Methode", "Periode", "Variabelen", "Max. fout",
-                "Niet gekoppeld"):
+    for col in (
+        "Gemeente",
+        "Van",
+        "Naar",
+        "Methode",
+        "Periode",
+        "Variabelen",
+        "Max. fout",
+        "Niet gekoppeld",
+    ):
         t.add_column(col)
     for row in tr.itertuples():
         t.add_row(
-            row.gemeente_code, str(row.source_edition), str(row.edition), row.method,
-            str(row.period), str(row.variables), _pct(row.max_abs_error),
+            row.gemeente_code,
+            str(row.source_edition),
+            str(row.edition),
+            row.method,
+            str(row.period),
+            str(row.variables),
+            _pct(row.max_abs_error),
             str(row.unmatched_regions),
         )
     if tr.empty:

@@ -27,7 +27,10 @@ def test_every_buurt_gets_exactly_one_class_with_reasons(amsterdam) -> None:
 
 def test_periods_and_sources_are_stated(amsterdam) -> None:
     assert amsterdam.periods["laag_inkomen"] == (2017, 2019)
-    assert amsterdam.periods["overlast_lbm2"] == (2016, 2018)  # Leefbaarometer 2.0 measurement years
+    assert amsterdam.periods["overlast_lbm2"] == (
+        2016,
+        2018,
+    )  # Leefbaarometer 2.0 measurement years
     assert amsterdam.periods["moeite_rondkomen"] == (2016, 2020)
     citations = " | ".join(s.citation() for s in amsterdam.sources)
     assert "Kerncijfers wijken en buurten 2017 en 2019 (83765NED, 84583NED)" in citations
@@ -39,7 +42,9 @@ def test_known_buurt_values(amsterdam) -> None:
     # Kop Zeedijk: low income households 2019 = 15,3 % in KWB 2019 vs NL 7,5 %
     kop = t.loc["BU03630000"]
     assert kop.naam == "Kop Zeedijk"
-    nl_2019 = amsterdam.references.query("indicator == 'laag_inkomen' and period == 2019").nl.iloc[0]
+    nl_2019 = amsterdam.references.query("indicator == 'laag_inkomen' and period == 2019").nl.iloc[
+        0
+    ]
     assert nl_2019 == pytest.approx(7.5)
     assert kop.laag_inkomen__index_nl == pytest.approx(kop.laag_inkomen__tot / 7.5 * 100)
 

@@ -42,16 +42,32 @@ def _table(period: int) -> SourceTable:
         level = {"NL": "land", "GM": "gemeente", "BU": "buurt"}[code[:2]]
         for var, value in zip(VARS, vals, strict=True):
             rows.append((code, level, period, period, var, float(value), "ok"))
-    values = pd.DataFrame(rows, columns=["region_code", "level", "edition", "period", "variable", "value", "status"])
+    values = pd.DataFrame(
+        rows, columns=["region_code", "level", "edition", "period", "variable", "value", "status"]
+    )
     regions = pd.DataFrame(
-        [(c, {"NL": "land", "GM": "gemeente", "BU": "buurt"}[c[:2]], period,
-          {"GM9999": "Proefgem"}.get(c, f"Buurt {c[-1]}"), None if c.startswith("NL") else "GM9999")
-         for c in DATA[period]],
+        [
+            (
+                c,
+                {"NL": "land", "GM": "gemeente", "BU": "buurt"}[c[:2]],
+                period,
+                {"GM9999": "Proefgem"}.get(c, f"Buurt {c[-1]}"),
+                None if c.startswith("NL") else "GM9999",
+            )
+            for c in DATA[period]
+        ],
         columns=["region_code", "level", "edition", "name", "gemeente_code"],
     )
-    variables = [Variable(v, v, "", "percentage" if v.startswith("kwb.p") else "aantal") for v in VARS]
-    return SourceTable(dataset=KWB, path=Path(f"kwb{period}.csv"), values=values,
-                       variables=variables, regions=regions)
+    variables = [
+        Variable(v, v, "", "percentage" if v.startswith("kwb.p") else "aantal") for v in VARS
+    ]
+    return SourceTable(
+        dataset=KWB,
+        path=Path(f"kwb{period}.csv"),
+        values=values,
+        variables=variables,
+        regions=regions,
+    )
 
 
 @pytest.fixture
@@ -86,7 +102,12 @@ def test_typology_classes_and_reasons(proef_store: Store) -> None:
     # B2: 175/150/100 -> 2 high, crime 80 -> kwetsbaar, nog geen problemen
     # B3: low level, +2,5 pp laag inkomen and +1 pp osm -> toenemende concentratie, step 2
     # B4: crime 2 -> 3 per 1.000 (+50 % >= 20 %) -> verslechterend
-    assert classes == {"BU99990001": "PRO", "BU99990002": "KWE", "BU99990003": "TOE", "BU99990004": "VER"}
+    assert classes == {
+        "BU99990001": "PRO",
+        "BU99990002": "KWE",
+        "BU99990003": "TOE",
+        "BU99990004": "VER",
+    }
     b3 = _row(r, "BU99990003")
     assert b3["stap"] == 2
     assert "+2,5 procentpunt" in b3["redenen"]

@@ -61,7 +61,9 @@ def test_kwb_2019_decimal_comma_and_missing(shared_data: Path) -> None:
 
 
 def test_kwb_2023_english_headers_semicolon_bom(shared_data: Path) -> None:
-    table = read(shared_data / KWB / "Kerncijfers_wijken_en_buurten_2023_income_amsterdam_renamed.csv")
+    table = read(
+        shared_data / KWB / "Kerncijfers_wijken_en_buurten_2023_income_amsterdam_renamed.csv"
+    )
     assert table.periods == [2023]
     assert _value(table, "WK0363AA", "p_hh_lkk") == pytest.approx(9.7)
     assert _value(table, "GM0363", "p_hh_120") == pytest.approx(18.4)

@@ -43,8 +43,12 @@ def test_failed_import_leaves_store_unchanged(store: Store, shared_data: Path) -
     before = _counts(store)
     bad_values = pd.DataFrame(
         {
-            "region_code": ["BU03630000"], "level": ["buurt"], "edition": [2017],
-            "period": [2017], "variable": ["kwb.a_inw"], "value": [1.0],
+            "region_code": ["BU03630000"],
+            "level": ["buurt"],
+            "edition": [2017],
+            "period": [2017],
+            "variable": ["kwb.a_inw"],
+            "value": [1.0],
             "status": [None],  # NOT NULL violation -> the insert fails midway
         }
     )

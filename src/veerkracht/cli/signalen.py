@@ -16,9 +16,15 @@ def signalen(
     gemeente: str = typer.Argument(..., help="Gemeentenaam of GM-code, bv. Amsterdam of GM0363."),
     van: int = typer.Option(2017, "--van", help="Beginjaar."),
     tot: int = typer.Option(2019, "--tot", help="Eindjaar."),
-    indeling: int | None = typer.Option(None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."),
-    klassen: str = typer.Option("kwantielen", "--klassen", help="Klassenschema: kwantielen, fisher_jenks of grenzen."),
-    typologie: Path | None = typer.Option(None, "--typologie", help="Eigen typologie-instellingen (TOML)."),
+    indeling: int | None = typer.Option(
+        None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."
+    ),
+    klassen: str = typer.Option(
+        "kwantielen", "--klassen", help="Klassenschema: kwantielen, fisher_jenks of grenzen."
+    ),
+    typologie: Path | None = typer.Option(
+        None, "--typologie", help="Eigen typologie-instellingen (TOML)."
+    ),
     uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor CSV en XLSX."),
     store: Path | None = STORE_OPTION,
 ) -> None:
@@ -37,10 +43,12 @@ def signalen(
         result = signals_for_gemeente(
             st, gemeente, van, tot, edition=indeling, config=config, scheme=klassen
         )
-    paths = write_signal_tables(result, uit)
+        paths = write_signal_tables(result, uit, store=st)
 
     counts = result.table.typologie_label.value_counts()
-    summary = Table(title=f"Signalen {result.gemeente.name}, {van}–{tot} (buurtindeling {result.edition})")
+    summary = Table(
+        title=f"Signalen {result.gemeente.name}, {van}–{tot} (buurtindeling {result.edition})"
+    )
     summary.add_column("Signaal")
     summary.add_column("Buurten", justify="right")
     for cls in result.config.classes if result.config else []:
@@ -48,7 +56,9 @@ def signalen(
     console.print(summary)
 
     order = {c.code: i for i, c in enumerate(result.config.classes)} if result.config else {}
-    ranked = result.table.assign(_o=result.table.typologie.map(order)).sort_values(["_o", "region_code"])
+    ranked = result.table.assign(_o=result.table.typologie.map(order)).sort_values(
+        ["_o", "region_code"]
+    )
     detail = Table(title="Buurten met een signaal", show_lines=False)
     for col in ("Buurt", "Code", "Signaal", "Regels"):
         detail.add_column(col, overflow="fold")
@@ -56,7 +66,9 @@ def signalen(
     for row in flagged.head(25).itertuples():
         detail.add_row(str(row.naam), row.region_code, row.typologie_label, row.regels)
     if len(flagged) > 25:
-        detail.caption = f"… en {len(flagged) - 25} buurten meer; alle redenen staan in de CSV/XLSX."
+        detail.caption = (
+            f"… en {len(flagged) - 25} buurten meer; alle redenen staan in de CSV/XLSX."
+        )
     console.print(detail)
     console.print("Bronnen: " + "; ".join(s.citation() for s in result.sources))
     for p in paths:

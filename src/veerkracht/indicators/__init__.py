@@ -75,7 +75,9 @@ def by_key() -> dict[str, Indicator]:
     return {i.key: i for i in catalogue()}
 
 
-def indicator_values(values: pd.DataFrame, indicators: tuple[Indicator, ...] | None = None) -> pd.DataFrame:
+def indicator_values(
+    values: pd.DataFrame, indicators: tuple[Indicator, ...] | None = None
+) -> pd.DataFrame:
     """Indicator values from long store values.
 
     ``values`` has columns region_code, period, variable, value, status. Returns one
@@ -99,7 +101,10 @@ def indicator_values(values: pd.DataFrame, indicators: tuple[Indicator, ...] | N
             value = wide_value.get(ind.variable, pd.Series(np.nan, index=wide_status.index))
             status = wide_status[ind.variable]
         else:
-            if ind.numerator not in wide_status.columns or ind.denominator not in wide_status.columns:
+            if (
+                ind.numerator not in wide_status.columns
+                or ind.denominator not in wide_status.columns
+            ):
                 continue
             num = wide_value.get(ind.numerator, pd.Series(np.nan, index=wide_status.index))
             den = wide_value.get(ind.denominator, pd.Series(np.nan, index=wide_status.index))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from veerkracht.signals.compute import BuurtIndicators, buurt_indicators
+from veerkracht.signals.compute import BuurtIndicators, buurt_indicators, concentration_columns
 from veerkracht.signals.typology import TypologyConfig, classify_buurten, load_typology
 
 if TYPE_CHECKING:
@@ -55,13 +55,27 @@ def signals_for_gemeente(
     from veerkracht.errors import ParameterError
 
     if tot <= van:
-        raise ParameterError("--tot", tot, f"moet later zijn dan --van ({van})", fix="Bijvoorbeeld --van 2017 --tot 2019.")
+        raise ParameterError(
+            "--tot",
+            tot,
+            f"moet later zijn dan --van ({van})",
+            fix="Bijvoorbeeld --van 2017 --tot 2019.",
+        )
     base = buurt_indicators(store, gemeente, van, tot, edition=edition, scheme=scheme, k=k)
     config = config or load_typology()
     typ = classify_buurten(base.table, base.indicators, config)
-    table = base.table.join(typ)
+    table = base.table.join(typ).join(concentration_columns(base))
     return SignalResult(
-        gemeente=base.gemeente, edition=base.edition, van=van, tot=tot, table=table,
-        periods=base.periods, references=base.references, indicators=base.indicators,
-        sources=base.sources, methods=base.methods, config=config, scheme=scheme,
+        gemeente=base.gemeente,
+        edition=base.edition,
+        van=van,
+        tot=tot,
+        table=table,
+        periods=base.periods,
+        references=base.references,
+        indicators=base.indicators,
+        sources=base.sources,
+        methods=base.methods,
+        config=config,
+        scheme=scheme,
     )

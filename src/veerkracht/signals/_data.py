@@ -40,10 +40,14 @@ def resolve_gemeente(store: Store, text: str) -> Gemeente:
         return Gemeente(code, str(hit.name.iloc[0]))
     hit = known[known.name.str.casefold() == text.strip().casefold()]
     if hit.empty:
-        close = known[known.name.str.casefold().str.contains(text.strip().casefold()[:4], regex=False)]
+        close = known[
+            known.name.str.casefold().str.contains(text.strip().casefold()[:4], regex=False)
+        ]
         hint = ", ".join(close.name.head(5)) if not close.empty else ", ".join(known.name.head(5))
         raise ParameterError(
-            "GEMEENTE", text, "onbekende gemeente in de store",
+            "GEMEENTE",
+            text,
+            "onbekende gemeente in de store",
             fix=f"Gebruik een GM-code of een naam zoals: {hint}.",
         )
     return Gemeente(str(hit.gemeente_code.iloc[0]), str(hit.name.iloc[0]))

@@ -35,7 +35,10 @@ def classify(
 
     if scheme not in SCHEMES:
         raise ParameterError(
-            "--indeling-klassen", scheme, "onbekend klassenschema", fix=f"Kies uit {', '.join(SCHEMES)}."
+            "--indeling-klassen",
+            scheme,
+            "onbekend klassenschema",
+            fix=f"Kies uit {', '.join(SCHEMES)}.",
         )
     present = values.dropna().astype(float)
     classes = pd.Series(pd.NA, index=values.index, dtype="Int64")
@@ -44,7 +47,12 @@ def classify(
     n_unique = present.nunique()
     if scheme == "grenzen":
         if not bounds:
-            raise ParameterError("grenzen", bounds, "geen klassegrenzen opgegeven", fix="Geef oplopende grenzen, bv. 10,20,30.")
+            raise ParameterError(
+                "grenzen",
+                bounds,
+                "geen klassegrenzen opgegeven",
+                fix="Geef oplopende grenzen, bv. 10,20,30.",
+            )
         result = mapclassify.UserDefined(present.to_numpy(), bins=sorted(bounds))
     elif scheme == "fisher_jenks":
         result = mapclassify.FisherJenks(present.to_numpy(), k=min(k, n_unique))

@@ -39,8 +39,10 @@ class SourceUse:
     periods: list[int]
 
     def citation(self) -> str:
-        years = " en ".join(str(p) for p in self.periods) if len(self.periods) <= 2 else (
-            ", ".join(str(p) for p in self.periods[:-1]) + f" en {self.periods[-1]}"
+        years = (
+            " en ".join(str(p) for p in self.periods)
+            if len(self.periods) <= 2
+            else (", ".join(str(p) for p in self.periods[:-1]) + f" en {self.periods[-1]}")
         )
         ids = f" ({', '.join(i for i in self.dataset_ids if i)})" if any(self.dataset_ids) else ""
         return f"{self.publisher}, {self.title} {years}{ids}".replace("  ", " ")
@@ -73,9 +75,13 @@ def _references(ind_values: pd.DataFrame, gemeente: str) -> pd.DataFrame:
         (ind_values.region_code == gemeente) | ind_values.region_code.str.startswith("NL")
     ].copy()
     ref["which"] = np.where(ref.region_code == gemeente, "gemeente", "nl")
-    return ref.pivot_table(
-        index=["indicator", "period"], columns="which", values="value", aggfunc="first"
-    ).reindex(columns=["nl", "gemeente"]).reset_index()
+    return (
+        ref.pivot_table(
+            index=["indicator", "period"], columns="which", values="value", aggfunc="first"
+        )
+        .reindex(columns=["nl", "gemeente"])
+        .reset_index()
+    )
 
 
 def buurt_indicators(
@@ -116,7 +122,12 @@ def buurt_indicators(
     table = table.reset_index().assign(gemeente_code=gm.code, indeling=edition)
     log.info(
         "%s: %d buurten, %d indicatoren (indeling %d, %d–%d)",
-        gm.name, len(table), len(used), edition, van, tot,
+        gm.name,
+        len(table),
+        len(used),
+        edition,
+        van,
+        tot,
     )
     methods = (
         long[long.region_code.str.startswith("BU")]
@@ -124,8 +135,15 @@ def buurt_indicators(
         .size()
     )
     return BuurtIndicators(
-        gemeente=gm, edition=edition, van=van, tot=tot, table=table, periods=periods,
-        references=refs, indicators=used, sources=_sources(store, long, periods, used),
+        gemeente=gm,
+        edition=edition,
+        van=van,
+        tot=tot,
+        table=table,
+        periods=periods,
+        references=refs,
+        indicators=used,
+        sources=_sources(store, long, periods, used),
         methods=methods,
     )
 
@@ -139,28 +157,33 @@ def _indicator_columns(
     scheme: str,
     k: int,
 ) -> pd.DataFrame:
-    by_period = rows.pivot_table(index="region_code", columns="period", values="value", aggfunc="first")
-    status = rows.pivot_table(index="region_code", columns="period", values="status", aggfunc="first")
+    by_period = rows.pivot_table(
+        index="region_code", columns="period", values="value", aggfunc="first"
+    )
+    status = rows.pivot_table(
+        index="region_code", columns="period", values="status", aggfunc="first"
+    )
     out = pd.DataFrame(index=rows.region_code.unique())
     out.index.name = "region_code"
     key = ind.key
-    out[f"{key}__van"] = by_period[p_van] if p_van in by_period else np.nan
-    out[f"{key}__tot"] = by_period[p_tot] if p_tot in by_period else np.nan
-    out[f"{key}__status"] = status[p_tot] if p_tot in status else "ontbreekt"
+    out[f"{key}__van"] = by_period.get(p_van, np.nan)
+    out[f"{key}__tot"] = by_period.get(p_tot, np.nan)
+    out[f"{key}__status"] = status.get(p_tot, "ontbreekt")
     out[f"{key}__verschil"] = out[f"{key}__tot"] - out[f"{key}__van"]
     with np.errstate(divide="ignore", invalid="ignore"):
         out[f"{key}__relatief"] = out[f"{key}__verschil"] / out[f"{key}__van"].where(
             out[f"{key}__van"] != 0
         )
-    ref = refs[(refs.indicator == key) & (refs.period == p_tot)]
-    nl = float(ref.nl.iloc[0]) if len(ref) and pd.notna(ref.nl.iloc[0]) else np.nan
-    gm = float(ref.gemeente.iloc[0]) if len(ref) and pd.notna(ref.gemeente.iloc[0]) else np.nan
+    nl, gm = _reference(refs, key, p_tot)
+    nl_van, _ = _reference(refs, key, p_van)
     if ind.index:
         out[f"{key}__index_nl"] = out[f"{key}__tot"] / nl * 100 if nl else np.nan
         out[f"{key}__index_gemeente"] = out[f"{key}__tot"] / gm * 100 if gm else np.nan
+        out[f"{key}__index_nl_van"] = out[f"{key}__van"] / nl_van * 100 if nl_van else np.nan
     else:
         out[f"{key}__index_nl"] = np.nan
         out[f"{key}__index_gemeente"] = np.nan
+        out[f"{key}__index_nl_van"] = np.nan
     if ind.unit != "klasse":
         out[f"{key}__klasse"] = classify(out[f"{key}__tot"], scheme, k).classes
     else:
@@ -168,8 +191,19 @@ def _indicator_columns(
     return out
 
 
+def _reference(refs: pd.DataFrame, key: str, period: int | None) -> tuple[float, float]:
+    """NL and gemeente value of an indicator in a period (NaN when absent or suppressed)."""
+    ref = refs[(refs.indicator == key) & (refs.period == period)]
+    if ref.empty:
+        return np.nan, np.nan
+    nl, gm = ref.nl.iloc[0], ref.gemeente.iloc[0]
+    return (float(nl) if pd.notna(nl) else np.nan, float(gm) if pd.notna(gm) else np.nan)
+
+
 def _sources(
-    store: Store, long: pd.DataFrame, periods: dict[str, tuple[int | None, int | None]],
+    store: Store,
+    long: pd.DataFrame,
+    periods: dict[str, tuple[int | None, int | None]],
     used: list[Indicator],
 ) -> list[SourceUse]:
     wanted: dict[str, set[int]] = {}
@@ -190,7 +224,8 @@ def _sources(
             continue
         ids = sorted(
             {
-                i for i, pers in zip(rows.dataset_id, rows.periods, strict=False)
+                i
+                for i, pers in zip(rows.dataset_id, rows.periods, strict=False)
                 if i and any(int(p) in ps for p in list(pers))
             }
         )
@@ -200,3 +235,14 @@ def _sources(
         title = " ".join(w for w in title.split() if not (w.isdigit() and len(w) == 4))
         out.append(SourceUse(key, rows.publisher.iloc[0], title, ids, sorted(ps)))
     return out
+
+
+def concentration_columns(result: BuurtIndicators) -> pd.DataFrame:
+    """Composite concentration: mean index (NL = 100) and mean change over core indicators."""
+    core = [i for i in result.indicators if i.core and i.group == "kwetsbaarheid" and i.unit == "%"]
+    t = result.table
+    index = t[[f"{i.key}__index_nl" for i in core]].mean(axis=1, skipna=True) if core else np.nan
+    change = t[[f"{i.key}__verschil" for i in core]].mean(axis=1, skipna=True) if core else np.nan
+    return pd.DataFrame(
+        {"concentratie_index": index, "concentratie_verschil": change}, index=t.index
+    )

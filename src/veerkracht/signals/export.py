@@ -9,6 +9,7 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from veerkracht.signals import SignalResult
+    from veerkracht.store import Store
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -19,9 +20,10 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             text = out[col].astype("string")
-            risky = text.str.startswith(_FORMULA_START, na=False) & pd.to_numeric(
-                text, errors="coerce"
-            ).isna()
+            risky = (
+                text.str.startswith(_FORMULA_START, na=False)
+                & pd.to_numeric(text, errors="coerce").isna()
+            )
             out[col] = text.mask(risky, "'" + text)
     return out
 
@@ -49,7 +51,9 @@ def signal_table(result: SignalResult) -> pd.DataFrame:
         if ind.index and t[f"{ind.key}__index_nl"].notna().any():
             out[f"{ind.label}: index NL=100 {p_tot}"] = t[f"{ind.key}__index_nl"].round(1)
         if ind.index and t[f"{ind.key}__index_gemeente"].notna().any():
-            out[f"{ind.label}: index gemeente=100 {p_tot}"] = t[f"{ind.key}__index_gemeente"].round(1)
+            out[f"{ind.label}: index gemeente=100 {p_tot}"] = t[f"{ind.key}__index_gemeente"].round(
+                1
+            )
     return out
 
 
@@ -77,12 +81,79 @@ def accountability(result: SignalResult) -> pd.DataFrame:
     if result.methods is not None:
         for m in result.methods.itertuples():
             rows.append(
-                ("Herkomst waarden", f"{m.dataset_key}: {m.method} (indeling {m.source_edition}), {m.size} waarden")
+                (
+                    "Herkomst waarden",
+                    f"{m.dataset_key}: {m.method} (indeling {m.source_edition}), {m.size} waarden",
+                )
             )
     return pd.DataFrame(rows, columns=["Onderwerp", "Waarde"])
 
 
-def write_signal_tables(result: SignalResult, out_dir: str | Path) -> list[Path]:
+def analysis_sheets(result: SignalResult, store: Store | None = None) -> dict[str, pd.DataFrame]:
+    """The study's analyses as extra sheets (empty sheets are left out)."""
+    from veerkracht.signals.composite import composite_scores, load_composites
+    from veerkracht.signals.corporation import (
+        corporation_share_curves,
+        liveability_by_corporation_share,
+        liveability_by_start_class,
+        turning_points,
+    )
+    from veerkracht.signals.early_warning import early_warning
+
+    sheets = {
+        "Vroegsignalering": early_warning(result),
+        "Corporatiebezit": corporation_share_curves(result),
+    }
+    live = liveability_by_corporation_share(result)
+    sheets["Leefbaarheid x corporatie"] = live
+    if not live.empty:
+        sheets["Omslagpunt"] = turning_points(live)
+    lbm = result.periods.get("lbm2_totaal")
+    if store is not None and lbm and lbm[0] and lbm[1]:
+        sheets["Leefbaarheid x startklasse"] = liveability_by_start_class(store, lbm[0], lbm[1])
+    if store is not None:
+        sheets.update(_statistics_sheets(result, store))
+    scores = composite_scores(result.table, load_composites())
+    sheets["Samengestelde scores"] = pd.concat(
+        [result.table[["region_code", "naam"]], scores], axis=1
+    )
+    return {k: v for k, v in sheets.items() if not v.empty}
+
+
+def _statistics_sheets(result: SignalResult, store: Store) -> dict[str, pd.DataFrame]:
+    """OLS of nuisance change on vulnerability change (with controls) and LISA hotspots."""
+    from veerkracht.errors import VeerkrachtError
+    from veerkracht.signals.maps import geometry_edition
+    from veerkracht.signals.statistics import lisa_hotspots, regression_table
+
+    sheets: dict[str, pd.DataFrame] = {}
+    t = result.table
+    candidates = ["overlast_lbm3__verschil", "overlast_lbm2__verschil"]
+    dependent = next((c for c in candidates if c in t and t[c].notna().sum() > 20), None)
+    controls = [c for c in ("corporatiebezit__van", "dichtheid__van") if c in t]
+    if dependent:
+        start = dependent.replace("__verschil", "__van")
+        try:
+            reg = regression_table(t, dependent, ["concentratie_verschil", *controls, start])
+            reg["n"] = reg.attrs["n"]
+            reg["r2"] = reg.attrs["r2"]
+            reg["model"] = reg.attrs["model"]
+            reg["afhankelijke_variabele"] = dependent
+            sheets["Regressie"] = reg
+        except VeerkrachtError:
+            pass
+    edition = geometry_edition(store, result.gemeente.code, result.edition, t.region_code)
+    if edition is not None:
+        geoms = store.geometries(result.gemeente.code, edition)[["region_code", "geometry"]]
+        gdf = geoms.merge(t[["region_code", "concentratie_index"]], on="region_code")
+        if gdf.concentratie_index.notna().sum() > 10:
+            sheets["Hotspots (LISA)"] = lisa_hotspots(gdf, "concentratie_index")
+    return sheets
+
+
+def write_signal_tables(
+    result: SignalResult, out_dir: str | Path, store: Store | None = None
+) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"signalen_{result.gemeente.code}_{result.van}_{result.tot}"
@@ -92,6 +163,8 @@ def write_signal_tables(result: SignalResult, out_dir: str | Path) -> list[Path]
     xlsx_path = out_dir / f"{stem}.xlsx"
     with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name="Signalen", index=False)
+        for name, sheet in analysis_sheets(result, store).items():
+            neutralise_formulas(sheet).to_excel(writer, sheet_name=name[:31], index=False)
         neutralise_formulas(accountability(result)).to_excel(
             writer, sheet_name="Verantwoording", index=False
         )

@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from veerkracht.signals.compute import BuurtIndicators
-
 if TYPE_CHECKING:
     from veerkracht.maps.layers import MapSet
     from veerkracht.signals import SignalResult
@@ -35,15 +33,6 @@ LBM_CLASSES = {
 CORPORATION_BOUNDS = [10, 20, 30, 40, 50, 60, 70, 80, 100]
 
 
-def concentration_columns(result: BuurtIndicators) -> pd.DataFrame:
-    """Composite concentration: mean index (NL = 100) and mean change over core indicators."""
-    core = [i for i in result.indicators if i.core and i.group == "kwetsbaarheid" and i.unit == "%"]
-    t = result.table
-    index = t[[f"{i.key}__index_nl" for i in core]].mean(axis=1, skipna=True) if core else np.nan
-    change = t[[f"{i.key}__verschil" for i in core]].mean(axis=1, skipna=True) if core else np.nan
-    return pd.DataFrame({"concentratie_index": index, "concentratie_verschil": change}, index=t.index)
-
-
 def geometry_edition(store: Store, gemeente: str, edition: int, codes: pd.Series) -> int | None:
     """The geometry edition that carries these codes best (exact edition first)."""
     editions = store.geometry_editions(gemeente)
@@ -52,7 +41,9 @@ def geometry_edition(store: Store, gemeente: str, edition: int, codes: pd.Series
     best, best_n = None, 0
     for ed in editions:
         n = store.geometries(gemeente, ed).region_code.isin(codes).sum()
-        if n > best_n or (n == best_n and best is not None and abs(ed - edition) < abs(best - edition)):
+        if n > best_n or (
+            n == best_n and best is not None and abs(ed - edition) < abs(best - edition)
+        ):
             best, best_n = ed, int(n)
     return best
 
@@ -70,12 +61,13 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
             "veerkracht data ophalen --gemeente … --bronnen grenzen.",
         )
     geoms = store.geometries(gm.code, geo_ed)[["region_code", "geometry"]]
-    table = result.table.join(concentration_columns(result))
+    table = result.table
     gdf = geoms.merge(table, on="region_code", how="inner").rename(columns={"naam": "name"})
     sources = [s.citation() for s in result.sources]
     period = f"{result.van}–{result.tot}"
     edition_note = (
-        f"Buurtindeling {result.edition}; grenzen van indeling {geo_ed}" if geo_ed != result.edition
+        f"Buurtindeling {result.edition}; grenzen van indeling {geo_ed}"
+        if geo_ed != result.edition
         else f"Buurtindeling {result.edition}"
     )
     layers = [
@@ -85,8 +77,20 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
             column="concentratie_index",
             kind="klassen",
             legend_title="Index (Nederland = 100)",
-            bins=[80, 100, 120, 150, 200, max(250.0, float(np.nanmax(gdf.concentratie_index.to_numpy(dtype=float), initial=250.0)))],
-            sources=sources, period=period, note=edition_note + "; gemiddelde index van de kernindicatoren kwetsbaarheid",
+            bins=[
+                80,
+                100,
+                120,
+                150,
+                200,
+                max(
+                    250.0,
+                    float(np.nanmax(gdf.concentratie_index.to_numpy(dtype=float), initial=250.0)),
+                ),
+            ],
+            sources=sources,
+            period=period,
+            note=edition_note + "; gemiddelde index van de kernindicatoren kwetsbaarheid",
         ),
         MapLayer(
             key="ontwikkeling",
@@ -94,9 +98,20 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
             column="concentratie_verschil",
             kind="klassen",
             legend_title="Verschil in procentpunten",
-            bins=[-2.5, -1.0, 1.0, 2.5, max(5.0, float(np.nanmax(gdf.concentratie_verschil.to_numpy(dtype=float), initial=5.0)))],
+            bins=[
+                -2.5,
+                -1.0,
+                1.0,
+                2.5,
+                max(
+                    5.0,
+                    float(np.nanmax(gdf.concentratie_verschil.to_numpy(dtype=float), initial=5.0)),
+                ),
+            ],
             palette="divergerend",
-            sources=sources, period=period, note=edition_note,
+            sources=sources,
+            period=period,
+            note=edition_note,
         ),
         MapLayer(
             key="typologie",
@@ -104,8 +119,12 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
             column="typologie",
             kind="categorie",
             legend_title="Signaal",
-            categories={c.code: (c.label, c.kleur) for c in result.config.classes} if result.config else {},
-            sources=sources, period=period, note=edition_note,
+            categories={c.code: (c.label, c.kleur) for c in result.config.classes}
+            if result.config
+            else {},
+            sources=sources,
+            period=period,
+            note=edition_note,
         ),
         MapLayer(
             key="bivariaat",
@@ -114,14 +133,40 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
             kind="bivariaat",
             legend_title="Ontwikkeling × niveau",
             bivariate=("concentratie_verschil", "concentratie_index"),
-            sources=sources, period=period, note=edition_note,
+            sources=sources,
+            period=period,
+            note=edition_note,
         ),
     ]
     optional = [
-        ("lbm2_klasse__tot", "leefbaarheid", "Leefbaarheid (Leefbaarometer 2.0)", "Leefbaarheidsklasse", "categorie"),
-        ("overlast_lbm2__tot", "overlast", "Veiligheid (Leefbaarometer 2.0-dimensie)", "Score (afwijking van NL)", "klassen"),
-        ("overlast_lbm3__tot", "overlast", "Overlast en onveiligheid (Leefbaarometer 3.0)", "Score", "klassen"),
-        ("corporatiebezit__tot", "corporatiebezit", "Woningen in bezit van woningcorporaties", "Aandeel (%)", "klassen"),
+        (
+            "lbm2_klasse__tot",
+            "leefbaarheid",
+            "Leefbaarheid (Leefbaarometer 2.0)",
+            "Leefbaarheidsklasse",
+            "categorie",
+        ),
+        (
+            "overlast_lbm2__tot",
+            "overlast",
+            "Veiligheid (Leefbaarometer 2.0-dimensie)",
+            "Score (afwijking van NL)",
+            "klassen",
+        ),
+        (
+            "overlast_lbm3__tot",
+            "overlast",
+            "Overlast en onveiligheid (Leefbaarometer 3.0)",
+            "Score",
+            "klassen",
+        ),
+        (
+            "corporatiebezit__tot",
+            "corporatiebezit",
+            "Woningen in bezit van woningcorporaties",
+            "Aandeel (%)",
+            "klassen",
+        ),
     ]
     keys = {layer.key for layer in layers}
     for column, key, title, legend, kind in optional:
@@ -137,8 +182,15 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
             layer_kwargs["bins"] = CORPORATION_BOUNDS
         layers.append(
             MapLayer(
-                key=key, title=f"{title}, {p_tot}", column=column, kind=kind, legend_title=legend,
-                sources=sources, period=str(p_tot), note=edition_note, **layer_kwargs,
+                key=key,
+                title=f"{title}, {p_tot}",
+                column=column,
+                kind=kind,
+                legend_title=legend,
+                sources=sources,
+                period=str(p_tot),
+                note=edition_note,
+                **layer_kwargs,
             )
         )
         keys.add(key)
@@ -151,7 +203,9 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
         unit = f" ({ind.unit})" if ind.unit not in {"", "aantal"} else ""
         profile[col] = f"{ind.label}{unit}"
         p_van, p_tot = result.periods[ind.key]
-        refs = result.references[(result.references.indicator == ind.key) & (result.references.period == p_tot)]
+        refs = result.references[
+            (result.references.indicator == ind.key) & (result.references.period == p_tot)
+        ]
         if len(refs):
             extra[f"{col}__nl"] = refs.nl.iloc[0]
             extra[f"{col}__gemeente"] = refs.gemeente.iloc[0]
@@ -162,6 +216,10 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
     profile["typologie_label"] = "Signaal"
     profile["redenen"] = "Redenen"
     return MapSet(
-        gemeente_code=gm.code, gemeente_name=gm.name, edition=geo_ed, buurten=gdf,
-        layers=layers, profile_columns=profile,
+        gemeente_code=gm.code,
+        gemeente_name=gm.name,
+        edition=geo_ed,
+        buurten=gdf,
+        layers=layers,
+        profile_columns=profile,
     )

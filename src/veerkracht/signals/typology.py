@@ -102,11 +102,17 @@ class HighConcentration(Rule):
                 continue
             high = idx >= t["index_hoog"]
             count += high.fillna(False).astype(int)
-            _add(reasons, high, idx.map(
-                lambda v, ind=ind, basis=basis: (
-                    f"{ind.label}: index {_fmt(v)} ≥ {_fmt(t['index_hoog'])} ({basis})"
-                ) if pd.notna(v) else ""
-            ))
+            _add(
+                reasons,
+                high,
+                idx.map(
+                    lambda v, ind=ind, basis=basis: (
+                        (f"{ind.label}: index {_fmt(v)} ≥ {_fmt(t['index_hoog'])} ({basis})")
+                        if pd.notna(v)
+                        else ""
+                    )
+                ),
+            )
         fired = count >= t["min_hoog"]
         reasons = reasons.where(fired, _empty_reasons(table.index))
         return fired, reasons
@@ -125,7 +131,9 @@ class NuisanceProblem(Rule):
                     continue
                 hit = level <= t["lbm_dimensie_laag"]
                 text = level.map(
-                    lambda v, ind=ind: f"{ind.label}: score {_dec(v, 3)} ≤ {_dec(t['lbm_dimensie_laag'], 2)}"
+                    lambda v, ind=ind: (
+                        f"{ind.label}: score {_dec(v, 3)} ≤ {_dec(t['lbm_dimensie_laag'], 2)}"
+                    )
                 )
             else:
                 level, basis = _index(table, ind)
@@ -135,7 +143,9 @@ class NuisanceProblem(Rule):
                 text = level.map(
                     lambda v, ind=ind, basis=basis: (
                         f"{ind.label}: index {_fmt(v)} ≥ {_fmt(t['overlast_index_hoog'])} ({basis})"
-                    ) if pd.notna(v) else ""
+                        if pd.notna(v)
+                        else ""
+                    )
                 )
             hit = hit.fillna(False)
             fired |= hit
@@ -158,7 +168,13 @@ class RisingConcentration(Rule):
             hit = (change >= steps[0]).fillna(False)
             count += hit.astype(int)
             biggest = biggest.where(~hit | (biggest >= change), change)
-            _add(reasons, hit, change.map(lambda v, ind=ind: f"{ind.label}: +{_fmt(v)} procentpunt" if pd.notna(v) else ""))
+            _add(
+                reasons,
+                hit,
+                change.map(
+                    lambda v, ind=ind: f"{ind.label}: +{_fmt(v)} procentpunt" if pd.notna(v) else ""
+                ),
+            )
         fired = count >= t["toename_min_indicatoren"]
         step = pd.Series(pd.NA, index=table.index, dtype="Int64")
         for n, bound in enumerate(steps, start=1):
@@ -180,14 +196,18 @@ class WorseningNuisance(Rule):
                     continue
                 hit = change <= t["verslechtering_lbm"]
                 text = change.map(
-                    lambda v, ind=ind: f"{ind.label}: {_dec(v, 3, sign=True)} ≤ {_dec(t['verslechtering_lbm'], 2)}"
+                    lambda v, ind=ind: (
+                        f"{ind.label}: {_dec(v, 3, sign=True)} ≤ {_dec(t['verslechtering_lbm'], 2)}"
+                    )
                 )
             else:
                 change = table.get(f"{ind.key}__relatief")
                 if change is None:
                     continue
                 hit = change >= t["verslechtering_relatief"]
-                text = change.map(lambda v, ind=ind: f"{ind.label}: +{_fmt(v * 100)}%" if pd.notna(v) else "")
+                text = change.map(
+                    lambda v, ind=ind: f"{ind.label}: +{_fmt(v * 100)}%" if pd.notna(v) else ""
+                )
             hit = hit.fillna(False)
             fired |= hit
             _add(reasons, hit, text)
@@ -210,9 +230,20 @@ class EnoughData(Rule):
                 n_nui += col.notna().astype(int)
         enough = (n_vul >= t["min_kwetsbaarheid"]) & (n_nui >= t["min_overlast"])
         reasons = _empty_reasons(table.index)
-        _add(reasons, ~enough, (n_vul.astype(str) + " kernindicatoren kwetsbaarheid en "
-                                + n_nui.astype(str) + " overlast beschikbaar (minimaal "
-                                + str(t["min_kwetsbaarheid"]) + " en " + str(t["min_overlast"]) + ")"))
+        _add(
+            reasons,
+            ~enough,
+            (
+                n_vul.astype(str)
+                + " kernindicatoren kwetsbaarheid en "
+                + n_nui.astype(str)
+                + " overlast beschikbaar (minimaal "
+                + str(t["min_kwetsbaarheid"])
+                + " en "
+                + str(t["min_overlast"])
+                + ")"
+            ),
+        )
         return enough, reasons
 
 
@@ -263,6 +294,7 @@ def classify_buurten(
         lines.append(" | ".join(parts))
     out["redenen"] = lines
     out["regels"] = [
-        ",".join(c for c in RULES if c != "R-DATA" and bool(fired[c].at[idx])) for idx in table.index
+        ",".join(c for c in RULES if c != "R-DATA" and bool(fired[c].at[idx]))
+        for idx in table.index
     ]
     return out

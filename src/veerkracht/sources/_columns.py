@@ -62,7 +62,9 @@ def load_spec(path: Path, prefix: str) -> SourceSpec:
             )
         )
         columns.append(_column_spec(entry["key"], entry))
-    id_columns = {name: _column_spec(name, spec) for name, spec in data.get("id_columns", {}).items()}
+    id_columns = {
+        name: _column_spec(name, spec) for name, spec in data.get("id_columns", {}).items()
+    }
     extra = {k: v for k, v in data.items() if k not in {"variable", "id_columns"}}
     return SourceSpec(tuple(variables), tuple(columns), id_columns, extra)
 

@@ -86,7 +86,9 @@ def read_delimited(path: Path) -> pd.DataFrame:
         )
     except (pd.errors.ParserError, csv.Error) as exc:
         raise InputFileError(
-            path, f"kan de CSV niet lezen: {exc}", fix="Controleer scheidingsteken en aanhalingstekens."
+            path,
+            f"kan de CSV niet lezen: {exc}",
+            fix="Controleer scheidingsteken en aanhalingstekens.",
         ) from exc
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     if frame.empty:
@@ -104,10 +106,10 @@ def parse_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     suppressed = text.isin([".", "x", "-99999999", "-99999997", "-99999998"])
     empty = text.isna() | text.isin(["", "NA", "NaN", "nan", "None"])
     cleaned = text.str.replace(",", ".", regex=False)
-    numbers = pd.to_numeric(cleaned.where(~(suppressed | empty)), errors="coerce").astype(
-        "float64"
+    numbers = pd.to_numeric(cleaned.where(~(suppressed | empty)), errors="coerce").astype("float64")
+    status = np.where(
+        suppressed, STATUS_SUPPRESSED, np.where(numbers.isna(), STATUS_EMPTY, STATUS_OK)
     )
-    status = np.where(suppressed, STATUS_SUPPRESSED, np.where(numbers.isna(), STATUS_EMPTY, STATUS_OK))
     return numbers, pd.Series(status, index=column.index, dtype="string")
 
 

@@ -107,7 +107,9 @@ def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None) -> SourceT
     known = levels_of(codes).notna()
     if not known.any():
         raise InputFileError(
-            path, "geen geldige regiocodes (GM/WK/BU)", column=ids["code"],
+            path,
+            "geen geldige regiocodes (GM/WK/BU)",
+            column=ids["code"],
             fix="Regiocodes hebben de vorm GM0363, WK036300 of BU03630000.",
         )
     frame = frame.loc[known]

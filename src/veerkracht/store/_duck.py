@@ -141,11 +141,20 @@ class Store:
                VALUES (nextval('import_ids'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                RETURNING import_id""",
             [
-                ds.key, ds.publisher, ds.dataset_id, ds.title, ds.licence, ds.url, reader,
-                table.path.name, str(table.path), file_hash,
+                ds.key,
+                ds.publisher,
+                ds.dataset_id,
+                ds.title,
+                ds.licence,
+                ds.url,
+                reader,
+                table.path.name,
+                str(table.path),
+                file_hash,
                 retrieved_at.replace(tzinfo=None) if retrieved_at else None,
                 datetime.now(UTC).replace(tzinfo=None),
-                table.periods, table.editions,
+                table.periods,
+                table.editions,
                 json.dumps({str(k): v for k, v in table.missing.items()}, ensure_ascii=False),
                 json.dumps(table.notes, ensure_ascii=False),
             ],
@@ -226,12 +235,16 @@ class Store:
                 "level": gdf["level"].to_numpy(),
                 "edition": gdf["edition"].astype("int32").to_numpy(),
                 "name": gdf["name"].to_numpy() if "name" in gdf else None,
-                "gemeente_code": gdf["gemeente_code"].to_numpy() if "gemeente_code" in gdf else None,
+                "gemeente_code": gdf["gemeente_code"].to_numpy()
+                if "gemeente_code" in gdf
+                else None,
                 "source_key": table.dataset.key,
                 "geometry": shapely.to_wkb(geoms),
                 "area_m2": shapely.area(geoms),
-                "minx": bounds[:, 0], "miny": bounds[:, 1],
-                "maxx": bounds[:, 2], "maxy": bounds[:, 3],
+                "minx": bounds[:, 0],
+                "miny": bounds[:, 1],
+                "maxx": bounds[:, 2],
+                "maxy": bounds[:, 3],
                 "import_id": import_id,
             }
         )

@@ -1,0 +1,101 @@
+"""Analyses on hand-computed frames, and on the real Amsterdam / whole-NL data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from veerkracht.signals.composite import composite_scores
+from veerkracht.signals.corporation import corporation_bin, turning_point
+from veerkracht.signals.statistics import regression_table
+
+
+def test_corporation_bins() -> None:
+    bins = corporation_bin(pd.Series([0, 9.9, 10, 45, 79.9, 80, 100]))
+    assert bins.astype(str).tolist() == [
+        "0–10%",
+        "0–10%",
+        "10–20%",
+        "40–50%",
+        "70–80%",
+        "≥ 80%",
+        "≥ 80%",
+    ]
+
+
+def test_turning_point_interpolates_between_midpoints() -> None:
+    curve = pd.DataFrame(
+        {
+            "corporatiebezit": ["30–40%", "40–50%", "50–60%"],
+            "gemiddelde_verandering": [0.02, 0.01, -0.03],
+        }
+    )
+    # midpoints 45 (+0,01) and 55 (-0,03): zero at 45 + 10 * 0,01 / 0,04 = 47,5
+    assert turning_point(curve) == pytest.approx(47.5)
+    never = curve.assign(gemiddelde_verandering=[0.03, 0.02, 0.01])
+    assert turning_point(never) is None
+
+
+def test_composite_weighted_sum_and_product() -> None:
+    table = pd.DataFrame(
+        {"a": [100.0, 200.0, None], "b": [100.0, None, 50.0], "x": [0.2, -0.2, 0.0]}
+    )
+    scores = composite_scores(
+        table,
+        [
+            {"key": "som", "methode": "gewogen_som", "gewichten": {"a": 0.5, "b": 0.5}},
+            {
+                "key": "prod",
+                "methode": "product",
+                "drempel": 2,
+                "componenten": [
+                    {"kolom": "x", "grenzen": [-0.1, 0.1], "hoger_beter": True},
+                    {"kolom": "a", "grenzen": [120, 180], "hoger_beter": False},
+                ],
+            },
+        ],
+    )
+    # weights renormalised over present components: row 2 = 200, row 3 = 50
+    assert scores.som.tolist() == [100.0, 200.0, 50.0]
+    # row 1: x 0,2 -> 3 points, a 100 -> (low is good) 3 points -> 9; row 2: 1 x 1 = 1
+    assert scores["prod"].tolist()[:2] == [9.0, 1.0]
+    assert scores["prod__onder_drempel"].tolist()[:2] == [False, True]
+
+
+def test_ols_recovers_known_slope() -> None:
+    x = pd.Series(range(40), dtype=float)
+    frame = pd.DataFrame({"y": 2.0 * x + 1.0 + (x % 3 - 1) * 0.1, "x": x})
+    table = regression_table(frame, "y", ["x"])
+    coef = table.set_index("variabele").coefficient
+    assert coef["x"] == pytest.approx(2.0, abs=0.01)
+    assert table.attrs["n"] == 40
+
+
+def test_amsterdam_corporation_curve_rises(amsterdam_store) -> None:
+    from veerkracht.signals import ensure_translation, signals_for_gemeente
+    from veerkracht.signals.corporation import (
+        corporation_share_curves,
+        liveability_by_corporation_share,
+    )
+
+    ensure_translation(amsterdam_store, "GM0363", 2019)
+    result = signals_for_gemeente(amsterdam_store, "GM0363", 2017, 2019)
+    curves = corporation_share_curves(result)
+    low = curves.query("indicator == 'laag_inkomen' and periode == 2019").set_index(
+        "corporatiebezit"
+    )
+    assert set(curves.periode) >= {2017, 2019}
+    # the study's finding holds in Amsterdam: low incomes concentrate where corporations own most
+    assert low.loc["≥ 80%", "index_nl"] > 2 * low.loc["0–10%", "index_nl"]
+    assert low.buurten.sum() == 386  # buurten with both a 2019 rate and corporation share
+    live = liveability_by_corporation_share(result)
+    assert set(live.indicator) >= {"lbm2_totaal", "overlast_lbm2"}
+
+
+def test_whole_nl_liveability_by_start_class(amsterdam_store) -> None:
+    from veerkracht.signals.corporation import liveability_by_start_class
+
+    table = liveability_by_start_class(amsterdam_store, 2016, 2018)
+    assert table.startklasse.tolist() == list(range(1, 10))
+    assert table.pc4.sum() > 3500  # whole NL
+    assert table.klasse.iloc[0] == "Zeer onvoldoende"
