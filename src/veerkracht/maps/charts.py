@@ -1,0 +1,220 @@
+"""Supporting charts for the signalling report (PNG 300 dpi, SVG, PDF), Dutch labels.
+
+Input is always a plain pandas DataFrame:
+
+* :func:`corporation_index_chart` — columns ``klasse`` (corporation-share bin label,
+  e.g. ``"0–10%"`` … ``"≥80%"``, in display order), ``periode`` (e.g.
+  ``"2017–2019"``) and ``index`` (NL = 100). One line per period.
+* :func:`liveability_development_chart` — columns ``startklasse`` (label of the
+  liveability class at the start, in display order) and ``waarde`` (e.g. mean
+  change or share of buurten that declined); optional ``periode`` for grouped bars.
+* :func:`ranking_chart` — columns ``name`` and ``value``; the top ``top`` buurten.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from veerkracht.maps import palettes
+from veerkracht.maps.layers import format_number
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+DPI = 300
+FORMATS = ("png", "svg", "pdf")
+LINE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"]  # Okabe–Ito
+
+
+def _figure(size: tuple[float, float] = (8.27, 5.0)) -> tuple[Figure, Axes]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, dpi=DPI, facecolor="white")
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.1, 0.2, 0.86, 0.62))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(labelsize=8.5, colors=palettes.TEXT)
+    return fig, ax
+
+
+def _texts(fig: Figure, title: str, subtitle: str, sources: list[str]) -> None:
+    fig.text(
+        0.03, 0.96, title, ha="left", va="top", fontsize=13, fontweight="bold", color=palettes.TEXT
+    )
+    if subtitle:
+        fig.text(0.03, 0.895, subtitle, ha="left", va="top", fontsize=9.5, color=palettes.MUTED)
+    fig.text(
+        0.03,
+        0.035,
+        textwrap.fill("Bron: " + "; ".join(sources) + ".", 140),
+        ha="left",
+        va="bottom",
+        fontsize=7,
+        color=palettes.MUTED,
+    )
+
+
+def _dutch_axis(ax: Axes, axis: str = "y", decimals: int = 0) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    formatter = FuncFormatter(lambda v, _pos: format_number(v, decimals))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
+
+
+def save(fig: Figure, out_dir: str | Path, stem: str, formats: tuple[str, ...]) -> list[Path]:
+    import matplotlib
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+        for fmt in formats:
+            path = out / f"{stem}.{fmt}"
+            fig.savefig(path, format=fmt, dpi=DPI, facecolor="white")
+            paths.append(path)
+    return paths
+
+
+def _require(df: pd.DataFrame, columns: list[str], what: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{what}: missing columns {missing}; expected {columns}")
+
+
+def corporation_index_figure(
+    df: pd.DataFrame, *, title: str, sources: list[str], subtitle: str = ""
+) -> Figure:
+    """Index (NL = 100) per corporation-share class, one line per period."""
+    _require(df, ["klasse", "periode", "index"], "corporation_index_chart")
+    fig, ax = _figure()
+    order = list(dict.fromkeys(df["klasse"]))
+    for colour, (period, part) in zip(LINE_COLOURS, df.groupby("periode", sort=True), strict=False):
+        part = part.set_index("klasse").reindex(order)
+        ax.plot(
+            range(len(order)),
+            part["index"],
+            marker="o",
+            color=colour,
+            linewidth=2,
+            markersize=4,
+            label=str(period),
+        )
+    ax.axhline(100, color=palettes.MUTED, linewidth=0.8, linestyle="--")
+    ax.annotate(
+        "Nederland = 100",
+        (len(order) - 1, 100),
+        xytext=(0, 4),
+        textcoords="offset points",
+        ha="right",
+        fontsize=8,
+        color=palettes.MUTED,
+    )
+    ax.set_xticks(range(len(order)), order)
+    ax.set_xlabel("Aandeel corporatiewoningen in de buurt", fontsize=9)
+    ax.set_ylabel("Index (Nederland = 100)", fontsize=9)
+    _dutch_axis(ax)
+    ax.legend(title="Periode", frameon=False, fontsize=8.5, title_fontsize=9)
+    _texts(fig, title, subtitle, sources)
+    return fig
+
+
+def liveability_development_figure(
+    df: pd.DataFrame, *, title: str, sources: list[str], value_label: str, subtitle: str = ""
+) -> Figure:
+    """Bars of a development measure per starting liveability class."""
+    _require(df, ["startklasse", "waarde"], "liveability_development_chart")
+    fig, ax = _figure()
+    order = list(dict.fromkeys(df["startklasse"]))
+    periods = list(dict.fromkeys(df["periode"])) if "periode" in df.columns else [None]
+    width = 0.8 / len(periods)
+    for k, period in enumerate(periods):
+        part = df if period is None else df[df["periode"] == period]
+        part = part.set_index("startklasse").reindex(order)
+        xs = [i - 0.4 + width * (k + 0.5) for i in range(len(order))]
+        ax.bar(
+            xs,
+            part["waarde"],
+            width * 0.92,
+            color=LINE_COLOURS[k % 4],
+            label=None if period is None else str(period),
+        )
+    ax.axhline(0, color=palettes.TEXT, linewidth=0.8)
+    ax.set_xticks(range(len(order)), [textwrap.fill(str(o), 14) for o in order])
+    ax.set_xlabel("Leefbaarheidsklasse aan het begin van de periode", fontsize=9)
+    ax.set_ylabel(value_label, fontsize=9)
+    _dutch_axis(ax, decimals=1)
+    if periods != [None]:
+        ax.legend(title="Periode", frameon=False, fontsize=8.5, title_fontsize=9)
+    _texts(fig, title, subtitle, sources)
+    return fig
+
+
+def ranking_figure(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    sources: list[str],
+    value_label: str,
+    top: int = 15,
+    subtitle: str = "",
+    decimals: int = 1,
+) -> Figure:
+    """Horizontal bars of the ``top`` buurten with the highest ``value``."""
+    _require(df, ["name", "value"], "ranking_chart")
+    best = df.dropna(subset=["value"]).nlargest(top, "value").iloc[::-1]
+    fig, ax = _figure((8.27, 2.2 + 0.24 * len(best)))
+    ax.set_position((0.3, 0.16, 0.62, 0.66))
+    bars = ax.barh(range(len(best)), best["value"], color=palettes.SEQUENTIAL[5][3], height=0.7)
+    ax.set_yticks(range(len(best)), best["name"].astype(str).tolist())
+    for bar, value in zip(bars, best["value"], strict=True):
+        ax.text(
+            bar.get_width(),
+            bar.get_y() + bar.get_height() / 2,
+            " " + format_number(float(value), decimals),
+            va="center",
+            fontsize=7.5,
+            color=palettes.TEXT,
+        )
+    ax.set_xlabel(value_label, fontsize=9)
+    _dutch_axis(ax, "x")
+    _texts(fig, title, subtitle, sources)
+    return fig
+
+
+def corporation_index_chart(
+    df: pd.DataFrame,
+    out_dir: str | Path,
+    *,
+    stem: str = "corporatie_index",
+    formats: tuple[str, ...] = FORMATS,
+    **kwargs: object,
+) -> list[Path]:
+    return save(corporation_index_figure(df, **kwargs), out_dir, stem, formats)  # type: ignore[arg-type]
+
+
+def liveability_development_chart(
+    df: pd.DataFrame,
+    out_dir: str | Path,
+    *,
+    stem: str = "leefbaarheid_ontwikkeling",
+    formats: tuple[str, ...] = FORMATS,
+    **kwargs: object,
+) -> list[Path]:
+    return save(liveability_development_figure(df, **kwargs), out_dir, stem, formats)  # type: ignore[arg-type]
+
+
+def ranking_chart(
+    df: pd.DataFrame,
+    out_dir: str | Path,
+    *,
+    stem: str = "buurten_top",
+    formats: tuple[str, ...] = FORMATS,
+    **kwargs: object,
+) -> list[Path]:
+    return save(ranking_figure(df, **kwargs), out_dir, stem, formats)  # type: ignore[arg-type]
