@@ -63,10 +63,11 @@ def candidate_files(folder: Path) -> tuple[list[Path], list[Skipped]]:
             continue
         if suffix in _DOC_SUFFIXES or path.name.lower().endswith(".shp.xml"):
             skipped.append(Skipped(path, "documentatie, geen data"))
-        elif suffix in _SHAPEFILE_PARTS:
-            skipped.append(Skipped(path, f"onderdeel van shapefile {path.stem}.shp"))
-        elif suffix == ".dbf" and path.with_suffix(".shp").exists():
-            skipped.append(Skipped(path, f"onderdeel van shapefile {path.stem}.shp"))
+        elif suffix in _SHAPEFILE_PARTS or (suffix == ".dbf" and path.with_suffix(".shp").exists()):
+            owner = path.with_suffix(".shp")
+            if not owner.exists() and path.with_suffix(".dbf").exists():
+                owner = path.with_suffix(".dbf")
+            skipped.append(Skipped(path, f"hulpbestand bij {owner.name}"))
         else:
             files.append(path)
     return files, skipped
@@ -122,7 +123,7 @@ def import_folder(
         except VeerkrachtError as exc:
             report.skipped.append(Skipped(path, exc.message + (f" ({exc.fix})" if exc.fix else "")))
             continue
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+        except Exception as exc:  # one bad file must not stop the others
             log.debug("unexpected error reading %s", path, exc_info=True)
             report.skipped.append(Skipped(path, f"onverwachte fout: {type(exc).__name__}: {exc}"))
             continue

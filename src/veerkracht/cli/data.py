@@ -63,7 +63,8 @@ def importeren(
         skipped.add_column("Bestand")
         skipped.add_column("Reden")
         for s in report.skipped:
-            skipped.add_row(str(s.file.relative_to(map_) if s.file.is_relative_to(map_) else s.file), s.reason)
+            shown = s.file.relative_to(map_) if s.file.is_relative_to(map_) else s.file
+            skipped.add_row(str(shown), s.reason)
         console.print(skipped)
 
 

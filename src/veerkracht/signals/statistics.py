@@ -80,7 +80,7 @@ def regression_table(
         )
         table = pd.DataFrame(
             {"coefficient": np.ravel(fit.betas), "standaardfout": np.ravel(fit.std_err)},
-            index=(fit.name_x + ["rho", "lambda"])[: len(np.ravel(fit.betas))],
+            index=[*fit.name_x, "rho", "lambda"][: len(np.ravel(fit.betas))],
         )
         table.attrs.update(
             n=int(fit.n), r2=float(getattr(fit, "pr2", np.nan)), model=f"ruimtelijk ({model})"
