@@ -57,7 +57,9 @@ def render_map(
             meta = {"Title": layer.title, "Creator": "veerkracht"}
             if fmt == "png":
                 meta = {"Title": layer.title, "Software": "veerkracht"}
-            fig.savefig(path, format=fmt, dpi=DPI, metadata=meta, facecolor="white")
+            # zlib level 3: about 3× faster than the default 6 for a few % more bytes
+            extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+            fig.savefig(path, format=fmt, dpi=DPI, metadata=meta, facecolor="white", **extra)
             written.append(path)
     return written
 
