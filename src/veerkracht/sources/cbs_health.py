@@ -204,13 +204,18 @@ def _regions(
 
 def _read_excel(path: Path) -> pd.DataFrame:
     try:
-        import python_calamine  # noqa: F401
-
-        engine = "calamine"  # Rust reader: ~2 s instead of ~15 s for a 17k-row sheet
-    except ImportError:
-        engine = "openpyxl"
+        import python_calamine
+    except ImportError:  # pragma: no cover - slower fallback
+        python_calamine = None
     try:
-        frame = pd.read_excel(path, sheet_name=0, engine=engine)
+        if python_calamine is None:
+            frame = pd.read_excel(path, sheet_name=0, engine="openpyxl")
+        else:
+            # The Rust reader straight into a frame: ~0.6 s for a 17k-row sheet, against
+            # ~3.5 s through pandas' calamine engine and ~15 s through openpyxl.
+            sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+            rows = sheet.to_python()
+            frame = pd.DataFrame(rows[1:], columns=[str(c) for c in rows[0]])
     except Exception as exc:  # any parser failure means an unreadable workbook
         raise InputFileError(path, f"kan de Excel-werkmap niet lezen: {exc}") from exc
     frame.columns = [str(c).strip() for c in frame.columns]
