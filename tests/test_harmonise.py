@@ -107,9 +107,11 @@ def test_suppressed_source_makes_target_geheim_above_ten_percent() -> None:
     tgt = _gdf(["T"], [(0, 0, 200, 100)])
     weights = hm.overlay_weights(src, tgt)
     values = _values([("A", "t.inw", 100, "ok"), ("B", "t.inw", np.nan, "geheim")])
-    out, _ = hm.translate_values(values, weights, VARS)
+    out, cons = hm.translate_values(values, weights, VARS)
     row = _pick(out, "T", "t.inw")
     assert row["status"] == "geheim" and np.isnan(row["value"])
+    # withholding is not a conservation loss: A's 100 did reach T
+    assert cons.iloc[0][["total_before", "total_after", "n_source"]].tolist() == [100, 100, 1]
     # a suppressed sliver of 5% of the target's weight is left out
     weights.loc[weights["from_code"] == "B", "weight"] = 0.05
     out, _ = hm.translate_values(values, weights, VARS)

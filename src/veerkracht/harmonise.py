@@ -39,6 +39,13 @@ How each kind is translated (``translate_values``):
   no source area is known);
 * ``klasse``: the class of the source with the largest weight; ``code``: never translated.
 
+Conservation (``translation_errors``), per gemeente, variable and period, for counts and
+the numerators of rates (value x denominator, in persons/dwellings): total over the
+gemeente's published source buurten (before) vs total mass that reached target buurten
+(after, also where the target is then withheld as geheim - the error measures what the
+boundaries lose, not the suppression rule), relative error, number of source buurten and
+the number of those without any match.
+
 Suppression: a target value is ``geheim`` (or ``leeg``) when source values that are not
 published carry more than ``SUPPRESSED_SHARE`` of its weight (plain translation weight
 w_st). Below that share the missing sources are left out (counts are then slightly low,
@@ -280,7 +287,7 @@ def translate_values(
             "dataset_key": out["dataset_key"].to_numpy(),
         }
     )
-    conservation = _conservation(v, out.assign(status=status), w)
+    conservation = _conservation(v, out, w)
     return translated, conservation
 
 
@@ -298,9 +305,10 @@ def _conservation(v: pd.DataFrame, out: pd.DataFrame, w: pd.DataFrame) -> pd.Dat
         ["variable", "period"]
     ).agg(total_before=("num", "sum"), n_source=("region_code", "nunique"),
           n_unmatched=("unmatched", "sum"))
-    ok = out[out["status"] == "ok"]
-    ok = ok.assign(num=ok["num"] * ok["scale"])
-    after = ok.groupby(["variable", "period"])["num"].sum().rename("total_after")
+    # all mass that reached a target, also where the target is withheld (geheim): the
+    # error measures what the boundaries lose, not the suppression rule
+    moved = out.assign(num=out["num"] * out["scale"])
+    after = moved.groupby(["variable", "period"])["num"].sum().rename("total_after")
     frame = before.join(after, how="left").reset_index()
     frame["total_after"] = frame["total_after"].fillna(0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
