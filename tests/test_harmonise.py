@@ -280,3 +280,25 @@ def test_amsterdam_kwb_2017_2019_on_edition_2022(store: Store, shared_data: Path
                                    [2019, "kwb.p_wcorpw", 7.0, "kruistabel"]]
     n = store.query("SELECT count(*) n FROM translated_values WHERE status = 'ok'").n.iloc[0]
     assert n == 15395 + 17264
+
+
+def test_cli_vertalen_prints_dutch_table(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from veerkracht.cli import console, main
+
+    path = tmp_path / "cli.duckdb"
+    values = _store_values(["BU09990001", "BU09990002"], [100, 200], 2017)
+    cw = pd.DataFrame({"from_code": ["BU09990001"], "from_edition": 2017,
+                       "to_code": ["BU0999AA01"], "to_edition": 2022, "weight": 1.0})
+    with Store(path) as st:
+        st.import_table(_table(values, crosswalk=cw), file_hash="h4", reader="test")
+    console.width = 200
+    code = main(["data", "vertalen", "--gemeente", "Proefstad", "--naar", "2022",
+                 "--store", str(path)])
+    out = capsys.readouterr().out
+    assert code in (0, None), out
+    assert "Proefstad (GM0999) vertaald naar indeling 2022" in out
+    assert "kruistabel 2017→2022" in out
+    assert "-66,67%" in out  # 100 of 300 inwoners matched
+    with Store(path, read_only=True) as st:
+        err = st.query("SELECT n_unmatched FROM translation_errors WHERE variable = 't.inw'")
+    assert err["n_unmatched"].tolist() == [1]
