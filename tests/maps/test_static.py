@@ -181,3 +181,9 @@ def test_fast_classifiers_agree_with_mapclassify(amsterdam) -> None:
     assert classify(values, "handmatig", bounds=[25, 50]) == pytest.approx(
         list(mapclassify.UserDefined(values, bins=[25, 50]).bins)
     )
+
+
+def test_more_than_seven_classes_get_brewer_colours() -> None:
+    nine = palettes.class_colours(9)
+    assert nine[0] == "#ffffd9" and nine[-1] == "#081d58"
+    assert len(set(palettes.class_colours(11, diverging=True))) == 11

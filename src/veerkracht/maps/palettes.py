@@ -34,6 +34,18 @@ SEQUENTIAL: dict[int, list[str]] = {
     5: ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
     6: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"],
     7: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
+    8: ["#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
+    9: [
+        "#ffffd9",
+        "#edf8b1",
+        "#c7e9b4",
+        "#7fcdbb",
+        "#41b6c4",
+        "#1d91c0",
+        "#225ea8",
+        "#253494",
+        "#081d58",
+    ],
 }
 
 #: ColorBrewer PuOr (orange = decrease … purple = increase), keyed by number of classes.
@@ -43,6 +55,18 @@ DIVERGING: dict[int, list[str]] = {
     5: ["#e66101", "#fdb863", "#dedede", "#b2abd2", "#5e3c99"],
     6: ["#b35806", "#f1a340", "#fee0b6", "#d8daeb", "#998ec3", "#542788"],
     7: ["#b35806", "#f1a340", "#fee0b6", "#dedede", "#d8daeb", "#998ec3", "#542788"],
+    8: ["#b35806", "#e08214", "#fdb863", "#fee0b6", "#d8daeb", "#b2abd2", "#8073ac", "#542788"],
+    9: [
+        "#b35806",
+        "#e08214",
+        "#fdb863",
+        "#fee0b6",
+        "#dedede",
+        "#d8daeb",
+        "#b2abd2",
+        "#8073ac",
+        "#542788",
+    ],
 }
 
 #: Stevens/biscale "DkBlue" 3×3, keyed "x-y" with x, y in 1..3 (x = change, y = level).
@@ -73,11 +97,17 @@ MUTED = "#5f5f5f"
 
 
 def class_colours(n: int, *, diverging: bool = False) -> list[str]:
-    """Colours for ``n`` numeric classes (1–7); fewer than 3 take the ends of the 3-class set."""
-    if n < 1 or n > 7:
-        raise ValueError(f"number of classes must be 1..7, got {n}")
+    """Colours for ``n`` numeric classes: the Brewer set for 3–9 classes; fewer than 3
+    take the ends of the 3-class set; more than 9 are sampled from the same scheme."""
+    if n < 1:
+        raise ValueError(f"number of classes must be at least 1, got {n}")
     table = DIVERGING if diverging else SEQUENTIAL
-    if n >= 3:
+    if n in table:
         return list(table[n])
-    three = table[3]
-    return [three[1]] if n == 1 else [three[0], three[2]]
+    if n < 3:
+        three = table[3]
+        return [three[1]] if n == 1 else [three[0], three[2]]
+    from matplotlib.colors import LinearSegmentedColormap, to_hex
+
+    cmap = LinearSegmentedColormap.from_list("brewer", table[9])
+    return [to_hex(cmap(i / (n - 1))) for i in range(n)]

@@ -1,0 +1,64 @@
+"""``veerkracht kaart GEMEENTE``: the signalling maps (PNG/SVG/PDF) and one offline HTML map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from veerkracht.cli._common import STORE_OPTION, settings_for
+
+DEFAULT_OUT = Path("veerkracht-uitvoer")
+
+
+def kaart(
+    gemeente: str = typer.Argument(..., help="Gemeentenaam of GM-code, bv. Amsterdam of GM0363."),
+    van: int = typer.Option(2017, "--van", help="Beginjaar."),
+    tot: int = typer.Option(2019, "--tot", help="Eindjaar."),
+    uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor de kaarten."),
+    labels: bool = typer.Option(False, "--labels", help="Buurtnamen op de kaarten."),
+    indeling: int | None = typer.Option(
+        None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."
+    ),
+    store: Path | None = STORE_OPTION,
+) -> None:
+    """Signaleringskaarten per buurt: PNG (300 dpi), SVG, PDF en één interactieve HTML-kaart."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from veerkracht.cli import console
+    from veerkracht.maps.interactive import render_html
+    from veerkracht.maps.static import render_map
+    from veerkracht.signals import ensure_translation, signals_for_gemeente
+    from veerkracht.signals._data import default_edition, resolve_gemeente
+    from veerkracht.signals.maps import mapset_from_signals
+    from veerkracht.store import Store
+
+    settings = settings_for(store)
+    with Store(settings.store_path) as st:
+        gm = resolve_gemeente(st, gemeente)
+        ensure_translation(st, gm.code, indeling or default_edition(st, gm.code, tot))
+        result = signals_for_gemeente(st, gemeente, van, tot, edition=indeling)
+        mapset = mapset_from_signals(st, result)
+
+    folder = uit / f"{mapset.gemeente_code.lower()}_{van}_{tot}"
+    written: list[Path] = []
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("Kaarten tekenen", total=len(mapset.layers) + 1)
+        for layer in mapset.layers:
+            progress.update(task, description=f"Kaart: {layer.title}")
+            written += render_map(mapset, layer, folder, labels=labels)
+            progress.advance(task)
+        progress.update(task, description="Interactieve kaart (HTML)")
+        written.append(render_html(mapset, folder / f"{mapset.gemeente_code.lower()}_kaart.html"))
+        progress.advance(task)
+    console.print(
+        f"{len(mapset.layers)} kaarten van {mapset.gemeente_name} "
+        f"(buurtindeling {mapset.edition}, {van}–{tot}) geschreven naar {folder}:"
+    )
+    for path in written:
+        console.print(f"  {path}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="kaart")(kaart)
