@@ -1,0 +1,455 @@
+"""What the report says: counts, plain-Dutch findings, tables, methods and sources.
+
+Everything here is plain data (dicts, lists of rows with Dutch, already formatted
+texts) so the Jinja2 template only lays it out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from veerkracht.maps.layers import format_number
+
+if TYPE_CHECKING:
+    from veerkracht.signals import SignalResult
+    from veerkracht.store import Store
+
+SIGNAL_CODES = ("PRO", "KWE", "VER", "TOE")  # classes that are a signal
+
+DIRECTIONS = {
+    "hoger_kwetsbaarder": "hoger = kwetsbaarder",
+    "hoger_meer_overlast": "hoger = meer overlast",
+    "hoger_beter": "hoger = beter",
+    "neutraal": "neutraal",
+}
+
+#: Dutch explanation per typology threshold (the TOML comments are English).
+THRESHOLD_TEXTS = {
+    "index_hoog": "Index t.o.v. Nederland (= 100) vanaf waar een indicator als hoog telt",
+    "min_hoog": "Aantal hoge kernindicatoren kwetsbaarheid voor 'hoge concentratie'",
+    "min_kwetsbaarheid": "Minimum beschikbare kernindicatoren kwetsbaarheid (anders "
+    "'onvoldoende gegevens')",
+    "min_overlast": "Minimum beschikbare kernindicatoren overlast (anders 'onvoldoende gegevens')",
+    "overlast_index_hoog": "Index misdrijven/overlast t.o.v. Nederland vanaf waar sprake is "
+    "van een overlastprobleem",
+    "lbm_dimensie_laag": "Leefbaarometer-dimensie (afwijking van NL) waarop of waaronder sprake "
+    "is van een probleem",
+    "toename_stappen": "Toename in procentpunten voor stap 1, 2 en 3 van 'toenemende concentratie'",
+    "toename_min_indicatoren": "Aantal kernindicatoren dat minstens stap 1 moet stijgen",
+    "verslechtering_lbm": "Verandering van een Leefbaarometer-dimensie waarop of waaronder "
+    "sprake is van verslechtering",
+    "verslechtering_relatief": "Relatieve stijging van een misdrijf- of overlastcijfer vanaf "
+    "waar sprake is van verslechtering",
+}
+
+THRESHOLD_ORIGIN = (
+    "De klassen volgen de studie Veerkracht in het corporatiebezit (Leidelmeijer e.a., 2018; "
+    "actualisatie 2020): 'probleem' is een concentratie van kwetsbare groepen samen met "
+    "overlast of onveiligheid; 'kwetsbaar, nog geen problemen' is concentratie zonder "
+    "problemen (preventieve aandacht); daarnaast toenemende concentratie en verslechterende "
+    "overlast. De studie drukt concentratie uit als index ten opzichte van Nederland "
+    "(Nederland = 100). De getallen van de drempels zijn eigen, gedocumenteerde keuzes van "
+    "veerkracht en géén getallen uit de studie; ze staan in het instellingenbestand {file} "
+    "en zijn daar aan te passen."
+)
+
+HARMONISATION_TEXTS = {
+    "identiek": "zelfde buurtindeling of ongewijzigde codes: waarden 1-op-1 overgenomen",
+    "zelfde code": "waarde van een andere indeling overgenomen voor een code die in beide "
+    "indelingen bestaat (CBS houdt een code alleen aan zolang de buurt niet verandert)",
+    "kruistabel": "vertaald met een gepubliceerde kruistabel tussen indelingen",
+    "overlap": "vertaald naar rato van de overlappende oppervlakte van oude en nieuwe buurten",
+    "pc4-overlap": "postcode-4-waarde naar buurten naar rato van de overlappende oppervlakte",
+    "pc4-postcode": "elke buurt krijgt de waarde van zijn meest voorkomende postcode-4-gebied "
+    "(alleen voor scores, klassen en percentages)",
+    "geen": "niet te vertalen naar deze indeling (geen kruistabel of grenzen): deze waarden "
+    "worden niet gebruikt",
+}
+
+
+def nl(value: Any, decimals: int = 1) -> str:
+    """A number in Dutch notation ('–' for missing)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return "–"
+    return format_number(float(value), decimals)
+
+
+def count(n: int) -> str:
+    return format_number(float(n), 0)
+
+
+@dataclass
+class Finding:
+    text: str
+
+
+@dataclass
+class ReportContent:
+    """Everything the template needs (texts already in Dutch)."""
+
+    title: str
+    gemeente: str
+    gemeente_code: str
+    van: int
+    tot: int
+    edition: int
+    date: str
+    periods: list[dict[str, str]]
+    counts: list[dict[str, Any]]
+    n_buurten: int
+    findings: list[str]
+    signals: list[dict[str, Any]]
+    indicators: list[dict[str, str]]
+    thresholds: list[dict[str, str]]
+    threshold_origin: str
+    classes: list[dict[str, str]]
+    harmonisation: list[dict[str, str]]
+    conservation: list[dict[str, str]]
+    sources: list[dict[str, str]]
+    citations: list[str]
+    corporation_table: dict[str, Any] = field(default_factory=dict)
+    maps: list[dict[str, str]] = field(default_factory=list)
+    charts: list[dict[str, str]] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- summary
+
+
+def class_counts(result: SignalResult) -> list[dict[str, Any]]:
+    """Buurten per class in config order, with colour and share."""
+    assert result.config is not None
+    counts = result.table.typologie.value_counts()
+    total = len(result.table)
+    return [
+        {
+            "code": c.code,
+            "label": c.label,
+            "kleur": c.kleur,
+            "uitleg": c.uitleg,
+            "n": int(counts.get(c.code, 0)),
+            "aandeel": nl(100 * counts.get(c.code, 0) / total if total else float("nan"), 0),
+        }
+        for c in result.config.classes
+    ]
+
+
+def _headline_indicator(result: SignalResult) -> Any:
+    """The first core vulnerability indicator with a start and an end period."""
+    for ind in result.indicators:
+        if ind.core and ind.group == "kwetsbaarheid" and all(result.periods[ind.key]):
+            return ind
+    return None
+
+
+def findings(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> list[str]:
+    """Key findings in plain Dutch, generated from the numbers."""
+    n = {c["code"]: c["n"] for c in class_counts(result)}
+    total = len(result.table)
+    name = result.gemeente.name
+    out = [
+        f"Van de {count(total)} buurten in {name} (buurtindeling {result.edition}) krijgen "
+        f"{count(n.get('PRO', 0))} buurten het signaal 'Probleem': een hoge concentratie "
+        "kwetsbare groepen samen met overlast of onveiligheid.",
+        f"{count(n.get('KWE', 0))} buurten zijn kwetsbaar maar hebben (nog) geen "
+        f"overlastproblemen; in {count(n.get('TOE', 0))} buurten neemt de concentratie toe en "
+        f"in {count(n.get('VER', 0))} buurten verslechtert de overlast of veiligheid.",
+    ]
+    if n.get("ONV", 0):
+        out.append(
+            f"Voor {count(n['ONV'])} buurten zijn te weinig openbare cijfers om een signaal te "
+            "geven (vaak kleine buurten waarvan CBS de cijfers geheimhoudt)."
+        )
+    out += _corporation_findings(result, sheets)
+    out += _ranking_finding(result)
+    out += _early_warning_finding(sheets)
+    out += _statistics_findings(sheets)
+    return out
+
+
+def _corporation_findings(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> list[str]:
+    curves = sheets.get("Corporatiebezit")
+    ind = _headline_indicator(result)
+    out = []
+    if curves is not None and ind is not None:
+        p_van, p_tot = result.periods[ind.key]
+        part = curves[(curves.indicator == ind.key) & (curves.periode == p_tot)]
+        part = part[part.buurten > 0].dropna(subset=["index_nl"])
+        if len(part) >= 2:
+            low, high = part.iloc[0], part.iloc[-1]
+            out.append(
+                f"Het corporatiebezit hangt samen met kwetsbaarheid: in buurten met "
+                f"{low.corporatiebezit} corporatiewoningen ligt het aandeel "
+                f"'{ind.label.lower()}' in {p_tot} op index {nl(low.index_nl, 0)}, in buurten "
+                f"met {high.corporatiebezit} op index {nl(high.index_nl, 0)} (Nederland = 100)."
+            )
+            before = curves[
+                (curves.indicator == ind.key)
+                & (curves.periode == p_van)
+                & (curves.corporatiebezit == high.corporatiebezit)
+            ]
+            if not before.empty and pd.notna(before.index_nl.iloc[0]):
+                change = high.index_nl - before.index_nl.iloc[0]
+                word = "gestegen" if change > 0 else "gedaald"
+                out.append(
+                    f"In de buurten met {high.corporatiebezit} corporatiewoningen is die index "
+                    f"tussen {p_van} en {p_tot} {word} van {nl(before.index_nl.iloc[0], 0)} "
+                    f"naar {nl(high.index_nl, 0)}."
+                )
+    turning = sheets.get("Omslagpunt")
+    if turning is not None:
+        labels = {i.key: i.label for i in result.indicators}
+        for row in turning.dropna(subset=["omslagpunt_corporatiebezit"]).itertuples():
+            out.append(
+                f"De ontwikkeling van '{labels.get(row.indicator, row.indicator)}' "
+                f"(Leefbaarometer) wordt negatief vanaf ongeveer "
+                f"{nl(row.omslagpunt_corporatiebezit, 0)}% corporatiebezit in de buurt."
+            )
+    return out
+
+
+def _ranking_finding(result: SignalResult) -> list[str]:
+    t = result.table.dropna(subset=["concentratie_index"])
+    if t.empty:
+        return []
+    top = t.nlargest(3, "concentratie_index")
+    names = ", ".join(f"{r.naam} ({nl(r.concentratie_index, 0)})" for r in top.itertuples())
+    return [
+        f"De hoogste concentratie kwetsbare groepen (gemiddelde index van de kernindicatoren, "
+        f"Nederland = 100) hebben {names}."
+    ]
+
+
+def _early_warning_finding(sheets: dict[str, pd.DataFrame]) -> list[str]:
+    ew = sheets.get("Vroegsignalering")
+    if ew is None or ew.empty:
+        return []
+    n = ew.soort.value_counts()
+    return [
+        f"Vroegsignalering: {count(int(n.get('reactief', 0)))} buurten zijn in de periode in "
+        f"de toestand 'probleem' gekomen (reactief) en {count(int(n.get('preventief', 0)))} "
+        "buurten gaan achteruit zonder (al) een probleem te zijn (preventief)."
+    ]
+
+
+def _statistics_findings(sheets: dict[str, pd.DataFrame]) -> list[str]:
+    out = []
+    reg = sheets.get("Regressie")
+    if reg is not None and not reg.empty:
+        row = reg[reg.variabele == "concentratie_verschil"]
+        if not row.empty:
+            r = row.iloc[0]
+            sig = "wél" if r.p < 0.05 else "géén"
+            out.append(
+                f"Regressie (OLS, robuuste fouten, n = {count(int(r.n))}): er is {sig} "
+                f"statistisch significante samenhang tussen de toename van de concentratie en "
+                f"de verandering van de overlast (coëfficiënt {nl(r.coefficient, 4)}, "
+                f"p = {nl(r.p, 3)})."
+            )
+    lisa = sheets.get("Hotspots (LISA)")
+    if lisa is not None and not lisa.empty:
+        hot = int((lisa.cluster == "hoog-hoog (hotspot)").sum())
+        cold = int((lisa.cluster == "laag-laag (coldspot)").sum())
+        out.append(
+            f"Ruimtelijke clustering (lokale Moran's I, p < 0,05): {count(hot)} buurten vormen "
+            f"een hotspot van hoge concentratie, {count(cold)} een coldspot."
+        )
+    return out
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def signal_rows(result: SignalResult) -> list[dict[str, Any]]:
+    """Every buurt with a signal, by class order then concentration index (high first)."""
+    assert result.config is not None
+    order = {c.code: i for i, c in enumerate(result.config.classes)}
+    colours = {c.code: c.kleur for c in result.config.classes}
+    t = result.table[result.table.typologie.isin(SIGNAL_CODES)]
+    t = t.assign(_o=t.typologie.map(order)).sort_values(
+        ["_o", "concentratie_index", "region_code"], ascending=[True, False, True]
+    )
+    rows = []
+    for r in t.itertuples():
+        step = "" if pd.isna(r.stap) else f" (stap {int(r.stap)})"
+        rows.append(
+            {
+                "naam": r.naam,
+                "code": r.region_code,
+                "signaal": f"{r.typologie_label}{step}",
+                "kleur": colours.get(r.typologie, "#ffffff"),
+                "index": nl(r.concentratie_index, 0),
+                "redenen": [p for p in str(r.redenen).split(" | ") if p],
+            }
+        )
+    return rows
+
+
+def indicator_rows(result: SignalResult, store: Store) -> list[dict[str, str]]:
+    """The whole catalogue: label, group, unit, source, direction, core, periods used."""
+    from veerkracht.indicators import GROUPS, catalogue
+
+    publishers = _dataset_names(store)
+    rows = []
+    for ind in catalogue():
+        p_van, p_tot = result.periods.get(ind.key, (None, None))
+        used = " → ".join(str(p) for p in (p_van, p_tot) if p) or "niet beschikbaar"
+        rows.append(
+            {
+                "label": ind.label,
+                "groep": GROUPS[ind.group],
+                "eenheid": ind.unit,
+                "bron": publishers.get(ind.source, ind.source),
+                "richting": DIRECTIONS[ind.direction],
+                "kern": "ja" if ind.core else "",
+                "perioden": used,
+            }
+        )
+    return rows
+
+
+def _dataset_names(store: Store) -> dict[str, str]:
+    """dataset_key -> 'publisher, title without years' from the imports table."""
+    imports = store.imports()
+    names = {}
+    for key, rows in imports.groupby("dataset_key"):
+        title = str(rows.title.iloc[0]).split(";")[0].split(", meting")[0]
+        title = " ".join(w for w in title.split() if not (w.isdigit() and len(w) == 4))
+        names[str(key)] = f"{rows.publisher.iloc[0]}, {title}"
+    # catalogue keys that name a family of datasets
+    for family in ("leefbaarometer",):
+        hits = [v for k, v in names.items() if k.startswith(family)]
+        if hits and family not in names:
+            names[family] = hits[0].split(",")[0] + ", Leefbaarometer"
+    return names
+
+
+def threshold_rows(result: SignalResult) -> list[dict[str, str]]:
+    assert result.config is not None
+    rows = []
+    for key, value in result.config.thresholds.items():
+        if isinstance(value, list):
+            shown = " / ".join(nl(v, 1) for v in value)
+        elif isinstance(value, int):
+            shown = str(value)
+        else:
+            shown = nl(value, 2)
+        rows.append({"sleutel": key, "waarde": shown, "uitleg": _threshold_text(result, key)})
+    return rows
+
+
+def _threshold_text(result: SignalResult, key: str) -> str:
+    if key in THRESHOLD_TEXTS:
+        return THRESHOLD_TEXTS[key]
+    # a user's own threshold: show its comment from the TOML file as written
+    assert result.config is not None
+    text = result.config.path.read_text(encoding="utf-8")
+    match = re.search(rf"^\s*{re.escape(key)}\s*=.*?#\s*(.+)$", text, re.MULTILINE)
+    return match.group(1).strip() if match else ""
+
+
+def harmonisation_rows(result: SignalResult) -> list[dict[str, str]]:
+    """How values reached the edition: dataset, method, source edition, number of values."""
+    if result.methods is None:
+        return []
+    return [
+        {
+            "dataset": str(m.dataset_key),
+            "methode": str(m.method),
+            "bron_indeling": str(m.source_edition),
+            "waarden": count(int(m.size)),
+            "uitleg": HARMONISATION_TEXTS.get(str(m.method), ""),
+        }
+        for m in result.methods.itertuples()
+    ]
+
+
+def conservation_rows(store: Store, gemeente: str, edition: int) -> list[dict[str, str]]:
+    """Conservation errors of the translation, one row per (period, source edition, method)."""
+    frame = store.query(
+        """SELECT period, source_edition, method, count(*) AS variabelen,
+                  max(abs(relative_error)) AS max_fout, max(n_source) AS bronbuurten,
+                  max(n_unmatched) AS ongekoppeld
+           FROM translation_errors WHERE gemeente_code = ? AND edition = ?
+           GROUP BY ALL ORDER BY period, source_edition, method""",
+        [gemeente, edition],
+    )
+    return [
+        {
+            "periode": str(r.period),
+            "bron_indeling": str(r.source_edition),
+            "methode": str(r.method),
+            "variabelen": count(int(r.variabelen)),
+            "max_fout": f"{nl(100 * r.max_fout, 2)}%" if pd.notna(r.max_fout) else "–",
+            "ongekoppeld": f"{count(int(r.ongekoppeld))} van {count(int(r.bronbuurten))}",
+        }
+        for r in frame.itertuples()
+    ]
+
+
+def source_rows(result: SignalResult, store: Store, geometry_edition: int | None) -> list[dict]:
+    """Every dataset behind the report: publisher, id, title, years, licence, files."""
+    imports = store.imports()
+    wanted = {s.dataset_key: set(s.periods) for s in result.sources}
+    rows = []
+    for key, periods in wanted.items():
+        part = imports[imports.dataset_key == key]
+        part = part[part.periods.map(lambda ps, periods=periods: bool(set(ps) & periods))]
+        for (publisher, dataset_id, title), grp in part.groupby(
+            ["publisher", "dataset_id", "title"], dropna=False, sort=True
+        ):
+            rows.append(_source_row(publisher, dataset_id, title, grp, "Cijfers"))
+    if geometry_edition is not None:
+        ids = store.query(
+            "SELECT DISTINCT import_id FROM geometries "
+            "WHERE gemeente_code = ? AND edition = ? AND level = 'buurt'",
+            [result.gemeente.code, geometry_edition],
+        ).import_id
+        part = imports[imports.import_id.isin(ids)]
+        for (publisher, dataset_id, title), grp in part.groupby(
+            ["publisher", "dataset_id", "title"], dropna=False
+        ):
+            rows.append(_source_row(publisher, dataset_id, title, grp, "Buurtgrenzen"))
+    return rows
+
+
+def _source_row(publisher: Any, dataset_id: Any, title: Any, grp: pd.DataFrame, role: str) -> dict:
+    years = sorted({int(p) for ps in grp.periods for p in ps}) or sorted(
+        {int(e) for es in grp.editions for e in es}
+    )
+    return {
+        "rol": role,
+        "uitgever": str(publisher),
+        "id": "" if pd.isna(dataset_id) or not dataset_id else str(dataset_id),
+        "titel": str(title),
+        "jaren": ", ".join(str(y) for y in years),
+        "licentie": str(grp.licence.iloc[0]) if pd.notna(grp.licence.iloc[0]) else "onbekend",
+        "url": str(grp.url.iloc[0]) if pd.notna(grp.url.iloc[0]) else "",
+        "bestanden": ", ".join(sorted(set(grp.file_name))),
+    }
+
+
+def corporation_table(result: SignalResult, curves: pd.DataFrame | None) -> dict[str, Any]:
+    """Index (NL = 100) per corporation-share bin for every core vulnerability indicator."""
+    if curves is None or curves.empty:
+        return {}
+    keys = [i.key for i in result.indicators if i.core and i.group == "kwetsbaarheid"]
+    part = curves[curves.indicator.isin(keys)]
+    if part.empty:
+        return {}
+    bins = list(dict.fromkeys(str(b) for b in part.corporatiebezit))
+    rows = []
+    for (label, period), grp in part.groupby(["label", "periode"], sort=False):
+        by_bin = dict(zip(grp.corporatiebezit.astype(str), grp.index_nl, strict=True))
+        rows.append(
+            {
+                "label": label,
+                "periode": str(period),
+                "waarden": [nl(by_bin.get(b), 0) for b in bins],
+            }
+        )
+    return {"bins": bins, "rows": rows}

@@ -1,0 +1,158 @@
+"""Maps and charts for the report, as PNG data URIs (the HTML must open offline).
+
+Maps come from :func:`veerkracht.maps.static.render_map` (300 dpi PNG, also kept
+next to the report); the embedded copy is scaled down to ``EMBED_WIDTH`` pixels so
+the HTML and PDF stay a few MB. Charts come from :mod:`veerkracht.maps.charts`.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from veerkracht.maps.layers import MapSet
+    from veerkracht.signals import SignalResult
+
+EMBED_WIDTH = 1800  # px; about 160 dpi across an A4 landscape page
+CHART_DPI = 160
+
+
+def data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _downscale(path: Path, width: int = EMBED_WIDTH) -> bytes:
+    from PIL import Image
+
+    with Image.open(path) as img:
+        img = img.convert("RGB")
+        if img.width > width:
+            img = img.resize((width, round(img.height * width / img.width)), Image.LANCZOS)
+        buf = io.BytesIO()
+        img.save(buf, format="PNG", optimize=False, compress_level=6)
+    return buf.getvalue()
+
+
+def map_images(mapset: MapSet, folder: Path) -> list[dict[str, str]]:
+    """One 300-dpi PNG per layer in ``folder`` and its embedded, smaller copy."""
+    from veerkracht.maps.static import render_map
+
+    out = []
+    for layer in mapset.layers:
+        (png,) = render_map(mapset, layer, folder, formats=("png",))
+        out.append(
+            {
+                "key": layer.key,
+                "titel": layer.title,
+                "periode": layer.period,
+                "src": data_uri(_downscale(png)),
+                "bestand": png.name,
+            }
+        )
+    return out
+
+
+def _figure_png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=CHART_DPI, facecolor="white")
+    return buf.getvalue()
+
+
+def chart_images(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> list[dict[str, str]]:
+    """Corporation-share index curves, liveability by start class and the buurt ranking."""
+    charts = []
+    for maker in (_corporation_chart, _liveability_chart, _ranking_chart):
+        item = maker(result, sheets)
+        if item is not None:
+            fig, title, text = item
+            charts.append({"titel": title, "tekst": text, "src": data_uri(_figure_png(fig))})
+    return charts
+
+
+def _sources(result: SignalResult, *keys: str) -> list[str]:
+    hits = [s.citation() for s in result.sources if s.dataset_key.startswith(keys)]
+    return hits or [s.citation() for s in result.sources]
+
+
+def _corporation_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any:
+    from veerkracht.maps.charts import corporation_index_figure
+    from veerkracht.report.content import _headline_indicator
+
+    curves = sheets.get("Corporatiebezit")
+    ind = _headline_indicator(result)
+    if curves is None or ind is None:
+        return None
+    part = curves[curves.indicator == ind.key].dropna(subset=["index_nl"])
+    if part.periode.nunique() < 1:
+        return None
+    df = pd.DataFrame(
+        {
+            "klasse": part.corporatiebezit.astype(str),
+            "periode": part.periode.astype(str),
+            "index": part.index_nl,
+        }
+    )
+    title = f"{ind.label} naar corporatiebezit"
+    fig = corporation_index_figure(
+        df,
+        title=title,
+        subtitle=f"{result.gemeente.name}, index (Nederland = 100) per klasse corporatiebezit",
+        sources=_sources(result, "cbs_kwb"),
+    )
+    text = (
+        "Per klasse van het aandeel corporatiewoningen in de buurt: het gewogen gemiddelde "
+        f"van '{ind.label.lower()}' als index (Nederland = 100), voor beide perioden."
+    )
+    return fig, title, text
+
+
+def _liveability_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any:
+    from veerkracht.maps.charts import liveability_development_figure
+
+    frame = sheets.get("Leefbaarheid x startklasse")
+    lbm = result.periods.get("lbm2_totaal")
+    if frame is None or frame.empty or not lbm:
+        return None
+    df = pd.DataFrame({"startklasse": frame.klasse, "waarde": frame.gemiddelde_verandering})
+    title = "Ontwikkeling leefbaarheid naar startklasse"
+    fig = liveability_development_figure(
+        df,
+        title=title,
+        subtitle=f"Heel Nederland (postcode-4-gebieden), Leefbaarometer 2.0, {lbm[0]}–{lbm[1]}",
+        value_label="Gemiddelde verandering totaalscore",
+        sources=_sources(result, "leefbaarometer"),
+    )
+    text = (
+        "Gemiddelde verandering van de Leefbaarometer-totaalscore per leefbaarheidsklasse aan "
+        "het begin van de periode, voor alle postcode-4-gebieden in Nederland (zoals in de "
+        "studie)."
+    )
+    return fig, title, text
+
+
+def _ranking_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any:
+    from veerkracht.maps.charts import ranking_figure
+
+    t = result.table
+    if t.concentratie_index.notna().sum() == 0:
+        return None
+    df = pd.DataFrame({"name": t.naam, "value": t.concentratie_index})
+    title = "Buurten met de hoogste concentratie kwetsbare groepen"
+    fig = ranking_figure(
+        df,
+        title=title,
+        subtitle=f"{result.gemeente.name}, {result.tot}: gemiddelde index van de "
+        "kernindicatoren (Nederland = 100)",
+        value_label="Index (Nederland = 100)",
+        sources=_sources(result, "cbs"),
+        decimals=0,
+    )
+    text = "De 15 buurten met de hoogste gemiddelde index van de kernindicatoren kwetsbaarheid."
+    return fig, title, text

@@ -1,0 +1,26 @@
+"""The report as PDF (A4) with WeasyPrint: page numbers, repeating table headers."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+
+def write_pdf(html_text: str, path: str | Path) -> Path:
+    """Print the report HTML to ``path``; needs the Pango libraries (see scripts/apt-packages)."""
+    from veerkracht.errors import VeerkrachtError
+
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: Pango missing on the system
+        raise VeerkrachtError(
+            f"de PDF kan niet worden gemaakt: WeasyPrint is niet beschikbaar ({exc})",
+            fix="Installeer WeasyPrint (pip install weasyprint) en de systeembibliotheken "
+            "libpango-1.0-0 en libpangoft2-1.0-0; het HTML-rapport is wel geschreven.",
+        ) from exc
+    # WeasyPrint and fontTools log every font subset at INFO/WARNING level
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    path = Path(path)
+    weasyprint.HTML(string=html_text, base_url=str(path.parent)).write_pdf(path)
+    return path
