@@ -22,6 +22,10 @@ GROUPS = {
 }
 DIRECTIONS = ("hoger_kwetsbaarder", "hoger_meer_overlast", "hoger_beter", "neutraal")
 CATALOGUE = Path(__file__).with_name("catalogue.toml")
+#: Derived rates over fewer than this many persons/households are not computed: CBS
+#: rounds small counts (to fives) and suppresses its own rates for tiny buurten, so a
+#: ratio of two rounded small counts would suggest a precision that is not there.
+MIN_DENOMINATOR = 50
 
 
 @dataclass(frozen=True)
@@ -109,9 +113,11 @@ def indicator_values(
             num = wide_value.get(ind.numerator, pd.Series(np.nan, index=wide_status.index))
             den = wide_value.get(ind.denominator, pd.Series(np.nan, index=wide_status.index))
             with np.errstate(divide="ignore", invalid="ignore"):
-                value = (num / den.where(den > 0)) * ind.scale
-            suppressed = (wide_status[ind.numerator] == "geheim") | (
-                wide_status[ind.denominator] == "geheim"
+                value = (num / den.where(den >= MIN_DENOMINATOR)) * ind.scale
+            suppressed = (
+                (wide_status[ind.numerator] == "geheim")
+                | (wide_status[ind.denominator] == "geheim")
+                | (den < MIN_DENOMINATOR)
             )
             status = pd.Series(
                 np.where(suppressed, "geheim", np.where(value.isna(), "leeg", "ok")),

@@ -149,39 +149,15 @@ def classify(
     k: int = 5,
     bounds: list[float] | None = None,
 ) -> list[float]:
-    """Upper class bounds for ``values`` (NaN ignored), mapclassify-style.
+    """Upper class bounds for ``values`` (NaN ignored); see :mod:`veerkracht.signals.classes`."""
+    from veerkracht.signals.classes import class_bounds
 
-    ``scheme``: ``"quantiles"``/``"kwantielen"``, ``"fisher_jenks"``/
-    ``"natuurlijke_grenzen"`` or ``"user_defined"``/``"handmatig"`` (needs
-    ``bounds``; the maximum is appended when values exceed the last bound).
-    """
-    import warnings
-
-    import numpy as np
-
-    arr = np.asarray(values, dtype=float)
-    arr = arr[~np.isnan(arr)]
-    if arr.size == 0:
-        raise ValueError("no values to classify")
-    method = SCHEMES.get(scheme)
-    if method is None:
+    if scheme not in SCHEMES:
         raise ValueError(f"unknown scheme {scheme!r}; use one of {sorted(SCHEMES)}")
-    if method == "user_defined" and not bounds:
-        raise ValueError("scheme 'user_defined' needs bounds")
-    k = min(k, len(np.unique(arr)))
-    # Quantiles and user-defined bounds are computed as mapclassify does (tested against
-    # it); only Fisher-Jenks needs mapclassify, whose import costs seconds (scikit-learn).
-    if method == "quantiles":
-        return [float(b) for b in np.unique(np.percentile(arr, np.linspace(100 / k, 100, k)))]
-    if method == "user_defined":
-        bins = sorted(float(b) for b in bounds or [])
-        return [*bins, float(arr.max())] if arr.max() > bins[-1] else bins
-    with warnings.catch_warnings():  # "Numba not installed": harmless for a few hundred buurten
-        warnings.simplefilter("ignore", UserWarning)
-        import mapclassify
-
-        result = mapclassify.FisherJenks(arr, k=k)
-    return [float(b) for b in result.bins]
+    bins = class_bounds(values, scheme, k, bounds)
+    if not bins:
+        raise ValueError("no values to classify")
+    return bins
 
 
 def class_index(values: pd.Series, bins: list[float]) -> list[int | None]:

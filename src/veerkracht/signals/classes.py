@@ -1,7 +1,13 @@
-"""Classification schemes (mapclassify) shared by signals, maps and the web app."""
+"""Classification schemes: the one implementation used by signals, maps and the web app.
+
+Quantiles and user-defined bounds are computed with numpy exactly as mapclassify does
+(a test checks this); only Fisher-Jenks imports mapclassify, whose import costs seconds
+(it pulls in scikit-learn).
+"""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +19,16 @@ SCHEMES = {
     "kwantielen": "Kwantielen (gelijke aantallen buurten)",
     "fisher_jenks": "Natuurlijke grenzen (Fisher-Jenks)",
     "grenzen": "Eigen klassegrenzen",
+}
+#: accepted spellings -> scheme
+ALIASES = {
+    "kwantielen": "kwantielen",
+    "quantiles": "kwantielen",
+    "fisher_jenks": "fisher_jenks",
+    "natuurlijke_grenzen": "fisher_jenks",
+    "grenzen": "grenzen",
+    "user_defined": "grenzen",
+    "handmatig": "grenzen",
 }
 
 
@@ -27,25 +43,23 @@ class Classification:
         return len(self.bins)
 
 
-def classify(
-    values: pd.Series, scheme: str = "kwantielen", k: int = 5, bounds: list[float] | None = None
-) -> Classification:
-    """Classify values into k classes; missing values stay missing (never a silent class)."""
-    import mapclassify
-
-    if scheme not in SCHEMES:
+def class_bounds(
+    values: pd.Series | list[float] | np.ndarray,
+    scheme: str = "kwantielen",
+    k: int = 5,
+    bounds: list[float] | None = None,
+) -> list[float]:
+    """Upper class bounds (mapclassify-style) of the non-missing values."""
+    method = ALIASES.get(scheme)
+    if method is None:
         raise ParameterError(
-            "--indeling-klassen",
-            scheme,
-            "onbekend klassenschema",
-            fix=f"Kies uit {', '.join(SCHEMES)}.",
+            "--klassen", scheme, "onbekend klassenschema", fix=f"Kies uit {', '.join(SCHEMES)}."
         )
-    present = values.dropna().astype(float)
-    classes = pd.Series(pd.NA, index=values.index, dtype="Int64")
-    if present.empty:
-        return Classification(scheme, [], classes)
-    n_unique = present.nunique()
-    if scheme == "grenzen":
+    arr = np.asarray(values, dtype=float)
+    arr = arr[~np.isnan(arr)]
+    if arr.size == 0:
+        return []
+    if method == "grenzen":
         if not bounds:
             raise ParameterError(
                 "grenzen",
@@ -53,10 +67,28 @@ def classify(
                 "geen klassegrenzen opgegeven",
                 fix="Geef oplopende grenzen, bv. 10,20,30.",
             )
-        result = mapclassify.UserDefined(present.to_numpy(), bins=sorted(bounds))
-    elif scheme == "fisher_jenks":
-        result = mapclassify.FisherJenks(present.to_numpy(), k=min(k, n_unique))
-    else:
-        result = mapclassify.Quantiles(present.to_numpy(), k=min(k, n_unique))
-    classes.loc[present.index] = np.asarray(result.yb) + 1
-    return Classification(scheme, [float(b) for b in result.bins], classes)
+        bins = sorted(float(b) for b in bounds)
+        return [*bins, float(arr.max())] if arr.max() > bins[-1] else bins
+    k = min(k, len(np.unique(arr)))
+    if method == "kwantielen":
+        return [float(b) for b in np.unique(np.percentile(arr, np.linspace(100 / k, 100, k)))]
+    with warnings.catch_warnings():  # "Numba not installed": harmless for a few thousand buurten
+        warnings.simplefilter("ignore", UserWarning)
+        import mapclassify
+
+        return [float(b) for b in mapclassify.FisherJenks(arr, k=k).bins]
+
+
+def classify(
+    values: pd.Series, scheme: str = "kwantielen", k: int = 5, bounds: list[float] | None = None
+) -> Classification:
+    """Classify values into classes 1..k; missing values stay missing (never a silent class)."""
+    bins = class_bounds(values, scheme, k, bounds)
+    classes = pd.Series(pd.NA, index=values.index, dtype="Int64")
+    present = values.dropna().astype(float)
+    if bins and not present.empty:
+        idx = np.clip(
+            np.searchsorted(np.asarray(bins), present.to_numpy(), side="left"), 0, len(bins) - 1
+        )
+        classes.loc[present.index] = idx + 1
+    return Classification(ALIASES[scheme], bins, classes)

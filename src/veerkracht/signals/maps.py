@@ -33,6 +33,26 @@ LBM_CLASSES = {
 CORPORATION_BOUNDS = [10, 20, 30, 40, 50, 60, 70, 80, 100]
 
 
+def _top(values: pd.Series, at_least: float) -> float:
+    """Upper bound of the last class: the data maximum, rounded up to a whole number."""
+    import math
+
+    peak = float(np.nanmax(values.to_numpy(dtype=float), initial=at_least))
+    return float(max(at_least, math.ceil(peak)))
+
+
+def _layer_sources(result: SignalResult, indicator_key: str) -> list[str]:
+    """Only the datasets an indicator's map actually shows (plus its denominator's)."""
+    from veerkracht.indicators import by_key
+
+    ind = by_key().get(indicator_key)
+    wanted = {ind.source} if ind else set()
+    if ind and ind.denominator:
+        wanted.add("cbs_kwb")
+    picked = [s.citation() for s in result.sources if s.dataset_key.startswith(tuple(wanted))]
+    return picked or [s.citation() for s in result.sources]
+
+
 def geometry_edition(store: Store, gemeente: str, edition: int, codes: pd.Series) -> int | None:
     """The geometry edition that carries these codes best (exact edition first)."""
     editions = store.geometry_editions(gemeente)
@@ -70,6 +90,12 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
         if geo_ed != result.edition
         else f"Buurtindeling {result.edition}"
     )
+    without_geometry = len(result.table) - len(gdf)
+    if without_geometry:
+        # e.g. Amsterdam's municipal file has polygons for 439 of its 479 buurten
+        edition_note += (
+            f"; {without_geometry} buurten staan niet op de kaart (geen grens in de bron)"
+        )
     layers = [
         MapLayer(
             key="concentratie",
@@ -83,10 +109,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
                 120,
                 150,
                 200,
-                max(
-                    250.0,
-                    float(np.nanmax(gdf.concentratie_index.to_numpy(dtype=float), initial=250.0)),
-                ),
+                _top(gdf.concentratie_index, 250.0),
             ],
             sources=sources,
             period=period,
@@ -103,10 +126,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
                 -1.0,
                 1.0,
                 2.5,
-                max(
-                    5.0,
-                    float(np.nanmax(gdf.concentratie_verschil.to_numpy(dtype=float), initial=5.0)),
-                ),
+                _top(gdf.concentratie_verschil, 5.0),
             ],
             palette="divergerend",
             sources=sources,
@@ -187,7 +207,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
                 column=column,
                 kind=kind,
                 legend_title=legend,
-                sources=sources,
+                sources=_layer_sources(result, ind_key),
                 period=str(p_tot),
                 note=edition_note,
                 **layer_kwargs,
@@ -213,12 +233,14 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
             extra[f"{col}__{p_van}"] = gdf[f"{ind.key}__van"]
             extra[f"{col}__{p_tot}"] = gdf[col]
     gdf = pd.concat([gdf, pd.DataFrame(extra, index=gdf.index)], axis=1)
+    profile["concentratie_index"] = "Concentratie kwetsbare groepen (index NL = 100)"
+    profile["concentratie_verschil"] = "Toename concentratie (procentpunt)"
     profile["typologie_label"] = "Signaal"
     profile["redenen"] = "Redenen"
     return MapSet(
         gemeente_code=gm.code,
         gemeente_name=gm.name,
-        edition=geo_ed,
+        edition=result.edition,
         buurten=gdf,
         layers=layers,
         profile_columns=profile,
