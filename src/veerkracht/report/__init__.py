@@ -30,13 +30,16 @@ class ReportFiles:
 def build_content(store: Store, result: SignalResult, folder: Path) -> ReportContent:
     """Everything the report shows; map PNGs (300 dpi) are written to ``folder``."""
     import datetime as dt
+    import warnings
 
     from veerkracht.report import content as c
     from veerkracht.report.figures import chart_images, map_images
     from veerkracht.signals.export import analysis_sheets
     from veerkracht.signals.maps import geometry_edition, mapset_from_signals
 
-    sheets = analysis_sheets(result, store)
+    with warnings.catch_warnings():  # esda divides by zero for permutation-free islands
+        warnings.simplefilter("ignore", RuntimeWarning)
+        sheets = analysis_sheets(result, store)
     mapset = mapset_from_signals(store, result)
     geo_ed = geometry_edition(store, result.gemeente.code, result.edition, result.table.region_code)
     assert result.config is not None
