@@ -1,0 +1,726 @@
+"""The FastAPI app: pages, JSON API, exports, accounts, uploads and shared views.
+
+Access rules (tested route by route in tests/web/test_authorisation.py):
+
+* Open data — gemeenten, signals, map layers, buurt profiles, comparisons, exports
+  and the view pages — is public: it is CBS/RIVM/BZK open data.
+* Own data (overlays) is never public: an overlay is visible to its organisation and
+  to the partner organisations it was shared with. A public endpoint that is asked
+  for an overlay (``?overlay=``) answers 401 to anonymous users and 403 to others.
+* Shared views (``/gedeeld/{token}``) open for the creating organisation and the
+  named partners; anonymous users are sent to the login page (401 on the JSON twin).
+* Roles are ranked: beheerder ⊇ analist ⊇ lezer. Uploading and sharing need analist,
+  managing the organisation's accounts needs beheerder.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from veerkracht.errors import InputFileError, NoDataError, ParameterError, VeerkrachtError
+from veerkracht.web import pages
+from veerkracht.web.data import DataService, dumps
+from veerkracht.web.db import Database, open_database
+from veerkracht.web.repo import Repository, User
+from veerkracht.web.state import ViewState, check_gemeente, check_id, split_list
+from veerkracht.web.uploads import (
+    MAX_UPLOAD_BYTES,
+    UploadTooLarge,
+    check_file_name,
+    limit_mb,
+    process_upload,
+    read_form,
+)
+
+if TYPE_CHECKING:
+    from veerkracht.store import Store
+
+COOKIE = "veerkracht_sessie"
+LOGIN_FAILURES = 10  # per e-mail address per window
+LOGIN_WINDOW_S = 15 * 60
+_EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, fix: str | None = None) -> None:
+        self.status, self.message, self.fix = status, message, fix
+        super().__init__(message)
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    return not (path.startswith(("/api/", "/export/")) or path.endswith((".json", ".geojson")))
+
+
+def _error_response(request: Request, status: int, body: dict) -> Response:
+    if _wants_html(request):
+        return HTMLResponse(pages.error(status, body["fout"], body.get("oplossing")), status)
+    return JSONResponse(body, status)
+
+
+class WebApp:
+    """Shared state of one server: store, services, repository, login throttle."""
+
+    def __init__(
+        self,
+        store: Store,
+        db: Database,
+        service: DataService,
+        *,
+        secure_cookies: bool,
+        max_upload: int,
+    ) -> None:
+        self.store, self.db, self.service = store, db, service
+        self.repo = Repository(db)
+        self.secure_cookies = secure_cookies
+        self.max_upload = max_upload
+        self._failures: dict[str, list[float]] = defaultdict(list)
+        self._failures_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ auth
+    def user(self, request: Request) -> User | None:
+        token = request.cookies.get(COOKIE)
+        if not token or len(token) > 200:
+            return None
+        return self.repo.session_user(token)
+
+    def require(self, request: Request, role: str = "lezer") -> User:
+        user = self.user(request)
+        if user is None:
+            raise ApiError(401, "u bent niet ingelogd", "Log in via /inloggen.")
+        if not user.may(role):
+            raise ApiError(403, f"hiervoor is de rol '{role}' nodig (u bent {user.role})")
+        return user
+
+    def throttled(self, email: str) -> bool:
+        now = time.monotonic()
+        with self._failures_lock:
+            recent = [t for t in self._failures[email] if now - t < LOGIN_WINDOW_S]
+            self._failures[email] = recent
+            return len(recent) >= LOGIN_FAILURES
+
+    def failed(self, email: str) -> None:
+        with self._failures_lock:
+            self._failures[email].append(time.monotonic())
+
+    def login(self, email: str, password: str) -> tuple[User, str]:
+        key = str(email).strip().lower()
+        if self.throttled(key):
+            raise ApiError(429, "te veel mislukte pogingen; probeer het over een kwartier opnieuw")
+        user = self.repo.authenticate(key, password)
+        if user is None:
+            self.failed(key)
+            raise ApiError(401, "onjuist e-mailadres of wachtwoord")
+        token, _ = self.repo.create_session(user.user_id)
+        return user, token
+
+    def set_cookie(self, response: Response, token: str) -> None:
+        response.set_cookie(
+            COOKIE,
+            token,
+            max_age=12 * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=self.secure_cookies,
+            path="/",
+        )
+
+    # ------------------------------------------------------------------ overlays
+    def overlay(self, user: User | None, upload_id: str, gemeente: str | None = None) -> dict:
+        """An overlay the user may see, or 401/403/404."""
+        upload_id = check_id(upload_id)
+        if user is None:
+            raise ApiError(
+                401, "eigen data is alleen zichtbaar na inloggen", "Log in via /inloggen."
+            )
+        upload = self.repo.upload(upload_id)
+        if upload is None:
+            raise ApiError(404, f"upload {upload_id} bestaat niet")
+        if not self.repo.can_see_upload(user.organisation_id, upload):
+            raise ApiError(403, f"upload {upload_id} is niet met uw organisatie gedeeld")
+        if gemeente and upload["gemeente_code"] != gemeente:
+            raise ApiError(
+                400, f"upload {upload_id} hoort bij {upload['gemeente_code']}, niet bij {gemeente}"
+            )
+        return upload
+
+    def overlay_values(self, upload_id: str) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = defaultdict(dict)
+        for code, variable, value, label in self.repo.upload_values(upload_id):
+            out[str(code)][str(variable)] = label if label is not None else value
+        return dict(out)
+
+    def overlays_for(self, user: User | None, ids: tuple[str, ...], gemeente: str) -> dict:
+        return {i: self.overlay_values(self.overlay(user, i, gemeente)["upload_id"]) for i in ids}
+
+    def profile_overlays(
+        self, user: User | None, ids: tuple[str, ...], gemeente: str, buurt: str
+    ) -> list[dict]:
+        """Requested overlays; without ``overlay=`` every overlay the user may see."""
+        if ids:
+            uploads = [self.overlay(user, i, gemeente) for i in ids]
+        elif user is not None:
+            uploads = self.repo.visible_uploads(user.organisation_id, gemeente)
+        else:
+            uploads = []
+        out = []
+        for up in uploads:
+            owner = self.repo.organisation_names([up["organisation_id"]])
+            out.append(
+                {
+                    "id": up["upload_id"],
+                    "titel": up["title"],
+                    "organisatie": owner[0] if owner else None,
+                    "indeling": up["edition"],
+                    "waarden": self.overlay_values(up["upload_id"]).get(buurt, {}),
+                }
+            )
+        return out
+
+    def upload_json(self, upload: dict) -> dict:
+        return {
+            "id": upload["upload_id"],
+            "titel": upload["title"],
+            "gemeente": upload["gemeente_code"],
+            "indeling": upload["edition"],
+            "bestand": upload["file_name"],
+            "sleutel": upload["key_type"],
+            "rijen": upload["n_rows"],
+            "kolommen": upload["columns"],
+            "meldingen": upload["notes"],
+            "organisatie": self.repo.organisation_names([upload["organisation_id"]])[0],
+            "gedeeld_met": self.repo.organisation_names(
+                self.repo.upload_shared_with(upload["upload_id"])
+            ),
+            "aangemaakt": upload["created_at"],
+        }
+
+    # ------------------------------------------------------------------ views
+    def open_view(self, user: User | None, token: str) -> ViewState:
+        if len(token) > 64 or not token.replace("-", "").replace("_", "").isalnum():
+            raise ApiError(404, "deze gedeelde link bestaat niet")
+        found = self.repo.view(token)
+        if found is None:
+            raise ApiError(404, "deze gedeelde link bestaat niet")
+        state, _, allowed = found
+        if user is None:
+            raise ApiError(401, "log in om deze gedeelde kaart te openen", "Log in via /inloggen.")
+        if user.organisation_id not in allowed:
+            raise ApiError(403, "deze kaart is niet met uw organisatie gedeeld")
+        return ViewState.from_dict(state)
+
+
+def _key(state: ViewState) -> tuple:
+    return (state.gemeente, state.van, state.tot, state.indeling, state.klassen)
+
+
+def _state(
+    gm: str,
+    laag: str | None = None,
+    van: str | None = None,
+    tot: str | None = None,
+    indeling: str | None = None,
+    klassen: str | None = None,
+    buurt: list[str] | None = Query(None),
+    overlay: list[str] | None = Query(None),
+) -> ViewState:
+    return ViewState.parse(
+        gm,
+        laag=laag,
+        van=van,
+        tot=tot,
+        indeling=indeling,
+        klassen=klassen,
+        buurt=buurt,
+        overlay=overlay,
+    )
+
+
+def _safe_next(url: str | None) -> str:
+    """Only local paths: never redirect a login to another site."""
+    if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return "/"
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def create_app(
+    store: Store,
+    *,
+    database_url: str | None = None,
+    database: Database | None = None,
+    service: DataService | None = None,
+    store_lock: threading.RLock | None = None,
+    secure_cookies: bool = False,
+    max_upload: int = MAX_UPLOAD_BYTES,
+) -> FastAPI:
+    """The web app on an open store (DuckDB); web tables in the store or PostgreSQL."""
+    lock = store_lock or (service.lock if service else threading.RLock())
+    service = service or DataService(store, lock)
+    db = database or open_database(database_url, duck_con=store.con, lock=lock)
+    web = WebApp(store, db, service, secure_cookies=secure_cookies, max_upload=max_upload)
+    app = FastAPI(
+        title="Veerkracht-signaleringskaarten",
+        description="Open data en eigen data per buurt. Alle teksten in het Nederlands.",
+        version="1",
+    )
+    app.state.web = web
+    _install_handlers(app)
+    _auth_routes(app, web)
+    _open_data_routes(app, web)
+    _export_routes(app, web)
+    _own_data_routes(app, web)
+    _view_routes(app, web)
+    return app
+
+
+# ----------------------------------------------------------------------------- handlers
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api(request: Request, exc: ApiError) -> Response:
+        if exc.status == 401 and _wants_html(request) and request.method == "GET":
+            target = quote(
+                request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            )
+            return RedirectResponse(f"/inloggen?volgende={target}", 303)
+        body = {"fout": exc.message}
+        if exc.fix:
+            body["oplossing"] = exc.fix
+        return _error_response(request, exc.status, body)
+
+    @app.exception_handler(VeerkrachtError)
+    async def _domain(request: Request, exc: VeerkrachtError) -> Response:
+        status = 404 if isinstance(exc, NoDataError) else 400
+        if not isinstance(exc, (NoDataError, ParameterError, InputFileError)):
+            status = 503
+        body: dict[str, Any] = {"fout": exc.message}
+        if exc.fix:
+            body["oplossing"] = exc.fix
+        if isinstance(exc, InputFileError):
+            body["bestand"] = exc.path.name
+            body["kolom"] = exc.column
+            body["rijen"] = exc.rows
+        return _error_response(request, status, body)
+
+    @app.exception_handler(UploadTooLarge)
+    async def _large(request: Request, exc: UploadTooLarge) -> Response:
+        body = {
+            "fout": f"het bestand is groter dan {limit_mb(exc.limit)}",
+            "oplossing": "Lever alleen de nodige kolommen aan of splits het bestand.",
+        }
+        return _error_response(request, 413, body)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            f"{'.'.join(str(p) for p in e.get('loc', [])[1:]) or 'verzoek'}: {e.get('msg')}"
+            for e in exc.errors()
+        ]
+        return _error_response(
+            request, 400, {"fout": "ongeldig verzoek: " + "; ".join(problems)[:500]}
+        )
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        messages = {404: "pagina niet gevonden", 405: "methode niet toegestaan"}
+        text = messages.get(exc.status_code, str(exc.detail))
+        return _error_response(request, exc.status_code, {"fout": text})
+
+    @app.middleware("http")
+    async def _guard(request: Request, call_next: Any) -> Response:
+        # Cross-site form posts carry no session (SameSite=Lax), but refuse them outright
+        if request.method not in {"GET", "HEAD", "OPTIONS"}:
+            origin = request.headers.get("origin")
+            if origin and urlsplit(origin).netloc != request.headers.get("host"):
+                return JSONResponse({"fout": "verzoek van een andere website geweigerd"}, 403)
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.headers.get("content-type", "").startswith("text/html") and not (
+            request.url.path.startswith("/export/")
+        ):
+            response.headers.setdefault("Content-Security-Policy", pages.CSP)
+            response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    return Response(dumps(data), status, media_type="application/json")
+
+
+# ----------------------------------------------------------------------------- auth
+def _auth_routes(app: FastAPI, web: WebApp) -> None:
+    @app.get("/inloggen", response_class=HTMLResponse)
+    def login_page(volgende: str = "/") -> HTMLResponse:
+        return HTMLResponse(pages.login(_safe_next(volgende)))
+
+    @app.post("/inloggen")
+    async def login_form(request: Request) -> Response:
+        form = await request.form(max_files=0, max_fields=5)
+        target = _safe_next(str(form.get("volgende") or "/"))
+        try:
+            _, token = await run_in_threadpool(
+                web.login, str(form.get("email") or ""), str(form.get("wachtwoord") or "")
+            )
+        except ApiError as exc:
+            return HTMLResponse(pages.login(target, exc.message.capitalize() + "."), exc.status)
+        response = RedirectResponse(target, 303)
+        web.set_cookie(response, token)
+        return response
+
+    @app.post("/api/inloggen")
+    async def login_api(request: Request) -> Response:
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise ApiError(400, "verwacht JSON met 'email' en 'wachtwoord'")
+        user, token = await run_in_threadpool(
+            web.login, str(body.get("email") or ""), str(body.get("wachtwoord") or "")
+        )
+        response = _json({"gebruiker": user.as_json()})
+        web.set_cookie(response, token)
+        return response
+
+    def _logout(request: Request, response: Response) -> Response:
+        token = request.cookies.get(COOKIE)
+        if token:
+            web.repo.end_session(token)
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    @app.post("/uitloggen")
+    def logout_form(request: Request) -> Response:
+        return _logout(request, RedirectResponse("/", 303))
+
+    @app.post("/api/uitloggen")
+    def logout_api(request: Request) -> Response:
+        return _logout(request, _json({"uitgelogd": True}))
+
+    @app.get("/api/ik")
+    def me(request: Request) -> Response:
+        user = web.require(request)
+        return _json({"gebruiker": user.as_json()})
+
+    @app.get("/api/organisatie/gebruikers")
+    def users(request: Request) -> Response:
+        user = web.require(request, "beheerder")
+        return _json(
+            {
+                "organisatie": user.organisation,
+                "gebruikers": [u.as_json() for u in web.repo.users_of(user.organisation_id)],
+            }
+        )
+
+    @app.post("/api/organisatie/gebruikers")
+    async def add_user(request: Request) -> Response:
+        user = web.require(request, "beheerder")
+        body = await request.json()
+        if not isinstance(body, dict):
+            raise ApiError(400, "verwacht JSON met 'email', 'wachtwoord' en 'rol'")
+        new = await run_in_threadpool(
+            web.repo.add_user,
+            user.organisation,  # a beheerder manages only the own organisation
+            str(body.get("email") or ""),
+            str(body.get("wachtwoord") or ""),
+            str(body.get("rol") or "lezer"),
+        )
+        return _json({"gebruiker": new.as_json()}, 201)
+
+
+# ----------------------------------------------------------------------------- open data
+def _open_data_routes(app: FastAPI, web: WebApp) -> None:
+    service = web.service
+
+    async def computed(state: ViewState) -> Any:
+        return service.cached(_key(state)) or await run_in_threadpool(service.computed, _key(state))
+
+    @app.get("/", response_class=HTMLResponse)
+    def home(request: Request) -> HTMLResponse:
+        return HTMLResponse(pages.home(service.gemeenten(), web.user(request)))
+
+    @app.get("/api/gemeenten")
+    def gemeenten(q: str = "") -> Response:
+        found = service.gemeenten(q[:100])
+        return _json({"zoekterm": q, "aantal": len(found), "gemeenten": found})
+
+    @app.get("/api/gemeenten/{gm}/signalen.json")
+    async def signalen(state: ViewState = Depends(_state)) -> Response:
+        c = await computed(state)
+        blob = c.blobs.get(("signalen", ""))
+        if blob is None:
+            blob = dumps(await run_in_threadpool(service.signals_json, c))
+            c.blobs[("signalen", "")] = blob
+        return Response(blob, media_type="application/json")
+
+    @app.get("/api/gemeenten/{gm}/kaart.geojson")
+    async def kaart(request: Request, state: ViewState = Depends(_state)) -> Response:
+        c = await computed(state)
+        c.layer(state.laag)
+        if state.overlays:
+            user = await run_in_threadpool(web.user, request)
+            values = await run_in_threadpool(web.overlays_for, user, state.overlays, state.gemeente)
+            body = await run_in_threadpool(service.geojson, c, state.laag, values)
+        else:
+            body = c.blobs.get(("geojson", state.laag)) or await run_in_threadpool(
+                service.geojson, c, state.laag
+            )
+        return Response(body, media_type="application/geo+json")
+
+    @app.get("/api/gemeenten/{gm}/buurten/{bu}.json")
+    async def buurt(request: Request, bu: str, state: ViewState = Depends(_state)) -> Response:
+        from veerkracht.web.state import check_buurt
+
+        code = check_buurt(bu)
+        c = await computed(state)
+        user = await run_in_threadpool(web.user, request)
+        overlays = await run_in_threadpool(
+            web.profile_overlays, user, state.overlays, state.gemeente, code
+        )
+        return _json(await run_in_threadpool(service.profile, c, code, overlays))
+
+    @app.get("/api/gemeenten/{gm}/vergelijk.json")
+    async def vergelijk_buurten(
+        request: Request, buurten: str = "", state: ViewState = Depends(_state)
+    ) -> Response:
+        from veerkracht.web.state import check_buurt
+
+        codes = [check_buurt(b) for b in split_list([buurten])]
+        if len(codes) != 2:
+            raise ParameterError(
+                "buurten", buurten, "geef precies twee buurtcodes", fix="Bijv. buurten=BU1,BU2."
+            )
+        c = await computed(state)
+        overlays = {}
+        if state.overlays:
+            user = await run_in_threadpool(web.user, request)
+            values = await run_in_threadpool(web.overlays_for, user, state.overlays, state.gemeente)
+            overlays = {i: {b: v.get(b, {}) for b in codes} for i, v in values.items()}
+        return _json(await run_in_threadpool(service.compare_buurten, c, codes, overlays))
+
+    @app.get("/api/vergelijk.json")
+    async def vergelijk_gemeenten(
+        gemeenten: str = "", van: str | None = None, tot: str | None = None
+    ) -> Response:
+        codes = [check_gemeente(g) for g in split_list([gemeenten])]
+        if not 2 <= len(codes) <= 4:
+            raise ParameterError(
+                "gemeenten", gemeenten, "geef twee tot vier GM-codes", fix="Bijv. GM0363,GM0599."
+            )
+        out = []
+        for code in codes:
+            state = ViewState.parse(code, van=van, tot=tot)
+            try:
+                c = await computed(state)
+                out.append(await run_in_threadpool(service.gemeente_summary, c))
+            except VeerkrachtError as exc:  # show what exists; say what does not
+                out.append({"code": code, "fout": exc.message, "oplossing": exc.fix})
+        return _json({"gemeenten": out})
+
+
+# ----------------------------------------------------------------------------- exports
+def _export_routes(app: FastAPI, web: WebApp) -> None:
+    service = web.service
+
+    async def send(state: ViewState, kind: str, layer: str = "") -> Response:
+        c = service.cached(_key(state)) or await run_in_threadpool(service.computed, _key(state))
+        blob = await run_in_threadpool(service.export, c, kind, layer)
+        name = f"veerkracht_{state.gemeente}_{state.van}_{state.tot}"
+        name += f"_{layer}" if layer else ""
+        disposition = "inline" if kind in {"html", "png", "pdf"} else "attachment"
+        return Response(
+            blob,
+            media_type=_EXPORT_TYPES[kind],
+            headers={"Content-Disposition": f'{disposition}; filename="{name}.{kind}"'},
+        )
+
+    @app.get("/export/{gm}.csv")
+    async def export_csv(state: ViewState = Depends(_state)) -> Response:
+        return await send(state, "csv")
+
+    @app.get("/export/{gm}.xlsx")
+    async def export_xlsx(state: ViewState = Depends(_state)) -> Response:
+        return await send(state, "xlsx")
+
+    @app.get("/export/{gm}/kaart.png")
+    async def export_png(state: ViewState = Depends(_state)) -> Response:
+        return await send(state, "png", state.laag)
+
+    @app.get("/export/{gm}/kaart.pdf")
+    async def export_pdf(state: ViewState = Depends(_state)) -> Response:
+        return await send(state, "pdf", state.laag)
+
+    @app.get("/export/{gm}/kaart.html")
+    async def export_html(state: ViewState = Depends(_state)) -> Response:
+        return await send(state, "html")
+
+
+# ----------------------------------------------------------------------------- own data
+def _own_data_routes(app: FastAPI, web: WebApp) -> None:
+    service = web.service
+
+    @app.get("/api/uploads")
+    def uploads(request: Request, gemeente: str | None = None) -> Response:
+        user = web.require(request)
+        gm = check_gemeente(gemeente) if gemeente else None
+        found = web.repo.visible_uploads(user.organisation_id, gm)
+        return _json({"uploads": [web.upload_json(u) for u in found]})
+
+    @app.post("/api/uploads")
+    async def upload(request: Request) -> Response:
+        user = await run_in_threadpool(web.require, request, "analist")
+        form = await read_form(request, web.max_upload)
+        file = form.get("bestand")
+        if file is None or isinstance(file, str):
+            raise ParameterError(
+                "bestand", None, "geen bestand meegestuurd", fix="Stuur het veld 'bestand' mee."
+            )
+        name = check_file_name(file.filename)
+        gm = check_gemeente(str(form.get("gemeente") or ""))
+        state = ViewState.parse(gm, indeling=form.get("indeling") or None)
+        title = str(form.get("titel") or name).strip()[:120]
+        c = service.cached(_key(state)) or await run_in_threadpool(service.computed, _key(state))
+        buurten = c.mapset.buurten[["region_code", "geometry"]]
+
+        def work() -> str:
+            import tempfile
+            from pathlib import Path
+
+            with tempfile.TemporaryDirectory(prefix="veerkracht-web-") as tmp:
+                raw = Path(tmp) / "inhoud"
+                file.file.seek(0)
+                raw.write_bytes(file.file.read())
+                meta, rows = process_upload(
+                    raw,
+                    name,
+                    organisation=user.organisation,
+                    buurten=buurten,
+                    edition=c.mapset.edition,
+                )
+            meta.update(
+                organisation_id=user.organisation_id,
+                gemeente_code=gm,
+                title=title,
+                created_by=user.user_id,
+            )
+            return web.repo.save_upload(meta, rows)
+
+        upload_id = await run_in_threadpool(work)
+        saved = web.repo.upload(upload_id)
+        assert saved is not None
+        return _json({"upload": web.upload_json(saved)}, 201)
+
+    @app.get("/api/uploads/{upload_id}.json")
+    def upload_detail(request: Request, upload_id: str) -> Response:
+        user = web.require(request)
+        up = web.overlay(user, upload_id)
+        return _json({"upload": web.upload_json(up), "waarden": web.overlay_values(upload_id)})
+
+    def owned(request: Request, upload_id: str) -> tuple[User, dict]:
+        user = web.require(request, "analist")
+        up = web.overlay(user, upload_id)
+        if up["organisation_id"] != user.organisation_id:
+            raise ApiError(403, "alleen de eigen organisatie mag deze upload delen of verwijderen")
+        return user, up
+
+    @app.post("/api/uploads/{upload_id}/delen")
+    async def share(request: Request, upload_id: str) -> Response:
+        _, up = await run_in_threadpool(owned, request, upload_id)
+        body = await request.json()
+        names = body.get("organisaties") if isinstance(body, dict) else None
+        if not isinstance(names, list) or not names or len(names) > 50:
+            raise ApiError(400, "verwacht JSON {'organisaties': ['naam', …]}")
+        ids = web.repo.organisation_ids([str(n) for n in names])
+        web.repo.share_upload(up["upload_id"], list(ids.values()))
+        return _json({"upload": web.upload_json(up)})
+
+    @app.delete("/api/uploads/{upload_id}")
+    def delete(request: Request, upload_id: str) -> Response:
+        _, up = owned(request, upload_id)
+        web.repo.delete_upload(up["upload_id"])
+        return _json({"verwijderd": up["upload_id"]})
+
+
+# ----------------------------------------------------------------------------- views
+def _view_routes(app: FastAPI, web: WebApp) -> None:
+    def view_json(state: ViewState, shared: str | None = None) -> dict:
+        data = {"staat": state.as_dict(), "url": state.url(), "links": state.links()}
+        if shared:
+            data["gedeeld"] = shared
+        return data
+
+    def check_overlays(request: Request, state: ViewState) -> User | None:
+        user = web.user(request)
+        for overlay in state.overlays:
+            web.overlay(user, overlay, state.gemeente)
+        return user
+
+    @app.get("/kaart/{gm}.json")
+    def view_twin(request: Request, state: ViewState = Depends(_state)) -> Response:
+        check_overlays(request, state)
+        return _json(view_json(state))
+
+    @app.get("/kaart/{gm}", response_class=HTMLResponse)
+    def view_page(request: Request, state: ViewState = Depends(_state)) -> HTMLResponse:
+        user = check_overlays(request, state)
+        return HTMLResponse(pages.view(state, f"Kaart {state.gemeente}", user))
+
+    @app.post("/api/gedeeld")
+    async def share_view(request: Request) -> Response:
+        user = await run_in_threadpool(web.require, request, "analist")
+        body = await request.json()
+        if not isinstance(body, dict) or not isinstance(body.get("staat"), dict):
+            raise ApiError(400, "verwacht JSON {'staat': {...}, 'organisaties': [...]}")
+        state = ViewState.from_dict(body["staat"])
+        names = [str(n) for n in body.get("organisaties") or []]
+        ids = web.repo.organisation_ids(names)
+        for overlay in state.overlays:  # partners must be able to see every overlay in it
+            up = web.overlay(user, overlay, state.gemeente)
+            missing = [n for n, i in ids.items() if not web.repo.can_see_upload(i, up)]
+            if missing:
+                raise ApiError(
+                    400,
+                    f"upload {overlay} is niet gedeeld met {', '.join(missing)}",
+                    f"Deel de upload eerst via /api/uploads/{overlay}/delen.",
+                )
+        token = web.repo.save_view(
+            user.organisation_id, user.user_id, state.as_dict(), list(ids.values())
+        )
+        return _json(
+            {
+                "token": token,
+                "url": f"/gedeeld/{token}",
+                "json": f"/api/gedeeld/{token}.json",
+                "organisaties": web.repo.organisation_names([user.organisation_id, *ids.values()]),
+            },
+            201,
+        )
+
+    @app.get("/api/gedeeld/{token}.json")
+    def shared_twin(request: Request, token: str) -> Response:
+        state = web.open_view(web.user(request), token)
+        return _json(view_json(state, token))
+
+    @app.get("/gedeeld/{token}", response_class=HTMLResponse)
+    def shared_page(request: Request, token: str) -> HTMLResponse:
+        user = web.user(request)
+        state = web.open_view(user, token)
+        return HTMLResponse(
+            pages.view(state, f"Gedeelde kaart {state.gemeente}", user, "Gedeeld via een link.")
+        )

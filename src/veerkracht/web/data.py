@@ -1,0 +1,474 @@
+"""Open data for the web app: signals, map layers, GeoJSON, profiles, exports — cached.
+
+One :class:`DataService` per server. Computing a gemeente's signals takes about a
+second; the result (and every GeoJSON/export derived from it) is kept in an LRU
+cache keyed by (gemeente, van, tot, indeling, klassenschema), so map requests after
+the first are served from memory. All store access holds the store lock: DuckDB
+connections are not thread-safe.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tempfile
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from veerkracht.errors import ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from veerkracht.maps.layers import MapLayer, MapSet
+    from veerkracht.signals import SignalResult
+    from veerkracht.store import Store
+
+SIMPLIFY_M = 5.0  # metres in RD; invisible at city zoom, shrinks GeoJSON a lot
+CacheKey = tuple[str, int, int, int | None, str]
+
+
+def clean(value: Any) -> Any:
+    """JSON-safe: NaN/NA -> None, numpy scalars -> Python."""
+    if value is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 6)
+    return value
+
+
+def dumps(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def _round_coords(coords: Any) -> Any:
+    if isinstance(coords, (int, float)):
+        return round(coords, 6)
+    return [_round_coords(c) for c in coords]
+
+
+@dataclass
+class Computed:
+    """Everything derived from one signal computation."""
+
+    key: CacheKey
+    result: SignalResult
+    mapset: MapSet
+    layers: dict[str, MapLayer]
+    geometries: list[str]  # GeoJSON geometry text per mapset row (WGS84, simplified)
+    trends: pd.DataFrame  # region_code, indicator, period, value (all periods)
+    blobs: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def gemeente(self) -> str:
+        return self.result.gemeente.code
+
+    def layer(self, key: str) -> MapLayer:
+        if key not in self.layers:
+            raise ParameterError(
+                "laag", key, "onbekende kaartlaag", fix=f"Kies uit: {', '.join(self.layers)}."
+            )
+        return self.layers[key]
+
+
+class DataService:
+    def __init__(self, store: Store, lock: threading.RLock | None = None, size: int = 16) -> None:
+        self.store = store
+        self.lock = lock or threading.RLock()
+        self.size = size
+        self._cache: OrderedDict[CacheKey, Computed] = OrderedDict()
+        self._translated: set[tuple[str, int]] = set()
+        self._gemeenten: list[dict] | None = None
+
+    # ------------------------------------------------------------------ gemeenten
+    def gemeenten(self, q: str = "") -> list[dict]:
+        if self._gemeenten is None:
+            with self.lock:
+                frame = self.store.gemeenten()
+                kwb = set(
+                    self.store.query(
+                        """SELECT DISTINCT 'GM' || substr(region_code, 3, 4) AS gm FROM "values"
+                           WHERE dataset_key = 'cbs_kwb' AND level = 'buurt'"""
+                    ).gm
+                )
+            self._gemeenten = [
+                {
+                    "code": str(r.gemeente_code),
+                    "naam": None if r.name is None or r.name != r.name else str(r.name),
+                    "indelingen": [int(e) for e in r.editions],
+                    "signalen": str(r.gemeente_code) in kwb,
+                }
+                for r in frame.itertuples()
+            ]
+        needle = q.strip().casefold()
+        if not needle:
+            return self._gemeenten
+        return [
+            g
+            for g in self._gemeenten
+            if needle in (g["naam"] or "").casefold() or needle in g["code"].casefold()
+        ]
+
+    # ------------------------------------------------------------------ cache
+    def cached(self, key: CacheKey) -> Computed | None:
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+        return hit
+
+    def computed(self, key: CacheKey) -> Computed:
+        hit = self.cached(key)
+        if hit is not None:
+            return hit
+        with self.lock:  # one computation at a time; a waiting request finds it cached
+            hit = self.cached(key)
+            if hit is not None:
+                return hit
+            value = self._compute(key)
+            self._cache[key] = value
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+            return value
+
+    def _compute(self, key: CacheKey) -> Computed:
+        from veerkracht.signals import ensure_translation, signals_for_gemeente
+        from veerkracht.signals._data import default_edition, resolve_gemeente
+        from veerkracht.signals.maps import mapset_from_signals
+
+        gm, van, tot, edition, scheme = key
+        code = resolve_gemeente(self.store, gm).code
+        target = edition or default_edition(self.store, code, tot)
+        if (code, target) not in self._translated and not self.store_read_only():
+            ensure_translation(self.store, code, target)
+            self._translated.add((code, target))
+        result = signals_for_gemeente(self.store, code, van, tot, edition=edition, scheme=scheme)
+        mapset = mapset_from_signals(self.store, result)
+        layers = {layer.key: layer for layer in mapset.layers}
+        layers.update(self._indicator_layers(result, mapset, scheme, set(layers)))
+        return Computed(
+            key=key,
+            result=result,
+            mapset=mapset,
+            layers=layers,
+            geometries=_geometries(mapset),
+            trends=self._trends(code, result.edition),
+        )
+
+    def store_read_only(self) -> bool:
+        row = self.store.con.execute("SELECT current_setting('access_mode')").fetchone()
+        return bool(row and str(row[0]).lower() == "read_only")
+
+    def _indicator_layers(
+        self, result: SignalResult, mapset: MapSet, scheme: str, taken: set[str]
+    ) -> dict[str, MapLayer]:
+        """One classified map per catalogue indicator (level at ``tot``)."""
+        import pandas as pd
+
+        from veerkracht.maps.layers import MapLayer, classify
+
+        out = {}
+        sources = [s.citation() for s in result.sources]
+        for ind in result.indicators:
+            column = f"{ind.key}__tot"
+            if ind.key in taken or column not in mapset.buurten:
+                continue
+            values = pd.to_numeric(mapset.buurten[column], errors="coerce")
+            if values.notna().sum() < 2:
+                continue
+            p_tot = result.periods[ind.key][1]
+            out[ind.key] = MapLayer(
+                key=ind.key,
+                title=f"{ind.label}, {p_tot}",
+                column=column,
+                kind="klassen",
+                legend_title=ind.unit or ind.label,
+                unit=ind.unit,
+                bins=classify(values, "quantiles" if scheme == "kwantielen" else scheme, 5),
+                sources=sources,
+                period=str(p_tot),
+                note=f"Buurtindeling {result.edition}; klassen: {scheme}",
+            )
+        return out
+
+    def _trends(self, gemeente: str, edition: int) -> pd.DataFrame:
+        from veerkracht.indicators import catalogue, indicator_values
+        from veerkracht.signals._data import values_on_edition
+
+        variables = sorted({v for ind in catalogue() for v in ind.variables})
+        long = values_on_edition(self.store, gemeente, edition, variables)
+        values = indicator_values(long)
+        return values[values.region_code.str.startswith("BU")][
+            ["region_code", "indicator", "period", "value"]
+        ].sort_values(["region_code", "indicator", "period"])
+
+    # ------------------------------------------------------------------ JSON views
+    def legend(self, c: Computed, key: str) -> dict:
+        from veerkracht.maps.layers import axis_labels, layer_style, source_line
+
+        layer = c.layer(key)
+        style = layer_style(c.mapset, layer)
+        legend = {
+            "laag": layer.key,
+            "titel": layer.title,
+            "soort": layer.kind,
+            "legendatitel": layer.legend_title,
+            "klassen": [{"label": lbl, "kleur": col} for lbl, col in style.legend],
+            "geen_gegevens": style.no_data,
+            "grenzen": style.bins,
+            "bron": source_line(layer, c.mapset.edition),
+            "periode": layer.period,
+            "toelichting": layer.note,
+        }
+        if layer.kind == "bivariaat":
+            legend["assen"] = dict(zip(("x", "y"), axis_labels(c.mapset, layer), strict=True))
+        return legend
+
+    def signals_json(self, c: Computed) -> dict:
+        r = c.result
+        rows = [
+            {k: clean(v) for k, v in row.items()}
+            for row in r.table.drop(columns=["regels"], errors="ignore").to_dict("records")
+        ]
+        return {
+            "gemeente": {"code": r.gemeente.code, "naam": r.gemeente.name},
+            "van": r.van,
+            "tot": r.tot,
+            "indeling": r.edition,
+            "grensindeling": c.mapset.edition,
+            "klassen": r.scheme,
+            "perioden": {k: list(v) for k, v in r.periods.items()},
+            "indicatoren": [
+                {"key": i.key, "label": i.label, "eenheid": i.unit, "groep": i.group}
+                for i in r.indicators
+            ],
+            "bronnen": [s.citation() for s in r.sources],
+            "typologie": [
+                {"code": k.code, "label": k.label, "kleur": k.kleur, "uitleg": k.uitleg}
+                for k in (r.config.classes if r.config else [])
+            ],
+            "lagen": [self.legend(c, key) for key in c.layers],
+            "rijen": rows,
+        }
+
+    def geojson(self, c: Computed, key: str, overlays: dict[str, dict] | None = None) -> bytes:
+        """FeatureCollection (WGS84) with value, class label and colour per buurt."""
+        if not overlays:
+            cached = c.blobs.get(("geojson", key))
+            if cached is not None:
+                return cached
+        from veerkracht.maps.layers import layer_style
+
+        layer = c.layer(key)
+        style = layer_style(c.mapset, layer)
+        label_of = {colour: label for label, colour in style.legend}
+        frame = c.mapset.buurten
+        values = frame[layer.column] if layer.column in frame else [None] * len(frame)
+        parts = []
+        for i, (code, name, value, colour) in enumerate(
+            zip(frame.region_code, frame["name"], values, style.colours, strict=True)
+        ):
+            props: dict[str, Any] = {
+                "code": code,
+                "naam": clean(name),
+                "waarde": clean(value),
+                "klasse": label_of.get(colour) if colour else "geen gegevens",
+                "kleur": colour,
+            }
+            for upload_id, by_buurt in (overlays or {}).items():
+                for variable, v in by_buurt.get(code, {}).items():
+                    props[f"overlay:{upload_id}:{variable}"] = v
+            parts.append(
+                f'{{"type":"Feature","id":{i},"geometry":{c.geometries[i]},'
+                f'"properties":{dumps(props).decode()}}}'
+            )
+        head = dumps({"legenda": self.legend(c, key), "indeling": c.mapset.edition}).decode()
+        body = (
+            f'{{"type":"FeatureCollection","metadata":{head},"features":[{",".join(parts)}]}}'
+        ).encode()
+        if not overlays:
+            c.blobs[("geojson", key)] = body
+        return body
+
+    def _row(self, c: Computed, buurt: str) -> dict:
+        t = c.result.table
+        hit = t[t.region_code == buurt]
+        if hit.empty:
+            from veerkracht.errors import NoDataError
+
+            raise NoDataError(
+                f"buurt {buurt} hoort niet bij {c.result.gemeente.name} "
+                f"(buurtindeling {c.result.edition})",
+                fix="Kies een buurtcode uit de signalentabel van deze gemeente.",
+            )
+        return hit.iloc[0].to_dict()
+
+    def profile(self, c: Computed, buurt: str, overlays: list[dict] | None = None) -> dict:
+        r = c.result
+        row = self._row(c, buurt)
+        refs = r.references
+        trend = c.trends[c.trends.region_code == buurt]
+        indicators = []
+        for ind in r.indicators:
+            p_van, p_tot = r.periods[ind.key]
+            ref = refs[refs.indicator == ind.key].set_index("period")
+            own = trend[trend.indicator == ind.key].set_index("period").value
+            periods = sorted(set(own.index) | set(ref.index))
+            indicators.append(
+                {
+                    "key": ind.key,
+                    "label": ind.label,
+                    "eenheid": ind.unit,
+                    "groep": ind.group,
+                    "van": p_van,
+                    "tot": p_tot,
+                    "waarde": clean(row.get(f"{ind.key}__tot")),
+                    "waarde_van": clean(row.get(f"{ind.key}__van")),
+                    "verschil": clean(row.get(f"{ind.key}__verschil")),
+                    "index_nl": clean(row.get(f"{ind.key}__index_nl")),
+                    "index_gemeente": clean(row.get(f"{ind.key}__index_gemeente")),
+                    "klasse": clean(row.get(f"{ind.key}__klasse")),
+                    "nl": clean(ref.nl.get(p_tot)) if p_tot in ref.index else None,
+                    "gemeente": clean(ref.gemeente.get(p_tot)) if p_tot in ref.index else None,
+                    "trend": [
+                        {
+                            "jaar": int(p),
+                            "waarde": clean(own.get(p)),
+                            "nl": clean(ref.nl.get(p)) if p in ref.index else None,
+                            "gemeente": clean(ref.gemeente.get(p)) if p in ref.index else None,
+                        }
+                        for p in periods
+                    ],
+                }
+            )
+        return {
+            "code": buurt,
+            "naam": clean(row.get("naam")),
+            "gemeente": {"code": r.gemeente.code, "naam": r.gemeente.name},
+            "indeling": r.edition,
+            "van": r.van,
+            "tot": r.tot,
+            "typologie": clean(row.get("typologie")),
+            "typologie_label": clean(row.get("typologie_label")),
+            "redenen": clean(row.get("redenen")),
+            "concentratie_index": clean(row.get("concentratie_index")),
+            "concentratie_verschil": clean(row.get("concentratie_verschil")),
+            "indicatoren": indicators,
+            "eigen_data": overlays or [],
+            "bronnen": [s.citation() for s in r.sources],
+        }
+
+    def compare_buurten(self, c: Computed, codes: list[str], overlays: dict | None = None) -> dict:
+        profiles = [self.profile(c, code) for code in codes]
+        rows = []
+        for i, ind in enumerate(profiles[0]["indicatoren"]):
+            values = [p["indicatoren"][i]["waarde"] for p in profiles]
+            rows.append(
+                {
+                    "key": ind["key"],
+                    "label": ind["label"],
+                    "eenheid": ind["eenheid"],
+                    "waarden": values,
+                    "verschil": None if None in values[:2] else clean(values[0] - values[1]),
+                    "nl": ind["nl"],
+                    "gemeente": ind["gemeente"],
+                }
+            )
+        return {
+            "buurten": [
+                {k: p[k] for k in ("code", "naam", "typologie", "typologie_label", "redenen")}
+                for p in profiles
+            ],
+            "indeling": c.result.edition,
+            "indicatoren": rows,
+            "eigen_data": overlays or {},
+        }
+
+    def gemeente_summary(self, c: Computed) -> dict:
+        r = c.result
+        counts = r.table.typologie.value_counts()
+        indicators = []
+        for ind in r.indicators:
+            p_tot = r.periods[ind.key][1]
+            ref = r.references[(r.references.indicator == ind.key) & (r.references.period == p_tot)]
+            indicators.append(
+                {
+                    "key": ind.key,
+                    "label": ind.label,
+                    "eenheid": ind.unit,
+                    "jaar": p_tot,
+                    "gemeente": clean(ref.gemeente.iloc[0]) if len(ref) else None,
+                    "nl": clean(ref.nl.iloc[0]) if len(ref) else None,
+                }
+            )
+        return {
+            "code": r.gemeente.code,
+            "naam": r.gemeente.name,
+            "indeling": r.edition,
+            "buurten": len(r.table),
+            "typologie": {
+                k.code: int(counts.get(k.code, 0)) for k in (r.config.classes if r.config else [])
+            },
+            "indicatoren": indicators,
+        }
+
+    # ------------------------------------------------------------------ exports
+    def export(self, c: Computed, kind: str, layer: str = "") -> bytes:
+        """csv | xlsx | png | pdf | html, rendered once per computation and cached."""
+        key = (kind, layer)
+        if key in c.blobs:
+            return c.blobs[key]
+        if kind in {"png", "pdf"}:
+            c.layer(layer)  # a bad layer name is a 400 before any rendering
+        with c.lock, tempfile.TemporaryDirectory(prefix="veerkracht-web-") as tmp:
+            if key in c.blobs:
+                return c.blobs[key]
+            c.blobs[key] = self._render(c, kind, layer, Path(tmp))
+        return c.blobs[key]
+
+    def _render(self, c: Computed, kind: str, layer: str, tmp: Path) -> bytes:
+        if kind == "csv":
+            from veerkracht.signals.export import neutralise_formulas, signal_table
+
+            table = neutralise_formulas(signal_table(c.result))
+            return table.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+        if kind == "xlsx":
+            from veerkracht.signals.export import write_signal_tables
+
+            with self.lock:
+                paths = write_signal_tables(c.result, tmp, store=self.store)
+            return next(p for p in paths if p.suffix == ".xlsx").read_bytes()
+        if kind in {"png", "pdf"}:
+            from veerkracht.maps.static import render_map
+
+            (path,) = render_map(c.mapset, c.layers[layer], tmp, formats=(kind,))
+            return path.read_bytes()
+        from veerkracht.maps.interactive import render_html
+
+        return render_html(c.mapset, tmp / "kaart.html").read_bytes()
+
+
+def _geometries(mapset: MapSet) -> list[str]:
+    import shapely
+
+    gdf = mapset.buurten[["geometry"]].copy()
+    gdf["geometry"] = shapely.simplify(gdf.geometry.to_numpy(), SIMPLIFY_M, preserve_topology=True)
+    wgs = gdf.set_crs(mapset.buurten.crs, allow_override=True).to_crs("EPSG:4326")
+    out = []
+    for geom in wgs.geometry:
+        data = json.loads(shapely.to_geojson(geom))
+        data["coordinates"] = _round_coords(data["coordinates"])
+        out.append(json.dumps(data, separators=(",", ":")))
+    return out

@@ -1,0 +1,209 @@
+"""A map view as data: every view has one canonical URL that reproduces it exactly.
+
+State = gemeente, layer, van, tot, indeling (boundary edition), klassenschema,
+selected buurten and own-data overlays. :meth:`ViewState.query` gives the canonical
+query string (fixed key order, defaults included) for ``/kaart/{gm}?…``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from urllib.parse import urlencode
+
+from veerkracht.errors import ParameterError
+
+DEFAULT_VAN, DEFAULT_TOT = 2017, 2019
+DEFAULT_LAYER = "typologie"
+SCHEME_ALIASES = {
+    "kwantielen": "kwantielen",
+    "quantiles": "kwantielen",
+    "fisher_jenks": "fisher_jenks",
+    "natuurlijke_grenzen": "fisher_jenks",
+}
+_GM = re.compile(r"^GM\d{4}$")
+_BU = re.compile(r"^BU\d{4}[0-9A-Z]{4}$")
+_LAYER = re.compile(r"^[a-z0-9_]{1,60}$")
+_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+MAX_SELECTED = 10
+
+
+def check_gemeente(code: str) -> str:
+    text = str(code).strip().upper()
+    if not _GM.match(text):
+        raise ParameterError("gemeente", code, "geen GM-code", fix="Bijv. GM0363 (Amsterdam).")
+    return text
+
+
+def check_buurt(code: str) -> str:
+    text = str(code).strip().upper()
+    if not _BU.match(text):
+        raise ParameterError("buurt", code, "geen buurtcode", fix="Bijv. BU03630000.")
+    return text
+
+
+def check_id(value: str, what: str = "overlay") -> str:
+    text = str(value).strip()
+    if not _ID.match(text):
+        raise ParameterError(what, value, "ongeldige id", fix="Kopieer de id uit de lijst.")
+    return text
+
+
+def check_year(name: str, value: object) -> int:
+    try:
+        year = int(str(value))
+    except ValueError:
+        raise ParameterError(name, value, "geen jaartal", fix="Bijv. 2019.") from None
+    if not 1990 <= year <= 2100:
+        raise ParameterError(name, value, "jaartal buiten 1990–2100", fix="Bijv. 2019.")
+    return year
+
+
+def check_scheme(value: str) -> str:
+    scheme = SCHEME_ALIASES.get(str(value).strip().lower())
+    if scheme is None:
+        raise ParameterError(
+            "klassen", value, "onbekend klassenschema", fix="Kies kwantielen of fisher_jenks."
+        )
+    return scheme
+
+
+def split_list(values: list[str] | None) -> list[str]:
+    """``?buurt=A&buurt=B`` and ``?buurt=A,B`` both; order kept, duplicates dropped."""
+    out: list[str] = []
+    for value in values or []:
+        for part in str(value).split(","):
+            part = part.strip()
+            if part and part not in out:
+                out.append(part)
+    return out
+
+
+@dataclass(frozen=True)
+class ViewState:
+    gemeente: str
+    laag: str = DEFAULT_LAYER
+    van: int = DEFAULT_VAN
+    tot: int = DEFAULT_TOT
+    indeling: int | None = None
+    klassen: str = "kwantielen"
+    buurten: tuple[str, ...] = field(default_factory=tuple)
+    overlays: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def parse(
+        cls,
+        gemeente: str,
+        *,
+        laag: str | None = None,
+        van: object = None,
+        tot: object = None,
+        indeling: object = None,
+        klassen: str | None = None,
+        buurt: list[str] | None = None,
+        overlay: list[str] | None = None,
+    ) -> ViewState:
+        """Validate raw query values; a bad one is a Dutch :class:`ParameterError`."""
+        layer = (laag or DEFAULT_LAYER).strip()
+        if not _LAYER.match(layer):
+            raise ParameterError("laag", laag, "ongeldige laagnaam", fix="Bijv. typologie.")
+        start = check_year("van", van) if van not in (None, "") else DEFAULT_VAN
+        end = check_year("tot", tot) if tot not in (None, "") else DEFAULT_TOT
+        if end <= start:
+            raise ParameterError(
+                "tot", end, f"moet later zijn dan van ({start})", fix="Bijv. van=2017&tot=2019."
+            )
+        edition = check_year("indeling", indeling) if indeling not in (None, "") else None
+        buurten = tuple(check_buurt(b) for b in split_list(buurt))
+        if len(buurten) > MAX_SELECTED:
+            raise ParameterError(
+                "buurt",
+                len(buurten),
+                f"meer dan {MAX_SELECTED} buurten gekozen",
+                fix="Kies er minder.",
+            )
+        return cls(
+            gemeente=check_gemeente(gemeente),
+            laag=layer,
+            van=start,
+            tot=end,
+            indeling=edition,
+            klassen=check_scheme(klassen or "kwantielen"),
+            buurten=buurten,
+            overlays=tuple(check_id(o) for o in split_list(overlay)),
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ViewState:
+        return cls.parse(
+            data["gemeente"],
+            laag=data.get("laag"),
+            van=data.get("van"),
+            tot=data.get("tot"),
+            indeling=data.get("indeling"),
+            klassen=data.get("klassen"),
+            buurt=list(data.get("buurten") or []),
+            overlay=list(data.get("overlays") or []),
+        )
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["buurten"], d["overlays"] = list(self.buurten), list(self.overlays)
+        return d
+
+    def query(self) -> str:
+        """Canonical query string: fixed order, every key that matters."""
+        pairs: list[tuple[str, str]] = [
+            ("laag", self.laag),
+            ("van", str(self.van)),
+            ("tot", str(self.tot)),
+        ]
+        if self.indeling is not None:
+            pairs.append(("indeling", str(self.indeling)))
+        pairs.append(("klassen", self.klassen))
+        pairs += [("buurt", b) for b in self.buurten]
+        pairs += [("overlay", o) for o in self.overlays]
+        return urlencode(pairs)
+
+    def data_query(self, *, layer: bool = False, overlays: bool = False) -> str:
+        """Query string of the data endpoints (signals, geojson) for this view."""
+        pairs: list[tuple[str, str]] = []
+        if layer:
+            pairs.append(("laag", self.laag))
+        pairs += [("van", str(self.van)), ("tot", str(self.tot))]
+        if self.indeling is not None:
+            pairs.append(("indeling", str(self.indeling)))
+        pairs.append(("klassen", self.klassen))
+        if overlays:
+            pairs += [("overlay", o) for o in self.overlays]
+        return urlencode(pairs)
+
+    def url(self) -> str:
+        return f"/kaart/{self.gemeente}?{self.query()}"
+
+    def links(self) -> dict:
+        """Every data URL the front end needs to draw this view."""
+        gm = self.gemeente
+        base = f"/api/gemeenten/{gm}"
+        links: dict = {
+            "pagina": self.url(),
+            "json": f"/kaart/{gm}.json?{self.query()}",
+            "signalen": f"{base}/signalen.json?{self.data_query()}",
+            "kaart": f"{base}/kaart.geojson?{self.data_query(layer=True, overlays=True)}",
+            "profielen": [
+                f"{base}/buurten/{b}.json?{self.data_query(overlays=True)}" for b in self.buurten
+            ],
+            "export": {
+                "csv": f"/export/{gm}.csv?{self.data_query()}",
+                "xlsx": f"/export/{gm}.xlsx?{self.data_query()}",
+                "png": f"/export/{gm}/kaart.png?{self.data_query(layer=True)}",
+                "pdf": f"/export/{gm}/kaart.pdf?{self.data_query(layer=True)}",
+                "html": f"/export/{gm}/kaart.html?{self.data_query()}",
+            },
+        }
+        if len(self.buurten) >= 2:
+            pair = ",".join(self.buurten[:2])
+            links["vergelijking"] = (
+                f"{base}/vergelijk.json?buurten={pair}&{self.data_query(overlays=True)}"
+            )
+        return links

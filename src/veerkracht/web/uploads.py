@@ -1,0 +1,159 @@
+"""Uploads of an organisation's own data: size limit while streaming, safe file names,
+validation with Dutch errors listing the rows at fault, aggregation to buurten."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from veerkracht.errors import InputFileError, ParameterError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from starlette.datastructures import FormData
+    from starlette.requests import Request
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_COLUMNS = 50
+SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ROWS = re.compile(r"\(rij ([\d, ]+)\)")
+
+
+class UploadTooLarge(Exception):
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"upload groter dan {limit} bytes")
+
+
+def limit_mb(limit: int) -> str:
+    return f"{limit / 1024 / 1024:.0f} MB"
+
+
+async def read_form(request: Request, limit: int = MAX_UPLOAD_BYTES) -> FormData:
+    """Parse a multipart body, aborting as soon as more than ``limit`` bytes arrived."""
+    from starlette.requests import Request as StarletteRequest
+
+    declared = request.headers.get("content-length")
+    overhead = 64 * 1024  # multipart boundaries and the other form fields
+    if declared and declared.isdigit() and int(declared) > limit + overhead:
+        raise UploadTooLarge(limit)
+    received = 0
+    receive: Callable[[], Awaitable[dict[str, Any]]] = request.receive
+
+    async def counting() -> dict[str, Any]:
+        nonlocal received
+        message = await receive()
+        received += len(message.get("body", b""))
+        if received > limit + overhead:
+            raise UploadTooLarge(limit)
+        return message
+
+    limited = StarletteRequest(request.scope, counting)
+    return await limited.form(max_files=1, max_fields=20)
+
+
+def check_file_name(name: str | None) -> str:
+    """The client's file name, only if it is a plain name (never a path)."""
+    text = (name or "").strip()
+    fix = "Geef het bestand een gewone naam zonder mappen, bijv. 'complexen.csv'."
+    if not text:
+        raise ParameterError("bestand", name, "geen bestandsnaam meegestuurd", fix=fix)
+    if (
+        "/" in text
+        or "\\" in text
+        or ".." in text
+        or ":" in text
+        or text.startswith(".")
+        or _CONTROL.search(text)
+        or len(text) > 120
+    ):
+        raise ParameterError("bestand", name, "ongeldige bestandsnaam (lijkt op een pad)", fix=fix)
+    if Path(text).suffix.lower() not in SUFFIXES:
+        raise ParameterError(
+            "bestand",
+            name,
+            f"bestandstype '{Path(text).suffix}' wordt niet ondersteund",
+            fix="Lever een CSV (UTF-8, ; of , gescheiden) of een XLSX aan.",
+        )
+    return text
+
+
+def _formula_rows(notes: list[str]) -> list[int]:
+    rows: list[int] = []
+    for note in notes:
+        if "als formule" in note:
+            match = _ROWS.search(note)
+            if match:
+                rows += [int(r) for r in match.group(1).split(",") if r.strip()]
+    return sorted(set(rows))
+
+
+def process_upload(
+    content_path: Path,
+    file_name: str,
+    *,
+    organisation: str,
+    buurten: gpd.GeoDataFrame,
+    edition: int,
+) -> tuple[dict[str, Any], list[tuple]]:
+    """Read, check and aggregate one file: (meta, value rows) or a Dutch error."""
+    from veerkracht.sources.own_data import buurt_values_from_own_data, own_data_from_file
+
+    with tempfile.TemporaryDirectory(prefix="veerkracht-upload-") as tmp:
+        path = Path(tmp) / file_name  # errors name the user's file, never a server path
+        path.write_bytes(content_path.read_bytes())
+        own = own_data_from_file(path, organisation=organisation, edition=edition)
+        formula = [n for n in own.notes if "als formule" in n]
+        if formula:
+            raise InputFileError(
+                path,
+                "cellen die in een spreadsheet als formule zouden werken (beginnen met = + - @)",
+                rows=_formula_rows(own.notes),
+                fix="Verwijder de formules of zet er een spatie of ' voor en lever opnieuw aan.",
+            )
+        if len(own.numeric) + len(own.labels) > MAX_COLUMNS:
+            raise InputFileError(
+                path,
+                f"te veel kolommen ({len(own.numeric) + len(own.labels)}; maximaal {MAX_COLUMNS})",
+                fix="Lever alleen de kolommen aan die op de kaart moeten.",
+            )
+        known = set(buurten.region_code)
+        if own.key_type == "buurt":
+            unknown = ~own.frame["key"].isin(known)
+            if unknown.any():
+                shown = ", ".join(f"'{v}'" for v in own.frame.loc[unknown, "key"].head(5))
+                raise InputFileError(
+                    path,
+                    f"{int(unknown.sum())} buurtcode(s) horen niet bij deze gemeente in "
+                    f"buurtindeling {edition}: {shown}",
+                    rows=[int(i) + 2 for i in own.frame.index[unknown]],
+                    fix="Gebruik buurtcodes van deze gemeente en indeling, of kies een andere "
+                    "indeling bij het uploaden.",
+                )
+        frame = buurt_values_from_own_data(own, buurten.assign(edition=edition))
+    import pandas as pd
+
+    rows: list[tuple] = []
+    for record in frame.to_dict("records"):
+        code = str(record["region_code"])
+        for column in [*own.numeric, "n_rijen"]:
+            value = record[column]
+            if not pd.isna(value):
+                rows.append((code, column, float(value), None))
+        for column in own.labels:
+            value = record[column]
+            if not pd.isna(value):
+                rows.append((code, column, None, str(value)))
+    meta = {
+        "edition": edition,
+        "file_name": file_name,
+        "key_type": own.key_type,
+        "n_rows": len(own.frame),
+        "columns": {"getallen": own.numeric, "labels": own.labels},
+        "notes": own.notes,
+    }
+    return meta, rows
