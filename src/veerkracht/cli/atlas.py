@@ -1,0 +1,89 @@
+"""``veerkracht atlas``: the map set of every gemeente in the store, on all cores."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from veerkracht.cli._common import STORE_OPTION, settings_for
+
+DEFAULT_OUT = Path("veerkracht-uitvoer")
+
+
+def atlas(
+    van: int = typer.Option(2017, "--van", help="Beginjaar."),
+    tot: int = typer.Option(2019, "--tot", help="Eindjaar."),
+    uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor de kaarten."),
+    processen: int = typer.Option(
+        0, "--processen", help="Aantal processen; 0 = alle processorkernen."
+    ),
+    store: Path | None = STORE_OPTION,
+) -> None:
+    """Kaarten (PNG, SVG, PDF en HTML) van elke gemeente met buurtgrenzen en KWB-cijfers."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.table import Table
+
+    from veerkracht import atlas as at
+    from veerkracht.cli import console
+    from veerkracht.errors import ParameterError
+
+    if tot <= van:
+        raise ParameterError(
+            "--tot",
+            tot,
+            f"moet later zijn dan --van ({van})",
+            fix="Bijvoorbeeld --van 2017 --tot 2019.",
+        )
+    settings = settings_for(store)
+    processes = processen or os.cpu_count() or 1
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("Gemeenten voorbereiden (vertalen naar één indeling)", total=None)
+
+        def started(n: int) -> None:
+            progress.update(task, total=n, description=f"Kaarten tekenen ({processes} processen)")
+
+        def finished(outcome: at.AtlasOutcome) -> None:
+            status = "klaar" if outcome.ok else "overgeslagen"
+            progress.update(task, advance=1, description=f"{outcome.name}: {status}")
+
+        done, skipped = at.atlas(
+            settings.store_path,
+            van,
+            tot,
+            uit,
+            processes=processes,
+            on_start=started,
+            on_done=finished,
+        )
+
+    table = Table(title=f"Atlas {van}–{tot}: {len(done)} gemeenten")
+    for col in ("Gemeente", "Code", "Bestanden", "Tijd (s)"):
+        table.add_column(col, justify="right" if col in {"Bestanden", "Tijd (s)"} else "left")
+    for o in done:
+        table.add_row(
+            o.name, o.gemeente_code, str(len(o.files)), f"{o.seconds:.1f}".replace(".", ",")
+        )
+    console.print(table)
+    if skipped:
+        console.print(f"[bold]Overgeslagen ({len(skipped)}):[/]")
+        for o in skipped:
+            console.print(f"  {o.name} ({o.gemeente_code}): {o.reason}", highlight=False)
+    console.print(f"Overzicht: {uit / f'atlas_{van}_{tot}.html'}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="atlas")(atlas)
