@@ -84,11 +84,12 @@ def survey(store: Store, van: int, tot: int) -> tuple[list[AtlasOutcome], list[A
             out.reason = "geen KWB-buurtcijfers in de store (alleen buurtgrenzen)"
         elif not any(abs(p - tot) <= PERIOD_TOLERANCE for p in periods):
             years = ", ".join(str(p) for p in periods)
-            out.reason = (
-                f"geen KWB-buurtcijfers rond {tot} (wel: {years}); "
-                f"probeer --van {periods[-2] if len(periods) > 1 else periods[0]} "
-                f"--tot {periods[-1]}"
+            hint = (
+                f"probeer --van {periods[-2]} --tot {periods[-1]}"
+                if len(periods) > 1
+                else f"kies --tot rond {periods[0]}"
             )
+            out.reason = f"geen KWB-buurtcijfers rond {tot} (wel: {years}); {hint}"
         (skipped if out.reason else candidates).append(out)
     return candidates, skipped
 
@@ -135,7 +136,9 @@ def render_gemeente(job: AtlasJob) -> AtlasOutcome:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            out.files = _render(job)
+            notes: list[str] = []
+            out.files = _render(job, notes)
+            out.note = "; ".join(notes)
     except VeerkrachtError as exc:
         out.reason = exc.message
     except Exception as exc:
@@ -144,9 +147,11 @@ def render_gemeente(job: AtlasJob) -> AtlasOutcome:
     return out
 
 
-def _render(job: AtlasJob) -> list[Path]:
+def _render(job: AtlasJob, notes: list[str]) -> list[Path]:
+    from veerkracht.errors import NoDataError
     from veerkracht.maps.interactive import render_html
     from veerkracht.maps.static import render_map
+    from veerkracht.report.figures import drawable_layers
     from veerkracht.signals import signals_for_gemeente
     from veerkracht.signals.maps import mapset_from_signals
     from veerkracht.store import Store
@@ -155,6 +160,15 @@ def _render(job: AtlasJob) -> list[Path]:
         result = signals_for_gemeente(st, job.gemeente_code, job.van, job.tot)
         mapset = mapset_from_signals(st, result)
     folder = job.out_dir / f"{job.gemeente_code.lower()}_{job.van}_{job.tot}"
+    layers, empty = drawable_layers(mapset)
+    if not layers:
+        raise NoDataError(
+            f"geen enkele kaartlaag heeft waarden voor {job.van}–{job.tot}",
+            fix="Kies een periode waarvoor buurtcijfers zijn geïmporteerd (--van/--tot).",
+        )
+    if empty:
+        notes.append("zonder waarden, niet getekend: " + ", ".join(lay.key for lay in empty))
+    mapset.layers = layers
     files: list[Path] = []
     for layer in mapset.layers:
         files += render_map(mapset, layer, folder, formats=job.formats)

@@ -71,12 +71,11 @@ def atlas(
         )
 
     table = Table(title=f"Atlas {van}–{tot}: {len(done)} gemeenten")
-    for col in ("Gemeente", "Code", "Bestanden", "Tijd (s)"):
+    for col in ("Gemeente", "Code", "Bestanden", "Tijd (s)", "Opmerking"):
         table.add_column(col, justify="right" if col in {"Bestanden", "Tijd (s)"} else "left")
     for o in done:
-        table.add_row(
-            o.name, o.gemeente_code, str(len(o.files)), f"{o.seconds:.1f}".replace(".", ",")
-        )
+        seconds = f"{o.seconds:.1f}".replace(".", ",")
+        table.add_row(o.name, o.gemeente_code, str(len(o.files)), seconds, o.note)
     console.print(table)
     if skipped:
         console.print(f"[bold]Overgeslagen ({len(skipped)}):[/]")
