@@ -278,6 +278,9 @@ def create_app(
         title="Veerkracht-signaleringskaarten",
         description="Open data en eigen data per buurt. Alle teksten in het Nederlands.",
         version="1",
+        docs_url=None,  # the Swagger UI loads scripts from a CDN; the schema is enough
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
     )
     app.state.web = web
     _install_handlers(app)

@@ -438,6 +438,25 @@ class DataService:
             c.blobs[key] = self._render(c, kind, layer, Path(tmp))
         return c.blobs[key]
 
+    def _xlsx(self, c: Computed, path: Path) -> bytes:
+        """Signals, analyses and 'Verantwoording', formulas neutralised (as the CLI)."""
+        import pandas as pd
+
+        from veerkracht.signals.export import accountability, neutralise_formulas, signal_table
+
+        with self.lock:
+            sheets = _sheets(c.result, self.store)
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            neutralise_formulas(signal_table(c.result)).to_excel(
+                writer, sheet_name="Signalen", index=False
+            )
+            for name, sheet in sheets.items():
+                neutralise_formulas(sheet).to_excel(writer, sheet_name=name[:31], index=False)
+            neutralise_formulas(accountability(c.result)).to_excel(
+                writer, sheet_name="Verantwoording", index=False
+            )
+        return path.read_bytes()
+
     def _render(self, c: Computed, kind: str, layer: str, tmp: Path) -> bytes:
         if kind == "csv":
             from veerkracht.signals.export import neutralise_formulas, signal_table
@@ -445,11 +464,7 @@ class DataService:
             table = neutralise_formulas(signal_table(c.result))
             return table.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
         if kind == "xlsx":
-            from veerkracht.signals.export import write_signal_tables
-
-            with self.lock:
-                paths = write_signal_tables(c.result, tmp, store=self.store)
-            return next(p for p in paths if p.suffix == ".xlsx").read_bytes()
+            return self._xlsx(c, tmp / "signalen.xlsx")
         if kind in {"png", "pdf"}:
             from veerkracht.maps.static import render_map
 
@@ -458,6 +473,17 @@ class DataService:
         from veerkracht.maps.interactive import render_html
 
         return render_html(c.mapset, tmp / "kaart.html").read_bytes()
+
+
+def _sheets(result: SignalResult, store: Store) -> dict[str, pd.DataFrame]:
+    """The analysis sheets; a failing analysis leaves its sheets out, not the export."""
+    from veerkracht.errors import VeerkrachtError
+    from veerkracht.signals.export import analysis_sheets
+
+    try:
+        return analysis_sheets(result, store)
+    except VeerkrachtError:
+        return {}
 
 
 def _geometries(mapset: MapSet) -> list[str]:
