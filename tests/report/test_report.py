@@ -1,0 +1,164 @@
+"""The Amsterdam report on the real shared/data store: HTML content and the printed PDF."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from veerkracht.cli import main
+
+SECTIONS = [
+    "1. Samenvatting",
+    "2. Kaarten",
+    "3. Grafieken",
+    "4. Signalen per buurt",
+    "5. Methode",
+    "6. Bronnen",
+]
+
+
+@pytest.fixture(scope="module")
+def report(amsterdam_store, tmp_path_factory):
+    from veerkracht.report import build_report
+    from veerkracht.signals import ensure_translation, signals_for_gemeente
+
+    ensure_translation(amsterdam_store, "GM0363", 2019)
+    result = signals_for_gemeente(amsterdam_store, "Amsterdam", 2017, 2019)
+    out = tmp_path_factory.mktemp("rapport")
+    files = build_report(amsterdam_store, result, out)
+    return result, files, files.html.read_text(encoding="utf-8")
+
+
+def _text(page: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_html_has_every_section_and_opens_offline(report):
+    _, files, page = report
+    assert files.html.name == "gm0363_rapport_2017_2019.html"
+    for heading in SECTIONS:
+        assert f"<h2>{heading}</h2>" in page
+    # offline: no external stylesheet, script or image
+    assert "<link" not in page and "<script" not in page
+    assert not re.search(r'src="(?!data:image/png;base64,)', page)
+    assert page.count('<figure class="kaart"') == 7
+    assert page.count('<figure class="grafiek"') == 3
+
+
+def test_title_page_names_gemeente_periods_edition(report):
+    _, _, page = report
+    title = _text(page.split('<nav class="inhoud"')[0])
+    assert "Amsterdam (GM0363)" in title
+    assert "2017–2019" in title
+    assert re.search(r"Buurtindeling\s+2019", title)
+
+
+def test_probleem_count_matches_signal_table(report):
+    from veerkracht.signals.export import signal_table
+
+    result, _, page = report
+    n = int((signal_table(result)["Signaal"] == "Probleem").sum())
+    assert n == 215
+    cell = re.search(r'Probleem</td>\s*<td class="getal">(\d+)</td>', page)
+    assert cell is not None and int(cell.group(1)) == n
+    assert f"krijgen {n} buurten het signaal 'Probleem'" in _text(page)
+    # every buurt with a signal is in the typology table, 'Probleem' rows included
+    signals = page.split('<section id="signalen">')[1].split("</section>")[0]
+    assert signals.count("Probleem</td>") == n
+    assert signals.count("<tr>") - 1 == 215 + 16 + 6 + 72  # PRO + KWE + VER + TOE
+
+
+def test_findings_describe_corporation_pattern(report):
+    _, _, page = report
+    text = _text(page)
+    assert "in buurten met 0–10% corporatiewoningen ligt het aandeel" in text
+    assert "'huishoudens met een laag inkomen' in 2019 op index 95" in text
+    assert "met ≥ 80% op index 296" in text
+
+
+def test_methods_list_core_indicators_thresholds_and_conservation(report):
+    from veerkracht.indicators import catalogue
+
+    _, _, page = report
+    methods = _text(page.split('<section id="methode">')[1].split("</section>")[0])
+    core = [i.label for i in catalogue() if i.core]
+    assert len(core) == 12
+    for label in core:
+        assert label in methods
+    assert "index_hoog 150,00" in " ".join(methods.split())
+    assert "géén getallen uit de studie" in methods
+    # conservation errors from translation_errors: 2017 identical, 2024 untranslatable
+    assert re.search(r"2017\s+2017\s+identiek\s+\d+\s+0,00%", " ".join(methods.split()))
+    assert "517 van 517" in methods
+
+
+def test_sources_cite_every_dataset(report):
+    result, _, page = report
+    text = _text(page.split('<section id="bronnen">')[1])
+    assert len(result.sources) == 3
+    for source in result.sources:
+        assert source.citation() in text
+    for dataset_id in ("83765NED", "84583NED", "50090NED"):
+        assert dataset_id in text
+    assert "CC BY 4.0" in text
+    assert "Buurtgrenzen" in text and "gemeente_amsterdam_buurten_2015_2022.csv" in text
+
+
+def test_pdf_pages_and_layout(report, tmp_path: Path):
+    from pypdf import PdfReader
+
+    _, files, _ = report
+    pdf = PdfReader(files.pdf)
+    assert len(pdf.pages) >= 40
+    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in pdf.pages]
+    assert sizes[0] == pytest.approx((595.28, 841.89), abs=0.1)  # A4 portrait title page
+    landscape = [n for n, (w, h) in enumerate(sizes, start=1) if w > h]
+    assert len(landscape) == 7  # one A4-landscape page per map
+    assert "Amsterdam" in pdf.pages[0].extract_text()
+    assert "Pagina 3 van" in pdf.pages[2].extract_text()
+    if shutil.which("pdftoppm"):
+        for page in (1, landscape[2]):
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-r",
+                    "40",
+                    "-png",
+                    "-f",
+                    str(page),
+                    "-l",
+                    str(page),
+                    str(files.pdf),
+                    str(tmp_path / f"p{page}"),
+                ],
+                check=True,
+            )
+        assert len(list(tmp_path.glob("p*.png"))) == 2
+
+
+def test_map_pngs_written_next_to_report(report):
+    _, files, _ = report
+    assert sorted(p.name for p in files.maps) == sorted(
+        f"gm0363_{k}.png"
+        for k in (
+            "concentratie",
+            "ontwikkeling",
+            "typologie",
+            "bivariaat",
+            "leefbaarheid",
+            "overlast",
+            "corporatiebezit",
+        )
+    )
+    assert all(p.stat().st_size > 100_000 for p in files.maps)
+
+
+def test_cli_unknown_gemeente_is_a_dutch_error(capsys):
+    assert main(["rapport", "Atlantis"]) == 1
+    err = capsys.readouterr().err
+    assert "onbekende gemeente" in err and "Traceback" not in err
