@@ -1,0 +1,166 @@
+"""Open-data JSON API, view URLs, exports and login on the real Amsterdam store."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from tests.web.conftest import BU_A, BU_B, PASSWORD
+
+Q = "van=2017&tot=2019"
+
+
+@pytest.fixture(autouse=True)
+def _anonymous(world) -> None:
+    world.client.cookies.clear()
+
+
+def test_gemeenten_search(world) -> None:
+    found = world.client.get("/api/gemeenten?q=amster").json()
+    assert found["gemeenten"] == [
+        {
+            "code": "GM0363",
+            "naam": "Amsterdam",
+            "indelingen": [2016, 2017, 2019, 2020, 2023, 2024],
+            "signalen": True,
+        }
+    ]
+
+
+def test_signals_json(world) -> None:
+    data = world.client.get(f"/api/gemeenten/GM0363/signalen.json?{Q}").json()
+    assert (data["indeling"], data["grensindeling"], len(data["rijen"])) == (2019, 2019, 479)
+    counts: dict[str, int] = {}
+    for row in data["rijen"]:
+        counts[row["typologie"]] = counts.get(row["typologie"], 0) + 1
+    assert counts == {"ONV": 39, "PRO": 215, "KWE": 16, "VER": 6, "TOE": 72, "GEEN": 131}
+    layers = {layer["laag"]: layer for layer in data["lagen"]}
+    assert {"concentratie", "ontwikkeling", "typologie", "bivariaat", "laag_inkomen"} <= set(layers)
+    assert [k["label"] for k in layers["typologie"]["klassen"]][:2] == [
+        "Onvoldoende gegevens",
+        "Probleem",
+    ]
+    assert any("CBS" in s for s in data["bronnen"])
+
+
+def test_geojson_layer(world) -> None:
+    response = world.client.get(f"/api/gemeenten/GM0363/kaart.geojson?laag=concentratie&{Q}")
+    assert response.headers["content-type"] == "application/geo+json"
+    data = response.json()
+    assert len(data["features"]) == 439
+    first = data["features"][0]
+    assert first["properties"]["code"] == BU_A and first["properties"]["naam"] == "Kop Zeedijk"
+    assert first["properties"]["waarde"] == pytest.approx(155.4245, abs=1e-3)
+    colours = {k["kleur"] for k in data["metadata"]["legenda"]["klassen"]}
+    assert first["properties"]["kleur"] in colours
+    lon, lat = first["geometry"]["coordinates"][0][0]
+    assert 4.89 < lon < 4.91 and 52.37 < lat < 52.38  # WGS84, Kop Zeedijk near Centraal
+
+
+def test_bad_parameters_are_dutch_400s(world) -> None:
+    bad = world.client.get("/api/gemeenten/GM0363/kaart.geojson?laag=bestaatniet")
+    assert bad.status_code == 400 and "onbekende kaartlaag" in bad.json()["fout"]
+    assert "typologie" in bad.json()["oplossing"]
+    years = world.client.get("/api/gemeenten/GM0363/signalen.json?van=2019&tot=2017")
+    assert years.status_code == 400 and "moet later zijn dan van" in years.json()["fout"]
+    gm = world.client.get("/api/gemeenten/Amsterdam/signalen.json")
+    assert gm.status_code == 400 and "geen GM-code" in gm.json()["fout"]
+    unknown = world.client.get(f"/api/gemeenten/GM0363/buurten/BU03639999.json?{Q}")
+    assert unknown.status_code == 404 and "hoort niet bij Amsterdam" in unknown.json()["fout"]
+
+
+def test_buurt_profile(world) -> None:
+    data = world.client.get(f"/api/gemeenten/GM0363/buurten/{BU_A}.json?{Q}").json()
+    assert (data["naam"], data["typologie"]) == ("Kop Zeedijk", "PRO")
+    ind = next(i for i in data["indicatoren"] if i["key"] == "laag_inkomen")
+    assert (ind["waarde"], ind["waarde_van"], ind["nl"], ind["gemeente"]) == (15.3, 12.3, 7.5, 12.8)
+    assert [t["jaar"] for t in ind["trend"]] == [2017, 2019, 2023]
+    assert ind["trend"][0] == {"jaar": 2017, "waarde": 12.3, "nl": 7.9, "gemeente": 13.7}
+    assert data["eigen_data"] == []  # anonymous: no overlays
+
+
+def test_compare(world) -> None:
+    pair = world.client.get(f"/api/gemeenten/GM0363/vergelijk.json?buurten={BU_A},{BU_B}&{Q}")
+    data = pair.json()
+    assert [b["code"] for b in data["buurten"]] == [BU_A, BU_B]
+    low = next(i for i in data["indicatoren"] if i["key"] == "laag_inkomen")
+    assert low["verschil"] == pytest.approx(low["waarden"][0] - low["waarden"][1])
+    gms = world.client.get("/api/vergelijk.json?gemeenten=GM0363,GM0599").json()["gemeenten"]
+    assert gms[0]["buurten"] == 479 and gms[0]["typologie"]["PRO"] == 215
+    assert gms[1]["code"] == "GM0599" and "KWB" in gms[1]["fout"]  # Rotterdam: no KWB here
+
+
+def test_view_url_reproduces_state(world) -> None:
+    messy = f"/kaart/gm0363.json?buurt={BU_B},{BU_A}&klassen=quantiles&tot=2019&laag=concentratie"
+    data = world.client.get(messy).json()
+    canonical = (
+        "/kaart/GM0363?laag=concentratie&van=2017&tot=2019&klassen=kwantielen"
+        f"&buurt={BU_B}&buurt={BU_A}"
+    )
+    assert data["url"] == canonical
+    again = world.client.get(canonical.replace("/kaart/GM0363?", "/kaart/GM0363.json?")).json()
+    assert again["staat"] == data["staat"]
+    assert data["links"]["vergelijking"].startswith(
+        f"/api/gemeenten/GM0363/vergelijk.json?buurten={BU_B},{BU_A}&"
+    )
+    page = world.client.get(canonical)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert 'type="application/json"' in page.text and "Content-Security-Policy" in page.headers
+    for url in (data["links"]["signalen"], data["links"]["kaart"], *data["links"]["profielen"]):
+        assert world.client.get(url).status_code == 200
+
+
+def test_exports(world) -> None:
+    csv = world.client.get(f"/export/GM0363.csv?{Q}")
+    assert csv.content.startswith("\ufeffBuurtcode;Buurt;Indeling".encode())
+    assert csv.content.count(b"\n") == 480
+    assert not any(
+        cell.startswith(("=", "+", "@"))
+        for line in csv.text.splitlines()
+        for cell in line.split(";")
+    )
+    assert (
+        world.client.get(f"/export/GM0363/kaart.png?laag=typologie&{Q}").content[:4] == b"\x89PNG"
+    )
+    assert world.client.get(f"/export/GM0363/kaart.pdf?laag=typologie&{Q}").content[:5] == b"%PDF-"
+    html = world.client.get(f"/export/GM0363/kaart.html?{Q}")
+    assert "Kop Zeedijk" in html.text
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(world.client.get(f"/export/GM0363.xlsx?{Q}").content))
+    assert book.sheetnames[0] == "Signalen" and "Verantwoording" in book.sheetnames
+    assert book["Signalen"].max_row == 480
+
+
+def test_login_logout_and_cookie(world) -> None:
+    wrong = world.client.post("/api/inloggen", json={"email": "beheer@noord.nl", "wachtwoord": "x"})
+    assert wrong.status_code == 401 and wrong.json()["fout"] == "onjuist e-mailadres of wachtwoord"
+    ok = world.client.post(
+        "/api/inloggen", json={"email": "Beheer@Noord.nl", "wachtwoord": PASSWORD}
+    )
+    cookie = ok.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "max-age=43200" in cookie
+    assert world.client.get("/api/ik").json()["gebruiker"]["rol"] == "beheerder"
+    world.client.post("/api/uitloggen")
+    world.client.cookies.set("veerkracht_sessie", ok.cookies["veerkracht_sessie"])
+    assert world.client.get("/api/ik").status_code == 401  # the token is dead server-side
+
+
+def test_login_form_redirects_only_locally(world) -> None:
+    form = {"email": "lezer@noord.nl", "wachtwoord": PASSWORD, "volgende": "//evil.example/x"}
+    response = world.client.post("/inloggen", data=form, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/"
+
+
+def test_login_throttle_and_cross_site_post(world) -> None:
+    for _ in range(10):
+        world.client.post("/api/inloggen", json={"email": "ander@x.nl", "wachtwoord": "fout"})
+    blocked = world.client.post("/api/inloggen", json={"email": "ander@x.nl", "wachtwoord": "fout"})
+    assert blocked.status_code == 429
+    cross = world.client.post(
+        "/api/inloggen",
+        json={"email": "lezer@noord.nl", "wachtwoord": PASSWORD},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert cross.status_code == 403 and "andere website" in cross.json()["fout"]
