@@ -229,7 +229,7 @@ def _key(state: ViewState) -> tuple:
     return (state.gemeente, state.van, state.tot, state.indeling, state.klassen)
 
 
-def _state(
+async def _state(  # async: no thread-pool hop on the hot map path
     gm: str,
     laag: str | None = None,
     van: str | None = None,
@@ -481,10 +481,21 @@ def _open_data_routes(app: FastAPI, web: WebApp) -> None:
             values = await run_in_threadpool(web.overlays_for, user, state.overlays, state.gemeente)
             body = await run_in_threadpool(service.geojson, c, state.laag, values)
         else:
+            if "gzip" in request.headers.get("accept-encoding", ""):
+                packed = c.blobs.get(("geojson.gz", state.laag)) or await run_in_threadpool(
+                    service.geojson_gzip, c, state.laag
+                )
+                return Response(
+                    packed,
+                    media_type="application/geo+json",
+                    headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+                )
             body = c.blobs.get(("geojson", state.laag)) or await run_in_threadpool(
                 service.geojson, c, state.laag
             )
-        return Response(body, media_type="application/geo+json")
+        return Response(
+            body, media_type="application/geo+json", headers={"Vary": "Accept-Encoding"}
+        )
 
     @app.get("/api/gemeenten/{gm}/buurten/{bu}.json")
     async def buurt(request: Request, bu: str, state: ViewState = Depends(_state)) -> Response:
