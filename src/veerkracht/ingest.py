@@ -73,29 +73,86 @@ def candidate_files(folder: Path) -> tuple[list[Path], list[Skipped]]:
     return files, skipped
 
 
-def import_file(
-    store: Store, path: Path, *, reader: str | None = None, year: int | None = None
-) -> ImportResult:
-    """Read one file and import it atomically (a no-op when its hash is known)."""
+@dataclass
+class _Read:
+    """What a worker hands back: a table to import, or why the file cannot be read."""
+
+    path: Path
+    digest: str
+    reader: str = ""
+    dataset_key: str = ""
+    table: object | None = None  # SourceTable
+    error: str = ""
+    known: bool = False
+
+
+def _choose_reader(path: Path, reader: str | None):
     from veerkracht.sources.base import READERS, _load_readers, detect
 
-    digest = file_hash(path)
     _load_readers()
     chosen = next((r for r in READERS if r.code == reader), None) if reader else detect(path)
     if chosen is None:
         raise InputFileError(path, f"onbekende lezer '{reader}' in {MANIFEST}")
-    if store.has_file(digest):
-        return ImportResult(path.name, chosen.dataset.key, "al aanwezig")
-    table = chosen.read(path, year=year) if year else chosen.read(path)
-    result = store.import_table(table, file_hash=digest, reader=chosen.code)
+    return chosen
+
+
+def _read_file(path: Path, reader: str | None, year: int | None, known: frozenset[str]) -> _Read:
+    """Detect and read one file; runs in a worker process, so errors come back as text."""
+    digest = file_hash(path)
+    try:
+        chosen = _choose_reader(path, reader)
+        if digest in known:
+            return _Read(path, digest, chosen.code, chosen.dataset.key, known=True)
+        table = chosen.read(path, year=year) if year else chosen.read(path)
+        return _Read(path, digest, chosen.code, chosen.dataset.key, table=table)
+    except VeerkrachtError as exc:
+        return _Read(path, digest, error=exc.message + (f" ({exc.fix})" if exc.fix else ""))
+    except Exception as exc:  # one bad file must not stop the others
+        log.debug("unexpected error reading %s", path, exc_info=True)
+        return _Read(path, digest, error=f"onverwachte fout: {type(exc).__name__}: {exc}")
+
+
+def _store_read(store: Store, read: _Read) -> ImportResult:
+    if read.known or store.has_file(read.digest):
+        return ImportResult(read.path.name, read.dataset_key, "al aanwezig")
+    result = store.import_table(read.table, file_hash=read.digest, reader=read.reader)  # type: ignore[arg-type]
     log.info(
         "%s: %s, %s waarden, %s geometrieën",
-        path.name,
-        chosen.code,
+        read.path.name,
+        read.reader,
         f"{result.n_values:n}",
         f"{result.n_geometries:n}",
     )
     return result
+
+
+def import_file(
+    store: Store, path: Path, *, reader: str | None = None, year: int | None = None
+) -> ImportResult:
+    """Read one file and import it atomically (a no-op when its hash is known)."""
+    digest = file_hash(path)
+    chosen = _choose_reader(path, reader)
+    if store.has_file(digest):
+        return ImportResult(path.name, chosen.dataset.key, "al aanwezig")
+    table = chosen.read(path, year=year) if year else chosen.read(path)
+    return _store_read(store, _Read(path, digest, chosen.code, chosen.dataset.key, table=table))
+
+
+def _reads(jobs: list[tuple[Path, str | None, int | None]], known: frozenset[str], workers: int):
+    """Read files in worker processes (in order) while the caller imports the previous ones."""
+    if workers <= 1 or len(jobs) < 3:
+        for path, reader, year in jobs:
+            yield _read_file(path, reader, year, known)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # forkserver: no fork of a process that holds DuckDB's threads
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_read_file, p, r, y, known) for p, r, y in jobs]
+        for future in futures:
+            yield future.result()
 
 
 def import_folder(
@@ -103,31 +160,38 @@ def import_folder(
     folder: str | Path,
     *,
     progress: Callable[[Path], None] | None = None,
+    workers: int | None = None,
 ) -> ImportReport:
-    """Import every recognisable file in ``folder``; list the rest with a reason."""
+    """Import every recognisable file in ``folder``; list the rest with a reason.
+
+    Files are parsed in ``workers`` processes (default: the number of cores) while the
+    store imports them one by one, each in its own transaction, in file order.
+    """
+    import os
+
     folder = Path(folder)
     if not folder.is_dir():
         raise InputFileError(folder, "map bestaat niet", fix="Geef een bestaande map op.")
     manifest = _manifest(folder)
     files, skipped = candidate_files(folder)
     report = ImportReport(skipped=skipped)
+    jobs = []
     for path in files:
         entry = manifest.get(str(path.relative_to(folder)), manifest.get(path.name, {}))
-        if progress:
-            progress(path)
         if entry.get("overslaan"):
             report.skipped.append(Skipped(path, f"overgeslagen volgens {MANIFEST}"))
+            if progress:
+                progress(path)
             continue
-        try:
-            result = import_file(store, path, reader=entry.get("bron"), year=entry.get("jaar"))
-        except VeerkrachtError as exc:
-            report.skipped.append(Skipped(path, exc.message + (f" ({exc.fix})" if exc.fix else "")))
+        jobs.append((path, entry.get("bron"), entry.get("jaar")))
+    known = frozenset(store.imports().file_hash)
+    for read in _reads(jobs, known, workers if workers is not None else (os.cpu_count() or 1)):
+        if progress:
+            progress(read.path)
+        if read.error:
+            report.skipped.append(Skipped(read.path, read.error))
             continue
-        except Exception as exc:  # one bad file must not stop the others
-            log.debug("unexpected error reading %s", path, exc_info=True)
-            report.skipped.append(Skipped(path, f"onverwachte fout: {type(exc).__name__}: {exc}"))
-            continue
-        report.imported.append(result)
+        report.imported.append(_store_read(store, read))
     log.info(
         "%d bestanden geïmporteerd, %d overgeslagen, %s waarden",
         len(report.imported),

@@ -165,21 +165,37 @@ class Store:
     def _write_values(self, table: SourceTable, import_id: int) -> bool:
         if table.values.empty:
             return False
-        new = table.values.assign(dataset_key=table.dataset.key, import_id=import_id)
-        self.con.register("new_values", new)
+        import pyarrow as pa
+
+        new = table.values
+        # Arrow (categoricals -> dictionary arrays) is scanned by DuckDB without touching
+        # Python objects; dataset key and import id are constants, passed as parameters.
+        self.con.register("new_values", pa.Table.from_pandas(new, preserve_index=False))
         try:
             # Same dataset, period, variable and region from an earlier file: replace.
-            deleted = self.con.execute(
-                """DELETE FROM "values" AS v USING (
-                       SELECT DISTINCT dataset_key, period, edition, variable FROM new_values
-                   ) AS n
-                   WHERE v.dataset_key = n.dataset_key AND v.period = n.period
-                     AND v.edition = n.edition AND v.variable = n.variable
-                     AND v.region_code IN (SELECT region_code FROM new_values)"""
+            # The cheap existence check spares a join over millions of rows on a first import.
+            keys = new[["period", "edition"]].drop_duplicates()
+            overlap = self.con.execute(
+                f"""SELECT count(*) FROM (SELECT 1 FROM "values" WHERE dataset_key = ?
+                       AND period IN ({", ".join("?" * len(keys))}) LIMIT 1)""",
+                [table.dataset.key, *keys.period.astype(int).tolist()],
             ).fetchone()
+            deleted = None
+            if overlap and overlap[0]:
+                deleted = self.con.execute(
+                    """DELETE FROM "values" AS v USING (
+                           SELECT DISTINCT period, edition, variable::VARCHAR AS variable
+                           FROM new_values
+                       ) AS n
+                       WHERE v.dataset_key = ? AND v.period = n.period
+                         AND v.edition = n.edition AND v.variable = n.variable
+                         AND v.region_code IN (SELECT region_code::VARCHAR FROM new_values)""",
+                    [table.dataset.key],
+                ).fetchone()
             self.con.execute(
-                """INSERT INTO "values" SELECT region_code, level, edition, period, variable,
-                       value, status, dataset_key, import_id FROM new_values"""
+                """INSERT INTO "values" SELECT region_code::VARCHAR, level::VARCHAR, edition,
+                       period, variable::VARCHAR, value, status::VARCHAR, ?, ? FROM new_values""",
+                [table.dataset.key, import_id],
             )
         finally:
             self.con.unregister("new_values")
