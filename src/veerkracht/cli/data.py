@@ -27,6 +27,17 @@ def _progress() -> Progress:
     )
 
 
+def _text(value: object) -> str:
+    """A table cell: missing values (None, NaN, <NA>) show as a dash."""
+    import pandas as pd
+
+    return (
+        "–"
+        if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+        else str(value)
+    )
+
+
 @app.command("importeren")
 def importeren(
     map_: Path = typer.Argument(..., metavar="MAP", help="Map met gedownloade bestanden."),
@@ -54,8 +65,13 @@ def importeren(
     for r in report.imported:
         missing = "; ".join(f"{p}: {len(v)} variabelen" for p, v in r.missing.items())
         table.add_row(
-            r.file_name, r.dataset_key, r.status, fmt(r.n_values), fmt(r.n_geometries),
-            ", ".join(map(str, r.periods)), missing,
+            r.file_name,
+            r.dataset_key,
+            r.status,
+            fmt(r.n_values),
+            fmt(r.n_geometries),
+            ", ".join(map(str, r.periods)),
+            missing,
         )
     console.print(table)
     if report.skipped:
@@ -86,13 +102,12 @@ _GEMEENTE_OPTION = typer.Option(
 )
 _JAREN_OPTION = typer.Option(..., "--jaren", help="Jaren, bv. 2017,2019 of 2017-2019.")
 _BRONNEN_OPTION = typer.Option(
-    None, "--bronnen",
+    None,
+    "--bronnen",
     help="Komma-lijst uit kwb, gezondheid, grenzen, leefbaarometer, criminaliteit "
     "(standaard: kwb,gezondheid,grenzen,leefbaarometer).",
 )
-_NAAR_OPTION = typer.Option(
-    None, "--naar", help="Map voor de downloads (standaard in de datamap)."
-)
+_NAAR_OPTION = typer.Option(None, "--naar", help="Map voor de downloads (standaard in de datamap).")
 _VERNIEUWEN_OPTION = typer.Option(
     False, "--vernieuwen", help="Negeer de cache en haal alles opnieuw op."
 )
@@ -117,8 +132,12 @@ def ophalen(
     settings = settings_for(store)
     years, sources = parse_years(jaren), parse_sources(bronnen)
     progress = Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
-        TimeElapsedColumn(), console=console, transient=False,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
     )
     tasks: dict[str, int] = {}
 
@@ -129,8 +148,14 @@ def ophalen(
 
     with Store(settings.store_path) as st, progress:
         code, folder, report = fetch_and_import(
-            st, settings, gemeente=gemeente, years=years, sources=sources, folder=naar,
-            refresh=vernieuwen, progress=on_progress,
+            st,
+            settings,
+            gemeente=gemeente,
+            years=years,
+            sources=sources,
+            folder=naar,
+            refresh=vernieuwen,
+            progress=on_progress,
         )
 
     table = Table(
@@ -141,8 +166,13 @@ def ophalen(
     for r in report.imported:
         missing = "; ".join(f"{p}: {len(v)} variabelen" for p, v in r.missing.items())
         table.add_row(
-            r.file_name, r.dataset_key, r.status, fmt(r.n_values), fmt(r.n_geometries),
-            ", ".join(map(str, r.periods)), missing,
+            r.file_name,
+            r.dataset_key,
+            r.status,
+            fmt(r.n_values),
+            fmt(r.n_geometries),
+            ", ".join(map(str, r.periods)),
+            missing,
         )
     console.print(table)
     if report.skipped:
@@ -173,15 +203,32 @@ def vertalen(
         title=f"{result.gemeente_name} ({result.gemeente_code}) vertaald naar indeling "
         f"{result.edition}"
     )
-    for col in ("Niveau", "Van", "Periode", "Methode", "Via", "Waarden", "Fout inwoners",
-                "Max. behoudsfout", "Variabele", "Niet gekoppeld"):
+    for col in (
+        "Niveau",
+        "Van",
+        "Periode",
+        "Methode",
+        "Via",
+        "Waarden",
+        "Fout inwoners",
+        "Max. behoudsfout",
+        "Variabele",
+        "Niet gekoppeld",
+    ):
         table.add_column(col)
     for row in summary(result).itertuples():
         table.add_row(
-            row.level, str(row.source_edition), str(row.period), row.method, row.via,
-            fmt(int(row.n_values)), _pct(row.population_error), _pct(row.max_error),
-            row.max_error_variable or "–",
-            "–" if row.n_unmatched is None or row.n_unmatched != row.n_unmatched
+            _text(row.level),
+            str(row.source_edition),
+            str(row.period),
+            _text(row.method),
+            _text(row.via),
+            fmt(int(row.n_values)),
+            _pct(row.population_error),
+            _pct(row.max_error),
+            _text(row.max_error_variable),
+            "–"
+            if row.n_unmatched is None or row.n_unmatched != row.n_unmatched
             else fmt(int(row.n_unmatched)),
         )
     console.print(table)
