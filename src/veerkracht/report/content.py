@@ -72,6 +72,16 @@ HARMONISATION_TEXTS = {
 }
 
 
+#: Names of catalogue sources that may not be in the store (yet).
+KNOWN_SOURCES = {
+    "cbs_kwb": "CBS, Kerncijfers wijken en buurten",
+    "cbs_gezondheid": "RIVM/GGD'en/CBS, Gezondheid per wijk en buurt",
+    "cbs_misdrijven": "CBS/Politie, Geregistreerde misdrijven per wijk en buurt",
+    "leefbaarometer": "Ministerie van BZK, Leefbaarometer",
+    "woonzorgwijzer": "WoonZorgwijzer (export, niet open)",
+}
+
+
 def nl(value: Any, decimals: int = 1) -> str:
     """A number in Dutch notation ('–' for missing)."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
@@ -320,12 +330,7 @@ def _dataset_names(store: Store) -> dict[str, str]:
         title = str(rows.title.iloc[0]).split(";")[0].split(", meting")[0]
         title = " ".join(w for w in title.split() if not (w.isdigit() and len(w) == 4))
         names[str(key)] = f"{rows.publisher.iloc[0]}, {title}"
-    # catalogue keys that name a family of datasets
-    for family in ("leefbaarometer",):
-        hits = [v for k, v in names.items() if k.startswith(family)]
-        if hits and family not in names:
-            names[family] = hits[0].split(",")[0] + ", Leefbaarometer"
-    return names
+    return {**KNOWN_SOURCES, **names}
 
 
 def threshold_rows(result: SignalResult) -> list[dict[str, str]]:
@@ -394,6 +399,7 @@ def conservation_rows(store: Store, gemeente: str, edition: int) -> list[dict[st
 def source_rows(result: SignalResult, store: Store, geometry_edition: int | None) -> list[dict]:
     """Every dataset behind the report: publisher, id, title, years, licence, files."""
     imports = store.imports()
+    imports = imports[~imports.import_id.isin(_other_gemeente_imports(store, result.gemeente.code))]
     wanted = {s.dataset_key: set(s.periods) for s in result.sources}
     rows = []
     for key, periods in wanted.items():
@@ -402,7 +408,7 @@ def source_rows(result: SignalResult, store: Store, geometry_edition: int | None
         for (publisher, dataset_id, title), grp in part.groupby(
             ["publisher", "dataset_id", "title"], dropna=False, sort=True
         ):
-            rows.append(_source_row(publisher, dataset_id, title, grp, "Cijfers"))
+            rows.append(_source_row(publisher, dataset_id, title, grp, "Cijfers", periods))
     if geometry_edition is not None:
         ids = store.query(
             "SELECT DISTINCT import_id FROM geometries "
@@ -417,10 +423,31 @@ def source_rows(result: SignalResult, store: Store, geometry_edition: int | None
     return rows
 
 
-def _source_row(publisher: Any, dataset_id: Any, title: Any, grp: pd.DataFrame, role: str) -> dict:
-    years = sorted({int(p) for ps in grp.periods for p in ps}) or sorted(
-        {int(e) for es in grp.editions for e in es}
+def _other_gemeente_imports(store: Store, gemeente: str) -> list[int]:
+    """Imports whose values say nothing about this gemeente (e.g. another city's file):
+    no buurt or wijk of it, not the gemeente itself, not NL and not postcode areas."""
+    number = gemeente[2:6]
+    frame = store.query(
+        """SELECT import_id FROM "values" GROUP BY import_id
+           HAVING count(*) FILTER (
+               WHERE region_code LIKE ? OR region_code LIKE ? OR region_code = ?
+                  OR level IN ('land', 'pc4', 'pc6')) = 0""",
+        [f"BU{number}%", f"WK{number}%", gemeente],
     )
+    return [int(i) for i in frame.import_id]
+
+
+def _source_row(
+    publisher: Any,
+    dataset_id: Any,
+    title: Any,
+    grp: pd.DataFrame,
+    role: str,
+    used: set[int] | None = None,
+) -> dict:
+    """One dataset; the years are those used in this report (for boundaries: the editions)."""
+    years = sorted({int(p) for ps in grp.periods for p in ps} & used) if used else []
+    years = years or sorted({int(e) for es in grp.editions for e in es})
     return {
         "rol": role,
         "uitgever": str(publisher),
