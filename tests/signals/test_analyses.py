@@ -62,6 +62,24 @@ def test_composite_weighted_sum_and_product() -> None:
     assert scores["prod__onder_drempel"].tolist()[:2] == [False, True]
 
 
+def test_composite_without_a_component_is_unknown_not_an_error() -> None:
+    table = pd.DataFrame({"a": [100.0, 200.0]})
+    scores = composite_scores(
+        table,
+        [
+            {"key": "som", "methode": "gewogen_som", "gewichten": {"a": 1.0, "ontbreekt": 1.0}},
+            {
+                "key": "prod",
+                "methode": "product",
+                "drempel": 2,
+                "componenten": [{"kolom": "ontbreekt", "grenzen": [0, 1]}],
+            },
+        ],
+    )
+    assert scores.som.tolist() == [100.0, 200.0]
+    assert scores["prod"].isna().all()
+
+
 def test_ols_recovers_known_slope() -> None:
     x = pd.Series(range(40), dtype=float)
     frame = pd.DataFrame({"y": 2.0 * x + 1.0 + (x % 3 - 1) * 0.1, "x": x})

@@ -30,15 +30,13 @@ def composite_scores(table: pd.DataFrame, definitions: list[dict]) -> pd.DataFra
     out = pd.DataFrame(index=table.index)
     for d in definitions:
         if d["methode"] == "gewogen_som":
-            missing = [c for c in d["gewichten"] if c not in table]
-            if missing:
-                raise ParameterError(
-                    f"score {d['key']}",
-                    missing,
-                    "kolommen bestaan niet in de signaaltabel",
-                    fix="Gebruik kolommen als laag_inkomen__index_nl (zie de CSV-uitvoer).",
-                )
-            weights = pd.Series(d["gewichten"], dtype=float)
+            # a gemeente without (say) health data simply lacks that component
+            weights = pd.Series(
+                {c: w for c, w in d["gewichten"].items() if c in table}, dtype=float
+            )
+            if weights.empty:
+                out[d["key"]] = np.nan
+                continue
             part = table[list(weights.index)]
             # renormalise weights over the components present for each buurt
             present = part.notna().mul(weights, axis=1).sum(axis=1)
@@ -46,18 +44,15 @@ def composite_scores(table: pd.DataFrame, definitions: list[dict]) -> pd.DataFra
                 present > 0
             )
         elif d["methode"] == "product":
+            if any(c["kolom"] not in table for c in d["componenten"]):
+                # a product needs every component; without one the score is unknown
+                out[d["key"]] = np.nan
+                out[f"{d['key']}__onder_drempel"] = pd.NA
+                continue
             pts = [
                 _points(table[c["kolom"]], c["grenzen"], c.get("hoger_beter", True))
                 for c in d["componenten"]
-                if c["kolom"] in table
             ]
-            if len(pts) != len(d["componenten"]):
-                raise ParameterError(
-                    f"score {d['key']}",
-                    d["componenten"],
-                    "onbekende kolom",
-                    fix="Controleer 'kolom' in composite.toml.",
-                )
             score = pts[0]
             for p in pts[1:]:
                 score = score * p
