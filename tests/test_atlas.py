@@ -65,3 +65,11 @@ def test_failing_gemeente_is_recorded_not_raised(tmp_path: Path):
     outcome = render_gemeente(job)
     assert not outcome.ok
     assert outcome.reason.startswith("er is nog geen store op")
+
+
+def test_cli_rejects_reversed_period(capsys):
+    from veerkracht.cli import main
+
+    assert main(["atlas", "--van", "2019", "--tot", "2017"]) == 1
+    err = capsys.readouterr().err
+    assert "moet later zijn dan --van (2019)" in err and "Traceback" not in err
