@@ -16,7 +16,8 @@ from rich.console import Console
 
 from veerkracht.errors import VeerkrachtError
 
-console = Console()
+# Piped into a file or CI log, rich would wrap at 80 columns and cut file names short.
+console = Console(width=None if Console().is_terminal else 160)
 err_console = Console(stderr=True)
 
 app = typer.Typer(
