@@ -344,22 +344,51 @@ def _install_handlers(app: FastAPI) -> None:
         text = messages.get(exc.status_code, str(exc.detail))
         return _error_response(request, exc.status_code, {"fout": text})
 
-    @app.middleware("http")
-    async def _guard(request: Request, call_next: Any) -> Response:
-        # Cross-site form posts carry no session (SameSite=Lax), but refuse them outright
-        if request.method not in {"GET", "HEAD", "OPTIONS"}:
-            origin = request.headers.get("origin")
-            if origin and urlsplit(origin).netloc != request.headers.get("host"):
-                return JSONResponse({"fout": "verzoek van een andere website geweigerd"}, 403)
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if response.headers.get("content-type", "").startswith("text/html") and not (
-            request.url.path.startswith("/export/")
-        ):
-            response.headers.setdefault("Content-Security-Policy", pages.CSP)
-            response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+    app.add_middleware(_SecurityHeaders)
+
+
+class _SecurityHeaders:
+    """Pure ASGI middleware (cheaper per request than ``@app.middleware``).
+
+    Refuses cross-site posts (they carry no session under SameSite=Lax, but refuse them
+    outright) and adds security headers; HTML pages outside /export/ also get a CSP.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        if scope["method"] not in {"GET", "HEAD", "OPTIONS"}:
+            origin = headers.get("origin")
+            if origin and urlsplit(origin).netloc != headers.get("host"):
+                response = JSONResponse({"fout": "verzoek van een andere website geweigerd"}, 403)
+                await response(scope, receive, send)
+                return
+        is_export = scope["path"].startswith("/export/")
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                raw = list(message.get("headers", []))
+                present = {k.lower() for k, _ in raw}
+                extra = [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"same-origin"),
+                ]
+                content_type = next((v for k, v in raw if k.lower() == b"content-type"), b"")
+                if content_type.startswith(b"text/html") and not is_export:
+                    extra += [
+                        (b"content-security-policy", pages.CSP.encode("latin-1")),
+                        (b"x-frame-options", b"DENY"),
+                    ]
+                raw += [(k, v) for k, v in extra if k not in present]
+                message = {**message, "headers": raw}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _json(data: Any, status: int = 200) -> Response:
