@@ -238,11 +238,30 @@ def _sources(
 
 
 def concentration_columns(result: BuurtIndicators) -> pd.DataFrame:
-    """Composite concentration: mean index (NL = 100) and mean change over core indicators."""
+    """Composite concentration: mean index and mean change over the core indicators.
+
+    The index is against NL (= 100); when no national figure is published for the
+    period (early KWB releases, extracts without the NL row) it is against the gemeente,
+    and ``concentratie_basis`` says so, so maps and tables can label it honestly.
+    """
     core = [i for i in result.indicators if i.core and i.group == "kwetsbaarheid" and i.unit == "%"]
     t = result.table
-    index = t[[f"{i.key}__index_nl" for i in core]].mean(axis=1, skipna=True) if core else np.nan
-    change = t[[f"{i.key}__verschil" for i in core]].mean(axis=1, skipna=True) if core else np.nan
+    if not core:
+        return pd.DataFrame(
+            {
+                "concentratie_index": np.nan,
+                "concentratie_verschil": np.nan,
+                "concentratie_basis": "NL",
+            },
+            index=t.index,
+        )
+    index = t[[f"{i.key}__index_nl" for i in core]].mean(axis=1, skipna=True)
+    basis = "NL"
+    if index.isna().all():
+        index = t[[f"{i.key}__index_gemeente" for i in core]].mean(axis=1, skipna=True)
+        basis = "gemeente"
+    change = t[[f"{i.key}__verschil" for i in core]].mean(axis=1, skipna=True)
     return pd.DataFrame(
-        {"concentratie_index": index, "concentratie_verschil": change}, index=t.index
+        {"concentratie_index": index, "concentratie_verschil": change, "concentratie_basis": basis},
+        index=t.index,
     )

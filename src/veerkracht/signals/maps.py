@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from veerkracht.maps.layers import MapSet
+    from veerkracht.maps.layers import MapLayer, MapSet
     from veerkracht.signals import SignalResult
     from veerkracht.store import Store
 
@@ -51,6 +51,14 @@ def _layer_sources(result: SignalResult, indicator_key: str) -> list[str]:
         wanted.add("cbs_kwb")
     picked = [s.citation() for s in result.sources if s.dataset_key.startswith(tuple(wanted))]
     return picked or [s.citation() for s in result.sources]
+
+
+def _has_values(gdf: pd.DataFrame, layer: MapLayer) -> bool:
+    """A map without a single value says nothing: leave it out of the set."""
+    columns = (
+        list(layer.bivariate) if layer.kind == "bivariaat" and layer.bivariate else [layer.column]
+    )
+    return all(c in gdf and gdf[c].notna().any() for c in columns)
 
 
 def geometry_edition(store: Store, gemeente: str, edition: int, codes: pd.Series) -> int | None:
@@ -102,7 +110,11 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
             title=f"Concentratie kwetsbare groepen in {gm.name}, {result.tot}",
             column="concentratie_index",
             kind="klassen",
-            legend_title="Index (Nederland = 100)",
+            legend_title=(
+                "Index (Nederland = 100)"
+                if (gdf.get("concentratie_basis", pd.Series(["NL"])) == "NL").all()
+                else f"Index ({gm.name} = 100; geen landelijk cijfer)"
+            ),
             bins=[
                 80,
                 100,
@@ -237,6 +249,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
     profile["concentratie_verschil"] = "Toename concentratie (procentpunt)"
     profile["typologie_label"] = "Signaal"
     profile["redenen"] = "Redenen"
+    layers = [layer for layer in layers if _has_values(gdf, layer)]
     return MapSet(
         gemeente_code=gm.code,
         gemeente_name=gm.name,
