@@ -27,7 +27,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from veerkracht.errors import InputFileError, NoDataError, ParameterError, VeerkrachtError
-from veerkracht.web import pages
+from veerkracht.web import frontend, pages
 from veerkracht.web.data import DataService, dumps
 from veerkracht.web.db import Database, open_database
 from veerkracht.web.repo import Repository, User
@@ -289,6 +289,7 @@ def create_app(
     _export_routes(app, web)
     _own_data_routes(app, web)
     _view_routes(app, web)
+    frontend.install_frontend(app)
     return app
 
 
@@ -722,7 +723,7 @@ def _view_routes(app: FastAPI, web: WebApp) -> None:
     @app.get("/kaart/{gm}", response_class=HTMLResponse)
     def view_page(request: Request, state: ViewState = Depends(_state)) -> HTMLResponse:
         user = check_overlays(request, state)
-        return HTMLResponse(pages.view(state, f"Kaart {state.gemeente}", user))
+        return HTMLResponse(frontend.app_page(state, f"Kaart {state.gemeente}", user))
 
     @app.post("/api/gedeeld")
     async def share_view(request: Request) -> Response:
@@ -765,5 +766,5 @@ def _view_routes(app: FastAPI, web: WebApp) -> None:
         user = web.user(request)
         state = web.open_view(user, token)
         return HTMLResponse(
-            pages.view(state, f"Gedeelde kaart {state.gemeente}", user, "Gedeeld via een link.")
+            frontend.app_page(state, f"Gedeelde kaart {state.gemeente}", user, shared=token)
         )
