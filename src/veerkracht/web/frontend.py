@@ -1,0 +1,197 @@
+"""The interactive map app: the static bundle (``/static``) and the page that loads it.
+
+The bundle (MapLibre GL JS + ``web/frontend/src``) is built by ``scripts/setup.sh``
+(``npm ci && npm run build`` in ``web/frontend``) into ``static/`` next to this
+module; it is never committed. Without it the page says so in Dutch instead of
+showing a broken map. The page needs no network beyond this server: no CDN, no
+tiles (the style is a blank background with the buurten GeoJSON as the only source).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from veerkracht.web.pages import esc
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from veerkracht.web.state import ViewState
+
+STATIC_DIR = Path(__file__).parent / "static"
+BUNDLE = ("app.js", "app.css", "maplibre-worker.js")
+NOT_BUILT = "De kaart-app is niet gebouwd: voer scripts/setup.sh uit"
+
+
+def bundle_ready(static_dir: Path = STATIC_DIR) -> bool:
+    return all((static_dir / name).is_file() for name in BUNDLE)
+
+
+def _version(static_dir: Path) -> str:
+    """Cache-buster: changes whenever the bundle is rebuilt."""
+    return str(int(max((static_dir / n).stat().st_mtime for n in BUNDLE)))
+
+
+def install_frontend(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:
+    """Serve ``static/`` at ``/static`` (a mount: works even before the first build)."""
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/static", StaticFiles(directory=static_dir, check_dir=False), name="static")
+
+
+def _start_json(data: dict) -> str:
+    # Inside <script type="application/json">: '<' escaped so no '</script>' can end it
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _user_box(user: Any) -> str:
+    if user is None:
+        return '<a id="vk-inloggen" href="/inloggen">Inloggen</a>'
+    return (
+        f'<span title="{esc(user.email)}">{esc(user.email)} · {esc(user.organisation)} '
+        f"({esc(user.role)})</span>"
+        '<form method="post" action="/uitloggen"><button type="submit">Uitloggen</button></form>'
+    )
+
+
+def _own_data(user: Any) -> str:
+    if user is None:
+        return (
+            '<section aria-labelledby="vk-eigen-kop"><h2 id="vk-eigen-kop">Eigen data</h2>'
+            '<p class="vk-sub"><a href="/inloggen" id="vk-eigen-inloggen">Log in</a> om eigen '
+            "data (bijv. corporatiebezit per complex) op de kaart te zetten.</p></section>"
+        )
+    form = ""
+    if user.may("analist"):
+        form = (
+            '<form id="vk-upload" class="vk-formulier" aria-label="Eigen data uploaden">'
+            '<label class="vk-veld"><span>Titel</span><input type="text" name="titel" '
+            'maxlength="120" placeholder="Bijv. Complexen 2024"></label>'
+            '<label class="vk-veld"><span>Bestand (CSV of XLSX, max. 10 MB)</span>'
+            '<input type="file" name="bestand" accept=".csv,.xlsx,.txt" required></label>'
+            '<p class="vk-sub">Met een kolom buurtcode, postcode of adres en getallen of '
+            "labels per rij.</p>"
+            '<button type="submit" class="vk-knop primair">Uploaden</button></form>'
+            '<div id="vk-upload-uitkomst" aria-live="polite"></div>'
+        )
+    return (
+        '<section aria-labelledby="vk-eigen-kop"><h2 id="vk-eigen-kop">Eigen data</h2>'
+        '<ul id="vk-eigen-lijst" class="vk-eigen"></ul>'
+        f'<p id="vk-eigen-aantal" class="vk-sub" aria-live="polite"></p>{form}</section>'
+    )
+
+
+def _share(user: Any) -> str:
+    if user is None or not user.may("analist"):
+        return ""
+    return (
+        '<section aria-labelledby="vk-deel-kop"><h2 id="vk-deel-kop">Deel deze kaart</h2>'
+        '<form id="vk-deel" class="vk-formulier">'
+        '<label class="vk-veld"><span>Partnerorganisaties (één per regel)</span>'
+        '<textarea name="organisaties" rows="2" required></textarea></label>'
+        '<label class="vk-vink"><input type="checkbox" name="ookdata" checked> '
+        "Deel ook de eigen data in deze kaart</label>"
+        '<button type="submit" class="vk-knop primair">Deel</button></form>'
+        '<div id="vk-deel-uitkomst" aria-live="polite"></div></section>'
+    )
+
+
+_EXPORTS = (("png", "PNG"), ("pdf", "PDF"), ("csv", "CSV"), ("xlsx", "Excel"), ("html", "HTML"))
+
+
+def app_page(
+    state: ViewState | None, title: str, user: Any = None, shared: str | None = None
+) -> str:
+    """The map app's HTML; the view state travels in a JSON data block (no inline script)."""
+    if not bundle_ready():  # the server-rendered table of the view, with the reason
+        from veerkracht.web import pages
+
+        if state is None:
+            return pages.error(503, NOT_BUILT)
+        return pages.view(state, title, user, NOT_BUILT + ".")
+    version = _version(STATIC_DIR)
+    start = {
+        "staat": state.as_dict() if state is not None else None,
+        "gedeeld": shared,
+        "gebruiker": user.as_json() if user is not None else None,
+    }
+    exports = "".join(
+        f'<a class="vk-knop" id="vk-export-{k}" aria-disabled="true" target="_blank" '
+        f'rel="noopener" href="#">{label}</a>'
+        for k, label in _EXPORTS
+    )
+    json_link = ""
+    if state is not None:
+        json_link = (
+            f'<link rel="alternate" type="application/json" '
+            f'href="/kaart/{esc(state.gemeente)}.json?{esc(state.query())}">'
+        )
+    return f"""<!doctype html>
+<html lang="nl"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)} – Veerkracht</title>{json_link}
+<link rel="stylesheet" href="/static/app.css?v={version}">
+<script defer src="/static/app.js?v={version}"></script>
+</head><body class="vk">
+<script type="application/json" id="vk-start">{_start_json(start)}</script>
+<header class="vk-top">
+<a class="vk-merk" href="/">Veerkracht<small>signaleringskaarten</small></a>
+<h1 id="vk-gemeentenaam">{esc(title)}</h1>
+<div class="vk-zoek" role="search">
+<label for="vk-gemeente" class="vk-verborgen">Zoek een gemeente</label>
+<input id="vk-gemeente" type="search" placeholder="Zoek een gemeente…" autocomplete="off">
+<ul id="vk-suggesties" class="vk-lijst" role="listbox" aria-label="Gemeenten" hidden></ul>
+</div>
+<div class="vk-gebruiker">{_user_box(user)}</div>
+</header>
+<div class="vk-main">
+<aside class="vk-zijbalk" aria-label="Kaartinstellingen">
+<section aria-labelledby="vk-kaart-kop"><h2 id="vk-kaart-kop">Kaart</h2>
+<fieldset id="vk-instellingen" disabled>
+<legend class="vk-verborgen">Kaartinstellingen</legend>
+<label class="vk-veld"><span>Kaartlaag</span><select id="vk-laag"></select></label>
+<div class="vk-rij">
+<label class="vk-veld"><span>Van</span><select id="vk-van"></select></label>
+<label class="vk-veld"><span>Tot</span><select id="vk-tot"></select></label>
+</div>
+<label class="vk-veld"><span>Buurtindeling</span><select id="vk-indeling"></select></label>
+<label class="vk-veld"><span>Klassenschema</span><select id="vk-klassen"></select></label>
+<label class="vk-veld"><span>Zoek een buurt</span>
+<input id="vk-buurtzoek" type="search" list="vk-buurtlijst" placeholder="Naam of buurtcode…"
+autocomplete="off"></label>
+<datalist id="vk-buurtlijst"></datalist>
+</fieldset>
+</section>
+<section id="vk-legenda" aria-live="polite" aria-label="Legenda"></section>
+{_own_data(user)}
+<section aria-labelledby="vk-export-kop"><h2 id="vk-export-kop">Downloaden</h2>
+<div class="vk-knoppen">{exports}</div></section>
+{_share(user)}
+<section aria-labelledby="vk-gm-kop"><h2 id="vk-gm-kop">Vergelijk met gemeente</h2>
+<div class="vk-zoek vk-zoek-licht">
+<label for="vk-andere-gemeente" class="vk-verborgen">Andere gemeente</label>
+<input id="vk-andere-gemeente" type="search" placeholder="Andere gemeente…" autocomplete="off">
+<ul id="vk-andere-suggesties" class="vk-lijst" role="listbox" aria-label="Gemeenten" hidden></ul>
+</div></section>
+</aside>
+<main class="vk-kaartvak" id="vk-kaartvak" aria-busy="true">
+<div id="vk-kaart" role="region" aria-label="Kaart van de buurten; klik een buurt voor het profiel,
+shift-klik om te vergelijken"></div>
+<div id="vk-tip" class="vk-tip" role="tooltip" hidden></div>
+<div id="vk-melding" class="vk-melding" role="alert" hidden></div>
+<div id="vk-laden" class="vk-laden" role="status" hidden>Kaart laden…</div>
+<noscript><p class="vk-melding">De kaart-app heeft JavaScript nodig.</p></noscript>
+</main>
+<aside id="vk-paneel" class="vk-paneel" aria-label="Buurtprofiel" hidden>
+<div class="vk-paneel-kop">
+<button type="button" class="vk-knop" id="vk-vergelijk-knop">Vergelijk met andere buurt</button>
+<button type="button" class="vk-knop" id="vk-paneel-sluit" aria-label="Profiel sluiten">Sluiten</button>
+</div>
+<div id="vk-paneel-inhoud" aria-live="polite"></div>
+</aside>
+</div>
+</body></html>
+"""

@@ -1,0 +1,424 @@
+// Veerkracht kaart-app: the interactive Dutch map of /kaart/{gm} and /gedeeld/{token}.
+import { ApiError, capital, describe, getJSON, postJSON, request } from "./api.js";
+import { $, clear, fmt, h } from "./dom.js";
+import { BuurtMap, webglAvailable } from "./map.js";
+import { comparePanel, gemeentenPanel, profilePanel } from "./profile.js";
+import { links, normalise, pageUrl } from "./state.js";
+import { Combobox } from "./search.js";
+
+const START = JSON.parse($("#vk-start").textContent);
+const YEARS = Array.from({ length: 2024 - 2013 + 1 }, (_, i) => 2013 + i);
+const SCHEMES = [
+  ["kwantielen", "Kwantielen (gelijke aantallen buurten)"],
+  ["fisher_jenks", "Natuurlijke grenzen (Fisher-Jenks)"],
+];
+const SIGNAL_LAYERS = ["typologie", "concentratie", "ontwikkeling", "bivariaat", "leefbaarheid", "overlast", "corporatiebezit"];
+
+const app = {
+  state: normalise(START.staat),
+  shared: START.gedeeld || null, // token while the view is still the shared one
+  user: START.gebruiker || null,
+  gemeente: null, // {code, naam, indelingen}
+  signals: null,
+  collection: null,
+  uploads: [],
+  compareNext: false,
+  map: null,
+  loaded: { laag: null, n: 0 },
+};
+window.veerkracht = {
+  staat: () => JSON.parse(JSON.stringify(app.state)),
+  kaart: () => app.map && app.map.map,
+  geladen: () => ({ ...app.loaded }),
+};
+
+// ------------------------------------------------------------------ helpers
+function may(role) {
+  const rank = { lezer: 1, analist: 2, beheerder: 3 };
+  return app.user && rank[app.user.rol] >= rank[role];
+}
+
+function say(text, kind = "info") {
+  const box = $("#vk-melding");
+  clear(box);
+  if (!text) { box.hidden = true; return; }
+  box.hidden = false;
+  box.className = `vk-melding vk-${kind}`;
+  box.append(h("span", {}, text), h("button", { type: "button", class: "vk-sluit", "aria-label": "Melding sluiten", onclick: () => say("") }, "×"));
+}
+
+function busy(on) {
+  $("#vk-kaartvak").setAttribute("aria-busy", on ? "true" : "false");
+  $("#vk-laden").hidden = !on;
+}
+
+/** Keep the address bar on the canonical URL of the current view. */
+function syncUrl() {
+  if (!app.state.gemeente) return;
+  if (app.shared) return; // a shared link stays as it is until the view changes
+  const url = pageUrl(app.state);
+  if (location.pathname + location.search !== url) history.replaceState(null, "", url);
+  updateExports();
+  updateLoginLink();
+}
+
+function changed() {
+  app.shared = null;
+  syncUrl();
+}
+
+// ------------------------------------------------------------------ controls
+function fillSelect(select, options, value) {
+  clear(select);
+  for (const opt of options) {
+    if (opt.group) {
+      const group = h("optgroup", { label: opt.group });
+      opt.options.forEach(([v, t]) => group.append(h("option", { value: v }, t)));
+      select.append(group);
+    } else {
+      select.append(h("option", { value: opt[0] }, opt[1]));
+    }
+  }
+  select.value = value === null ? "" : String(value);
+}
+
+function fillControls() {
+  const sig = app.signals;
+  const indicatorKeys = new Set(sig.indicatoren.map((i) => i.key));
+  const layers = sig.lagen.map((l) => [l.laag, l.titel]);
+  const signal = layers.filter(([k]) => !indicatorKeys.has(k));
+  signal.sort((a, b) => SIGNAL_LAYERS.indexOf(a[0]) - SIGNAL_LAYERS.indexOf(b[0]));
+  const groups = new Map();
+  for (const ind of sig.indicatoren) {
+    const layer = layers.find(([k]) => k === ind.key);
+    if (!layer) continue;
+    const name = capital(ind.groep || "overig");
+    if (!groups.has(name)) groups.set(name, []);
+    groups.get(name).push(layer);
+  }
+  fillSelect(
+    $("#vk-laag"),
+    [{ group: "Signalering", options: signal }, ...[...groups].map(([g, o]) => ({ group: `Indicator: ${g}`, options: o }))],
+    app.state.laag,
+  );
+  fillSelect($("#vk-van"), YEARS.map((y) => [y, String(y)]), app.state.van);
+  fillSelect($("#vk-tot"), YEARS.map((y) => [y, String(y)]), app.state.tot);
+  const editions = (app.gemeente && app.gemeente.indelingen) || [];
+  fillSelect($("#vk-indeling"), [["", `Standaard (${sig.indeling})`], ...editions.map((e) => [e, `Buurtindeling ${e}`])], app.state.indeling);
+  fillSelect($("#vk-klassen"), SCHEMES, app.state.klassen);
+  fillBuurtList();
+}
+
+function fillBuurtList() {
+  const list = clear($("#vk-buurtlijst"));
+  for (const row of app.signals.rijen) list.append(h("option", { value: `${row.naam} (${row.region_code})` }));
+}
+
+function bindControls() {
+  $("#vk-laag").addEventListener("change", (e) => {
+    app.state.laag = e.target.value;
+    changed();
+    loadLayer();
+  });
+  for (const key of ["van", "tot", "indeling", "klassen"]) {
+    $(`#vk-${key}`).addEventListener("change", (e) => {
+      const v = e.target.value;
+      app.state[key] = key === "klassen" ? v : v === "" ? null : Number(v);
+      if (app.state.tot <= app.state.van) {
+        say(`'Tot' (${app.state.tot}) moet later zijn dan 'van' (${app.state.van}).`, "fout");
+        return;
+      }
+      changed();
+      loadGemeente({ fit: key === "indeling" });
+    });
+  }
+  $("#vk-buurtzoek").addEventListener("change", (e) => {
+    const m = /\((BU[0-9A-Z]{8})\)\s*$/.exec(e.target.value);
+    if (m) { selectBuurt(m[1], false); e.target.value = ""; }
+  });
+  $("#vk-paneel-sluit").addEventListener("click", closePanel);
+  $("#vk-vergelijk-knop").addEventListener("click", () => {
+    app.compareNext = true;
+    say("Klik op een tweede buurt om te vergelijken (of shift-klik op de kaart).");
+  });
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape" && !$("#vk-paneel").hidden) closePanel(); });
+}
+
+// ------------------------------------------------------------------ loading
+async function loadGemeente({ fit = true } = {}) {
+  const s = app.state;
+  if (!s.gemeente) return;
+  busy(true);
+  say("");
+  try {
+    if (!app.gemeente || app.gemeente.code !== s.gemeente) {
+      const found = await getJSON(`/api/gemeenten?q=${encodeURIComponent(s.gemeente)}`);
+      app.gemeente = found.gemeenten.find((g) => g.code === s.gemeente) || { code: s.gemeente, naam: s.gemeente, indelingen: [] };
+    }
+    $("#vk-gemeentenaam").textContent = app.gemeente.naam || s.gemeente;
+    $("#vk-gemeente").value = "";
+    document.title = `${app.gemeente.naam || s.gemeente} – Veerkracht-signaleringskaart`;
+    app.signals = await getJSON(links(s).signalen);
+    if (!app.signals.lagen.some((l) => l.laag === s.laag)) s.laag = "typologie";
+    fillControls();
+    $("#vk-instellingen").disabled = false;
+    syncUrl();
+    await Promise.all([loadLayer({ fit }), loadUploads()]);
+    await showPanel();
+  } catch (err) {
+    $("#vk-instellingen").disabled = !app.signals;
+    say(describe(err), "fout");
+    busy(false);
+  }
+}
+
+async function loadLayer({ fit = false } = {}) {
+  const s = app.state;
+  busy(true);
+  try {
+    const collection = await getJSON(links(s).kaart);
+    app.collection = collection;
+    renderLegend(collection.metadata.legenda, collection);
+    if (app.map) {
+      await app.map.show(collection, { fit: fit || !app.loaded.laag });
+      const n = await app.map.showOverlay(collection, s.overlays);
+      $("#vk-eigen-aantal").textContent = s.overlays.length ? `Eigen data op de kaart: ${n} buurten.` : "";
+      app.map.markSelected(s.buurten);
+    }
+    app.loaded = { laag: s.laag, n: collection.features.length, gemeente: s.gemeente, overlays: [...s.overlays] };
+    $("#vk-kaart").dataset.laag = s.laag;
+    $("#vk-kaart").dataset.getekend = `${s.gemeente}:${s.laag}:${s.overlays.join(",")}`;
+    if (!performance.getEntriesByName("vk-buurten-getekend").length) performance.mark("vk-buurten-getekend");
+  } catch (err) {
+    say(describe(err), "fout");
+  } finally {
+    busy(false);
+  }
+}
+
+// ------------------------------------------------------------------ legend
+function renderLegend(legend, collection) {
+  const box = clear($("#vk-legenda"));
+  const missing = collection.features.filter((f) => !f.properties.kleur).length;
+  box.append(h("h2", { id: "vk-legenda-titel" }, legend.titel), h("p", { class: "vk-legendatitel" }, legend.legendatitel));
+  if (legend.soort === "bivariaat") {
+    const grid = h("div", { class: "vk-bigrid", role: "img", "aria-label": `Bivariate legenda: ${legend.assen.x} tegen ${legend.assen.y}` });
+    for (let y = 3; y >= 1; y--) {
+      for (let x = 1; x <= 3; x++) {
+        const k = legend.klassen.find((c) => c.label === `${x}-${y}`);
+        grid.append(h("span", { class: "vk-vakje groot", style: `background:${k ? k.kleur : "#ccc"}`, title: `${x}-${y}` }));
+      }
+    }
+    box.append(h("div", { class: "vk-biwrap" }, h("span", { class: "vk-as-y" }, `↑ ${legend.assen.y}`), grid), h("p", { class: "vk-as-x" }, `${legend.assen.x} →`));
+  } else {
+    const counts = new Map();
+    for (const f of collection.features) counts.set(f.properties.klasse, (counts.get(f.properties.klasse) || 0) + 1);
+    box.append(
+      h("ul", { class: "vk-klassen" }, legend.klassen.map((k) =>
+        h("li", {}, h("span", { class: "vk-vakje", style: `background:${k.kleur}` }), h("span", { class: "vk-klasse-label" }, k.label), h("span", { class: "vk-aantal" }, String(counts.get(k.label) || 0))))),
+    );
+  }
+  if (missing) box.append(h("p", { class: "vk-geen" }, h("span", { class: "vk-vakje vk-arcering" }), `Geen gegevens (${missing} buurten)`));
+  if (legend.toelichting) box.append(h("p", { class: "vk-toelichting" }, legend.toelichting));
+  box.append(h("p", { class: "vk-bron", id: "vk-bron" }, legend.bron));
+}
+
+// ------------------------------------------------------------------ tooltip
+function hover(props, point) {
+  const tip = $("#vk-tip");
+  if (!props) { tip.hidden = true; return; }
+  const unit = app.signals && (app.signals.indicatoren.find((i) => i.key === app.state.laag) || {}).eenheid;
+  clear(tip).append(
+    h("strong", {}, props.naam || props.code),
+    h("span", { class: "vk-tip-code" }, props.code),
+    h("span", {}, props.klasse || "geen gegevens"),
+    typeof props.waarde === "number" ? h("span", {}, `Waarde: ${fmt(props.waarde, unit)}`) : null,
+  );
+  tip.hidden = false;
+  const box = $("#vk-kaartvak").getBoundingClientRect();
+  const x = Math.min(point.x + 14, box.width - tip.offsetWidth - 8);
+  const y = Math.min(point.y + 14, box.height - tip.offsetHeight - 8);
+  tip.style.transform = `translate(${x}px, ${y}px)`;
+}
+
+// ------------------------------------------------------------------ buurten
+function selectBuurt(code, add) {
+  const s = app.state;
+  if ((add || app.compareNext) && s.buurten.length >= 1 && !s.buurten.includes(code)) {
+    s.buurten = [s.buurten[0], code];
+  } else {
+    s.buurten = [code];
+  }
+  app.compareNext = false;
+  say("");
+  changed();
+  if (app.map) app.map.markSelected(s.buurten);
+  showPanel();
+}
+
+function closePanel() {
+  app.state.buurten = [];
+  changed();
+  if (app.map) app.map.markSelected([]);
+  $("#vk-paneel").hidden = true;
+}
+
+async function showPanel() {
+  const s = app.state;
+  const body = $("#vk-paneel-inhoud");
+  if (!s.buurten.length) { $("#vk-paneel").hidden = true; return; }
+  $("#vk-paneel").hidden = false;
+  clear(body).append(h("p", { class: "vk-sub" }, "Laden…"));
+  try {
+    if (s.buurten.length >= 2) {
+      const data = await getJSON(links(s).vergelijking(s.buurten[0], s.buurten[1]));
+      clear(body).append(comparePanel(data));
+    } else {
+      const data = await getJSON(links(s).profiel(s.buurten[0]));
+      clear(body).append(profilePanel(data, app.signals ? app.signals.typologie : []));
+    }
+    $("#vk-vergelijk-knop").hidden = s.buurten.length >= 2;
+  } catch (err) {
+    clear(body).append(h("p", { class: "vk-fout", role: "alert" }, describe(err)));
+  }
+}
+
+async function compareGemeenten(other) {
+  const s = app.state;
+  $("#vk-paneel").hidden = false;
+  const body = clear($("#vk-paneel-inhoud"));
+  body.append(h("p", { class: "vk-sub" }, "Laden…"));
+  try {
+    const data = await getJSON(`/api/vergelijk.json?gemeenten=${s.gemeente},${other.code}&van=${s.van}&tot=${s.tot}`);
+    clear(body).append(gemeentenPanel(data));
+  } catch (err) {
+    clear(body).append(h("p", { class: "vk-fout", role: "alert" }, describe(err)));
+  }
+}
+
+// ------------------------------------------------------------------ exports, account
+function updateExports() {
+  const urls = links(app.state).export;
+  for (const [kind, url] of Object.entries(urls)) {
+    const a = $(`#vk-export-${kind}`);
+    if (a) { a.href = url; a.removeAttribute("aria-disabled"); }
+  }
+}
+
+function updateLoginLink() {
+  const a = $("#vk-inloggen");
+  if (a) a.href = `/inloggen?volgende=${encodeURIComponent(location.pathname + location.search)}`;
+}
+
+async function loadUploads() {
+  const box = $("#vk-eigen-lijst");
+  if (!app.user || !box) return;
+  try {
+    const data = await getJSON(`/api/uploads?gemeente=${app.state.gemeente}`);
+    app.uploads = data.uploads;
+  } catch (err) {
+    app.uploads = [];
+    say(describe(err), "fout");
+  }
+  clear(box);
+  if (!app.uploads.length) box.append(h("li", { class: "vk-sub" }, "Nog geen eigen data voor deze gemeente."));
+  for (const up of app.uploads) {
+    const id = `vk-overlay-${up.id}`;
+    const box2 = h("input", { type: "checkbox", id, value: up.id, checked: app.state.overlays.includes(up.id) });
+    box2.addEventListener("change", () => toggleOverlay(up.id, box2.checked));
+    box.append(h("li", {}, box2, h("label", { for: id }, up.titel, h("span", { class: "vk-sub" }, ` · ${up.organisatie} · ${up.rijen} rijen`))));
+  }
+}
+
+function toggleOverlay(id, on) {
+  const s = app.state;
+  s.overlays = on ? [...new Set([...s.overlays, id])] : s.overlays.filter((o) => o !== id);
+  changed();
+  loadLayer();
+  if (s.buurten.length) showPanel();
+}
+
+async function upload(event) {
+  event.preventDefault();
+  const form = event.target;
+  const out = clear($("#vk-upload-uitkomst"));
+  const data = new FormData(form);
+  data.set("gemeente", app.state.gemeente);
+  if (app.signals) data.set("indeling", String(app.signals.indeling));
+  form.querySelector("button").disabled = true;
+  try {
+    const made = await request("/api/uploads", { method: "POST", body: data });
+    const up = made.upload;
+    out.append(h("p", { class: "vk-ok", role: "status" }, `“${up.titel}” geüpload: ${up.rijen} rijen, gekoppeld op ${up.sleutel}.`));
+    for (const note of up.meldingen || []) out.append(h("p", { class: "vk-sub" }, note));
+    form.reset();
+    app.state.overlays = [...new Set([...app.state.overlays, up.id])];
+    changed();
+    await loadUploads();
+    await loadLayer();
+  } catch (err) {
+    out.append(h("p", { class: "vk-fout", role: "alert" }, describe(err)));
+    if (err instanceof ApiError && err.body.rijen && err.body.rijen.length) {
+      out.append(h("ul", { class: "vk-foutrijen", "aria-label": "Rijen met fouten" }, err.body.rijen.slice(0, 20).map((r) => h("li", {}, `rij ${r}`))));
+    }
+  } finally {
+    form.querySelector("button").disabled = false;
+  }
+}
+
+async function share(event) {
+  event.preventDefault();
+  const form = event.target;
+  const out = clear($("#vk-deel-uitkomst"));
+  const names = form.organisaties.value.split(/[\n,;]/).map((n) => n.trim()).filter(Boolean);
+  try {
+    if (form.ookdata.checked) {
+      const own = app.uploads.filter((u) => app.state.overlays.includes(u.id) && u.organisatie === app.user.organisatie);
+      for (const up of own) await postJSON(`/api/uploads/${up.id}/delen`, { organisaties: names });
+    }
+    const made = await postJSON("/api/gedeeld", { staat: app.state, organisaties: names });
+    const url = new URL(made.url, location.origin).href;
+    const field = h("input", { type: "text", readonly: true, value: url, id: "vk-deellink", "aria-label": "Gedeelde link" });
+    const copy = h("button", { type: "button", class: "vk-knop" }, "Kopieer");
+    copy.addEventListener("click", async () => {
+      field.select();
+      try { await navigator.clipboard.writeText(url); copy.textContent = "Gekopieerd"; } catch { copy.textContent = "Selecteer en kopieer"; }
+    });
+    out.append(h("p", { class: "vk-ok", role: "status" }, `Gedeeld met ${made.organisaties.join(", ")}.`), h("div", { class: "vk-rij" }, field, copy));
+  } catch (err) {
+    out.append(h("p", { class: "vk-fout", role: "alert" }, describe(err)));
+  }
+}
+
+// ------------------------------------------------------------------ start
+function start() {
+  const search = new Combobox($("#vk-gemeente"), $("#vk-suggesties"), (g) => {
+    app.state = normalise({ ...app.state, gemeente: g.code, indeling: null, buurten: [], overlays: [] });
+    app.gemeente = g;
+    app.loaded = { laag: null, n: 0 };
+    changed();
+    loadGemeente({ fit: true });
+  });
+  const other = new Combobox($("#vk-andere-gemeente"), $("#vk-andere-suggesties"), (g) => compareGemeenten(g));
+  void search; void other;
+  bindControls();
+  const upForm = $("#vk-upload");
+  if (upForm) upForm.addEventListener("submit", upload);
+  const shareForm = $("#vk-deel");
+  if (shareForm) shareForm.addEventListener("submit", share);
+  updateLoginLink();
+
+  if (webglAvailable()) {
+    app.map = new BuurtMap($("#vk-kaart"), { hover, click: (code, shift) => selectBuurt(code, shift) });
+  } else {
+    say("Deze browser ondersteunt geen WebGL; de kaart kan niet getekend worden. Tabellen en downloads werken wel.", "fout");
+  }
+  if (app.state.gemeente) {
+    loadGemeente({ fit: true });
+  } else {
+    say("Kies een gemeente in het zoekvak bovenaan.");
+    $("#vk-gemeente").focus();
+  }
+}
+
+start();

@@ -1,0 +1,238 @@
+// The MapLibre map: a blank style (background only) with the buurten GeoJSON as the
+// only source, so the map works offline (and within the page's CSP: no other hosts).
+import maplibregl from "maplibre-gl/dist/maplibre-gl-csp.js";
+
+maplibregl.setWorkerUrl("/static/maplibre-worker.js");
+
+const NO_DATA = "arcering";
+
+export function webglAvailable() {
+  try {
+    const canvas = document.createElement("canvas");
+    return Boolean(canvas.getContext("webgl2") || canvas.getContext("webgl"));
+  } catch {
+    return false;
+  }
+}
+
+function hatch() {
+  // grey diagonal hatch for 'geen gegevens' (drawn here: no sprite file needed)
+  const size = 8;
+  const data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const on = (x + y) % size < 2;
+      const i = (y * size + x) * 4;
+      data.set(on ? [150, 150, 150, 255] : [245, 245, 245, 255], i);
+    }
+  }
+  return { width: size, height: size, data };
+}
+
+export class BuurtMap {
+  constructor(container, handlers) {
+    this.handlers = handlers;
+    this.hovered = null;
+    this.selected = [];
+    this.ready = new Promise((resolve) => {
+      this.map = new maplibregl.Map({
+        container,
+        style: {
+          version: 8,
+          sources: {},
+          layers: [{ id: "achtergrond", type: "background", paint: { "background-color": "#eef1f3" } }],
+        },
+        center: [4.9, 52.37],
+        zoom: 10,
+        attributionControl: false,
+        preserveDrawingBuffer: true, // lets tests and screenshots read the canvas
+        fadeDuration: 0,
+      });
+      this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+      this.map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
+      this.map.on("load", () => {
+        this.map.addImage(NO_DATA, hatch());
+        this.map.addSource("buurten", { type: "geojson", data: empty(), promoteId: "code" });
+        this.map.addSource("eigen", { type: "geojson", data: empty() });
+        this.addLayers();
+        this.bindEvents();
+        resolve(this);
+      });
+    });
+  }
+
+  addLayers() {
+    const m = this.map;
+    m.addLayer({
+      id: "buurten-vlak",
+      type: "fill",
+      source: "buurten",
+      paint: { "fill-color": ["coalesce", ["get", "kleur"], "#f5f5f5"], "fill-opacity": 0.92 },
+    });
+    m.addLayer({
+      id: "buurten-geen",
+      type: "fill",
+      source: "buurten",
+      filter: ["!", ["to-boolean", ["get", "kleur"]]],
+      paint: { "fill-pattern": NO_DATA },
+    });
+    m.addLayer({
+      id: "buurten-rand",
+      type: "line",
+      source: "buurten",
+      paint: { "line-color": "#ffffff", "line-width": 0.6, "line-opacity": 0.9 },
+    });
+    m.addLayer({
+      id: "buurten-hover",
+      type: "line",
+      source: "buurten",
+      paint: {
+        "line-color": "#1b1b1b",
+        "line-width": ["case", ["boolean", ["feature-state", "hover"], false], 2, 0],
+      },
+    });
+    m.addLayer({
+      id: "eigen-data",
+      type: "circle",
+      source: "eigen",
+      paint: {
+        "circle-color": "#6a1b9a",
+        "circle-opacity": 0.55,
+        "circle-stroke-color": "#ffffff",
+        "circle-stroke-width": 1.2,
+        "circle-radius": ["interpolate", ["linear"], ["get", "schaal"], 0, 3, 1, 16],
+      },
+    });
+    m.addLayer({
+      id: "buurten-gekozen",
+      type: "line",
+      source: "buurten",
+      paint: {
+        "line-color": ["case", ["==", ["feature-state", "gekozen"], 2], "#e66100", "#000000"],
+        "line-width": ["case", [">", ["coalesce", ["feature-state", "gekozen"], 0], 0], 3.5, 0],
+      },
+    });
+  }
+
+  bindEvents() {
+    const m = this.map;
+    m.on("mousemove", "buurten-vlak", (e) => {
+      const f = e.features && e.features[0];
+      if (!f) return;
+      m.getCanvas().style.cursor = "pointer";
+      if (this.hovered !== f.id) {
+        if (this.hovered !== null) m.setFeatureState({ source: "buurten", id: this.hovered }, { hover: false });
+        this.hovered = f.id;
+        m.setFeatureState({ source: "buurten", id: f.id }, { hover: true });
+      }
+      this.handlers.hover(f.properties, e.point);
+    });
+    m.on("mouseleave", "buurten-vlak", () => {
+      m.getCanvas().style.cursor = "";
+      if (this.hovered !== null) m.setFeatureState({ source: "buurten", id: this.hovered }, { hover: false });
+      this.hovered = null;
+      this.handlers.hover(null);
+    });
+    m.on("click", "buurten-vlak", (e) => {
+      const f = e.features && e.features[0];
+      if (f) this.handlers.click(f.properties.code, e.originalEvent.shiftKey);
+    });
+  }
+
+  /** Show a layer's FeatureCollection; resolves when MapLibre has drawn it. */
+  async show(collection, { fit = false } = {}) {
+    await this.ready;
+    this.map.getSource("buurten").setData(collection);
+    this.markSelected(this.selected);
+    if (fit) {
+      const box = bbox(collection);
+      if (box) this.map.fitBounds(box, { padding: 28, animate: false });
+    }
+    await new Promise((resolve) => this.map.once("idle", resolve));
+  }
+
+  /** Own data as circles at the buurt centres, sized by the first numeric column. */
+  async showOverlay(collection, overlayIds) {
+    await this.ready;
+    const points = [];
+    let max = 0;
+    for (const f of collection.features) {
+      const value = overlayValue(f.properties, overlayIds);
+      if (value === null) continue;
+      max = Math.max(max, Math.abs(value.number));
+      points.push({ f, value });
+    }
+    const features = points.map(({ f, value }) => ({
+      type: "Feature",
+      geometry: { type: "Point", coordinates: centre(f.geometry) },
+      properties: {
+        code: f.properties.code,
+        naam: f.properties.naam,
+        schaal: max > 0 ? Math.sqrt(Math.abs(value.number) / max) : 0.5,
+        waarde: value.number,
+        kolom: value.column,
+      },
+    }));
+    this.map.getSource("eigen").setData({ type: "FeatureCollection", features });
+    return features.length;
+  }
+
+  markSelected(codes) {
+    for (const code of this.selected) this.map.setFeatureState({ source: "buurten", id: code }, { gekozen: 0 });
+    this.selected = [...codes];
+    this.selected.forEach((code, i) => this.map.setFeatureState({ source: "buurten", id: code }, { gekozen: i + 1 }));
+  }
+}
+
+function empty() {
+  return { type: "FeatureCollection", features: [] };
+}
+
+function overlayValue(props, ids) {
+  for (const id of ids) {
+    for (const [key, v] of Object.entries(props)) {
+      if (key.startsWith(`overlay:${id}:`) && typeof v === "number" && !key.endsWith(":n_rijen")) {
+        return { number: v, column: key.slice(`overlay:${id}:`.length) };
+      }
+    }
+    const rows = props[`overlay:${id}:n_rijen`];
+    if (typeof rows === "number") return { number: rows, column: "n_rijen" };
+  }
+  return null;
+}
+
+function rings(geometry) {
+  if (geometry.type === "Polygon") return [geometry.coordinates[0]];
+  if (geometry.type === "MultiPolygon") return geometry.coordinates.map((p) => p[0]);
+  return [];
+}
+
+/** Area-weighted centroid of the outer rings (good enough for a marker). */
+export function centre(geometry) {
+  let ax = 0, ay = 0, total = 0;
+  for (const ring of rings(geometry)) {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const cross = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+      total += cross;
+      ax += (ring[j][0] + ring[i][0]) * cross;
+      ay += (ring[j][1] + ring[i][1]) * cross;
+    }
+  }
+  if (total === 0) return rings(geometry)[0][0];
+  return [ax / (3 * total), ay / (3 * total)];
+}
+
+export function bbox(collection) {
+  let minx = Infinity, miny = Infinity, maxx = -Infinity, maxy = -Infinity;
+  for (const f of collection.features) {
+    for (const ring of rings(f.geometry)) {
+      for (const [x, y] of ring) {
+        if (x < minx) minx = x;
+        if (y < miny) miny = y;
+        if (x > maxx) maxx = x;
+        if (y > maxy) maxy = y;
+      }
+    }
+  }
+  return Number.isFinite(minx) ? [[minx, miny], [maxx, maxy]] : null;
+}

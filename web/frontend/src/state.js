@@ -1,0 +1,65 @@
+// The view state and its canonical URL, mirroring src/veerkracht/web/state.py
+// (ViewState.query / data_query): same keys, same order, defaults included.
+
+export const DEFAULTS = { laag: "typologie", van: 2017, tot: 2019, indeling: null, klassen: "kwantielen" };
+
+export function normalise(raw) {
+  const s = raw || {};
+  return {
+    gemeente: s.gemeente || null,
+    laag: s.laag || DEFAULTS.laag,
+    van: Number(s.van || DEFAULTS.van),
+    tot: Number(s.tot || DEFAULTS.tot),
+    indeling: s.indeling === null || s.indeling === undefined || s.indeling === "" ? null : Number(s.indeling),
+    klassen: s.klassen || DEFAULTS.klassen,
+    buurten: [...(s.buurten || [])],
+    overlays: [...(s.overlays || [])],
+  };
+}
+
+/** Canonical query string of /kaart/{gm}?… (ViewState.query). */
+export function query(s) {
+  const p = new URLSearchParams();
+  p.append("laag", s.laag);
+  p.append("van", String(s.van));
+  p.append("tot", String(s.tot));
+  if (s.indeling !== null) p.append("indeling", String(s.indeling));
+  p.append("klassen", s.klassen);
+  s.buurten.forEach((b) => p.append("buurt", b));
+  s.overlays.forEach((o) => p.append("overlay", o));
+  return p.toString();
+}
+
+/** Query string of the data endpoints (ViewState.data_query). */
+export function dataQuery(s, { layer = false, overlays = false } = {}) {
+  const p = new URLSearchParams();
+  if (layer) p.append("laag", s.laag);
+  p.append("van", String(s.van));
+  p.append("tot", String(s.tot));
+  if (s.indeling !== null) p.append("indeling", String(s.indeling));
+  p.append("klassen", s.klassen);
+  if (overlays) s.overlays.forEach((o) => p.append("overlay", o));
+  return p.toString();
+}
+
+export function pageUrl(s) {
+  return `/kaart/${s.gemeente}?${query(s)}`;
+}
+
+export function links(s) {
+  const gm = s.gemeente;
+  const base = `/api/gemeenten/${gm}`;
+  return {
+    signalen: `${base}/signalen.json?${dataQuery(s)}`,
+    kaart: `${base}/kaart.geojson?${dataQuery(s, { layer: true, overlays: true })}`,
+    profiel: (bu) => `${base}/buurten/${bu}.json?${dataQuery(s, { overlays: true })}`,
+    vergelijking: (a, b) => `${base}/vergelijk.json?buurten=${a},${b}&${dataQuery(s, { overlays: true })}`,
+    export: {
+      png: `/export/${gm}/kaart.png?${dataQuery(s, { layer: true })}`,
+      pdf: `/export/${gm}/kaart.pdf?${dataQuery(s, { layer: true })}`,
+      csv: `/export/${gm}.csv?${dataQuery(s)}`,
+      xlsx: `/export/${gm}.xlsx?${dataQuery(s)}`,
+      html: `/export/${gm}/kaart.html?${dataQuery(s)}`,
+    },
+  };
+}
