@@ -117,3 +117,23 @@ def test_whole_nl_liveability_by_start_class(amsterdam_store) -> None:
     assert table.startklasse.tolist() == list(range(1, 10))
     assert table.pc4.sum() > 3500  # whole NL
     assert table.klasse.iloc[0] == "Zeer onvoldoende"
+
+
+def test_amsterdam_statistics_sheets_ols_and_spatial_lag(amsterdam_store) -> None:
+    from veerkracht.signals import ensure_translation, signals_for_gemeente
+    from veerkracht.signals.export import _statistics_sheets
+
+    ensure_translation(amsterdam_store, "GM0363", 2019)
+    result = signals_for_gemeente(amsterdam_store, "GM0363", 2017, 2019)
+    ols = _statistics_sheets(result, amsterdam_store, "ols")
+    lag = _statistics_sheets(result, amsterdam_store, "lag")
+    assert ols["Regressie"].model.iloc[0] == "OLS, robuuste fouten (HC3)"
+    assert "W_overlast_lbm2__verschil" in set(lag["Regressie"].variabele)
+    assert lag["Regressie"].p.between(0, 1).all()
+    # neighbouring buurten move together: the spatial lag coefficient is clearly positive
+    rho = lag["Regressie"].set_index("variabele").coefficient["W_overlast_lbm2__verschil"]
+    assert rho > 0.3
+    hot = ols["Hotspots (LISA)"]
+    assert set(hot.cluster) <= {"hoog-hoog (hotspot)", "laag-laag (coldspot)", "laag-hoog",
+                                "hoog-laag", "niet significant"}
+    assert (hot.cluster == "hoog-hoog (hotspot)").sum() > 0

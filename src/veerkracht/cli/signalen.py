@@ -25,6 +25,9 @@ def signalen(
     typologie: Path | None = typer.Option(
         None, "--typologie", help="Eigen typologie-instellingen (TOML)."
     ),
+    model: str = typer.Option(
+        "ols", "--model", help="Regressie: ols (robuuste fouten), lag of error (ruimtelijk)."
+    ),
     uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor CSV en XLSX."),
     store: Path | None = STORE_OPTION,
 ) -> None:
@@ -43,7 +46,7 @@ def signalen(
         result = signals_for_gemeente(
             st, gemeente, van, tot, edition=indeling, config=config, scheme=klassen
         )
-        paths = write_signal_tables(result, uit, store=st)
+        paths = write_signal_tables(result, uit, store=st, model=model)
 
     counts = result.table.typologie_label.value_counts()
     summary = Table(

@@ -89,7 +89,9 @@ def accountability(result: SignalResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Onderwerp", "Waarde"])
 
 
-def analysis_sheets(result: SignalResult, store: Store | None = None) -> dict[str, pd.DataFrame]:
+def analysis_sheets(
+    result: SignalResult, store: Store | None = None, *, model: str = "ols"
+) -> dict[str, pd.DataFrame]:
     """The study's analyses as extra sheets (empty sheets are left out)."""
     from veerkracht.signals.composite import composite_scores, load_composites
     from veerkracht.signals.corporation import (
@@ -112,7 +114,7 @@ def analysis_sheets(result: SignalResult, store: Store | None = None) -> dict[st
     if store is not None and lbm and lbm[0] and lbm[1]:
         sheets["Leefbaarheid x startklasse"] = liveability_by_start_class(store, lbm[0], lbm[1])
     if store is not None:
-        sheets.update(_statistics_sheets(result, store))
+        sheets.update(_statistics_sheets(result, store, model))
     scores = composite_scores(result.table, load_composites())
     sheets["Samengestelde scores"] = pd.concat(
         [result.table[["region_code", "naam"]], scores], axis=1
@@ -120,21 +122,35 @@ def analysis_sheets(result: SignalResult, store: Store | None = None) -> dict[st
     return {k: v for k, v in sheets.items() if not v.empty}
 
 
-def _statistics_sheets(result: SignalResult, store: Store) -> dict[str, pd.DataFrame]:
-    """OLS of nuisance change on vulnerability change (with controls) and LISA hotspots."""
+def _statistics_sheets(
+    result: SignalResult, store: Store, model: str = "ols"
+) -> dict[str, pd.DataFrame]:
+    """Regression of nuisance change on vulnerability change (with controls) and LISA."""
     from veerkracht.errors import VeerkrachtError
     from veerkracht.signals.maps import geometry_edition
     from veerkracht.signals.statistics import lisa_hotspots, regression_table
 
     sheets: dict[str, pd.DataFrame] = {}
     t = result.table
+    edition = geometry_edition(store, result.gemeente.code, result.edition, t.region_code)
+    gdf = None
+    if edition is not None:
+        geoms = store.geometries(result.gemeente.code, edition)[["region_code", "geometry"]]
+        gdf = geoms.merge(t, on="region_code")
     candidates = ["overlast_lbm3__verschil", "overlast_lbm2__verschil"]
     dependent = next((c for c in candidates if c in t and t[c].notna().sum() > 20), None)
     controls = [c for c in ("corporatiebezit__van", "dichtheid__van") if c in t]
     if dependent:
         start = dependent.replace("__verschil", "__van")
+        frame = gdf if model != "ols" and gdf is not None else t
         try:
-            reg = regression_table(t, dependent, ["concentratie_verschil", *controls, start])
+            reg = regression_table(
+                frame,
+                dependent,
+                ["concentratie_verschil", *controls, start],
+                model=model,
+                geometries=gdf,
+            )
             reg["n"] = reg.attrs["n"]
             reg["r2"] = reg.attrs["r2"]
             reg["model"] = reg.attrs["model"]
@@ -142,17 +158,13 @@ def _statistics_sheets(result: SignalResult, store: Store) -> dict[str, pd.DataF
             sheets["Regressie"] = reg
         except VeerkrachtError:
             pass
-    edition = geometry_edition(store, result.gemeente.code, result.edition, t.region_code)
-    if edition is not None:
-        geoms = store.geometries(result.gemeente.code, edition)[["region_code", "geometry"]]
-        gdf = geoms.merge(t[["region_code", "concentratie_index"]], on="region_code")
-        if gdf.concentratie_index.notna().sum() > 10:
-            sheets["Hotspots (LISA)"] = lisa_hotspots(gdf, "concentratie_index")
+    if gdf is not None and gdf.concentratie_index.notna().sum() > 10:
+        sheets["Hotspots (LISA)"] = lisa_hotspots(gdf, "concentratie_index")
     return sheets
 
 
 def write_signal_tables(
-    result: SignalResult, out_dir: str | Path, store: Store | None = None
+    result: SignalResult, out_dir: str | Path, store: Store | None = None, *, model: str = "ols"
 ) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -163,7 +175,7 @@ def write_signal_tables(
     xlsx_path = out_dir / f"{stem}.xlsx"
     with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name="Signalen", index=False)
-        for name, sheet in analysis_sheets(result, store).items():
+        for name, sheet in analysis_sheets(result, store, model=model).items():
             neutralise_formulas(sheet).to_excel(writer, sheet_name=name[:31], index=False)
         neutralise_formulas(accountability(result)).to_excel(
             writer, sheet_name="Verantwoording", index=False

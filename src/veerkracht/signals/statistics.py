@@ -78,9 +78,16 @@ def regression_table(
             name_y=dependent,
             name_x=explanatory,
         )
+        z_p = np.asarray(fit.z_stat, dtype=float)  # (z, p) per coefficient
         table = pd.DataFrame(
-            {"coefficient": np.ravel(fit.betas), "standaardfout": np.ravel(fit.std_err)},
-            index=[*fit.name_x, "rho", "lambda"][: len(np.ravel(fit.betas))],
+            {
+                "coefficient": np.ravel(fit.betas),
+                "standaardfout": np.ravel(fit.std_err),
+                "z": z_p[:, 0],
+                "p": z_p[:, 1],
+            },
+            # spreg names the lag term itself (W_<y>); the error model adds lambda last
+            index=list(fit.name_x) + ([] if model == "lag" else ["lambda"]),
         )
         table.attrs.update(
             n=int(fit.n), r2=float(getattr(fit, "pr2", np.nan)), model=f"ruimtelijk ({model})"
