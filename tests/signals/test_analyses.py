@@ -137,3 +137,22 @@ def test_amsterdam_statistics_sheets_ols_and_spatial_lag(amsterdam_store) -> Non
     assert set(hot.cluster) <= {"hoog-hoog (hotspot)", "laag-laag (coldspot)", "laag-hoog",
                                 "hoog-laag", "niet significant"}
     assert (hot.cluster == "hoog-hoog (hotspot)").sum() > 0
+
+
+def test_region_curves_pool_gemeenten_and_say_what_is_left_out(amsterdam_store) -> None:
+    from veerkracht.signals.compute import buurt_indicators
+    from veerkracht.signals.corporation import (
+        corporation_share_curves,
+        corporation_share_curves_for,
+    )
+
+    ensure = buurt_indicators(amsterdam_store, "GM0363", 2017, 2019)
+    single = corporation_share_curves(ensure)
+    # pooling one gemeente with itself leaves every weighted mean unchanged
+    double = corporation_share_curves([ensure, ensure])
+    assert double.waarde.to_numpy() == pytest.approx(single.waarde.to_numpy())
+    assert double.buurten.sum() == 2 * single.buurten.sum()
+    curves, skipped = corporation_share_curves_for(amsterdam_store, None, 2017, 2019)
+    # in shared/data only Amsterdam has KWB buurt data around 2017-2019
+    assert set(curves.indicator) == set(single.indicator)
+    assert any(s.startswith("GM0344") for s in skipped)

@@ -45,15 +45,14 @@ def corporation_bin(share: pd.Series) -> pd.Series:
     return pd.cut(share, BIN_EDGES, right=False, labels=BIN_LABELS)
 
 
-def corporation_share_curves(result: BuurtIndicators) -> pd.DataFrame:
-    """Index (NL = 100) per vulnerability indicator, corporation-share bin and period."""
+def _bin_sums(result: BuurtIndicators) -> pd.DataFrame:
+    """Weighted sums per indicator, period and corporation-share bin (to pool gemeenten)."""
     t = result.table
     rows = []
     for ind in result.indicators:
         if ind.group != "kwetsbaarheid" or not ind.index:
             continue
-        p_van, p_tot = result.periods[ind.key]
-        for which, period in (("van", p_van), ("tot", p_tot)):
+        for which, period in zip(("van", "tot"), result.periods[ind.key], strict=True):
             if period is None or f"corporatiebezit__{which}" not in t:
                 continue
             weight_key = "huishoudens" if ind.key in HOUSEHOLD_INDICATORS else "inwoners"
@@ -65,13 +64,7 @@ def corporation_share_curves(result: BuurtIndicators) -> pd.DataFrame:
                 }
             ).dropna()
             nl = result.references.query("indicator == @ind.key and period == @period").nl
-            nl_value = float(nl.iloc[0]) if len(nl) and pd.notna(nl.iloc[0]) else np.nan
             for label, group in frame.groupby("bin", observed=True):
-                mean = (
-                    np.average(group.value, weights=group.weight)
-                    if group.weight.sum() > 0
-                    else np.nan
-                )
                 rows.append(
                     {
                         "indicator": ind.key,
@@ -79,11 +72,81 @@ def corporation_share_curves(result: BuurtIndicators) -> pd.DataFrame:
                         "periode": period,
                         "corporatiebezit": label,
                         "buurten": len(group),
-                        "waarde": mean,
-                        "index_nl": mean / nl_value * 100 if nl_value else np.nan,
+                        "som": float((group.value * group.weight).sum()),
+                        "gewicht": float(group.weight.sum()),
+                        "nl": float(nl.iloc[0]) if len(nl) and pd.notna(nl.iloc[0]) else np.nan,
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def _curves_from_sums(sums: pd.DataFrame) -> pd.DataFrame:
+    if sums.empty:
+        return pd.DataFrame(
+            columns=[
+                "indicator",
+                "label",
+                "periode",
+                "corporatiebezit",
+                "buurten",
+                "waarde",
+                "index_nl",
+            ]
+        )
+    pooled = sums.groupby(
+        ["indicator", "label", "periode", "corporatiebezit"], observed=True, as_index=False
+    ).agg(
+        buurten=("buurten", "sum"),
+        som=("som", "sum"),
+        gewicht=("gewicht", "sum"),
+        nl=("nl", "first"),
+    )
+    pooled["waarde"] = pooled.som / pooled.gewicht.where(pooled.gewicht > 0)
+    pooled["index_nl"] = pooled.waarde / pooled.nl * 100
+    order = {label: i for i, label in enumerate(BIN_LABELS)}
+    pooled = pooled.sort_values(
+        ["indicator", "periode", "corporatiebezit"],
+        key=lambda c: c.map(order) if c.name == "corporatiebezit" else c,
+    )
+    return pooled[
+        ["indicator", "label", "periode", "corporatiebezit", "buurten", "waarde", "index_nl"]
+    ].reset_index(drop=True)
+
+
+def corporation_share_curves(result: BuurtIndicators | list[BuurtIndicators]) -> pd.DataFrame:
+    """Index (NL = 100) per vulnerability indicator, corporation-share bin and period.
+
+    Give one gemeente's result, or several (a region, or every gemeente in the store for
+    NL): their buurten are pooled, weighted by households or inhabitants.
+    """
+    results = result if isinstance(result, list) else [result]
+    return _curves_from_sums(pd.concat([_bin_sums(r) for r in results], ignore_index=True))
+
+
+def corporation_share_curves_for(
+    store: Store, gemeenten: list[str] | None, van: int, tot: int
+) -> tuple[pd.DataFrame, list[str]]:
+    """Curves for a region (list of gemeenten) or, with ``None``, every gemeente in the store.
+
+    Returns the curves and the gemeenten that were left out (no KWB buurt data), each with
+    the reason, so a 'national' curve says what it is built from.
+    """
+    from veerkracht.errors import VeerkrachtError
+    from veerkracht.signals.compute import buurt_indicators
+
+    codes = gemeenten if gemeenten is not None else store.gemeenten().gemeente_code.tolist()
+    results, skipped = [], []
+    for code in codes:
+        try:
+            result = buurt_indicators(store, code, van, tot)
+        except VeerkrachtError as exc:
+            skipped.append(f"{code}: {exc.message}")
+            continue
+        if result.periods.get("corporatiebezit", (None, None))[1] is None:
+            skipped.append(f"{code}: geen corporatiebezit per buurt rond {tot}")
+            continue
+        results.append(result)
+    return corporation_share_curves(results), skipped
 
 
 def liveability_by_corporation_share(result: BuurtIndicators) -> pd.DataFrame:
