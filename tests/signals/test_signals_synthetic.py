@@ -145,3 +145,25 @@ def test_classify_quantiles_and_bounds() -> None:
     assert c.classes.tolist() == [1, 1, 2, 2, pd.NA, 3]
     q = classify(values, "kwantielen", k=5)
     assert q.k == 5 and q.classes.isna().sum() == 1
+
+
+def test_early_warning_separates_preventive_from_reactive(proef_store: Store) -> None:
+    from veerkracht.signals.early_warning import early_warning
+
+    # B3 rises from 6 % to 8,5 % low income: no problem yet -> preventief.
+    # Make B2 tip into 'probleem' in 2019: its crime rises to 9 per 1.000 (index 180).
+    proef_store.con.execute(
+        """UPDATE "values" SET value = 9 WHERE region_code = 'BU99990002'
+           AND period = 2019 AND variable = 'kwb.g_geweld'"""
+    )
+    r = signals_for_gemeente(proef_store, "GM9999", 2017, 2019)
+    warn = early_warning(r).set_index("region_code")
+    assert warn.loc["BU99990002", "soort"] == "reactief"
+    assert (warn.loc["BU99990002", "toestand_van"], warn.loc["BU99990002", "toestand_tot"]) == (
+        "kwetsbaar",
+        "probleem",
+    )
+    assert warn.loc["BU99990003", "soort"] == "preventief"
+    # B1 was already a problem in 2017: nothing new to warn about
+    assert "BU99990001" not in warn.index
+    assert warn.rang.tolist() == list(range(1, len(warn) + 1))

@@ -1,8 +1,10 @@
 """Early warning: buurten that moved into a worse state between the two periods.
 
-State per period: 'probleem' (high concentration and nuisance), 'kwetsbaar' (high
-concentration only), 'geen'. A move geen -> kwetsbaar, or rising concentration / worsening
-nuisance without problems, is *preventief*; any move into 'probleem' is *reactief*.
+The state in a period is the typology's concentration/nuisance part applied to that
+period's levels: 'probleem' (high concentration and nuisance), 'kwetsbaar' (high
+concentration only) or 'geen'. A move into 'probleem' is *reactief*; a move into
+'kwetsbaar', or rising concentration / worsening nuisance without problems yet, is
+*preventief*.
 """
 
 from __future__ import annotations
@@ -11,39 +13,39 @@ import numpy as np
 import pandas as pd
 
 from veerkracht.signals import SignalResult
+from veerkracht.signals.typology import classify_buurten
 
 _RANK = {"geen": 0, "kwetsbaar": 1, "probleem": 2}
+_STATE = {"PRO": "probleem", "KWE": "kwetsbaar"}
 
 
-def _high_count(result: SignalResult, suffix: str) -> pd.Series:
-    t = result.table
-    thr = result.config.thresholds["index_hoog"] if result.config else 150.0
-    cols = [
-        f"{i.key}__{suffix}"
-        for i in result.indicators
-        if i.core and i.group == "kwetsbaarheid" and f"{i.key}__{suffix}" in t
-    ]
-    return (t[cols] >= thr).sum(axis=1) if cols else pd.Series(0, index=t.index)
+def table_at_start(table: pd.DataFrame) -> pd.DataFrame:
+    """The signal table as it looked at the start period (levels and indices of 'van')."""
+    start = table.copy()
+    for col in [c for c in table.columns if c.endswith("__van")]:
+        key = col[: -len("__van")]
+        start[f"{key}__tot"] = table[col]
+        start[f"{key}__index_nl"] = table.get(f"{key}__index_nl_van", np.nan)
+        start[f"{key}__index_gemeente"] = np.nan
+        # no change is known before the start
+        start[f"{key}__verschil"] = np.nan
+        start[f"{key}__relatief"] = np.nan
+    return start
+
+
+def _state(codes: pd.Series) -> pd.Series:
+    return codes.map(_STATE).fillna("geen")
 
 
 def early_warning(result: SignalResult) -> pd.DataFrame:
     t = result.table
-    thr = result.config.thresholds if result.config else {"min_hoog": 2}
-    conc_van = _high_count(result, "index_nl_van") >= thr["min_hoog"]
-    conc_tot = _high_count(result, "index_nl") >= thr["min_hoog"]
-    problem_tot = t.typologie == "PRO"
-    # nuisance at the start: same rule on the start-period levels is not always published;
-    # use the end-period nuisance state for both, so only concentration moves count here.
-    state_van = np.where(
-        conc_van & problem_tot, "probleem", np.where(conc_van, "kwetsbaar", "geen")
-    )
-    state_tot = np.where(problem_tot, "probleem", np.where(conc_tot, "kwetsbaar", "geen"))
+    at_start = classify_buurten(table_at_start(t), result.indicators, result.config)
     out = pd.DataFrame(
         {
             "region_code": t.region_code,
             "naam": t.naam,
-            "toestand_van": state_van,
-            "toestand_tot": state_tot,
+            "toestand_van": _state(at_start.typologie).to_numpy(),
+            "toestand_tot": _state(t.typologie).to_numpy(),
             "typologie": t.typologie_label,
             "redenen": t.redenen,
         }
@@ -56,7 +58,9 @@ def early_warning(result: SignalResult) -> pd.DataFrame:
         np.where(worse | rising, "preventief", ""),
     )
     conc = [
-        f"{i.key}__verschil" for i in result.indicators if i.core and i.group == "kwetsbaarheid"
+        f"{i.key}__verschil"
+        for i in result.indicators
+        if i.core and i.group == "kwetsbaarheid" and f"{i.key}__verschil" in t
     ]
     out["toename_concentratie"] = t[conc].mean(axis=1, skipna=True) if conc else np.nan
     out = out[out.soort != ""].sort_values(
