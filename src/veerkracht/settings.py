@@ -25,6 +25,7 @@ ENV_CBS_ODATA_V4 = "VEERKRACHT_CBS_ODATA_V4"
 ENV_PDOK_OGC = "VEERKRACHT_PDOK_OGC"
 ENV_LBM_WFS = "VEERKRACHT_LEEFBAAROMETER_WFS"
 ENV_LBM_DOWNLOADS = "VEERKRACHT_LEEFBAAROMETER_DOWNLOADS"
+ENV_PDOK_BRT = "VEERKRACHT_PDOK_BRT"
 
 
 def default_data_dir() -> Path:
@@ -45,6 +46,8 @@ class Settings:
     pdok_ogc: str = "https://api.pdok.nl/cbs"
     leefbaarometer_wfs: str = "https://geo.leefbaarometer.nl/lbm3/ows"
     leefbaarometer_downloads: str = "https://www.leefbaarometer.nl/resources"
+    #: PDOK BRT-Achtergrondkaart WMTS (tiles in RD New: no reprojection needed)
+    pdok_brt: str = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0"
     http_timeout_s: float = 60.0
     http_retries: int = 3
     extra: dict[str, str] = field(default_factory=dict)
@@ -69,6 +72,7 @@ def get_settings(store: str | os.PathLike[str] | None = None) -> Settings:
         cbs_odata_v4=os.environ.get(ENV_CBS_ODATA_V4, defaults.cbs_odata_v4).rstrip("/"),
         pdok_ogc=os.environ.get(ENV_PDOK_OGC, defaults.pdok_ogc).rstrip("/"),
         leefbaarometer_wfs=os.environ.get(ENV_LBM_WFS, defaults.leefbaarometer_wfs),
+        pdok_brt=os.environ.get(ENV_PDOK_BRT, defaults.pdok_brt).rstrip("/"),
         leefbaarometer_downloads=os.environ.get(
             ENV_LBM_DOWNLOADS, defaults.leefbaarometer_downloads
         ).rstrip("/"),

@@ -17,6 +17,11 @@ def kaart(
     tot: int = typer.Option(2019, "--tot", help="Eindjaar."),
     uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor de kaarten."),
     labels: bool = typer.Option(False, "--labels", help="Buurtnamen op de kaarten."),
+    achtergrond: bool = typer.Option(
+        False,
+        "--achtergrond",
+        help="Achtergrondkaart van PDOK onder de buurten (alleen online; ook zonder compleet).",
+    ),
     indeling: int | None = typer.Option(
         None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."
     ),
@@ -40,6 +45,7 @@ def kaart(
         result = signals_for_gemeente(st, gemeente, van, tot, edition=indeling)
         mapset = mapset_from_signals(st, result)
 
+    basemap = _basemap_settings(settings, mapset) if achtergrond else None
     folder = uit / f"{mapset.gemeente_code.lower()}_{van}_{tot}"
     written: list[Path] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
@@ -47,7 +53,7 @@ def kaart(
         task = progress.add_task("Kaarten tekenen", total=len(mapset.layers) + 1)
         for layer in mapset.layers:
             progress.update(task, description=f"Kaart: {layer.title}")
-            written += render_map(mapset, layer, folder, labels=labels)
+            written += render_map(mapset, layer, folder, labels=labels, basemap=basemap)
             progress.advance(task)
         progress.update(task, description="Interactieve kaart (HTML)")
         written.append(render_html(mapset, folder / f"{mapset.gemeente_code.lower()}_kaart.html"))
@@ -58,6 +64,25 @@ def kaart(
     )
     for path in written:
         console.print(f"  {path}", highlight=False)
+
+
+def _basemap_settings(settings, mapset):
+    """Settings to draw the background with, or None (with a Dutch warning) when offline."""
+    from veerkracht.cli import err_console
+    from veerkracht.errors import NetworkError
+    from veerkracht.maps.basemap import mosaic, tile_range
+
+    try:
+        # one small fetch up front: offline, every map would otherwise fail the same way
+        mosaic(settings, tile_range(tuple(mapset.buurten.total_bounds), 200))
+    except NetworkError as exc:
+        err_console.print(
+            f"[yellow]Geen achtergrondkaart:[/] {exc.message}. De kaarten worden zonder "
+            "achtergrond gemaakt (ze zijn daarmee compleet).",
+            highlight=False,
+        )
+        return None
+    return settings
 
 
 def register(app: typer.Typer) -> None:

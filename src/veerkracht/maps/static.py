@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from veerkracht.settings import Settings
+
 DPI = 300
 FIGSIZE = (11.69, 8.27)  # A4 landscape, inches
 MAP_RECT = (0.025, 0.085, 0.70, 0.78)  # left, bottom, width, height (figure fraction)
@@ -42,13 +44,17 @@ def render_map(
     *,
     labels: bool = False,
     formats: tuple[str, ...] = FORMATS,
+    basemap: Settings | None = None,
 ) -> list[Path]:
-    """Draw one layer and save it as ``<gemeente>_<layer>.<fmt>``; return the written paths."""
+    """Draw one layer and save it as ``<gemeente>_<layer>.<fmt>``; return the written paths.
+
+    ``basemap``: settings to fetch the optional PDOK background map with (online only).
+    """
     import matplotlib
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    fig = build_figure(mapset, layer, labels=labels)
+    fig = build_figure(mapset, layer, labels=labels, basemap=basemap)
     stem = f"{mapset.gemeente_code.lower()}_{layer.key}"
     written = []
     with matplotlib.rc_context(_RC):
@@ -72,7 +78,9 @@ _RC = {
 }
 
 
-def build_figure(mapset: MapSet, layer: MapLayer, *, labels: bool = False) -> Figure:
+def build_figure(
+    mapset: MapSet, layer: MapLayer, *, labels: bool = False, basemap: Settings | None = None
+) -> Figure:
     """The finished figure (not saved), so tests can inspect its artists."""
     import matplotlib
     from matplotlib.figure import Figure
@@ -85,6 +93,13 @@ def build_figure(mapset: MapSet, layer: MapLayer, *, labels: bool = False) -> Fi
         style = layer_style(mapset, layer)
         ax = fig.add_axes(MAP_RECT, label="kaart")
         _draw_buurten(ax, mapset, style)
+        if basemap is not None:
+            from dataclasses import replace
+
+            from veerkracht.maps.basemap import ATTRIBUTION, add_basemap
+
+            add_basemap(ax, basemap)
+            layer = replace(layer, sources=[*layer.sources, ATTRIBUTION])
         if labels:
             _draw_labels(ax, mapset)
         _draw_scale_bar(ax)
