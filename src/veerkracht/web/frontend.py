@@ -132,6 +132,7 @@ def app_page(
     return f"""<!doctype html>
 <html lang="nl"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>{esc(title)} – Veerkracht</title>{json_link}
 <link rel="stylesheet" href="/static/app.css?v={version}">
 <script defer src="/static/app.js?v={version}"></script>

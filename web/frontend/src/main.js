@@ -1,7 +1,7 @@
 // Veerkracht kaart-app: the interactive Dutch map of /kaart/{gm} and /gedeeld/{token}.
 import { ApiError, capital, describe, getJSON, postJSON, request } from "./api.js";
 import { $, clear, fmt, h } from "./dom.js";
-import { BuurtMap, webglAvailable } from "./map.js";
+import { BuurtMap, centre, webglAvailable } from "./map.js";
 import { comparePanel, gemeentenPanel, profilePanel } from "./profile.js";
 import { links, normalise, pageUrl } from "./state.js";
 import { Combobox } from "./search.js";
@@ -30,6 +30,16 @@ window.veerkracht = {
   staat: () => JSON.parse(JSON.stringify(app.state)),
   kaart: () => app.map && app.map.map,
   geladen: () => ({ ...app.loaded }),
+  /** Centre the map on a buurt; resolves with its screen point once drawn (tests, demos). */
+  naarBuurt: async (code, zoom = 14) => {
+    const f = app.collection.features.find((x) => x.properties.code === code);
+    const m = app.map.map;
+    const done = new Promise((resolve) => m.once("idle", resolve));
+    m.jumpTo({ center: centre(f.geometry), zoom });
+    await done;
+    const p = m.project(centre(f.geometry));
+    return { x: p.x, y: p.y };
+  },
 };
 
 // ------------------------------------------------------------------ helpers
@@ -182,7 +192,8 @@ async function loadLayer({ fit = false } = {}) {
     if (app.map) {
       await app.map.show(collection, { fit: fit || !app.loaded.laag });
       const n = await app.map.showOverlay(collection, s.overlays);
-      $("#vk-eigen-aantal").textContent = s.overlays.length ? `Eigen data op de kaart: ${n} buurten.` : "";
+      const count = $("#vk-eigen-aantal");
+      if (count) count.textContent = s.overlays.length ? `Eigen data op de kaart: ${n} buurten.` : "";
       app.map.markSelected(s.buurten);
     }
     app.loaded = { laag: s.laag, n: collection.features.length, gemeente: s.gemeente, overlays: [...s.overlays] };

@@ -47,6 +47,7 @@ export class BuurtMap {
         attributionControl: false,
         preserveDrawingBuffer: true, // lets tests and screenshots read the canvas
         fadeDuration: 0,
+        boxZoom: false, // shift-click compares two buurten
       });
       this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
       this.map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
@@ -190,12 +191,14 @@ function empty() {
 
 function overlayValue(props, ids) {
   for (const id of ids) {
+    const prefix = `overlay:${id}:`;
+    const rows = props[`${prefix}n_rijen`];
+    if (rows === 0) continue; // a buurt without any record of this upload
     for (const [key, v] of Object.entries(props)) {
-      if (key.startsWith(`overlay:${id}:`) && typeof v === "number" && !key.endsWith(":n_rijen")) {
-        return { number: v, column: key.slice(`overlay:${id}:`.length) };
+      if (key.startsWith(prefix) && typeof v === "number" && key !== `${prefix}n_rijen`) {
+        return { number: v, column: key.slice(prefix.length) };
       }
     }
-    const rows = props[`overlay:${id}:n_rijen`];
     if (typeof rows === "number") return { number: rows, column: "n_rijen" };
   }
   return null;

@@ -1,0 +1,360 @@
+"""End-to-end: the MapLibre app in headless Chromium against a real uvicorn server.
+
+The server runs in a thread of the test process (it shares the session's real
+Amsterdam store) on 127.0.0.1 with a free port. Waits are web-first (``expect``,
+``expect_response``); nothing sleeps. WebGL: headless Chromium with --disable-gpu
+falls back to SwiftShader; ``--use-angle=swiftshader --enable-unsafe-swiftshader``
+keep that fallback on in newer Chromium versions.
+
+Set VEERKRACHT_SCHERMAFDRUKKEN=/some/dir to save screenshots of the main views.
+Under CI=true a missing Chromium or an unbuilt front end fails; locally they skip.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.web.conftest import OTHER, OWNER, PARTNER, PASSWORD
+
+CHROMIUM = Path(os.environ.get("VEERKRACHT_CHROMIUM", "/usr/bin/chromium"))
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+]
+GM = "GM0363"
+KOP_ZEEDIJK, OUDE_KERK = "BU03630000", "BU03630001"
+TYPOLOGIE_URL = f"/kaart/{GM}?laag=typologie&van=2017&tot=2019&klassen=kwantielen"
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@dataclass
+class Server:
+    base: str
+    repo: object
+    users: dict
+    foreign: list[str] = field(default_factory=list)  # requests to any other host
+
+    def watch(self, context) -> None:
+        host = urlsplit(self.base).netloc
+
+        def record(request) -> None:
+            parts = urlsplit(request.url)
+            if parts.scheme in {"http", "https", "ws", "wss"} and parts.netloc != host:
+                self.foreign.append(request.url)
+
+        context.on("request", record)
+
+    def cookie(self, who: str) -> list[dict]:
+        token, _ = self.repo.create_session(self.users[who].user_id)
+        return [{"name": "veerkracht_sessie", "value": token, "url": self.base}]
+
+
+@pytest.fixture(scope="module")
+def server(web_service, tmp_path_factory):
+    import duckdb
+    import uvicorn
+
+    from veerkracht.web.app import create_app
+    from veerkracht.web.db import open_database
+    from veerkracht.web.frontend import NOT_BUILT, bundle_ready
+
+    if not bundle_ready():
+        _unavailable(f"{NOT_BUILT} (npm ci && npm run build in web/frontend)")
+    con = duckdb.connect(str(tmp_path_factory.mktemp("browserdb") / "web.duckdb"))
+    app = create_app(
+        web_service.store, database=open_database(None, duck_con=con), service=web_service
+    )
+    repo = app.state.web.repo
+    users = {
+        "analist": repo.add_user(OWNER, "analist@noord.nl", PASSWORD, "analist"),
+        "partner": repo.add_user(PARTNER, "lezer@west.nl", PASSWORD, "lezer"),
+        "ander": repo.add_user(OTHER, "analist@oost.nl", PASSWORD, "analist"),
+    }
+    # A listening socket handed to uvicorn: the port is known and connections queue
+    # until the server accepts them, so no polling for start-up is needed.
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    yield Server(f"http://127.0.0.1:{sock.getsockname()[1]}", repo, users)
+    uv.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=30_000)  # the first signal computation takes seconds
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(server, browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="nl-NL")
+    server.watch(context)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _shot(page, name: str) -> None:
+    folder = os.environ.get("VEERKRACHT_SCHERMAFDRUKKEN")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+
+
+def _drawn(page, layer: str, overlays: str = "") -> None:
+    from playwright.sync_api import expect
+
+    expect(page.locator("#vk-kaart")).to_have_attribute("data-getekend", f"{GM}:{layer}:{overlays}")
+
+
+def _source(page) -> dict:
+    """What MapLibre holds in the buurten source: count and one buurt's properties."""
+    return page.evaluate(
+        """async (code) => {
+            const data = await window.veerkracht.kaart().getSource('buurten').getData();
+            const f = data.features.find((x) => x.properties.code === code);
+            return {n: data.features.length, klasse: f.properties.klasse,
+                    kleur: f.properties.kleur};
+        }""",
+        KOP_ZEEDIJK,
+    )
+
+
+def _click_buurt(page, code: str, *, shift: bool = False) -> None:
+    point = page.evaluate("(code) => window.veerkracht.naarBuurt(code, 15)", code)
+    page.locator("#vk-kaart canvas").click(
+        position=point, modifiers=["Shift"] if shift else None
+    )
+
+
+def test_choose_gemeente_via_search(server, page) -> None:
+    from playwright.sync_api import expect
+
+    # Amstelveen has no KWB buurt figures in the shared data: a Dutch message, then search
+    page.goto(f"{server.base}/kaart/GM0362")
+    expect(page.locator("#vk-melding")).to_contain_text("Geen KWB-buurtcijfers voor GM0362")
+    page.get_by_label("Zoek een gemeente").fill("amst")
+    option = page.get_by_role("option", name=re.compile("^Amsterdam"))
+    expect(option).to_be_visible()
+    expect(page.get_by_role("option", name=re.compile("^Amstelveen"))).to_have_attribute(
+        "aria-disabled", "true"
+    )
+    with page.expect_response(lambda r: "/kaart.geojson?laag=typologie" in r.url) as geo:
+        page.get_by_label("Zoek een gemeente").press("Enter")
+    assert geo.value.status == 200
+    _drawn(page, "typologie")
+    expect(page.locator("#vk-gemeentenaam")).to_have_text("Amsterdam")
+    expect(page.locator("#vk-legenda-titel")).to_have_text("Signaleringskaart Amsterdam, 2017–2019")
+    legend = page.locator(".vk-klassen li")
+    expect(legend).to_have_count(6)
+    expect(legend.filter(has_text="Probleem")).to_contain_text("204")
+    expect(legend.filter(has_text="Geen signaal")).to_contain_text("118")
+    assert page.url == server.base + TYPOLOGIE_URL
+    assert _source(page) == {"n": 439, "klasse": "Probleem", "kleur": "#b2182b"}
+    _shot(page, "typologie")
+
+
+def test_switch_map_layers(server, page) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server.base + TYPOLOGIE_URL)
+    _drawn(page, "typologie")
+    page.get_by_label("Kaartlaag").select_option("concentratie")
+    _drawn(page, "concentratie")
+    expect(page.locator("#vk-legenda-titel")).to_have_text(
+        "Concentratie kwetsbare groepen in Amsterdam, 2019"
+    )
+    assert _source(page) == {"n": 439, "klasse": "150,00 – 200,00", "kleur": "#2c7fb8"}
+    assert "laag=concentratie&van=2017&tot=2019&klassen=kwantielen" in page.url
+    # a catalogue indicator offered by the API is a map layer too
+    page.get_by_label("Kaartlaag").select_option("bijstand")
+    _drawn(page, "bijstand")
+    expect(page.locator("#vk-legenda-titel")).to_have_text(
+        "Inwoners met een bijstandsuitkering, 2019"
+    )
+    expect(page.locator("#vk-legenda .vk-legendatitel")).to_have_text("%")
+    expect(page.locator("#vk-bron")).to_contain_text("CBS, Kerncijfers wijken en buurten")
+    # the bivariate legend is a 3 × 3 grid
+    page.get_by_label("Kaartlaag").select_option("bivariaat")
+    _drawn(page, "bivariaat")
+    expect(page.locator(".vk-bigrid .vk-vakje")).to_have_count(9)
+
+
+def test_click_buurt_shows_profile_and_comparison(server, page) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server.base + TYPOLOGIE_URL)
+    _drawn(page, "typologie")
+    point = page.evaluate("(code) => window.veerkracht.naarBuurt(code, 15)", KOP_ZEEDIJK)
+    page.locator("#vk-kaart canvas").hover(position=point)
+    expect(page.locator("#vk-tip")).to_contain_text("Kop Zeedijk")
+    with page.expect_response(lambda r: f"/buurten/{KOP_ZEEDIJK}.json" in r.url):
+        _click_buurt(page, KOP_ZEEDIJK)
+    panel = page.get_by_role("complementary", name="Buurtprofiel")
+    expect(panel.locator("#vk-profiel-naam")).to_have_text("Kop Zeedijk")
+    expect(panel.locator(".vk-badge")).to_have_text("Probleem")
+    row = panel.locator("tr[data-indicator=laag_inkomen]")
+    expect(row.locator("td.vk-getal")).to_have_text(["15,3%", "12,8%", "7,5%"])
+    expect(row.locator("svg.vk-trend polyline")).to_have_count(3)
+    assert page.url.endswith(f"&buurt={KOP_ZEEDIJK}")
+    _shot(page, "profiel")
+    # shift-click: the two buurten side by side
+    with page.expect_response(lambda r: "/vergelijk.json?buurten=" in r.url):
+        _click_buurt(page, OUDE_KERK, shift=True)
+    expect(panel.locator("thead th")).to_have_text(
+        ["Indicator", "Kop Zeedijk", "Oude Kerk e.o.", "Verschil", "NL"]
+    )
+    assert page.url.endswith(f"&buurt={KOP_ZEEDIJK}&buurt={OUDE_KERK}")
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+
+
+def test_exports_follow_the_view(server, page) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server.base + TYPOLOGIE_URL)
+    _drawn(page, "typologie")
+    expect(page.get_by_role("link", name="CSV")).to_have_attribute(
+        "href", f"/export/{GM}.csv?van=2017&tot=2019&klassen=kwantielen"
+    )
+    page.get_by_label("Klassenschema").select_option("fisher_jenks")
+    _drawn(page, "typologie")
+    expect(page.get_by_role("link", name="PNG")).to_have_attribute(
+        "href", f"/export/{GM}/kaart.png?laag=typologie&van=2017&tot=2019&klassen=fisher_jenks"
+    )
+    csv = page.request.get(server.base + page.get_by_role("link", name="CSV").get_attribute("href"))
+    assert csv.status == 200 and csv.headers["content-type"].startswith("text/csv")
+
+
+def test_upload_overlay_and_share_view(server, browser, page, tmp_path) -> None:
+    from playwright.sync_api import expect
+
+    # log in through the form, landing back on the map
+    page.goto(f"{server.base}/inloggen?volgende=/kaart/{GM}")
+    page.get_by_label("E-mailadres").fill("analist@noord.nl")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    _drawn(page, "typologie")
+    expect(page.locator(".vk-gebruiker")).to_contain_text(f"analist@noord.nl · {OWNER}")
+    # a bad file: the Dutch message with the row at fault
+    bad = tmp_path / "fout.csv"
+    bad.write_text(f"buurtcode;woningen\n{KOP_ZEEDIJK};12\n{OUDE_KERK};veel\n", encoding="utf-8")
+    page.get_by_label("Bestand (CSV of XLSX, max. 10 MB)").set_input_files(bad)
+    with page.expect_response("**/api/uploads") as made:
+        page.get_by_role("button", name="Uploaden").click()
+    assert made.value.status == 400
+    expect(page.locator("#vk-upload-uitkomst .vk-fout")).to_contain_text("niet-numerieke")
+    expect(page.locator(".vk-foutrijen li")).to_have_text(["rij 3"])
+    # a good file: homes per buurt with a label -> circles on the map
+    good = tmp_path / "complexen.csv"
+    good.write_text(
+        f"buurtcode;woningen;label\n{KOP_ZEEDIJK};120;sloop\n{OUDE_KERK};45;handhaven\n",
+        encoding="utf-8",
+    )
+    page.get_by_label("Titel").fill("Complexen test")
+    page.get_by_label("Bestand (CSV of XLSX, max. 10 MB)").set_input_files(good)
+    with page.expect_response("**/api/uploads") as made:
+        page.get_by_role("button", name="Uploaden").click()
+    assert made.value.status == 201
+    upload_id = made.value.json()["upload"]["id"]
+    expect(page.locator("#vk-upload-uitkomst")).to_contain_text("geüpload: 2 rijen")
+    _drawn(page, "typologie", upload_id)
+    expect(page.get_by_label("Complexen test")).to_be_checked()
+    expect(page.locator("#vk-eigen-aantal")).to_have_text("Eigen data op de kaart: 2 buurten.")
+    circles = page.evaluate(
+        "async () => (await window.veerkracht.kaart().getSource('eigen').getData()).features"
+        ".map((f) => [f.properties.code, f.properties.waarde]).sort()"
+    )
+    assert circles == [[KOP_ZEEDIJK, 120], [OUDE_KERK, 45]]
+    page.get_by_label("Kaartlaag").select_option("concentratie")
+    _drawn(page, "concentratie", upload_id)
+    _click_buurt(page, KOP_ZEEDIJK)
+    expect(page.locator(".vk-eigen-profiel")).to_contain_text("Complexen test")
+    _shot(page, "eigen_data")
+    state = page.evaluate("window.veerkracht.staat()")
+    assert state == {
+        "gemeente": GM,
+        "laag": "concentratie",
+        "van": 2017,
+        "tot": 2019,
+        "indeling": None,
+        "klassen": "kwantielen",
+        "buurten": [KOP_ZEEDIJK],
+        "overlays": [upload_id],
+    }
+    # share the view (and the upload in it) with the partner organisation
+    page.get_by_label("Partnerorganisaties (één per regel)").fill(PARTNER)
+    with page.expect_response("**/api/gedeeld") as shared:
+        page.get_by_role("button", name="Deel", exact=True).click()
+    assert shared.value.status == 201
+    link = page.get_by_label("Gedeelde link")
+    expect(link).to_have_value(re.compile(rf"^{re.escape(server.base)}/gedeeld/[\w-]+$"))
+    url = link.input_value()
+
+    # the partner sees the same view
+    partner = browser.new_context(viewport={"width": 1440, "height": 900})
+    server.watch(partner)
+    partner.add_cookies(server.cookie("partner"))
+    ppage = partner.new_page()
+    ppage.goto(url)
+    _drawn(ppage, "concentratie", upload_id)
+    assert ppage.evaluate("window.veerkracht.staat()") == state
+    twin = ppage.request.get(url.replace("/gedeeld/", "/api/gedeeld/") + ".json").json()
+    assert twin["staat"] == state
+    expect(ppage.locator("#vk-profiel-naam")).to_have_text("Kop Zeedijk")
+    expect(ppage.get_by_label("Kaartlaag")).to_have_value("concentratie")
+    assert ppage.url == url  # the link stays until the partner changes the view
+    partner.close()
+
+    # another organisation: refused in Dutch
+    other = browser.new_context()
+    server.watch(other)
+    other.add_cookies(server.cookie("ander"))
+    opage = other.new_page()
+    response = opage.goto(url)
+    assert response.status == 403
+    expect(opage.locator("body")).to_contain_text("deze kaart is niet met uw organisatie gedeeld")
+    other.close()
+
+    # anonymous: the login page, coming back to the link afterwards
+    anon = browser.new_context()
+    server.watch(anon)
+    apage = anon.new_page()
+    apage.goto(url)
+    assert urlsplit(apage.url).path == "/inloggen"
+    expect(apage.get_by_label("Wachtwoord")).to_be_visible()
+    anon.close()
+
+
+def test_no_request_left_the_test_server(server) -> None:
+    # runs last: every page of this module only talked to 127.0.0.1:<port>
+    assert server.foreign == []
