@@ -151,9 +151,7 @@ def _source(page) -> dict:
 
 def _click_buurt(page, code: str, *, shift: bool = False) -> None:
     point = page.evaluate("(code) => window.veerkracht.naarBuurt(code, 15)", code)
-    page.locator("#vk-kaart canvas").click(
-        position=point, modifiers=["Shift"] if shift else None
-    )
+    page.locator("#vk-kaart canvas").click(position=point, modifiers=["Shift"] if shift else None)
 
 
 def test_choose_gemeente_via_search(server, page) -> None:

@@ -189,7 +189,8 @@ shift-klik om te vergelijken"></div>
 <aside id="vk-paneel" class="vk-paneel" aria-label="Buurtprofiel" hidden>
 <div class="vk-paneel-kop">
 <button type="button" class="vk-knop" id="vk-vergelijk-knop">Vergelijk met andere buurt</button>
-<button type="button" class="vk-knop" id="vk-paneel-sluit" aria-label="Profiel sluiten">Sluiten</button>
+<button type="button" class="vk-knop" id="vk-paneel-sluit"
+aria-label="Profiel sluiten">Sluiten</button>
 </div>
 <div id="vk-paneel-inhoud" aria-live="polite"></div>
 </aside>
