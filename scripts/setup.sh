@@ -19,3 +19,9 @@ if [ "${VEERKRACHT_SKIP_APT:-}" != "1" ] && command -v apt-get >/dev/null 2>&1 &
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
   fi
 fi
+# The web map app (MapLibre GL JS, bundled with esbuild) into src/veerkracht/web/static/.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  (cd web/frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
+else
+  echo "Let op: node/npm ontbreken; de kaart-app van 'veerkracht web' wordt niet gebouwd." >&2
+fi
