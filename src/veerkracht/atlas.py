@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -183,21 +184,18 @@ def run(jobs: list[AtlasJob], processes: int = 1) -> Iterator[AtlasOutcome]:
         for job in jobs:
             yield render_gemeente(job)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from veerkracht._pool import bounded_map
 
-    # spawn: a fresh interpreter per worker, no forked DuckDB or matplotlib state
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(min(processes, len(jobs)), mp_context=context) as pool:
-        futures = {pool.submit(render_gemeente, job): job for job in jobs}
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                yield future.result()
-            except Exception as exc:  # a worker died (e.g. out of memory)
-                yield AtlasOutcome(
-                    job.gemeente_code, job.name, reason=f"werkproces afgebroken: {exc}"
-                )
+    # spawn: a fresh interpreter per worker, no forked DuckDB or matplotlib state;
+    # a dead worker fails only the gemeenten it had in hand, in Dutch (see _pool)
+    yield from bounded_map(
+        render_gemeente,
+        jobs,
+        workers=min(processes, len(jobs)),
+        failed=lambda job, reason: AtlasOutcome(job.gemeente_code, job.name, reason=reason),
+        context="spawn",
+        ordered=False,
+    )
 
 
 def atlas(
@@ -227,10 +225,11 @@ def atlas(
     if on_start:
         on_start(len(jobs))
     done = []
-    for outcome in run(jobs, processes):
-        (done if outcome.ok else skipped).append(outcome)
-        if on_done:
-            on_done(outcome)
+    with closing(run(jobs, processes)) as outcomes:  # closing: Ctrl+C cancels queued jobs
+        for outcome in outcomes:
+            (done if outcome.ok else skipped).append(outcome)
+            if on_done:
+                on_done(outcome)
     done.sort(key=lambda o: o.gemeente_code)
     skipped.sort(key=lambda o: o.gemeente_code)
     write_index(out_dir, van, tot, done, skipped)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,18 +99,27 @@ def _choose_reader(path: Path, reader: str | None):
 
 def _read_file(path: Path, reader: str | None, year: int | None, known: frozenset[str]) -> _Read:
     """Detect and read one file; runs in a worker process, so errors come back as text."""
-    digest = file_hash(path)
+    digest = ""
     try:
+        digest = file_hash(path)
         chosen = _choose_reader(path, reader)
         if digest in known:
             return _Read(path, digest, chosen.code, chosen.dataset.key, known=True)
         table = chosen.read(path, year=year) if year else chosen.read(path)
         return _Read(path, digest, chosen.code, chosen.dataset.key, table=table)
     except VeerkrachtError as exc:
-        return _Read(path, digest, error=exc.message + (f" ({exc.fix})" if exc.fix else ""))
+        return _Read(path, digest, error=_reason(exc))
     except Exception as exc:  # one bad file must not stop the others
         log.debug("unexpected error reading %s", path, exc_info=True)
         return _Read(path, digest, error=f"onverwachte fout: {type(exc).__name__}: {exc}")
+
+
+def _reason(exc: VeerkrachtError) -> str:
+    return exc.message + (f" ({exc.fix})" if exc.fix else "")
+
+
+def _read_job(job: tuple[Path, str | None, int | None, frozenset[str]]) -> _Read:
+    return _read_file(*job)
 
 
 def _store_read(store: Store, read: _Read) -> ImportResult:
@@ -138,21 +148,65 @@ def import_file(
     return _store_read(store, _Read(path, digest, chosen.code, chosen.dataset.key, table=table))
 
 
-def _reads(jobs: list[tuple[Path, str | None, int | None]], known: frozenset[str], workers: int):
-    """Read files in worker processes (in order) while the caller imports the previous ones."""
+#: A job: the file, the reader code and year from the manifest (or None).
+Job = tuple[Path, str | None, int | None]
+
+
+def _reads(jobs: list[Job], known: frozenset[str], workers: int) -> Iterator[_Read]:
+    """Read files in worker processes (in order) while the caller imports the previous ones.
+
+    At most about 2 x ``workers`` files are read ahead; a worker that dies only fails
+    the files it had in hand (see ``veerkracht._pool``).
+    """
     if workers <= 1 or len(jobs) < 3:
         for path, reader, year in jobs:
             yield _read_file(path, reader, year, known)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from veerkracht._pool import bounded_map
 
     # forkserver: no fork of a process that holds DuckDB's threads
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(_read_file, p, r, y, known) for p, r, y in jobs]
-        for future in futures:
-            yield future.result()
+    yield from bounded_map(
+        _read_job,
+        ((path, reader, year, known) for path, reader, year in jobs),
+        workers=workers,
+        failed=lambda job, reason: _Read(job[0], "", error=reason),
+        context="forkserver",
+    )
+
+
+def import_jobs(
+    store: Store,
+    jobs: list[Job],
+    *,
+    report: ImportReport | None = None,
+    progress: Callable[[Path], None] | None = None,
+    workers: int = 1,
+) -> ImportReport:
+    """Read and import the files one by one, each atomically; list failures with reason.
+
+    The one import loop behind ``import_folder`` and ``online.fetch.import_files``: a
+    file that cannot be read, or that the store refuses, is listed in ``report.skipped``
+    and the next file goes on.
+    """
+    report = report if report is not None else ImportReport()
+    known = frozenset(store.imports().file_hash)
+    with closing(_reads(jobs, known, workers)) as reads:  # closing: cancel reads on error
+        for read in reads:
+            if progress:
+                progress(read.path)
+            if read.error:
+                report.skipped.append(Skipped(read.path, read.error))
+                continue
+            try:
+                report.imported.append(_store_read(store, read))
+            except VeerkrachtError as exc:
+                report.skipped.append(Skipped(read.path, _reason(exc)))
+            except Exception as exc:  # the store rolled this file back; go on with the next
+                log.debug("unexpected error importing %s", read.path, exc_info=True)
+                report.skipped.append(
+                    Skipped(read.path, f"fout bij opslaan: {type(exc).__name__}: {exc}")
+                )
+    return report
 
 
 def import_folder(
@@ -184,14 +238,13 @@ def import_folder(
                 progress(path)
             continue
         jobs.append((path, entry.get("bron"), entry.get("jaar")))
-    known = frozenset(store.imports().file_hash)
-    for read in _reads(jobs, known, workers if workers is not None else (os.cpu_count() or 1)):
-        if progress:
-            progress(read.path)
-        if read.error:
-            report.skipped.append(Skipped(read.path, read.error))
-            continue
-        report.imported.append(_store_read(store, read))
+    import_jobs(
+        store,
+        jobs,
+        report=report,
+        progress=progress,
+        workers=workers if workers is not None else (os.cpu_count() or 1),
+    )
     log.info(
         "%d bestanden geïmporteerd, %d overgeslagen, %s waarden",
         len(report.imported),

@@ -91,3 +91,67 @@ def test_import_folder_lists_skipped_files(store: Store, tmp_path: Path, shared_
     assert set(reasons) == {"notities.md", "leeg.csv", "raar.csv"}
     assert "leeg" in reasons["leeg.csv"]
     assert "onbekend" in reasons["raar.csv"]
+
+
+KWB_2019 = "cbs_kwb_amsterdam/Kerncijfers_wijken_en_buurten_2019_amsterdam_Rexport.csv"
+
+
+def _two_kwb_files(folder: Path, shared_data: Path) -> None:
+    folder.mkdir()
+    (folder / "a_kwb_2017.csv").write_bytes((shared_data / KWB_2017).read_bytes())
+    (folder / "b_kwb_2019.csv").write_bytes((shared_data / KWB_2019).read_bytes())
+
+
+def test_store_error_skips_that_file_only(
+    store: Store, tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "downloads"
+    _two_kwb_files(folder, shared_data)
+    real = Store.import_table
+
+    def refuse_2017(self: Store, table: SourceTable, **kwargs):
+        if table.path.name == "a_kwb_2017.csv":
+            raise RuntimeError("schijf vol")
+        return real(self, table, **kwargs)
+
+    monkeypatch.setattr(Store, "import_table", refuse_2017)
+    report = import_folder(store, folder, workers=1)
+    assert [r.file_name for r in report.imported] == ["b_kwb_2019.csv"]
+    assert [(s.file.name, s.reason) for s in report.skipped] == [
+        ("a_kwb_2017.csv", "fout bij opslaan: RuntimeError: schijf vol")
+    ]
+
+
+def test_unreadable_file_skips_that_file_only(
+    store: Store, tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import veerkracht.ingest as ingest
+
+    folder = tmp_path / "downloads"
+    _two_kwb_files(folder, shared_data)
+    real = ingest.file_hash
+
+    def locked(path: Path) -> str:
+        if path.name == "a_kwb_2017.csv":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(ingest, "file_hash", locked)
+    report = import_folder(store, folder, workers=1)
+    assert [r.file_name for r in report.imported] == ["b_kwb_2019.csv"]
+    assert [s.file.name for s in report.skipped] == ["a_kwb_2017.csv"]
+    assert report.skipped[0].reason.startswith("onverwachte fout: PermissionError")
+
+
+def test_import_folder_in_worker_processes_keeps_file_order(
+    store: Store, tmp_path: Path, shared_data: Path
+) -> None:
+    folder = tmp_path / "downloads"
+    _two_kwb_files(folder, shared_data)
+    (folder / "c_kwb_2017_kopie.csv").write_bytes((shared_data / KWB_2017).read_bytes())
+    report = import_folder(store, folder, workers=2)
+    assert [(r.file_name, r.status) for r in report.imported] == [
+        ("a_kwb_2017.csv", "geïmporteerd"),
+        ("b_kwb_2019.csv", "geïmporteerd"),
+        ("c_kwb_2017_kopie.csv", "al aanwezig"),
+    ]

@@ -1,7 +1,7 @@
 """``veerkracht data ophalen``: fetch a gemeente's sources, save them, import them.
 
 Each dataset is saved as a file in the download folder (``--naar``) and then imported
-through ``ingest.import_file`` — the same readers, hashing and atomic store import as
+through ``ingest.import_jobs`` — the same readers, hashing and atomic store import as
 ``veerkracht data importeren``. A source that a service does not offer for a year is
 listed as skipped with the reason; losing the network stops everything at once.
 """
@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from veerkracht.codes import is_gemeente_code
-from veerkracht.errors import NetworkError, ParameterError, VeerkrachtError
-from veerkracht.ingest import ImportReport, Skipped, import_file
+from veerkracht.errors import NetworkError, ParameterError
+from veerkracht.ingest import ImportReport, Skipped, import_jobs
 from veerkracht.online import cbs_odata, leefbaarometer, pdok
 from veerkracht.online.http import HttpClient, NoConnectionError
 from veerkracht.settings import Settings
@@ -157,18 +157,7 @@ def fetch_sources(
 
 def import_files(store, files: list[Path], report: ImportReport | None = None) -> ImportReport:
     """Import the fetched files one by one (each atomically); list failures with reason."""
-    from veerkracht.sources import _all  # noqa: F401 - registers every reader, in order
-
-    report = report or ImportReport()
-    for path in files:
-        try:
-            report.imported.append(import_file(store, path))
-        except VeerkrachtError as exc:
-            report.skipped.append(Skipped(path, exc.message + (f" ({exc.fix})" if exc.fix else "")))
-        except Exception as exc:  # one bad file must not stop the others
-            log.debug("unexpected error reading %s", path, exc_info=True)
-            report.skipped.append(Skipped(path, f"onverwachte fout: {type(exc).__name__}: {exc}"))
-    return report
+    return import_jobs(store, [(path, None, None) for path in files], report=report)
 
 
 def default_folder(settings: Settings, gemeente_code: str) -> Path:
