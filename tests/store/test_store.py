@@ -155,3 +155,31 @@ def test_import_folder_in_worker_processes_keeps_file_order(
         ("b_kwb_2019.csv", "geïmporteerd"),
         ("c_kwb_2017_kopie.csv", "al aanwezig"),
     ]
+
+
+def test_corrected_shapefile_dbf_is_imported_again(
+    store: Store, tmp_path: Path, shared_data: Path
+) -> None:
+    import shutil
+
+    for part in (shared_data / "geometry_rotterdam").glob("TIR_Buurten_vlakken.*"):
+        shutil.copy(part, tmp_path / part.name)
+    shp = tmp_path / "TIR_Buurten_vlakken.shp"
+    assert import_file(store, shp).status == "geïmporteerd"
+    dbf = shp.with_suffix(".dbf")
+    raw = dbf.read_bytes()
+    assert raw.count(b"Oude Noorden") == 1
+    dbf.write_bytes(raw.replace(b"Oude Noorden", b"Oude Noordan"))  # only the .dbf changes
+    # before the sidecars were hashed, this was "al aanwezig" and the fix was lost
+    assert import_file(store, shp).status == "geïmporteerd"
+    assert "Oude Noordan" in set(store.query("SELECT name FROM regions").name)
+
+
+def test_plain_file_hash_is_sha256_of_its_bytes(tmp_path: Path) -> None:
+    import hashlib
+
+    from veerkracht.sources.base import file_hash
+
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"a;b\n1;2\n")
+    assert file_hash(path) == hashlib.sha256(b"a;b\n1;2\n").hexdigest()

@@ -214,10 +214,28 @@ def read(path: str | Path, reader_code: str | None = None) -> SourceTable:
     return reader.read(path)
 
 
+#: Parts of a shapefile that change what is read: hashed together with the .shp.
+SHAPEFILE_SIDECARS = (".dbf", ".shx", ".prj", ".cpg")
+
+
 def file_hash(path: Path) -> str:
-    """SHA-256 of a file (or of all files of a folder-like dataset)."""
+    """SHA-256 of a file; for a ``.shp`` of the file and its sidecars (.dbf .shx .prj .cpg).
+
+    The attributes of a shapefile live in its .dbf: a corrected .dbf next to an
+    unchanged .shp is a new file to import, not "al aanwezig". A plain file hashes
+    to the SHA-256 of its bytes, so hashes already in a store stay valid.
+    """
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
+    parts = [path]
+    if path.suffix.lower() == ".shp":
+        for ext in SHAPEFILE_SIDECARS:
+            variants = (path.with_suffix(ext), path.with_suffix(ext.upper()))
+            found = [p for p in variants if p.exists()]
+            parts += found[:1]
+    for i, part in enumerate(parts):
+        if i:  # the sidecar's kind, so moving bytes between parts changes the hash
+            digest.update(b"\0" + part.suffix.lower().encode() + b"\0")
+        with part.open("rb") as fh:
+            for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                digest.update(chunk)
     return digest.hexdigest()
