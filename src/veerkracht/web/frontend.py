@@ -35,10 +35,15 @@ def _version(static_dir: Path) -> str:
 
 
 def install_frontend(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:
-    """Serve ``static/`` at ``/static`` (a mount: works even before the first build)."""
-    from fastapi.staticfiles import StaticFiles
+    """Serve ``static/`` at ``/static`` (a mount: works even before the first build).
 
-    app.mount("/static", StaticFiles(directory=static_dir, check_dir=False), name="static")
+    Gzipped: the bundle (MapLibre included) shrinks from about 1 MB to about 270 kB.
+    """
+    from fastapi.staticfiles import StaticFiles
+    from starlette.middleware.gzip import GZipMiddleware
+
+    files = StaticFiles(directory=static_dir, check_dir=False)
+    app.mount("/static", GZipMiddleware(files, minimum_size=1024), name="static")
 
 
 def _start_json(data: dict) -> str:

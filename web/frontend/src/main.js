@@ -155,55 +155,78 @@ function bindControls() {
 }
 
 // ------------------------------------------------------------------ loading
+async function lookupGemeente(code) {
+  if (!app.gemeente || app.gemeente.code !== code) {
+    const found = await getJSON(`/api/gemeenten?q=${encodeURIComponent(code)}`);
+    app.gemeente = found.gemeenten.find((g) => g.code === code) || { code, naam: code, indelingen: [] };
+  }
+  $("#vk-gemeentenaam").textContent = app.gemeente.naam || code;
+  document.title = `${app.gemeente.naam || code} – Veerkracht-signaleringskaart`;
+}
+
 async function loadGemeente({ fit = true } = {}) {
   const s = app.state;
   if (!s.gemeente) return;
   busy(true);
   say("");
+  // The map needs only its GeoJSON: fetch it alongside the (larger) signals, so the
+  // buurten are drawn without waiting for the controls' data.
+  const layerDone = loadLayer({ fit, silent: true });
   try {
-    if (!app.gemeente || app.gemeente.code !== s.gemeente) {
-      const found = await getJSON(`/api/gemeenten?q=${encodeURIComponent(s.gemeente)}`);
-      app.gemeente = found.gemeenten.find((g) => g.code === s.gemeente) || { code: s.gemeente, naam: s.gemeente, indelingen: [] };
-    }
-    $("#vk-gemeentenaam").textContent = app.gemeente.naam || s.gemeente;
-    $("#vk-gemeente").value = "";
-    document.title = `${app.gemeente.naam || s.gemeente} – Veerkracht-signaleringskaart`;
+    const named = lookupGemeente(s.gemeente);
     app.signals = await getJSON(links(s).signalen);
-    if (!app.signals.lagen.some((l) => l.laag === s.laag)) s.laag = "typologie";
+    let layerError = await layerDone;
+    if (!app.signals.lagen.some((l) => l.laag === s.laag)) {
+      s.laag = "typologie";
+      layerError = await loadLayer({ fit, silent: true });
+    }
     fillControls();
     $("#vk-instellingen").disabled = false;
     syncUrl();
-    await Promise.all([loadLayer({ fit }), loadUploads()]);
+    if (layerError) say(describe(layerError), "fout");
+    await Promise.all([named, loadUploads()]);
     await showPanel();
   } catch (err) {
+    await layerDone;
     $("#vk-instellingen").disabled = !app.signals;
     say(describe(err), "fout");
     busy(false);
   }
 }
 
-async function loadLayer({ fit = false } = {}) {
+let layerSeq = 0;
+
+/** Fetch and draw the current layer; returns the error instead of showing it when silent. */
+async function loadLayer({ fit = false, silent = false } = {}) {
   const s = app.state;
+  const seq = ++layerSeq;
   busy(true);
   try {
     const collection = await getJSON(links(s).kaart);
+    if (seq !== layerSeq) return null; // a newer choice is on its way
     app.collection = collection;
     renderLegend(collection.metadata.legenda, collection);
     if (app.map) {
       await app.map.show(collection, { fit: fit || !app.loaded.laag });
-      const n = await app.map.showOverlay(collection, s.overlays);
+      const shown = await app.map.showOverlay(collection, s.overlays);
       const count = $("#vk-eigen-aantal");
-      if (count) count.textContent = s.overlays.length ? `Eigen data op de kaart: ${n} buurten.` : "";
+      if (count) {
+        count.textContent = s.overlays.length ? `Eigen data op de kaart: ${shown.n} buurten.` : "";
+        count.title = shown.kolom ? `Cirkelgrootte: ${shown.kolom}` : "";
+      }
       app.map.markSelected(s.buurten);
     }
     app.loaded = { laag: s.laag, n: collection.features.length, gemeente: s.gemeente, overlays: [...s.overlays] };
     $("#vk-kaart").dataset.laag = s.laag;
     $("#vk-kaart").dataset.getekend = `${s.gemeente}:${s.laag}:${s.overlays.join(",")}`;
     if (!performance.getEntriesByName("vk-buurten-getekend").length) performance.mark("vk-buurten-getekend");
+    return null;
   } catch (err) {
+    if (silent) return err;
     say(describe(err), "fout");
+    return err;
   } finally {
-    busy(false);
+    if (seq === layerSeq) busy(false);
   }
 }
 
@@ -235,6 +258,13 @@ function renderLegend(legend, collection) {
 }
 
 // ------------------------------------------------------------------ tooltip
+function numeric(value) {
+  // MapLibre hands feature properties over from its worker; nulls may arrive as "null"
+  if (value === null || value === undefined || value === "" || value === "null") return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
 function hover(props, point) {
   const tip = $("#vk-tip");
   if (!props) { tip.hidden = true; return; }
@@ -243,7 +273,7 @@ function hover(props, point) {
     h("strong", {}, props.naam || props.code),
     h("span", { class: "vk-tip-code" }, props.code),
     h("span", {}, props.klasse || "geen gegevens"),
-    typeof props.waarde === "number" ? h("span", {}, `Waarde: ${fmt(props.waarde, unit)}`) : null,
+    numeric(props.waarde) !== null ? h("span", {}, `Waarde: ${fmt(numeric(props.waarde), unit)}`) : null,
   );
   tip.hidden = false;
   const box = $("#vk-kaartvak").getBoundingClientRect();

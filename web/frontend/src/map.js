@@ -45,7 +45,6 @@ export class BuurtMap {
         center: [4.9, 52.37],
         zoom: 10,
         attributionControl: false,
-        preserveDrawingBuffer: true, // lets tests and screenshots read the canvas
         fadeDuration: 0,
         boxZoom: false, // shift-click compares two buurten
       });
@@ -143,12 +142,12 @@ export class BuurtMap {
   /** Show a layer's FeatureCollection; resolves when MapLibre has drawn it. */
   async show(collection, { fit = false } = {}) {
     await this.ready;
-    this.map.getSource("buurten").setData(collection);
-    this.markSelected(this.selected);
-    if (fit) {
+    if (fit) { // before the data: tiles are then cut once, at the final zoom
       const box = bbox(collection);
       if (box) this.map.fitBounds(box, { padding: 28, animate: false });
     }
+    this.map.getSource("buurten").setData(collection);
+    this.markSelected(this.selected);
     await new Promise((resolve) => this.map.once("idle", resolve));
   }
 
@@ -175,7 +174,7 @@ export class BuurtMap {
       },
     }));
     this.map.getSource("eigen").setData({ type: "FeatureCollection", features });
-    return features.length;
+    return { n: features.length, kolom: points.length ? points[0].value.column : null };
   }
 
   markSelected(codes) {

@@ -15,7 +15,7 @@ function groupName(key) {
 /** A small trend chart: buurt (solid), gemeente (dashed), Nederland (dotted). */
 export function trendChart(ind) {
   const points = ind.trend.filter((p) => [p.waarde, p.gemeente, p.nl].some((v) => v !== null));
-  const W = 132, H = 40, P = 4;
+  const W = 96, H = 34, P = 4;
   const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: "vk-trend", role: "img" });
   const values = points.flatMap((p) => [p.waarde, p.gemeente, p.nl]).filter((v) => v !== null);
   const title = points

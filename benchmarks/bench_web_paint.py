@@ -1,0 +1,132 @@
+"""Map-app paint benchmark: how fast does /kaart/{gm} show its buurten in a browser?
+
+Starts ``veerkracht web`` (uvicorn) in a subprocess on 127.0.0.1, opens the app page
+in headless Chromium (SwiftShader WebGL, as in the browser tests) and reads:
+
+* first paint / first contentful paint — ``performance.getEntriesByType('paint')``;
+* buurten drawn — the app's ``vk-buurten-getekend`` mark, set once MapLibre reports
+  ``idle`` after the layer's GeoJSON went into the map (data fetched and rendered);
+* bytes of the GeoJSON on the wire (gzip) and of the bundle.
+
+Run 1 is cold (the server computes the signals); the next runs hit the server's
+cache with a fresh browser context each (no HTTP cache), as a new visitor would.
+
+    python benchmarks/bench_web_paint.py --store /tmp/web/veerkracht.duckdb
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+]
+MEASURE = """() => {
+  const paint = Object.fromEntries(
+    performance.getEntriesByType('paint').map((e) => [e.name, e.startTime]));
+  const drawn = performance.getEntriesByName('vk-buurten-getekend')[0];
+  const nav = performance.getEntriesByType('navigation')[0];
+  const res = performance.getEntriesByType('resource');
+  const geo = res.find((r) => r.name.includes('kaart.geojson'));
+  const js = res.find((r) => r.name.includes('/static/app.js'));
+  return {fp: paint['first-paint'], fcp: paint['first-contentful-paint'],
+          drawn: drawn && drawn.startTime, dcl: nav.domContentLoadedEventEnd,
+          geo_bytes: geo && geo.transferSize, geo_ms: geo && geo.duration,
+          js_bytes: js && js.transferSize};
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(base: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server stopped (exit {proc.returncode})")
+        try:
+            if httpx.get(f"{base}/api/gemeenten?q=x", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit("server did not start in time")
+
+
+def _measure(browser, url: str) -> dict:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector("#vk-kaart[data-getekend]", state="attached", timeout=120_000)
+    figures = page.evaluate(MEASURE)
+    context.close()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, default=None, help="store (default: settings)")
+    parser.add_argument("--gemeente", default="GM0363")
+    parser.add_argument("--laag", default="typologie")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-m", "veerkracht.cli", "web", "--port", str(port)]
+    if args.store:
+        cmd += ["--store", str(args.store)]
+    env = {**os.environ, "VEERKRACHT_DATABASE_URL": ""}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+    url = f"{base}/kaart/{args.gemeente}?laag={args.laag}"
+    runs = []
+    try:
+        _wait(base, proc)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=args.chromium, args=ARGS)
+            for _ in range(args.runs):
+                runs.append(_measure(browser, url))
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+    def row(name: str, values: list[float]) -> None:
+        warm = values[1:] or values
+        print(
+            f"{name:<28} koud {values[0]:8.0f} ms   warm mediaan {statistics.median(warm):6.0f} ms"
+            f"   (min {min(warm):.0f}, max {max(warm):.0f})"
+        )
+
+    print(f"{url}  ({args.runs} runs, headless Chromium, SwiftShader WebGL)")
+    row("first paint", [r["fp"] for r in runs])
+    row("first contentful paint", [r["fcp"] for r in runs])
+    row("DOMContentLoaded", [r["dcl"] for r in runs])
+    row("GeoJSON geladen (duur)", [r["geo_ms"] for r in runs])
+    row("buurten getekend", [r["drawn"] for r in runs])
+    last = runs[-1]
+    print(
+        f"bytes over de lijn: GeoJSON {last['geo_bytes'] / 1024:.0f} kB (gzip), "
+        f"app.js {last['js_bytes'] / 1024:.0f} kB"
+    )
+
+
+if __name__ == "__main__":
+    main()
