@@ -111,7 +111,7 @@ def store_status(store: Store) -> list[Table]:
     for row in cov.itertuples():
         t.add_row(
             row.gemeente_code,
-            row.name or "",
+            _join([row.name]) if isinstance(row.name, str) else "",
             row.dataset_key,
             fmt(int(row.buurten)),
             _join(row.periods),

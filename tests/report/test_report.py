@@ -158,7 +158,14 @@ def test_map_pngs_written_next_to_report(report):
     assert all(p.stat().st_size > 100_000 for p in files.maps)
 
 
-def test_cli_unknown_gemeente_is_a_dutch_error(capsys):
-    assert main(["rapport", "Atlantis"]) == 1
+def test_cli_unknown_gemeente_is_a_dutch_error(capsys, amsterdam_store):
+    assert main(["rapport", "Atlantis", "--store", str(amsterdam_store.path)]) == 1
     err = capsys.readouterr().err
     assert "onbekende gemeente" in err and "Traceback" not in err
+
+
+def test_cli_without_store_says_import_first(capsys, tmp_path):
+    assert main(["rapport", "Amsterdam", "--store", str(tmp_path / "geen.duckdb")]) == 1
+    err = capsys.readouterr().err
+    assert "nog geen store" in err and "importeren" in err
+    assert not (tmp_path / "geen.duckdb").exists()

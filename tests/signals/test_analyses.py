@@ -60,6 +60,8 @@ def test_composite_weighted_sum_and_product() -> None:
     # row 1: x 0,2 -> 3 points, a 100 -> (low is good) 3 points -> 9; row 2: 1 x 1 = 1
     assert scores["prod"].tolist()[:2] == [9.0, 1.0]
     assert scores["prod__onder_drempel"].tolist()[:2] == [False, True]
+    # row 3 lacks 'a': its product score and threshold flag are unknown, not False
+    assert pd.isna(scores["prod"].iloc[2]) and pd.isna(scores["prod__onder_drempel"].iloc[2])
 
 
 def test_composite_without_a_component_is_unknown_not_an_error() -> None:
@@ -134,8 +136,13 @@ def test_amsterdam_statistics_sheets_ols_and_spatial_lag(amsterdam_store) -> Non
     rho = lag["Regressie"].set_index("variabele").coefficient["W_overlast_lbm2__verschil"]
     assert rho > 0.3
     hot = ols["Hotspots (LISA)"]
-    assert set(hot.cluster) <= {"hoog-hoog (hotspot)", "laag-laag (coldspot)", "laag-hoog",
-                                "hoog-laag", "niet significant"}
+    assert set(hot.cluster) <= {
+        "hoog-hoog (hotspot)",
+        "laag-laag (coldspot)",
+        "laag-hoog",
+        "hoog-laag",
+        "niet significant",
+    }
     assert (hot.cluster == "hoog-hoog (hotspot)").sum() > 0
 
 

@@ -61,7 +61,12 @@ def test_export_columns_are_dutch(amsterdam, tmp_path) -> None:
     sheets = pd.read_excel(paths[1], sheet_name=None, engine="openpyxl")
     # without a store: no whole-NL start-class sheet and no statistics (they need the store)
     assert set(sheets) == {
-        "Signalen", "Vroegsignalering", "Corporatiebezit", "Leefbaarheid x corporatie",
-        "Omslagpunt", "Samengestelde scores", "Verantwoording",
+        "Signalen",
+        "Vroegsignalering",
+        "Corporatiebezit",
+        "Leefbaarheid x corporatie",
+        "Omslagpunt",
+        "Samengestelde scores",
+        "Verantwoording",
     }
     assert (sheets["Verantwoording"].Onderwerp == "Bron").sum() >= 3

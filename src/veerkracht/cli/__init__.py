@@ -13,6 +13,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from veerkracht.errors import VeerkrachtError
 
@@ -58,9 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except VeerkrachtError as exc:
-        err_console.print(f"[bold red]Fout:[/] {exc.message}", highlight=False)
+        # messages contain user data (file names, values): never interpret them as markup
+        err_console.print(f"[bold red]Fout:[/] {escape(exc.message)}", highlight=False)
         if exc.fix:
-            err_console.print(f"[bold]Oplossing:[/] {exc.fix}", highlight=False)
+            err_console.print(f"[bold]Oplossing:[/] {escape(exc.fix)}", highlight=False)
         return 1
     except KeyboardInterrupt:
         err_console.print("Afgebroken; de store is niet gewijzigd door de onderbroken stap.")
@@ -76,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("VEERKRACHT_DEBUG"):
             raise
         err_console.print(
-            f"[bold red]Onverwachte fout:[/] {type(exc).__name__}: {exc}\n"
+            f"[bold red]Onverwachte fout:[/] {type(exc).__name__}: {escape(str(exc))}\n"
             "Meld dit als probleem; met VEERKRACHT_DEBUG=1 ziet u de technische details.",
             highlight=False,
         )

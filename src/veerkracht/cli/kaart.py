@@ -33,15 +33,14 @@ def kaart(
     from veerkracht.cli import console
     from veerkracht.maps.interactive import render_html
     from veerkracht.maps.static import render_map
-    from veerkracht.signals import ensure_translation, signals_for_gemeente
-    from veerkracht.signals._data import default_edition, resolve_gemeente
+    from veerkracht.signals import prepare, signals_for_gemeente
     from veerkracht.signals.maps import mapset_from_signals
     from veerkracht.store import Store
 
     settings = settings_for(store)
-    with Store(settings.store_path) as st:
-        gm = resolve_gemeente(st, gemeente)
-        ensure_translation(st, gm.code, indeling or default_edition(st, gm.code, tot))
+    with Store(settings.store_path, must_exist=True) as st:
+        gm, indeling = prepare(st, gemeente, van, tot, indeling)
+        gemeente = gm.code  # resolved once
         result = signals_for_gemeente(st, gemeente, van, tot, edition=indeling)
         mapset = mapset_from_signals(st, result)
 

@@ -25,14 +25,12 @@ def rapport(
     """Signaleringsrapport in HTML en PDF: samenvatting, kaarten, grafieken, methode, bronnen."""
     from veerkracht.cli import console
     from veerkracht.report import build_report
-    from veerkracht.signals import ensure_translation, signals_for_gemeente
-    from veerkracht.signals._data import default_edition, resolve_gemeente
+    from veerkracht.signals import prepare, signals_for_gemeente
     from veerkracht.store import Store
 
     settings = settings_for(store)
-    with Store(settings.store_path) as st:
-        gm = resolve_gemeente(st, gemeente)
-        ensure_translation(st, gm.code, indeling or default_edition(st, gm.code, tot))
+    with Store(settings.store_path, must_exist=True) as st:
+        gm, indeling = prepare(st, gemeente, van, tot, indeling)
         result = signals_for_gemeente(st, gemeente, van, tot, edition=indeling)
         folder = uit / f"{gm.code.lower()}_{van}_{tot}"
         with console.status(f"Rapport voor {gm.name} maken (kaarten, grafieken, PDF)…"):

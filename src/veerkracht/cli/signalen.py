@@ -33,15 +33,19 @@ def signalen(
 ) -> None:
     """Signalen per buurt: concentratie, ontwikkeling en typologie, met redenen."""
     from veerkracht.cli import console
-    from veerkracht.signals import ensure_translation, load_typology, signals_for_gemeente
-    from veerkracht.signals._data import default_edition, resolve_gemeente
+    from veerkracht.errors import ParameterError
+    from veerkracht.signals import load_typology, prepare, signals_for_gemeente
     from veerkracht.signals.export import write_signal_tables
     from veerkracht.store import Store
 
+    if model not in {"ols", "lag", "error"}:
+        raise ParameterError(
+            "--model", model, "onbekend regressiemodel", fix="Kies ols, lag of error."
+        )
     settings = settings_for(store)
-    with Store(settings.store_path) as st:
-        gm = resolve_gemeente(st, gemeente)
-        ensure_translation(st, gm.code, indeling or default_edition(st, gm.code, tot))
+    with Store(settings.store_path, must_exist=True) as st:
+        gm, indeling = prepare(st, gemeente, van, tot, indeling)
+        gemeente = gm.code  # resolved once
         config = load_typology(typologie) if typologie else None
         result = signals_for_gemeente(
             st, gemeente, van, tot, edition=indeling, config=config, scheme=klassen

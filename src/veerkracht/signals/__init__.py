@@ -14,7 +14,39 @@ from veerkracht.signals.typology import TypologyConfig, classify_buurten, load_t
 if TYPE_CHECKING:
     from veerkracht.store import Store
 
-__all__ = ["SignalResult", "ensure_translation", "load_typology", "signals_for_gemeente"]
+__all__ = [
+    "SignalResult",
+    "ensure_translation",
+    "load_typology",
+    "prepare",
+    "signals_for_gemeente",
+]
+
+
+def check_periods(van: int, tot: int) -> None:
+    from veerkracht.errors import ParameterError
+
+    if tot <= van:
+        raise ParameterError(
+            "--tot",
+            tot,
+            f"moet later zijn dan --van ({van})",
+            fix="Bijvoorbeeld --van 2017 --tot 2019.",
+        )
+
+
+def prepare(store: Store, gemeente: str, van: int, tot: int, edition: int | None = None):
+    """Check the request, then translate once: what every output command does first.
+
+    Returns the gemeente and the reference edition. Checks come before any write.
+    """
+    from veerkracht.signals._data import default_edition, resolve_gemeente
+
+    check_periods(van, tot)
+    gm = resolve_gemeente(store, gemeente)
+    edition = edition or default_edition(store, gm.code, tot)
+    ensure_translation(store, gm.code, edition)
+    return gm, edition
 
 
 def ensure_translation(store: Store, gemeente: str, edition: int) -> bool:
@@ -52,15 +84,7 @@ def signals_for_gemeente(
     k: int = 5,
 ) -> SignalResult:
     """Every buurt of a gemeente with its indicators, class and reasons for (van, tot)."""
-    from veerkracht.errors import ParameterError
-
-    if tot <= van:
-        raise ParameterError(
-            "--tot",
-            tot,
-            f"moet later zijn dan --van ({van})",
-            fix="Bijvoorbeeld --van 2017 --tot 2019.",
-        )
+    check_periods(van, tot)
     base = buurt_indicators(store, gemeente, van, tot, edition=edition, scheme=scheme, k=k)
     config = config or load_typology()
     typ = classify_buurten(base.table, base.indicators, config)

@@ -57,7 +57,7 @@ def composite_scores(table: pd.DataFrame, definitions: list[dict]) -> pd.DataFra
             for p in pts[1:]:
                 score = score * p
             out[d["key"]] = score
-            out[f"{d['key']}__onder_drempel"] = score <= d["drempel"]
+            out[f"{d['key']}__onder_drempel"] = (score <= d["drempel"]).where(score.notna())
         else:
             raise ParameterError(
                 f"score {d['key']}",

@@ -177,7 +177,11 @@ def liveability_by_corporation_share(result: BuurtIndicators) -> pd.DataFrame:
                     "indicator": key,
                     "corporatiebezit": label,
                     "buurten": len(group),
-                    "gemiddelde_verandering": np.average(group.change, weights=group.weight),
+                    "gemiddelde_verandering": (
+                        np.average(group.change, weights=group.weight)
+                        if group.weight.sum() > 0
+                        else np.nan
+                    ),
                 }
             )
     return pd.DataFrame(rows)

@@ -108,9 +108,13 @@ def lisa_hotspots(
     data = buurten[buurten[column].notna()].reset_index(drop=True)
     w = Queen.from_dataframe(data, use_index=False, silence_warnings=True)
     w.transform = "r"
-    lisa = Moran_Local(
-        data[column].to_numpy(dtype=float), w, permutations=permutations, seed=LISA_SEED
-    )
+    import warnings
+
+    with warnings.catch_warnings():  # buurten without neighbours (islands) warn and get NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lisa = Moran_Local(
+            data[column].to_numpy(dtype=float), w, permutations=permutations, seed=LISA_SEED
+        )
     significant = lisa.p_sim < alpha
     return pd.DataFrame(
         {

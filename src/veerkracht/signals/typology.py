@@ -37,10 +37,50 @@ class TypologyConfig:
         return next(c.label for c in self.classes if c.code == code)
 
 
+#: class codes the classification knows; a config may reorder or relabel them, not invent
+CLASS_CODES = ("ONV", "PRO", "KWE", "VER", "TOE", "GEEN")
+THRESHOLDS = (
+    "index_hoog",
+    "min_hoog",
+    "min_kwetsbaarheid",
+    "min_overlast",
+    "overlast_index_hoog",
+    "lbm_dimensie_laag",
+    "toename_stappen",
+    "toename_min_indicatoren",
+    "verslechtering_lbm",
+    "verslechtering_relatief",
+)
+
+
 def load_typology(path: str | Path | None = None) -> TypologyConfig:
+    """The typology config; a user's file gets checked with Dutch messages."""
+    from veerkracht.errors import InputFileError
+
     path = Path(path) if path else TYPOLOGY
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    classes = tuple(TypologyClass(**c) for c in data["klasse"])
+    fix = f"Neem {TYPOLOGY.name} uit het pakket als voorbeeld (docs/signalen.md)."
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputFileError(path, "bestand niet gevonden", fix="Controleer het pad.") from exc
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputFileError(path, f"geen geldige TOML: {exc}", fix=fix) from exc
+    missing = [k for k in THRESHOLDS if k not in data.get("drempels", {})]
+    if missing:
+        raise InputFileError(path, f"[drempels] mist: {', '.join(missing)}", fix=fix)
+    try:
+        classes = tuple(TypologyClass(**c) for c in data["klasse"])
+    except (KeyError, TypeError) as exc:
+        raise InputFileError(
+            path, "elke [[klasse]] heeft code, label, kleur en uitleg nodig", fix=fix
+        ) from exc
+    codes = [c.code for c in classes]
+    if sorted(codes) != sorted(CLASS_CODES):
+        raise InputFileError(
+            path,
+            f"klassecodes {', '.join(codes)}; verwacht precies {', '.join(CLASS_CODES)}",
+            fix=fix,
+        )
     return TypologyConfig(data["drempels"], classes, path)
 
 
@@ -157,6 +197,11 @@ class RisingConcentration(Rule):
     """Core vulnerability indicators rising by at least the first step (percentage points)."""
 
     def evaluate(self, table, indicators, t):
+        fired, reasons, _step = self.evaluate_with_step(table, indicators, t)
+        return fired, reasons
+
+    def evaluate_with_step(self, table, indicators, t):
+        """Also the step of increase (1-3) per buurt; no state kept (used concurrently)."""
         steps = sorted(t["toename_stappen"])
         reasons = _empty_reasons(table.index)
         count = pd.Series(0, index=table.index)
@@ -179,8 +224,7 @@ class RisingConcentration(Rule):
         step = pd.Series(pd.NA, index=table.index, dtype="Int64")
         for n, bound in enumerate(steps, start=1):
             step = step.mask(fired & (biggest >= bound), n)
-        self.step = step  # read by classify_buurten
-        return fired, reasons.where(fired, _empty_reasons(table.index))
+        return fired, reasons.where(fired, _empty_reasons(table.index)), step
 
 
 class WorseningNuisance(Rule):
@@ -266,7 +310,10 @@ def classify_buurten(
     fired = {}
     reasons = {}
     for code, rule in RULES.items():
-        fired[code], reasons[code] = rule.evaluate(table, indicators, t)
+        if isinstance(rule, RisingConcentration):
+            fired[code], reasons[code], step = rule.evaluate_with_step(table, indicators, t)
+        else:
+            fired[code], reasons[code] = rule.evaluate(table, indicators, t)
     enough, conc, over = fired["R-DATA"], fired["R-CONC"], fired["R-OVER"]
     rising, worse = fired["R-TOEN"], fired["R-VERS"]
     conditions = {
@@ -283,7 +330,7 @@ def classify_buurten(
     out = pd.DataFrame(index=table.index)
     out["typologie"] = code
     out["typologie_label"] = code.map({c.code: c.label for c in config.classes})
-    out["stap"] = RULES["R-TOEN"].step.where(code == "TOE")  # type: ignore[attr-defined]
+    out["stap"] = step.where(code == "TOE")
     lines = []
     for idx in table.index:
         parts = []

@@ -47,11 +47,13 @@ class ImportResult:
 class Store:
     """A veerkracht store in one DuckDB file (or ``:memory:``)."""
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path, *, read_only: bool = False, must_exist: bool = False
+    ) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
         if self.path is not None and not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.path is not None and read_only and not self.path.exists():
+        if self.path is not None and (read_only or must_exist) and not self.path.exists():
             raise StoreError(
                 f"er is nog geen store op {self.path}",
                 fix="Importeer eerst data: 'veerkracht data importeren MAP' of "
@@ -115,6 +117,7 @@ class Store:
             self._write_regions(table, import_id)
             result.n_geometries = self._write_geometries(table, import_id)
             self._write_crosswalk(table, import_id)
+            self._invalidate_translations(table)
             result.n_values = len(table.values)
             self.con.execute(
                 "UPDATE imports SET n_values = ?, n_geometries = ? WHERE import_id = ?",
@@ -127,6 +130,35 @@ class Store:
         if replaced:
             result.status = "vervangen"
         return result
+
+    def _invalidate_translations(self, table: SourceTable) -> None:
+        """New values, boundaries or crosswalks make earlier translations stale: drop them.
+
+        Only for the gemeenten the file touches; PC4 data (Leefbaarometer 2.0) and
+        boundaries without a gemeente code can reach every gemeente, so then all go.
+        """
+        touched: set[str] = set()
+        everything = False
+        for frame in (table.values, table.geometries, table.crosswalk):
+            if frame is None or frame.empty:
+                continue
+            codes = frame["region_code" if "region_code" in frame else "from_code"]
+            codes = pd.Series(codes.astype(str).unique())
+            if "level" in frame and (frame["level"].astype(str) == "pc4").any():
+                everything = True
+            gm = codes[codes.str[:2].isin(["GM", "WK", "BU"])].str[2:6]
+            touched |= {f"GM{d}" for d in gm}
+        if everything:
+            self.con.execute("DELETE FROM translated_values")
+            self.con.execute("DELETE FROM translation_errors")
+            return
+        for gm in sorted(touched):
+            digits = gm[2:]
+            self.con.execute(
+                """DELETE FROM translated_values WHERE region_code LIKE ? OR region_code = ?""",
+                [f"BU{digits}%", gm],
+            )
+            self.con.execute("DELETE FROM translation_errors WHERE gemeente_code = ?", [gm])
 
     def _insert_import(
         self, table: SourceTable, file_hash: str, reader: str, retrieved_at: datetime | None
@@ -188,7 +220,7 @@ class Store:
                            FROM new_values
                        ) AS n
                        WHERE v.dataset_key = ? AND v.period = n.period
-                         AND v.edition = n.edition AND v.variable = n.variable
+                         AND v.variable = n.variable
                          AND v.region_code IN (SELECT region_code::VARCHAR FROM new_values)""",
                     [table.dataset.key],
                 ).fetchone()
@@ -223,14 +255,27 @@ class Store:
         new = table.regions.drop_duplicates(["region_code", "edition"]).assign(import_id=import_id)
         self.con.register("new_regions", new)
         try:
+            # A file without names (e.g. Leefbaarometer JSON keyed by code) must not erase
+            # the names another file gave: keep the old name where the new one is empty.
+            self.con.execute(
+                """CREATE OR REPLACE TEMP TABLE kept_names AS
+                   SELECT r.region_code, r.edition, r.name FROM regions r
+                   JOIN new_regions n ON r.region_code = n.region_code AND r.edition = n.edition
+                   WHERE r.name IS NOT NULL"""
+            )
             self.con.execute(
                 """DELETE FROM regions AS r USING new_regions AS n
                    WHERE r.region_code = n.region_code AND r.edition = n.edition"""
             )
             self.con.execute(
-                """INSERT INTO regions SELECT region_code, level, edition, name, gemeente_code,
-                       import_id FROM new_regions"""
+                """INSERT INTO regions
+                   SELECT n.region_code, n.level, n.edition,
+                          coalesce(nullif(trim(CAST(n.name AS VARCHAR)), ''), k.name),
+                          n.gemeente_code, n.import_id
+                   FROM new_regions n LEFT JOIN kept_names k
+                     ON k.region_code = n.region_code AND k.edition = n.edition"""
             )
+            self.con.execute("DROP TABLE kept_names")
         finally:
             self.con.unregister("new_regions")
 
