@@ -75,8 +75,10 @@ def sniff_separator(first_line: str) -> str:
     return max(counts, key=lambda s: counts[s])
 
 
-def _header(first_line: str, sep: str) -> list[str]:
-    return [c.strip().lstrip("\ufeff") for c in next(csv.reader([first_line], delimiter=sep))]
+def header_fields(first_line: str, sep: str) -> list[str]:
+    """Column titles of a header line, quote-aware (``"Regiocode (gemeente, wijk)"``)."""
+    fields = next(csv.reader([first_line], delimiter=sep, skipinitialspace=True), [])
+    return [c.strip().lstrip("\ufeff").strip('"') for c in fields]
 
 
 def read_delimited(path: Path) -> pd.DataFrame:
@@ -89,7 +91,7 @@ def read_delimited(path: Path) -> pd.DataFrame:
     text = text.lstrip("\ufeff")
     first = text.splitlines()[0]
     sep = sniff_separator(first)
-    header = _header(first, sep)
+    header = header_fields(first, sep)
     if len(set(header)) != len(header):
         return _read_delimited_pandas(path, text, sep)
     import pyarrow as pa

@@ -127,6 +127,22 @@ class FileSample:
         return self.head_text.splitlines()[0] if self.head_text else ""
 
     @cached_property
+    def header(self) -> list[str]:
+        """Column titles of a delimited text file's first line; quote-aware, so a title
+        like ``"Regiocode (gemeente, wijk, buurt)"`` stays one column."""
+        import csv
+
+        from veerkracht.sources._tabular import header_fields, sniff_separator
+
+        line = self.first_line
+        if not line:
+            return []
+        try:
+            return header_fields(line, sniff_separator(line))
+        except csv.Error:  # not a delimited text file
+            return []
+
+    @cached_property
     def xlsx_header(self) -> list[str]:
         """Header row of the first sheet of an xlsx workbook (empty if not xlsx)."""
         if self.suffix not in {".xlsx", ".xlsm"}:

@@ -390,16 +390,10 @@ _CBS_CODE_YEAR = re.compile(r"^(buurt|wijk)code_cbs_(\d{4})$", re.IGNORECASE)
 _WKT_COLUMNS = ("geometrie", "geometry", "geom", "wkt", "the_geom")
 
 
-def _split_header(line: str) -> list[str]:
-    from veerkracht.sources._tabular import sniff_separator
-
-    return [c.strip().strip('"').lstrip("\ufeff") for c in line.split(sniff_separator(line))]
-
-
 def _sniff_wkt_csv(sample: FileSample) -> bool:
     if sample.suffix not in {".csv", ".txt"}:
         return False
-    columns = _split_header(sample.first_line)
+    columns = sample.header
     has_codes = any(_CBS_CODE_YEAR.match(c) for c in columns)
     return has_codes and any(c.lower() in _WKT_COLUMNS for c in columns)
 

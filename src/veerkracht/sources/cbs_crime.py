@@ -28,7 +28,7 @@ from veerkracht.codes import clean_codes, levels_of
 from veerkracht.errors import InputFileError, MissingColumnsError
 from veerkracht.sources import _odata
 from veerkracht.sources._columns import ColumnSpec, resolve
-from veerkracht.sources._tabular import parse_numbers, read_delimited, sniff_separator
+from veerkracht.sources._tabular import parse_numbers, read_delimited
 from veerkracht.sources.base import (
     STATUS_EMPTY,
     STATUS_OK,
@@ -97,8 +97,7 @@ def variables() -> list[Variable]:
 def _sniff_csv(sample: FileSample) -> bool:
     if sample.suffix not in {".csv", ".txt"}:
         return False
-    line = sample.first_line
-    found = resolve([c.strip().strip('"') for c in line.split(sniff_separator(line))], ID_COLUMNS)
+    found = resolve(sample.header, ID_COLUMNS)
     return {"soort", "count"} <= set(found)
 
 

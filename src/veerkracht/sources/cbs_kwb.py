@@ -49,11 +49,7 @@ def _recognises(columns: list[str]) -> bool:
 def _sniff_csv(sample: FileSample) -> bool:
     if sample.suffix not in {".csv", ".txt"}:
         return False
-    from veerkracht.sources._tabular import sniff_separator
-
-    line = sample.first_line
-    columns = [c.strip().strip('"') for c in line.split(sniff_separator(line))]
-    return _recognises(columns)
+    return _recognises(sample.header)
 
 
 def _sniff_xlsx(sample: FileSample) -> bool:

@@ -18,7 +18,7 @@ from veerkracht.codes import clean_codes, gemeente_of, levels_of
 from veerkracht.errors import InputFileError, MissingColumnsError
 from veerkracht.sources import _odata
 from veerkracht.sources._columns import ColumnSpec, resolve
-from veerkracht.sources._tabular import numeric_frame, read_delimited, sniff_separator, to_long
+from veerkracht.sources._tabular import numeric_frame, read_delimited, to_long
 from veerkracht.sources.base import (
     STATUS_OK,
     DatasetInfo,
@@ -82,8 +82,7 @@ def _recognises(columns: list[str]) -> bool:
 def _sniff_csv(sample: FileSample) -> bool:
     if sample.suffix not in {".csv", ".txt"}:
         return False
-    line = sample.first_line
-    return _recognises([c.strip().strip('"') for c in line.split(sniff_separator(line))])
+    return _recognises(sample.header)
 
 
 def _sniff_json(sample: FileSample) -> bool:

@@ -35,7 +35,7 @@ import pandas as pd
 
 from veerkracht.codes import clean_codes, gemeente_of, levels_of
 from veerkracht.errors import InputFileError, MissingColumnsError
-from veerkracht.sources._tabular import numeric_frame, read_delimited, sniff_separator
+from veerkracht.sources._tabular import numeric_frame, read_delimited
 from veerkracht.sources.base import (
     STATUS_EMPTY,
     DatasetInfo,
@@ -135,11 +135,6 @@ def _long(
     return long
 
 
-def _header(sample: FileSample) -> list[str]:
-    line = sample.first_line
-    return [c.strip().strip('"') for c in line.split(sniff_separator(line))]
-
-
 def _pc4_codes(column: pd.Series, path: Path, name: str) -> pd.Series:
     codes = column.astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
     bad = ~codes.str.fullmatch(r"[1-9]\d{3}").fillna(False)
@@ -173,12 +168,12 @@ def _class_mapping(columns: list[str]) -> tuple[dict[str, tuple[str, int]], list
 
 
 def _sniff_pc4_classes(sample: FileSample) -> bool:
-    header = _header(sample) if sample.suffix in {".csv", ".txt"} else []
+    header = sample.header if sample.suffix in {".csv", ".txt"} else []
     return bool(header) and header[0].upper() == "CODE" and any(_KL.match(c) for c in header)
 
 
 def _sniff_pc4_dimensions(sample: FileSample) -> bool:
-    header = _header(sample) if sample.suffix in {".csv", ".txt"} else []
+    header = sample.header if sample.suffix in {".csv", ".txt"} else []
     return bool(header) and header[0].upper() == "GBD" and any(_RLB.match(c) for c in header)
 
 
@@ -281,7 +276,7 @@ def _lbm3_columns(columns: list[str]) -> dict[str, str]:
 def _sniff_lbm3(sample: FileSample) -> bool:
     if sample.suffix not in {".csv", ".txt"}:
         return False
-    cols = _lbm3_columns(_header(sample))
+    cols = _lbm3_columns(sample.header)
     return bool(set(cols) & set(LBM3_CODE_COLUMNS)) and {"jaar", "lbm"} <= set(cols)
 
 

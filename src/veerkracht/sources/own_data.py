@@ -66,7 +66,6 @@ _BUURT = re.compile(r"^BU\d{4}[0-9A-Z]{4}$")
 _PC6 = re.compile(r"^[1-9]\d{3}\s?[A-Z]{2}$")
 _PC4 = re.compile(r"^[1-9]\d{3}$")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)([eE][+-]?\d+)?$")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ORGANISATION = re.compile(r"^[0-9A-Za-zÀ-ÿ][0-9A-Za-zÀ-ÿ _.-]{0,59}$")
 #: RD New and WGS84 extents of the Netherlands.
 _RD_X, _RD_Y = (-10_000, 310_000), (280_000, 640_000)
@@ -282,18 +281,23 @@ def _points(frame: pd.DataFrame, columns: list[str], path: Path, notes: list[str
 
 
 def _neutralise(column: pd.Series, name: str, notes: list[str]) -> pd.Series:
-    """Prefix cells a spreadsheet would execute as a formula with ``'``."""
+    """Prefix cells a spreadsheet would execute as a formula with ``'``.
+
+    The one rule shared with the exports (``signals.export.neutralise_formulas``);
+    imported here, not at module level, so reading files does not load the store.
+    """
+    from veerkracht.signals.export import neutralise_formulas
+
     text = column.astype("string")
-    risky = text.fillna("").str.startswith(_FORMULA_START) & ~text.fillna("").str.match(
-        _NUMBER.pattern
-    )
+    safe = neutralise_formulas(text.to_frame(name="tekst"))["tekst"]
+    risky = (safe != text).fillna(False).astype(bool)
     if risky.any():
         rows = ", ".join(map(str, _rows(column.index[risky])[:10]))
         notes.append(
             f"kolom '{name}': {int(risky.sum())} cel(len) die als formule zouden werken "
             f"(begint met = + - @) onschadelijk gemaakt met ' (rij {rows})"
         )
-    return text.where(~risky, "'" + text)
+    return safe
 
 
 def _split_values(

@@ -29,7 +29,6 @@ from veerkracht.sources._tabular import (
     normalise_title,
     parse_numbers,
     read_delimited,
-    sniff_separator,
 )
 from veerkracht.sources.base import (
     STATUS_EMPTY,
@@ -98,8 +97,7 @@ def _recognises(columns: list[str]) -> bool:
 def _sniff_csv(sample: FileSample) -> bool:
     if sample.suffix not in {".csv", ".txt"}:
         return False
-    line = sample.first_line
-    return _recognises([c.strip().strip('"') for c in line.split(sniff_separator(line))])
+    return _recognises(sample.header)
 
 
 def _sniff_xlsx(sample: FileSample) -> bool:
