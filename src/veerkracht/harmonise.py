@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from veerkracht.errors import NoDataError, ParameterError
+from veerkracht.errors import NoDataError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -356,23 +356,11 @@ def postcode_lookup(
 
 # --------------------------------------------------------------------------- the store
 def resolve_gemeente(store: Store, gemeente: str) -> tuple[str, str]:
-    """(GM code, name) for a name or GM code, from the ``regions`` table (no accent folding)."""
-    from veerkracht.codes import is_gemeente_code
+    """(GM code, name) for a name or GM code; see :mod:`veerkracht.gemeenten`."""
+    from veerkracht.gemeenten import resolve_gemeente as resolve
 
-    known = store.gemeenten()
-    text = gemeente.strip()
-    if is_gemeente_code(text):
-        code = text.upper()
-        hit = known[known["gemeente_code"] == code]
-        return code, (str(hit["name"].iloc[0]) if not hit.empty else code)
-    hit = known[known["name"].astype("string").str.strip().str.casefold() == text.casefold()]
-    if hit.empty:
-        names = ", ".join(sorted(known["name"].dropna().astype(str).str.strip())[:12])
-        raise ParameterError(
-            "--gemeente", gemeente, "deze gemeente staat niet in de store",
-            fix=f"Gebruik een GM-code (GM0363) of een bekende naam: {names or 'geen'}.",
-        )
-    return str(hit["gemeente_code"].iloc[0]), str(hit["name"].iloc[0]).strip()
+    found = resolve(store, gemeente)
+    return found.code, found.name
 
 
 def _target_codes(store: Store, gm: str, edition: int) -> set[str]:

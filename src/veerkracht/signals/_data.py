@@ -9,54 +9,12 @@ is unchanged, so a shared code is treated as the same area; flagged in ``method`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
-from veerkracht.codes import is_gemeente_code
-from veerkracht.errors import NoDataError, ParameterError
+from veerkracht.errors import NoDataError
 from veerkracht.store import Store
 
 PERIOD_TOLERANCE = 2  # years a dataset's period may differ from the requested year
-
-
-@dataclass(frozen=True)
-class Gemeente:
-    code: str
-    name: str
-
-
-def resolve_gemeente(store: Store, text: str) -> Gemeente:
-    """A gemeente by GM code or by exact name (case-insensitive; accents kept)."""
-    known = store.gemeenten()
-    if known.empty:
-        raise NoDataError(
-            "de store bevat nog geen gemeenten",
-            fix="Importeer eerst data: veerkracht data importeren MAP "
-            "(of veerkracht data ophalen --gemeente …).",
-        )
-    if is_gemeente_code(text):
-        code = text.strip().upper()
-        hit = known[known.gemeente_code == code]
-        if hit.empty:
-            raise NoDataError(
-                f"gemeente {code} staat niet in de store",
-                fix="Importeer eerst data voor deze gemeente (veerkracht data importeren/ophalen).",
-            )
-        return Gemeente(code, str(hit.name.iloc[0]))
-    hit = known[known.name.str.casefold() == text.strip().casefold()]
-    if hit.empty:
-        close = known[
-            known.name.str.casefold().str.contains(text.strip().casefold()[:4], regex=False)
-        ]
-        hint = ", ".join(close.name.head(5)) if not close.empty else ", ".join(known.name.head(5))
-        raise ParameterError(
-            "GEMEENTE",
-            text,
-            "onbekende gemeente in de store",
-            fix=f"Gebruik een GM-code of een naam zoals: {hint}.",
-        )
-    return Gemeente(str(hit.gemeente_code.iloc[0]), str(hit.name.iloc[0]))
 
 
 def buurt_codes(store: Store, gemeente: str, edition: int) -> pd.DataFrame:
