@@ -214,7 +214,8 @@ def test_click_buurt_shows_profile_and_comparison(server, page) -> None:
     _drawn(page, "typologie")
     point = page.evaluate("(code) => window.veerkracht.naarBuurt(code, 15)", KOP_ZEEDIJK)
     page.locator("#vk-kaart canvas").hover(position=point)
-    expect(page.locator("#vk-tip")).to_contain_text("Kop Zeedijk")
+    expect(page.locator("#vk-tip strong")).to_have_text("Kop Zeedijk")
+    expect(page.locator("#vk-tip span")).to_have_text(["BU03630000", "Probleem"])  # no 'null'
     with page.expect_response(lambda r: f"/buurten/{KOP_ZEEDIJK}.json" in r.url):
         _click_buurt(page, KOP_ZEEDIJK)
     panel = page.get_by_role("complementary", name="Buurtprofiel")

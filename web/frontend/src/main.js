@@ -269,12 +269,12 @@ function hover(props, point) {
   const tip = $("#vk-tip");
   if (!props) { tip.hidden = true; return; }
   const unit = app.signals && (app.signals.indicatoren.find((i) => i.key === app.state.laag) || {}).eenheid;
-  clear(tip).append(
+  clear(tip).append(...[
     h("strong", {}, props.naam || props.code),
     h("span", { class: "vk-tip-code" }, props.code),
     h("span", {}, props.klasse || "geen gegevens"),
     numeric(props.waarde) !== null ? h("span", {}, `Waarde: ${fmt(numeric(props.waarde), unit)}`) : null,
-  );
+  ].filter(Boolean));
   tip.hidden = false;
   const box = $("#vk-kaartvak").getBoundingClientRect();
   const x = Math.min(point.x + 14, box.width - tip.offsetWidth - 8);
