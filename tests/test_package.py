@@ -14,6 +14,12 @@ HEAVY = [
     "statsmodels",
     "shapely",
     "pandas",
+    "numpy",
+    "pyarrow",
+    "httpx",
+    "fastapi",
+    "weasyprint",
+    "openpyxl",
 ]
 
 
