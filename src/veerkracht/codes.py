@@ -19,6 +19,12 @@ _CODE = re.compile(r"^(NL|GM|WK|BU)[0-9A-Z]+$")
 _PC4 = re.compile(r"^[1-9][0-9]{3}$")
 _PC6 = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
 
+#: Rough extent of the Netherlands (incl. territorial waters) as (minx, miny, maxx, maxy):
+#: in RD New metres (EPSG:28992) and in WGS84 degrees (lon, lat; EPSG:4326). Used to
+#: recognise which coordinate system a file uses and that its shapes lie in NL.
+NL_BOX_RD = (-10_000.0, 280_000.0, 310_000.0, 640_000.0)
+NL_BOX_WGS84 = (2.5, 50.5, 7.6, 55.9)
+
 
 def clean_codes(codes: pd.Series) -> pd.Series:
     """Strip StatLine padding and upper-case region codes."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from veerkracht.codes import clean_codes, gemeente_of, levels_of
+from veerkracht.codes import NL_BOX_RD, NL_BOX_WGS84, clean_codes, gemeente_of, levels_of
 from veerkracht.errors import InputFileError
 from veerkracht.sources.base import REGION_COLUMNS
 
@@ -23,9 +23,7 @@ if TYPE_CHECKING:
 
 RD = "EPSG:28992"
 WGS84 = "EPSG:4326"
-#: Rough extents of the Netherlands (incl. territorial waters) per coordinate system.
-_RD_BOX = (-10_000.0, 280_000.0, 310_000.0, 640_000.0)
-_WGS84_BOX = (2.5, 50.5, 7.6, 55.9)
+_RD_BOX, _WGS84_BOX = NL_BOX_RD, NL_BOX_WGS84
 GEOMETRY_COLUMNS = ["region_code", "level", "edition", "name", "gemeente_code", "geometry"]
 
 _YEAR = re.compile(r"(?<!\d)(199\d|20[0-3]\d)(?!\d)")

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from veerkracht.codes import NL_BOX_RD, NL_BOX_WGS84
 from veerkracht.errors import InputFileError, ParameterError
 from veerkracht.sources._tabular import decode_text, normalise_title, sniff_separator
 from veerkracht.sources.base import (
@@ -67,9 +68,9 @@ _PC6 = re.compile(r"^[1-9]\d{3}\s?[A-Z]{2}$")
 _PC4 = re.compile(r"^[1-9]\d{3}$")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)([eE][+-]?\d+)?$")
 _ORGANISATION = re.compile(r"^[0-9A-Za-zÀ-ÿ][0-9A-Za-zÀ-ÿ _.-]{0,59}$")
-#: RD New and WGS84 extents of the Netherlands.
-_RD_X, _RD_Y = (-10_000, 310_000), (280_000, 640_000)
-_LON, _LAT = (2.5, 7.6), (50.5, 55.9)
+#: (min, max) ranges of the Netherlands per axis, from the one box in ``codes``.
+_RD_X, _RD_Y = (NL_BOX_RD[0], NL_BOX_RD[2]), (NL_BOX_RD[1], NL_BOX_RD[3])
+_LON, _LAT = (NL_BOX_WGS84[0], NL_BOX_WGS84[2]), (NL_BOX_WGS84[1], NL_BOX_WGS84[3])
 
 INFO = DatasetInfo(key="eigen_data", publisher="eigen organisatie", title="Eigen data")
 
