@@ -67,9 +67,9 @@ def _join(items: object) -> str:
 
 
 def _pct(x: float | None) -> str:
-    if x is None or pd.isna(x):
-        return "–"
-    return f"{x * 100:.2f}%".replace(".", ",")
+    from veerkracht.numbers import percent
+
+    return percent(x)
 
 
 def store_status(store: Store) -> list[Table]:

@@ -20,7 +20,7 @@ def settings_for(store: Path | None):
 
 
 def fmt(n: float | int) -> str:
-    """Dutch number formatting: 14.574 and 0,3."""
-    if isinstance(n, int) or float(n).is_integer():
-        return f"{int(n):,}".replace(",", ".")
-    return f"{n:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    """Dutch number formatting: 14.574 and 0,30 (see :mod:`veerkracht.numbers`)."""
+    from veerkracht.numbers import count
+
+    return count(n)

@@ -122,12 +122,10 @@ class LayerStyle:
 
 
 def format_number(value: float, decimals: int = 1) -> str:
-    """Dutch number format: decimal comma, point as thousands separator (12.345,6)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return "0" if text in {"-0", "-0,0"} and decimals == 0 else text.replace("-", "−")
+    """Dutch number format (12.345,6); see :mod:`veerkracht.numbers`."""
+    from veerkracht.numbers import number
+
+    return number(value, decimals)
 
 
 def decimals_for(bounds: list[float]) -> int:

@@ -40,7 +40,8 @@ def prepare(store: Store, gemeente: str, van: int, tot: int, edition: int | None
 
     Returns the gemeente and the reference edition. Checks come before any write.
     """
-    from veerkracht.signals._data import default_edition, resolve_gemeente
+    from veerkracht.gemeenten import resolve_gemeente
+    from veerkracht.signals._data import default_edition
 
     check_periods(van, tot)
     gm = resolve_gemeente(store, gemeente)

@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from veerkracht.gemeenten import Gemeente, resolve_gemeente
 from veerkracht.indicators import Indicator, catalogue, indicator_values
 from veerkracht.signals._data import (
-    Gemeente,
     buurt_codes,
     default_edition,
     match_period,
-    resolve_gemeente,
     values_on_edition,
 )
 from veerkracht.signals.classes import classify

@@ -85,10 +85,10 @@ def load_typology(path: str | Path | None = None) -> TypologyConfig:
 
 
 def _dec(x: float, decimals: int, *, sign: bool = False) -> str:
-    """Dutch decimal comma for one number (labels keep their own dots, e.g. '2.0')."""
-    if pd.isna(x):
-        return "–"
-    return (f"{x:+.{decimals}f}" if sign else f"{x:.{decimals}f}").replace(".", ",")
+    """Dutch number for one value (labels keep their own dots, e.g. 'Leefbaarometer 2.0')."""
+    from veerkracht.numbers import number
+
+    return number(x, decimals, sign=sign)
 
 
 def _fmt(x: float) -> str:

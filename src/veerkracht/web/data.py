@@ -144,8 +144,9 @@ class DataService:
             return value
 
     def _compute(self, key: CacheKey) -> Computed:
+        from veerkracht.gemeenten import resolve_gemeente
         from veerkracht.signals import ensure_translation, signals_for_gemeente
-        from veerkracht.signals._data import default_edition, resolve_gemeente
+        from veerkracht.signals._data import default_edition
         from veerkracht.signals.maps import mapset_from_signals
 
         gm, van, tot, edition, scheme = key
