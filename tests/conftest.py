@@ -1,7 +1,8 @@
 """Shared fixtures. Real open data comes from ../shared/data (or VEERKRACHT_SHARED_DATA).
 
-Under CI (CI=true) a test that needs those files fails when they are absent; it
-never silently skips.
+Under CI (``CI`` set to true, 1 or yes) a test that needs those files fails when they
+are absent; it never silently skips. A test needs them when it uses the
+``shared_data`` fixture or carries the ``shared_data`` marker.
 """
 
 from __future__ import annotations
@@ -14,15 +15,28 @@ import pytest
 from veerkracht.settings import shared_data_dir
 
 
+def in_ci() -> bool:
+    """True on a CI runner, where a missing tool or data file must fail, not skip."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     path = shared_data_dir()
     if not (path / "README.md").exists():
         message = f"real open data not found at {path} (set VEERKRACHT_SHARED_DATA)"
-        if os.environ.get("CI", "").lower() == "true":
+        if in_ci():
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _shared_data_marker(request: pytest.FixtureRequest) -> None:
+    # @pytest.mark.shared_data means the same as using the fixture: fail under CI, skip
+    # locally when the data is absent (a collection hook cannot fail a single test)
+    if request.node.get_closest_marker("shared_data") is not None:
+        request.getfixturevalue("shared_data")
 
 
 @pytest.fixture
@@ -36,13 +50,23 @@ def store(tmp_path: Path):
 
 @pytest.fixture(scope="session")
 def amsterdam_store(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
-    """A store with everything in shared/data imported (built once per test session)."""
+    """A store with everything in shared/data imported (built once per test session).
+
+    Shared by many tests, so its content must not depend on which test runs first. The
+    one write tests make to it — the translation of Amsterdam (GM0363) to the 2019
+    edition, written by ``signals.prepare``/``ensure_translation`` in the report,
+    signals, atlas and web tests — is done here, up front, so those later calls are
+    no-ops. A test that writes anything else must use its own store (the ``store``
+    fixture, or a copy of this file as ``tests/test_atlas.py`` does).
+    """
     from veerkracht.ingest import import_folder
+    from veerkracht.signals import ensure_translation
     from veerkracht.store import Store
 
     path = tmp_path_factory.mktemp("store") / "store.duckdb"
     st = Store(path)
     report = import_folder(st, shared_data)
+    ensure_translation(st, "GM0363", 2019)
     st.report = report  # type: ignore[attr-defined]
     yield st
     st.close()

@@ -213,35 +213,10 @@ AMS_GEOMETRY = "geometry_amsterdam/gemeente_amsterdam_buurten_2015_2022.csv"
 
 
 def _import_amsterdam_boundaries(store: Store, path: Path) -> None:
-    """Through the boundaries reader once it is registered; until then built with pandas."""
     from veerkracht.ingest import import_file
-    from veerkracht.sources.base import READERS, _load_readers
 
-    _load_readers()
-    if any(r.code == "grenzen_gemeente_csv" for r in READERS):
-        import_file(store, path)
-        return
-    import shapely
-
-    frame = pd.read_csv(path)
-    geoms = shapely.from_wkt(frame["geometrie"].str.replace("SRID=28992;", "", regex=False))
-    parts = [
-        gpd.GeoDataFrame({"region_code": frame[f"BUURTCODE_CBS_{ed}"], "level": "buurt",
-                          "edition": ed, "gemeente_code": "GM0363"},
-                         geometry=geoms, crs="EPSG:28992")
-        for ed in (2015, 2022)
-    ]
-    crosswalk = pd.DataFrame({"from_code": frame["BUURTCODE_CBS_2015"], "from_edition": 2015,
-                              "to_code": frame["BUURTCODE_CBS_2022"], "to_edition": 2022,
-                              "weight": 1.0})
-    table = SourceTable(
-        dataset=DatasetInfo(key="grenzen_amsterdam", publisher="Gemeente Amsterdam",
-                            title="Gebiedsindeling"),
-        path=path, values=pd.DataFrame(columns=hm.TRANSLATED_COLUMNS[:7]),
-        geometries=gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:28992"),
-        crosswalk=crosswalk,
-    )
-    store.import_table(table, file_hash="amsterdam-grenzen", reader="test")
+    result = import_file(store, path)
+    assert (result.dataset_key, result.status) == ("gemeente_gebiedsindeling", "geïmporteerd")
 
 
 def test_amsterdam_kwb_2017_2019_on_edition_2022(store: Store, shared_data: Path) -> None:
