@@ -164,3 +164,18 @@ def test_login_throttle_and_cross_site_post(world) -> None:
         headers={"Origin": "https://evil.example"},
     )
     assert cross.status_code == 403 and "andere website" in cross.json()["fout"]
+
+
+def test_large_json_is_sent_gzipped(world) -> None:
+    response = world.client.get(
+        f"/api/gemeenten/GM0363/signalen.json?{Q}", headers={"Accept-Encoding": "gzip"}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-encoding"] == "gzip"
+    assert int(response.headers["content-length"]) < len(response.content) / 4
+    # the cached, pre-gzipped GeoJSON is not compressed a second time
+    layer = world.client.get(
+        "/api/gemeenten/GM0363/kaart.geojson?laag=typologie", headers={"Accept-Encoding": "gzip"}
+    )
+    assert layer.headers["content-encoding"] == "gzip"
+    assert layer.json()["type"] == "FeatureCollection"

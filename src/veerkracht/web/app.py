@@ -346,6 +346,11 @@ def _install_handlers(app: FastAPI) -> None:
         return _error_response(request, exc.status_code, {"fout": text})
 
     app.add_middleware(_SecurityHeaders)
+    # signalen.json is ~3 MB of JSON; compressed once per request at a moderate level.
+    # Responses that are already gzipped (the cached GeoJSON layers) pass through untouched.
+    from starlette.middleware.gzip import GZipMiddleware
+
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
 
 
 class _SecurityHeaders:
