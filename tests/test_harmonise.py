@@ -203,7 +203,7 @@ def test_unknown_gemeente_is_a_dutch_error(store: Store) -> None:
 
     store.import_table(_table(_store_values(["BU09990001"], [1], 2017)), file_hash="h3",
                        reader="test")
-    with pytest.raises(ParameterError, match="onbekende gemeente.*\n.*Proefstad"):
+    with pytest.raises(ParameterError, match=r"onbekende gemeente.*\n.*Proefstad"):
         hm.translated_values_from_store(store, gemeente="Atlantis", edition=2022)
 
 
