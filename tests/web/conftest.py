@@ -27,7 +27,9 @@ BU_A, BU_B = "BU03630000", "BU03630001"
 
 
 def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
+    from tests.conftest import in_ci
+
+    return in_ci()
 
 
 def _pg_bindir() -> Path | None:

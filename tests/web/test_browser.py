@@ -38,7 +38,9 @@ TYPOLOGIE_URL = f"/kaart/{GM}?laag=typologie&van=2017&tot=2019&klassen=kwantiele
 
 
 def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
+    from tests.conftest import in_ci
+
+    if in_ci():
         pytest.fail(reason)
     pytest.skip(reason)
 

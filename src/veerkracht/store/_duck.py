@@ -75,6 +75,14 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def _unregister(self, name: str) -> None:
+        """Drop a registered frame; inside an aborted transaction DuckDB refuses, and that
+        refusal must not hide the error that aborted it (the caller rolls back anyway)."""
+        try:
+            self.con.unregister(name)
+        except duckdb.Error:
+            log.debug("unregister %s after an aborted transaction", name)
+
     def __enter__(self) -> Store:
         return self
 
@@ -230,7 +238,7 @@ class Store:
                 [table.dataset.key, import_id],
             )
         finally:
-            self.con.unregister("new_values")
+            self._unregister("new_values")
         return bool(deleted and deleted[0])
 
     def _write_variables(self, table: SourceTable) -> None:
@@ -247,7 +255,7 @@ class Store:
         try:
             self.con.execute("INSERT OR REPLACE INTO variables SELECT * FROM new_variables")
         finally:
-            self.con.unregister("new_variables")
+            self._unregister("new_variables")
 
     def _write_regions(self, table: SourceTable, import_id: int) -> None:
         if table.regions is None or table.regions.empty:
@@ -277,7 +285,7 @@ class Store:
             )
             self.con.execute("DROP TABLE kept_names")
         finally:
-            self.con.unregister("new_regions")
+            self._unregister("new_regions")
 
     def _write_geometries(self, table: SourceTable, import_id: int) -> int:
         gdf = table.geometries
@@ -318,7 +326,7 @@ class Store:
             )
             self.con.execute("INSERT INTO geometries SELECT * FROM new_geoms")
         finally:
-            self.con.unregister("new_geoms")
+            self._unregister("new_geoms")
         return len(frame)
 
     def _write_crosswalk(self, table: SourceTable, import_id: int) -> None:
@@ -338,7 +346,7 @@ class Store:
                        weight, import_id FROM new_cw"""
             )
         finally:
-            self.con.unregister("new_cw")
+            self._unregister("new_cw")
 
     # ------------------------------------------------------------------ queries
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -452,7 +460,7 @@ class Store:
                         )
                     self.con.execute(f"INSERT INTO {name} SELECT * FROM new_rows")
                 finally:
-                    self.con.unregister("new_rows")
+                    self._unregister("new_rows")
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
