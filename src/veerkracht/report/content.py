@@ -324,12 +324,12 @@ def indicator_rows(result: SignalResult, store: Store) -> list[dict[str, str]]:
 
 def _dataset_names(store: Store) -> dict[str, str]:
     """dataset_key -> 'publisher, title without years' from the imports table."""
+    from veerkracht.signals.compute import source_title
+
     imports = store.imports()
     names = {}
     for key, rows in imports.groupby("dataset_key"):
-        title = str(rows.title.iloc[0]).split(";")[0].split(", meting")[0]
-        title = " ".join(w for w in title.split() if not (w.isdigit() and len(w) == 4))
-        names[str(key)] = f"{rows.publisher.iloc[0]}, {title}"
+        names[str(key)] = f"{rows.publisher.iloc[0]}, {source_title(rows.title.iloc[0])}"
     return {**KNOWN_SOURCES, **names}
 
 

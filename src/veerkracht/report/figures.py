@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from veerkracht.signals.maps import citations
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -96,11 +98,6 @@ def chart_images(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> list[
     return charts
 
 
-def _sources(result: SignalResult, *keys: str) -> list[str]:
-    hits = [s.citation() for s in result.sources if s.dataset_key.startswith(keys)]
-    return hits or [s.citation() for s in result.sources]
-
-
 def _corporation_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any:
     from veerkracht.maps.charts import corporation_index_figure
     from veerkracht.report.content import _headline_indicator
@@ -124,7 +121,7 @@ def _corporation_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) ->
         df,
         title=title,
         subtitle=f"{result.gemeente.name}, index (Nederland = 100) per klasse corporatiebezit",
-        sources=_sources(result, "cbs_kwb"),
+        sources=citations(result, "cbs_kwb"),
     )
     text = (
         "Per klasse van het aandeel corporatiewoningen in de buurt: het gewogen gemiddelde "
@@ -147,7 +144,7 @@ def _liveability_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) ->
         title=title,
         subtitle=f"Heel Nederland (postcode-4-gebieden), Leefbaarometer 2.0, {lbm[0]}–{lbm[1]}",
         value_label="Gemiddelde verandering totaalscore",
-        sources=_sources(result, "leefbaarometer"),
+        sources=citations(result, "leefbaarometer"),
     )
     text = (
         "Gemiddelde verandering van de Leefbaarometer-totaalscore per leefbaarheidsklasse aan "
@@ -171,7 +168,7 @@ def _ranking_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any
         subtitle=f"{result.gemeente.name}, {result.tot}: gemiddelde index van de "
         "kernindicatoren (Nederland = 100)",
         value_label="Index (Nederland = 100)",
-        sources=_sources(result, "cbs"),
+        sources=citations(result, "cbs"),
         decimals=0,
     )
     text = "De 15 buurten met de hoogste gemiddelde index van de kernindicatoren kwetsbaarheid."

@@ -228,12 +228,19 @@ def _sources(
                 if i and any(int(p) in ps for p in list(pers))
             }
         )
-        # "Kerncijfers wijken en buurten 2019", "Gezondheid per wijk en buurt; 2012/2016/2020
-        # (indeling 2020)", "Leefbaarometer 2.0, meting 2018": keep the name, the periods follow
-        title = str(rows.title.iloc[0]).split(";")[0].split(", meting")[0]
-        title = " ".join(w for w in title.split() if not (w.isdigit() and len(w) == 4))
+        title = source_title(rows.title.iloc[0])
         out.append(SourceUse(key, rows.publisher.iloc[0], title, ids, sorted(ps)))
     return out
+
+
+def source_title(title: object) -> str:
+    """A dataset title without its years, for citations that name the periods themselves.
+
+    "Kerncijfers wijken en buurten 2019", "Gezondheid per wijk en buurt; 2012/2016/2020
+    (indeling 2020)", "Leefbaarometer 2.0, meting 2018": keep the name, the periods follow.
+    """
+    name = str(title).split(";")[0].split(", meting")[0]
+    return " ".join(w for w in name.split() if not (w.isdigit() and len(w) == 4))
 
 
 def concentration_columns(result: BuurtIndicators) -> pd.DataFrame:

@@ -49,7 +49,12 @@ def _layer_sources(result: SignalResult, indicator_key: str) -> list[str]:
     wanted = {ind.source} if ind else set()
     if ind and ind.denominator:
         wanted.add("cbs_kwb")
-    picked = [s.citation() for s in result.sources if s.dataset_key.startswith(tuple(wanted))]
+    return citations(result, *sorted(wanted))
+
+
+def citations(result: SignalResult, *prefixes: str) -> list[str]:
+    """Citations of the datasets whose key starts with one of ``prefixes``; all when none do."""
+    picked = [s.citation() for s in result.sources if s.dataset_key.startswith(prefixes)]
     return picked or [s.citation() for s in result.sources]
 
 
