@@ -137,9 +137,7 @@ def render_gemeente(job: AtlasJob) -> AtlasOutcome:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            notes: list[str] = []
-            out.files = _render(job, notes)
-            out.note = "; ".join(notes)
+            out.files = _render(job)
     except VeerkrachtError as exc:
         out.reason = exc.message
     except Exception as exc:
@@ -148,11 +146,10 @@ def render_gemeente(job: AtlasJob) -> AtlasOutcome:
     return out
 
 
-def _render(job: AtlasJob, notes: list[str]) -> list[Path]:
+def _render(job: AtlasJob) -> list[Path]:
     from veerkracht.errors import NoDataError
     from veerkracht.maps.interactive import render_html
     from veerkracht.maps.static import render_map
-    from veerkracht.report.figures import drawable_layers
     from veerkracht.signals import signals_for_gemeente
     from veerkracht.signals.maps import mapset_from_signals
     from veerkracht.store import Store
@@ -161,15 +158,12 @@ def _render(job: AtlasJob, notes: list[str]) -> list[Path]:
         result = signals_for_gemeente(st, job.gemeente_code, job.van, job.tot)
         mapset = mapset_from_signals(st, result)
     folder = job.out_dir / f"{job.gemeente_code.lower()}_{job.van}_{job.tot}"
-    layers, empty = drawable_layers(mapset)
-    if not layers:
+    # mapset_from_signals already left out every layer without values
+    if not mapset.layers:
         raise NoDataError(
             f"geen enkele kaartlaag heeft waarden voor {job.van}–{job.tot}",
             fix="Kies een periode waarvoor buurtcijfers zijn geïmporteerd (--van/--tot).",
         )
-    if empty:
-        notes.append("zonder waarden, niet getekend: " + ", ".join(lay.key for lay in empty))
-    mapset.layers = layers
     files: list[Path] = []
     for layer in mapset.layers:
         files += render_map(mapset, layer, folder, formats=job.formats)

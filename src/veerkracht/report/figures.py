@@ -19,7 +19,7 @@ from veerkracht.signals.maps import citations
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from veerkracht.maps.layers import MapLayer, MapSet
+    from veerkracht.maps.layers import MapSet
     from veerkracht.signals import SignalResult
 
 EMBED_WIDTH = 1800  # px; about 160 dpi across an A4 landscape page
@@ -42,32 +42,15 @@ def _downscale(path: Path, width: int = EMBED_WIDTH) -> bytes:
     return buf.getvalue()
 
 
-def drawable_layers(mapset: MapSet) -> tuple[list[MapLayer], list[MapLayer]]:
-    """(drawable, empty): a classed or bivariate layer without any value cannot be drawn
-    (the classifier has nothing to split), so it is left out rather than failing."""
-    drawable, empty = [], []
-    frame = mapset.buurten
-    for layer in mapset.layers:
-        if layer.kind == "klassen":
-            columns = [layer.column]
-        elif layer.kind == "bivariaat" and layer.column not in frame.columns:
-            columns = list(layer.bivariate or ())
-        else:
-            columns = []
-        has_values = all(
-            c in frame.columns and pd.to_numeric(frame[c], errors="coerce").notna().any()
-            for c in columns
-        )
-        (drawable if has_values else empty).append(layer)
-    return drawable, empty
-
-
 def map_images(mapset: MapSet, folder: Path) -> list[dict[str, str]]:
-    """One 300-dpi PNG per drawable layer in ``folder`` and its embedded, smaller copy."""
+    """One 300-dpi PNG per layer in ``folder`` and its embedded, smaller copy.
+
+    The map set holds only layers with values (``signals.maps`` leaves empty ones out).
+    """
     from veerkracht.maps.static import render_map
 
     out = []
-    for layer in drawable_layers(mapset)[0]:
+    for layer in mapset.layers:
         (png,) = render_map(mapset, layer, folder, formats=("png",))
         out.append(
             {
