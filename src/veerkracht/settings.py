@@ -7,7 +7,7 @@ users on shared machines can point veerkracht elsewhere without code changes.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 #: Projection used for every geometry in the store (Amersfoort / RD New).
@@ -50,7 +50,6 @@ class Settings:
     pdok_brt: str = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0"
     http_timeout_s: float = 60.0
     http_retries: int = 3
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def get_settings(store: str | os.PathLike[str] | None = None) -> Settings:
