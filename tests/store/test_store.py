@@ -185,3 +185,17 @@ def test_plain_file_hash_is_sha256_of_its_bytes(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_bytes(b"a;b\n1;2\n")
     assert file_hash(path) == hashlib.sha256(b"a;b\n1;2\n").hexdigest()
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_store_with_unknown_schema_version_is_refused(tmp_path: Path, read_only: bool) -> None:
+    from veerkracht.errors import StoreError
+
+    path = tmp_path / "nieuwer.duckdb"
+    with Store(path) as st:
+        st.con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match=r"schemaversie '99'.*alleen schemaversie '1'") as exc:
+        Store(path, read_only=read_only)
+    assert "pip install --upgrade veerkracht" in (exc.value.fix or "")
+    with duckdb.connect(str(path)) as con:  # the refused open left the file as it was
+        assert con.execute("SELECT value FROM meta").fetchall() == [("99",)]

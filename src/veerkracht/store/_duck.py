@@ -66,11 +66,28 @@ class Store:
                 f"de store {path} is niet te openen: {exc}",
                 fix="Sluit andere veerkracht-processen (web, atlas) die de store gebruiken.",
             ) from exc
+        self._check_schema_version()
         if not read_only:
             self.con.execute(_SCHEMA.read_text())
             self.con.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
             )
+
+    def _check_schema_version(self) -> None:
+        """Refuse a store written by another (newer) veerkracht: its tables may differ."""
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.CatalogException:
+            return  # a new, empty store: the schema is created below
+        if row is None or row[0] == SCHEMA_VERSION:
+            return
+        self.con.close()
+        raise StoreError(
+            f"de store {self.path or ':memory:'} heeft schemaversie {row[0]!r}; "
+            f"deze versie van veerkracht kent alleen schemaversie {SCHEMA_VERSION!r}",
+            fix="Werk veerkracht bij (pip install --upgrade veerkracht) of kies een andere "
+            "store met --store PAD (of VEERKRACHT_STORE).",
+        )
 
     def close(self) -> None:
         self.con.close()
