@@ -421,27 +421,6 @@ def _crosswalk_weights(
     return frame.reset_index(drop=True), f"kruistabel {from_ed}→{to_ed}"
 
 
-def _geometry_frame(store: Store, gm: str, edition: int, level: str = "buurt") -> gpd.GeoDataFrame:
-    import geopandas as gpd
-
-    from veerkracht.settings import STORE_CRS
-
-    frame = store.query(
-        "SELECT region_code, geometry, area_m2 FROM geometries WHERE level = ? AND edition = ? "
-        "AND (gemeente_code = ? OR region_code LIKE ?) ORDER BY region_code",
-        [level, edition, gm, f"BU{gm[2:6]}%"],
-    )
-    geoms = _from_wkb(frame.pop("geometry"))
-    return gpd.GeoDataFrame(frame, geometry=geoms, crs=STORE_CRS)
-
-
-def _from_wkb(blobs: pd.Series):
-    import shapely
-
-    # DuckDB hands BLOBs back as bytearray, which shapely refuses
-    return shapely.from_wkb([bytes(b) for b in blobs])
-
-
 def _geometry_candidates(store: Store, gm: str, level: str = "buurt") -> dict[int, set[str]]:
     frame = store.query(
         "SELECT edition, region_code FROM geometries WHERE level = ? "
@@ -460,9 +439,9 @@ def _overlay_for(
     chosen = _best_edition(candidates, codes, value_edition)
     if chosen is None:
         return None
-    src = _geometry_frame(store, gm, chosen[0])
+    src = store.geometry_frame("buurt", chosen[0], gm)
     src = src[src["region_code"].isin(codes)]
-    tgt = _geometry_frame(store, gm, edition)
+    tgt = store.geometry_frame("buurt", edition, gm)
     frame = overlay_weights(src, tgt)
     area = src.set_index("region_code")["area_m2"]
     return frame, f"geometrie {chosen[0]} → {edition}", area
@@ -585,7 +564,7 @@ def _translate_pc4(
         periods = sorted(int(p) for p in part["period"].unique())
         pc4_geom = _pc4_geometries(store, gm, ed, edition) if has_target_geom else None
         if pc4_geom is not None and not pc4_geom.empty:
-            tgt = _geometry_frame(store, gm, edition)
+            tgt = store.geometry_frame("buurt", edition, gm)
             weights = overlay_weights(pc4_geom, tgt, method=METHOD_PC4_OVERLAY)
             # PC4s reach beyond the gemeente: only what lies inside it counts
             sub = part[part["region_code"].isin(set(weights["from_code"]))]
@@ -614,10 +593,6 @@ def _pc4_geometries(
     store: Store, gm: str, pc4_edition: int, edition: int
 ) -> gpd.GeoDataFrame | None:
     """PC4 polygons (nearest edition to the PC4 value edition) within the gemeente's extent."""
-    import geopandas as gpd
-
-    from veerkracht.settings import STORE_CRS
-
     box = store.query(
         "SELECT min(minx) x0, min(miny) y0, max(maxx) x1, max(maxy) y1 FROM geometries "
         "WHERE level = 'buurt' AND edition = ? AND (gemeente_code = ? OR region_code LIKE ?)",
@@ -627,13 +602,7 @@ def _pc4_geometries(
     if eds.empty or pd.isna(box["x0"]):
         return None
     ed = int(min(eds, key=lambda e: (abs(int(e) - pc4_edition), -int(e))))
-    frame = store.query(
-        "SELECT region_code, geometry, area_m2 FROM geometries WHERE level = 'pc4' AND edition = ? "
-        "AND maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?",
-        [ed, box["x0"], box["x1"], box["y0"], box["y1"]],
-    )
-    geoms = _from_wkb(frame.pop("geometry"))
-    return gpd.GeoDataFrame(frame, geometry=geoms, crs=STORE_CRS)
+    return store.geometry_frame("pc4", ed, bbox=(box["x0"], box["y0"], box["x1"], box["y1"]))
 
 
 def _postcodes(

@@ -71,9 +71,15 @@ def geometry_edition(store: Store, gemeente: str, edition: int, codes: pd.Series
     editions = store.geometry_editions(gemeente)
     if edition in editions:
         return edition
+    # count in SQL: decoding every edition's polygons only to count codes is slow
+    counts = store.query(
+        "SELECT edition, count(*) AS n FROM geometries WHERE gemeente_code = ? "
+        "AND level = 'buurt' AND region_code IN (SELECT unnest(?)) "
+        "GROUP BY edition ORDER BY edition",
+        [gemeente, [str(c) for c in codes]],
+    )
     best, best_n = None, 0
-    for ed in editions:
-        n = store.geometries(gemeente, ed).region_code.isin(codes).sum()
+    for ed, n in zip(counts.edition.tolist(), counts.n.tolist(), strict=True):
         if n > best_n or (
             n == best_n and best is not None and abs(ed - edition) < abs(best - edition)
         ):

@@ -415,16 +415,44 @@ class Store:
         return [int(r[0]) for r in rows]
 
     def geometries(self, gemeente: str, edition: int, level: str = "buurt") -> gpd.GeoDataFrame:
+        """The polygons of one gemeente in one edition (see :meth:`geometry_frame`)."""
+        return self.geometry_frame(level, edition, gemeente)
+
+    def geometry_frame(
+        self,
+        level: str,
+        edition: int | None = None,
+        gemeente: str | None = None,
+        *,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> gpd.GeoDataFrame:
+        """Stored polygons (EPSG:28992) of one level, decoded from WKB, sorted by code.
+
+        ``gemeente`` keeps its regions: by gemeente_code, and buurten also by their code
+        (BU + the gemeente's four digits) for sources that gave no gemeente. ``bbox``
+        (x0, y0, x1, y1 in RD) keeps the polygons whose extent touches it.
+        """
         import geopandas as gpd
         import shapely
 
         from veerkracht.settings import STORE_CRS
 
+        where, params = ["level = ?"], [level]
+        if edition is not None:
+            where.append("edition = ?")
+            params.append(edition)
+        if gemeente is not None:
+            where.append("(gemeente_code = ? OR region_code LIKE ?)")
+            params += [gemeente, f"BU{gemeente[2:6]}%"]
+        if bbox is not None:
+            where.append("maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?")
+            x0, y0, x1, y1 = bbox
+            params += [x0, x1, y0, y1]
         frame = self.query(
-            "SELECT region_code, level, edition, name, gemeente_code, source_key, geometry "
-            "FROM geometries WHERE gemeente_code = ? AND edition = ? AND level = ? "
-            "ORDER BY region_code",
-            [gemeente, edition, level],
+            "SELECT region_code, level, edition, name, gemeente_code, source_key, area_m2, "
+            f"geometry FROM geometries WHERE {' AND '.join(where)} "
+            "ORDER BY region_code, edition",
+            params,
         )
         # DuckDB returns BLOBs as bytearray, which shapely refuses
         geoms = shapely.from_wkb([bytes(b) for b in frame.pop("geometry")])
