@@ -514,9 +514,9 @@ def translated_values_from_store(
         frames.append(translated.assign(source_edition=ed))
         errors.append(conservation.assign(source_edition=ed))
         result.plans.append(plan)
-    pc4 = _pc4_values(store, variables, kinds, source_editions)
-    if not pc4.empty:
-        frames_pc4, plans = _translate_pc4(store, gm, pc4, edition, target, kinds)
+    pc4 = _pc4_periods(store, variables, source_editions)
+    if pc4:
+        frames_pc4, plans = _translate_pc4(store, gm, pc4, variables, edition, target, kinds)
         frames += frames_pc4
         result.plans += plans
     if frames:
@@ -543,31 +543,42 @@ def _select(part: pd.DataFrame, variables: list[str] | None, kinds: pd.DataFrame
     return part[part["variable"].isin([*variables, *dens])]
 
 
-def _pc4_values(
-    store: Store, variables: list[str] | None, kinds: pd.DataFrame,
-    source_editions: list[int] | None,
-) -> pd.DataFrame:
-    frame = store.values(level="pc4", variables=variables)
+def _pc4_periods(
+    store: Store, variables: list[str] | None, source_editions: list[int] | None
+) -> dict[int, list[int]]:
+    """PC4 edition -> its periods, over the whole country (values are loaded per gemeente)."""
+    sql = 'SELECT DISTINCT edition, period FROM "values" WHERE level = \'pc4\''
+    params: list = []
+    if variables:
+        sql += f" AND variable IN ({', '.join('?' * len(variables))})"
+        params += variables
+    frame = store.query(sql, params)
     if source_editions:
         frame = frame[frame["edition"].isin(source_editions)]
-    return frame
+    return {
+        int(ed): sorted(int(p) for p in part["period"])
+        for ed, part in frame.groupby("edition")
+    }
 
 
 def _translate_pc4(
-    store: Store, gm: str, pc4: pd.DataFrame, edition: int, target: set[str],
-    kinds: pd.DataFrame,
+    store: Store, gm: str, pc4: dict[int, list[int]], variables: list[str] | None,
+    edition: int, target: set[str], kinds: pd.DataFrame,
 ) -> tuple[list[pd.DataFrame], list[SourcePlan]]:
+    """Per PC4 edition: area overlay when PC4 and buurt polygons exist, else postcode lookup.
+
+    Only the PC4s the gemeente needs are loaded: those within its extent (overlay) or the
+    most common postcodes of its buurten (lookup).
+    """
     frames, plans = [], []
     has_target_geom = edition in _geometry_candidates(store, gm)
-    for ed, part in pc4.groupby("edition"):
-        ed = int(ed)
-        periods = sorted(int(p) for p in part["period"].unique())
+    for ed, periods in pc4.items():
         pc4_geom = _pc4_geometries(store, gm, ed, edition) if has_target_geom else None
         if pc4_geom is not None and not pc4_geom.empty:
             tgt = store.geometry_frame("buurt", edition, gm)
             weights = overlay_weights(pc4_geom, tgt, method=METHOD_PC4_OVERLAY)
             # PC4s reach beyond the gemeente: only what lies inside it counts
-            sub = part[part["region_code"].isin(set(weights["from_code"]))]
+            sub = _pc4_part(store, ed, variables, sorted(set(weights["from_code"])))
             translated, _ = translate_values(
                 sub, weights, kinds, source_area=pc4_geom.set_index("region_code")["area_m2"]
             )
@@ -576,7 +587,8 @@ def _translate_pc4(
                               weights["from_code"].nunique())
         else:
             postcodes, via = _postcodes(store, gm, edition, target, kinds)
-            translated = postcode_lookup(part, postcodes, kinds)
+            wanted = sorted(set(postcodes.dropna().astype(int).astype(str)))
+            translated = postcode_lookup(_pc4_part(store, ed, variables, wanted), postcodes, kinds)
             plan = SourcePlan("pc4", ed, periods, [METHOD_PC4_POSTCODE], via,
                               int(postcodes.nunique()), int(translated["region_code"].nunique()))
             plan.notes.append(
@@ -587,6 +599,12 @@ def _translate_pc4(
         frames.append(translated.assign(source_edition=ed))
         plans.append(plan)
     return frames, plans
+
+
+def _pc4_part(
+    store: Store, edition: int, variables: list[str] | None, codes: list[str]
+) -> pd.DataFrame:
+    return store.values(level="pc4", edition=edition, variables=variables, region_codes=codes)
 
 
 def _pc4_geometries(

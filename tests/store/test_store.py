@@ -199,3 +199,14 @@ def test_store_with_unknown_schema_version_is_refused(tmp_path: Path, read_only:
     assert "pip install --upgrade veerkracht" in (exc.value.fix or "")
     with duckdb.connect(str(path)) as con:  # the refused open left the file as it was
         assert con.execute("SELECT value FROM meta").fetchall() == [("99",)]
+
+
+def test_values_for_given_region_codes_keep_stored_order(store: Store, shared_data: Path) -> None:
+    import_file(store, shared_data / KWB_2017)
+    full = store.values(level="buurt")
+    codes = ["BU03630001", "BU03630000"]
+    part = store.values(level="buurt", region_codes=codes)
+    expected = full[full.region_code.isin(codes)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(part, expected)
+    assert set(part.region_code) == set(codes)
+    assert store.values(level="buurt", region_codes=[]).empty

@@ -378,9 +378,13 @@ class Store:
         edition: int | None = None,
         periods: list[int] | None = None,
         include_land: bool = False,
+        region_codes: list[str] | None = None,
     ) -> pd.DataFrame:
-        """Values as stored (long format), filtered."""
+        """Values as stored (long format), filtered (``region_codes=[]`` matches nothing)."""
         where, params = [], []
+        if region_codes is not None:
+            where.append("list_contains(?, region_code)")
+            params.append([str(c) for c in region_codes])
         if variables:
             where.append(f"variable IN ({', '.join('?' * len(variables))})")
             params += variables
@@ -401,6 +405,10 @@ class Store:
             where.append(f"period IN ({', '.join('?' * len(periods))})")
             params += periods
         sql = 'SELECT * FROM "values"' + (" WHERE " + " AND ".join(where) if where else "")
+        if region_codes is not None:
+            # a selective filter comes back from DuckDB's parallel scan out of order: keep
+            # the stored order, as a full scan gives it (merges downstream follow it)
+            sql += " ORDER BY rowid"
         return self.query(sql, params)
 
     def variables(self) -> pd.DataFrame:
