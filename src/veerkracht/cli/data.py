@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from veerkracht.cli._common import STORE_OPTION, fmt, settings_for
+
+if TYPE_CHECKING:
+    from veerkracht.store import ImportResult
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -38,6 +42,34 @@ def _text(value: object) -> str:
     )
 
 
+def _imported_table(title: str, imported: list[ImportResult]) -> Table:
+    """One row per imported file: what 'importeren' and 'ophalen' both report."""
+    table = Table(title=title)
+    for col in ("Bestand", "Dataset", "Status", "Waarden", "Geometrieën", "Perioden", "Ontbreekt"):
+        table.add_column(col)
+    for r in imported:
+        missing = "; ".join(f"{p}: {len(v)} variabelen" for p, v in r.missing.items())
+        table.add_row(
+            r.file_name,
+            r.dataset_key,
+            r.status,
+            fmt(r.n_values),
+            fmt(r.n_geometries),
+            ", ".join(map(str, r.periods)),
+            missing,
+        )
+    return table
+
+
+def _skipped_table(first_column: str, rows: list[tuple[str, str]]) -> Table:
+    skipped = Table(title="Overgeslagen")
+    skipped.add_column(first_column)
+    skipped.add_column("Reden")
+    for shown, reason in rows:
+        skipped.add_row(shown, reason)
+    return skipped
+
+
 @app.command("importeren")
 def importeren(
     map_: Path = typer.Argument(..., metavar="MAP", help="Map met gedownloade bestanden."),
@@ -59,29 +91,13 @@ def importeren(
         report = import_folder(st, map_, progress=advance)
         progress.update(task, file="klaar")
 
-    table = Table(title=f"Geïmporteerd in {settings.store_path}")
-    for col in ("Bestand", "Dataset", "Status", "Waarden", "Geometrieën", "Perioden", "Ontbreekt"):
-        table.add_column(col)
-    for r in report.imported:
-        missing = "; ".join(f"{p}: {len(v)} variabelen" for p, v in r.missing.items())
-        table.add_row(
-            r.file_name,
-            r.dataset_key,
-            r.status,
-            fmt(r.n_values),
-            fmt(r.n_geometries),
-            ", ".join(map(str, r.periods)),
-            missing,
-        )
-    console.print(table)
+    console.print(_imported_table(f"Geïmporteerd in {settings.store_path}", report.imported))
     if report.skipped:
-        skipped = Table(title="Overgeslagen")
-        skipped.add_column("Bestand")
-        skipped.add_column("Reden")
-        for s in report.skipped:
-            shown = s.file.relative_to(map_) if s.file.is_relative_to(map_) else s.file
-            skipped.add_row(str(shown), s.reason)
-        console.print(skipped)
+        shown = [
+            (str(s.file.relative_to(map_) if s.file.is_relative_to(map_) else s.file), s.reason)
+            for s in report.skipped
+        ]
+        console.print(_skipped_table("Bestand", shown))
 
 
 @app.command("status")
@@ -158,30 +174,11 @@ def ophalen(
             progress=on_progress,
         )
 
-    table = Table(
-        title=f"Opgehaald voor {code} naar {folder}, geïmporteerd in {settings.store_path}"
-    )
-    for col in ("Bestand", "Dataset", "Status", "Waarden", "Geometrieën", "Perioden", "Ontbreekt"):
-        table.add_column(col)
-    for r in report.imported:
-        missing = "; ".join(f"{p}: {len(v)} variabelen" for p, v in r.missing.items())
-        table.add_row(
-            r.file_name,
-            r.dataset_key,
-            r.status,
-            fmt(r.n_values),
-            fmt(r.n_geometries),
-            ", ".join(map(str, r.periods)),
-            missing,
-        )
-    console.print(table)
+    title = f"Opgehaald voor {code} naar {folder}, geïmporteerd in {settings.store_path}"
+    console.print(_imported_table(title, report.imported))
     if report.skipped:
-        skipped = Table(title="Overgeslagen")
-        skipped.add_column("Bestand of bron")
-        skipped.add_column("Reden")
-        for s in report.skipped:
-            skipped.add_row(s.file.name, s.reason)
-        console.print(skipped)
+        shown = [(s.file.name, s.reason) for s in report.skipped]
+        console.print(_skipped_table("Bestand of bron", shown))
 
 
 @app.command("vertalen")
