@@ -43,8 +43,9 @@ def test_split_halves_counts_and_keeps_rates() -> None:
     tgt = _gdf(["T1", "T2"], [(0, 0, 100, 100), (100, 0, 200, 100)])
     weights = hm.overlay_weights(src, tgt)
     assert sorted(weights["weight"]) == [0.5, 0.5]
-    values = _values([("A", "t.inw", 100, "ok"), ("A", "t.pct", 40, "ok"),
-                      ("A", "t.pc", 1011, "ok")])
+    values = _values(
+        [("A", "t.inw", 100, "ok"), ("A", "t.pct", 40, "ok"), ("A", "t.pc", 1011, "ok")]
+    )
     out, cons = hm.translate_values(values, weights, VARS)
     assert _pick(out, "T1", "t.inw")["value"] == 50
     assert _pick(out, "T2", "t.inw")["value"] == 50
@@ -60,8 +61,14 @@ def test_merge_gives_pooled_rate_not_mean_of_rates() -> None:
     src = _gdf(["A", "B"], [(0, 0, 100, 100), (100, 0, 200, 100)])
     tgt = _gdf(["T"], [(0, 0, 200, 100)])
     weights = hm.overlay_weights(src, tgt)
-    values = _values([("A", "t.inw", 100, "ok"), ("A", "t.pct", 10, "ok"),
-                      ("B", "t.inw", 300, "ok"), ("B", "t.pct", 50, "ok")])
+    values = _values(
+        [
+            ("A", "t.inw", 100, "ok"),
+            ("A", "t.pct", 10, "ok"),
+            ("B", "t.inw", 300, "ok"),
+            ("B", "t.pct", 50, "ok"),
+        ]
+    )
     out, cons = hm.translate_values(values, weights, VARS)
     assert _pick(out, "T", "t.inw")["value"] == 400
     assert _pick(out, "T", "t.pct")["value"] == pytest.approx(40.0)  # (10+150)/400, not 30
@@ -77,8 +84,14 @@ def test_score_without_denominator_is_area_weighted_and_klasse_takes_largest() -
     tgt = _gdf(["T"], [(0, 0, 400, 100)])
     weights = hm.overlay_weights(src, tgt)
     area = src.set_index("region_code").geometry.area
-    values = _values([("A", "t.score", 1.0, "ok"), ("B", "t.score", 5.0, "ok"),
-                      ("A", "t.klasse", 3, "ok"), ("B", "t.klasse", 8, "ok")])
+    values = _values(
+        [
+            ("A", "t.score", 1.0, "ok"),
+            ("B", "t.score", 5.0, "ok"),
+            ("A", "t.klasse", 3, "ok"),
+            ("B", "t.klasse", 8, "ok"),
+        ]
+    )
     out, _ = hm.translate_values(values, weights, VARS, source_area=area)
     assert _pick(out, "T", "t.score")["value"] == pytest.approx(2.0)  # (3*1 + 1*5) / 4
     assert _pick(out, "T", "t.klasse")["value"] == 3  # A has weight 1.0 too: tie -> first;
@@ -89,10 +102,12 @@ def test_score_without_denominator_is_area_weighted_and_klasse_takes_largest() -
 
 
 def test_conservation_error_counts_unmatched_source() -> None:
-    weights = pd.DataFrame({"from_code": ["A", "B"], "to_code": ["X", "Y"], "weight": 1.0,
-                            "method": "kruistabel"})
-    values = _values([("A", "t.inw", 100, "ok"), ("B", "t.inw", 300, "ok"),
-                      ("C", "t.inw", 100, "ok")])
+    weights = pd.DataFrame(
+        {"from_code": ["A", "B"], "to_code": ["X", "Y"], "weight": 1.0, "method": "kruistabel"}
+    )
+    values = _values(
+        [("A", "t.inw", 100, "ok"), ("B", "t.inw", 300, "ok"), ("C", "t.inw", 100, "ok")]
+    )
     out, cons = hm.translate_values(values, weights, VARS)
     row = cons.iloc[0]
     assert (row["total_before"], row["total_after"]) == (500, 400)
@@ -119,13 +134,23 @@ def test_suppressed_source_makes_target_geheim_above_ten_percent() -> None:
 
 
 def test_postcode_lookup_carries_scores_not_counts() -> None:
-    pc4 = pd.DataFrame({
-        "region_code": ["1011", "1011", "1012"], "period": 2018,
-        "variable": ["lbm2.totaal", "lbm2.aantal", "lbm2.totaal"],
-        "value": [0.25, 10.0, -0.1], "status": "ok", "dataset_key": "lbm2",
-    })
-    kinds = pd.DataFrame({"variable": ["lbm2.totaal", "lbm2.aantal"],
-                          "kind": ["score", "aantal"], "denominator": [None, None]})
+    pc4 = pd.DataFrame(
+        {
+            "region_code": ["1011", "1011", "1012"],
+            "period": 2018,
+            "variable": ["lbm2.totaal", "lbm2.aantal", "lbm2.totaal"],
+            "value": [0.25, 10.0, -0.1],
+            "status": "ok",
+            "dataset_key": "lbm2",
+        }
+    )
+    kinds = pd.DataFrame(
+        {
+            "variable": ["lbm2.totaal", "lbm2.aantal"],
+            "kind": ["score", "aantal"],
+            "denominator": [None, None],
+        }
+    )
     out = hm.postcode_lookup(pc4, pd.Series({"BU1": 1011.0, "BU2": 1011.0, "BU3": 9999.0}), kinds)
     assert sorted(out["region_code"]) == ["BU1", "BU2"]
     assert set(out["variable"]) == {"lbm2.totaal"}
@@ -135,39 +160,61 @@ def test_postcode_lookup_carries_scores_not_counts() -> None:
 
 # ---------------------------------------------------------------- through the store
 def _table(values: pd.DataFrame, *, crosswalk=None, geometries=None, name="t") -> SourceTable:
-    regions = pd.DataFrame({
-        "region_code": ["GM0999"], "level": ["gemeente"], "edition": [2017],
-        "name": ["Proefstad"], "gemeente_code": ["GM0999"],
-    })
+    regions = pd.DataFrame(
+        {
+            "region_code": ["GM0999"],
+            "level": ["gemeente"],
+            "edition": [2017],
+            "name": ["Proefstad"],
+            "gemeente_code": ["GM0999"],
+        }
+    )
     return SourceTable(
         dataset=DatasetInfo(key="test", publisher="test", title="test"),
-        path=Path(f"{name}.csv"), values=values,
-        variables=[Variable("t.inw", "Inwoners", "aantal", "aantal"),
-                   Variable("t.pct", "Aandeel", "%", "percentage", "t.inw")],
-        regions=regions, crosswalk=crosswalk, geometries=geometries,
+        path=Path(f"{name}.csv"),
+        values=values,
+        variables=[
+            Variable("t.inw", "Inwoners", "aantal", "aantal"),
+            Variable("t.pct", "Aandeel", "%", "percentage", "t.inw"),
+        ],
+        regions=regions,
+        crosswalk=crosswalk,
+        geometries=geometries,
     )
 
 
 def _store_values(codes: list[str], inw: list[float], edition: int) -> pd.DataFrame:
     rows = []
     for code, n in zip(codes, inw, strict=True):
-        rows += [(code, "buurt", edition, edition, "t.inw", n, "ok"),
-                 (code, "buurt", edition, edition, "t.pct", 50.0, "ok")]
-    return pd.DataFrame(rows, columns=["region_code", "level", "edition", "period", "variable",
-                                       "value", "status"])
+        rows += [
+            (code, "buurt", edition, edition, "t.inw", n, "ok"),
+            (code, "buurt", edition, edition, "t.pct", 50.0, "ok"),
+        ]
+    return pd.DataFrame(
+        rows, columns=["region_code", "level", "edition", "period", "variable", "value", "status"]
+    )
 
 
 def test_store_crosswalk_from_earlier_edition_and_rerun_replaces(store: Store) -> None:
     values = _store_values(["BU09990001", "BU09990002", "BU09990003"], [100, 200, 50], 2017)
-    cw = pd.DataFrame({"from_code": ["BU09990001", "BU09990002"], "from_edition": 2015,
-                       "to_code": ["BU0999AA01", "BU0999AA02"], "to_edition": 2022,
-                       "weight": 1.0})
+    cw = pd.DataFrame(
+        {
+            "from_code": ["BU09990001", "BU09990002"],
+            "from_edition": 2015,
+            "to_code": ["BU0999AA01", "BU0999AA02"],
+            "to_edition": 2022,
+            "weight": 1.0,
+        }
+    )
     store.import_table(_table(values, crosswalk=cw), file_hash="h1", reader="test")
     result = hm.translate(store, gemeente="Proefstad", edition=2022)
     assert result.gemeente_code == "GM0999"
     plan = result.plans[0]
     assert (plan.source_edition, plan.methods, plan.via) == (
-        2017, ["kruistabel"], ["kruistabel 2015→2022"])
+        2017,
+        ["kruistabel"],
+        ["kruistabel 2015→2022"],
+    )
     assert (plan.n_source, plan.n_matched) == (3, 2)
     err = store.query("SELECT * FROM translation_errors WHERE variable = 't.inw'").iloc[0]
     assert (err["total_before"], err["total_after"], err["n_unmatched"]) == (350, 300, 1)
@@ -181,18 +228,28 @@ def test_store_crosswalk_from_earlier_edition_and_rerun_replaces(store: Store) -
 
 def test_store_overlay_and_identity(store: Store) -> None:
     geoms = gpd.GeoDataFrame(
-        {"region_code": ["BU09990001", "BU0999AA01", "BU0999AA02"], "level": "buurt",
-         "edition": [2017, 2022, 2022], "gemeente_code": "GM0999"},
+        {
+            "region_code": ["BU09990001", "BU0999AA01", "BU0999AA02"],
+            "level": "buurt",
+            "edition": [2017, 2022, 2022],
+            "gemeente_code": "GM0999",
+        },
         geometry=[box(0, 0, 200, 100), box(0, 0, 100, 100), box(100, 0, 200, 100)],
         crs="EPSG:28992",
     )
-    values = pd.concat([_store_values(["BU09990001"], [100], 2017),
-                        _store_values(["BU0999AA01", "BU0999AA02"], [10, 20], 2022)])
+    values = pd.concat(
+        [
+            _store_values(["BU09990001"], [100], 2017),
+            _store_values(["BU0999AA01", "BU0999AA02"], [10, 20], 2022),
+        ]
+    )
     store.import_table(_table(values, geometries=geoms), file_hash="h2", reader="test")
     result = hm.translated_values_from_store(store, gemeente="GM0999", edition=2022)
     methods = {p.source_edition: (p.methods, p.via) for p in result.plans}
-    assert methods == {2017: (["overlap"], ["geometrie 2017 → 2022"]),
-                       2022: (["identiek"], ["zelfde indeling"])}
+    assert methods == {
+        2017: (["overlap"], ["geometrie 2017 → 2022"]),
+        2022: (["identiek"], ["zelfde indeling"]),
+    }
     v = result.values
     inw17 = v[(v["source_edition"] == 2017) & (v["variable"] == "t.inw")]
     assert sorted(inw17["value"]) == [50.0, 50.0]
@@ -201,8 +258,9 @@ def test_store_overlay_and_identity(store: Store) -> None:
 def test_unknown_gemeente_is_a_dutch_error(store: Store) -> None:
     from veerkracht.errors import ParameterError
 
-    store.import_table(_table(_store_values(["BU09990001"], [1], 2017)), file_hash="h3",
-                       reader="test")
+    store.import_table(
+        _table(_store_values(["BU09990001"], [1], 2017)), file_hash="h3", reader="test"
+    )
     with pytest.raises(ParameterError, match=r"onbekende gemeente.*\n.*Proefstad"):
         hm.translated_values_from_store(store, gemeente="Atlantis", edition=2022)
 
@@ -237,9 +295,9 @@ def test_amsterdam_kwb_2017_2019_on_edition_2022(store: Store, shared_data: Path
     err = store.query(
         "SELECT * FROM translation_errors WHERE variable = 'kwb.a_inw' ORDER BY period"
     )
-    assert err[["period", "total_before", "total_after", "n_source", "n_unmatched"]
-               ].values.tolist() == [[2017, 843960, 797050, 479, 40],
-                                     [2019, 862635, 814640, 479, 40]]
+    assert err[
+        ["period", "total_before", "total_after", "n_source", "n_unmatched"]
+    ].values.tolist() == [[2017, 843960, 797050, 479, 40], [2019, 862635, 814640, 479, 40]]
     assert err["relative_error"].round(4).tolist() == [-0.0556, -0.0556]
     assert set(err["gemeente_code"]) == {"GM0363"}
 
@@ -249,10 +307,12 @@ def test_amsterdam_kwb_2017_2019_on_edition_2022(store: Store, shared_data: Path
         "WHERE region_code = 'BU0363AE01' AND variable IN ('kwb.a_inw', 'kwb.p_wcorpw') "
         "ORDER BY period, variable"
     )
-    assert got.values.tolist() == [[2017, "kwb.a_inw", 1020.0, "kruistabel"],
-                                   [2017, "kwb.p_wcorpw", 3.0, "kruistabel"],
-                                   [2019, "kwb.a_inw", 1035.0, "kruistabel"],
-                                   [2019, "kwb.p_wcorpw", 7.0, "kruistabel"]]
+    assert got.values.tolist() == [
+        [2017, "kwb.a_inw", 1020.0, "kruistabel"],
+        [2017, "kwb.p_wcorpw", 3.0, "kruistabel"],
+        [2019, "kwb.a_inw", 1035.0, "kruistabel"],
+        [2019, "kwb.p_wcorpw", 7.0, "kruistabel"],
+    ]
     n = store.query("SELECT count(*) n FROM translated_values WHERE status = 'ok'").n.iloc[0]
     assert n == 15395 + 17264
 
@@ -262,13 +322,21 @@ def test_cli_vertalen_prints_dutch_table(tmp_path: Path, capsys: pytest.CaptureF
 
     path = tmp_path / "cli.duckdb"
     values = _store_values(["BU09990001", "BU09990002"], [100, 200], 2017)
-    cw = pd.DataFrame({"from_code": ["BU09990001"], "from_edition": 2017,
-                       "to_code": ["BU0999AA01"], "to_edition": 2022, "weight": 1.0})
+    cw = pd.DataFrame(
+        {
+            "from_code": ["BU09990001"],
+            "from_edition": 2017,
+            "to_code": ["BU0999AA01"],
+            "to_edition": 2022,
+            "weight": 1.0,
+        }
+    )
     with Store(path) as st:
         st.import_table(_table(values, crosswalk=cw), file_hash="h4", reader="test")
     console.width = 200
-    code = main(["data", "vertalen", "--gemeente", "Proefstad", "--naar", "2022",
-                 "--store", str(path)])
+    code = main(
+        ["data", "vertalen", "--gemeente", "Proefstad", "--naar", "2022", "--store", str(path)]
+    )
     out = capsys.readouterr().out
     assert code in (0, None), out
     assert "Proefstad (GM0999) vertaald naar indeling 2022" in out
@@ -277,3 +345,48 @@ def test_cli_vertalen_prints_dutch_table(tmp_path: Path, capsys: pytest.CaptureF
     with Store(path, read_only=True) as st:
         err = st.query("SELECT n_unmatched FROM translation_errors WHERE variable = 't.inw'")
     assert err["n_unmatched"].tolist() == [1]
+
+
+def test_point_weighted_overlay_follows_where_people_live() -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point, box
+
+    # one old buurt split into west and east halves; all 30 dwellings are in the east
+    source = gpd.GeoDataFrame(
+        {"region_code": ["OUD"]}, geometry=[box(0, 0, 200, 100)], crs="EPSG:28992"
+    )
+    target = gpd.GeoDataFrame(
+        {"region_code": ["WEST", "OOST"]},
+        geometry=[box(0, 0, 100, 100), box(100, 0, 200, 100)],
+        crs="EPSG:28992",
+    )
+    by_area = hm.overlay_weights(source, target).set_index("to_code").weight
+    assert by_area.to_dict() == pytest.approx({"WEST": 0.5, "OOST": 0.5})
+    points = gpd.GeoDataFrame(
+        {"gewicht": [10.0, 20.0]}, geometry=[Point(150, 50), Point(160, 20)], crs="EPSG:28992"
+    )
+    weighted = hm.overlay_weights(source, target, points=points)
+    assert weighted.set_index("to_code").weight.to_dict() == pytest.approx({"OOST": 1.0})
+    assert set(weighted.method) == {"overlap-gewogen"}
+    # a buurt without any point keeps its area weights
+    two = pd.concat(
+        [
+            source,
+            gpd.GeoDataFrame(
+                {"region_code": ["LEEG"]}, geometry=[box(0, 100, 200, 200)], crs="EPSG:28992"
+            ),
+        ],
+        ignore_index=True,
+    )
+    target2 = pd.concat(
+        [
+            target,
+            gpd.GeoDataFrame(
+                {"region_code": ["NOORD"]}, geometry=[box(0, 100, 200, 200)], crs="EPSG:28992"
+            ),
+        ],
+        ignore_index=True,
+    )
+    mixed = hm.overlay_weights(two, target2, points=points)
+    leeg = mixed[mixed.from_code == "LEEG"]
+    assert leeg.method.tolist() == ["overlap"] and leeg.weight.tolist() == pytest.approx([1.0])

@@ -71,11 +71,18 @@ if TYPE_CHECKING:
 METHOD_IDENTITY = "identiek"
 METHOD_CROSSWALK = "kruistabel"
 METHOD_OVERLAY = "overlap"
+METHOD_WEIGHTED = "overlap-gewogen"  # by dwelling/inhabitant points instead of area
 METHOD_PC4_OVERLAY = "pc4-overlap"
 METHOD_PC4_POSTCODE = "pc4-postcode"
 #: Preference order, also used to name mixed methods ("kruistabel+overlap").
-METHODS = (METHOD_IDENTITY, METHOD_CROSSWALK, METHOD_OVERLAY, METHOD_PC4_OVERLAY,
-           METHOD_PC4_POSTCODE)
+METHODS = (
+    METHOD_IDENTITY,
+    METHOD_CROSSWALK,
+    METHOD_WEIGHTED,
+    METHOD_OVERLAY,
+    METHOD_PC4_OVERLAY,
+    METHOD_PC4_POSTCODE,
+)
 
 #: Target value is withheld when unpublished sources carry more than this share of its weight.
 SUPPRESSED_SHARE = 0.10
@@ -94,12 +101,32 @@ POSTCODE_VARIABLE = "kwb.pst_mvp"
 POPULATION_VARIABLE = "kwb.a_inw"
 
 TRANSLATED_COLUMNS = [
-    "region_code", "level", "edition", "source_edition", "period", "variable", "value",
-    "status", "method", "share_split", "share_merged", "dataset_key",
+    "region_code",
+    "level",
+    "edition",
+    "source_edition",
+    "period",
+    "variable",
+    "value",
+    "status",
+    "method",
+    "share_split",
+    "share_merged",
+    "dataset_key",
 ]
 ERROR_COLUMNS = [
-    "gemeente_code", "variable", "period", "source_edition", "edition", "method",
-    "total_before", "total_after", "relative_error", "n_source", "n_unmatched", "created_at",
+    "gemeente_code",
+    "variable",
+    "period",
+    "source_edition",
+    "edition",
+    "method",
+    "total_before",
+    "total_after",
+    "relative_error",
+    "n_source",
+    "n_unmatched",
+    "created_at",
 ]
 
 
@@ -138,13 +165,18 @@ def identity_weights(codes: pd.Series | list[str]) -> pd.DataFrame:
 
 
 def overlay_weights(
-    source: gpd.GeoDataFrame, target: gpd.GeoDataFrame, *, method: str = METHOD_OVERLAY
+    source: gpd.GeoDataFrame,
+    target: gpd.GeoDataFrame,
+    *,
+    method: str = METHOD_OVERLAY,
+    points: gpd.GeoDataFrame | None = None,
 ) -> pd.DataFrame:
-    """Area weights: share of each source polygon's area inside each target polygon.
+    """Share of each source region that lies in each target region.
 
-    Both frames need ``region_code`` and a geometry in a metric CRS (EPSG:28992).
-    Hook for count-weighted overlay: replace the intersection area by the number of
-    dwellings/inhabitants inside the intersection.
+    By area; or, with ``points`` (EPSG:28992, a numeric column ``gewicht``: dwellings
+    or inhabitants per address), by the share of those counts inside each intersection,
+    so a split buurt's values follow where people live rather than where the meadows
+    are. Sources without any point inside keep their area weights.
     """
     import shapely
 
@@ -164,7 +196,38 @@ def overlay_weights(
             "method": method,
         }
     )
+    if points is not None and not points.empty:
+        frame = _weigh_by_points(frame, source, target, points)
     return frame[frame["weight"] > MIN_WEIGHT].reset_index(drop=True)
+
+
+def _weigh_by_points(
+    frame: pd.DataFrame,
+    source: gpd.GeoDataFrame,
+    target: gpd.GeoDataFrame,
+    points: gpd.GeoDataFrame,
+) -> pd.DataFrame:
+    """Replace area weights by point-count weights where a source region has points."""
+    import shapely
+
+    pts = points.geometry.to_numpy()
+    weights = points["gewicht"].to_numpy(dtype=float)
+    p_src, s_idx = shapely.STRtree(source.geometry.to_numpy()).query(pts, predicate="within")
+    p_tgt, t_idx = shapely.STRtree(target.geometry.to_numpy()).query(pts, predicate="within")
+    in_src = pd.DataFrame({"p": p_src, "from_code": source["region_code"].to_numpy()[s_idx]})
+    in_tgt = pd.DataFrame({"p": p_tgt, "to_code": target["region_code"].to_numpy()[t_idx]})
+    located = in_src.merge(in_tgt, on="p", how="left").assign(w=weights[in_src["p"].to_numpy()])
+    totals = located.groupby("from_code")["w"].sum()
+    totals = totals[totals > 0]
+    pairs = located.dropna(subset=["to_code"]).groupby(["from_code", "to_code"])["w"].sum()
+    counted = frame["from_code"].isin(totals.index)
+    by_points = (
+        pairs.div(totals, level="from_code")
+        .rename("weight")
+        .reset_index()
+        .assign(method=METHOD_WEIGHTED)
+    )
+    return pd.concat([frame[~counted], by_points], ignore_index=True)
 
 
 def _annotate(weights: pd.DataFrame) -> pd.DataFrame:
@@ -226,10 +289,16 @@ def translate_values(
     # the arithmetic itself stays unscaled so that a 1:1 translation returns the value exactly
     scale = v["kind"].map(_SCALE).fillna(1.0).to_numpy(dtype=float)
     num = np.where(is_count | is_class, value, value * basis)
-    v = v.assign(num=np.where(usable, num, 0.0), basis=np.where(usable, basis, 0.0),
-                 scale=scale,
-                 usable=usable, geheim=(v["status"].to_numpy() == "geheim") & ~usable,
-                 is_count=is_count, is_class=is_class, has_den=has_den)
+    v = v.assign(
+        num=np.where(usable, num, 0.0),
+        basis=np.where(usable, basis, 0.0),
+        scale=scale,
+        usable=usable,
+        geheim=(v["status"].to_numpy() == "geheim") & ~usable,
+        is_count=is_count,
+        is_class=is_class,
+        has_den=has_den,
+    )
 
     w = _annotate(weights)
     p = v.merge(w, left_on="region_code", right_on="from_code", how="inner")
@@ -239,18 +308,25 @@ def translate_values(
     p["w_ok"] = np.where(p["usable"], wt, 0.0)
     p["w_geheim"] = np.where(p["geheim"], wt, 0.0)
     # basis for split/merged shares: the count itself, the denominator, or the weight
-    share_b = np.where(p["is_count"], np.abs(p["num_st"]),
-                       np.where(p["is_class"], p["w_ok"], p["den_st"]))
+    share_b = np.where(
+        p["is_count"], np.abs(p["num_st"]), np.where(p["is_class"], p["w_ok"], p["den_st"])
+    )
     p["share_b"] = share_b
     p["split_b"] = np.where(p["split"], share_b, 0.0)
 
     keys = ["to_code", "variable", "period"]
     g = p.groupby(keys, sort=False)
     out = g.agg(
-        num=("num_st", "sum"), den=("den_st", "sum"), w_all=("weight", "sum"),
-        w_ok=("w_ok", "sum"), w_geheim=("w_geheim", "sum"), share_sum=("share_b", "sum"),
-        share_max=("share_b", "max"), split_sum=("split_b", "sum"),
-        is_count=("is_count", "first"), is_class=("is_class", "first"),
+        num=("num_st", "sum"),
+        den=("den_st", "sum"),
+        w_all=("weight", "sum"),
+        w_ok=("w_ok", "sum"),
+        w_geheim=("w_geheim", "sum"),
+        share_sum=("share_b", "sum"),
+        share_max=("share_b", "max"),
+        split_sum=("split_b", "sum"),
+        is_count=("is_count", "first"),
+        is_class=("is_class", "first"),
         scale=("scale", "first"),
         dataset_key=("dataset_key", "first"),
     ).reset_index()
@@ -266,13 +342,18 @@ def translate_values(
         ratio = np.round(np.where(out["den"] > 0, out["num"] / out["den"], np.nan), 9)
         missing_share = 1.0 - out["w_ok"] / out["w_all"]
         share_split = np.where(out["share_sum"] > 0, out["split_sum"] / out["share_sum"], 0.0)
-        share_merged = np.where(out["share_sum"] > 0,
-                                1.0 - out["share_max"] / out["share_sum"], 0.0)
-    result = np.where(out["is_count"], out["num"],
-                      np.where(out["is_class"], out["class_value"], ratio))
+        share_merged = np.where(
+            out["share_sum"] > 0, 1.0 - out["share_max"] / out["share_sum"], 0.0
+        )
+    result = np.where(
+        out["is_count"], out["num"], np.where(out["is_class"], out["class_value"], ratio)
+    )
     withheld = (missing_share > SUPPRESSED_SHARE + 1e-12) | (out["w_ok"] <= 0)
-    status = np.where(withheld, np.where(out["w_geheim"] > 0, "geheim", "leeg"),
-                      np.where(np.isnan(result.astype(float)), "leeg", "ok"))
+    status = np.where(
+        withheld,
+        np.where(out["w_geheim"] > 0, "geheim", "leeg"),
+        np.where(np.isnan(result.astype(float)), "leeg", "ok"),
+    )
     methods = w.groupby("to_code")["method"].agg(_join_methods)
     translated = pd.DataFrame(
         {
@@ -301,10 +382,15 @@ def _conservation(v: pd.DataFrame, out: pd.DataFrame, w: pd.DataFrame) -> pd.Dat
     additive = v[(v["is_count"] | v["has_den"]) & v["usable"]]
     additive = additive.assign(num=additive["num"] * additive["scale"])
     matched = set(w["from_code"])
-    before = additive.assign(unmatched=~additive["region_code"].isin(matched)).groupby(
-        ["variable", "period"]
-    ).agg(total_before=("num", "sum"), n_source=("region_code", "nunique"),
-          n_unmatched=("unmatched", "sum"))
+    before = (
+        additive.assign(unmatched=~additive["region_code"].isin(matched))
+        .groupby(["variable", "period"])
+        .agg(
+            total_before=("num", "sum"),
+            n_source=("region_code", "nunique"),
+            n_unmatched=("unmatched", "sum"),
+        )
+    )
     # all mass that reached a target, also where the target is withheld (geheim): the
     # error measures what the boundaries lose, not the suppression rule
     moved = out.assign(num=out["num"] * out["scale"])
@@ -319,8 +405,18 @@ def _conservation(v: pd.DataFrame, out: pd.DataFrame, w: pd.DataFrame) -> pd.Dat
         )
     frame["method"] = _join_methods(w["method"]) if not w.empty else "geen"
     frame["n_unmatched"] = frame["n_unmatched"].astype(int)
-    return frame[["variable", "period", "method", "total_before", "total_after",
-                  "relative_error", "n_source", "n_unmatched"]]
+    return frame[
+        [
+            "variable",
+            "period",
+            "method",
+            "total_before",
+            "total_after",
+            "relative_error",
+            "n_source",
+            "n_unmatched",
+        ]
+    ]
 
 
 def postcode_lookup(
@@ -393,7 +489,11 @@ def _best_edition(
 
 
 def _crosswalk_weights(
-    store: Store, gm: str, codes: set[str], value_edition: int, edition: int,
+    store: Store,
+    gm: str,
+    codes: set[str],
+    value_edition: int,
+    edition: int,
     target: set[str],
 ) -> tuple[pd.DataFrame, str] | None:
     prefix = f"BU{gm[2:6]}%"
@@ -431,7 +531,12 @@ def _geometry_candidates(store: Store, gm: str, level: str = "buurt") -> dict[in
 
 
 def _overlay_for(
-    store: Store, gm: str, codes: set[str], value_edition: int, edition: int
+    store: Store,
+    gm: str,
+    codes: set[str],
+    value_edition: int,
+    edition: int,
+    points: gpd.GeoDataFrame | None = None,
 ) -> tuple[pd.DataFrame, str, pd.Series] | None:
     candidates = _geometry_candidates(store, gm)
     if edition not in candidates:
@@ -442,14 +547,22 @@ def _overlay_for(
     src = store.geometry_frame("buurt", chosen[0], gm)
     src = src[src["region_code"].isin(codes)]
     tgt = store.geometry_frame("buurt", edition, gm)
-    frame = overlay_weights(src, tgt)
+    frame = overlay_weights(src, tgt, points=points)
     area = src.set_index("region_code")["area_m2"]
-    return frame, f"geometrie {chosen[0]} → {edition}", area
+    via = f"geometrie {chosen[0]} → {edition}"
+    if (frame["method"] == METHOD_WEIGHTED).any():
+        via += ", gewogen met adrespunten"
+    return frame, via, area
 
 
 def build_weights(
-    store: Store, gm: str, codes: set[str], value_edition: int, edition: int,
+    store: Store,
+    gm: str,
+    codes: set[str],
+    value_edition: int,
+    edition: int,
     target: set[str],
+    points: gpd.GeoDataFrame | None = None,
 ) -> tuple[pd.DataFrame, list[str], pd.Series | None]:
     """Weights for the buurt codes of one value edition, method by method."""
     if value_edition == edition or (target and codes == target):
@@ -462,7 +575,7 @@ def build_weights(
         via.append(found[1])
         left -= set(found[0]["from_code"])
     if left:
-        overlay = _overlay_for(store, gm, left, value_edition, edition)
+        overlay = _overlay_for(store, gm, left, value_edition, edition, points)
         if overlay is not None and not overlay[0].empty:
             parts.append(overlay[0])
             via.append(overlay[1])
@@ -483,8 +596,13 @@ def translated_values_from_store(
     edition: int,
     source_editions: list[int] | None = None,
     variables: list[str] | None = None,
+    points: gpd.GeoDataFrame | None = None,
 ) -> TranslationResult:
-    """Translate all buurt (and PC4) values of a gemeente to reference ``edition``."""
+    """Translate all buurt (and PC4) values of a gemeente to reference ``edition``.
+
+    ``points``: optional dwelling/inhabitant points (column ``gewicht``) for a
+    count-weighted overlay where boundaries changed (see :func:`overlay_weights`).
+    """
     gm, name = resolve_gemeente(store, gemeente)
     target = _target_codes(store, gm, edition)
     if not target:
@@ -503,10 +621,16 @@ def translated_values_from_store(
             continue
         wanted = _select(part, variables, kinds)
         codes = set(part["region_code"])
-        weights, via, area = build_weights(store, gm, codes, ed, edition, target)
-        plan = SourcePlan("buurt", ed, sorted(int(p) for p in wanted["period"].unique()),
-                          sorted(set(weights["method"]), key=METHODS.index), via,
-                          len(codes), len(codes & set(weights["from_code"])))
+        weights, via, area = build_weights(store, gm, codes, ed, edition, target, points)
+        plan = SourcePlan(
+            "buurt",
+            ed,
+            sorted(int(p) for p in wanted["period"].unique()),
+            sorted(set(weights["method"]), key=METHODS.index),
+            via,
+            len(codes),
+            len(codes & set(weights["from_code"])),
+        )
         if weights.empty:
             plan.notes.append("geen kruistabel of geometrie die deze codes kent")
         translated, conservation = translate_values(wanted, weights, kinds, source_area=area)
@@ -524,7 +648,8 @@ def translated_values_from_store(
     if errors:
         err = pd.concat(errors, ignore_index=True)
         result.errors = err.assign(
-            gemeente_code=gm, edition=edition,
+            gemeente_code=gm,
+            edition=edition,
             created_at=datetime.now(UTC).replace(tzinfo=None),
         )[ERROR_COLUMNS]
     if not result.plans:
@@ -547,7 +672,7 @@ def _pc4_periods(
     store: Store, variables: list[str] | None, source_editions: list[int] | None
 ) -> dict[int, list[int]]:
     """PC4 edition -> its periods, over the whole country (values are loaded per gemeente)."""
-    sql = 'SELECT DISTINCT edition, period FROM "values" WHERE level = \'pc4\''
+    sql = "SELECT DISTINCT edition, period FROM \"values\" WHERE level = 'pc4'"
     params: list = []
     if variables:
         sql += f" AND variable IN ({', '.join('?' * len(variables))})"
@@ -556,14 +681,18 @@ def _pc4_periods(
     if source_editions:
         frame = frame[frame["edition"].isin(source_editions)]
     return {
-        int(ed): sorted(int(p) for p in part["period"])
-        for ed, part in frame.groupby("edition")
+        int(ed): sorted(int(p) for p in part["period"]) for ed, part in frame.groupby("edition")
     }
 
 
 def _translate_pc4(
-    store: Store, gm: str, pc4: dict[int, list[int]], variables: list[str] | None,
-    edition: int, target: set[str], kinds: pd.DataFrame,
+    store: Store,
+    gm: str,
+    pc4: dict[int, list[int]],
+    variables: list[str] | None,
+    edition: int,
+    target: set[str],
+    kinds: pd.DataFrame,
 ) -> tuple[list[pd.DataFrame], list[SourcePlan]]:
     """Per PC4 edition: area overlay when PC4 and buurt polygons exist, else postcode lookup.
 
@@ -582,15 +711,28 @@ def _translate_pc4(
             translated, _ = translate_values(
                 sub, weights, kinds, source_area=pc4_geom.set_index("region_code")["area_m2"]
             )
-            plan = SourcePlan("pc4", ed, periods, [METHOD_PC4_OVERLAY],
-                              [f"pc4-geometrie → {edition}"], sub["region_code"].nunique(),
-                              weights["from_code"].nunique())
+            plan = SourcePlan(
+                "pc4",
+                ed,
+                periods,
+                [METHOD_PC4_OVERLAY],
+                [f"pc4-geometrie → {edition}"],
+                sub["region_code"].nunique(),
+                weights["from_code"].nunique(),
+            )
         else:
             postcodes, via = _postcodes(store, gm, edition, target, kinds)
             wanted = sorted(set(postcodes.dropna().astype(int).astype(str)))
             translated = postcode_lookup(_pc4_part(store, ed, variables, wanted), postcodes, kinds)
-            plan = SourcePlan("pc4", ed, periods, [METHOD_PC4_POSTCODE], via,
-                              int(postcodes.nunique()), int(translated["region_code"].nunique()))
+            plan = SourcePlan(
+                "pc4",
+                ed,
+                periods,
+                [METHOD_PC4_POSTCODE],
+                via,
+                int(postcodes.nunique()),
+                int(translated["region_code"].nunique()),
+            )
             plan.notes.append(
                 "benadering: elke buurt krijgt de waarde van zijn meest voorkomende postcode; "
                 "aantallen worden niet vertaald"
@@ -636,19 +778,21 @@ def _postcodes(
         latest = latest[latest["period"] == latest["period"].max()]
         return latest.set_index("region_code")["value"], [f"kwb.pst_mvp {edition}"]
     # the postcode of the largest-weight source buurt: translate it as a class
-    as_class = pd.DataFrame({"variable": [POSTCODE_VARIABLE], "kind": ["klasse"],
-                             "denominator": [None]})
+    as_class = pd.DataFrame(
+        {"variable": [POSTCODE_VARIABLE], "kind": ["klasse"], "denominator": [None]}
+    )
     for ed in sorted(set(pst["edition"]), reverse=True):
         part = pst[pst["edition"] == ed]
         part = part[part["period"] == part["period"].max()]
-        weights, via, _ = build_weights(store, gm, set(part["region_code"]), int(ed), edition,
-                                        target)
+        weights, via, _ = build_weights(
+            store, gm, set(part["region_code"]), int(ed), edition, target
+        )
         if weights.empty:
             continue
         translated, _ = translate_values(part, weights, as_class)
         ok = translated[translated["status"] == "ok"]
         return ok.set_index("region_code")["value"], [f"kwb.pst_mvp {ed} via {', '.join(via)}"]
-    return pd.Series(dtype=float), ["kwb.pst_mvp niet te koppelen aan indeling " f"{edition}"]
+    return pd.Series(dtype=float), [f"kwb.pst_mvp niet te koppelen aan indeling {edition}"]
 
 
 def _finish(frame: pd.DataFrame, edition: int) -> pd.DataFrame:
@@ -675,11 +819,16 @@ def translate(
     edition: int,
     source_editions: list[int] | None = None,
     variables: list[str] | None = None,
+    points: gpd.GeoDataFrame | None = None,
 ) -> TranslationResult:
     """Translate and write (see :func:`translated_values_from_store`)."""
     result = translated_values_from_store(
-        store, gemeente=gemeente, edition=edition, source_editions=source_editions,
+        store,
+        gemeente=gemeente,
+        edition=edition,
+        source_editions=source_editions,
         variables=variables,
+        points=points,
     )
     write_translation(store, result)
     return result
@@ -703,15 +852,23 @@ def summary(result: TranslationResult) -> pd.DataFrame:
         for period in plan.periods:
             e = err[(err["source_edition"] == plan.source_edition) & (err["period"] == period)]
             sub = vals[(vals["period"] == period) & (vals["status"] == "ok")]
-            worst = e.loc[e["relative_error"].abs().idxmax()] if not e.empty and \
-                e["relative_error"].notna().any() else None
-            rows.append({
-                "level": plan.level, "source_edition": plan.source_edition, "period": period,
-                "method": "+".join(plan.methods) or "geen", "via": "; ".join(plan.via),
-                "n_values": len(sub),
-                "max_error": None if worst is None else float(worst["relative_error"]),
-                "max_error_variable": None if worst is None else worst["variable"],
-                "n_unmatched": int(e["n_unmatched"].max()) if not e.empty else None,
-                "population_error": _error_of(e, POPULATION_VARIABLE),
-            })
+            worst = (
+                e.loc[e["relative_error"].abs().idxmax()]
+                if not e.empty and e["relative_error"].notna().any()
+                else None
+            )
+            rows.append(
+                {
+                    "level": plan.level,
+                    "source_edition": plan.source_edition,
+                    "period": period,
+                    "method": "+".join(plan.methods) or "geen",
+                    "via": "; ".join(plan.via),
+                    "n_values": len(sub),
+                    "max_error": None if worst is None else float(worst["relative_error"]),
+                    "max_error_variable": None if worst is None else worst["variable"],
+                    "n_unmatched": int(e["n_unmatched"].max()) if not e.empty else None,
+                    "population_error": _error_of(e, POPULATION_VARIABLE),
+                }
+            )
     return pd.DataFrame(rows)

@@ -31,6 +31,29 @@ def _progress() -> Progress:
     )
 
 
+def _weight_points(path: Path, column: str):
+    """Address points with a count (dwellings, inhabitants) for a weighted overlay."""
+    from veerkracht.errors import InputFileError
+    from veerkracht.sources.own_data import own_data_from_file
+
+    own = own_data_from_file(path, organisation="gewichten")
+    if own.points is None:
+        raise InputFileError(
+            path,
+            "geen puntcoördinaten gevonden",
+            fix="Geef kolommen x/y (RD) of lat/lon (WGS84) per adres.",
+        )
+    if column not in own.numeric:
+        raise InputFileError(
+            path,
+            f"kolom '{column}' met aantallen ontbreekt",
+            column=column,
+            fix="Kies met --gewichtkolom een van: "
+            + (", ".join(own.numeric) or "(geen getalkolom)"),
+        )
+    return own.points.assign(gewicht=own.frame[column].fillna(0).to_numpy())
+
+
 def _text(value: object) -> str:
     """A table cell: missing values (None, NaN, <NA>) show as a dash."""
     import pandas as pd
@@ -185,6 +208,15 @@ def ophalen(
 def vertalen(
     gemeente: str = typer.Option(..., "--gemeente", help="Gemeentenaam of GM-code (GM0363)."),
     naar: int = typer.Option(..., "--naar", help="Referentie-indeling (jaar), bijv. 2022."),
+    gewichten: Path | None = typer.Option(
+        None,
+        "--gewichten",
+        help="CSV/XLSX met adrespunten (x/y of lat/lon) en een aantal, bv. woningen per adres: "
+        "gesplitste buurten worden dan naar woningen verdeeld in plaats van naar oppervlakte.",
+    ),
+    gewichtkolom: str = typer.Option(
+        "woningen", "--gewichtkolom", help="Kolom met het aantal per punt."
+    ),
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Vertaal alle buurtcijfers van een gemeente naar één buurtindeling (met behoudsfout)."""
@@ -194,8 +226,9 @@ def vertalen(
     from veerkracht.store import Store
 
     settings = settings_for(store)
-    with Store(settings.store_path) as st:
-        result = translate(st, gemeente=gemeente, edition=naar)
+    points = _weight_points(gewichten, gewichtkolom) if gewichten else None
+    with Store(settings.store_path, must_exist=True) as st:
+        result = translate(st, gemeente=gemeente, edition=naar, points=points)
     table = Table(
         title=f"{result.gemeente_name} ({result.gemeente_code}) vertaald naar indeling "
         f"{result.edition}"
