@@ -159,31 +159,39 @@ class Store:
     def _invalidate_translations(self, table: SourceTable) -> None:
         """New values, boundaries or crosswalks make earlier translations stale: drop them.
 
-        Only for the gemeenten the file touches; PC4 data (Leefbaarometer 2.0) and
-        boundaries without a gemeente code can reach every gemeente, so then all go.
+        Only for the gemeenten the file touches; PC4 data (Leefbaarometer 2.0) can reach
+        every gemeente, so then all go.
         """
-        touched: set[str] = set()
-        everything = False
+        row = self.con.execute("SELECT count(*) FROM translation_errors").fetchone()
+        if not row or not row[0]:
+            return  # nothing translated yet (e.g. a first build): nothing to invalidate
+        digits: set[str] = set()
         for frame in (table.values, table.geometries, table.crosswalk):
             if frame is None or frame.empty:
                 continue
-            codes = frame["region_code" if "region_code" in frame else "from_code"]
-            codes = pd.Series(codes.astype(str).unique())
             if "level" in frame and (frame["level"].astype(str) == "pc4").any():
-                everything = True
-            gm = codes[codes.str[:2].isin(["GM", "WK", "BU"])].str[2:6]
-            touched |= {f"GM{d}" for d in gm}
-        if everything:
-            self.con.execute("DELETE FROM translated_values")
-            self.con.execute("DELETE FROM translation_errors")
-            return
-        for gm in sorted(touched):
-            digits = gm[2:]
-            self.con.execute(
-                """DELETE FROM translated_values WHERE region_code LIKE ? OR region_code = ?""",
-                [f"BU{digits}%", gm],
+                self.con.execute("DELETE FROM translated_values")
+                self.con.execute("DELETE FROM translation_errors")
+                return
+            column = frame["region_code" if "region_code" in frame else "from_code"]
+            codes = (
+                column.cat.categories
+                if isinstance(column.dtype, pd.CategoricalDtype)
+                else column.unique()
             )
-            self.con.execute("DELETE FROM translation_errors WHERE gemeente_code = ?", [gm])
+            digits |= {str(c)[2:6] for c in codes if str(c)[:2] in {"GM", "WK", "BU"}}
+        if not digits:
+            return
+        wanted = sorted(digits)
+        self.con.execute(
+            "DELETE FROM translated_values WHERE substr(region_code, 3, 4) IN (SELECT unnest(?))",
+            [wanted],
+        )
+        self.con.execute(
+            "DELETE FROM translation_errors "
+            "WHERE substr(gemeente_code, 3, 4) IN (SELECT unnest(?))",
+            [wanted],
+        )
 
     def _insert_import(
         self, table: SourceTable, file_hash: str, reader: str, retrieved_at: datetime | None
