@@ -167,3 +167,10 @@ def test_early_warning_separates_preventive_from_reactive(proef_store: Store) ->
     # B1 was already a problem in 2017: nothing new to warn about
     assert "BU99990001" not in warn.index
     assert warn.rang.tolist() == list(range(1, len(warn) + 1))
+
+
+def test_rankings_leave_out_tiny_buurten() -> None:
+    from veerkracht.signals.compute import rankable
+
+    table = pd.DataFrame({"naam": ["klein", "groot"], "inwoners__tot": [40.0, 900.0]})
+    assert rankable(table).naam.tolist() == ["groot"]

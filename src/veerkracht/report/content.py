@@ -223,14 +223,16 @@ def _corporation_findings(result: SignalResult, sheets: dict[str, pd.DataFrame])
 
 
 def _ranking_finding(result: SignalResult) -> list[str]:
-    t = result.table.dropna(subset=["concentratie_index"])
+    from veerkracht.signals.compute import MIN_INWONERS_RANKING, rankable
+
+    t = rankable(result.table).dropna(subset=["concentratie_index"])
     if t.empty:
         return []
     top = t.nlargest(3, "concentratie_index")
     names = ", ".join(f"{r.naam} ({nl(r.concentratie_index, 0)})" for r in top.itertuples())
     return [
         f"De hoogste concentratie kwetsbare groepen (gemiddelde index van de kernindicatoren, "
-        f"Nederland = 100) hebben {names}."
+        f"Nederland = 100; buurten met minstens {MIN_INWONERS_RANKING} inwoners) hebben {names}."
     ]
 
 

@@ -139,8 +139,9 @@ def _liveability_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) ->
 
 def _ranking_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any:
     from veerkracht.maps.charts import ranking_figure
+    from veerkracht.signals.compute import MIN_INWONERS_RANKING, rankable
 
-    t = result.table
+    t = rankable(result.table)
     if t.concentratie_index.notna().sum() == 0:
         return None
     df = pd.DataFrame({"name": t.naam, "value": t.concentratie_index})
@@ -154,5 +155,8 @@ def _ranking_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any
         sources=citations(result, "cbs"),
         decimals=0,
     )
-    text = "De 15 buurten met de hoogste gemiddelde index van de kernindicatoren kwetsbaarheid."
+    text = (
+        "De 15 buurten met de hoogste gemiddelde index van de kernindicatoren kwetsbaarheid "
+        f"(buurten met minstens {MIN_INWONERS_RANKING} inwoners)."
+    )
     return fig, title, text

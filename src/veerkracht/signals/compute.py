@@ -271,3 +271,16 @@ def concentration_columns(result: BuurtIndicators) -> pd.DataFrame:
         {"concentratie_index": index, "concentratie_verschil": change, "concentratie_basis": basis},
         index=t.index,
     )
+
+
+#: Rankings ("the buurten with the highest concentration") leave out buurten with fewer
+#: inhabitants: there a handful of households moves a percentage by tens of points
+#: (business parks, sports parks), which would top every list without meaning much.
+MIN_INWONERS_RANKING = 200
+
+
+def rankable(table: pd.DataFrame) -> pd.DataFrame:
+    """Buurten large enough to rank (see :data:`MIN_INWONERS_RANKING`)."""
+    if "inwoners__tot" not in table:
+        return table
+    return table[table["inwoners__tot"] >= MIN_INWONERS_RANKING]
