@@ -390,3 +390,45 @@ def test_point_weighted_overlay_follows_where_people_live() -> None:
     mixed = hm.overlay_weights(two, target2, points=points)
     leeg = mixed[mixed.from_code == "LEEG"]
     assert leeg.method.tolist() == ["overlap"] and leeg.weight.tolist() == pytest.approx([1.0])
+
+
+def test_two_crosswalks_from_one_edition_do_not_double_counts(store: Store) -> None:
+    # 2017 -> 2022 and 2017 -> 2021 both published for the same old buurt; the 2021 code
+    # still exists in 2022, so both crosswalks are usable for a translation to 2022
+    store.import_table(
+        _table(_store_values(["BU09990001"], [100], 2017)), file_hash="v", reader="test"
+    )
+    cw = pd.DataFrame(
+        {
+            "from_code": ["BU09990001", "BU09990001"],
+            "from_edition": [2017, 2017],
+            "to_code": ["BU09990010", "BU09990010"],
+            "to_edition": [2022, 2021],
+            "weight": [1.0, 1.0],
+        }
+    )
+    regions = pd.DataFrame(
+        {
+            "region_code": ["BU09990010"],
+            "level": ["buurt"],
+            "edition": [2022],
+            "name": ["Nieuw"],
+            "gemeente_code": ["GM0999"],
+        }
+    )
+    empty = _store_values([], [], 2022)
+    store.import_table(
+        SourceTable(
+            DatasetInfo("kruistabel", "test", "kruistabel"),
+            Path("cw.csv"),
+            empty,
+            regions=regions,
+            crosswalk=cw,
+        ),
+        file_hash="cw",
+        reader="test",
+    )
+    result = hm.translated_values_from_store(store, gemeente="GM0999", edition=2022)
+    counts = result.values[result.values.variable == "t.inw"]
+    assert counts.value.sum() == pytest.approx(100.0)
+    assert counts.region_code.tolist() == ["BU09990010"]

@@ -516,7 +516,10 @@ def _crosswalk_weights(
         return None
     from_ed = chosen[0]
     rows = usable[(usable["from_edition"] == from_ed) & usable["from_code"].isin(codes)]
-    to_ed = int(rows["to_edition"].max())
+    # one crosswalk only: two published crosswalks from the same edition (say 2015->2019
+    # and 2015->2022) would otherwise both distribute every value and double the counts
+    to_ed = edition if (rows["to_edition"] == edition).any() else int(rows["to_edition"].max())
+    rows = rows[rows["to_edition"] == to_ed]
     frame = rows[["from_code", "to_code", "weight"]].assign(method=METHOD_CROSSWALK)
     return frame.reset_index(drop=True), f"kruistabel {from_ed}→{to_ed}"
 
