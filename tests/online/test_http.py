@@ -92,3 +92,23 @@ def test_progress_hook_sees_the_bytes(services) -> None:
     with HttpClient(get_settings(), backoff_s=0, progress=lambda *a: seen.append(a)) as client:
         body = client.get_bytes(services.base + "/odata/50090NED/TypedDataSet", label="gezondheid")
     assert seen[-1] == ("gezondheid", len(body), len(body))
+
+
+def test_connection_dropped_mid_answer_is_retried(tmp_path) -> None:
+    import httpx
+
+    from veerkracht.online.http import HttpClient
+    from veerkracht.settings import get_settings
+
+    calls = {"n": 0}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise httpx.RemoteProtocolError("server disconnected", request=request)
+        return httpx.Response(200, content=b'{"ok": true}')
+
+    settings = get_settings(tmp_path / "s.duckdb")
+    with HttpClient(settings, backoff_s=0, transport=httpx.MockTransport(handler)) as client:
+        assert client.get_json("http://127.0.0.1:9/tabel") == {"ok": True}
+    assert calls["n"] == 2

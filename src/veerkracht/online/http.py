@@ -182,11 +182,12 @@ class HttpClient:
                 time.sleep(self.backoff_s * 2 ** (attempt - 1))
             try:
                 status, body = self._stream(url, label)
-            except httpx.TimeoutException as exc:
-                last = f"time-out: {type(exc).__name__}"
+            except (httpx.TimeoutException, httpx.RemoteProtocolError) as exc:
+                # a time-out or a connection dropped mid-answer: the service is there, retry
+                last = f"{type(exc).__name__}"
                 log.info("%s: %s, poging %d/%d", url, last, attempt + 1, attempts)
                 continue
-            except (httpx.ConnectError, httpx.RemoteProtocolError, OSError) as exc:
+            except (httpx.ConnectError, OSError) as exc:
                 raise _no_network(url, type(exc).__name__) from exc
             except httpx.HTTPError as exc:
                 raise NetworkError(
