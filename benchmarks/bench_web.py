@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,27 +22,11 @@ from pathlib import Path
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import free_port, wait_until_up
+
 LAYERS = ["typologie", "concentratie", "ontwikkeling", "bivariaat", "laag_inkomen", "overlast"]
 GOAL_P95_MS = 50.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait(base: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server stopped (exit {proc.returncode})")
-        try:
-            if httpx.get(f"{base}/api/gemeenten?q=x", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise SystemExit("server did not start in time")
 
 
 def _client(
@@ -158,7 +141,7 @@ def main() -> int:
 
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk"))
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "veerkracht.cli", "web", "--port", str(port)]
     if args.store:
@@ -166,7 +149,7 @@ def main() -> int:
     env = {**os.environ, "VEERKRACHT_DATABASE_URL": ""}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
     try:
-        _wait(base, proc)
+        wait_until_up(base, proc)
         if use_wrk:
             figures, seconds = _run_wrk(base, args.gemeente, args.clients, args.seconds)
         else:

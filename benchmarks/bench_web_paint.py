@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import free_port, wait_until_up
 
 ARGS = [
     "--no-sandbox",
@@ -49,25 +48,6 @@ MEASURE = """() => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait(base: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server stopped (exit {proc.returncode})")
-        try:
-            if httpx.get(f"{base}/api/gemeenten?q=x", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise SystemExit("server did not start in time")
-
-
 def _measure(browser, url: str) -> dict:
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
@@ -88,7 +68,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "veerkracht.cli", "web", "--port", str(port)]
     if args.store:
@@ -98,7 +78,7 @@ def main() -> None:
     url = f"{base}/kaart/{args.gemeente}?laag={args.laag}"
     runs = []
     try:
-        _wait(base, proc)
+        wait_until_up(base, proc)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=args.chromium, args=ARGS)
             for _ in range(args.runs):
