@@ -129,8 +129,9 @@ def test_thresholds_come_from_config(proef_store: Store, tmp_path: Path) -> None
 
 def test_missing_data_is_never_a_silent_class(proef_store: Store) -> None:
     proef_store.con.execute(
-        """UPDATE "values" SET value = NULL, status = 'geheim'
-           WHERE region_code = 'BU99990002' AND period = 2019"""
+        """UPDATE value_rows SET value = NULL, status = 1  -- geheim
+           WHERE period = 2019 AND region_id =
+               (SELECT region_id FROM region_keys WHERE region_code = 'BU99990002')"""
     )
     r = signals_for_gemeente(proef_store, "GM9999", 2017, 2019)
     b2 = _row(r, "BU99990002")
@@ -153,8 +154,10 @@ def test_early_warning_separates_preventive_from_reactive(proef_store: Store) ->
     # B3 rises from 6 % to 8,5 % low income: no problem yet -> preventief.
     # Make B2 tip into 'probleem' in 2019: its crime rises to 9 per 1.000 (index 180).
     proef_store.con.execute(
-        """UPDATE "values" SET value = 9 WHERE region_code = 'BU99990002'
-           AND period = 2019 AND variable = 'kwb.g_geweld'"""
+        """UPDATE value_rows SET value = 9 WHERE period = 2019
+           AND region_id = (SELECT region_id FROM region_keys WHERE region_code = 'BU99990002')
+           AND variable_id = (SELECT variable_id FROM variable_keys
+                              WHERE variable = 'kwb.g_geweld')"""
     )
     r = signals_for_gemeente(proef_store, "GM9999", 2017, 2019)
     warn = early_warning(r).set_index("region_code")

@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from veerkracht.errors import StoreError
 from veerkracht.ingest import import_file, import_folder
 from veerkracht.sources.base import DatasetInfo, SourceTable
 from veerkracht.store import Store
@@ -13,10 +14,9 @@ from veerkracht.store import Store
 KWB_2017 = "cbs_kwb_amsterdam/Kerncijfers_wijken_en_buurten_2017_amsterdam_Rexport.csv"
 
 
-def _counts(store: Store) -> tuple[int, int]:
-    values = store.query('SELECT count(*) AS n FROM "values"').n.iloc[0]
-    imports = store.query("SELECT count(*) AS n FROM imports").n.iloc[0]
-    return int(values), int(imports)
+def _counts(store: Store) -> tuple[int, ...]:
+    tables = ['"values"', "imports", "region_keys", "variable_keys", "regions", "geometries"]
+    return tuple(int(store.query(f"SELECT count(*) AS n FROM {t}").n.iloc[0]) for t in tables)
 
 
 def test_import_is_idempotent(store: Store, shared_data: Path) -> None:
@@ -30,7 +30,7 @@ def test_import_is_idempotent(store: Store, shared_data: Path) -> None:
 
 def test_changed_file_replaces_rows(store: Store, shared_data: Path, tmp_path: Path) -> None:
     import_file(store, shared_data / KWB_2017)
-    n_values, _ = _counts(store)
+    n_values = _counts(store)[0]
     text = (shared_data / KWB_2017).read_text(encoding="utf-8")
     edited = tmp_path / "Kerncijfers_2017_gecorrigeerd.csv"
     edited.write_text(text.replace('"NL00      "', '"NL00"'), encoding="utf-8")
@@ -44,13 +44,14 @@ def test_failed_import_leaves_store_unchanged(store: Store, shared_data: Path) -
     before = _counts(store)
     bad_values = pd.DataFrame(
         {
-            "region_code": ["BU03630000"],
-            "level": ["buurt"],
-            "edition": [2017],
-            "period": [2017],
-            "variable": ["kwb.a_inw"],
-            "value": [1.0],
-            "status": [None],  # NOT NULL violation -> the insert fails midway
+            # a new region and variable are keyed first, then the missing status fails
+            "region_code": ["BU03630000", "BU99999999"],
+            "level": ["buurt", "buurt"],
+            "edition": [2017, 2017],
+            "period": [2017, 2017],
+            "variable": ["kwb.a_inw", "kwb.nieuw"],
+            "value": [1.0, 2.0],
+            "status": ["ok", None],
         }
     )
     table = SourceTable(
@@ -58,8 +59,8 @@ def test_failed_import_leaves_store_unchanged(store: Store, shared_data: Path) -
         path=Path("kapot.csv"),
         values=bad_values,
     )
-    # the NOT NULL violation itself reaches the caller (cleanup must not mask it)
-    with pytest.raises(duckdb.ConstraintException, match="NOT NULL"):
+    # the error itself reaches the caller (cleanup must not mask it)
+    with pytest.raises(StoreError, match="onbekende status"):
         store.import_table(table, file_hash="deadbeef", reader="test")
     assert _counts(store) == before
     assert not store.has_file("deadbeef")
@@ -189,16 +190,43 @@ def test_plain_file_hash_is_sha256_of_its_bytes(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("read_only", [False, True])
 def test_store_with_unknown_schema_version_is_refused(tmp_path: Path, read_only: bool) -> None:
-    from veerkracht.errors import StoreError
-
     path = tmp_path / "nieuwer.duckdb"
     with Store(path) as st:
         st.con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    with pytest.raises(StoreError, match=r"schemaversie '99'.*alleen schemaversie '1'") as exc:
+    with pytest.raises(StoreError, match=r"schemaversie '99'.*alleen schemaversie '2'") as exc:
         Store(path, read_only=read_only)
     assert "pip install --upgrade veerkracht" in (exc.value.fix or "")
     with duckdb.connect(str(path)) as con:  # the refused open left the file as it was
         assert con.execute("SELECT value FROM meta").fetchall() == [("99",)]
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_schema_1_store_is_upgraded_with_its_values(tmp_path: Path, read_only: bool) -> None:
+    path = tmp_path / "oud.duckdb"
+    rows = [  # region, level, edition, period, variable, value, status, dataset, import
+        ("BU03630001", "buurt", 2019, 2019, "kwb.a_inw", 120.0, "ok", "cbs_kwb", 1),
+        ("BU03630000", "buurt", 2019, 2019, "kwb.a_inw", None, "geheim", "cbs_kwb", 1),
+        ("GM0363", "gemeente", 2019, 2019, "kwb.p_huurw", 55.5, "ok", "cbs_kwb", 1),
+        ("1011", "pc4", 2018, 2018, "lbm.score", None, "leeg", "lbm_pc4", 2),
+    ]
+    with duckdb.connect(str(path)) as con:  # a store as veerkracht with schema 1 wrote it
+        con.execute((Path(__file__).parent / "schema_v1.sql").read_text())
+        con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+        for import_id, key in ((1, "cbs_kwb"), (2, "lbm_pc4")):
+            con.execute(
+                "INSERT INTO imports (import_id, dataset_key, publisher, reader, file_name, "
+                "file_hash, imported_at) VALUES (?, ?, 'CBS', 'test', 'f', ?, now())",
+                [import_id, key, f"hash{import_id}"],
+            )
+        con.executemany('INSERT INTO "values" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', rows)
+    with Store(path, read_only=read_only) as st:
+        got = st.values()
+        tables = set(st.query("SELECT table_name FROM duckdb_tables()").table_name)
+        version = st.query("SELECT value FROM meta WHERE key = 'schema_version'").value[0]
+    as_rows = [tuple(None if pd.isna(x) else x for x in r) for r in got.itertuples(index=False)]
+    assert as_rows == rows
+    assert version == "2"
+    assert "value_rows" in tables and "values" not in tables
 
 
 def test_values_for_given_region_codes_keep_stored_order(store: Store, shared_data: Path) -> None:

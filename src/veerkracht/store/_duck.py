@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from veerkracht.errors import StoreError
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _SCHEMA = Path(__file__).with_name("_schema.sql")
 
 
@@ -42,6 +43,26 @@ class ImportResult:
     editions: list[int] = field(default_factory=list)
     missing: dict[int, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+
+#: Stored status codes (value_rows.status); the view "values" spells them out again.
+STATUS_CODES = {"ok": 0, "geheim": 1, "leeg": 2}
+_STATUS_SQL = "CASE v.status " + " ".join(
+    f"WHEN '{name}' THEN {code}" for name, code in STATUS_CODES.items()
+) + " END"
+
+
+def _status_codes(status: pd.Series):
+    """Status per row as its small integer code; an unknown status is refused."""
+    idx, uniques = pd.factorize(status, sort=False)
+    unknown = sorted({str(u) for u in uniques} - STATUS_CODES.keys())
+    if unknown or (idx < 0).any():
+        raise StoreError(
+            f"onbekende status {unknown or ['(leeg)']} in de waarden",
+            fix=f"Gebruik een van: {', '.join(STATUS_CODES)}.",
+        )
+    lookup = np.array([STATUS_CODES[str(u)] for u in uniques], dtype="uint8")
+    return lookup[idx]
 
 
 class Store:
@@ -59,13 +80,9 @@ class Store:
                 fix="Importeer eerst data: 'veerkracht data importeren MAP' of "
                 "'veerkracht data ophalen --gemeente …'.",
             )
-        try:
-            self.con = duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
-            raise StoreError(
-                f"de store {path} is niet te openen: {exc}",
-                fix="Sluit andere veerkracht-processen (web, atlas) die de store gebruiken.",
-            ) from exc
+        self.con = self._connect(path, read_only)
+        if self._schema_version() == "1":
+            self._upgrade_from_v1(path, read_only)
         self._check_schema_version()
         if not read_only:
             self.con.execute(_SCHEMA.read_text())
@@ -73,21 +90,80 @@ class Store:
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
             )
 
-    def _check_schema_version(self) -> None:
-        """Refuse a store written by another (newer) veerkracht: its tables may differ."""
+    @staticmethod
+    def _connect(path: str | Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            raise StoreError(
+                f"de store {path} is niet te openen: {exc}",
+                fix="Sluit andere veerkracht-processen (web, atlas) die de store gebruiken.",
+            ) from exc
+
+    def _schema_version(self) -> str | None:
         try:
             row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except duckdb.CatalogException:
-            return  # a new, empty store: the schema is created below
-        if row is None or row[0] == SCHEMA_VERSION:
+            return None  # a new, empty store: the schema is created below
+        return row[0] if row else None
+
+    def _check_schema_version(self) -> None:
+        """Refuse a store written by another (newer) veerkracht: its tables may differ."""
+        version = self._schema_version()
+        if version is None or version == SCHEMA_VERSION:
             return
         self.con.close()
         raise StoreError(
-            f"de store {self.path or ':memory:'} heeft schemaversie {row[0]!r}; "
+            f"de store {self.path or ':memory:'} heeft schemaversie {version!r}; "
             f"deze versie van veerkracht kent alleen schemaversie {SCHEMA_VERSION!r}",
             fix="Werk veerkracht bij (pip install --upgrade veerkracht) of kies een andere "
             "store met --store PAD (of VEERKRACHT_STORE).",
         )
+
+    def _upgrade_from_v1(self, path: str | Path, read_only: bool) -> None:
+        """Rewrite a schema-1 store (one wide-keyed values table) to the lean value_rows.
+
+        One transaction: an interrupted upgrade leaves the schema-1 store as it was. A
+        read-only open upgrades through a short writable connection first.
+        """
+        if read_only:
+            self.con.close()
+            self.con = self._connect(path, read_only=False)
+        log.info("store %s: schemaversie 1 wordt bijgewerkt naar %s", path, SCHEMA_VERSION)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute('ALTER TABLE "values" RENAME TO values_v1')
+            self.con.execute(_SCHEMA.read_text())
+            self.con.execute(
+                """INSERT INTO region_keys
+                   SELECT row_number() OVER (ORDER BY region_code, level), region_code, level
+                   FROM (SELECT DISTINCT region_code, level FROM values_v1)"""
+            )
+            self.con.execute(
+                """INSERT INTO variable_keys
+                   SELECT row_number() OVER (ORDER BY variable), variable
+                   FROM (SELECT DISTINCT variable FROM values_v1)"""
+            )
+            self.con.execute(
+                f"""INSERT INTO value_rows
+                    SELECT r.region_id, v.edition, v.period, k.variable_id, v.value,
+                           {_STATUS_SQL}, v.import_id
+                    FROM values_v1 v
+                    JOIN region_keys r ON r.region_code = v.region_code AND r.level = v.level
+                    JOIN variable_keys k ON k.variable = v.variable
+                    ORDER BY v.rowid"""
+            )
+            self.con.execute("DROP TABLE values_v1")
+            self.con.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION]
+            )
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        if read_only:
+            self.con.close()
+            self.con = self._connect(path, read_only=True)
 
     def close(self) -> None:
         self.con.close()
@@ -233,38 +309,109 @@ class Store:
         import pyarrow as pa
 
         new = table.values
-        # Arrow (categoricals -> dictionary arrays) is scanned by DuckDB without touching
-        # Python objects; dataset key and import id are constants, passed as parameters.
-        self.con.register("new_values", pa.Table.from_pandas(new, preserve_index=False))
+        rows = pa.table(
+            {
+                "region_id": self._region_ids(new["region_code"], new["level"]),
+                "edition": new["edition"].to_numpy(dtype="int32"),
+                "period": new["period"].to_numpy(dtype="int32"),
+                "variable_id": self._variable_ids(new["variable"]),
+                "value": new["value"].to_numpy(dtype="float64", na_value=float("nan")),
+                "status": _status_codes(new["status"]),
+            }
+        )
+        self.con.register("new_values", rows)
         try:
-            # Same dataset, period, variable and region from an earlier file: replace.
-            # The cheap existence check spares a join over millions of rows on a first import.
-            keys = new[["period", "edition"]].drop_duplicates()
-            overlap = self.con.execute(
-                f"""SELECT count(*) FROM (SELECT 1 FROM "values" WHERE dataset_key = ?
-                       AND period IN ({", ".join("?" * len(keys))}) LIMIT 1)""",
-                [table.dataset.key, *keys.period.astype(int).tolist()],
-            ).fetchone()
-            deleted = None
-            if overlap and overlap[0]:
-                deleted = self.con.execute(
-                    """DELETE FROM "values" AS v USING (
-                           SELECT DISTINCT period, edition, variable::VARCHAR AS variable
-                           FROM new_values
-                       ) AS n
-                       WHERE v.dataset_key = ? AND v.period = n.period
-                         AND v.variable = n.variable
-                         AND v.region_code IN (SELECT region_code::VARCHAR FROM new_values)""",
-                    [table.dataset.key],
-                ).fetchone()
+            deleted = self._delete_replaced_values(table)
             self.con.execute(
-                """INSERT INTO "values" SELECT region_code::VARCHAR, level::VARCHAR, edition,
-                       period, variable::VARCHAR, value, status::VARCHAR, ?, ? FROM new_values""",
-                [table.dataset.key, import_id],
+                "INSERT INTO value_rows SELECT *, ? FROM new_values", [import_id]
             )
         finally:
             self._unregister("new_values")
+        return deleted
+
+    def _delete_replaced_values(self, table: SourceTable) -> bool:
+        """Same dataset, period, variable and region from an earlier file: the new file wins."""
+        periods = table.periods
+        earlier = [
+            r[0]
+            for r in self.con.execute(
+                """SELECT import_id FROM imports
+                   WHERE dataset_key = ? AND n_values > 0 AND list_has_any(periods, ?)""",
+                [table.dataset.key, periods],
+            ).fetchall()
+        ]
+        if not earlier:
+            return False  # nothing to replace: spares a join over millions of rows
+        deleted = self.con.execute(
+            """DELETE FROM value_rows AS v USING (
+                   SELECT DISTINCT period, variable_id FROM new_values) AS n
+               WHERE list_contains(?, v.import_id) AND list_contains(?, v.period)
+                 AND v.period = n.period AND v.variable_id = n.variable_id
+                 AND v.region_id IN (SELECT region_id FROM new_values)""",
+            [earlier, periods],
+        ).fetchone()
         return bool(deleted and deleted[0])
+
+    def _region_ids(self, codes: pd.Series, levels: pd.Series):
+        """The store's integer key per row for (region_code, level); new pairs get new ids."""
+        code_idx, code_uniques = pd.factorize(codes, sort=False)
+        level_idx, level_uniques = pd.factorize(levels, sort=False)
+        if (code_idx < 0).any() or (level_idx < 0).any():
+            raise StoreError("waarden zonder gebiedscode of niveau kunnen niet worden opgeslagen")
+        # number the (code, level) pairs that occur; the key space is small, so a lookup
+        # array is several times faster than hashing millions of pairs
+        key = code_idx.astype("int64") * len(level_uniques) + level_idx
+        present = np.zeros(len(code_uniques) * len(level_uniques), dtype=bool)
+        present[key] = True
+        pairs = np.flatnonzero(present)
+        number = np.full(len(present), -1, dtype="int64")
+        number[pairs] = np.arange(len(pairs))
+        pair_idx = number[key]
+        wanted = pd.DataFrame(
+            {
+                "pos": range(len(pairs)),
+                "region_code": pd.Index(code_uniques).astype(str)[pairs // len(level_uniques)],
+                "level": pd.Index(level_uniques).astype(str)[pairs % len(level_uniques)],
+            }
+        )
+        return self._key_ids("region_keys", "region_id", ["region_code", "level"], wanted)[
+            pair_idx
+        ]
+
+    def _variable_ids(self, variables: pd.Series):
+        idx, uniques = pd.factorize(variables, sort=False)
+        if (idx < 0).any():
+            raise StoreError("waarden zonder variabele kunnen niet worden opgeslagen")
+        wanted = pd.DataFrame(
+            {"pos": range(len(uniques)), "variable": pd.Index(uniques).astype(str)}
+        )
+        return self._key_ids("variable_keys", "variable_id", ["variable"], wanted)[idx]
+
+    def _key_ids(self, table: str, id_column: str, key: list[str], wanted: pd.DataFrame):
+        """Ids for the rows of ``wanted`` (columns pos + key) in a key table, adding new keys.
+
+        New keys are numbered in sorted order, so one gemeente's buurten get neighbouring
+        ids and DuckDB can skip row groups when a query asks for one gemeente.
+        """
+        on = " AND ".join(f"k.{c} = w.{c}" for c in key)
+        cols = ", ".join(key)
+        self.con.register("wanted_keys", wanted)
+        try:
+            self.con.execute(
+                f"""INSERT INTO {table}
+                    SELECT (SELECT coalesce(max({id_column}), 0) FROM {table})
+                               + row_number() OVER (ORDER BY {cols}), {cols}
+                    FROM wanted_keys w
+                    WHERE NOT EXISTS (SELECT 1 FROM {table} k WHERE {on})"""
+            )
+            found = self.con.execute(
+                f"SELECT w.pos, k.{id_column} FROM wanted_keys w JOIN {table} k ON {on}"
+            ).fetchnumpy()
+        finally:
+            self._unregister("wanted_keys")
+        ids = np.empty(len(wanted), dtype="int32")
+        ids[found["pos"]] = found[id_column]
+        return ids
 
     def _write_variables(self, table: SourceTable) -> None:
         if not table.variables:
@@ -412,12 +559,12 @@ class Store:
         if periods:
             where.append(f"period IN ({', '.join('?' * len(periods))})")
             params += periods
-        sql = 'SELECT * FROM "values"' + (" WHERE " + " AND ".join(where) if where else "")
-        if region_codes is not None:
-            # a selective filter comes back from DuckDB's parallel scan out of order: keep
-            # the stored order, as a full scan gives it (merges downstream follow it)
-            sql += " ORDER BY rowid"
-        return self.query(sql, params)
+        # values_in_order: the view "values" plus the stored order, which its joins and a
+        # selective parallel scan do not keep (merges downstream follow that order)
+        sql = "SELECT * EXCLUDE (row_order) FROM values_in_order"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return self.query(sql + " ORDER BY row_order", params)
 
     def variables(self) -> pd.DataFrame:
         return self.query("SELECT * FROM variables ORDER BY variable")
