@@ -17,7 +17,7 @@ from veerkracht.codes import clean_codes, gemeente_of, levels_of
 from veerkracht.errors import InputFileError
 from veerkracht.sources import _odata
 from veerkracht.sources._columns import load_spec, resolve
-from veerkracht.sources._tabular import numeric_frame, read_delimited, to_long
+from veerkracht.sources._tabular import long_from_cells, numeric_cells, read_delimited
 from veerkracht.sources.base import DatasetInfo, FileSample, Reader, SourceTable, register
 
 SPEC_PATH = Path(__file__).with_name("cbs_kwb.toml")
@@ -113,16 +113,9 @@ def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None) -> SourceT
     variable_columns = resolve(columns, spec.columns)
     raw = frame[list(variable_columns.values())]
     raw.columns = [f"{PREFIX}.{k}" for k in variable_columns]
-    values, statuses = numeric_frame(raw)
-    long = to_long(codes, values, statuses, edition=period_year, period=period_year)
-    # A column without a single published value (early releases are all '.') is a
-    # variable the year lacks, not thousands of suppressed cells.
-    published = set(long.loc[long["status"] == "ok", "variable"].unique())
-    long = long[long["variable"].isin(published)].reset_index(drop=True)
-
-    all_keys = [v.key for v in spec.variables]
-    present = published
-    missing = [k for k in all_keys if k not in present]
+    cells = numeric_cells(raw).published()
+    long = long_from_cells(codes, cells, edition=period_year, period=period_year)
+    missing = [v.key for v in spec.variables if v.key not in set(cells.columns)]
 
     names = frame[ids["name"]].astype("string").str.strip() if "name" in ids else codes
     regions = pd.DataFrame(

@@ -52,17 +52,78 @@ _STATUS_SQL = "CASE v.status " + " ".join(
 ) + " END"
 
 
+def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes per row and the values they stand for (-1 = missing); a categorical column
+    (as readers give) already has them, which spares hashing millions of rows."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(), series.cat.categories
+    idx, uniques = pd.factorize(series, sort=False)
+    return idx, pd.Index(uniques)
+
+
+def _used(idx: np.ndarray, n: int) -> np.ndarray:
+    """Which of ``n`` codes occur in ``idx`` (unused categories must not become keys)."""
+    return np.bincount(idx[idx >= 0], minlength=n) > 0
+
+
 def _status_codes(status: pd.Series):
     """Status per row as its small integer code; an unknown status is refused."""
-    idx, uniques = pd.factorize(status, sort=False)
-    unknown = sorted({str(u) for u in uniques} - STATUS_CODES.keys())
+    idx, uniques = _factorize(status)
+    unknown = sorted({str(u) for u in uniques[_used(idx, len(uniques))]} - STATUS_CODES.keys())
     if unknown or (idx < 0).any():
         raise StoreError(
             f"onbekende status {unknown or ['(leeg)']} in de waarden",
             fix=f"Gebruik een van: {', '.join(STATUS_CODES)}.",
         )
-    lookup = np.array([STATUS_CODES[str(u)] for u in uniques], dtype="uint8")
+    lookup = np.array([STATUS_CODES.get(str(u), 0) for u in uniques], dtype="uint8")
     return lookup[idx]
+
+
+class _KeyTable:
+    """Integer ids for the keys of region_keys or variable_keys, cached between imports.
+
+    The cache is checked against the table's row count and highest id before each use,
+    so a rolled-back import or another connection's additions make it reload.
+    """
+
+    def __init__(self, table: str, id_column: str, key: list[str]) -> None:
+        self.table, self.id_column, self.key = table, id_column, key
+        self.ids_by_key: dict[tuple, int] = {}
+        self.state: tuple[int, int] = (-1, -1)  # (row count, highest id) when cached
+
+    def ids(self, con: duckdb.DuckDBPyConnection, keys: list[tuple]) -> np.ndarray:
+        """The id of every key, in order; keys not yet known are added in sorted order
+        (so one gemeente's buurten get neighbouring ids and DuckDB can skip row groups)."""
+        self._refresh(con)
+        new = sorted({k for k in keys if k not in self.ids_by_key})
+        if new:
+            first = self.state[1] + 1
+            rows = [(first + i, *k) for i, k in enumerate(new)]
+            self._insert(con, rows)
+            self.ids_by_key.update((k, first + i) for i, k in enumerate(new))
+            self.state = (self.state[0] + len(new), first + len(new) - 1)
+        return np.fromiter((self.ids_by_key[k] for k in keys), dtype="int32", count=len(keys))
+
+    def _insert(self, con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+        frame = pd.DataFrame(rows, columns=[self.id_column, *self.key])
+        con.register("new_keys", frame)
+        try:
+            con.execute(f"INSERT INTO {self.table} SELECT * FROM new_keys")
+        finally:
+            con.unregister("new_keys")
+
+    def _refresh(self, con: duckdb.DuckDBPyConnection) -> None:
+        # fetchall, not fetchone: a half-read result blocks registering frames afterwards
+        [(count, highest)] = con.execute(
+            f"SELECT count(*), coalesce(max({self.id_column}), 0) FROM {self.table}"
+        ).fetchall()
+        state = (int(count), int(highest))
+        if state == self.state:
+            return
+        cols = ", ".join(self.key)
+        found = con.execute(f"SELECT {self.id_column}, {cols} FROM {self.table}").fetchall()
+        self.ids_by_key = {tuple(r[1:]): int(r[0]) for r in found}
+        self.state = state
 
 
 class Store:
@@ -72,6 +133,8 @@ class Store:
         self, path: str | Path, *, read_only: bool = False, must_exist: bool = False
     ) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
+        self._region_keys = _KeyTable("region_keys", "region_id", ["region_code", "level"])
+        self._variable_keys = _KeyTable("variable_keys", "variable_id", ["variable"])
         if self.path is not None and not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path is not None and (read_only or must_exist) and not self.path.exists():
@@ -212,8 +275,8 @@ class Store:
             return result
         self.con.execute("BEGIN TRANSACTION")
         try:
-            import_id = self._insert_import(table, file_hash, reader, retrieved_at)
-            replaced = self._write_values(table, import_id)
+            import_id = self._insert_import(table, result, file_hash, reader, retrieved_at)
+            replaced = self._write_values(table, import_id, result.periods)
             self._write_variables(table)
             self._write_regions(table, import_id)
             result.n_geometries = self._write_geometries(table, import_id)
@@ -270,7 +333,12 @@ class Store:
         )
 
     def _insert_import(
-        self, table: SourceTable, file_hash: str, reader: str, retrieved_at: datetime | None
+        self,
+        table: SourceTable,
+        result: ImportResult,
+        file_hash: str,
+        reader: str,
+        retrieved_at: datetime | None,
     ) -> int:
         if retrieved_at is None and table.path.exists():
             retrieved_at = datetime.fromtimestamp(table.path.stat().st_mtime, tz=UTC)
@@ -294,8 +362,8 @@ class Store:
                 file_hash,
                 retrieved_at.replace(tzinfo=None) if retrieved_at else None,
                 datetime.now(UTC).replace(tzinfo=None),
-                table.periods,
-                table.editions,
+                result.periods,  # computed once: each is a pass over the values
+                result.editions,
                 json.dumps({str(k): v for k, v in table.missing.items()}, ensure_ascii=False),
                 json.dumps(table.notes, ensure_ascii=False),
             ],
@@ -303,7 +371,7 @@ class Store:
         assert row is not None
         return int(row[0])
 
-    def _write_values(self, table: SourceTable, import_id: int) -> bool:
+    def _write_values(self, table: SourceTable, import_id: int, periods: list[int]) -> bool:
         if table.values.empty:
             return False
         import pyarrow as pa
@@ -321,7 +389,7 @@ class Store:
         )
         self.con.register("new_values", rows)
         try:
-            deleted = self._delete_replaced_values(table)
+            deleted = self._delete_replaced_values(table, periods)
             self.con.execute(
                 "INSERT INTO value_rows SELECT *, ? FROM new_values", [import_id]
             )
@@ -329,9 +397,8 @@ class Store:
             self._unregister("new_values")
         return deleted
 
-    def _delete_replaced_values(self, table: SourceTable) -> bool:
+    def _delete_replaced_values(self, table: SourceTable, periods: list[int]) -> bool:
         """Same dataset, period, variable and region from an earlier file: the new file wins."""
-        periods = table.periods
         earlier = [
             r[0]
             for r in self.con.execute(
@@ -354,8 +421,8 @@ class Store:
 
     def _region_ids(self, codes: pd.Series, levels: pd.Series):
         """The store's integer key per row for (region_code, level); new pairs get new ids."""
-        code_idx, code_uniques = pd.factorize(codes, sort=False)
-        level_idx, level_uniques = pd.factorize(levels, sort=False)
+        code_idx, code_uniques = _factorize(codes)
+        level_idx, level_uniques = _factorize(levels)
         if (code_idx < 0).any() or (level_idx < 0).any():
             raise StoreError("waarden zonder gebiedscode of niveau kunnen niet worden opgeslagen")
         # number the (code, level) pairs that occur; the key space is small, so a lookup
@@ -367,51 +434,23 @@ class Store:
         number = np.full(len(present), -1, dtype="int64")
         number[pairs] = np.arange(len(pairs))
         pair_idx = number[key]
-        wanted = pd.DataFrame(
-            {
-                "pos": range(len(pairs)),
-                "region_code": pd.Index(code_uniques).astype(str)[pairs // len(level_uniques)],
-                "level": pd.Index(level_uniques).astype(str)[pairs % len(level_uniques)],
-            }
+        code_names = code_uniques.astype(str).to_numpy(dtype=object)
+        level_names = level_uniques.astype(str).to_numpy(dtype=object)
+        pair_keys = zip(
+            code_names[pairs // len(level_uniques)].tolist(),
+            level_names[pairs % len(level_uniques)].tolist(),
+            strict=True,
         )
-        return self._key_ids("region_keys", "region_id", ["region_code", "level"], wanted)[
-            pair_idx
-        ]
+        return self._region_keys.ids(self.con, list(pair_keys))[pair_idx]
 
     def _variable_ids(self, variables: pd.Series):
-        idx, uniques = pd.factorize(variables, sort=False)
+        idx, uniques = _factorize(variables)
         if (idx < 0).any():
             raise StoreError("waarden zonder variabele kunnen niet worden opgeslagen")
-        wanted = pd.DataFrame(
-            {"pos": range(len(uniques)), "variable": pd.Index(uniques).astype(str)}
-        )
-        return self._key_ids("variable_keys", "variable_id", ["variable"], wanted)[idx]
-
-    def _key_ids(self, table: str, id_column: str, key: list[str], wanted: pd.DataFrame):
-        """Ids for the rows of ``wanted`` (columns pos + key) in a key table, adding new keys.
-
-        New keys are numbered in sorted order, so one gemeente's buurten get neighbouring
-        ids and DuckDB can skip row groups when a query asks for one gemeente.
-        """
-        on = " AND ".join(f"k.{c} = w.{c}" for c in key)
-        cols = ", ".join(key)
-        self.con.register("wanted_keys", wanted)
-        try:
-            self.con.execute(
-                f"""INSERT INTO {table}
-                    SELECT (SELECT coalesce(max({id_column}), 0) FROM {table})
-                               + row_number() OVER (ORDER BY {cols}), {cols}
-                    FROM wanted_keys w
-                    WHERE NOT EXISTS (SELECT 1 FROM {table} k WHERE {on})"""
-            )
-            found = self.con.execute(
-                f"SELECT w.pos, k.{id_column} FROM wanted_keys w JOIN {table} k ON {on}"
-            ).fetchnumpy()
-        finally:
-            self._unregister("wanted_keys")
-        ids = np.empty(len(wanted), dtype="int32")
-        ids[found["pos"]] = found[id_column]
-        return ids
+        used = np.flatnonzero(_used(idx, len(uniques)))
+        ids = np.zeros(len(uniques), dtype="int32")
+        ids[used] = self._variable_keys.ids(self.con, [(str(uniques[i]),) for i in used])
+        return ids[idx]
 
     def _write_variables(self, table: SourceTable) -> None:
         if not table.variables:
