@@ -64,3 +64,23 @@ def test_a_dead_worker_fails_its_items_in_dutch_and_the_rest_goes_on() -> None:
 def test_unordered_yields_every_item_once() -> None:
     results = bounded_map(_double, range(10), workers=3, failed=_failed, ordered=False)
     assert sorted(results) == [2 * i for i in range(10)]
+
+
+def _pid_of(x: int) -> tuple[int, int]:
+    return x, os.getpid()
+
+
+def test_local_first_runs_the_first_item_here_while_workers_start() -> None:
+    results = list(
+        bounded_map(_pid_of, range(6), workers=2, failed=_failed, local_first=True)
+    )
+    assert [x for x, _ in results] == list(range(6))
+    assert results[0][1] == os.getpid()
+    assert all(pid != os.getpid() for _, pid in results[1:])
+
+
+def test_local_first_failure_is_reported_like_a_worker_failure() -> None:
+    results = list(
+        bounded_map(_double_or_raise, [2, 3, 4], workers=2, failed=_failed, local_first=True)
+    )
+    assert results == ["2: onverwachte fout in werkproces: ValueError: kapot", 6, 8]

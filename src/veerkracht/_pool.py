@@ -22,6 +22,7 @@ from typing import TypeVar
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+_NOTHING = object()
 R = TypeVar("R")
 
 #: Reason given for the items that were in flight when a worker process died.
@@ -49,12 +50,15 @@ def bounded_map(
     context: str = "forkserver",
     ordered: bool = True,
     per_worker: int = 2,
+    local_first: bool = False,
 ) -> Iterator[R]:
     """``func(item)`` for every item in ``workers`` processes; one result per item.
 
     ``ordered`` yields in the order of ``items`` (ingest imports files in folder order);
     otherwise as they finish. Close the iterator (``contextlib.closing``) when stopping
-    early, so the queued items are cancelled at once.
+    early, so the queued items are cancelled at once. ``local_first`` runs the first item
+    in this process while the workers start (each takes about a second to import its
+    libraries) and yields it first.
     """
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -79,7 +83,15 @@ def bounded_map(
             pending.append((item, future))
 
     try:
-        fill()
+        first = next(source, _NOTHING) if local_first else _NOTHING
+        fill()  # the pool starts its workers on these while the first item runs here
+        if first is not _NOTHING:
+            try:
+                result = func(first)
+            except Exception as exc:
+                log.debug("first item failed in this process: %r", first, exc_info=True)
+                result = failed(first, failure_reason(exc))
+            yield result
         while pending:
             if ordered:
                 item, future = pending.popleft()

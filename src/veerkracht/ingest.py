@@ -123,9 +123,12 @@ def _read_job(job: tuple[Path, str | None, int | None, frozenset[str]]) -> _Read
 
 
 def _store_read(store: Store, read: _Read) -> ImportResult:
-    if read.known or store.has_file(read.digest):
+    if read.known:
         return ImportResult(read.path.name, read.dataset_key, "al aanwezig")
+    # import_table itself turns a known hash (an earlier file in this run) into a no-op
     result = store.import_table(read.table, file_hash=read.digest, reader=read.reader)  # type: ignore[arg-type]
+    if result.status == "al aanwezig":
+        return result
     log.info(
         "%s: %s, %s waarden, %s geometrieën",
         read.path.name,
@@ -156,7 +159,8 @@ def _reads(jobs: list[Job], known: frozenset[str], workers: int) -> Iterator[_Re
     """Read files in worker processes (in order) while the caller imports the previous ones.
 
     At most about 2 x ``workers`` files are read ahead; a worker that dies only fails
-    the files it had in hand (see ``veerkracht._pool``).
+    the files it had in hand (see ``veerkracht._pool``). The first file is read here
+    while the workers start.
     """
     if workers <= 1 or len(jobs) < 3:
         for path, reader, year in jobs:
@@ -171,6 +175,7 @@ def _reads(jobs: list[Job], known: frozenset[str], workers: int) -> Iterator[_Re
         workers=workers,
         failed=lambda job, reason: _Read(job[0], "", error=reason),
         context="forkserver",
+        local_first=True,
     )
 
 

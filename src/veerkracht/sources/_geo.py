@@ -253,9 +253,14 @@ def year_from_column(frame: pd.DataFrame, path: Path) -> int | None:
     column = next((lower[c] for c in ("jaarcode", "jaar", "year") if c in lower), None)
     if column is None:
         return None
-    years = pd.to_numeric(frame[column].astype("string").str.extract(r"((?:19|20)\d\d)")[0])
-    found = sorted(int(y) for y in years.dropna().unique())
+    text = frame[column].astype("string")
+    # a whole-NL layer has ~14,000 rows and one distinct value: extract from the distinct
+    distinct = pd.Series(text.dropna().unique(), dtype="string")
+    found = sorted(
+        {int(y) for y in distinct.str.extract(r"((?:19|20)\d\d)")[0].dropna()}
+    )
     if len(found) > 1:
+        years = pd.to_numeric(text.str.extract(r"((?:19|20)\d\d)")[0])
         rows = [int(i) + 1 for i in frame.index[years != found[0]][:10]]
         raise InputFileError(
             path,

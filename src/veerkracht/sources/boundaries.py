@@ -151,9 +151,10 @@ def _water_mask(frame: pd.DataFrame) -> pd.Series:
 def _drop_water_parts(frame: pd.DataFrame, code_col: str, notes: list[str]) -> pd.DataFrame:
     """Drop WATER='JA' rows whose code also has a land row (gemeente land/water split)."""
     water = _water_mask(frame)
+    if not water.any():
+        return frame
     codes = clean_codes(frame[code_col])
-    land_codes = set(codes[~water])
-    parts = water & codes.isin(land_codes)
+    parts = water & codes.isin(codes[~water].unique())
     if parts.any():
         notes.append(
             f"{int(parts.sum())} waterdelen (WATER='JA') met dezelfde code als het landdeel "

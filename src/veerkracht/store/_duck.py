@@ -82,8 +82,9 @@ def _status_codes(status: pd.Series):
 class _KeyTable:
     """Integer ids for the keys of region_keys or variable_keys, cached between imports.
 
-    The cache is checked against the table's row count and highest id before each use,
-    so a rolled-back import or another connection's additions make it reload.
+    ``refresh`` (at the start of every import transaction) checks the cache against the
+    table's row count and highest id, so a rolled-back import or another connection's
+    additions make it reload.
     """
 
     def __init__(self, table: str, id_column: str, key: list[str]) -> None:
@@ -94,7 +95,6 @@ class _KeyTable:
     def ids(self, con: duckdb.DuckDBPyConnection, keys: list[tuple]) -> np.ndarray:
         """The id of every key, in order; keys not yet known are added in sorted order
         (so one gemeente's buurten get neighbouring ids and DuckDB can skip row groups)."""
-        self._refresh(con)
         new = sorted({k for k in keys if k not in self.ids_by_key})
         if new:
             first = self.state[1] + 1
@@ -112,7 +112,7 @@ class _KeyTable:
         finally:
             con.unregister("new_keys")
 
-    def _refresh(self, con: duckdb.DuckDBPyConnection) -> None:
+    def refresh(self, con: duckdb.DuckDBPyConnection) -> None:
         # fetchall, not fetchone: a half-read result blocks registering frames afterwards
         [(count, highest)] = con.execute(
             f"SELECT count(*), coalesce(max({self.id_column}), 0) FROM {self.table}"
@@ -275,6 +275,8 @@ class Store:
             return result
         self.con.execute("BEGIN TRANSACTION")
         try:
+            self._region_keys.refresh(self.con)
+            self._variable_keys.refresh(self.con)
             import_id = self._insert_import(table, result, file_hash, reader, retrieved_at)
             replaced = self._write_values(table, import_id, result.periods)
             self._write_variables(table)
@@ -474,6 +476,17 @@ class Store:
         new = table.regions.drop_duplicates(["region_code", "edition"]).assign(import_id=import_id)
         self.con.register("new_regions", new)
         try:
+            editions = sorted(int(e) for e in new["edition"].unique())
+            [(existing,)] = self.con.execute(
+                "SELECT count(*) FROM regions WHERE list_contains(?, edition)", [editions]
+            ).fetchall()
+            if not existing:  # a first file of these editions: nothing to merge with
+                self.con.execute(
+                    """INSERT INTO regions SELECT region_code, level, edition,
+                           nullif(trim(CAST(name AS VARCHAR)), ''), gemeente_code, import_id
+                       FROM new_regions"""
+                )
+                return
             # A file without names (e.g. Leefbaarometer JSON keyed by code) must not erase
             # the names another file gave: keep the old name where the new one is empty.
             self.con.execute(
