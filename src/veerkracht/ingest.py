@@ -18,6 +18,7 @@ from pathlib import Path
 from veerkracht.errors import InputFileError, VeerkrachtError
 from veerkracht.sources.base import file_hash
 from veerkracht.store import ImportResult, Store
+from veerkracht.store._rows import StoreRows, rows_from_table
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ class _Read:
     digest: str
     reader: str = ""
     dataset_key: str = ""
-    table: object | None = None  # SourceTable
+    rows: StoreRows | None = None  # what the file adds, in the store's shape
     error: str = ""
     known: bool = False
 
@@ -106,7 +107,9 @@ def _read_file(path: Path, reader: str | None, year: int | None, known: frozense
         if digest in known:
             return _Read(path, digest, chosen.code, chosen.dataset.key, known=True)
         table = chosen.read(path, year=year) if year else chosen.read(path)
-        return _Read(path, digest, chosen.code, chosen.dataset.key, table=table)
+        # the store's rows are made here too: CPU work the single writer need not do
+        rows = rows_from_table(table)
+        return _Read(path, digest, chosen.code, chosen.dataset.key, rows=rows)
     except VeerkrachtError as exc:
         return _Read(path, digest, error=_reason(exc))
     except Exception as exc:  # one bad file must not stop the others
@@ -126,7 +129,8 @@ def _store_read(store: Store, read: _Read) -> ImportResult:
     if read.known:
         return ImportResult(read.path.name, read.dataset_key, "al aanwezig")
     # import_table itself turns a known hash (an earlier file in this run) into a no-op
-    result = store.import_table(read.table, file_hash=read.digest, reader=read.reader)  # type: ignore[arg-type]
+    assert read.rows is not None
+    result = store.import_rows(read.rows, file_hash=read.digest, reader=read.reader)
     if result.status == "al aanwezig":
         return result
     log.info(
@@ -148,7 +152,8 @@ def import_file(
     if store.has_file(digest):
         return ImportResult(path.name, chosen.dataset.key, "al aanwezig")
     table = chosen.read(path, year=year) if year else chosen.read(path)
-    return _store_read(store, _Read(path, digest, chosen.code, chosen.dataset.key, table=table))
+    rows = rows_from_table(table)
+    return _store_read(store, _Read(path, digest, chosen.code, chosen.dataset.key, rows=rows))
 
 
 #: A job: the file, the reader code and year from the manifest (or None).

@@ -39,31 +39,58 @@ def test_changed_file_replaces_rows(store: Store, shared_data: Path, tmp_path: P
     assert _counts(store)[0] == n_values
 
 
-def test_failed_import_leaves_store_unchanged(store: Store, shared_data: Path) -> None:
-    import_file(store, shared_data / KWB_2017)
-    before = _counts(store)
-    bad_values = pd.DataFrame(
+def _new_rows_table(status: str | None = "ok") -> SourceTable:
+    """A region and a variable the store does not know yet, so keys are added first."""
+    values = pd.DataFrame(
         {
-            # a new region and variable are keyed first, then the missing status fails
             "region_code": ["BU03630000", "BU99999999"],
             "level": ["buurt", "buurt"],
             "edition": [2017, 2017],
             "period": [2017, 2017],
             "variable": ["kwb.a_inw", "kwb.nieuw"],
             "value": [1.0, 2.0],
-            "status": ["ok", None],
+            "status": ["ok", status],
         }
     )
-    table = SourceTable(
+    regions = values[["region_code", "level", "edition"]].assign(
+        name="Nieuw", gemeente_code="GM9999"
+    )
+    return SourceTable(
         dataset=DatasetInfo(key="cbs_kwb", publisher="CBS", title="kapot"),
         path=Path("kapot.csv"),
-        values=bad_values,
+        values=values,
+        regions=regions,
     )
-    # the error itself reaches the caller (cleanup must not mask it)
-    with pytest.raises(StoreError, match="onbekende status"):
-        store.import_table(table, file_hash="deadbeef", reader="test")
+
+
+def test_failed_import_leaves_store_unchanged(
+    store: Store, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_file(store, shared_data / KWB_2017)
+    before = _counts(store)
+
+    def disk_full(self: Store, rows, import_id: int) -> int:
+        raise OSError("schijf vol")
+
+    # fails after keys, values and regions were written in the transaction
+    monkeypatch.setattr(Store, "_write_geometries", disk_full)
+    with pytest.raises(OSError, match="schijf vol"):  # the error itself reaches the caller
+        store.import_table(_new_rows_table(), file_hash="deadbeef", reader="test")
     assert _counts(store) == before
     assert not store.has_file("deadbeef")
+    monkeypatch.undo()
+    # the key cache noticed the rollback: the same rows import cleanly afterwards
+    result = store.import_table(_new_rows_table(), file_hash="deadbeef", reader="test")
+    assert result.n_values == 2
+    got = store.values(region_codes=["BU99999999"])
+    assert got[["variable", "value", "status"]].values.tolist() == [["kwb.nieuw", 2.0, "ok"]]
+
+
+def test_unknown_status_is_refused_before_anything_is_written(store: Store) -> None:
+    before = _counts(store)
+    with pytest.raises(StoreError, match="onbekende status"):
+        store.import_table(_new_rows_table(status=None), file_hash="beef", reader="test")
+    assert _counts(store) == before
 
 
 def test_values_keep_provenance(store: Store, shared_data: Path) -> None:
@@ -110,14 +137,14 @@ def test_store_error_skips_that_file_only(
 ) -> None:
     folder = tmp_path / "downloads"
     _two_kwb_files(folder, shared_data)
-    real = Store.import_table
+    real = Store.import_rows
 
-    def refuse_2017(self: Store, table: SourceTable, **kwargs):
-        if table.path.name == "a_kwb_2017.csv":
+    def refuse_2017(self: Store, rows, **kwargs):
+        if rows.path.name == "a_kwb_2017.csv":
             raise RuntimeError("schijf vol")
-        return real(self, table, **kwargs)
+        return real(self, rows, **kwargs)
 
-    monkeypatch.setattr(Store, "import_table", refuse_2017)
+    monkeypatch.setattr(Store, "import_rows", refuse_2017)
     report = import_folder(store, folder, workers=1)
     assert [r.file_name for r in report.imported] == ["b_kwb_2019.csv"]
     assert [(s.file.name, s.reason) for s in report.skipped] == [

@@ -14,7 +14,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from veerkracht.errors import InputFileError, UnknownDatasetError
@@ -69,34 +68,6 @@ class Variable:
     denominator: str | None = None  # store key of the denominator for rates/means
 
 
-@dataclass(frozen=True)
-class _WkbFrame:
-    """A GeoDataFrame in transit: attributes, column order, geometries as WKB, CRS."""
-
-    attributes: pd.DataFrame
-    columns: list
-    geometry: str
-    wkb: np.ndarray  # WKB per geometry (None: no geometry)
-    crs: object
-
-    @classmethod
-    def of(cls, gdf: gpd.GeoDataFrame) -> _WkbFrame:
-        import shapely
-
-        geometry = gdf.geometry.name
-        wkb = shapely.to_wkb(gdf.geometry.to_numpy())
-        attributes = pd.DataFrame(gdf.drop(columns=geometry))
-        return cls(attributes, list(gdf.columns), geometry, wkb, gdf.crs)
-
-    def frame(self) -> gpd.GeoDataFrame:
-        import geopandas as gpd
-        import shapely
-
-        geoms = gpd.GeoSeries(shapely.from_wkb(self.wkb), index=self.attributes.index)
-        frame = self.attributes.assign(**{self.geometry: geoms})[self.columns]
-        return gpd.GeoDataFrame(frame, geometry=self.geometry, crs=self.crs)
-
-
 @dataclass
 class SourceTable:
     """Everything one file contributes to the store."""
@@ -111,20 +82,6 @@ class SourceTable:
     #: variables the dataset defines but this file/period lacks, per period
     missing: dict[int, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-
-    def __getstate__(self) -> dict:
-        """Geometries travel between processes as WKB (ingest reads files in worker
-        processes): pickling 14,000 shapely objects one by one took longer than that."""
-        state = self.__dict__.copy()
-        gdf = self.geometries
-        if gdf is not None:
-            state["geometries"] = _WkbFrame.of(gdf)
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        if isinstance(state.get("geometries"), _WkbFrame):
-            state = {**state, "geometries": state["geometries"].frame()}
-        self.__dict__.update(state)
 
     @property
     def periods(self) -> list[int]:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from veerkracht.errors import StoreError
+from veerkracht.store._rows import STATUS_SQL, StoreRows, rows_from_table
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -43,40 +44,6 @@ class ImportResult:
     editions: list[int] = field(default_factory=list)
     missing: dict[int, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-
-
-#: Stored status codes (value_rows.status); the view "values" spells them out again.
-STATUS_CODES = {"ok": 0, "geheim": 1, "leeg": 2}
-_STATUS_SQL = "CASE v.status " + " ".join(
-    f"WHEN '{name}' THEN {code}" for name, code in STATUS_CODES.items()
-) + " END"
-
-
-def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes per row and the values they stand for (-1 = missing); a categorical column
-    (as readers give) already has them, which spares hashing millions of rows."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.cat.codes.to_numpy(), series.cat.categories
-    idx, uniques = pd.factorize(series, sort=False)
-    return idx, pd.Index(uniques)
-
-
-def _used(idx: np.ndarray, n: int) -> np.ndarray:
-    """Which of ``n`` codes occur in ``idx`` (unused categories must not become keys)."""
-    return np.bincount(idx[idx >= 0], minlength=n) > 0
-
-
-def _status_codes(status: pd.Series):
-    """Status per row as its small integer code; an unknown status is refused."""
-    idx, uniques = _factorize(status)
-    unknown = sorted({str(u) for u in uniques[_used(idx, len(uniques))]} - STATUS_CODES.keys())
-    if unknown or (idx < 0).any():
-        raise StoreError(
-            f"onbekende status {unknown or ['(leeg)']} in de waarden",
-            fix=f"Gebruik een van: {', '.join(STATUS_CODES)}.",
-        )
-    lookup = np.array([STATUS_CODES.get(str(u), 0) for u in uniques], dtype="uint8")
-    return lookup[idx]
 
 
 class _KeyTable:
@@ -210,7 +177,7 @@ class Store:
             self.con.execute(
                 f"""INSERT INTO value_rows
                     SELECT r.region_id, v.edition, v.period, k.variable_id, v.value,
-                           {_STATUS_SQL}, v.import_id
+                           {STATUS_SQL}, v.import_id
                     FROM values_v1 v
                     JOIN region_keys r ON r.region_code = v.region_code AND r.level = v.level
                     JOIN variable_keys k ON k.variable = v.variable
@@ -261,14 +228,27 @@ class Store:
         retrieved_at: datetime | None = None,
     ) -> ImportResult:
         """Write one SourceTable atomically; a known file hash is a no-op."""
+        return self.import_rows(
+            rows_from_table(table), file_hash=file_hash, reader=reader, retrieved_at=retrieved_at
+        )
+
+    def import_rows(
+        self,
+        rows: StoreRows,
+        *,
+        file_hash: str,
+        reader: str,
+        retrieved_at: datetime | None = None,
+    ) -> ImportResult:
+        """Write one file's rows (``rows_from_table``, made in a worker) atomically."""
         result = ImportResult(
-            file_name=table.path.name,
-            dataset_key=table.dataset.key,
+            file_name=rows.path.name,
+            dataset_key=rows.dataset.key,
             status="geïmporteerd",
-            periods=table.periods,
-            editions=table.editions,
-            missing=table.missing,
-            notes=list(table.notes),
+            periods=rows.periods,
+            editions=rows.editions,
+            missing=rows.missing,
+            notes=list(rows.notes),
         )
         if self.has_file(file_hash):
             result.status = "al aanwezig"
@@ -277,14 +257,14 @@ class Store:
         try:
             self._region_keys.refresh(self.con)
             self._variable_keys.refresh(self.con)
-            import_id = self._insert_import(table, result, file_hash, reader, retrieved_at)
-            replaced = self._write_values(table, import_id, result.periods)
-            self._write_variables(table)
-            self._write_regions(table, import_id)
-            result.n_geometries = self._write_geometries(table, import_id)
-            self._write_crosswalk(table, import_id)
-            self._invalidate_translations(table)
-            result.n_values = len(table.values)
+            import_id = self._insert_import(rows, file_hash, reader, retrieved_at)
+            replaced = self._write_values(rows, import_id)
+            self._write_variables(rows)
+            self._write_regions(rows, import_id)
+            result.n_geometries = self._write_geometries(rows, import_id)
+            self._write_crosswalk(rows, import_id)
+            self._invalidate_translations(rows.touched)
+            result.n_values = len(rows.values) if rows.values else 0
             self.con.execute(
                 "UPDATE imports SET n_values = ?, n_geometries = ? WHERE import_id = ?",
                 [result.n_values, result.n_geometries, import_id],
@@ -297,55 +277,35 @@ class Store:
             result.status = "vervangen"
         return result
 
-    def _invalidate_translations(self, table: SourceTable) -> None:
-        """New values, boundaries or crosswalks make earlier translations stale: drop them.
-
-        Only for the gemeenten the file touches; PC4 data (Leefbaarometer 2.0) can reach
-        every gemeente, so then all go.
-        """
-        row = self.con.execute("SELECT count(*) FROM translation_errors").fetchone()
-        if not row or not row[0]:
+    def _invalidate_translations(self, touched: list[str] | None) -> None:
+        """New values, boundaries or crosswalks make earlier translations stale: drop them
+        for the gemeenten the file touches (``touched`` digits; None = all)."""
+        [(n_translated,)] = self.con.execute("SELECT count(*) FROM translation_errors").fetchall()
+        if not n_translated:
             return  # nothing translated yet (e.g. a first build): nothing to invalidate
-        digits: set[str] = set()
-        for frame in (table.values, table.geometries, table.crosswalk):
-            if frame is None or frame.empty:
-                continue
-            if "level" in frame and (frame["level"].astype(str) == "pc4").any():
-                self.con.execute("DELETE FROM translated_values")
-                self.con.execute("DELETE FROM translation_errors")
-                return
-            column = frame["region_code" if "region_code" in frame else "from_code"]
-            codes = (
-                column.cat.categories
-                if isinstance(column.dtype, pd.CategoricalDtype)
-                else column.unique()
-            )
-            digits |= {str(c)[2:6] for c in codes if str(c)[:2] in {"GM", "WK", "BU"}}
-        if not digits:
+        if touched is None:
+            self.con.execute("DELETE FROM translated_values")
+            self.con.execute("DELETE FROM translation_errors")
             return
-        wanted = sorted(digits)
+        if not touched:
+            return
         self.con.execute(
             "DELETE FROM translated_values WHERE substr(region_code, 3, 4) IN (SELECT unnest(?))",
-            [wanted],
+            [touched],
         )
         self.con.execute(
             "DELETE FROM translation_errors "
             "WHERE substr(gemeente_code, 3, 4) IN (SELECT unnest(?))",
-            [wanted],
+            [touched],
         )
 
     def _insert_import(
-        self,
-        table: SourceTable,
-        result: ImportResult,
-        file_hash: str,
-        reader: str,
-        retrieved_at: datetime | None,
+        self, rows: StoreRows, file_hash: str, reader: str, retrieved_at: datetime | None
     ) -> int:
-        if retrieved_at is None and table.path.exists():
-            retrieved_at = datetime.fromtimestamp(table.path.stat().st_mtime, tz=UTC)
-        ds = table.dataset
-        row = self.con.execute(
+        if retrieved_at is None and rows.path.exists():
+            retrieved_at = datetime.fromtimestamp(rows.path.stat().st_mtime, tz=UTC)
+        ds = rows.dataset
+        [(import_id,)] = self.con.execute(
             """INSERT INTO imports (import_id, dataset_key, publisher, dataset_id, title, licence,
                    url, reader, file_name, file_path, file_hash, retrieved_at, imported_at,
                    periods, editions, missing, notes)
@@ -359,108 +319,76 @@ class Store:
                 ds.licence,
                 ds.url,
                 reader,
-                table.path.name,
-                str(table.path),
+                rows.path.name,
+                str(rows.path),
                 file_hash,
                 retrieved_at.replace(tzinfo=None) if retrieved_at else None,
                 datetime.now(UTC).replace(tzinfo=None),
-                result.periods,  # computed once: each is a pass over the values
-                result.editions,
-                json.dumps({str(k): v for k, v in table.missing.items()}, ensure_ascii=False),
-                json.dumps(table.notes, ensure_ascii=False),
+                rows.periods,
+                rows.editions,
+                json.dumps({str(k): v for k, v in rows.missing.items()}, ensure_ascii=False),
+                json.dumps(rows.notes, ensure_ascii=False),
             ],
-        ).fetchone()
-        assert row is not None
-        return int(row[0])
+        ).fetchall()
+        return int(import_id)
 
-    def _write_values(self, table: SourceTable, import_id: int, periods: list[int]) -> bool:
-        if table.values.empty:
+    def _write_values(self, rows: StoreRows, import_id: int) -> bool:
+        values = rows.values
+        if values is None:
             return False
         import pyarrow as pa
 
-        new = table.values
-        rows = pa.table(
+        new = pa.table(
             {
-                "region_id": self._region_ids(new["region_code"], new["level"]),
-                "edition": new["edition"].to_numpy(dtype="int32"),
-                "period": new["period"].to_numpy(dtype="int32"),
-                "variable_id": self._variable_ids(new["variable"]),
-                "value": new["value"].to_numpy(dtype="float64", na_value=float("nan")),
-                "status": _status_codes(new["status"]),
+                "region_id": self._region_keys.ids(self.con, values.region_keys)[
+                    values.region_index
+                ],
+                "edition": values.edition,
+                "period": values.period,
+                "variable_id": self._variable_keys.ids(
+                    self.con, [(v,) for v in values.variables]
+                )[values.variable_index],
+                "value": values.value,
+                "status": values.status,
             }
         )
-        self.con.register("new_values", rows)
+        self.con.register("new_values", new)
         try:
-            deleted = self._delete_replaced_values(table, periods)
-            self.con.execute(
-                "INSERT INTO value_rows SELECT *, ? FROM new_values", [import_id]
-            )
+            deleted = self._delete_replaced_values(rows)
+            self.con.execute("INSERT INTO value_rows SELECT *, ? FROM new_values", [import_id])
         finally:
             self._unregister("new_values")
         return deleted
 
-    def _delete_replaced_values(self, table: SourceTable, periods: list[int]) -> bool:
+    def _delete_replaced_values(self, rows: StoreRows) -> bool:
         """Same dataset, period, variable and region from an earlier file: the new file wins."""
         earlier = [
             r[0]
             for r in self.con.execute(
                 """SELECT import_id FROM imports
                    WHERE dataset_key = ? AND n_values > 0 AND list_has_any(periods, ?)""",
-                [table.dataset.key, periods],
+                [rows.dataset.key, rows.periods],
             ).fetchall()
         ]
         if not earlier:
             return False  # nothing to replace: spares a join over millions of rows
-        deleted = self.con.execute(
+        [(deleted,)] = self.con.execute(
             """DELETE FROM value_rows AS v USING (
                    SELECT DISTINCT period, variable_id FROM new_values) AS n
                WHERE list_contains(?, v.import_id) AND list_contains(?, v.period)
                  AND v.period = n.period AND v.variable_id = n.variable_id
                  AND v.region_id IN (SELECT region_id FROM new_values)""",
-            [earlier, periods],
-        ).fetchone()
-        return bool(deleted and deleted[0])
+            [earlier, rows.periods],
+        ).fetchall()
+        return bool(deleted)
 
-    def _region_ids(self, codes: pd.Series, levels: pd.Series):
-        """The store's integer key per row for (region_code, level); new pairs get new ids."""
-        code_idx, code_uniques = _factorize(codes)
-        level_idx, level_uniques = _factorize(levels)
-        if (code_idx < 0).any() or (level_idx < 0).any():
-            raise StoreError("waarden zonder gebiedscode of niveau kunnen niet worden opgeslagen")
-        # number the (code, level) pairs that occur; the key space is small, so a lookup
-        # array is several times faster than hashing millions of pairs
-        key = code_idx.astype("int64") * len(level_uniques) + level_idx
-        present = np.zeros(len(code_uniques) * len(level_uniques), dtype=bool)
-        present[key] = True
-        pairs = np.flatnonzero(present)
-        number = np.full(len(present), -1, dtype="int64")
-        number[pairs] = np.arange(len(pairs))
-        pair_idx = number[key]
-        code_names = code_uniques.astype(str).to_numpy(dtype=object)
-        level_names = level_uniques.astype(str).to_numpy(dtype=object)
-        pair_keys = zip(
-            code_names[pairs // len(level_uniques)].tolist(),
-            level_names[pairs % len(level_uniques)].tolist(),
-            strict=True,
-        )
-        return self._region_keys.ids(self.con, list(pair_keys))[pair_idx]
-
-    def _variable_ids(self, variables: pd.Series):
-        idx, uniques = _factorize(variables)
-        if (idx < 0).any():
-            raise StoreError("waarden zonder variabele kunnen niet worden opgeslagen")
-        used = np.flatnonzero(_used(idx, len(uniques)))
-        ids = np.zeros(len(uniques), dtype="int32")
-        ids[used] = self._variable_keys.ids(self.con, [(str(uniques[i]),) for i in used])
-        return ids[idx]
-
-    def _write_variables(self, table: SourceTable) -> None:
-        if not table.variables:
+    def _write_variables(self, rows: StoreRows) -> None:
+        if not rows.variables:
             return
         frame = pd.DataFrame(
             [
-                (v.key, v.label, v.unit, v.kind, v.denominator, table.dataset.key)
-                for v in table.variables
+                (v.key, v.label, v.unit, v.kind, v.denominator, rows.dataset.key)
+                for v in rows.variables
             ],
             columns=["variable", "label", "unit", "kind", "denominator", "dataset_key"],
         )
@@ -470,10 +398,10 @@ class Store:
         finally:
             self._unregister("new_variables")
 
-    def _write_regions(self, table: SourceTable, import_id: int) -> None:
-        if table.regions is None or table.regions.empty:
+    def _write_regions(self, rows: StoreRows, import_id: int) -> None:
+        if rows.regions is None:
             return
-        new = table.regions.drop_duplicates(["region_code", "edition"]).assign(import_id=import_id)
+        new = rows.regions
         self.con.register("new_regions", new)
         try:
             editions = sorted(int(e) for e in new["edition"].unique())
@@ -483,8 +411,9 @@ class Store:
             if not existing:  # a first file of these editions: nothing to merge with
                 self.con.execute(
                     """INSERT INTO regions SELECT region_code, level, edition,
-                           nullif(trim(CAST(name AS VARCHAR)), ''), gemeente_code, import_id
-                       FROM new_regions"""
+                           nullif(trim(CAST(name AS VARCHAR)), ''), gemeente_code, ?
+                       FROM new_regions""",
+                    [import_id],
                 )
                 return
             # A file without names (e.g. Leefbaarometer JSON keyed by code) must not erase
@@ -503,62 +432,34 @@ class Store:
                 """INSERT INTO regions
                    SELECT n.region_code, n.level, n.edition,
                           coalesce(nullif(trim(CAST(n.name AS VARCHAR)), ''), k.name),
-                          n.gemeente_code, n.import_id
+                          n.gemeente_code, ?
                    FROM new_regions n LEFT JOIN kept_names k
-                     ON k.region_code = n.region_code AND k.edition = n.edition"""
+                     ON k.region_code = n.region_code AND k.edition = n.edition""",
+                [import_id],
             )
             self.con.execute("DROP TABLE kept_names")
         finally:
             self._unregister("new_regions")
 
-    def _write_geometries(self, table: SourceTable, import_id: int) -> int:
-        gdf = table.geometries
-        if gdf is None or gdf.empty:
+    def _write_geometries(self, rows: StoreRows, import_id: int) -> int:
+        if rows.geometries is None:
             return 0
-        import shapely
-
-        from veerkracht.settings import STORE_CRS
-
-        gdf = gdf.to_crs(STORE_CRS) if gdf.crs is not None and gdf.crs != STORE_CRS else gdf
-        geoms = gdf.geometry.to_numpy()
-        bounds = shapely.bounds(geoms)
-        frame = pd.DataFrame(
-            {
-                "region_code": gdf["region_code"].to_numpy(),
-                "level": gdf["level"].to_numpy(),
-                "edition": gdf["edition"].astype("int32").to_numpy(),
-                "name": gdf["name"].to_numpy() if "name" in gdf else None,
-                "gemeente_code": gdf["gemeente_code"].to_numpy()
-                if "gemeente_code" in gdf
-                else None,
-                "source_key": table.dataset.key,
-                "geometry": shapely.to_wkb(geoms),
-                "area_m2": shapely.area(geoms),
-                "minx": bounds[:, 0],
-                "miny": bounds[:, 1],
-                "maxx": bounds[:, 2],
-                "maxy": bounds[:, 3],
-                "import_id": import_id,
-            }
-        )
-        self.con.register("new_geoms", frame)
+        self.con.register("new_geoms", rows.geometries)
         try:
             self.con.execute(
                 """DELETE FROM geometries AS g USING new_geoms AS n
                    WHERE g.region_code = n.region_code AND g.edition = n.edition
                      AND g.level = n.level"""
             )
-            self.con.execute("INSERT INTO geometries SELECT * FROM new_geoms")
+            self.con.execute("INSERT INTO geometries SELECT *, ? FROM new_geoms", [import_id])
         finally:
             self._unregister("new_geoms")
-        return len(frame)
+        return len(rows.geometries)
 
-    def _write_crosswalk(self, table: SourceTable, import_id: int) -> None:
-        cw = table.crosswalk
-        if cw is None or cw.empty:
+    def _write_crosswalk(self, rows: StoreRows, import_id: int) -> None:
+        if rows.crosswalk is None:
             return
-        new = cw.assign(import_id=import_id)
-        self.con.register("new_cw", new)
+        self.con.register("new_cw", rows.crosswalk)
         try:
             self.con.execute(
                 """DELETE FROM crosswalks AS c USING new_cw AS n
@@ -567,7 +468,8 @@ class Store:
             )
             self.con.execute(
                 """INSERT INTO crosswalks SELECT from_code, from_edition, to_code, to_edition,
-                       weight, import_id FROM new_cw"""
+                       weight, ? FROM new_cw""",
+                [import_id],
             )
         finally:
             self._unregister("new_cw")

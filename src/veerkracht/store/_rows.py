@@ -1,0 +1,209 @@
+"""A SourceTable as the store's rows, made without the database.
+
+Everything here is CPU work on one file's table and needs no connection, so ingest
+does it in the worker processes that read the files. The store then only maps keys to
+its integer ids and writes (``Store.import_rows``), one file at a time: at national
+scale that keeps the single writer from being the bottleneck.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from veerkracht.errors import StoreError
+
+if TYPE_CHECKING:
+    from veerkracht.sources.base import DatasetInfo, SourceTable, Variable
+
+#: Stored status codes (value_rows.status); the view "values" spells them out again.
+STATUS_CODES = {"ok": 0, "geheim": 1, "leeg": 2}
+STATUS_SQL = (
+    "CASE v.status "
+    + " ".join(f"WHEN '{name}' THEN {code}" for name, code in STATUS_CODES.items())
+    + " END"
+)
+#: Columns of the geometries table before import_id (which the store adds).
+GEOMETRY_COLUMNS = [
+    "region_code", "level", "edition", "name", "gemeente_code", "source_key",
+    "geometry", "area_m2", "minx", "miny", "maxx", "maxy",
+]  # fmt: skip
+
+
+@dataclass
+class ValueRows:
+    """Long values with their keys factorised: per row an index into the distinct keys."""
+
+    region_keys: list[tuple[str, str]]  # distinct (region_code, level)
+    region_index: np.ndarray  # int32 per row
+    variables: list[str]  # distinct variables
+    variable_index: np.ndarray  # int32 per row
+    edition: np.ndarray  # int32
+    period: np.ndarray  # int32
+    value: np.ndarray  # float64
+    status: np.ndarray  # uint8, STATUS_CODES
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+
+@dataclass
+class StoreRows:
+    """Everything one file writes, in the store's shape (see ``rows_from_table``)."""
+
+    dataset: DatasetInfo
+    path: Path
+    periods: list[int]
+    editions: list[int]
+    variables: list[Variable] = field(default_factory=list)
+    missing: dict[int, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    values: ValueRows | None = None
+    regions: pd.DataFrame | None = None  # REGION_COLUMNS, one row per code and edition
+    geometries: pd.DataFrame | None = None  # GEOMETRY_COLUMNS
+    crosswalk: pd.DataFrame | None = None
+    #: gemeente digits (0363) whose translations this file makes stale; None = all
+    touched: list[str] | None = field(default_factory=list)
+
+
+def rows_from_table(table: SourceTable) -> StoreRows:
+    """The rows ``table`` adds to the store; refuses values the store cannot hold."""
+    values = value_rows(table.values) if not table.values.empty else None
+    regions = table.regions
+    if regions is not None and not regions.empty:
+        regions = regions.drop_duplicates(["region_code", "edition"])
+    return StoreRows(
+        dataset=table.dataset,
+        path=table.path,
+        periods=sorted({int(p) for p in np.unique(values.period)}) if values else [],
+        editions=table.editions,
+        variables=list(table.variables),
+        missing=dict(table.missing),
+        notes=list(table.notes),
+        values=values,
+        regions=regions if regions is not None and not regions.empty else None,
+        geometries=geometry_rows(table),
+        crosswalk=table.crosswalk if table.crosswalk is not None and not table.crosswalk.empty
+        else None,
+        touched=touched_gemeenten(table),
+    )
+
+
+def value_rows(values: pd.DataFrame) -> ValueRows:
+    code_idx, code_uniques = _factorize(values["region_code"])
+    level_idx, level_uniques = _factorize(values["level"])
+    if (code_idx < 0).any() or (level_idx < 0).any():
+        raise StoreError("waarden zonder gebiedscode of niveau kunnen niet worden opgeslagen")
+    # number the (code, level) pairs that occur; the key space is small, so a lookup
+    # array is several times faster than hashing millions of pairs
+    key = code_idx.astype("int64") * len(level_uniques) + level_idx
+    present = np.zeros(len(code_uniques) * len(level_uniques), dtype=bool)
+    present[key] = True
+    pairs = np.flatnonzero(present)
+    number = np.full(len(present), -1, dtype="int32")
+    number[pairs] = np.arange(len(pairs), dtype="int32")
+    code_names = code_uniques.astype(str).to_numpy(dtype=object)
+    level_names = level_uniques.astype(str).to_numpy(dtype=object)
+    region_keys = list(
+        zip(
+            code_names[pairs // len(level_uniques)].tolist(),
+            level_names[pairs % len(level_uniques)].tolist(),
+            strict=True,
+        )
+    )
+    var_idx, var_uniques = _factorize(values["variable"])
+    if (var_idx < 0).any():
+        raise StoreError("waarden zonder variabele kunnen niet worden opgeslagen")
+    used = np.flatnonzero(_used(var_idx, len(var_uniques)))
+    renumber = np.full(len(var_uniques), -1, dtype="int32")
+    renumber[used] = np.arange(len(used), dtype="int32")
+    return ValueRows(
+        region_keys=region_keys,
+        region_index=number[key],
+        variables=[str(var_uniques[i]) for i in used],
+        variable_index=renumber[var_idx],
+        edition=values["edition"].to_numpy(dtype="int32"),
+        period=values["period"].to_numpy(dtype="int32"),
+        value=values["value"].to_numpy(dtype="float64", na_value=np.nan),
+        status=status_codes(values["status"]),
+    )
+
+
+def status_codes(status: pd.Series) -> np.ndarray:
+    """Status per row as its small integer code; an unknown status is refused."""
+    idx, uniques = _factorize(status)
+    unknown = sorted({str(u) for u in uniques[_used(idx, len(uniques))]} - STATUS_CODES.keys())
+    if unknown or (idx < 0).any():
+        raise StoreError(
+            f"onbekende status {unknown or ['(leeg)']} in de waarden",
+            fix=f"Gebruik een van: {', '.join(STATUS_CODES)}.",
+        )
+    lookup = np.array([STATUS_CODES.get(str(u), 0) for u in uniques], dtype="uint8")
+    return lookup[idx]
+
+
+def geometry_rows(table: SourceTable) -> pd.DataFrame | None:
+    """Polygons as stored: EPSG:28992 WKB with area and bounding box."""
+    gdf = table.geometries
+    if gdf is None or gdf.empty:
+        return None
+    import shapely
+
+    from veerkracht.settings import STORE_CRS
+
+    gdf = gdf.to_crs(STORE_CRS) if gdf.crs is not None and gdf.crs != STORE_CRS else gdf
+    geoms = gdf.geometry.to_numpy()
+    bounds = shapely.bounds(geoms)
+    return pd.DataFrame(
+        {
+            "region_code": gdf["region_code"].to_numpy(),
+            "level": gdf["level"].to_numpy(),
+            "edition": gdf["edition"].astype("int32").to_numpy(),
+            "name": gdf["name"].to_numpy() if "name" in gdf else None,
+            "gemeente_code": gdf["gemeente_code"].to_numpy() if "gemeente_code" in gdf else None,
+            "source_key": table.dataset.key,
+            "geometry": shapely.to_wkb(geoms),
+            "area_m2": shapely.area(geoms),
+            "minx": bounds[:, 0],
+            "miny": bounds[:, 1],
+            "maxx": bounds[:, 2],
+            "maxy": bounds[:, 3],
+        }
+    )[GEOMETRY_COLUMNS]
+
+
+def touched_gemeenten(table: SourceTable) -> list[str] | None:
+    """Digits of the gemeenten whose translations new values, boundaries or crosswalks
+    make stale; None when PC4 data (Leefbaarometer 2.0) can reach every gemeente."""
+    digits: set[str] = set()
+    for frame in (table.values, table.geometries, table.crosswalk):
+        if frame is None or frame.empty:
+            continue
+        if "level" in frame and (frame["level"] == "pc4").any():
+            return None
+        column = frame["region_code" if "region_code" in frame else "from_code"]
+        codes = (
+            column.cat.categories
+            if isinstance(column.dtype, pd.CategoricalDtype)
+            else column.unique()
+        )
+        digits |= {str(c)[2:6] for c in codes if str(c)[:2] in {"GM", "WK", "BU"}}
+    return sorted(digits)
+
+
+def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes per row and the values they stand for (-1 = missing); a categorical column
+    (as readers give) already has them, which spares hashing millions of rows."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(), series.cat.categories
+    idx, uniques = pd.factorize(series, sort=False)
+    return idx, pd.Index(uniques)
+
+
+def _used(idx: np.ndarray, n: int) -> np.ndarray:
+    """Which of ``n`` codes occur in ``idx`` (unused categories must not become keys)."""
+    return np.bincount(idx[idx >= 0], minlength=n) > 0
