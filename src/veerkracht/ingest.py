@@ -181,6 +181,15 @@ def _reads(jobs: list[Job], known: frozenset[str], workers: int) -> Iterator[_Re
         failed=lambda job, reason: _Read(job[0], "", error=reason),
         context="forkserver",
         local_first=True,
+        # the libraries the readers need, imported once in the forkserver
+        preload=[
+            "veerkracht.ingest",
+            "veerkracht.sources._all",
+            "pyarrow.csv",
+            "pyarrow.compute",
+            "geopandas",
+            "pyogrio",
+        ],
     )
 
 

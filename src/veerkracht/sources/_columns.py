@@ -26,14 +26,20 @@ class ColumnSpec:
 
     def matches(self, column: str) -> int:
         """Match strength (3 alias, 2 OData prefix, 1 title regex, 0 none)."""
-        norm = normalise_title(column)
-        if norm in {normalise_title(a) for a in self.aliases}:
-            return 3
-        if odata_prefix(column) in self.odata:
-            return 2
-        if any(re.search(pattern, norm) for pattern in self.titles):
-            return 1
-        return 0
+        return _match_strength(self, column)
+
+
+@cache
+def _match_strength(spec: ColumnSpec, column: str) -> int:
+    # cached: every KWB file asks ~2,500 of these, mostly the same ones again
+    norm = normalise_title(column)
+    if norm in {normalise_title(a) for a in spec.aliases}:
+        return 3
+    if odata_prefix(column) in spec.odata:
+        return 2
+    if any(re.search(pattern, norm) for pattern in spec.titles):
+        return 1
+    return 0
 
 
 @dataclass(frozen=True)

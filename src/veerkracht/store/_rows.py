@@ -79,7 +79,7 @@ def rows_from_table(table: SourceTable) -> StoreRows:
     return StoreRows(
         dataset=table.dataset,
         path=table.path,
-        periods=sorted({int(p) for p in np.unique(values.period)}) if values else [],
+        periods=_distinct(values.period) if values else [],
         editions=table.editions,
         variables=list(table.variables),
         missing=dict(table.missing),
@@ -186,13 +186,21 @@ def touched_gemeenten(table: SourceTable) -> list[str] | None:
         if "level" in frame and (frame["level"] == "pc4").any():
             return None
         column = frame["region_code" if "region_code" in frame else "from_code"]
-        codes = (
+        codes = pd.Series(
             column.cat.categories
             if isinstance(column.dtype, pd.CategoricalDtype)
-            else column.unique()
+            else column.unique(),
+            dtype="string",
         )
-        digits |= {str(c)[2:6] for c in codes if str(c)[:2] in {"GM", "WK", "BU"}}
+        cbs = codes.str[:2].isin(["GM", "WK", "BU"]).fillna(False)
+        digits.update(codes[cbs].str[2:6].unique().tolist())
     return sorted(digits)
+
+
+def _distinct(numbers: np.ndarray) -> list[int]:
+    # one period per file is the rule: spare hashing 700,000 rows for it
+    low, high = int(numbers.min()), int(numbers.max())
+    return [low] if low == high else sorted(int(n) for n in np.unique(numbers))
 
 
 def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
