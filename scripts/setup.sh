@@ -9,6 +9,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"
+# Byte-compile the (editable) sources now: with PYTHONDONTWRITEBYTECODE set, as on some
+# machines, every command and every import worker would otherwise compile them again.
+.venv/bin/python -m compileall -q src
 # Browser tests and the PDF report need Debian packages; install them when we are root.
 if [ "${VEERKRACHT_SKIP_APT:-}" != "1" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
   need=""
