@@ -33,6 +33,21 @@ def test_statline_numbers_and_statuses() -> None:
     assert list(status) == ["ok", "ok", "geheim", "leeg", "leeg", "geheim"]
 
 
+def test_numbers_with_and_without_the_costly_cleaning() -> None:
+    """Trimming and comma replacement are skipped when a column's bytes need neither."""
+    cases = {
+        "clean": (["12", "1.5", ".", ""], [12.0, 1.5, None, None], [0, 0, 1, 2]),
+        "comma": (["1,5", "2"], [1.5, 2.0], [0, 0]),
+        "padded": (["8 ", " 9"], [8.0, 9.0], [0, 0]),
+        "nbsp": (["\u00a07", "x"], [7.0, None], [0, 1]),
+        "text": (["abc", "1e3"], [None, 1000.0], [2, 0]),
+    }
+    for name, (cells, values, statuses) in cases.items():
+        numbers, status = parse_numbers(pd.Series(cells, dtype="string[pyarrow]"))
+        got = [None if pd.isna(v) else v for v in numbers]
+        assert (got, status.cat.codes.tolist()) == (values, statuses), name
+
+
 def test_kwb_2017_r_export(shared_data: Path) -> None:
     path = shared_data / KWB / "Kerncijfers_wijken_en_buurten_2017_amsterdam_Rexport.csv"
     assert detect(path).code == "cbs_kwb_csv"

@@ -8,6 +8,7 @@ columns.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -23,6 +24,7 @@ from veerkracht.errors import InputFileError
 from veerkracht.sources.base import STATUS_EMPTY, STATUS_OK, STATUS_SUPPRESSED
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_FIRST_LINE = re.compile(r"[^\r\n]*")
 
 
 @cache
@@ -45,7 +47,10 @@ def odata_prefix(key: str) -> str:
 
 def decode_text(path: Path) -> tuple[str, str]:
     """Text of a file and the encoding used; a clear error for binary or garbled files."""
-    raw = path.read_bytes()
+    return _decoded(path.read_bytes(), path)
+
+
+def _decoded(raw: bytes, path: Path) -> tuple[str, str]:
     if not raw.strip():
         raise InputFileError(path, "het bestand is leeg", fix="Download het bestand opnieuw.")
     if b"\x00" in raw[:4096]:
@@ -88,9 +93,10 @@ def read_delimited(path: Path) -> pd.DataFrame:
     Parsed with pyarrow (multi-threaded C++; the whole-NL benchmark reads ~14,000 rows
     x 10 years this way); pandas only as fallback for duplicate column names.
     """
-    text, _encoding = decode_text(path)
+    raw = path.read_bytes()
+    text, encoding = _decoded(raw, path)
     text = text.lstrip("\ufeff")
-    first = text.splitlines()[0]
+    first = _FIRST_LINE.match(text).group()  # type: ignore[union-attr]
     sep = sniff_separator(first)
     header = header_fields(first, sep)
     if len(set(header)) != len(header):
@@ -100,7 +106,8 @@ def read_delimited(path: Path) -> pd.DataFrame:
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            # UTF-8 files go to pyarrow as read (no second encoding of the whole text)
+            io.BytesIO(raw.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8" else text.encode()),
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
@@ -161,10 +168,12 @@ def _parse_text(arr) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pc.utf8_trim_whitespace(arr)
+    # trimming and comma replacement are the costly kernels: skip them when the column's
+    # bytes hold no whitespace (or non-ASCII) and no comma, as in most whole-NL files
+    text = pc.utf8_trim_whitespace(arr) if _needs_trim(arr) else arr
     suppressed = pc.fill_null(pc.is_in(text, value_set=pa.array(SUPPRESSED)), False)
     blank = pc.fill_null(pc.is_in(text, value_set=pa.array(EMPTY)), True)
-    dotted = pc.replace_substring(text, ",", ".")
+    dotted = pc.replace_substring(text, ",", ".") if _has_comma(text) else text
     candidates = pc.if_else(pc.or_(suppressed, blank), pa.scalar(None, pa.string()), dotted)
     try:
         # the usual case: every remaining cell is a number, one cast does it
@@ -175,14 +184,32 @@ def _parse_text(arr) -> tuple[np.ndarray, np.ndarray]:
         values = pc.cast(
             pc.if_else(matches, candidates, pa.scalar(None, pa.string())), pa.float64()
         )
-    numeric = pc.is_valid(values)
-    numbers = values.to_numpy(zero_copy_only=False)
+    numbers = values.to_numpy(zero_copy_only=False)  # null -> NaN
     status = np.where(
-        suppressed.to_numpy(zero_copy_only=False),
-        1,
-        np.where(numeric.to_numpy(zero_copy_only=False), 0, 2),
+        suppressed.to_numpy(zero_copy_only=False), 1, np.where(np.isnan(numbers), 2, 0)
     ).astype("int8")
     return numbers, status
+
+
+def _needs_trim(arr) -> bool:
+    """Whether any string may carry whitespace: a byte <= 0x20 (space, tab, line breaks)
+    or a non-ASCII byte (Unicode spaces such as U+00A0 are multi-byte)."""
+    return any(raw.min() <= 0x20 or raw.max() >= 0x80 for raw in _data_bytes(arr))
+
+
+def _has_comma(arr) -> bool:
+    return any((raw == ord(",")).any() for raw in _data_bytes(arr))
+
+
+def _data_bytes(arr) -> list[np.ndarray]:
+    """The raw UTF-8 bytes of a pyarrow (chunked) string array, one view per chunk (a
+    sliced chunk may show bytes outside the slice: a check can only err towards work)."""
+    views = []
+    for chunk in arr.chunks if hasattr(arr, "chunks") else [arr]:
+        data = chunk.buffers()[2]
+        if data is not None and data.size:
+            views.append(np.frombuffer(data, dtype=np.uint8))
+    return views
 
 
 def _parse_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -305,7 +332,8 @@ def long_from_cells(codes: pd.Series, cells: Cells, *, edition: int, period: int
         return pd.Categorical.from_codes(codes, categories=categories, validate=False)
 
     return pd.DataFrame(
-        {
+        copy=False,  # the arrays are made here: no need to copy them again
+        data={
             "region_code": categorical(region_codes, region_cat.categories),
             "level": categorical(level_values.codes[region_codes], level_values.categories),
             "edition": np.full(len(row_idx), edition, dtype="int32"),
@@ -313,7 +341,7 @@ def long_from_cells(codes: pd.Series, cells: Cells, *, edition: int, period: int
             "variable": categorical(col_idx, pd.Index(cells.columns)),
             "value": cells.numbers.ravel()[keep],
             "status": categorical(cells.status.ravel()[keep], STATUSES),
-        }
+        },
     )
 
 

@@ -100,7 +100,8 @@ def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None) -> SourceT
             '[bestanden."naam.csv"] jaar = 2019',
         )
     codes = clean_codes(frame[ids["code"]])
-    known = levels_of(codes).notna()
+    levels = levels_of(codes)
+    known = levels.notna()
     if not known.any():
         raise InputFileError(
             path,
@@ -108,8 +109,8 @@ def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None) -> SourceT
             column=ids["code"],
             fix="Regiocodes hebben de vorm GM0363, WK036300 of BU03630000.",
         )
-    frame = frame.loc[known]
-    codes = codes.loc[known]
+    if not known.all():  # e.g. a footer line; most files need no copy
+        frame, codes, levels = frame.loc[known], codes.loc[known], levels.loc[known]
     variable_columns = resolve(columns, spec.columns)
     raw = frame[list(variable_columns.values())]
     raw.columns = [f"{PREFIX}.{k}" for k in variable_columns]
@@ -121,7 +122,7 @@ def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None) -> SourceT
     regions = pd.DataFrame(
         {
             "region_code": codes.to_numpy(),
-            "level": levels_of(codes).to_numpy(),
+            "level": levels.to_numpy(),
             "edition": period_year,
             "name": names.to_numpy(),
             "gemeente_code": gemeente_of(codes).to_numpy(),
