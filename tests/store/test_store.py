@@ -256,6 +256,19 @@ def test_schema_1_store_is_upgraded_with_its_values(tmp_path: Path, read_only: b
     assert "value_rows" in tables and "values" not in tables
 
 
+def test_schema_1_store_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "oud.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute((Path(__file__).parent / "schema_v1.sql").read_text())
+        con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    # another read-only user of the file in this process blocks the writable upgrade
+    with duckdb.connect(str(path), read_only=True) as reader:
+        with pytest.raises(StoreError, match="kon niet worden bijgewerkt") as exc:
+            Store(path, read_only=True)
+        assert "--store PAD" in (exc.value.fix or "")
+        assert reader.execute("SELECT value FROM meta").fetchall() == [("1",)]
+
+
 def test_values_for_given_region_codes_keep_stored_order(store: Store, shared_data: Path) -> None:
     import_file(store, shared_data / KWB_2017)
     full = store.values(level="buurt")
@@ -265,3 +278,76 @@ def test_values_for_given_region_codes_keep_stored_order(store: Store, shared_da
     pd.testing.assert_frame_equal(part, expected)
     assert set(part.region_code) == set(codes)
     assert store.values(level="buurt", region_codes=[]).empty
+
+
+def test_suppressed_values_are_stored_as_null_not_nan(store: Store, shared_data: Path) -> None:
+    """SQL over the store (sums, casts, IS NULL) must see a missing value as NULL."""
+    import_file(store, shared_data / KWB_2017)
+    row = store.query(
+        """SELECT count(*) FILTER (WHERE status = 'geheim') AS geheim,
+                  count(*) FILTER (WHERE status = 'geheim' AND value IS NULL) AS null_geheim,
+                  count(*) FILTER (WHERE isnan(value)) AS nan
+           FROM "values" """
+    ).iloc[0]
+    assert row.geheim > 1000  # Amsterdam 2017 has 1,716 suppressed cells
+    assert row.null_geheim == row.geheim
+    assert row.nan == 0
+
+
+def test_rolled_back_keys_are_not_reused_by_another_store_on_the_same_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A's failed import added key ids that B may then use for other keys."""
+    path = tmp_path / "gedeeld.duckdb"
+
+    def one_value(code: str, variable: str, value: float) -> SourceTable:
+        frame = pd.DataFrame(
+            {
+                "region_code": [code], "level": ["buurt"], "edition": [2020],
+                "period": [2020], "variable": [variable], "value": [value], "status": ["ok"],
+            }
+        )  # fmt: skip
+        return SourceTable(
+            dataset=DatasetInfo(key="eigen", publisher="test", title="t"),
+            path=Path(f"{code}.csv"),
+            values=frame,
+        )
+
+    with Store(path) as a, Store(path) as b:
+        a.import_table(one_value("BU00010001", "v.a", 1.0), file_hash="a1", reader="test")
+
+        def disk_full(self: Store, rows, import_id: int) -> int:
+            raise OSError("schijf vol")
+
+        monkeypatch.setattr(Store, "_write_geometries", disk_full)
+        with pytest.raises(OSError):
+            a.import_table(one_value("BU00010002", "v.x", 2.0), file_hash="a2", reader="test")
+        monkeypatch.undo()
+        b.import_table(one_value("BU00010003", "v.y", 3.0), file_hash="b1", reader="test")
+        a.import_table(one_value("BU00010002", "v.x", 2.0), file_hash="a2", reader="test")
+        got = a.values()[["region_code", "variable", "value"]].values.tolist()
+    assert sorted(got) == [
+        ["BU00010001", "v.a", 1.0],
+        ["BU00010002", "v.x", 2.0],
+        ["BU00010003", "v.y", 3.0],
+    ]
+
+
+def test_newer_file_replaces_a_region_whatever_level_the_old_file_gave(store: Store) -> None:
+    def table(level: str, value: float) -> SourceTable:
+        frame = pd.DataFrame(
+            {
+                "region_code": ["BU00010001"], "level": [level], "edition": [2020],
+                "period": [2020], "variable": ["v.a"], "value": [value], "status": ["ok"],
+            }
+        )  # fmt: skip
+        return SourceTable(
+            dataset=DatasetInfo(key="eigen", publisher="test", title="t"),
+            path=Path(f"{level}.csv"),
+            values=frame,
+        )
+
+    store.import_table(table("onbekend", 1.0), file_hash="h1", reader="test")
+    result = store.import_table(table("buurt", 2.0), file_hash="h2", reader="test")
+    assert result.status == "vervangen"
+    assert store.values()[["level", "value"]].values.tolist() == [["buurt", 2.0]]

@@ -24,7 +24,6 @@ from veerkracht.errors import InputFileError
 from veerkracht.sources.base import STATUS_EMPTY, STATUS_OK, STATUS_SUPPRESSED
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_FIRST_LINE = re.compile(r"[^\r\n]*")
 
 
 @cache
@@ -96,7 +95,9 @@ def read_delimited(path: Path) -> pd.DataFrame:
     raw = path.read_bytes()
     text, encoding = _decoded(raw, path)
     text = text.lstrip("\ufeff")
-    first = _FIRST_LINE.match(text).group()  # type: ignore[union-attr]
+    # the first line as splitlines() sees it, without splitting the whole file
+    head = text[: text.find("\n") + 1 or len(text)]
+    first = head.splitlines()[0] if head else ""
     sep = sniff_separator(first)
     header = header_fields(first, sep)
     if len(set(header)) != len(header):

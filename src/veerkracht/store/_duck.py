@@ -77,7 +77,13 @@ class _KeyTable:
         try:
             con.execute(f"INSERT INTO {self.table} SELECT * FROM new_keys")
         finally:
-            con.unregister("new_keys")
+            try:
+                con.unregister("new_keys")
+            except duckdb.Error:  # refused in an aborted transaction: keep the first error
+                log.debug("unregister new_keys after an aborted transaction")
+
+    def forget(self) -> None:
+        self.ids_by_key, self.state = {}, (-1, -1)
 
     def refresh(self, con: duckdb.DuckDBPyConnection) -> None:
         # fetchall, not fetchone: a half-read result blocks registering frames afterwards
@@ -124,7 +130,7 @@ class Store:
     def _connect(path: str | Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         try:
             return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
             raise StoreError(
                 f"de store {path} is niet te openen: {exc}",
                 fix="Sluit andere veerkracht-processen (web, atlas) die de store gebruiken.",
@@ -156,10 +162,26 @@ class Store:
         One transaction: an interrupted upgrade leaves the schema-1 store as it was. A
         read-only open upgrades through a short writable connection first.
         """
+        log.info("store %s: schemaversie 1 wordt bijgewerkt naar %s", path, SCHEMA_VERSION)
+        try:
+            if read_only:
+                self.con.close()
+                self.con = self._connect(path, read_only=False)
+            self._upgrade_tables()
+        except (duckdb.Error, StoreError) as exc:
+            self.con.close()
+            raise StoreError(
+                f"de store {path} kon niet worden bijgewerkt van schemaversie 1 naar "
+                f"{SCHEMA_VERSION}: {exc}",
+                fix="Sluit andere veerkracht-processen (web, atlas) en zorg dat het bestand "
+                "schrijfbaar is; of importeer de data opnieuw in een nieuwe store met "
+                "--store PAD.",
+            ) from exc
         if read_only:
             self.con.close()
-            self.con = self._connect(path, read_only=False)
-        log.info("store %s: schemaversie 1 wordt bijgewerkt naar %s", path, SCHEMA_VERSION)
+            self.con = self._connect(path, read_only=True)
+
+    def _upgrade_tables(self) -> None:
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.con.execute('ALTER TABLE "values" RENAME TO values_v1')
@@ -191,9 +213,6 @@ class Store:
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
-        if read_only:
-            self.con.close()
-            self.con = self._connect(path, read_only=True)
 
     def close(self) -> None:
         self.con.close()
@@ -272,6 +291,10 @@ class Store:
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
+            # ids handed out in this transaction are free again: another connection may
+            # give them to other keys, which a count and maximum check cannot notice
+            self._region_keys.forget()
+            self._variable_keys.forget()
             raise
         if replaced:
             result.status = "vervangen"
@@ -348,7 +371,8 @@ class Store:
                 "variable_id": self._variable_keys.ids(
                     self.con, [(v,) for v in values.variables]
                 )[values.variable_index],
-                "value": values.value,
+                # NaN -> NULL: SQL over the store (sums, casts, IS NULL) must see missing
+                "value": pa.array(values.value, from_pandas=True),
                 "status": values.status,
             }
         )
@@ -377,7 +401,10 @@ class Store:
                    SELECT DISTINCT period, variable_id FROM new_values) AS n
                WHERE list_contains(?, v.import_id) AND list_contains(?, v.period)
                  AND v.period = n.period AND v.variable_id = n.variable_id
-                 AND v.region_id IN (SELECT region_id FROM new_values)""",
+                 AND v.region_id IN (  -- the same code on any level an older file gave it
+                     SELECT same.region_id FROM region_keys same JOIN region_keys k
+                       ON k.region_code = same.region_code
+                     WHERE k.region_id IN (SELECT region_id FROM new_values))""",
             [earlier, rows.periods],
         ).fetchall()
         return bool(deleted)

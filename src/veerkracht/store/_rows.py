@@ -22,10 +22,11 @@ if TYPE_CHECKING:
 
 #: Stored status codes (value_rows.status); the view "values" spells them out again.
 STATUS_CODES = {"ok": 0, "geheim": 1, "leeg": 2}
+#: Status text -> code, for upgrading schema-1 stores (anything else there counts as leeg).
 STATUS_SQL = (
     "CASE v.status "
     + " ".join(f"WHEN '{name}' THEN {code}" for name, code in STATUS_CODES.items())
-    + " END"
+    + f" ELSE {STATUS_CODES['leeg']} END"
 )
 #: Columns of the geometries table before import_id (which the store adds).
 GEOMETRY_COLUMNS = [

@@ -60,7 +60,7 @@ SELECT r.region_code, r.level, v.edition, v.period, k.variable, v.value,
 FROM value_rows v
 JOIN region_keys r ON r.region_id = v.region_id
 JOIN variable_keys k ON k.variable_id = v.variable_id
-JOIN imports i ON i.import_id = v.import_id;
+LEFT JOIN imports i ON i.import_id = v.import_id;  -- LEFT: never hide a stored value
 
 CREATE OR REPLACE VIEW "values" AS SELECT * EXCLUDE (row_order) FROM values_in_order;
 
