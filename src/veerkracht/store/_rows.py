@@ -136,6 +136,12 @@ def value_rows(values: pd.DataFrame) -> ValueRows:
 
 def status_codes(status: pd.Series) -> np.ndarray:
     """Status per row as its small integer code; an unknown status is refused."""
+    if isinstance(status.dtype, pd.CategoricalDtype) and list(status.cat.categories) == list(
+        STATUS_CODES
+    ):  # as the readers make it: the categorical's codes are the stored codes
+        codes = status.cat.codes.to_numpy()
+        if (codes >= 0).all():
+            return codes.astype("uint8")
     idx, uniques = _factorize(status)
     unknown = sorted({str(u) for u in uniques[_used(idx, len(uniques))]} - STATUS_CODES.keys())
     if unknown or (idx < 0).any():
