@@ -41,3 +41,12 @@ def test_value_rows_factorise_keys_and_skip_unused_categories() -> None:
     assert rows.status.tolist() == [0, 1, 0, 2]
     assert np.isnan(rows.value[1]) and rows.value[3] == 4.0
     assert rows.period.tolist() == [2021, 2021, 2022, 2022]
+
+
+def test_status_codes_from_text_and_from_the_readers_categorical_agree() -> None:
+    from veerkracht.sources._tabular import STATUSES
+    from veerkracht.store._rows import status_codes
+
+    text = pd.Series(["leeg", "ok", "geheim", "ok"])
+    categorical = text.astype(pd.CategoricalDtype(STATUSES))
+    assert status_codes(text).tolist() == status_codes(categorical).tolist() == [2, 0, 1, 0]
