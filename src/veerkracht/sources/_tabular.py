@@ -320,11 +320,11 @@ def long_from_cells(codes: pd.Series, cells: Cells, *, edition: int, period: int
 
     n_rows, n_cols = cells.numbers.shape
     keep = (cells.status != 2).ravel()
-    row_idx = np.repeat(np.arange(n_rows), n_cols)[keep]
-    col_idx = np.tile(np.arange(n_cols), n_rows)[keep]
-    code_values = pd.Series(codes).astype("string").to_numpy(dtype=object)
-    region_cat = pd.Categorical(code_values)
-    region_codes = region_cat.codes[row_idx]
+    # index arrays in the small integer types pandas keeps as categorical codes: fewer
+    # and smaller temporaries (a whole-NL year is ~700,000 rows)
+    region_cat = pd.Categorical(pd.Series(codes).astype("string").to_numpy(dtype=object))
+    region_codes = np.repeat(region_cat.codes, n_cols)[keep]
+    col_idx = np.tile(np.arange(n_cols, dtype=_code_type(n_cols)), n_rows)[keep]
     level_cat = levels_of(pd.Series(region_cat.categories, dtype="string")).fillna("onbekend")
     level_values = pd.Categorical(level_cat.to_numpy(dtype=object))
 
@@ -337,13 +337,18 @@ def long_from_cells(codes: pd.Series, cells: Cells, *, edition: int, period: int
         data={
             "region_code": categorical(region_codes, region_cat.categories),
             "level": categorical(level_values.codes[region_codes], level_values.categories),
-            "edition": np.full(len(row_idx), edition, dtype="int32"),
-            "period": np.full(len(row_idx), period, dtype="int32"),
+            "edition": np.full(len(col_idx), edition, dtype="int32"),
+            "period": np.full(len(col_idx), period, dtype="int32"),
             "variable": categorical(col_idx, pd.Index(cells.columns)),
             "value": cells.numbers.ravel()[keep],
             "status": categorical(cells.status.ravel()[keep], STATUSES),
         },
     )
+
+
+def _code_type(n: int) -> type:
+    """The integer type pandas uses for the codes of ``n`` categories."""
+    return np.int8 if n < 127 else np.int16 if n < 32_767 else np.int32
 
 
 def _codes_of(status: pd.Series) -> np.ndarray:
