@@ -351,3 +351,33 @@ def test_newer_file_replaces_a_region_whatever_level_the_old_file_gave(store: St
     result = store.import_table(table("buurt", 2.0), file_hash="h2", reader="test")
     assert result.status == "vervangen"
     assert store.values()[["level", "value"]].values.tolist() == [["buurt", 2.0]]
+
+
+def test_parallel_import_stores_exactly_what_a_sequential_import_stores(
+    tmp_path: Path, shared_data: Path
+) -> None:
+    """Worker processes make the rows, the parent writes them: the store must not notice."""
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    for name in ("cbs_kwb_amsterdam", "geometry_amsterdam", "leefbaarometer_2_0"):
+        for path in (shared_data / name).iterdir():
+            (folder / f"{name}__{path.name}").write_bytes(path.read_bytes())
+    contents = []
+    for workers in (1, 2):
+        with Store(tmp_path / f"store_{workers}.duckdb") as st:
+            report = import_folder(st, folder, workers=workers)
+            contents.append(
+                (
+                    [(r.file_name, r.status, r.n_values, r.n_geometries) for r in report.imported],
+                    [(s.file.name, s.reason) for s in report.skipped],
+                    st.values().drop(columns="import_id"),
+                    st.query("SELECT * EXCLUDE (import_id) FROM regions ORDER BY ALL"),
+                    st.query("SELECT * EXCLUDE (import_id) FROM geometries ORDER BY ALL"),
+                    st.query("SELECT * EXCLUDE (import_id) FROM crosswalks ORDER BY ALL"),
+                )
+            )
+    sequential, parallel = contents
+    assert parallel[:2] == sequential[:2]
+    assert len(sequential[2]) > 100_000  # KWB, LBM and geometry files all went in
+    for got, expected in zip(parallel[2:], sequential[2:], strict=True):
+        pd.testing.assert_frame_equal(got, expected)
