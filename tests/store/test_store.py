@@ -39,6 +39,23 @@ def test_changed_file_replaces_rows(store: Store, shared_data: Path, tmp_path: P
     assert _counts(store)[0] == n_values
 
 
+def _one_value(
+    code: str, variable: str, value: float, *, level: str = "buurt", name: str = ""
+) -> SourceTable:
+    """A file of one value for an own dataset ('eigen'), 2020."""
+    frame = pd.DataFrame(
+        {
+            "region_code": [code], "level": [level], "edition": [2020], "period": [2020],
+            "variable": [variable], "value": [value], "status": ["ok"],
+        }
+    )  # fmt: skip
+    return SourceTable(
+        dataset=DatasetInfo(key="eigen", publisher="test", title="t"),
+        path=Path(f"{name or code}.csv"),
+        values=frame,
+    )
+
+
 def _new_rows_table(status: str | None = "ok") -> SourceTable:
     """A region and a variable the store does not know yet, so keys are added first."""
     values = pd.DataFrame(
@@ -300,31 +317,18 @@ def test_rolled_back_keys_are_not_reused_by_another_store_on_the_same_file(
     """A's failed import added key ids that B may then use for other keys."""
     path = tmp_path / "gedeeld.duckdb"
 
-    def one_value(code: str, variable: str, value: float) -> SourceTable:
-        frame = pd.DataFrame(
-            {
-                "region_code": [code], "level": ["buurt"], "edition": [2020],
-                "period": [2020], "variable": [variable], "value": [value], "status": ["ok"],
-            }
-        )  # fmt: skip
-        return SourceTable(
-            dataset=DatasetInfo(key="eigen", publisher="test", title="t"),
-            path=Path(f"{code}.csv"),
-            values=frame,
-        )
-
     with Store(path) as a, Store(path) as b:
-        a.import_table(one_value("BU00010001", "v.a", 1.0), file_hash="a1", reader="test")
+        a.import_table(_one_value("BU00010001", "v.a", 1.0), file_hash="a1", reader="test")
 
         def disk_full(self: Store, rows, import_id: int) -> int:
             raise OSError("schijf vol")
 
         monkeypatch.setattr(Store, "_write_geometries", disk_full)
         with pytest.raises(OSError):
-            a.import_table(one_value("BU00010002", "v.x", 2.0), file_hash="a2", reader="test")
+            a.import_table(_one_value("BU00010002", "v.x", 2.0), file_hash="a2", reader="test")
         monkeypatch.undo()
-        b.import_table(one_value("BU00010003", "v.y", 3.0), file_hash="b1", reader="test")
-        a.import_table(one_value("BU00010002", "v.x", 2.0), file_hash="a2", reader="test")
+        b.import_table(_one_value("BU00010003", "v.y", 3.0), file_hash="b1", reader="test")
+        a.import_table(_one_value("BU00010002", "v.x", 2.0), file_hash="a2", reader="test")
         got = a.values()[["region_code", "variable", "value"]].values.tolist()
     assert sorted(got) == [
         ["BU00010001", "v.a", 1.0],
@@ -334,21 +338,10 @@ def test_rolled_back_keys_are_not_reused_by_another_store_on_the_same_file(
 
 
 def test_newer_file_replaces_a_region_whatever_level_the_old_file_gave(store: Store) -> None:
-    def table(level: str, value: float) -> SourceTable:
-        frame = pd.DataFrame(
-            {
-                "region_code": ["BU00010001"], "level": [level], "edition": [2020],
-                "period": [2020], "variable": ["v.a"], "value": [value], "status": ["ok"],
-            }
-        )  # fmt: skip
-        return SourceTable(
-            dataset=DatasetInfo(key="eigen", publisher="test", title="t"),
-            path=Path(f"{level}.csv"),
-            values=frame,
-        )
-
-    store.import_table(table("onbekend", 1.0), file_hash="h1", reader="test")
-    result = store.import_table(table("buurt", 2.0), file_hash="h2", reader="test")
+    older = _one_value("BU00010001", "v.a", 1.0, level="onbekend")
+    store.import_table(older, file_hash="h1", reader="test")
+    newer = _one_value("BU00010001", "v.a", 2.0, name="nieuwer")
+    result = store.import_table(newer, file_hash="h2", reader="test")
     assert result.status == "vervangen"
     assert store.values()[["level", "value"]].values.tolist() == [["buurt", 2.0]]
 

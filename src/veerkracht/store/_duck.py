@@ -46,6 +46,15 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
 
+def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a registered frame; inside an aborted transaction DuckDB refuses, and that
+    refusal must not hide the error that aborted it (the caller rolls back anyway)."""
+    try:
+        con.unregister(name)
+    except duckdb.Error:
+        log.debug("unregister %s after an aborted transaction", name)
+
+
 class _KeyTable:
     """Integer ids for the keys of region_keys or variable_keys, cached between imports.
 
@@ -77,10 +86,7 @@ class _KeyTable:
         try:
             con.execute(f"INSERT INTO {self.table} SELECT * FROM new_keys")
         finally:
-            try:
-                con.unregister("new_keys")
-            except duckdb.Error:  # refused in an aborted transaction: keep the first error
-                log.debug("unregister new_keys after an aborted transaction")
+            _unregister(con, "new_keys")
 
     def forget(self) -> None:
         self.ids_by_key, self.state = {}, (-1, -1)
@@ -218,12 +224,7 @@ class Store:
         self.con.close()
 
     def _unregister(self, name: str) -> None:
-        """Drop a registered frame; inside an aborted transaction DuckDB refuses, and that
-        refusal must not hide the error that aborted it (the caller rolls back anyway)."""
-        try:
-            self.con.unregister(name)
-        except duckdb.Error:
-            log.debug("unregister %s after an aborted transaction", name)
+        _unregister(self.con, name)
 
     def __enter__(self) -> Store:
         return self
