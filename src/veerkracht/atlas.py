@@ -29,8 +29,8 @@ FORMATS = ("png", "svg", "pdf")
 class AtlasJob:
     gemeente_code: str
     name: str
-    van: int
-    tot: int
+    van: int | None  # None: each gemeente's own default period (pipeline)
+    tot: int | None
     store_path: Path
     out_dir: Path
     formats: tuple[str, ...] = FORMATS
@@ -54,67 +54,55 @@ class AtlasOutcome:
 # ----------------------------------------------------------------------------- selection
 
 
-def survey(store: Store, van: int, tot: int) -> tuple[list[AtlasOutcome], list[AtlasOutcome]]:
-    """(candidates, skipped): every gemeente with buurt geometry or KWB buurt data.
+def survey(
+    store: Store, van: int | None, tot: int | None
+) -> tuple[list[AtlasOutcome], list[AtlasOutcome]]:
+    """(candidates, skipped): every gemeente with buurt boundaries or buurt values.
 
-    A candidate has both, with a KWB period near ``tot``; the others are skipped
-    with a Dutch reason.
+    A candidate has boundaries and a period that gives a signal (the pipeline's period
+    choice, so the atlas draws exactly what ``veerkracht kaart`` draws); the others are
+    skipped with the pipeline's Dutch reason.
     """
-    from veerkracht.signals._data import PERIOD_TOLERANCE
+    from veerkracht.errors import VeerkrachtError
+    from veerkracht.gemeenten import Gemeente
+    from veerkracht.indicators import catalogue
+    from veerkracht.pipeline import gemeente_periods
+    from veerkracht.signals.periods import choose_periods
+    from veerkracht.signals.typology import load_typology
 
-    geo = set(
-        store.query(
-            "SELECT DISTINCT gemeente_code FROM geometries "
-            "WHERE level = 'buurt' AND gemeente_code IS NOT NULL"
-        ).gemeente_code
-    )
-    kwb = store.query(
-        """SELECT 'GM' || substr(region_code, 3, 4) AS gemeente_code,
-                  list(DISTINCT period ORDER BY period) AS periods
-           FROM "values" WHERE dataset_key = 'cbs_kwb' AND level = 'buurt' GROUP BY 1"""
-    )
-    kwb_periods = {r.gemeente_code: [int(p) for p in r.periods] for r in kwb.itertuples()}
-    names = _names(store)
+    thresholds = load_typology().thresholds
+    geo = set(store.buurt_geometry_gemeenten())
+    names = store.gemeente_names()
     candidates, skipped = [], []
-    for code in sorted(geo | set(kwb_periods)):
+    for code in sorted(geo | set(store.buurt_value_gemeenten())):
         out = AtlasOutcome(code, names.get(code, code))
-        periods = kwb_periods.get(code, [])
         if code not in geo:
-            out.reason = "geen buurtgrenzen in de store"
-        elif not periods:
-            out.reason = "geen KWB-buurtcijfers in de store (alleen buurtgrenzen)"
-        elif not any(abs(p - tot) <= PERIOD_TOLERANCE for p in periods):
-            years = ", ".join(str(p) for p in periods)
-            hint = (
-                f"probeer --van {periods[-2]} --tot {periods[-1]}"
-                if len(periods) > 1
-                else f"kies --tot rond {periods[0]}"
+            out.reason = "geen buurtgrenzen in de store (wel buurtcijfers)"
+            skipped.append(out)
+            continue
+        gm = Gemeente(code, out.name)
+        try:
+            choice = choose_periods(
+                gemeente_periods(store, gm), list(catalogue()), thresholds, gm.name, van, tot
             )
-            out.reason = f"geen KWB-buurtcijfers rond {tot} (wel: {years}); {hint}"
+            out.note = f"{choice.start}–{choice.end}"
+        except VeerkrachtError as exc:
+            out.reason = exc.message + (f" ({exc.fix})" if exc.fix else "")
         (skipped if out.reason else candidates).append(out)
     return candidates, skipped
 
 
-def _names(store: Store) -> dict[str, str]:
-    frame = store.query(
-        """SELECT gemeente_code, name FROM (
-               SELECT region_code AS gemeente_code, name, edition FROM regions
-               WHERE level = 'gemeente' AND name IS NOT NULL)
-           QUALIFY row_number() OVER (PARTITION BY gemeente_code ORDER BY edition DESC) = 1"""
-    )
-    return dict(zip(frame.gemeente_code, frame.name, strict=True))
-
-
-def prepare(store: Store, candidates: list[AtlasOutcome], tot: int) -> list[AtlasOutcome]:
+def prepare(store: Store, candidates: list[AtlasOutcome], tot: int | None) -> list[AtlasOutcome]:
     """Translate each candidate once (write connection); failures get a reason."""
     from veerkracht.errors import VeerkrachtError
     from veerkracht.signals import ensure_translation
     from veerkracht.signals._data import default_edition
 
     for cand in candidates:
+        end = int(cand.note.split("–")[1]) if cand.note else tot
         try:
             ensure_translation(
-                store, cand.gemeente_code, default_edition(store, cand.gemeente_code, tot)
+                store, cand.gemeente_code, default_edition(store, cand.gemeente_code, end)
             )
         except VeerkrachtError as exc:
             cand.reason = f"vertalen naar één buurtindeling mislukt: {exc.message}"
@@ -150,18 +138,17 @@ def _render(job: AtlasJob) -> list[Path]:
     from veerkracht.errors import NoDataError
     from veerkracht.maps.interactive import render_html
     from veerkracht.maps.static import render_map
-    from veerkracht.signals import signals_for_gemeente
-    from veerkracht.signals.maps import mapset_from_signals
+    from veerkracht.pipeline import mapset_from_view, signal_view
     from veerkracht.store import Store
 
     with Store(job.store_path, read_only=True) as st:
-        result = signals_for_gemeente(st, job.gemeente_code, job.van, job.tot)
-        mapset = mapset_from_signals(st, result)
-    folder = job.out_dir / f"{job.gemeente_code.lower()}_{job.van}_{job.tot}"
+        view = signal_view(st, job.gemeente_code, job.van, job.tot)
+        mapset = mapset_from_view(st, view)
+    folder = job.out_dir / f"{job.gemeente_code.lower()}_{view.start}_{view.end}"
     # mapset_from_signals already left out every layer without values
     if not mapset.layers:
         raise NoDataError(
-            f"geen enkele kaartlaag heeft waarden voor {job.van}–{job.tot}",
+            f"geen enkele kaartlaag heeft waarden voor {view.start}–{view.end}",
             fix="Kies een periode waarvoor buurtcijfers zijn geïmporteerd (--van/--tot).",
         )
     files: list[Path] = []
@@ -194,8 +181,8 @@ def run(jobs: list[AtlasJob], processes: int = 1) -> Iterator[AtlasOutcome]:
 
 def atlas(
     store_path: Path,
-    van: int,
-    tot: int,
+    van: int | None,
+    tot: int | None,
     out_dir: Path,
     *,
     processes: int = 1,
@@ -216,11 +203,13 @@ def atlas(
         for c in candidates
         if c.ok
     ]
+    periods = {c.gemeente_code: c.note for c in candidates}
     if on_start:
         on_start(len(jobs))
     done = []
     with closing(run(jobs, processes)) as outcomes:  # closing: Ctrl+C cancels queued jobs
         for outcome in outcomes:
+            outcome.note = outcome.note or periods.get(outcome.gemeente_code, "")
             (done if outcome.ok else skipped).append(outcome)
             if on_done:
                 on_done(outcome)
@@ -230,8 +219,17 @@ def atlas(
     return done, skipped
 
 
+def period_name(van: int | None, tot: int | None) -> str:
+    """How an atlas run is named: its period, or 'recent' for each gemeente's default."""
+    return "recent" if van is None and tot is None else f"{van or ''}_{tot or ''}".strip("_")
+
+
 def write_index(
-    out_dir: Path, van: int, tot: int, done: list[AtlasOutcome], skipped: list[AtlasOutcome]
+    out_dir: Path,
+    van: int | None,
+    tot: int | None,
+    done: list[AtlasOutcome],
+    skipped: list[AtlasOutcome],
 ) -> Path:
     """A small offline ``atlas_<van>_<tot>.html`` linking every gemeente's interactive map."""
     from html import escape
@@ -242,21 +240,22 @@ def write_index(
     for o in done:
         page = next((f for f in o.files if f.suffix == ".html"), None)
         target = escape(str(page.relative_to(out_dir))) if page else ""
-        label = f"{escape(o.name)} ({o.gemeente_code})"
+        label = f"{escape(o.name)} ({o.gemeente_code}, {escape(o.note)})"
         items.append(f'<li><a href="{target}">{label}</a></li>' if target else f"<li>{label}</li>")
     missing = [
         f"<li>{escape(o.name)} ({o.gemeente_code}): {escape(o.reason)}</li>" for o in skipped
     ]
+    title = "meest recente periode per gemeente" if van is None and tot is None else f"{van}–{tot}"
     text = (
         '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">'
-        f"<title>Veerkracht-atlas {van}–{tot}</title>"
+        f"<title>Veerkracht-atlas {title}</title>"
         "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.5}"
         "</style></head><body>"
-        f"<h1>Veerkracht-atlas {van}–{tot}</h1>"
+        f"<h1>Veerkracht-atlas {title}</h1>"
         f"<h2>Gemeenten met kaarten ({len(done)})</h2><ul>{''.join(items)}</ul>"
         f"<h2>Overgeslagen gemeenten ({len(skipped)})</h2><ul>{''.join(missing)}</ul>"
         "</body></html>"
     )
-    path = out_dir / f"atlas_{van}_{tot}.html"
+    path = out_dir / f"atlas_{period_name(van, tot)}.html"
     path.write_text(text, encoding="utf-8")
     return path

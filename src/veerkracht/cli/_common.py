@@ -12,6 +12,13 @@ STORE_OPTION = typer.Option(
     help="Pad naar de store (standaard in uw gebruikersmap; of VEERKRACHT_STORE).",
 )
 
+REFERENCE_OPTION = typer.Option(
+    None,
+    "--referentie",
+    help="Vergelijk met: gemeente (relatief, standaard), nederland (absoluut) of "
+    "regio:GM…,GM… (een lijst gemeenten).",
+)
+
 
 def settings_for(store: Path | None):
     from veerkracht.settings import get_settings

@@ -13,15 +13,19 @@ DEFAULT_OUT = Path("veerkracht-uitvoer")
 
 
 def atlas(
-    van: int = typer.Option(2017, "--van", help="Beginjaar."),
-    tot: int = typer.Option(2019, "--tot", help="Eindjaar."),
+    van: int | None = typer.Option(
+        None, "--van", help="Beginjaar (standaard: per gemeente de meest recente periode)."
+    ),
+    tot: int | None = typer.Option(
+        None, "--tot", help="Eindjaar (standaard: per gemeente de meest recente periode)."
+    ),
     uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor de kaarten."),
     processen: int = typer.Option(
         0, "--processen", help="Aantal processen; 0 = alle processorkernen."
     ),
     store: Path | None = STORE_OPTION,
 ) -> None:
-    """Kaarten (PNG, SVG, PDF en HTML) van elke gemeente met buurtgrenzen en KWB-cijfers."""
+    """Kaarten (PNG, SVG, PDF en HTML) van elke gemeente met buurtgrenzen en signalen."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -35,7 +39,7 @@ def atlas(
     from veerkracht.cli import console
     from veerkracht.errors import ParameterError
 
-    if tot <= van:
+    if van is not None and tot is not None and tot <= van:
         raise ParameterError(
             "--tot",
             tot,
@@ -70,8 +74,8 @@ def atlas(
             on_done=finished,
         )
 
-    table = Table(title=f"Atlas {van}–{tot}: {len(done)} gemeenten")
-    for col in ("Gemeente", "Code", "Bestanden", "Tijd (s)", "Opmerking"):
+    table = Table(title=f"Atlas {at.period_name(van, tot)}: {len(done)} gemeenten")
+    for col in ("Gemeente", "Code", "Bestanden", "Tijd (s)", "Periode"):
         table.add_column(col, justify="right" if col in {"Bestanden", "Tijd (s)"} else "left")
     for o in done:
         seconds = f"{o.seconds:.1f}".replace(".", ",")
@@ -81,7 +85,7 @@ def atlas(
         console.print(f"[bold]Overgeslagen ({len(skipped)}):[/]")
         for o in skipped:
             console.print(f"  {o.name} ({o.gemeente_code}): {o.reason}", highlight=False)
-    console.print(f"Overzicht: {uit / f'atlas_{van}_{tot}.html'}", highlight=False)
+    console.print(f"Overzicht: {uit / f'atlas_{at.period_name(van, tot)}.html'}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

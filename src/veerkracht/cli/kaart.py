@@ -6,15 +6,19 @@ from pathlib import Path
 
 import typer
 
-from veerkracht.cli._common import STORE_OPTION, settings_for
+from veerkracht.cli._common import REFERENCE_OPTION, STORE_OPTION, settings_for
 
 DEFAULT_OUT = Path("veerkracht-uitvoer")
 
 
 def kaart(
     gemeente: str = typer.Argument(..., help="Gemeentenaam of GM-code, bv. Amsterdam of GM0363."),
-    van: int = typer.Option(2017, "--van", help="Beginjaar."),
-    tot: int = typer.Option(2019, "--tot", help="Eindjaar."),
+    van: int | None = typer.Option(
+        None, "--van", help="Beginjaar (standaard: gekozen bij het meest recente eindjaar)."
+    ),
+    tot: int | None = typer.Option(
+        None, "--tot", help="Eindjaar (standaard: het meest recente jaar met gegevens)."
+    ),
     uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor de kaarten."),
     labels: bool = typer.Option(False, "--labels", help="Buurtnamen op de kaarten."),
     achtergrond: bool = typer.Option(
@@ -25,24 +29,25 @@ def kaart(
     indeling: int | None = typer.Option(
         None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."
     ),
+    referentie: str | None = REFERENCE_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Signaleringskaarten per buurt: PNG (300 dpi), SVG, PDF en één interactieve HTML-kaart."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from veerkracht.cli import console
+    from veerkracht.cli.signalen import print_view_summary
     from veerkracht.maps.interactive import render_html
     from veerkracht.maps.static import render_map
-    from veerkracht.signals import prepare, signals_for_gemeente
-    from veerkracht.signals.maps import mapset_from_signals
+    from veerkracht.pipeline import mapset_from_view, signal_view
     from veerkracht.store import Store
 
     settings = settings_for(store)
     with Store(settings.store_path, must_exist=True) as st:
-        gm, indeling = prepare(st, gemeente, van, tot, indeling)
-        gemeente = gm.code  # resolved once
-        result = signals_for_gemeente(st, gemeente, van, tot, edition=indeling)
-        mapset = mapset_from_signals(st, result)
+        view = signal_view(st, gemeente, van, tot, edition=indeling, reference=referentie)
+        mapset = mapset_from_view(st, view)
+    print_view_summary(view, brief=True)
+    van, tot = view.start, view.end
 
     basemap = _basemap_settings(settings, mapset) if achtergrond else None
     folder = uit / f"{mapset.gemeente_code.lower()}_{van}_{tot}"
@@ -59,8 +64,15 @@ def kaart(
         progress.advance(task)
     console.print(
         f"{len(mapset.layers)} kaarten van {mapset.gemeente_name} "
-        f"(buurtindeling {mapset.edition}, {van}–{tot}) geschreven naar {folder}:"
+        f"(buurtindeling {mapset.edition}, {van}–{tot}) geschreven naar {folder}:",
+        markup=False,
     )
+    if mapset.without_geometry:
+        names = ", ".join(f"{name} ({code})" for code, name in mapset.without_geometry)
+        console.print(
+            f"Niet op de kaart (geen grens in de bron), wel in de tabellen: {names}",
+            markup=False,
+        )
     for path in written:
         console.print(f"  {path}", highlight=False)
 

@@ -6,39 +6,47 @@ from pathlib import Path
 
 import typer
 
-from veerkracht.cli._common import STORE_OPTION, settings_for
+from veerkracht.cli._common import REFERENCE_OPTION, STORE_OPTION, settings_for
 
 DEFAULT_OUT = Path("veerkracht-uitvoer")
 
 
 def rapport(
     gemeente: str = typer.Argument(..., help="Gemeentenaam of GM-code, bv. Amsterdam of GM0363."),
-    van: int = typer.Option(2017, "--van", help="Beginjaar."),
-    tot: int = typer.Option(2019, "--tot", help="Eindjaar."),
+    van: int | None = typer.Option(
+        None, "--van", help="Beginjaar (standaard: gekozen bij het meest recente eindjaar)."
+    ),
+    tot: int | None = typer.Option(
+        None, "--tot", help="Eindjaar (standaard: het meest recente jaar met gegevens)."
+    ),
     indeling: int | None = typer.Option(
         None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."
     ),
     uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor het rapport."),
     pdf: bool = typer.Option(True, "--pdf/--geen-pdf", help="Ook een PDF maken (WeasyPrint)."),
+    referentie: str | None = REFERENCE_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Signaleringsrapport in HTML en PDF: samenvatting, kaarten, grafieken, methode, bronnen."""
     from veerkracht.cli import console
+    from veerkracht.cli.signalen import print_view_summary
+    from veerkracht.pipeline import signal_view
     from veerkracht.report import build_report
-    from veerkracht.signals import prepare, signals_for_gemeente
     from veerkracht.store import Store
 
     settings = settings_for(store)
     with Store(settings.store_path, must_exist=True) as st:
-        gm, indeling = prepare(st, gemeente, van, tot, indeling)
-        result = signals_for_gemeente(st, gemeente, van, tot, edition=indeling)
-        folder = uit / f"{gm.code.lower()}_{van}_{tot}"
+        view = signal_view(st, gemeente, van, tot, edition=indeling, reference=referentie)
+        gm = view.gemeente
+        folder = uit / f"{gm.code.lower()}_{view.start}_{view.end}"
         with console.status(f"Rapport voor {gm.name} maken (kaarten, grafieken, PDF)…"):
-            files = build_report(st, result, folder, pdf=pdf)
-    counts = {c["label"]: c["n"] for c in files.content.counts}
+            files = build_report(st, view, folder, pdf=pdf)
+    print_view_summary(view, brief=True)
+    counts = view.result.class_counts()
     console.print(
-        f"Rapport {gm.name} ({van}–{tot}, buurtindeling {result.edition}): "
-        f"{counts.get('Probleem', 0)} buurten 'Probleem' van {len(result.table)}."
+        f"Rapport {gm.name} ({view.start}–{view.end}, buurtindeling {view.edition}): "
+        f"{counts.get('PRO', 0)} buurten 'Probleem' van {len(view.result.table)}.",
+        markup=False,
     )
     console.print(f"  HTML: {files.html}", highlight=False)
     if files.pdf:

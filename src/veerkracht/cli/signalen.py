@@ -5,20 +5,27 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from veerkracht.cli._common import STORE_OPTION, settings_for
+from veerkracht.cli._common import REFERENCE_OPTION, STORE_OPTION, settings_for
+from veerkracht.signals.typology import SIGNAL_CODES
 
 DEFAULT_OUT = Path("veerkracht-uitvoer")
 
 
 def signalen(
     gemeente: str = typer.Argument(..., help="Gemeentenaam of GM-code, bv. Amsterdam of GM0363."),
-    van: int = typer.Option(2017, "--van", help="Beginjaar."),
-    tot: int = typer.Option(2019, "--tot", help="Eindjaar."),
+    van: int | None = typer.Option(
+        None, "--van", help="Beginjaar (standaard: gekozen bij het meest recente eindjaar)."
+    ),
+    tot: int | None = typer.Option(
+        None, "--tot", help="Eindjaar (standaard: het meest recente jaar met gegevens)."
+    ),
     indeling: int | None = typer.Option(
         None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."
     ),
+    referentie: str | None = REFERENCE_OPTION,
     klassen: str = typer.Option(
         "kwantielen", "--klassen", help="Klassenschema: kwantielen, fisher_jenks of grenzen."
     ),
@@ -34,7 +41,8 @@ def signalen(
     """Signalen per buurt: concentratie, ontwikkeling en typologie, met redenen."""
     from veerkracht.cli import console
     from veerkracht.errors import ParameterError
-    from veerkracht.signals import load_typology, prepare, signals_for_gemeente
+    from veerkracht.pipeline import signal_view
+    from veerkracht.signals import load_typology
     from veerkracht.signals.export import write_signal_tables
     from veerkracht.store import Store
 
@@ -43,25 +51,21 @@ def signalen(
             "--model", model, "onbekend regressiemodel", fix="Kies ols, lag of error."
         )
     settings = settings_for(store)
+    config = load_typology(typologie) if typologie else None
     with Store(settings.store_path, must_exist=True) as st:
-        gm, indeling = prepare(st, gemeente, van, tot, indeling)
-        gemeente = gm.code  # resolved once
-        config = load_typology(typologie) if typologie else None
-        result = signals_for_gemeente(
-            st, gemeente, van, tot, edition=indeling, config=config, scheme=klassen
+        view = signal_view(
+            st,
+            gemeente,
+            van,
+            tot,
+            edition=indeling,
+            reference=referentie,
+            config=config,
+            scheme=klassen,
         )
-        paths = write_signal_tables(result, uit, store=st, model=model)
-
-    counts = result.table.typologie_label.value_counts()
-    summary = Table(
-        title=f"Signalen {result.gemeente.name}, {van}–{tot} (buurtindeling {result.edition})"
-    )
-    summary.add_column("Signaal")
-    summary.add_column("Buurten", justify="right")
-    for cls in result.config.classes if result.config else []:
-        summary.add_row(cls.label, str(int(counts.get(cls.label, 0))))
-    console.print(summary)
-
+        paths = write_signal_tables(view, uit, store=st, model=model)
+    print_view_summary(view)
+    result = view.result
     order = {c.code: i for i, c in enumerate(result.config.classes)} if result.config else {}
     ranked = result.table.assign(_o=result.table.typologie.map(order)).sort_values(
         ["_o", "region_code"]
@@ -69,17 +73,62 @@ def signalen(
     detail = Table(title="Buurten met een signaal", show_lines=False)
     for col in ("Buurt", "Code", "Signaal", "Regels"):
         detail.add_column(col, overflow="fold")
-    flagged = ranked[ranked.typologie.isin(["PRO", "KWE", "VER", "TOE"])]
+    flagged = ranked[ranked.typologie.isin(SIGNAL_CODES)]
     for row in flagged.head(25).itertuples():
-        detail.add_row(str(row.naam), row.region_code, row.typologie_label, row.regels)
+        detail.add_row(str(row.naam), row.region_code, _label(row), row.regels)
     if len(flagged) > 25:
         detail.caption = (
             f"… en {len(flagged) - 25} buurten meer; alle redenen staan in de CSV/XLSX."
         )
     console.print(detail)
-    console.print("Bronnen: " + "; ".join(s.citation() for s in result.sources))
     for p in paths:
-        console.print(f"Geschreven: {p}")
+        console.print(f"Geschreven: {p}", markup=False)
+
+
+def _label(row) -> str:
+    import pandas as pd
+
+    step = "" if pd.isna(row.stap) else f" (stap {int(row.stap)})"
+    return f"{row.typologie_label}{step}"
+
+
+def print_view_summary(view, *, brief: bool = False) -> None:
+    """What every command prints about a view: period, reference, classes, rules, coverage.
+
+    ``brief`` (maps, report): period, reference, class counts, warnings and coverage.
+    """
+    from veerkracht.cli import console, err_console
+
+    result = view.result
+    console.print(
+        f"{result.gemeente.name} ({result.gemeente.code}): {view.period_line()}", markup=False
+    )
+    console.print(view.reference_line(), markup=False)
+    counts = result.class_counts()
+    summary = Table(title=f"Signalen {result.gemeente.name}, {view.start}–{view.end}")
+    summary.add_column("Signaal")
+    summary.add_column("Buurten", justify="right")
+    for cls in result.config.classes if result.config else []:
+        summary.add_row(cls.label, str(counts.get(cls.code, 0)))
+    console.print(summary)
+    if brief:
+        for warning in view.warnings:
+            err_console.print(f"[yellow]{escape(warning)}[/]")
+        for line in view.coverage.lines():
+            console.print(f"  {line}", markup=False)
+        return
+    rules = Table(title="Regels: hoeveel buurten elke regel aanwijst")
+    for col in ("Regel", "Omschrijving", "Buurten", "Van"):
+        rules.add_column(col, justify="right" if col in {"Buurten", "Van"} else "left")
+    for rule in result.rules:
+        rules.add_row(rule.code, rule.title, str(rule.flagged), str(rule.judged))
+    console.print(rules)
+    for warning in view.warnings:
+        err_console.print(f"[yellow]{escape(warning)}[/]")
+    console.print("Dekking:", markup=False)
+    for line in view.coverage.lines():
+        console.print(f"  {line}", markup=False)
+    console.print("Bronnen: " + "; ".join(s.citation() for s in result.sources), markup=False)
 
 
 def register(app: typer.Typer) -> None:

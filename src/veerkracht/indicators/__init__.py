@@ -42,6 +42,7 @@ class Indicator:
     scale: float = 1.0
     index: bool = False
     core: bool = False
+    estimate: bool = False  # a small-area model estimate (50090NED), not a count
 
     @property
     def variables(self) -> list[str]:
@@ -84,11 +85,19 @@ def indicator_values(
 ) -> pd.DataFrame:
     """Indicator values from long store values.
 
-    ``values`` has columns region_code, period, variable, value, status. Returns one
-    row per (region_code, period, indicator) with value and status; a rate whose
-    numerator or denominator is suppressed is itself suppressed ('geheim').
+    ``values`` has columns region_code, period, variable, value, status (and optionally
+    method: how a value reached the edition). Returns one row per (region_code, period,
+    indicator) with value, status and method; a rate whose numerator or denominator is
+    suppressed is itself suppressed ('geheim'); a rate takes its numerator's method.
     """
     indicators = indicators or catalogue()
+    wide_method = (
+        values.pivot_table(
+            index=["region_code", "period"], columns="variable", values="method", aggfunc="first"
+        )
+        if "method" in values and not values.empty
+        else pd.DataFrame()
+    )
     wide_value = values.pivot_table(
         index=["region_code", "period"], columns="variable", values="value", aggfunc="first"
     )
@@ -104,6 +113,7 @@ def indicator_values(
                 continue
             value = wide_value.get(ind.variable, pd.Series(np.nan, index=wide_status.index))
             status = wide_status[ind.variable]
+            method = wide_method.get(ind.variable)
         else:
             if (
                 ind.numerator not in wide_status.columns
@@ -123,11 +133,19 @@ def indicator_values(
                 np.where(suppressed, "geheim", np.where(value.isna(), "leeg", "ok")),
                 index=value.index,
             )
-        frame = pd.DataFrame({"value": value, "status": status}).dropna(subset=["status"])
+            method = wide_method.get(ind.numerator)
+        if method is None:
+            method = pd.Series("identiek", index=value.index)
+        method = method.reindex(value.index)
+        frame = pd.DataFrame({"value": value, "status": status, "method": method}).dropna(
+            subset=["status"]
+        )
         frame["indicator"] = ind.key
         frames.append(frame.reset_index())
     if not frames:
-        return pd.DataFrame(columns=["region_code", "period", "indicator", "value", "status"])
+        return pd.DataFrame(
+            columns=["region_code", "period", "indicator", "value", "status", "method"]
+        )
     out = pd.concat(frames, ignore_index=True)
     out.loc[out["status"] != "ok", "value"] = np.nan
-    return out[["region_code", "period", "indicator", "value", "status"]]
+    return out[["region_code", "period", "indicator", "value", "status", "method"]]

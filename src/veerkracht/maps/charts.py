@@ -125,9 +125,15 @@ def corporation_index_figure(
 
 
 def liveability_development_figure(
-    df: pd.DataFrame, *, title: str, sources: list[str], value_label: str, subtitle: str = ""
+    df: pd.DataFrame,
+    *,
+    title: str,
+    sources: list[str],
+    value_label: str,
+    subtitle: str = "",
+    x_label: str = "Leefbaarheidsklasse aan het begin van de periode",
 ) -> Figure:
-    """Bars of a development measure per starting liveability class."""
+    """Bars of a development measure per liveability class (optional 95 % interval)."""
     _require(df, ["startklasse", "waarde"], "liveability_development_chart")
     fig, ax = _figure()
     order = list(dict.fromkeys(df["startklasse"]))
@@ -137,22 +143,46 @@ def liveability_development_figure(
         part = df if period is None else df[df["periode"] == period]
         part = part.set_index("startklasse").reindex(order)
         xs = [i - 0.4 + width * (k + 0.5) for i in range(len(order))]
+        errors = None
+        if {"ci_laag", "ci_hoog"} <= set(part.columns):
+            errors = [
+                (part["waarde"] - part["ci_laag"]).clip(lower=0),
+                (part["ci_hoog"] - part["waarde"]).clip(lower=0),
+            ]
         ax.bar(
             xs,
             part["waarde"],
             width * 0.92,
             color=LINE_COLOURS[k % 4],
             label=None if period is None else str(period),
+            yerr=errors,
+            capsize=3,
+            error_kw={"elinewidth": 0.8, "ecolor": palettes.TEXT},
         )
     ax.axhline(0, color=palettes.TEXT, linewidth=0.8)
-    ax.set_xticks(range(len(order)), [textwrap.fill(str(o), 14) for o in order])
-    ax.set_xlabel("Leefbaarheidsklasse aan het begin van de periode", fontsize=9)
+    ax.set_xticks(range(len(order)), [_wrap_label(o) for o in order], fontsize=8)
+    ax.set_xlabel(x_label, fontsize=9)
     ax.set_ylabel(value_label, fontsize=9)
-    _dutch_axis(ax, decimals=1)
+    _dutch_axis(ax, decimals=_decimals_for(ax))
     if periods != [None]:
         ax.legend(title="Periode", frameon=False, fontsize=8.5, title_fontsize=9)
     _texts(fig, title, subtitle, sources)
     return fig
+
+
+def _wrap_label(label: object) -> str:
+    return "\n".join(textwrap.fill(part, 14) for part in str(label).split("\n"))
+
+
+def _decimals_for(ax: Axes) -> int:
+    """Enough decimals that neighbouring tick labels differ (no "0,1 0,1 0,0")."""
+    import math
+
+    ticks = [t for t in ax.get_yticks()]
+    if len(ticks) < 2:
+        return 1
+    step = abs(ticks[1] - ticks[0])
+    return max(0, min(4, -math.floor(math.log10(step)) if step > 0 else 1))
 
 
 def ranking_figure(

@@ -100,6 +100,8 @@ class MapSet:
     buurten: gpd.GeoDataFrame
     layers: list[MapLayer]
     profile_columns: dict[str, str] = field(default_factory=dict)
+    #: (code, name) of the buurten in the table that have no polygon: counted and named
+    without_geometry: list[tuple[str, str]] = field(default_factory=list)
 
     def layer(self, key: str) -> MapLayer:
         for layer in self.layers:
@@ -234,7 +236,13 @@ def _categorical_style(frame: pd.DataFrame, layer: MapLayer) -> LayerStyle:
     for value in frame[layer.column]:
         entry = None if _is_missing(value) else layer.categories.get(str(value))
         colours.append(None if entry is None else entry[1])
-    legend = [(label, colour) for label, colour in layer.categories.values()]
+    present = {str(v) for v in frame[layer.column] if not _is_missing(v)}
+    # base categories always (a stable legend); shades ("PRO-2") only where they occur
+    legend = [
+        (label, colour)
+        for code, (label, colour) in layer.categories.items()
+        if "-" not in code or code in present
+    ]
     return LayerStyle(colours, legend, sum(c is None for c in colours))
 
 

@@ -298,7 +298,7 @@ def _draw_legend(ax: Axes, layer: MapLayer, style: LayerStyle) -> None:
     from matplotlib.patches import Patch
 
     handles = [
-        Patch(facecolor=c, edgecolor="#bdbdbd", linewidth=0.5, label=label)
+        Patch(facecolor=c, edgecolor="#bdbdbd", linewidth=0.5, label=textwrap.fill(label, 34))
         for label, c in style.legend
     ]
     if style.no_data:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from veerkracht.pipeline import SignalView
     from veerkracht.report.content import ReportContent
-    from veerkracht.signals import SignalResult
     from veerkracht.store import Store
 
 __all__ = ["ReportFiles", "build_content", "build_report"]
@@ -27,20 +27,22 @@ class ReportFiles:
     content: ReportContent
 
 
-def build_content(store: Store, result: SignalResult, folder: Path) -> ReportContent:
+def build_content(store: Store, view: SignalView, folder: Path) -> ReportContent:
     """Everything the report shows; map PNGs (300 dpi) are written to ``folder``."""
     import datetime as dt
     import warnings
 
+    from veerkracht.pipeline import mapset_from_view
     from veerkracht.report import content as c
     from veerkracht.report.figures import chart_images, map_images
     from veerkracht.signals.export import analysis_sheets
-    from veerkracht.signals.maps import geometry_edition, mapset_from_signals
+    from veerkracht.signals.maps import geometry_edition
 
+    result = view.result
     with warnings.catch_warnings():  # esda divides by zero for permutation-free islands
         warnings.simplefilter("ignore", RuntimeWarning)
         sheets = analysis_sheets(result, store)
-    mapset = mapset_from_signals(store, result)
+    mapset = mapset_from_view(store, view)
     geo_ed = geometry_edition(store, result.gemeente.code, result.edition, result.table.region_code)
     assert result.config is not None
     periods = [
@@ -72,6 +74,12 @@ def build_content(store: Store, result: SignalResult, folder: Path) -> ReportCon
         corporation_table=c.corporation_table(result, sheets.get("Corporatiebezit")),
         maps=map_images(mapset, folder),
         charts=chart_images(result, sheets),
+        period_line=view.period_line(),
+        reference_line=view.reference_line(),
+        coverage=view.coverage.lines(),
+        rules=c.rule_rows(result),
+        warnings=view.warnings,
+        without_geometry=", ".join(f"{n} ({code})" for code, n in mapset.without_geometry),
     )
 
 
@@ -96,15 +104,15 @@ def _dutch_date(day) -> str:
 
 
 def build_report(
-    store: Store, result: SignalResult, out_dir: str | Path, *, pdf: bool = True
+    store: Store, view: SignalView, out_dir: str | Path, *, pdf: bool = True
 ) -> ReportFiles:
     """Write ``<gm>_rapport.html`` (and ``.pdf``) plus the map PNGs into ``out_dir``."""
     from veerkracht.report.html import render_report
 
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    content = build_content(store, result, folder)
-    stem = f"{result.gemeente.code.lower()}_rapport_{result.van}_{result.tot}"
+    content = build_content(store, view, folder)
+    stem = f"{view.gemeente.code.lower()}_rapport_{view.start}_{view.end}"
     html_text = render_report(content)
     html_path = folder / f"{stem}.html"
     html_path.write_text(html_text, encoding="utf-8")

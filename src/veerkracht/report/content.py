@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from veerkracht.signals import SignalResult
     from veerkracht.store import Store
 
-SIGNAL_CODES = ("PRO", "KWE", "VER", "TOE")  # classes that are a signal
+from veerkracht.signals.typology import SIGNAL_CODES  # classes that are a signal
 
 DIRECTIONS = {
     "hoger_kwetsbaarder": "hoger = kwetsbaarder",
@@ -30,17 +30,27 @@ DIRECTIONS = {
 
 #: Dutch explanation per typology threshold (the TOML comments are English).
 THRESHOLD_TEXTS = {
-    "index_hoog": "Index t.o.v. Nederland (= 100) vanaf waar een indicator als hoog telt",
+    "referentie": "Waarmee elke buurt vergeleken wordt: gemeente (relatief), nederland "
+    "(absoluut) of een regio",
+    "index_hoog": "Index t.o.v. de referentie (= 100) vanaf waar een indicator als hoog telt",
+    "index_hoog_schatting": "Idem voor modelschattingen van de gezondheidsmonitor (die naar "
+    "het gemiddelde zijn gladgestreken)",
+    "min_inwoners": "Buurten met minder inwoners krijgen geen signaal, geen rangorde en geen "
+    "cijfers per 1.000 inwoners",
+    "toename_alfa": "Kans op een toevallige melding van een toename per buurt (verdeeld over "
+    "de getoetste indicatoren)",
+    "min_buurten_ruis": "Minimum aantal buurten om de ruis van een verandering te schatten",
     "min_hoog": "Aantal hoge kernindicatoren kwetsbaarheid voor 'hoge concentratie'",
     "min_kwetsbaarheid": "Minimum beschikbare kernindicatoren kwetsbaarheid (anders "
     "'onvoldoende gegevens')",
     "min_overlast": "Minimum beschikbare kernindicatoren overlast (anders 'onvoldoende gegevens')",
-    "overlast_index_hoog": "Index misdrijven/overlast t.o.v. Nederland vanaf waar sprake is "
-    "van een overlastprobleem",
-    "lbm_dimensie_laag": "Leefbaarometer-dimensie (afwijking van NL) waarop of waaronder sprake "
-    "is van een probleem",
-    "toename_stappen": "Toename in procentpunten voor stap 1, 2 en 3 van 'toenemende concentratie'",
-    "toename_min_indicatoren": "Aantal kernindicatoren dat minstens stap 1 moet stijgen",
+    "overlast_index_hoog": "Index misdrijven/overlast t.o.v. de referentie vanaf waar sprake "
+    "is van een overlastprobleem",
+    "lbm_dimensie_laag": "Leefbaarometer-dimensie t.o.v. de referentie waarop of waaronder "
+    "sprake is van een probleem",
+    "toename_stappen": "Toename boven die van de referentie, in procentpunten, voor stap 1, 2 "
+    "en 3 (de tint op de kaart)",
+    "toename_min_indicatoren": "Aantal kernindicatoren dat meer dan de ruis moet stijgen",
     "verslechtering_lbm": "Verandering van een Leefbaarometer-dimensie waarop of waaronder "
     "sprake is van verslechtering",
     "verslechtering_relatief": "Relatieve stijging van een misdrijf- of overlastcijfer vanaf "
@@ -52,8 +62,11 @@ THRESHOLD_ORIGIN = (
     "actualisatie 2020): 'probleem' is een concentratie van kwetsbare groepen samen met "
     "overlast of onveiligheid; 'kwetsbaar, nog geen problemen' is concentratie zonder "
     "problemen (preventieve aandacht); daarnaast toenemende concentratie en verslechterende "
-    "overlast. De studie drukt concentratie uit als index ten opzichte van Nederland "
-    "(Nederland = 100). De getallen van de drempels zijn eigen, gedocumenteerde keuzes van "
+    "overlast. De studie drukt concentratie uit als index, absoluut (Nederland = 100) of "
+    "relatief (binnen de gemeente); dit rapport gebruikt de referentie die hierboven staat. "
+    "Waarden uit het postcodegebied van een buurt (Leefbaarometer 2.0) zijn een benadering en "
+    "beslissen nooit alleen over een signaal. Een toename telt pas als die groter is dan de "
+    "ruis. De getallen van de drempels zijn eigen, gedocumenteerde keuzes van "
     "veerkracht en géén getallen uit de studie; ze staan in het instellingenbestand {file} "
     "en zijn daar aan te passen."
 )
@@ -125,6 +138,12 @@ class ReportContent:
     corporation_table: dict[str, Any] = field(default_factory=dict)
     maps: list[dict[str, str]] = field(default_factory=list)
     charts: list[dict[str, str]] = field(default_factory=list)
+    period_line: str = ""
+    reference_line: str = ""
+    coverage: list[str] = field(default_factory=list)
+    rules: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    without_geometry: str = ""
 
 
 # ----------------------------------------------------------------------------- summary
@@ -133,7 +152,7 @@ class ReportContent:
 def class_counts(result: SignalResult) -> list[dict[str, Any]]:
     """Buurten per class in config order, with colour and share."""
     assert result.config is not None
-    counts = result.table.typologie.value_counts()
+    counts = result.class_counts()
     total = len(result.table)
     return [
         {
@@ -141,8 +160,8 @@ def class_counts(result: SignalResult) -> list[dict[str, Any]]:
             "label": c.label,
             "kleur": c.kleur,
             "uitleg": c.uitleg,
-            "n": int(counts.get(c.code, 0)),
-            "aandeel": nl(100 * counts.get(c.code, 0) / total if total else float("nan"), 0),
+            "n": counts[c.code],
+            "aandeel": nl(100 * counts[c.code] / total if total else float("nan"), 0),
         }
         for c in result.config.classes
     ]
@@ -156,23 +175,54 @@ def _headline_indicator(result: SignalResult) -> Any:
     return None
 
 
+def rule_rows(result: SignalResult) -> list[dict[str, str]]:
+    from veerkracht.signals.typology import rule_description
+
+    assert result.config is not None
+    return [
+        {
+            "code": r.code,
+            "titel": r.title,
+            "omschrijving": rule_description(r.code, result.config.thresholds),
+            "buurten": count(r.flagged),
+            "van": count(r.judged),
+            "breed": "ja" if r.too_broad else "",
+        }
+        for r in result.rules
+    ]
+
+
 def findings(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> list[str]:
-    """Key findings in plain Dutch, generated from the numbers."""
-    n = {c["code"]: c["n"] for c in class_counts(result)}
+    """Key findings in plain Dutch, each from a tested quantity with its n.
+
+    Counts come from the typology; a relation is stated only with its test (rank
+    correlation, regression, bootstrap interval) and n; a group of fewer than 10
+    buurten is never the basis of a statement.
+    """
+    n = result.class_counts()
     total = len(result.table)
     name = result.gemeente.name
+    judged = total - n.get("KLEIN", 0) - n.get("ONV", 0)
     out = [
         f"Van de {count(total)} buurten in {name} (buurtindeling {result.edition}) krijgen "
         f"{count(n.get('PRO', 0))} buurten het signaal 'Probleem': een hoge concentratie "
-        "kwetsbare groepen samen met overlast of onveiligheid.",
+        "kwetsbare groepen samen met overlast of onveiligheid in de buurt zelf "
+        f"(vergeleken met: {result.reference_label()}; beoordeeld: {count(judged)} buurten).",
         f"{count(n.get('KWE', 0))} buurten zijn kwetsbaar maar hebben (nog) geen "
-        f"overlastproblemen; in {count(n.get('TOE', 0))} buurten neemt de concentratie toe en "
-        f"in {count(n.get('VER', 0))} buurten verslechtert de overlast of veiligheid.",
+        f"overlastproblemen; in {count(n.get('TOE', 0))} andere buurten neemt het aandeel "
+        f"kwetsbare groepen meer toe dan de ruis en in {count(n.get('VER', 0))} verslechtert "
+        "de overlast of veiligheid.",
     ]
+    if n.get("KLEIN", 0):
+        out.append(
+            f"{count(n['KLEIN'])} buurten hebben minder dan {count(result.min_inhabitants)} "
+            "inwoners (bedrijventerreinen, parken): zij krijgen geen signaal en staan in geen "
+            "rangorde."
+        )
     if n.get("ONV", 0):
         out.append(
-            f"Voor {count(n['ONV'])} buurten zijn te weinig openbare cijfers om een signaal te "
-            "geven (vaak kleine buurten waarvan CBS de cijfers geheimhoudt)."
+            f"Voor {count(n['ONV'])} buurten zijn te weinig openbare cijfers op buurtniveau om "
+            "een signaal te geven (vaak buurten waarvan CBS de cijfers geheimhoudt)."
         )
     out += _corporation_findings(result, sheets)
     out += _ranking_finding(result)
@@ -181,58 +231,64 @@ def findings(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> list[str]
     return out
 
 
+def _p_text(p: float) -> str:
+    return "p < 0,001" if p < 0.001 else f"p = {nl(p, 3)}"
+
+
 def _corporation_findings(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> list[str]:
-    curves = sheets.get("Corporatiebezit")
-    ind = _headline_indicator(result)
+    from veerkracht.signals.corporation import MIN_GROUP, corporation_correlation
+
     out = []
-    if curves is not None and ind is not None:
-        p_van, p_tot = result.periods[ind.key]
-        part = curves[(curves.indicator == ind.key) & (curves.periode == p_tot)]
-        part = part[part.buurten > 0].dropna(subset=["index_nl"])
-        if len(part) >= 2:
-            low, high = part.iloc[0], part.iloc[-1]
-            out.append(
-                f"Het corporatiebezit hangt samen met kwetsbaarheid: in buurten met "
-                f"{low.corporatiebezit} corporatiewoningen ligt het aandeel "
-                f"'{ind.label.lower()}' in {p_tot} op index {nl(low.index_nl, 0)}, in buurten "
-                f"met {high.corporatiebezit} op index {nl(high.index_nl, 0)} (Nederland = 100)."
-            )
-            before = curves[
-                (curves.indicator == ind.key)
-                & (curves.periode == p_van)
-                & (curves.corporatiebezit == high.corporatiebezit)
-            ]
-            if not before.empty and pd.notna(before.index_nl.iloc[0]):
-                change = high.index_nl - before.index_nl.iloc[0]
-                word = "gestegen" if change > 0 else "gedaald"
+    ind = _headline_indicator(result)
+    if ind is not None:
+        corr = corporation_correlation(result, ind.key)
+        if corr is not None:
+            if corr["p"] < 0.05:
+                word = "hoger" if corr["rho"] > 0 else "lager"
                 out.append(
-                    f"In de buurten met {high.corporatiebezit} corporatiewoningen is die index "
-                    f"tussen {p_van} en {p_tot} {word} van {nl(before.index_nl.iloc[0], 0)} "
-                    f"naar {nl(high.index_nl, 0)}."
+                    f"Hoe meer corporatiewoningen, hoe {word} het aandeel "
+                    f"'{ind.label.lower()}' ({result.periods[ind.key][1]}): rangcorrelatie "
+                    f"ρ = {nl(corr['rho'], 2)} ({_p_text(corr['p'])}, n = {count(corr['n'])} "
+                    "buurten)."
+                )
+            else:
+                out.append(
+                    f"Geen aantoonbare samenhang tussen corporatiebezit en "
+                    f"'{ind.label.lower()}' (ρ = {nl(corr['rho'], 2)}, {_p_text(corr['p'])}, "
+                    f"n = {count(corr['n'])} buurten)."
                 )
     turning = sheets.get("Omslagpunt")
-    if turning is not None:
+    if turning is not None and "significant" in turning:
         labels = {i.key: i.label for i in result.indicators}
-        for row in turning.dropna(subset=["omslagpunt_corporatiebezit"]).itertuples():
-            out.append(
-                f"De ontwikkeling van '{labels.get(row.indicator, row.indicator)}' "
-                f"(Leefbaarometer) wordt negatief vanaf ongeveer "
-                f"{nl(row.omslagpunt_corporatiebezit, 0)}% corporatiebezit in de buurt."
-            )
+        for row in turning.itertuples():
+            label = labels.get(row.indicator, row.indicator)
+            if row.significant:
+                out.append(
+                    f"De ontwikkeling van '{label}' wordt negatief vanaf ongeveer "
+                    f"{nl(row.omslagpunt_corporatiebezit, 0)}% corporatiebezit (95%-interval "
+                    f"{nl(row.ci_laag, 0)}–{nl(row.ci_hoog, 0)}%, bootstrap over "
+                    f"{count(int(row.n))} buurten; klassen van minstens {MIN_GROUP} buurten)."
+                )
+            else:
+                out.append(
+                    f"'{label}': geen duidelijk omslagpunt naar corporatiebezit (de tekenwissel "
+                    f"is niet significant; n = {count(int(row.n))} buurten)."
+                )
     return out
 
 
 def _ranking_finding(result: SignalResult) -> list[str]:
-    from veerkracht.signals.compute import MIN_INWONERS_RANKING, rankable
+    from veerkracht.signals.compute import rankable
 
-    t = rankable(result.table).dropna(subset=["concentratie_index"])
-    if t.empty:
+    t = rankable(result.table, result.min_inhabitants).dropna(subset=["concentratie_index"])
+    if len(t) < 10:
         return []
     top = t.nlargest(3, "concentratie_index")
     names = ", ".join(f"{r.naam} ({nl(r.concentratie_index, 0)})" for r in top.itertuples())
     return [
         f"De hoogste concentratie kwetsbare groepen (gemiddelde index van de kernindicatoren, "
-        f"Nederland = 100; buurten met minstens {MIN_INWONERS_RANKING} inwoners) hebben {names}."
+        f"{result.reference_label()}; van {count(len(t))} buurten met minstens "
+        f"{count(result.min_inhabitants)} inwoners) hebben {names}."
     ]
 
 
@@ -257,18 +313,19 @@ def _statistics_findings(sheets: dict[str, pd.DataFrame]) -> list[str]:
             r = row.iloc[0]
             sig = "wél" if r.p < 0.05 else "géén"
             out.append(
-                f"Regressie (OLS, robuuste fouten, n = {count(int(r.n))}): er is {sig} "
-                f"statistisch significante samenhang tussen de toename van de concentratie en "
-                f"de verandering van de overlast (coëfficiënt {nl(r.coefficient, 4)}, "
-                f"p = {nl(r.p, 3)})."
+                f"Regressie (OLS, robuuste fouten, n = {count(int(r.n))}, R² = {nl(r.r2, 2)}): "
+                f"er is {sig} statistisch significante samenhang tussen de toename van de "
+                f"concentratie en de verandering van de overlast (coëfficiënt "
+                f"{nl(r.coefficient, 4)}, {_p_text(r.p)})."
             )
     lisa = sheets.get("Hotspots (LISA)")
     if lisa is not None and not lisa.empty:
         hot = int((lisa.cluster == "hoog-hoog (hotspot)").sum())
         cold = int((lisa.cluster == "laag-laag (coldspot)").sum())
         out.append(
-            f"Ruimtelijke clustering (lokale Moran's I, p < 0,05): {count(hot)} buurten vormen "
-            f"een hotspot van hoge concentratie, {count(cold)} een coldspot."
+            f"Ruimtelijke clustering (lokale Moran's I, p < 0,05, n = {count(len(lisa))} "
+            f"buurten): {count(hot)} buurten vormen een hotspot van hoge concentratie, "
+            f"{count(cold)} een coldspot."
         )
     return out
 
@@ -470,15 +527,25 @@ def corporation_table(result: SignalResult, curves: pd.DataFrame | None) -> dict
     part = curves[curves.indicator.isin(keys)]
     if part.empty:
         return {}
+    from veerkracht.signals.corporation import MIN_GROUP
+
     bins = list(dict.fromkeys(str(b) for b in part.corporatiebezit))
     rows = []
     for (label, period), grp in part.groupby(["label", "periode"], sort=False):
         by_bin = dict(zip(grp.corporatiebezit.astype(str), grp.index_nl, strict=True))
+        n_bin = dict(zip(grp.corporatiebezit.astype(str), grp.buurten, strict=True))
         rows.append(
             {
                 "label": label,
                 "periode": str(period),
-                "waarden": [nl(by_bin.get(b), 0) for b in bins],
+                "waarden": [
+                    (
+                        f"{nl(by_bin.get(b), 0)} (n={n_bin.get(b, 0)})"
+                        if n_bin.get(b, 0) >= MIN_GROUP
+                        else f"te klein (n={n_bin.get(b, 0)})"
+                    )
+                    for b in bins
+                ],
             }
         )
-    return {"bins": bins, "rows": rows}
+    return {"bins": bins, "rows": rows, "min_n": MIN_GROUP}

@@ -89,12 +89,17 @@ def _corporation_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) ->
     ind = _headline_indicator(result)
     if curves is None or ind is None:
         return None
+    from veerkracht.signals.corporation import MIN_GROUP
+
     part = curves[curves.indicator == ind.key].dropna(subset=["index_nl"])
+    part = part[part.buurten >= MIN_GROUP]  # groups of fewer buurten carry no pattern
     if part.periode.nunique() < 1:
         return None
+    last = part[part.periode == part.periode.max()]
+    n_of = dict(zip(last.corporatiebezit.astype(str), last.buurten, strict=True))
     df = pd.DataFrame(
         {
-            "klasse": part.corporatiebezit.astype(str),
+            "klasse": [f"{k}\nn={n_of.get(str(k), 0)}" for k in part.corporatiebezit.astype(str)],
             "periode": part.periode.astype(str),
             "index": part.index_nl,
         }
@@ -108,40 +113,54 @@ def _corporation_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) ->
     )
     text = (
         "Per klasse van het aandeel corporatiewoningen in de buurt: het gewogen gemiddelde "
-        f"van '{ind.label.lower()}' als index (Nederland = 100), voor beide perioden."
+        f"van '{ind.label.lower()}' als index (Nederland = 100), voor beide perioden; n = "
+        f"aantal buurten in het eindjaar. Klassen met minder dan {MIN_GROUP} buurten zijn "
+        "weggelaten."
     )
     return fig, title, text
 
 
 def _liveability_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any:
     from veerkracht.maps.charts import liveability_development_figure
+    from veerkracht.signals.corporation import MIN_GROUP
 
-    frame = sheets.get("Leefbaarheid x startklasse")
+    frame = sheets.get("Leefbaarheid x eindklasse")
     lbm = result.periods.get("lbm2_totaal")
     if frame is None or frame.empty or not lbm:
         return None
-    df = pd.DataFrame({"startklasse": frame.klasse, "waarde": frame.gemiddelde_verandering})
-    title = "Ontwikkeling leefbaarheid naar startklasse"
+    frame = frame[~frame.te_klein]
+    df = pd.DataFrame(
+        {
+            "startklasse": [f"{k}\nn={n}" for k, n in zip(frame.klasse, frame.pc4, strict=True)],
+            "waarde": frame.gemiddelde_verandering,
+            "ci_laag": frame.ci_laag,
+            "ci_hoog": frame.ci_hoog,
+        }
+    )
+    title = "Ontwikkeling leefbaarheid naar leefbaarheidsklasse"
     fig = liveability_development_figure(
         df,
         title=title,
-        subtitle=f"Heel Nederland (postcode-4-gebieden), Leefbaarometer 2.0, {lbm[0]}–{lbm[1]}",
+        subtitle=f"Heel Nederland (postcode-4-gebieden), Leefbaarometer 2.0, {lbm[0]}–{lbm[1]}; "
+        f"klasse in {lbm[1]}",
         value_label="Gemiddelde verandering totaalscore",
+        x_label=f"Leefbaarheidsklasse in {lbm[1]} (n = postcode-4-gebieden)",
         sources=citations(result, "leefbaarometer"),
     )
     text = (
         "Gemiddelde verandering van de Leefbaarometer-totaalscore per leefbaarheidsklasse aan "
-        "het begin van de periode, voor alle postcode-4-gebieden in Nederland (zoals in de "
-        "studie)."
+        f"het eind van de periode ({lbm[1]}, zoals figuur 8 van de studie), voor alle "
+        "postcode-4-gebieden in Nederland, met 95%-interval; n = aantal gebieden per klasse "
+        f"(klassen met minder dan {MIN_GROUP} gebieden weggelaten)."
     )
     return fig, title, text
 
 
 def _ranking_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any:
     from veerkracht.maps.charts import ranking_figure
-    from veerkracht.signals.compute import MIN_INWONERS_RANKING, rankable
+    from veerkracht.signals.compute import rankable
 
-    t = rankable(result.table)
+    t = rankable(result.table, result.min_inhabitants)
     if t.concentratie_index.notna().sum() == 0:
         return None
     df = pd.DataFrame({"name": t.naam, "value": t.concentratie_index})
@@ -150,13 +169,14 @@ def _ranking_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any
         df,
         title=title,
         subtitle=f"{result.gemeente.name}, {result.tot}: gemiddelde index van de "
-        "kernindicatoren (Nederland = 100)",
-        value_label="Index (Nederland = 100)",
+        f"kernindicatoren ({result.reference_label()})",
+        value_label=f"Index ({result.reference_label()})",
         sources=citations(result, "cbs"),
         decimals=0,
     )
     text = (
         "De 15 buurten met de hoogste gemiddelde index van de kernindicatoren kwetsbaarheid "
-        f"(buurten met minstens {MIN_INWONERS_RANKING} inwoners)."
+        f"(buurten met minstens {result.min_inhabitants} inwoners); dezelfde waarde staat in "
+        "de kolom 'Concentratie kwetsbare groepen' van de CSV/XLSX."
     )
     return fig, title, text

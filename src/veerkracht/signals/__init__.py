@@ -1,24 +1,35 @@
 """Stage 3: signals per buurt — concentration, development, typology and analyses.
 
-Reads only from the store. Public entry point: :func:`signals_for_gemeente`.
+Reads only from the store. Every output gets its signals through the one pipeline
+entry :func:`veerkracht.pipeline.signal_view`; :func:`signals_for_gemeente` is the
+computation it calls once the gemeente, periods, edition and reference are settled.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from veerkracht.signals.compute import BuurtIndicators, buurt_indicators, concentration_columns
-from veerkracht.signals.typology import TypologyConfig, classify_buurten, load_typology
+from veerkracht.signals.typology import (
+    RuleCount,
+    TypologyConfig,
+    classify_buurten,
+    load_typology,
+    rule_counts,
+)
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from veerkracht.gemeenten import Gemeente
+    from veerkracht.signals.reference import Reference
     from veerkracht.store import Store
 
 __all__ = [
     "SignalResult",
     "ensure_translation",
     "load_typology",
-    "prepare",
     "signals_for_gemeente",
 ]
 
@@ -35,21 +46,6 @@ def check_periods(van: int, tot: int) -> None:
         )
 
 
-def prepare(store: Store, gemeente: str, van: int, tot: int, edition: int | None = None):
-    """Check the request, then translate once: what every output command does first.
-
-    Returns the gemeente and the reference edition. Checks come before any write.
-    """
-    from veerkracht.gemeenten import resolve_gemeente
-    from veerkracht.signals._data import default_edition
-
-    check_periods(van, tot)
-    gm = resolve_gemeente(store, gemeente)
-    edition = edition or default_edition(store, gm.code, tot)
-    ensure_translation(store, gm.code, edition)
-    return gm, edition
-
-
 def ensure_translation(store: Store, gemeente: str, edition: int) -> bool:
     """Translate the gemeente's values to ``edition`` once (harmonise), if not done yet.
 
@@ -57,11 +53,7 @@ def ensure_translation(store: Store, gemeente: str, edition: int) -> bool:
     """
     from veerkracht.harmonise import translate
 
-    done = store.query(
-        "SELECT count(*) AS n FROM translation_errors WHERE gemeente_code = ? AND edition = ?",
-        [gemeente, edition],
-    ).n.iloc[0]
-    if done:
+    if store.has_translation(gemeente, edition):
         return False
     translate(store, gemeente=gemeente, edition=edition)
     return True
@@ -71,11 +63,18 @@ def ensure_translation(store: Store, gemeente: str, edition: int) -> bool:
 class SignalResult(BuurtIndicators):
     config: TypologyConfig | None = None
     scheme: str = "kwantielen"
+    rules: list[RuleCount] = field(default_factory=list)
+
+    def class_counts(self) -> dict[str, int]:
+        """Buurten per class code, every class of the config (0 where none)."""
+        counts = self.table.typologie.value_counts()
+        classes = self.config.classes if self.config else ()
+        return {c.code: int(counts.get(c.code, 0)) for c in classes}
 
 
 def signals_for_gemeente(
     store: Store,
-    gemeente: str,
+    gemeente: str | Gemeente,
     van: int,
     tot: int,
     *,
@@ -83,12 +82,35 @@ def signals_for_gemeente(
     config: TypologyConfig | None = None,
     scheme: str = "kwantielen",
     k: int = 5,
+    reference: Reference | None = None,
+    long: pd.DataFrame | None = None,
 ) -> SignalResult:
     """Every buurt of a gemeente with its indicators, class and reasons for (van, tot)."""
+    from veerkracht.signals.reference import parse_reference
+
     check_periods(van, tot)
-    base = buurt_indicators(store, gemeente, van, tot, edition=edition, scheme=scheme, k=k)
     config = config or load_typology()
-    typ = classify_buurten(base.table, base.indicators, config)
+    gm_code = gemeente if isinstance(gemeente, str) else gemeente.code
+    reference = reference or parse_reference(config.thresholds["referentie"], gm_code)
+    base = buurt_indicators(
+        store,
+        gemeente,
+        van,
+        tot,
+        edition=edition,
+        scheme=scheme,
+        k=k,
+        reference=reference,
+        min_inhabitants=int(config.thresholds["min_inwoners"]),
+        long=long,
+    )
+    typ = classify_buurten(
+        base.table,
+        base.indicators,
+        config,
+        reference_label=base.reference_label(),
+        reference_changes=base.reference_changes,
+    )
     table = base.table.join(typ).join(concentration_columns(base))
     return SignalResult(
         gemeente=base.gemeente,
@@ -101,6 +123,10 @@ def signals_for_gemeente(
         indicators=base.indicators,
         sources=base.sources,
         methods=base.methods,
+        reference=base.reference,
+        reference_changes=base.reference_changes,
+        min_inhabitants=base.min_inhabitants,
         config=config,
         scheme=scheme,
+        rules=rule_counts(table),
     )

@@ -14,39 +14,34 @@ import pandas as pd
 from veerkracht.errors import NoDataError
 from veerkracht.store import Store
 
-PERIOD_TOLERANCE = 2  # years a dataset's period may differ from the requested year
-
 
 def buurt_codes(store: Store, gemeente: str, edition: int) -> pd.DataFrame:
-    """Buurten (code, name) of a gemeente in one edition, from regions or geometries."""
-    frame = store.query(
-        """SELECT region_code, any_value(name) AS name FROM (
-               SELECT region_code, name FROM regions
-               WHERE level = 'buurt' AND edition = ? AND gemeente_code = ?
-               UNION ALL
-               SELECT region_code, name FROM geometries
-               WHERE level = 'buurt' AND edition = ? AND gemeente_code = ?)
-           GROUP BY region_code ORDER BY region_code""",
-        [edition, gemeente, edition, gemeente],
-    )
-    return frame
+    """Buurten (code, name) of a gemeente in one edition: from regions, boundaries or the
+    values published on it (a source without names, e.g. 50090NED, leaves the name empty)."""
+    return store.buurten(gemeente, edition)
 
 
 def default_edition(store: Store, gemeente: str, tot: int) -> int:
-    """The edition of the latest KWB period <= tot for this gemeente (else the latest)."""
-    rows = store.query(
-        """SELECT DISTINCT edition FROM "values"
-           WHERE dataset_key = 'cbs_kwb' AND region_code LIKE ? AND level = 'buurt'
-           ORDER BY edition""",
-        [f"BU{gemeente[2:6]}%"],
-    ).edition.tolist()
-    if not rows:
+    """The boundary edition a view of the gemeente ending in ``tot`` is computed on.
+
+    Only editions whose buurten are known (regions or boundaries) qualify. Among them
+    the edition of the latest KWB ≤ ``tot`` (KWB carries most indicators), else the
+    latest known edition ≤ ``tot``, else the earliest later one.
+    """
+    known = store.buurt_code_editions(gemeente)
+    if not known:
         raise NoDataError(
-            f"geen KWB-buurtcijfers voor {gemeente} in de store",
-            fix="Importeer de Kerncijfers wijken en buurten voor deze gemeente.",
+            f"geen buurtindeling (buurtcodes of -grenzen) voor {gemeente} in de store",
+            fix="Importeer of haal de grenzen of de KWB op: veerkracht data ophalen "
+            f"--gemeente {gemeente} --bronnen kwb,grenzen",
         )
-    earlier = [e for e in rows if e <= tot]
-    return int(earlier[-1] if earlier else rows[-1])
+    editions = store.buurt_editions(gemeente)
+    kwb = sorted({int(e) for e in editions[editions.dataset_key == "cbs_kwb"].edition} & known)
+    for candidates in (kwb, sorted(known)):
+        earlier = [e for e in candidates if e <= tot]
+        if earlier:
+            return int(earlier[-1])
+    return int(min((e for e in known if e > tot), default=max(known)))
 
 
 def values_on_edition(
@@ -102,13 +97,3 @@ def values_on_edition(
         store.con.unregister(codes_view)
         store.con.unregister(vars_view)
     return frame
-
-
-def match_period(available: list[int], wanted: int, *, after: int | None = None) -> int | None:
-    """The available period nearest to ``wanted`` (within tolerance), later than ``after``."""
-    candidates = [p for p in available if abs(p - wanted) <= PERIOD_TOLERANCE]
-    if after is not None:
-        candidates = [p for p in candidates if p > after]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda p: (abs(p - wanted), p))

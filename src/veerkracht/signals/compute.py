@@ -1,8 +1,21 @@
-"""Per buurt: level, index (NL = 100 and gemeente = 100), change and classes.
+"""Per buurt: level, index, change and classes of every catalogue indicator.
 
-One row per buurt of the reference edition; columns ``<indicator>__<measure>``
-with measure in: van, tot (levels at the matched periods), verschil (percentage
-points / units), relatief (fraction), index_nl, index_gemeente, klasse, status.
+One row per buurt of the reference edition; columns ``<indicator>__<measure>`` with
+measure in:
+
+- ``van``, ``tot``: levels in the indicator's start and end year (``periods``);
+- ``status``: ``ok`` | ``geheim`` (suppressed) | ``leeg`` (not published) |
+  ``ontbreekt`` (no row) | ``te weinig inwoners`` (small area, rate not computed);
+  suppressed, missing and zero stay three different things;
+- ``methode``: how the end value reached the edition (``identiek``, ``kruistabel``,
+  ``overlap``, ``pc4-postcode`` …); ``benadering`` is True for values taken from a
+  buurt's postcode area (an approximation, never decisive on its own);
+- ``verschil`` (percentage points / units), ``relatief`` (fraction);
+- ``index_nl``, ``index_gemeente``, ``index_ref`` (against the chosen reference, = 100),
+  ``index_ref_van`` (the same at the start);
+- ``afwijking_ref``: level minus the reference level (for scores around 0);
+- ``verschil_ref``: change minus the reference's own change over the same years;
+- ``klasse``: class 1..k of the level (maps).
 """
 
 from __future__ import annotations
@@ -15,18 +28,28 @@ import pandas as pd
 
 from veerkracht.gemeenten import Gemeente, resolve_gemeente
 from veerkracht.indicators import Indicator, catalogue, indicator_values
-from veerkracht.signals._data import (
-    buurt_codes,
-    default_edition,
-    match_period,
-    values_on_edition,
-)
+from veerkracht.signals._data import buurt_codes, default_edition, values_on_edition
 from veerkracht.signals.classes import classify
+from veerkracht.signals.periods import nearest
+from veerkracht.signals.reference import Reference
 from veerkracht.store import Store
 
 log = logging.getLogger(__name__)
 
 MEASURES = ("van", "tot", "verschil", "relatief", "index_nl", "index_gemeente", "klasse", "status")
+#: Buurten with fewer inhabitants get no signal, no ranking and no rate per 1,000: there
+#: a handful of households or incidents moves a figure by tens of points (business
+#: parks, sports parks, a hospital with 35 inhabitants). Default of ``min_inwoners``.
+MIN_INWONERS = 200
+#: kept for callers that rank without a typology config
+MIN_INWONERS_RANKING = MIN_INWONERS
+SMALL_STATUS = "te weinig inwoners"
+PER_INHABITANTS = "per 1.000 inwoners"
+
+
+def is_approximation(method: object) -> bool:
+    """A value taken from the buurt's postcode area (PC4), not measured for the buurt."""
+    return isinstance(method, str) and method.startswith("pc4")
 
 
 @dataclass
@@ -55,18 +78,16 @@ class BuurtIndicators:
     tot: int
     table: pd.DataFrame  # one row per buurt
     periods: dict[str, tuple[int | None, int | None]]  # indicator -> (van, tot) used
-    references: pd.DataFrame  # indicator, period, nl, gemeente
+    references: pd.DataFrame  # indicator, period, nl, gemeente, regio, referentie, basis
     indicators: list[Indicator]
     sources: list[SourceUse] = field(default_factory=list)
     methods: pd.DataFrame | None = None  # how values reached the edition
+    reference: Reference = field(default_factory=Reference)
+    reference_changes: dict[str, float] = field(default_factory=dict)
+    min_inhabitants: int = MIN_INWONERS
 
-
-def _period_choice(available: list[int], van: int, tot: int) -> tuple[int | None, int | None]:
-    p_tot = match_period(available, tot)
-    if p_tot is None:
-        return match_period(available, van), None
-    p_van = match_period([p for p in available if p < p_tot], van)
-    return p_van, p_tot
+    def reference_label(self) -> str:
+        return self.reference.label(self.gemeente.name)
 
 
 def _references(ind_values: pd.DataFrame, gemeente: str) -> pd.DataFrame:
@@ -74,59 +95,99 @@ def _references(ind_values: pd.DataFrame, gemeente: str) -> pd.DataFrame:
         (ind_values.region_code == gemeente) | ind_values.region_code.str.startswith("NL")
     ].copy()
     ref["which"] = np.where(ref.region_code == gemeente, "gemeente", "nl")
-    return (
+    out = (
         ref.pivot_table(
             index=["indicator", "period"], columns="which", values="value", aggfunc="first"
         )
         .reindex(columns=["nl", "gemeente"])
         .reset_index()
     )
+    out.columns.name = None
+    return out
+
+
+def _region_references(store: Store, reference: Reference, variables: list[str]) -> pd.DataFrame:
+    """Reference values of a region: the gemeenten's published values, inhabitant-weighted."""
+    long = store.gemeente_values(list(reference.codes), variables)
+    if long.empty:
+        return pd.DataFrame(columns=["indicator", "period", "regio"])
+    values = indicator_values(long)
+    people = values[values.indicator == "inwoners"][["region_code", "period", "value"]]
+    values = values.merge(
+        people.rename(columns={"value": "weight"}), on=["region_code", "period"], how="left"
+    )
+    values["weight"] = values.weight.fillna(1.0)
+    values = values.dropna(subset=["value"])
+    grouped = values.groupby(["indicator", "period"])
+    return (
+        (grouped.apply(lambda g: np.average(g.value, weights=g.weight), include_groups=False))
+        .rename("regio")
+        .reset_index()
+    )
+
+
+def load_values(store: Store, gemeente: str, edition: int) -> pd.DataFrame:
+    """Every catalogue indicator's values for the gemeente on ``edition`` (long)."""
+    variables = sorted({v for ind in catalogue() for v in ind.variables})
+    return values_on_edition(store, gemeente, edition, variables)
 
 
 def buurt_indicators(
     store: Store,
-    gemeente: str,
+    gemeente: str | Gemeente,
     van: int,
     tot: int,
     *,
     edition: int | None = None,
     scheme: str = "kwantielen",
     k: int = 5,
+    reference: Reference | None = None,
+    min_inhabitants: int = MIN_INWONERS,
+    long: pd.DataFrame | None = None,
 ) -> BuurtIndicators:
     """Level, index, change and class of every catalogue indicator for every buurt."""
-    gm = resolve_gemeente(store, gemeente)
+    gm = gemeente if isinstance(gemeente, Gemeente) else resolve_gemeente(store, gemeente)
+    reference = reference or Reference()
     edition = edition or default_edition(store, gm.code, tot)
     indicators = list(catalogue())
-    variables = sorted({v for ind in indicators for v in ind.variables})
-    long = values_on_edition(store, gm.code, edition, variables)
+    if long is None:
+        long = load_values(store, gm.code, edition)
     ind_values = indicator_values(long)
     buurten = buurt_codes(store, gm.code, edition)
     refs = _references(ind_values, gm.code)
+    if reference.kind == "regio":
+        variables = sorted({v for ind in indicators for v in ind.variables})
+        refs = refs.merge(
+            _region_references(store, reference, variables), on=["indicator", "period"], how="outer"
+        )
     at_buurt = ind_values[ind_values.region_code.isin(buurten.region_code)]
-
     table = buurten.rename(columns={"name": "naam"}).set_index("region_code")
+    population = _population(at_buurt, tot)
     periods: dict[str, tuple[int | None, int | None]] = {}
-    used = []
-    blocks = []
+    used, blocks, changes, ref_rows = [], [], {}, []
     for ind in indicators:
         rows = at_buurt[at_buurt.indicator == ind.key]
-        available = sorted(int(p) for p in rows.period.unique())
-        p_van, p_tot = _period_choice(available, van, tot)
+        available = sorted(int(p) for p in rows.dropna(subset=["value"]).period.unique())
+        p_tot = nearest(available, tot)
+        p_van = nearest(available, van, before=p_tot) if p_tot is not None else None
         if p_tot is None and p_van is None:
             continue
         periods[ind.key] = (p_van, p_tot)
         used.append(ind)
-        blocks.append(_indicator_columns(ind, rows, refs, p_van, p_tot, scheme, k))
+        ref_van, ref_tot, basis = _reference_pair(
+            refs, ind, rows, population, reference, (p_van, p_tot)
+        )
+        ref_rows.append({"indicator": ind.key, "basis": basis})
+        changes[ind.key] = ref_tot - ref_van if p_van is not None else np.nan
+        blocks.append(
+            _indicator_columns(ind, rows, refs, p_van, p_tot, ref_van, ref_tot, scheme, k)
+        )
     table = pd.concat([table, *blocks], axis=1, join="outer").loc[table.index].copy()
+    table = _blank_small_areas(table, used, min_inhabitants)
     table = table.reset_index().assign(gemeente_code=gm.code, indeling=edition)
+    refs = _with_reference_column(refs, reference, pd.DataFrame(ref_rows))
     log.info(
-        "%s: %d buurten, %d indicatoren (indeling %d, %d–%d)",
-        gm.name,
-        len(table),
-        len(used),
-        edition,
-        van,
-        tot,
+        "%s: %d buurten, %d indicatoren (indeling %d)", gm.name, len(table), len(used), edition
     )
     methods = (
         long[long.region_code.str.startswith("BU")]
@@ -142,9 +203,74 @@ def buurt_indicators(
         periods=periods,
         references=refs,
         indicators=used,
-        sources=_sources(store, long, periods, used),
+        sources=_sources(store, long, periods, used, table.region_code),
         methods=methods,
+        reference=reference,
+        reference_changes=changes,
+        min_inhabitants=min_inhabitants,
     )
+
+
+def _population(at_buurt: pd.DataFrame, tot: int) -> pd.Series:
+    """Inhabitants per buurt in the year nearest to ``tot`` (weights for fallbacks)."""
+    rows = at_buurt[(at_buurt.indicator == "inwoners")].dropna(subset=["value"])
+    year = nearest(sorted(int(p) for p in rows.period.unique()), tot)
+    if year is None:
+        return pd.Series(dtype=float)
+    return rows[rows.period == year].set_index("region_code").value
+
+
+def _reference_pair(
+    refs: pd.DataFrame,
+    ind: Indicator,
+    rows: pd.DataFrame,
+    population: pd.Series,
+    reference: Reference,
+    years: tuple[int | None, int | None],
+) -> tuple[float, float, str]:
+    """The reference's value at start and end, and where it comes from.
+
+    The published figure of the gemeente (region, NL) when there is one; for the gemeente
+    reference without a published figure (postcode-based scores, extracts without a GM
+    row) the inhabitant-weighted mean of its buurten, said so in ``basis``.
+    """
+    column = reference.column
+    out, basis = [], "gepubliceerd"
+    for year in years:
+        value = np.nan
+        if year is not None:
+            hit = refs[(refs.indicator == ind.key) & (refs.period == year)]
+            if len(hit) and column in hit and pd.notna(hit[column].iloc[0]):
+                value = float(hit[column].iloc[0])
+            elif reference.kind == "gemeente":
+                value = _buurt_mean(rows[rows.period == year], population)
+                basis = "berekend uit de buurten"
+            elif reference.kind == "nederland" and not ind.index:
+                value, basis = 0.0, "Nederland = 0 (afwijking)"
+        out.append(value)
+    return out[0], out[1], basis
+
+
+def _buurt_mean(rows: pd.DataFrame, population: pd.Series) -> float:
+    values = rows.dropna(subset=["value"]).set_index("region_code").value
+    if values.empty:
+        return np.nan
+    weights = population.reindex(values.index).fillna(0)
+    if weights.sum() <= 0:
+        return float(values.mean())
+    return float(np.average(values, weights=weights))
+
+
+def _with_reference_column(
+    refs: pd.DataFrame, reference: Reference, bases: pd.DataFrame
+) -> pd.DataFrame:
+    for col in ("nl", "gemeente", "regio"):
+        if col not in refs:
+            refs[col] = np.nan
+    refs["referentie"] = refs[reference.column]
+    if not bases.empty:
+        refs = refs.merge(bases, on="indicator", how="left")
+    return refs
 
 
 def _indicator_columns(
@@ -153,6 +279,8 @@ def _indicator_columns(
     refs: pd.DataFrame,
     p_van: int | None,
     p_tot: int | None,
+    ref_van: float,
+    ref_tot: float,
     scheme: str,
     k: int,
 ) -> pd.DataFrame:
@@ -162,12 +290,17 @@ def _indicator_columns(
     status = rows.pivot_table(
         index="region_code", columns="period", values="status", aggfunc="first"
     )
+    method = rows.pivot_table(
+        index="region_code", columns="period", values="method", aggfunc="first"
+    )
     out = pd.DataFrame(index=rows.region_code.unique())
     out.index.name = "region_code"
     key = ind.key
     out[f"{key}__van"] = by_period.get(p_van, np.nan)
     out[f"{key}__tot"] = by_period.get(p_tot, np.nan)
     out[f"{key}__status"] = status.get(p_tot, "ontbreekt")
+    out[f"{key}__methode"] = method.get(p_tot, pd.NA)
+    out[f"{key}__benadering"] = out[f"{key}__methode"].map(is_approximation).astype(bool)
     out[f"{key}__verschil"] = out[f"{key}__tot"] - out[f"{key}__van"]
     with np.errstate(divide="ignore", invalid="ignore"):
         out[f"{key}__relatief"] = out[f"{key}__verschil"] / out[f"{key}__van"].where(
@@ -175,19 +308,40 @@ def _indicator_columns(
         )
     nl, gm = _reference(refs, key, p_tot)
     nl_van, _ = _reference(refs, key, p_van)
-    if ind.index:
-        out[f"{key}__index_nl"] = out[f"{key}__tot"] / nl * 100 if nl else np.nan
-        out[f"{key}__index_gemeente"] = out[f"{key}__tot"] / gm * 100 if gm else np.nan
-        out[f"{key}__index_nl_van"] = out[f"{key}__van"] / nl_van * 100 if nl_van else np.nan
-    else:
-        out[f"{key}__index_nl"] = np.nan
-        out[f"{key}__index_gemeente"] = np.nan
-        out[f"{key}__index_nl_van"] = np.nan
+    out[f"{key}__index_nl"] = _ratio(out[f"{key}__tot"], nl, ind.index)
+    out[f"{key}__index_gemeente"] = _ratio(out[f"{key}__tot"], gm, ind.index)
+    out[f"{key}__index_nl_van"] = _ratio(out[f"{key}__van"], nl_van, ind.index)
+    out[f"{key}__index_ref"] = _ratio(out[f"{key}__tot"], ref_tot, ind.index)
+    out[f"{key}__index_ref_van"] = _ratio(out[f"{key}__van"], ref_van, ind.index)
+    out[f"{key}__afwijking_ref"] = out[f"{key}__tot"] - ref_tot
+    out[f"{key}__verschil_ref"] = out[f"{key}__verschil"] - (ref_tot - ref_van)
     if ind.unit != "klasse":
         out[f"{key}__klasse"] = classify(out[f"{key}__tot"], scheme, k).classes
     else:
         out[f"{key}__klasse"] = out[f"{key}__tot"].round().astype("Int64")
     return out
+
+
+def _ratio(values: pd.Series, base: float, meaningful: bool) -> pd.Series:
+    if not meaningful or not base or pd.isna(base):
+        return pd.Series(np.nan, index=values.index)
+    return values / base * 100
+
+
+def _blank_small_areas(table: pd.DataFrame, used: list[Indicator], minimum: int) -> pd.DataFrame:
+    """No rate per 1,000 inhabitants for buurten below ``minimum`` inhabitants."""
+    if "inwoners__tot" not in table:
+        return table
+    small = table["inwoners__tot"] < minimum
+    for ind in used:
+        if ind.unit != PER_INHABITANTS:
+            continue
+        for col in [c for c in table.columns if c.startswith(f"{ind.key}__")]:
+            if col.endswith(("__status", "__methode", "__benadering")):
+                continue
+            table.loc[small, col] = np.nan
+        table.loc[small & table[f"{ind.key}__status"].notna(), f"{ind.key}__status"] = SMALL_STATUS
+    return table
 
 
 def _reference(refs: pd.DataFrame, key: str, period: int | None) -> tuple[float, float]:
@@ -204,32 +358,37 @@ def _sources(
     long: pd.DataFrame,
     periods: dict[str, tuple[int | None, int | None]],
     used: list[Indicator],
+    buurten: pd.Series,
 ) -> list[SourceUse]:
+    """Exactly the datasets and years whose buurt values a result uses.
+
+    Taken from the values themselves: for each indicator and each year it uses, the
+    datasets of the buurt rows that hold a value (a rate also names its denominator's).
+    """
+    rows = long[long.region_code.isin(set(buurten)) & long.value.notna()]
     wanted: dict[str, set[int]] = {}
     for ind in used:
-        for p in periods.get(ind.key, (None, None)):
-            if p is not None:
-                wanted.setdefault(ind.source, set()).add(p)
-                for var in ind.variables:
-                    # a derived rate also uses the denominator's dataset
-                    ds = long.loc[long.variable == var, "dataset_key"]
-                    if not ds.empty and ds.iloc[0] != ind.source:
-                        wanted.setdefault(ds.iloc[0], set()).add(p)
+        for period in periods.get(ind.key, (None, None)):
+            if period is None:
+                continue
+            hit = rows[rows.variable.isin(ind.variables) & (rows.period == period)]
+            for dataset in hit.dataset_key.unique():
+                wanted.setdefault(str(dataset), set()).add(int(period))
     imports = store.imports()
     out = []
-    for key, ps in sorted(wanted.items()):
-        rows = imports[imports.dataset_key == key]
-        if rows.empty:
+    for key, years in sorted(wanted.items()):
+        rows_i = imports[imports.dataset_key == key]
+        if rows_i.empty:
             continue
         ids = sorted(
             {
                 i
-                for i, pers in zip(rows.dataset_id, rows.periods, strict=False)
-                if i and any(int(p) in ps for p in list(pers))
+                for i, pers in zip(rows_i.dataset_id, rows_i.periods, strict=False)
+                if i and any(int(p) in years for p in list(pers))
             }
         )
-        title = source_title(rows.title.iloc[0])
-        out.append(SourceUse(key, rows.publisher.iloc[0], title, ids, sorted(ps)))
+        title = source_title(rows_i.title.iloc[0])
+        out.append(SourceUse(key, rows_i.publisher.iloc[0], title, ids, sorted(years)))
     return out
 
 
@@ -246,26 +405,23 @@ def source_title(title: object) -> str:
 def concentration_columns(result: BuurtIndicators) -> pd.DataFrame:
     """Composite concentration: mean index and mean change over the core indicators.
 
-    The index is against NL (= 100); when no national figure is published for the
-    period (early KWB releases, extracts without the NL row) it is against the gemeente,
-    and ``concentratie_basis`` says so, so maps and tables can label it honestly.
+    The index is against the chosen reference (= 100; ``concentratie_basis`` names it);
+    the change is the mean excess change over the reference's own change, in
+    percentage points.
     """
     core = [i for i in result.indicators if i.core and i.group == "kwetsbaarheid" and i.unit == "%"]
     t = result.table
+    basis = result.reference_label()
     if not core:
         return pd.DataFrame(
             {
                 "concentratie_index": np.nan,
                 "concentratie_verschil": np.nan,
-                "concentratie_basis": "NL",
+                "concentratie_basis": basis,
             },
             index=t.index,
         )
-    index = t[[f"{i.key}__index_nl" for i in core]].mean(axis=1, skipna=True)
-    basis = "NL"
-    if index.isna().all():
-        index = t[[f"{i.key}__index_gemeente" for i in core]].mean(axis=1, skipna=True)
-        basis = "gemeente"
+    index = t[[f"{i.key}__index_ref" for i in core]].mean(axis=1, skipna=True)
     change = t[[f"{i.key}__verschil" for i in core]].mean(axis=1, skipna=True)
     return pd.DataFrame(
         {"concentratie_index": index, "concentratie_verschil": change, "concentratie_basis": basis},
@@ -273,14 +429,10 @@ def concentration_columns(result: BuurtIndicators) -> pd.DataFrame:
     )
 
 
-#: Rankings ("the buurten with the highest concentration") leave out buurten with fewer
-#: inhabitants: there a handful of households moves a percentage by tens of points
-#: (business parks, sports parks), which would top every list without meaning much.
-MIN_INWONERS_RANKING = 200
-
-
-def rankable(table: pd.DataFrame) -> pd.DataFrame:
-    """Buurten large enough to rank (see :data:`MIN_INWONERS_RANKING`)."""
+def rankable(table: pd.DataFrame, minimum: int = MIN_INWONERS) -> pd.DataFrame:
+    """Buurten large enough to rank (see :data:`MIN_INWONERS`); small areas are marked."""
+    if "typologie" in table:
+        table = table[table["typologie"] != "KLEIN"]
     if "inwoners__tot" not in table:
         return table
-    return table[table["inwoners__tot"] >= MIN_INWONERS_RANKING]
+    return table[table["inwoners__tot"] >= minimum]

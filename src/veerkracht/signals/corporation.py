@@ -205,31 +205,160 @@ def turning_point(curve: pd.DataFrame) -> float | None:
     return None
 
 
-def turning_points(liveability: pd.DataFrame) -> pd.DataFrame:
-    rows = [
-        {"indicator": key, "omslagpunt_corporatiebezit": turning_point(group)}
-        for key, group in liveability.groupby("indicator")
-    ]
+#: bootstrap resamples for turning points (fixed seed: the same data give the same text)
+BOOTSTRAP = 1000
+SEED = 20180101
+MIN_GROUP = 10  # groups (bins, classes) with fewer buurten are marked and not used
+
+
+def _bin_means(share: np.ndarray, change: np.ndarray, weight: np.ndarray) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {"bin": corporation_bin(pd.Series(share)), "change": change, "weight": weight}
+    )
+    rows = []
+    for label, group in frame.groupby("bin", observed=True):
+        if len(group) < MIN_GROUP or group.weight.sum() <= 0:
+            continue
+        rows.append(
+            {
+                "corporatiebezit": label,
+                "gemiddelde_verandering": np.average(group.change, weights=group.weight),
+            }
+        )
+    return pd.DataFrame(rows, columns=["corporatiebezit", "gemiddelde_verandering"])
+
+
+def turning_point_test(
+    share: pd.Series, change: pd.Series, weight: pd.Series | None = None
+) -> dict:
+    """A turning point with a bootstrap confidence interval, only where it is significant.
+
+    Resamples buurten (``BOOTSTRAP`` times, fixed seed). The turning point counts
+    (``significant``) only when the weighted mean development below it is above zero and
+    the one from it on is below zero in at least 97.5 % of the resamples each (both
+    one-sided 95 % intervals exclude zero), with bins of at least ``MIN_GROUP`` buurten.
+    Otherwise the answer is "geen duidelijk omslagpunt".
+    """
+    frame = pd.DataFrame({"share": share, "change": change})
+    frame["weight"] = 1.0 if weight is None else weight
+    frame = frame.dropna()
+    frame = frame[frame.weight > 0]
+    out = {
+        "n": len(frame),
+        "omslagpunt": None,
+        "ci_laag": None,
+        "ci_hoog": None,
+        "significant": False,
+        "aandeel_met_omslag": 0.0,
+    }
+    if len(frame) < 2 * MIN_GROUP:
+        return out
+    arrays = [frame[c].to_numpy(float) for c in ("share", "change", "weight")]
+    point = turning_point(_bin_means(*arrays))
+    out["omslagpunt"] = point
+    rng = np.random.default_rng(SEED)
+    points, below_pos, above_neg = [], 0, 0
+    for _ in range(BOOTSTRAP):
+        idx = rng.integers(0, len(frame), len(frame))
+        s, c, w = (a[idx] for a in arrays)
+        tp = turning_point(_bin_means(s, c, w))
+        if tp is not None:
+            points.append(tp)
+        if point is not None:
+            low, high = s < point, s >= point
+            if w[low].sum() > 0 and np.average(c[low], weights=w[low]) > 0:
+                below_pos += 1
+            if w[high].sum() > 0 and np.average(c[high], weights=w[high]) < 0:
+                above_neg += 1
+    out["aandeel_met_omslag"] = len(points) / BOOTSTRAP
+    if points:
+        out["ci_laag"], out["ci_hoog"] = (float(q) for q in np.percentile(points, [2.5, 97.5]))
+    out["significant"] = bool(
+        point is not None and below_pos / BOOTSTRAP >= 0.975 and above_neg / BOOTSTRAP >= 0.975
+    )
+    return out
+
+
+def turning_points(
+    liveability: pd.DataFrame, result: BuurtIndicators | None = None
+) -> pd.DataFrame:
+    """Per Leefbaarometer measure: turning point, 95 % interval, n and whether it holds."""
+    rows = []
+    t = result.table if result is not None else None
+    for key, group in liveability.groupby("indicator"):
+        row = {"indicator": key, "omslagpunt_corporatiebezit": turning_point(group)}
+        if t is not None and f"{key}__verschil" in t and "corporatiebezit__van" in t:
+            test = turning_point_test(
+                t["corporatiebezit__van"],
+                t[f"{key}__verschil"],
+                t.get("inwoners__van"),
+            )
+            row.update(
+                omslagpunt_corporatiebezit=test["omslagpunt"],
+                ci_laag=test["ci_laag"],
+                ci_hoog=test["ci_hoog"],
+                n=test["n"],
+                significant=test["significant"],
+                aandeel_bootstrap_met_omslag=test["aandeel_met_omslag"],
+            )
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
-def liveability_by_start_class(store: Store, van: int, tot: int) -> pd.DataFrame:
-    """Whole NL at PC4: development of the Leefbaarometer 2.0 score by class at the start."""
-    frame = store.query(
-        """WITH k AS (SELECT region_code, value AS klasse FROM "values"
-                      WHERE variable = 'lbm2.klasse' AND level = 'pc4' AND period = ?),
-                a AS (SELECT region_code, value AS score_van FROM "values"
-                      WHERE variable = 'lbm2.totaal' AND level = 'pc4' AND period = ?),
-                b AS (SELECT region_code, value AS score_tot FROM "values"
-                      WHERE variable = 'lbm2.totaal' AND level = 'pc4' AND period = ?)
-           SELECT CAST(k.klasse AS INTEGER) AS startklasse, count(*) AS pc4,
-                  avg(b.score_tot - a.score_van) AS gemiddelde_verandering,
-                  avg(CASE WHEN b.score_tot > a.score_van THEN 1.0 ELSE 0.0 END) AS aandeel_vooruit
-           FROM k JOIN a USING (region_code) JOIN b USING (region_code)
-           GROUP BY ALL ORDER BY startklasse""",
-        [van, van, tot],
+def liveability_by_end_class(store: Store, van: int, tot: int) -> pd.DataFrame:
+    """Whole NL at PC4 (study figure 8): development of the Leefbaarometer 2.0 total score
+    from ``van`` to ``tot``, grouped by the liveability class at the END year.
+
+    Per class: n (PC4 areas), mean change with a 95 % interval (mean ± 1,96 standard
+    errors), and the share of areas that improved; classes with fewer than ``MIN_GROUP``
+    areas are kept but marked ``te_klein`` so charts leave them out.
+    """
+    frame = store.lbm2_pc4_development(van, tot)
+    rows = []
+    for klasse, group in frame.groupby("eindklasse"):
+        change = group.score_tot - group.score_van
+        n = len(change)
+        se = float(change.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
+        mean = float(change.mean())
+        rows.append(
+            {
+                "eindklasse": int(klasse),
+                "pc4": n,
+                "gemiddelde_verandering": mean,
+                "ci_laag": mean - 1.96 * se,
+                "ci_hoog": mean + 1.96 * se,
+                "aandeel_vooruit": float((change > 0).mean()),
+                "te_klein": n < MIN_GROUP,
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "eindklasse",
+            "pc4",
+            "gemiddelde_verandering",
+            "ci_laag",
+            "ci_hoog",
+            "aandeel_vooruit",
+            "te_klein",
+        ],
     )
     from veerkracht.signals.maps import LBM_CLASSES
 
-    frame["klasse"] = frame.startklasse.astype(str).map(lambda c: LBM_CLASSES.get(c, (c, ""))[0])
-    return frame
+    out["klasse"] = out.eindklasse.astype(str).map(lambda c: LBM_CLASSES.get(c, (c, ""))[0])
+    return out
+
+
+def corporation_correlation(result: BuurtIndicators, key: str) -> dict | None:
+    """Spearman rank correlation of corporation share and an indicator over the buurten."""
+    from scipy.stats import spearmanr
+
+    t = result.table
+    if "corporatiebezit__tot" not in t or f"{key}__tot" not in t:
+        return None
+    keep = ~t.get("typologie", pd.Series("", index=t.index)).eq("KLEIN")
+    frame = t.loc[keep, ["corporatiebezit__tot", f"{key}__tot"]].dropna()
+    if len(frame) < 2 * MIN_GROUP:
+        return None
+    rho, p = spearmanr(frame.iloc[:, 0], frame.iloc[:, 1])
+    return {"rho": float(rho), "p": float(p), "n": len(frame)}

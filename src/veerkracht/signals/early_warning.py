@@ -17,6 +17,7 @@ from veerkracht.signals.typology import classify_buurten
 
 _RANK = {"geen": 0, "kwetsbaar": 1, "probleem": 2}
 _STATE = {"PRO": "probleem", "KWE": "kwetsbaar"}
+_NO_STATE = ("KLEIN", "ONV")  # no signal at all: never reported as early warning
 
 
 def table_at_start(table: pd.DataFrame) -> pd.DataFrame:
@@ -26,7 +27,10 @@ def table_at_start(table: pd.DataFrame) -> pd.DataFrame:
         key = col[: -len("__van")]
         start[f"{key}__tot"] = table[col]
         start[f"{key}__index_nl"] = table.get(f"{key}__index_nl_van", np.nan)
+        start[f"{key}__index_ref"] = table.get(f"{key}__index_ref_van", np.nan)
         start[f"{key}__index_gemeente"] = np.nan
+        start[f"{key}__afwijking_ref"] = np.nan  # the reference's start level is not kept
+        start[f"{key}__verschil_ref"] = np.nan
         # no change is known before the start
         start[f"{key}__verschil"] = np.nan
         start[f"{key}__relatief"] = np.nan
@@ -39,7 +43,12 @@ def _state(codes: pd.Series) -> pd.Series:
 
 def early_warning(result: SignalResult) -> pd.DataFrame:
     t = result.table
-    at_start = classify_buurten(table_at_start(t), result.indicators, result.config)
+    at_start = classify_buurten(
+        table_at_start(t),
+        result.indicators,
+        result.config,
+        reference_label=result.reference_label(),
+    )
     out = pd.DataFrame(
         {
             "region_code": t.region_code,
@@ -50,7 +59,9 @@ def early_warning(result: SignalResult) -> pd.DataFrame:
             "redenen": t.redenen,
         }
     )
-    worse = out.toestand_tot.map(_RANK) > out.toestand_van.map(_RANK)
+    worse = (out.toestand_tot.map(_RANK) > out.toestand_van.map(_RANK)) & ~t.typologie.isin(
+        _NO_STATE
+    ).to_numpy()
     rising = t.typologie.isin(["TOE", "VER"]) & (out.toestand_tot == "geen")
     out["soort"] = np.where(
         worse & (out.toestand_tot == "probleem"),

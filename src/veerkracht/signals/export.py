@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
+    from veerkracht.pipeline import SignalView
     from veerkracht.signals import SignalResult
     from veerkracht.store import Store
 
@@ -29,7 +30,13 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def signal_table(result: SignalResult) -> pd.DataFrame:
-    """The main table: one row per buurt, Dutch column names."""
+    """The main table: one row per buurt, Dutch column names, the year beside every value.
+
+    A status column appears for an indicator as soon as one buurt's value is not plain
+    'ok', so that suppressed ('geheim'), not published ('leeg'), missing ('ontbreekt')
+    and small-area ('te weinig inwoners') cells are never confused with each other or
+    with zero.
+    """
     t = result.table
     cols = {
         "region_code": "Buurtcode",
@@ -37,34 +44,60 @@ def signal_table(result: SignalResult) -> pd.DataFrame:
         "typologie": "Signaalcode",
         "typologie_label": "Signaal",
         "stap": "Stap toename",
+        "regels": "Regels",
         "redenen": "Redenen",
     }
     out = t[list(cols)].rename(columns=cols)
     out.insert(2, "Indeling", result.edition)
+    ref = result.reference_label()
+    extra: dict[str, pd.Series] = {
+        f"Concentratie kwetsbare groepen (gemiddelde index, {ref})": t["concentratie_index"].round(
+            1
+        ),
+        "Inwoners": t["inwoners__tot"] if "inwoners__tot" in t else pd.Series(pd.NA, index=t.index),
+    }
     for ind in result.indicators:
         p_van, p_tot = result.periods[ind.key]
         unit = f" ({ind.unit})" if ind.unit else ""
         if p_tot is not None:
-            out[f"{ind.label}{unit} {p_tot}"] = t[f"{ind.key}__tot"].round(3)
+            extra[f"{ind.label}{unit} {p_tot}"] = t[f"{ind.key}__tot"].round(3)
+            status = t[f"{ind.key}__status"].astype("string").fillna("ontbreekt")
+            if (status != "ok").any():
+                extra[f"{ind.label}: status {p_tot}"] = status
+            approx = t.get(f"{ind.key}__benadering")
+            if approx is not None and approx.fillna(False).any():
+                extra[f"{ind.label}: bron {p_tot}"] = approx.map(
+                    {True: "benadering (postcodegebied)", False: "buurt"}
+                )
         if p_van is not None and p_tot is not None:
-            out[f"{ind.label}: verschil {p_van}–{p_tot}"] = t[f"{ind.key}__verschil"].round(3)
-        if ind.index and t[f"{ind.key}__index_nl"].notna().any():
-            out[f"{ind.label}: index NL=100 {p_tot}"] = t[f"{ind.key}__index_nl"].round(1)
-        if ind.index and t[f"{ind.key}__index_gemeente"].notna().any():
-            out[f"{ind.label}: index gemeente=100 {p_tot}"] = t[f"{ind.key}__index_gemeente"].round(
+            extra[f"{ind.label}: verschil {p_van}–{p_tot}"] = t[f"{ind.key}__verschil"].round(3)
+        if ind.index and t[f"{ind.key}__index_ref"].notna().any():
+            extra[f"{ind.label}: index {ref} {p_tot}"] = t[f"{ind.key}__index_ref"].round(1)
+        if (
+            ind.index
+            and result.reference.kind != "nederland"
+            and t[f"{ind.key}__index_nl"].notna().any()
+        ):
+            extra[f"{ind.label}: index Nederland = 100 {p_tot}"] = t[f"{ind.key}__index_nl"].round(
                 1
             )
-    return out
+    return pd.concat([out, pd.DataFrame(extra, index=t.index)], axis=1)
 
 
-def accountability(result: SignalResult) -> pd.DataFrame:
-    """Sources, periods, thresholds and edition: what a reader needs to trust the table."""
+def accountability(view: SignalView) -> pd.DataFrame:
+    """Sources, periods, reference, coverage, rules and thresholds: what a reader needs."""
+    from veerkracht.signals.typology import rule_description
+
+    result = view.result
     rows = [
         ("Gemeente", f"{result.gemeente.name} ({result.gemeente.code})"),
-        ("Perioden gevraagd", f"{result.van}–{result.tot}"),
+        ("Periode", view.period_line()),
+        ("Perioden die werken", ", ".join(f"{a}–{b}" for a, b in view.periods_that_work)),
         ("Buurtindeling", str(result.edition)),
+        ("Referentie", result.reference.describe(result.gemeente.name)),
         ("Klassenschema", result.scheme),
     ]
+    rows += [("Dekking", line) for line in view.coverage.lines()]
     for src in result.sources:
         rows.append(("Bron", src.citation()))
     for ind in result.indicators:
@@ -73,6 +106,15 @@ def accountability(result: SignalResult) -> pd.DataFrame:
             (f"Periode {ind.label}", f"{p_van if p_van else '–'} → {p_tot if p_tot else '–'}")
         )
     if result.config is not None:
+        for rule in result.rules:
+            rows.append(
+                (
+                    f"Regel {rule.code}",
+                    f"{rule_description(rule.code, result.config.thresholds)} "
+                    f"Wijst {rule.flagged} van {rule.judged} buurten aan.",
+                )
+            )
+        rows += [("Waarschuwing", w) for w in view.warnings]
         for key, value in result.config.thresholds.items():
             rows.append((f"Drempel {key}", str(value)))
         for cls in result.config.classes:
@@ -97,7 +139,7 @@ def analysis_sheets(
     from veerkracht.signals.corporation import (
         corporation_share_curves,
         liveability_by_corporation_share,
-        liveability_by_start_class,
+        liveability_by_end_class,
         turning_points,
     )
     from veerkracht.signals.early_warning import early_warning
@@ -109,10 +151,10 @@ def analysis_sheets(
     live = liveability_by_corporation_share(result)
     sheets["Leefbaarheid x corporatie"] = live
     if not live.empty:
-        sheets["Omslagpunt"] = turning_points(live)
+        sheets["Omslagpunt"] = turning_points(live, result)
     lbm = result.periods.get("lbm2_totaal")
     if store is not None and lbm and lbm[0] and lbm[1]:
-        sheets["Leefbaarheid x startklasse"] = liveability_by_start_class(store, lbm[0], lbm[1])
+        sheets["Leefbaarheid x eindklasse"] = liveability_by_end_class(store, lbm[0], lbm[1])
     if store is not None:
         sheets.update(_statistics_sheets(result, store, model))
     scores = composite_scores(result.table, load_composites())
@@ -164,11 +206,12 @@ def _statistics_sheets(
 
 
 def write_signal_tables(
-    result: SignalResult, out_dir: str | Path, store: Store | None = None, *, model: str = "ols"
+    view: SignalView, out_dir: str | Path, store: Store | None = None, *, model: str = "ols"
 ) -> list[Path]:
+    result = view.result
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"signalen_{result.gemeente.code}_{result.van}_{result.tot}"
+    stem = f"signalen_{result.gemeente.code}_{view.start}_{view.end}"
     table = neutralise_formulas(signal_table(result))
     csv_path = out_dir / f"{stem}.csv"
     table.to_csv(csv_path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
@@ -177,7 +220,7 @@ def write_signal_tables(
         table.to_excel(writer, sheet_name="Signalen", index=False)
         for name, sheet in analysis_sheets(result, store, model=model).items():
             neutralise_formulas(sheet).to_excel(writer, sheet_name=name[:31], index=False)
-        neutralise_formulas(accountability(result)).to_excel(
+        neutralise_formulas(accountability(view)).to_excel(
             writer, sheet_name="Verantwoording", index=False
         )
     return [csv_path, xlsx_path]

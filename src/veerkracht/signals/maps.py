@@ -109,23 +109,17 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
         if geo_ed != result.edition
         else f"Buurtindeling {result.edition}"
     )
-    without_geometry = len(result.table) - len(gdf)
-    if without_geometry:
+    missing = result.table[~result.table.region_code.isin(gdf.region_code)]
+    if len(missing):
         # e.g. Amsterdam's municipal file has polygons for 439 of its 479 buurten
-        edition_note += (
-            f"; {without_geometry} buurten staan niet op de kaart (geen grens in de bron)"
-        )
+        edition_note += f"; {len(missing)} buurten staan niet op de kaart (geen grens in de bron)"
     layers = [
         MapLayer(
             key="concentratie",
             title=f"Concentratie kwetsbare groepen in {gm.name}, {result.tot}",
             column="concentratie_index",
             kind="klassen",
-            legend_title=(
-                "Index (Nederland = 100)"
-                if (gdf.get("concentratie_basis", pd.Series(["NL"])) == "NL").all()
-                else f"Index ({gm.name} = 100; geen landelijk cijfer)"
-            ),
+            legend_title=f"Index ({result.reference_label()})",
             bins=[
                 80,
                 100,
@@ -140,7 +134,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
         ),
         MapLayer(
             key="ontwikkeling",
-            title=f"Ontwikkeling concentratie kwetsbare groepen, {period}",
+            title=f"Ontwikkeling aandeel kwetsbare groepen, {period}",
             column="concentratie_verschil",
             kind="klassen",
             legend_title="Verschil in procentpunten",
@@ -159,12 +153,10 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
         MapLayer(
             key="typologie",
             title=f"Signaleringskaart {gm.name}, {period}",
-            column="typologie",
+            column="typologie_kaart",
             kind="categorie",
-            legend_title="Signaal",
-            categories={c.code: (c.label, c.kleur) for c in result.config.classes}
-            if result.config
-            else {},
+            legend_title="Signaal (donkerder = sterkere toename)",
+            categories=result.config.map_categories() if result.config else {},
             sources=sources,
             period=period,
             note=edition_note,
@@ -256,7 +248,9 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
             extra[f"{col}__{p_van}"] = gdf[f"{ind.key}__van"]
             extra[f"{col}__{p_tot}"] = gdf[col]
     gdf = pd.concat([gdf, pd.DataFrame(extra, index=gdf.index)], axis=1)
-    profile["concentratie_index"] = "Concentratie kwetsbare groepen (index NL = 100)"
+    profile["concentratie_index"] = (
+        f"Concentratie kwetsbare groepen (index {result.reference_label()})"
+    )
     profile["concentratie_verschil"] = "Toename concentratie (procentpunt)"
     profile["typologie_label"] = "Signaal"
     profile["redenen"] = "Redenen"
@@ -268,4 +262,5 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
         buurten=gdf,
         layers=layers,
         profile_columns=profile,
+        without_geometry=list(zip(missing.region_code, missing.naam.fillna(""), strict=True)),
     )

@@ -369,9 +369,9 @@ class Store:
                 ],
                 "edition": values.edition,
                 "period": values.period,
-                "variable_id": self._variable_keys.ids(
-                    self.con, [(v,) for v in values.variables]
-                )[values.variable_index],
+                "variable_id": self._variable_keys.ids(self.con, [(v,) for v in values.variables])[
+                    values.variable_index
+                ],
                 # NaN -> NULL: SQL over the store (sums, casts, IS NULL) must see missing
                 "value": pa.array(values.value, from_pandas=True),
                 "status": values.status,
@@ -550,6 +550,136 @@ class Store:
 
     def variables(self) -> pd.DataFrame:
         return self.query("SELECT * FROM variables ORDER BY variable")
+
+    def buurt_periods(self, gemeente: str) -> pd.DataFrame:
+        """Per variable and period: how many of the gemeente's buurten have a value.
+
+        Over every edition and dataset, published and translated: what a period choice
+        needs to know before an edition is picked.
+        """
+        prefix = f"BU{gemeente[2:6]}%"
+        return self.query(
+            """SELECT variable, CAST(period AS INTEGER) AS period,
+                      count(DISTINCT region_code) AS buurten
+               FROM (SELECT region_code, variable, period FROM "values"
+                     WHERE level = 'buurt' AND region_code LIKE ? AND value IS NOT NULL
+                     UNION ALL
+                     SELECT region_code, variable, period FROM translated_values
+                     WHERE region_code LIKE ? AND value IS NOT NULL)
+               GROUP BY ALL ORDER BY variable, period""",
+            [prefix, prefix],
+        )
+
+    def buurt_editions(self, gemeente: str) -> pd.DataFrame:
+        """Per dataset: the editions of the gemeente's buurt values and their periods."""
+        return self.query(
+            """SELECT dataset_key, edition, list(DISTINCT period ORDER BY period) AS periods,
+                      count(*) AS n
+               FROM "values" WHERE level = 'buurt' AND region_code LIKE ?
+               GROUP BY ALL ORDER BY dataset_key, edition""",
+            [f"BU{gemeente[2:6]}%"],
+        )
+
+    def gemeente_values(self, gemeenten: list[str], variables: list[str]) -> pd.DataFrame:
+        """Published gemeente-level values (long) for several gemeenten (a region)."""
+        return self.query(
+            """SELECT region_code, level, period, variable, value, status, dataset_key,
+                      edition AS source_edition, 'identiek' AS method
+               FROM "values" WHERE level = 'gemeente'
+                 AND list_contains(?, region_code) AND list_contains(?, variable)""",
+            [list(gemeenten), list(variables)],
+        )
+
+    def lbm2_pc4_development(self, start: int, end: int) -> pd.DataFrame:
+        """Per PC4: Leefbaarometer 2.0 class in ``end`` and total score in both years."""
+        return self.query(
+            """WITH k AS (SELECT region_code, value AS eindklasse FROM "values"
+                          WHERE variable = 'lbm2.klasse' AND level = 'pc4' AND period = ?),
+                    a AS (SELECT region_code, value AS score_van FROM "values"
+                          WHERE variable = 'lbm2.totaal' AND level = 'pc4' AND period = ?),
+                    b AS (SELECT region_code, value AS score_tot FROM "values"
+                          WHERE variable = 'lbm2.totaal' AND level = 'pc4' AND period = ?)
+               SELECT region_code, CAST(k.eindklasse AS INTEGER) AS eindklasse,
+                      a.score_van, b.score_tot
+               FROM k JOIN a USING (region_code) JOIN b USING (region_code)
+               WHERE a.score_van IS NOT NULL AND b.score_tot IS NOT NULL
+                 AND k.eindklasse IS NOT NULL
+               ORDER BY region_code""",
+            [end, start, end],
+        )
+
+    def buurt_code_editions(self, gemeente: str, *, published: bool = True) -> set[int]:
+        """Editions in which the gemeente's buurt codes are known: regions, boundaries and
+        (``published``) the editions of buurt values."""
+        prefix = f"BU{gemeente[2:6]}%"
+        values = (
+            """UNION SELECT DISTINCT edition FROM "values" WHERE level = 'buurt'
+                   AND region_code LIKE ?"""
+            if published
+            else ""
+        )
+        frame = self.query(
+            f"""SELECT DISTINCT edition FROM regions WHERE level = 'buurt'
+                   AND (gemeente_code = ? OR region_code LIKE ?)
+               UNION SELECT DISTINCT edition FROM geometries WHERE level = 'buurt'
+                   AND (gemeente_code = ? OR region_code LIKE ?)
+               {values}""",
+            [gemeente, prefix, gemeente, prefix] + ([prefix] if published else []),
+        )
+        return {int(e) for e in frame.edition}
+
+    def buurten(self, gemeente: str, edition: int) -> pd.DataFrame:
+        """Buurt codes (and names where known) of a gemeente in one edition."""
+        prefix = f"BU{gemeente[2:6]}%"
+        return self.query(
+            """SELECT region_code, max(name) AS name FROM (
+                   SELECT region_code, name FROM regions
+                   WHERE level = 'buurt' AND edition = ? AND gemeente_code = ?
+                   UNION ALL
+                   SELECT region_code, name FROM geometries
+                   WHERE level = 'buurt' AND edition = ? AND gemeente_code = ?
+                   UNION ALL
+                   SELECT DISTINCT region_code, NULL AS name FROM "values"
+                   WHERE level = 'buurt' AND edition = ? AND region_code LIKE ?)
+               GROUP BY region_code ORDER BY region_code""",
+            [edition, gemeente, edition, gemeente, edition, prefix],
+        )
+
+    def buurt_geometry_gemeenten(self) -> list[str]:
+        """Gemeenten with buurt boundaries (any edition)."""
+        frame = self.query(
+            "SELECT DISTINCT gemeente_code FROM geometries "
+            "WHERE level = 'buurt' AND gemeente_code IS NOT NULL ORDER BY 1"
+        )
+        return frame.gemeente_code.tolist()
+
+    def buurt_value_gemeenten(self) -> list[str]:
+        """Gemeenten with buurt values (from the buurt codes, any dataset and edition)."""
+        frame = self.query(
+            """SELECT DISTINCT 'GM' || substr(region_code, 3, 4) AS gm FROM "values"
+               WHERE level = 'buurt' ORDER BY 1"""
+        )
+        return frame.gm.tolist()
+
+    def gemeente_names(self) -> dict[str, str]:
+        """GM code -> the name of its latest edition."""
+        frame = self.query(
+            """SELECT region_code AS gemeente_code, arg_max(name, edition) AS name
+               FROM regions WHERE level = 'gemeente' AND name IS NOT NULL GROUP BY 1"""
+        )
+        return dict(zip(frame.gemeente_code, frame.name, strict=True))
+
+    def has_translation(self, gemeente: str, edition: int) -> bool:
+        row = self.con.execute(
+            "SELECT count(*) FROM translation_errors WHERE gemeente_code = ? AND edition = ?",
+            [gemeente, edition],
+        ).fetchone()
+        return bool(row and row[0])
+
+    @property
+    def read_only(self) -> bool:
+        row = self.con.execute("SELECT current_setting('access_mode')").fetchone()
+        return bool(row and str(row[0]).lower() == "read_only")
 
     def geometry_editions(self, gemeente: str, level: str = "buurt") -> list[int]:
         rows = self.con.execute(

@@ -1,0 +1,146 @@
+"""The one pipeline entry every output calls: gemeente -> periods -> edition -> signals.
+
+``veerkracht signalen``, ``kaart``, ``rapport``, ``atlas``, the national overview and
+the web app all ask :func:`signal_view` for one *view* (gemeente, period, edition,
+reference, classification scheme) and build their output from what it returns, so
+they cannot disagree on a class, a count or a source.
+
+Order: resolve the gemeente once; choose the period (the most recent pair of years
+with data by default, see :mod:`veerkracht.signals.periods`); pick the boundary
+edition; translate the gemeente's figures to it once (when the store is writable);
+compute indicators and the typology; state the coverage, count what every rule flags
+and warn when a rule flags more than half of the buurten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from veerkracht.gemeenten import Gemeente, resolve_gemeente
+from veerkracht.indicators import catalogue
+from veerkracht.numbers import number
+from veerkracht.signals import SignalResult, ensure_translation, signals_for_gemeente
+from veerkracht.signals._data import default_edition
+from veerkracht.signals.coverage import Coverage, coverage_of
+from veerkracht.signals.periods import PeriodChoice, choose_periods, indicator_periods
+from veerkracht.signals.periods import working_periods as _working_periods
+from veerkracht.signals.reference import parse_reference
+from veerkracht.signals.typology import TypologyConfig, load_typology
+
+if TYPE_CHECKING:
+    from veerkracht.maps.layers import MapSet
+    from veerkracht.store import Store
+
+
+@dataclass
+class SignalView:
+    """Everything an output needs for one view, computed once."""
+
+    result: SignalResult
+    choice: PeriodChoice
+    coverage: Coverage
+    periods_that_work: list[tuple[int, int]]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def gemeente(self) -> Gemeente:
+        return self.result.gemeente
+
+    @property
+    def start(self) -> int:
+        return self.choice.start
+
+    @property
+    def end(self) -> int:
+        return self.choice.end
+
+    @property
+    def edition(self) -> int:
+        return self.result.edition
+
+    def period_line(self) -> str:
+        how = (
+            "standaard: de meest recente jaren met gegevens" if self.choice.default else "gevraagd"
+        )
+        return f"Periode {self.start}–{self.end} ({how}); buurtindeling {self.edition}"
+
+    def reference_line(self) -> str:
+        return "Referentie: " + self.result.reference.describe(self.gemeente.name)
+
+
+def gemeente_periods(store: Store, gemeente: Gemeente) -> dict[str, list[int]]:
+    """Per indicator, the years with buurt values for this gemeente."""
+    return indicator_periods(store.buurt_periods(gemeente.code), list(catalogue()))
+
+
+def working_periods(
+    store: Store, gemeente: str | Gemeente, config: TypologyConfig | None = None
+) -> list[tuple[int, int]]:
+    """The (start, end) pairs that give this gemeente a signal, most recent first."""
+    config = config or load_typology()
+    gm = gemeente if isinstance(gemeente, Gemeente) else resolve_gemeente(store, gemeente)
+    return _working_periods(gemeente_periods(store, gm), list(catalogue()), config.thresholds)
+
+
+def signal_view(
+    store: Store,
+    gemeente: str | Gemeente,
+    start: int | None = None,
+    end: int | None = None,
+    *,
+    edition: int | None = None,
+    reference: str | None = None,
+    scheme: str = "kwantielen",
+    config: TypologyConfig | None = None,
+) -> SignalView:
+    """One view of one gemeente: the only way outputs get their signals."""
+    config = config or load_typology()
+    gm = gemeente if isinstance(gemeente, Gemeente) else resolve_gemeente(store, gemeente)
+    indicators = list(catalogue())
+    available = gemeente_periods(store, gm)
+    choice = choose_periods(available, indicators, config.thresholds, gm.name, start, end)
+    edition = edition or default_edition(store, gm.code, choice.end)
+    if not store.read_only and edition in store.buurt_code_editions(gm.code, published=False):
+        # without regions or boundaries in this edition there is nothing to translate to:
+        # the values published on it are used as they are
+        ensure_translation(store, gm.code, edition)
+    ref = parse_reference(reference or config.thresholds["referentie"], gm.code)
+    result = signals_for_gemeente(
+        store,
+        gm,
+        choice.start,
+        choice.end,
+        edition=edition,
+        config=config,
+        scheme=scheme,
+        reference=ref,
+    )
+    return SignalView(
+        result=result,
+        choice=choice,
+        coverage=coverage_of(result, available),
+        periods_that_work=_working_periods(available, indicators, config.thresholds),
+        warnings=rule_warnings(result),
+    )
+
+
+def rule_warnings(result: SignalResult) -> list[str]:
+    """Dutch warnings for rules that flag more than half of the buurten they judge."""
+    out = []
+    for rule in result.rules:
+        if rule.too_broad:
+            out.append(
+                f"Let op: regel {rule.code} ({rule.title}) geldt voor {rule.flagged} van de "
+                f"{rule.judged} buurten ({number(100 * rule.share, 0)}%). Een regel die voor de "
+                "meeste buurten geldt, onderscheidt niets; overweeg --referentie gemeente of "
+                "hogere drempels (--typologie)."
+            )
+    return out
+
+
+def mapset_from_view(store: Store, view: SignalView) -> MapSet:
+    """The map set (geometry + layers) of a view: what every map output draws."""
+    from veerkracht.signals.maps import mapset_from_signals
+
+    return mapset_from_signals(store, view.result)

@@ -1,0 +1,105 @@
+"""What every rule gets (the context) and gives (the outcome), and shared helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from veerkracht.indicators import Indicator
+from veerkracht.numbers import number
+
+
+@dataclass
+class RuleContext:
+    table: pd.DataFrame  # the indicator table (see signals.compute), one row per buurt
+    indicators: list[Indicator]
+    thresholds: dict
+    reference_label: str = "Nederland = 100"
+    reference_changes: dict[str, float] = field(default_factory=dict)
+
+    def core(self, group: str) -> list[Indicator]:
+        """Core indicators of a group that the table carries."""
+        return [
+            i
+            for i in self.indicators
+            if i.core and i.group == group and f"{i.key}__tot" in self.table
+        ]
+
+    def column(self, ind: Indicator, measure: str) -> pd.Series:
+        name = f"{ind.key}__{measure}"
+        if name in self.table:
+            return self.table[name]
+        return pd.Series(np.nan, index=self.table.index)
+
+    def buurt_level(self, ind: Indicator) -> pd.Series:
+        """True where the end value was measured for the buurt (not taken from its PC4)."""
+        approx = self.table.get(f"{ind.key}__benadering")
+        if approx is None:
+            return pd.Series(True, index=self.table.index)
+        return ~approx.fillna(False).astype(bool)
+
+
+@dataclass
+class RuleOutcome:
+    fired: pd.Series  # bool per buurt
+    reasons: pd.Series  # list[str] per buurt: why it fired
+    support: pd.Series | None = None  # list[str]: values shown but not decisive (PC4)
+    step: pd.Series | None = None  # 1..3 (Int64) for the rule of increase
+
+
+def empty_lists(index: pd.Index) -> pd.Series:
+    return pd.Series([[] for _ in range(len(index))], index=index, dtype=object)
+
+
+def add_reason(reasons: pd.Series, mask: pd.Series, texts: pd.Series) -> None:
+    """Append ``texts`` (per buurt) to ``reasons`` where ``mask`` holds."""
+    for idx in mask[mask.fillna(False).astype(bool)].index:
+        reasons.at[idx] = [*reasons.at[idx], texts.at[idx]]
+
+
+def fmt(value: float, decimals: int = 1, *, sign: bool = False) -> str:
+    return number(value, decimals, sign=sign)
+
+
+def robust_sd(values: pd.Series) -> float:
+    """Spread that a few extreme buurten cannot inflate: 1.4826 x median absolute deviation."""
+    v = values.dropna().to_numpy(dtype=float)
+    if len(v) == 0:
+        return float("nan")
+    return float(1.4826 * np.median(np.abs(v - np.median(v))))
+
+
+def high_threshold(ind: Indicator, thresholds: dict, key: str = "index_hoog") -> float:
+    """The index that counts as high: model estimates have their own (see typology.toml)."""
+    return thresholds["index_hoog_schatting"] if ind.estimate else thresholds[key]
+
+
+def z_for(thresholds: dict, tests: int) -> float:
+    """One-sided normal quantile for ``toename_alfa`` split over ``tests`` indicators.
+
+    Testing five indicators at 5 % each would flag about a fifth of all buurten by
+    chance alone; the Bonferroni split keeps the chance of a false flag per buurt at
+    ``toename_alfa``.
+    """
+    from scipy.stats import norm
+
+    return float(norm.ppf(1 - thresholds["toename_alfa"] / max(tests, 1)))
+
+
+def noise_band(
+    excess: pd.Series, thresholds: dict, floor: float, tests: int = 1
+) -> tuple[float, int]:
+    """How large an excess change must be before it counts, and the n it was judged on.
+
+    Without published margins, a change counts only when it stands out from the spread
+    of the same change over the gemeente's other buurten: beyond :func:`z_for` robust
+    standard deviations of the excess changes, and never less than ``floor`` (the first
+    step). With fewer than ``min_buurten_ruis`` buurten the spread cannot be judged and
+    twice the floor applies.
+    """
+    n = int(excess.notna().sum())
+    if n < thresholds["min_buurten_ruis"]:
+        return 2 * floor, n
+    return max(floor, z_for(thresholds, tests) * robust_sd(excess)), n

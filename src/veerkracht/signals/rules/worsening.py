@@ -1,0 +1,70 @@
+"""R-VERS: nuisance or insecurity getting worse, measured for the buurt, beyond noise.
+
+A rate (crime per 1,000, noise nuisance) counts as worsening when it rose by at least
+``verslechtering_relatief`` (fraction) and its rise minus the reference's rise exceeds
+the noise band; a Leefbaarometer dimension when its fall minus the reference's fall is
+at least ``verslechtering_lbm`` and beyond the noise band. Values from the postcode
+area are shown as support only.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from veerkracht.signals.rules._base import (
+    RuleContext,
+    RuleOutcome,
+    add_reason,
+    empty_lists,
+    fmt,
+    noise_band,
+)
+
+CODE = "R-VERS"
+TITLE = "Verslechterende overlast of veiligheid"
+DESCRIPTION = (
+    "Een kernindicator overlast op buurtniveau verslechtert meer dan de referentie, voorbij "
+    "de ruis (cijfers: minstens +{verslechtering_relatief_pct}%; Leefbaarometer: "
+    "≤ {verslechtering_lbm})."
+)
+
+
+def _worse(ctx: RuleContext, ind, tests: int) -> tuple[pd.Series, pd.Series]:
+    t = ctx.thresholds
+    excess = ctx.column(ind, "verschil_ref")
+    if ind.direction == "hoger_beter":
+        band, n = noise_band(-excess, t, abs(t["verslechtering_lbm"]), tests)
+        hit = excess <= -band
+        texts = excess.map(
+            lambda v: (
+                f"{ind.label}: {fmt(v, 3, sign=True)} t.o.v. de referentie "
+                f"(ruisgrens −{fmt(band, 3)}, n = {n} buurten)"
+            )
+        )
+    else:
+        rel = ctx.column(ind, "relatief")
+        band, n = noise_band(excess, t, 0.0, tests)
+        hit = (rel >= t["verslechtering_relatief"]) & (excess > band)
+        texts = pd.Series(
+            [
+                f"{ind.label}: {fmt(r * 100, 0, sign=True)}%, {fmt(e, 1, sign=True)} {ind.unit} "
+                f"meer dan de referentie (ruisgrens {fmt(band, 1)}, n = {n} buurten)"
+                for r, e in zip(rel, excess, strict=True)
+            ],
+            index=ctx.table.index,
+        )
+    return hit.fillna(False).astype(bool), texts
+
+
+def evaluate(ctx: RuleContext) -> RuleOutcome:
+    index = ctx.table.index
+    reasons, support = empty_lists(index), empty_lists(index)
+    fired = pd.Series(False, index=index)
+    tested = ctx.core("overlast")
+    for ind in tested:
+        hit, texts = _worse(ctx, ind, len(tested))
+        own = ctx.buurt_level(ind)
+        fired |= hit & own
+        add_reason(reasons, hit & own, texts)
+        add_reason(support, hit & ~own, texts + " (benadering via postcodegebied, telt niet mee)")
+    return RuleOutcome(fired, reasons, support=support)
