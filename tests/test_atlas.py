@@ -1,11 +1,19 @@
-"""The atlas on a copy of the real shared/data store, with two worker processes."""
+"""The atlas on a copy of the real shared/data store, with two worker processes.
+
+The atlas calls the same pipeline as ``veerkracht kaart``: its interactive map must
+show the class of every buurt that the signal table gives (joined by buurt code).
+"""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+
+CHOSEN = ["GM0014", "GM0363", "GM0599", "GM0855"]  # Groningen, Amsterdam, Rotterdam, Tilburg
 
 
 @pytest.fixture(scope="module")
@@ -18,13 +26,13 @@ def atlas_run(amsterdam_store, tmp_path_factory):
     copy = tmp / "store.duckdb"
     shutil.copy(amsterdam_store.path, copy)
     out = tmp / "uit"
-    done, skipped = atlas(copy, 2017, 2019, out, processes=2, formats=("png",))
+    done, skipped = atlas(copy, 2017, 2019, out, processes=2, formats=("png",), gemeenten=CHOSEN)
     return out, done, skipped
 
 
-def test_atlas_renders_amsterdam_and_groningen(atlas_run):
+def test_atlas_renders_gemeenten_with_boundaries(atlas_run):
     out, done, _ = atlas_run
-    assert [o.gemeente_code for o in done] == ["GM0014", "GM0363"]
+    assert [o.gemeente_code for o in done] == ["GM0014", "GM0363", "GM0599"]
     ams = next(o for o in done if o.gemeente_code == "GM0363")
     folder = out / "gm0363_2017_2019"
     expected = {
@@ -45,17 +53,38 @@ def test_atlas_renders_amsterdam_and_groningen(atlas_run):
     assert ams.seconds > 0
 
 
+def test_atlas_map_shows_the_classes_of_the_signal_table(atlas_run, amsterdam_store):
+    from veerkracht.pipeline import signal_view
+
+    out, _, _ = atlas_run
+    view = signal_view(amsterdam_store, "GM0363", 2017, 2019)
+    page = (out / "gm0363_2017_2019" / "gm0363_kaart.html").read_text(encoding="utf-8")
+    data = json.loads(
+        re.search(r'<script type="application/json" id="kaartdata">(.*?)</script>', page, re.S)
+        .group(1)
+        .replace("<\\/", "</")
+    )
+    layer = next(layer for layer in data["layers"] if layer["key"] == "typologie")
+    labels = view.result.config.map_categories()
+    expected = dict(
+        zip(view.result.table.region_code, view.result.table.typologie_kaart, strict=True)
+    )
+    shown = {f["c"]: v for f, v in zip(data["features"], layer["values"], strict=True)}
+    assert shown == {code: labels[expected[code]][0] for code in shown}
+    # buurten without a polygon are named, so the map's counts plus these equal the table's
+    missing = {b["c"] for b in data["withoutGeometry"]}
+    assert missing == set(expected) - set(shown)
+    assert len(missing) == 40
+
+
 def test_atlas_lists_skipped_gemeenten_with_reason(atlas_run):
     out, _, skipped = atlas_run
     reasons = {o.gemeente_code: o.reason for o in skipped}
-    assert sorted(reasons) == ["GM0202", "GM0268", "GM0344", "GM0479", "GM0518", "GM0599", "GM0772"]
-    assert reasons["GM0344"] == (
-        "geen KWB-buurtcijfers rond 2019 (wel: 2023, 2024); probeer --van 2023 --tot 2024"
-    )
-    assert reasons["GM0599"] == "geen KWB-buurtcijfers in de store (alleen buurtgrenzen)"
+    assert sorted(reasons) == ["GM0855"]
+    assert reasons["GM0855"] == "geen buurtgrenzen in de store (wel buurtcijfers)"
     index = (out / "atlas_2017_2019.html").read_text(encoding="utf-8")
     assert 'href="gm0363_2017_2019/gm0363_kaart.html"' in index
-    assert "Utrecht (GM0344): geen KWB-buurtcijfers rond 2019" in index
+    assert "Tilburg (GM0855): geen buurtgrenzen in de store" in index
 
 
 def test_failing_gemeente_is_recorded_not_raised(tmp_path: Path):

@@ -60,11 +60,11 @@ def test_markup_in_user_input_is_shown_literally(tmp_path: Path) -> None:
 
 def test_reversed_period_writes_nothing(amsterdam_store, tmp_path: Path) -> None:
     from veerkracht.errors import ParameterError
-    from veerkracht.signals import prepare
+    from veerkracht.pipeline import signal_view
 
     before = amsterdam_store.query("SELECT count(*) AS n FROM translation_errors").n.iloc[0]
     try:
-        prepare(amsterdam_store, "Amsterdam", 2019, 2017, 2013)
+        signal_view(amsterdam_store, "Amsterdam", 2019, 2017, edition=2013)
     except ParameterError as exc:
         assert "--tot" in str(exc)
     else:

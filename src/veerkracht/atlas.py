@@ -55,7 +55,7 @@ class AtlasOutcome:
 
 
 def survey(
-    store: Store, van: int | None, tot: int | None
+    store: Store, van: int | None, tot: int | None, gemeenten: list[str] | None = None
 ) -> tuple[list[AtlasOutcome], list[AtlasOutcome]]:
     """(candidates, skipped): every gemeente with buurt boundaries or buurt values.
 
@@ -74,7 +74,10 @@ def survey(
     geo = set(store.buurt_geometry_gemeenten())
     names = store.gemeente_names()
     candidates, skipped = [], []
-    for code in sorted(geo | set(store.buurt_value_gemeenten())):
+    codes = geo | set(store.buurt_value_gemeenten())
+    if gemeenten is not None:
+        codes &= set(gemeenten)
+    for code in sorted(codes):
         out = AtlasOutcome(code, names.get(code, code))
         if code not in geo:
             out.reason = "geen buurtgrenzen in de store (wel buurtcijfers)"
@@ -188,6 +191,7 @@ def atlas(
     processes: int = 1,
     formats: tuple[str, ...] = FORMATS,
     html: bool = True,
+    gemeenten: list[str] | None = None,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[AtlasOutcome], None] | None = None,
 ) -> tuple[list[AtlasOutcome], list[AtlasOutcome]]:
@@ -195,7 +199,7 @@ def atlas(
     from veerkracht.store import Store
 
     with Store(store_path) as st:  # the only write connection; closed before the pool starts
-        candidates, skipped = survey(st, van, tot)
+        candidates, skipped = survey(st, van, tot, gemeenten)
         prepare(st, candidates, tot)
     skipped += [c for c in candidates if not c.ok]
     jobs = [

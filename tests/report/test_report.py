@@ -25,14 +25,13 @@ SECTIONS = [
 
 @pytest.fixture(scope="module")
 def report(amsterdam_store, tmp_path_factory):
+    from veerkracht.pipeline import signal_view
     from veerkracht.report import build_report
-    from veerkracht.signals import ensure_translation, signals_for_gemeente
 
-    ensure_translation(amsterdam_store, "GM0363", 2019)
-    result = signals_for_gemeente(amsterdam_store, "Amsterdam", 2017, 2019)
+    view = signal_view(amsterdam_store, "Amsterdam", 2017, 2019)
     out = tmp_path_factory.mktemp("rapport")
-    files = build_report(amsterdam_store, result, out)
-    return result, files, files.html.read_text(encoding="utf-8")
+    files = build_report(amsterdam_store, view, out)
+    return view.result, files, files.html.read_text(encoding="utf-8")
 
 
 def _text(page: str) -> str:
@@ -63,23 +62,39 @@ def test_probleem_count_matches_signal_table(report):
     from veerkracht.signals.export import signal_table
 
     result, _, page = report
-    n = int((signal_table(result)["Signaal"] == "Probleem").sum())
-    assert n == 215
+    n = int((signal_table(result)["Signaalcode"] == "PRO").sum())
+    counts = result.class_counts()
+    assert n == counts["PRO"] > 0
     cell = re.search(r'Probleem</td>\s*<td class="getal">(\d+)</td>', page)
     assert cell is not None and int(cell.group(1)) == n
     assert f"krijgen {n} buurten het signaal 'Probleem'" in _text(page)
     # every buurt with a signal is in the typology table, 'Probleem' rows included
     signals = page.split('<section id="signalen">')[1].split("</section>")[0]
-    assert signals.count("Probleem</td>") == n
-    assert signals.count("<tr>") - 1 == 215 + 16 + 6 + 72  # PRO + KWE + VER + TOE
+    assert len(re.findall(r">Probleem( \(stap \d\))?</td>", signals)) == n
+    flagged = sum(counts[c] for c in ("PRO", "KWE", "VER", "TOE"))
+    assert signals.count("<tr>") - 1 == flagged
 
 
-def test_findings_describe_corporation_pattern(report):
-    _, _, page = report
-    text = _text(page)
-    assert "in buurten met 0–10% corporatiewoningen ligt het aandeel" in text
-    assert "'huishoudens met een laag inkomen' in 2019 op index 95" in text
-    assert "met ≥ 80% op index 296" in text
+def test_findings_carry_their_test_and_n(report):
+    from scipy.stats import spearmanr
+
+    result, _, page = report
+    text = " ".join(_text(page).split())
+    t = result.table[result.table.typologie != "KLEIN"]
+    pair = t[["corporatiebezit__tot", "laag_inkomen__tot"]].dropna()
+    rho = spearmanr(pair.iloc[:, 0], pair.iloc[:, 1])[0]
+    rho_text = f"{rho:.2f}".replace(".", ",")
+    assert (
+        "Hoe meer corporatiewoningen, hoe hoger het aandeel 'huishoudens met een laag inkomen' "
+        f"(2019): rangcorrelatie ρ = {rho_text} (p < 0,001, n = {len(pair)} buurten)"
+    ) in text
+    # a turning point is stated only with its interval, otherwise explicitly not
+    turning = re.findall(r"wordt negatief vanaf ongeveer \d+% corporatiebezit \(95%-interval", text)
+    none = re.findall(r"geen duidelijk omslagpunt", text)
+    assert len(turning) + len(none) >= 1
+    assert "wordt negatief vanaf ongeveer 21% corporatiebezit in de buurt." not in text
+    # the regression finding states n and R²
+    assert re.search(r"Regressie \(OLS, robuuste fouten, n = \d+, R² = \d,\d\d\)", text)
 
 
 def test_methods_list_core_indicators_thresholds_and_conservation(report):
@@ -92,6 +107,7 @@ def test_methods_list_core_indicators_thresholds_and_conservation(report):
     for label in core:
         assert label in methods
     assert "index_hoog 150,00" in " ".join(methods.split())
+    assert "R-KLEIN Te weinig inwoners" in _text(page)
     assert "géén getallen uit de studie" in methods
     # conservation errors from translation_errors: 2017 identical, 2024 untranslatable
     assert re.search(r"2017\s+2017\s+identiek\s+\d+\s+0,00%", " ".join(methods.split()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -112,13 +113,36 @@ def test_amsterdam_corporation_curve_rises(amsterdam_store) -> None:
     assert set(live.indicator) >= {"lbm2_totaal", "overlast_lbm2"}
 
 
-def test_whole_nl_liveability_by_start_class(amsterdam_store) -> None:
-    from veerkracht.signals.corporation import liveability_by_start_class
+def test_whole_nl_liveability_by_end_class(amsterdam_store) -> None:
+    from veerkracht.signals.corporation import MIN_GROUP, liveability_by_end_class
 
-    table = liveability_by_start_class(amsterdam_store, 2016, 2018)
-    assert table.startklasse.tolist() == list(range(1, 10))
+    table = liveability_by_end_class(amsterdam_store, 2016, 2018)
+    assert table.eindklasse.tolist() == sorted(table.eindklasse)
+    assert set(table.eindklasse) <= set(range(1, 10))
     assert table.pc4.sum() > 3500  # whole NL
-    assert table.klasse.iloc[0] == "Zeer onvoldoende"
+    # n per class, an interval around every mean, small classes marked
+    assert (table.ci_laag <= table.gemiddelde_verandering).all()
+    assert (table.gemiddelde_verandering <= table.ci_hoog).all()
+    assert (table.te_klein == (table.pc4 < MIN_GROUP)).all()
+    # the end class is the 2018 class: recompute one class's n from the store
+    raw = amsterdam_store.lbm2_pc4_development(2016, 2018)
+    assert int((raw.eindklasse == 7).sum()) == int(table.set_index("eindklasse").pc4[7])
+
+
+def test_turning_point_needs_a_significant_sign_change() -> None:
+    from veerkracht.signals.corporation import turning_point_test
+
+    rng = np.random.default_rng(1)
+    share = pd.Series(rng.uniform(0, 100, 400))
+    # a clear turn at 50 %: rising below, falling above
+    clear = pd.Series(np.where(share < 50, 0.05, -0.05) + rng.normal(0, 0.02, 400))
+    hit = turning_point_test(share, clear)
+    assert hit["significant"] and 40 <= hit["omslagpunt"] <= 60
+    assert hit["ci_laag"] <= hit["omslagpunt"] <= hit["ci_hoog"]
+    assert hit["n"] == 400
+    # pure noise around zero: bin means change sign by chance, never a finding
+    noise = pd.Series(rng.normal(0, 0.005, 400))
+    assert not turning_point_test(share, noise)["significant"]
 
 
 def test_amsterdam_statistics_sheets_ols_and_spatial_lag(amsterdam_store) -> None:

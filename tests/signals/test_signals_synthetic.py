@@ -1,4 +1,8 @@
-"""Signals on a small hand-made gemeente: every number below is computed by hand."""
+"""Signals on a small hand-made gemeente: every number below is computed by hand.
+
+The hand computations are against the Netherlands (the absolute reference); one test
+checks the relative (default) reference on the same data.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from veerkracht.signals import signals_for_gemeente
+from veerkracht.signals import signals_for_gemeente as _signals_for_gemeente
+from veerkracht.signals.reference import Reference
 from veerkracht.signals.classes import classify
 from veerkracht.sources.base import DatasetInfo, SourceTable, Variable
 from veerkracht.store import Store
@@ -77,6 +82,17 @@ def proef_store(store: Store) -> Store:
     return store
 
 
+def signals_for_gemeente(store, gemeente, van, tot, **kwargs):
+    return _signals_for_gemeente(
+        store,
+        gemeente,
+        van,
+        tot,
+        reference=kwargs.pop("reference", Reference("nederland")),
+        **kwargs,
+    )
+
+
 def _row(result, code: str) -> pd.Series:
     return result.table.set_index("region_code").loc[code]
 
@@ -100,7 +116,8 @@ def test_typology_classes_and_reasons(proef_store: Store) -> None:
     classes = r.table.set_index("region_code").typologie.to_dict()
     # B1: index 200/200/250 >= 150 and crime index 8/5*100 = 160 >= 150 -> probleem
     # B2: 175/150/100 -> 2 high, crime 80 -> kwetsbaar, nog geen problemen
-    # B3: low level, +2,5 pp laag inkomen and +1 pp osm -> toenemende concentratie, step 2
+    # B3: low level, +2,5 pp laag inkomen (NL +0) -> toenemende concentratie, step 2; with
+    #     four buurten the noise cannot be estimated and the band is 2 x the first step (2 pp)
     # B4: crime 2 -> 3 per 1.000 (+50 % >= 20 %) -> verslechterend
     assert classes == {
         "BU99990001": "PRO",
@@ -111,8 +128,18 @@ def test_typology_classes_and_reasons(proef_store: Store) -> None:
     b3 = _row(r, "BU99990003")
     assert b3["stap"] == 2
     assert "+2,5 procentpunt" in b3["redenen"]
+    assert "ruisgrens 2,0 (n = 4 buurten)" in b3["redenen"]
     assert "R-CONC" in _row(r, "BU99990001")["redenen"]
-    assert "index 160,0 ≥ 150,0 (NL = 100)" in _row(r, "BU99990001")["redenen"]
+    assert "index 160 ≥ 150 (Nederland = 100)" in _row(r, "BU99990001")["redenen"]
+
+
+def test_relative_reference_compares_with_the_gemeente(proef_store: Store) -> None:
+    r = _signals_for_gemeente(proef_store, "GM9999", 2017, 2019)  # default: the gemeente
+    b1 = _row(r, "BU99990001")
+    assert b1["laag_inkomen__index_ref"] == pytest.approx(16 / 10 * 100)
+    assert b1["geweld__index_ref"] == pytest.approx(8 / 6 * 100)  # 133 < 150: no problem
+    assert b1.typologie == "KWE"
+    assert "(Proefgem = 100)" in b1.redenen
 
 
 def test_thresholds_come_from_config(proef_store: Store, tmp_path: Path) -> None:

@@ -29,19 +29,39 @@ def test_gemeenten_search(world) -> None:
 
 
 def test_signals_json(world) -> None:
+    from veerkracht.pipeline import signal_view
+
     data = world.client.get(f"/api/gemeenten/GM0363/signalen.json?{Q}").json()
     assert (data["indeling"], data["grensindeling"], len(data["rijen"])) == (2019, 2019, 479)
-    counts: dict[str, int] = {}
-    for row in data["rijen"]:
-        counts[row["typologie"]] = counts.get(row["typologie"], 0) + 1
-    assert counts == {"ONV": 39, "PRO": 215, "KWE": 16, "VER": 6, "TOE": 72, "GEEN": 131}
+    view = signal_view(world.app.state.web.service.store, "GM0363", 2017, 2019)
+    # the web shows exactly the pipeline's class per buurt, joined by code
+    by_code = {row["region_code"]: row["typologie"] for row in data["rijen"]}
+    assert by_code == dict(
+        zip(view.result.table.region_code, view.result.table.typologie, strict=True)
+    )
+    assert data["aantallen"] == view.result.class_counts()
     layers = {layer["laag"]: layer for layer in data["lagen"]}
     assert {"concentratie", "ontwikkeling", "typologie", "bivariaat", "laag_inkomen"} <= set(layers)
-    assert [k["label"] for k in layers["typologie"]["klassen"]][:2] == [
+    typ = layers["typologie"]
+    assert [k["label"] for k in typ["klassen"]][:3] == [
+        "Te weinig inwoners",
         "Onvoldoende gegevens",
         "Probleem",
     ]
+    # legend counts come from every buurt, also the 40 without a polygon, which are named
+    assert typ["aantallen"]["Probleem"] == view.result.class_counts()["PRO"]
+    assert sum(typ["aantallen"].values()) == 479
+    assert len(typ["zonder_kaartvlak"]) == 40
+    assert data["referentie"]["soort"] == "gemeente" and len(data["dekking"]) == 2
+    assert (2017, 2019) in {(p["van"], p["tot"]) for p in data["perioden_met_gegevens"]}
     assert any("CBS" in s for s in data["bronnen"])
+
+
+def test_default_period_comes_from_the_data(world) -> None:
+    data = world.client.get("/api/gemeenten/GM0363/signalen.json").json()
+    assert (data["van"], data["tot"], data["standaardperiode"]) == (2017, 2020, True)
+    years = {p["tot"] for p in data["perioden_met_gegevens"]}
+    assert 2023 not in years and 2024 not in years  # no core data then: not offered
 
 
 def test_geojson_layer(world) -> None:
@@ -72,7 +92,9 @@ def test_bad_parameters_are_dutch_400s(world) -> None:
 
 def test_buurt_profile(world) -> None:
     data = world.client.get(f"/api/gemeenten/GM0363/buurten/{BU_A}.json?{Q}").json()
-    assert (data["naam"], data["typologie"]) == ("Kop Zeedijk", "PRO")
+    signals = world.client.get(f"/api/gemeenten/GM0363/signalen.json?{Q}").json()
+    row = next(r for r in signals["rijen"] if r["region_code"] == BU_A)
+    assert (data["naam"], data["typologie"]) == ("Kop Zeedijk", row["typologie"])
     ind = next(i for i in data["indicatoren"] if i["key"] == "laag_inkomen")
     assert (ind["waarde"], ind["waarde_van"], ind["nl"], ind["gemeente"]) == (15.3, 12.3, 7.5, 12.8)
     assert [t["jaar"] for t in ind["trend"]] == [2017, 2019, 2023]
@@ -86,17 +108,26 @@ def test_compare(world) -> None:
     assert [b["code"] for b in data["buurten"]] == [BU_A, BU_B]
     low = next(i for i in data["indicatoren"] if i["key"] == "laag_inkomen")
     assert low["verschil"] == pytest.approx(low["waarden"][0] - low["waarden"][1])
+    # each value is the buurt's own, looked up by indicator key in its profile
+    for code, value in zip((BU_A, BU_B), low["waarden"], strict=True):
+        prof = world.client.get(f"/api/gemeenten/GM0363/buurten/{code}.json?{Q}").json()
+        own = next(i for i in prof["indicatoren"] if i["key"] == "laag_inkomen")
+        assert own["waarde"] == value
     gms = world.client.get("/api/vergelijk.json?gemeenten=GM0363,GM0599").json()["gemeenten"]
-    assert gms[0]["buurten"] == 479 and gms[0]["typologie"]["PRO"] == 215
-    assert gms[1]["code"] == "GM0599" and "KWB" in gms[1]["fout"]  # Rotterdam: no KWB here
+    ams = world.client.get("/api/gemeenten/GM0363/signalen.json").json()
+    assert gms[0]["buurten"] == 479
+    assert gms[0]["typologie"] == ams["aantallen"]
+    # Rotterdam has no KWB here: signals from the health monitor, its own indicator set
+    assert gms[1]["code"] == "GM0599" and "fout" not in gms[1]
+    keys = {i["key"] for i in gms[1]["indicatoren"]}
+    assert "angst_depressie" in keys and "laag_inkomen" not in keys
 
 
 def test_view_url_reproduces_state(world) -> None:
     messy = f"/kaart/gm0363.json?buurt={BU_B},{BU_A}&klassen=quantiles&tot=2019&laag=concentratie"
     data = world.client.get(messy).json()
     canonical = (
-        "/kaart/GM0363?laag=concentratie&van=2017&tot=2019&klassen=kwantielen"
-        f"&buurt={BU_B}&buurt={BU_A}"
+        f"/kaart/GM0363?laag=concentratie&tot=2019&klassen=kwantielen&buurt={BU_B}&buurt={BU_A}"
     )
     assert data["url"] == canonical
     again = world.client.get(canonical.replace("/kaart/GM0363?", "/kaart/GM0363.json?")).json()

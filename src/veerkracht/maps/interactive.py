@@ -88,6 +88,8 @@ def build_data(mapset: MapSet, *, tolerance: float = SIMPLIFY_M) -> dict[str, An
         "layers": [_layer_data(mapset, layer) for layer in mapset.layers],
         "profile": _profile_data(mapset),
         "noData": NO_DATA_LABEL,
+        # counted in every table, but without a polygon: named, not silently dropped
+        "withoutGeometry": [{"c": c, "n": n} for c, n in mapset.without_geometry],
     }
 
 

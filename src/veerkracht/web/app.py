@@ -226,7 +226,14 @@ class WebApp:
 
 
 def _key(state: ViewState) -> tuple:
-    return (state.gemeente, state.van, state.tot, state.indeling, state.klassen)
+    return (
+        state.gemeente,
+        state.van,
+        state.tot,
+        state.indeling,
+        state.klassen,
+        state.referentie,
+    )
 
 
 async def _state(  # async: no thread-pool hop on the hot map path
@@ -238,6 +245,7 @@ async def _state(  # async: no thread-pool hop on the hot map path
     klassen: str | None = None,
     buurt: list[str] | None = Query(None),
     overlay: list[str] | None = Query(None),
+    referentie: str | None = None,
 ) -> ViewState:
     return ViewState.parse(
         gm,
@@ -248,6 +256,7 @@ async def _state(  # async: no thread-pool hop on the hot map path
         klassen=klassen,
         buurt=buurt,
         overlay=overlay,
+        referentie=referentie,
     )
 
 
@@ -590,7 +599,7 @@ def _export_routes(app: FastAPI, web: WebApp) -> None:
     async def send(state: ViewState, kind: str, layer: str = "") -> Response:
         c = service.cached(_key(state)) or await run_in_threadpool(service.computed, _key(state))
         blob = await run_in_threadpool(service.export, c, kind, layer)
-        name = f"veerkracht_{state.gemeente}_{state.van}_{state.tot}"
+        name = f"veerkracht_{state.gemeente}_{c.view.start}_{c.view.end}"
         name += f"_{layer}" if layer else ""
         disposition = "inline" if kind in {"html", "png", "pdf"} else "attachment"
         return Response(

@@ -24,11 +24,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from veerkracht.maps.layers import MapLayer, MapSet
+    from veerkracht.pipeline import SignalView
     from veerkracht.signals import SignalResult
     from veerkracht.store import Store
 
 SIMPLIFY_M = 5.0  # metres in RD; invisible at city zoom, shrinks GeoJSON a lot
-CacheKey = tuple[str, int, int, int | None, str]
+#: (gemeente, van, tot, indeling, klassenschema, referentie); None = the pipeline's default
+CacheKey = tuple[str, int | None, int | None, int | None, str, str]
 
 
 def clean(value: Any) -> Any:
@@ -64,13 +66,17 @@ class Computed:
     """Everything derived from one signal computation."""
 
     key: CacheKey
-    result: SignalResult
+    view: SignalView
     mapset: MapSet
     layers: dict[str, MapLayer]
     geometries: list[str]  # GeoJSON geometry text per mapset row (WGS84, simplified)
     trends: pd.DataFrame  # region_code, indicator, period, value (all periods)
     blobs: dict[tuple[str, str], bytes] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def result(self) -> SignalResult:
+        return self.view.result
 
     @property
     def gemeente(self) -> str:
@@ -90,7 +96,6 @@ class DataService:
         self.lock = lock or threading.RLock()
         self.size = size
         self._cache: OrderedDict[CacheKey, Computed] = OrderedDict()
-        self._translated: set[tuple[str, int]] = set()
         self._gemeenten: list[dict] | None = None
 
     # ------------------------------------------------------------------ gemeenten
@@ -98,18 +103,14 @@ class DataService:
         if self._gemeenten is None:
             with self.lock:
                 frame = self.store.gemeenten()
-                kwb = set(
-                    self.store.query(
-                        """SELECT DISTINCT 'GM' || substr(region_code, 3, 4) AS gm FROM "values"
-                           WHERE dataset_key = 'cbs_kwb' AND level = 'buurt'"""
-                    ).gm
-                )
+                # signals need buurt values, from any source (the pipeline decides the rest)
+                with_values = set(self.store.buurt_value_gemeenten())
             self._gemeenten = [
                 {
                     "code": str(r.gemeente_code),
                     "naam": None if r.name is None or r.name != r.name else str(r.name),
                     "indelingen": [int(e) for e in r.editions],
-                    "signalen": str(r.gemeente_code) in kwb,
+                    "signalen": str(r.gemeente_code) in with_values,
                 }
                 for r in frame.itertuples()
             ]
@@ -144,28 +145,23 @@ class DataService:
             return value
 
     def _compute(self, key: CacheKey) -> Computed:
-        from veerkracht.gemeenten import resolve_gemeente
-        from veerkracht.signals import ensure_translation, signals_for_gemeente
-        from veerkracht.signals._data import default_edition
-        from veerkracht.signals.maps import mapset_from_signals
+        from veerkracht.pipeline import mapset_from_view, signal_view
 
-        gm, van, tot, edition, scheme = key
-        code = resolve_gemeente(self.store, gm).code
-        target = edition or default_edition(self.store, code, tot)
-        if (code, target) not in self._translated and not self.store_read_only():
-            ensure_translation(self.store, code, target)
-            self._translated.add((code, target))
-        result = signals_for_gemeente(self.store, code, van, tot, edition=edition, scheme=scheme)
-        mapset = mapset_from_signals(self.store, result)
+        gm, van, tot, edition, scheme, reference = key
+        view = signal_view(
+            self.store, gm, van, tot, edition=edition, scheme=scheme, reference=reference
+        )
+        mapset = mapset_from_view(self.store, view)
+        result = view.result
         layers = {layer.key: layer for layer in mapset.layers}
         layers.update(self._indicator_layers(result, mapset, scheme, set(layers)))
         return Computed(
             key=key,
-            result=result,
+            view=view,
             mapset=mapset,
             layers=layers,
             geometries=_geometries(mapset),
-            trends=self._trends(code, result.edition),
+            trends=self._trends(result.gemeente.code, result.edition),
         )
 
     def store_read_only(self) -> bool:
@@ -235,6 +231,17 @@ class DataService:
         }
         if layer.kind == "bivariaat":
             legend["assen"] = dict(zip(("x", "y"), axis_labels(c.mapset, layer), strict=True))
+        if layer.kind == "categorie" and layer.column in c.result.table:
+            # counted over every buurt of the table, also those without a polygon, so the
+            # legend says what the report and the CSV say
+            column = c.result.table[layer.column].astype("string")
+            legend["aantallen"] = {
+                label: int((column == code).sum())
+                for code, (label, _colour) in (layer.categories or {}).items()
+            }
+        legend["zonder_kaartvlak"] = [
+            {"code": code, "naam": name} for code, name in c.mapset.without_geometry
+        ]
         return legend
 
     def signals_json(self, c: Computed) -> dict:
@@ -243,10 +250,28 @@ class DataService:
             {k: clean(v) for k, v in row.items()}
             for row in r.table.drop(columns=["regels"], errors="ignore").to_dict("records")
         ]
+        v = c.view
         return {
             "gemeente": {"code": r.gemeente.code, "naam": r.gemeente.name},
             "van": r.van,
             "tot": r.tot,
+            "standaardperiode": v.choice.default,
+            "perioden_met_gegevens": [{"van": a, "tot": b} for a, b in v.periods_that_work],
+            "referentie": {
+                "soort": r.reference.kind,
+                "label": r.reference_label(),
+                "uitleg": r.reference.describe(r.gemeente.name),
+            },
+            "dekking": v.coverage.lines(),
+            "regels": [
+                {"code": x.code, "titel": x.title, "buurten": x.flagged, "van": x.judged}
+                for x in r.rules
+            ],
+            "waarschuwingen": v.warnings,
+            "aantallen": r.class_counts(),
+            "zonder_kaartvlak": [
+                {"code": code, "naam": name} for code, name in c.mapset.without_geometry
+            ],
             "indeling": r.edition,
             "grensindeling": c.mapset.edition,
             "klassen": r.scheme,
@@ -381,9 +406,10 @@ class DataService:
 
     def compare_buurten(self, c: Computed, codes: list[str], overlays: dict | None = None) -> dict:
         profiles = [self.profile(c, code) for code in codes]
+        by_key = [{i["key"]: i for i in p["indicatoren"]} for p in profiles]
         rows = []
-        for i, ind in enumerate(profiles[0]["indicatoren"]):
-            values = [p["indicatoren"][i]["waarde"] for p in profiles]
+        for ind in profiles[0]["indicatoren"]:
+            values = [keyed.get(ind["key"], {}).get("waarde") for keyed in by_key]
             rows.append(
                 {
                     "key": ind["key"],
@@ -461,7 +487,7 @@ class DataService:
             )
             for name, sheet in sheets.items():
                 neutralise_formulas(sheet).to_excel(writer, sheet_name=name[:31], index=False)
-            neutralise_formulas(accountability(c.result)).to_excel(
+            neutralise_formulas(accountability(c.view)).to_excel(
                 writer, sheet_name="Verantwoording", index=False
             )
         return path.read_bytes()

@@ -165,6 +165,7 @@ def app_page(
 </div>
 <label class="vk-veld"><span>Buurtindeling</span><select id="vk-indeling"></select></label>
 <label class="vk-veld"><span>Klassenschema</span><select id="vk-klassen"></select></label>
+<label class="vk-veld"><span>Vergelijken met</span><select id="vk-referentie"></select></label>
 <label class="vk-veld"><span>Zoek een buurt</span>
 <input id="vk-buurtzoek" type="search" list="vk-buurtlijst" placeholder="Naam of buurtcode…"
 autocomplete="off"></label>

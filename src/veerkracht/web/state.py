@@ -13,8 +13,12 @@ from urllib.parse import urlencode
 
 from veerkracht.errors import ParameterError
 
-DEFAULT_VAN, DEFAULT_TOT = 2017, 2019
+#: no period in a URL = the gemeente's most recent period with data (the pipeline's default)
+DEFAULT_VAN: int | None = None
+DEFAULT_TOT: int | None = None
 DEFAULT_LAYER = "typologie"
+DEFAULT_REFERENCE = "gemeente"
+REFERENCES = ("gemeente", "nederland")
 SCHEME_ALIASES = {
     "kwantielen": "kwantielen",
     "quantiles": "kwantielen",
@@ -83,12 +87,13 @@ def split_list(values: list[str] | None) -> list[str]:
 class ViewState:
     gemeente: str
     laag: str = DEFAULT_LAYER
-    van: int = DEFAULT_VAN
-    tot: int = DEFAULT_TOT
+    van: int | None = DEFAULT_VAN
+    tot: int | None = DEFAULT_TOT
     indeling: int | None = None
     klassen: str = "kwantielen"
     buurten: tuple[str, ...] = field(default_factory=tuple)
     overlays: tuple[str, ...] = field(default_factory=tuple)
+    referentie: str = DEFAULT_REFERENCE
 
     @classmethod
     def parse(
@@ -102,6 +107,7 @@ class ViewState:
         klassen: str | None = None,
         buurt: list[str] | None = None,
         overlay: list[str] | None = None,
+        referentie: str | None = None,
     ) -> ViewState:
         """Validate raw query values; a bad one is a Dutch :class:`ParameterError`."""
         layer = (laag or DEFAULT_LAYER).strip()
@@ -109,7 +115,15 @@ class ViewState:
             raise ParameterError("laag", laag, "ongeldige laagnaam", fix="Bijv. typologie.")
         start = check_year("van", van) if van not in (None, "") else DEFAULT_VAN
         end = check_year("tot", tot) if tot not in (None, "") else DEFAULT_TOT
-        if end <= start:
+        reference = (referentie or DEFAULT_REFERENCE).strip().lower()
+        if reference not in REFERENCES:
+            raise ParameterError(
+                "referentie",
+                referentie,
+                "onbekende referentie",
+                fix="Kies gemeente (relatief) of nederland (absoluut).",
+            )
+        if start is not None and end is not None and end <= start:
             raise ParameterError(
                 "tot", end, f"moet later zijn dan van ({start})", fix="Bijv. van=2017&tot=2019."
             )
@@ -131,6 +145,7 @@ class ViewState:
             klassen=check_scheme(klassen or "kwantielen"),
             buurten=buurten,
             overlays=tuple(check_id(o) for o in split_list(overlay)),
+            referentie=reference,
         )
 
     @classmethod
@@ -144,6 +159,7 @@ class ViewState:
             klassen=data.get("klassen"),
             buurt=list(data.get("buurten") or []),
             overlay=list(data.get("overlays") or []),
+            referentie=data.get("referentie"),
         )
 
     def as_dict(self) -> dict:
@@ -153,14 +169,12 @@ class ViewState:
 
     def query(self) -> str:
         """Canonical query string: fixed order, every key that matters."""
-        pairs: list[tuple[str, str]] = [
-            ("laag", self.laag),
-            ("van", str(self.van)),
-            ("tot", str(self.tot)),
-        ]
+        pairs: list[tuple[str, str]] = [("laag", self.laag), *self._period_pairs()]
         if self.indeling is not None:
             pairs.append(("indeling", str(self.indeling)))
         pairs.append(("klassen", self.klassen))
+        if self.referentie != DEFAULT_REFERENCE:
+            pairs.append(("referentie", self.referentie))
         pairs += [("buurt", b) for b in self.buurten]
         pairs += [("overlay", o) for o in self.overlays]
         return urlencode(pairs)
@@ -170,13 +184,19 @@ class ViewState:
         pairs: list[tuple[str, str]] = []
         if layer:
             pairs.append(("laag", self.laag))
-        pairs += [("van", str(self.van)), ("tot", str(self.tot))]
+        pairs += self._period_pairs()
         if self.indeling is not None:
             pairs.append(("indeling", str(self.indeling)))
         pairs.append(("klassen", self.klassen))
+        if self.referentie != DEFAULT_REFERENCE:
+            pairs.append(("referentie", self.referentie))
         if overlays:
             pairs += [("overlay", o) for o in self.overlays]
         return urlencode(pairs)
+
+    def _period_pairs(self) -> list[tuple[str, str]]:
+        """Only the years given: without them the gemeente's most recent period is shown."""
+        return [(k, str(v)) for k, v in (("van", self.van), ("tot", self.tot)) if v is not None]
 
     def url(self) -> str:
         return f"/kaart/{self.gemeente}?{self.query()}"

@@ -7,7 +7,10 @@ import { links, normalise, pageUrl } from "./state.js";
 import { Combobox } from "./search.js";
 
 const START = JSON.parse($("#vk-start").textContent);
-const YEARS = Array.from({ length: 2024 - 2013 + 1 }, (_, i) => 2013 + i);
+const REFERENCES = [
+  ["gemeente", "Binnen de gemeente (relatief)"],
+  ["nederland", "Met Nederland (absoluut)"],
+];
 const SCHEMES = [
   ["kwantielen", "Kwantielen (gelijke aantallen buurten)"],
   ["fisher_jenks", "Natuurlijke grenzen (Fisher-Jenks)"],
@@ -111,8 +114,12 @@ function fillControls() {
     [{ group: "Signalering", options: signal }, ...[...groups].map(([g, o]) => ({ group: `Indicator: ${g}`, options: o }))],
     app.state.laag,
   );
-  fillSelect($("#vk-van"), YEARS.map((y) => [y, String(y)]), app.state.van);
-  fillSelect($("#vk-tot"), YEARS.map((y) => [y, String(y)]), app.state.tot);
+  // only years that give this gemeente a signal (server: the pipeline's working periods)
+  const starts = [...new Set([...sig.perioden_met_gegevens.map((p) => p.van), sig.van])].sort();
+  const ends = [...new Set([...sig.perioden_met_gegevens.map((p) => p.tot), sig.tot])].sort();
+  fillSelect($("#vk-van"), starts.map((y) => [y, String(y)]), sig.van);
+  fillSelect($("#vk-tot"), ends.map((y) => [y, String(y)]), sig.tot);
+  fillSelect($("#vk-referentie"), REFERENCES, app.state.referentie);
   const editions = (app.gemeente && app.gemeente.indelingen) || [];
   fillSelect($("#vk-indeling"), [["", `Standaard (${sig.indeling})`], ...editions.map((e) => [e, `Buurtindeling ${e}`])], app.state.indeling);
   fillSelect($("#vk-klassen"), SCHEMES, app.state.klassen);
@@ -130,11 +137,11 @@ function bindControls() {
     changed();
     loadLayer();
   });
-  for (const key of ["van", "tot", "indeling", "klassen"]) {
+  for (const key of ["van", "tot", "indeling", "klassen", "referentie"]) {
     $(`#vk-${key}`).addEventListener("change", (e) => {
       const v = e.target.value;
-      app.state[key] = key === "klassen" ? v : v === "" ? null : Number(v);
-      if (app.state.tot <= app.state.van) {
+      app.state[key] = key === "klassen" || key === "referentie" ? v : v === "" ? null : Number(v);
+      if (app.state.van !== null && app.state.tot !== null && app.state.tot <= app.state.van) {
         say(`'Tot' (${app.state.tot}) moet later zijn dan 'van' (${app.state.van}).`, "fout");
         return;
       }
@@ -175,6 +182,9 @@ async function loadGemeente({ fit = true } = {}) {
   try {
     const named = lookupGemeente(s.gemeente);
     app.signals = await getJSON(links(s).signalen);
+    // a view without years shows the most recent period; name it so the URL stays the same view
+    if (s.van === null) s.van = app.signals.van;
+    if (s.tot === null) s.tot = app.signals.tot;
     let layerError = await layerDone;
     if (!app.signals.lagen.some((l) => l.laag === s.laag)) {
       s.laag = "typologie";
@@ -245,14 +255,19 @@ function renderLegend(legend, collection) {
     }
     box.append(h("div", { class: "vk-biwrap" }, h("span", { class: "vk-as-y" }, `↑ ${legend.assen.y}`), grid), h("p", { class: "vk-as-x" }, `${legend.assen.x} →`));
   } else {
-    const counts = new Map();
-    for (const f of collection.features) counts.set(f.properties.klasse, (counts.get(f.properties.klasse) || 0) + 1);
+    const counts = new Map(Object.entries(legend.aantallen || {}));
+    if (!legend.aantallen) for (const f of collection.features) counts.set(f.properties.klasse, (counts.get(f.properties.klasse) || 0) + 1);
     box.append(
       h("ul", { class: "vk-klassen" }, legend.klassen.map((k) =>
         h("li", {}, h("span", { class: "vk-vakje", style: `background:${k.kleur}` }), h("span", { class: "vk-klasse-label" }, k.label), h("span", { class: "vk-aantal" }, String(counts.get(k.label) || 0))))),
     );
   }
   if (missing) box.append(h("p", { class: "vk-geen" }, h("span", { class: "vk-vakje vk-arcering" }), `Geen gegevens (${missing} buurten)`));
+  const absent = legend.zonder_kaartvlak || [];
+  if (absent.length) {
+    box.append(h("p", { class: "vk-zonder-vlak", id: "vk-zonder-vlak", title: absent.map((b) => `${b.naam} (${b.code})`).join(", ") },
+      `Niet op de kaart (geen grens in de bron), wel geteld: ${absent.length} buurten`));
+  }
   if (legend.toelichting) box.append(h("p", { class: "vk-toelichting" }, legend.toelichting));
   box.append(h("p", { class: "vk-bron", id: "vk-bron" }, legend.bron));
 }
@@ -330,7 +345,7 @@ async function compareGemeenten(other) {
   const body = clear($("#vk-paneel-inhoud"));
   body.append(h("p", { class: "vk-sub" }, "Laden…"));
   try {
-    const data = await getJSON(`/api/vergelijk.json?gemeenten=${s.gemeente},${other.code}&van=${s.van}&tot=${s.tot}`);
+    const data = await getJSON(`/api/vergelijk.json?gemeenten=${s.gemeente},${other.code}`);
     clear(body).append(gemeentenPanel(data));
   } catch (err) {
     clear(body).append(h("p", { class: "vk-fout", role: "alert" }, describe(err)));

@@ -153,7 +153,10 @@ export function comparePanel(data) {
 export function gemeentenPanel(data) {
   const gms = data.gemeenten;
   const ok = gms.filter((g) => !g.fout);
-  const keys = ok.length ? ok[0].indicatoren : [];
+  // rows by indicator KEY: every gemeente's value is looked up by key, never by position
+  const keys = [];
+  for (const g of ok) for (const ind of g.indicatoren) if (!keys.some((k) => k.key === ind.key)) keys.push(ind);
+  const valueOf = (g, key) => (g.indicatoren.find((x) => x.key === key) || {});
   return h(
     "div",
     { class: "vk-profiel vk-vergelijk" },
@@ -165,9 +168,12 @@ export function gemeentenPanel(data) {
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Indicator"), ok.map((g) => h("th", { scope: "col" }, g.naam)), h("th", { scope: "col" }, "NL"))),
       h("tbody", {},
         h("tr", {}, h("th", { scope: "row" }, "Buurten"), ok.map((g) => h("td", { class: "vk-getal" }, fmt(g.buurten))), h("td", {})),
-        keys.map((ind, i) =>
-          h("tr", {}, h("th", { scope: "row" }, ind.label, h("span", { class: "vk-jaar" }, ` ${ind.jaar ?? ""}`)),
-            ok.map((g) => h("td", { class: "vk-getal" }, fmt(g.indicatoren[i] && g.indicatoren[i].gemeente, ind.eenheid))),
+        keys.map((ind) =>
+          h("tr", { "data-indicator": ind.key }, h("th", { scope: "row" }, ind.label),
+            ok.map((g) => {
+              const own = valueOf(g, ind.key);
+              return h("td", { class: "vk-getal", "data-gemeente": g.code }, fmt(own.gemeente, ind.eenheid), h("span", { class: "vk-jaar" }, own.jaar ? ` (${own.jaar})` : ""));
+            }),
             h("td", { class: "vk-getal" }, fmt(ind.nl, ind.eenheid))),
         )),
     ),

@@ -1,17 +1,21 @@
 // The view state and its canonical URL, mirroring src/veerkracht/web/state.py
 // (ViewState.query / data_query): same keys, same order, defaults included.
 
-export const DEFAULTS = { laag: "typologie", van: 2017, tot: 2019, indeling: null, klassen: "kwantielen" };
+// van/tot null: the gemeente's most recent period with data (chosen by the server)
+export const DEFAULTS = { laag: "typologie", van: null, tot: null, indeling: null, klassen: "kwantielen", referentie: "gemeente" };
+
+const year = (v) => (v === null || v === undefined || v === "" ? null : Number(v));
 
 export function normalise(raw) {
   const s = raw || {};
   return {
     gemeente: s.gemeente || null,
     laag: s.laag || DEFAULTS.laag,
-    van: Number(s.van || DEFAULTS.van),
-    tot: Number(s.tot || DEFAULTS.tot),
+    van: year(s.van),
+    tot: year(s.tot),
     indeling: s.indeling === null || s.indeling === undefined || s.indeling === "" ? null : Number(s.indeling),
     klassen: s.klassen || DEFAULTS.klassen,
+    referentie: s.referentie || DEFAULTS.referentie,
     buurten: [...(s.buurten || [])],
     overlays: [...(s.overlays || [])],
   };
@@ -21,10 +25,11 @@ export function normalise(raw) {
 export function query(s) {
   const p = new URLSearchParams();
   p.append("laag", s.laag);
-  p.append("van", String(s.van));
-  p.append("tot", String(s.tot));
+  if (s.van !== null) p.append("van", String(s.van));
+  if (s.tot !== null) p.append("tot", String(s.tot));
   if (s.indeling !== null) p.append("indeling", String(s.indeling));
   p.append("klassen", s.klassen);
+  if (s.referentie !== DEFAULTS.referentie) p.append("referentie", s.referentie);
   s.buurten.forEach((b) => p.append("buurt", b));
   s.overlays.forEach((o) => p.append("overlay", o));
   return p.toString();
@@ -34,10 +39,11 @@ export function query(s) {
 export function dataQuery(s, { layer = false, overlays = false } = {}) {
   const p = new URLSearchParams();
   if (layer) p.append("laag", s.laag);
-  p.append("van", String(s.van));
-  p.append("tot", String(s.tot));
+  if (s.van !== null) p.append("van", String(s.van));
+  if (s.tot !== null) p.append("tot", String(s.tot));
   if (s.indeling !== null) p.append("indeling", String(s.indeling));
   p.append("klassen", s.klassen);
+  if (s.referentie !== DEFAULTS.referentie) p.append("referentie", s.referentie);
   if (overlays) s.overlays.forEach((o) => p.append("overlay", o));
   return p.toString();
 }
