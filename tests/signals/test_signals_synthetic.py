@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from veerkracht.signals import signals_for_gemeente as _signals_for_gemeente
-from veerkracht.signals.reference import Reference
 from veerkracht.signals.classes import classify
+from veerkracht.signals.reference import Reference
 from veerkracht.sources.base import DatasetInfo, SourceTable, Variable
 from veerkracht.store import Store
 
