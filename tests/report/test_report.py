@@ -90,7 +90,7 @@ def test_findings_carry_their_test_and_n(report):
     ) in text
     # a turning point is stated only with its interval, otherwise explicitly not
     turning = re.findall(r"wordt negatief vanaf ongeveer \d+% corporatiebezit \(95%-interval", text)
-    none = re.findall(r"geen duidelijk omslagpunt", text)
+    none = re.findall(r"Geen duidelijk omslagpunt", text)
     assert len(turning) + len(none) >= 1
     assert "wordt negatief vanaf ongeveer 21% corporatiebezit in de buurt." not in text
     # the regression finding states n and R²

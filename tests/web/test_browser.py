@@ -138,6 +138,11 @@ def _drawn(page, layer: str, overlays: str = "") -> None:
     expect(page.locator("#vk-kaart")).to_have_attribute("data-getekend", f"{GM}:{layer}:{overlays}")
 
 
+def api_features(page, server, layer: str = "typologie") -> list[dict]:
+    url = f"{server.base}/api/gemeenten/{GM}/kaart.geojson?laag={layer}&van=2017&tot=2019"
+    return page.request.get(url).json()["features"]
+
+
 def _source(page) -> dict:
     """What MapLibre holds in the buurten source: count and one buurt's properties."""
     return page.evaluate(
@@ -151,6 +156,21 @@ def _source(page) -> dict:
     )
 
 
+def _shown_number(text: str) -> float | None:
+    """A Dutch number as the panel shows it ('1.234,5%', '–' for missing)."""
+    text = text.strip().rstrip("%")
+    if text in {"", "–"}:
+        return None
+    return float(text.replace(".", "").replace(",", "."))
+
+
+def _same(text: str, value) -> bool:
+    shown = _shown_number(text)
+    if value is None or shown is None:
+        return shown is None and value is None
+    return abs(shown - value) <= (0.005 if abs(value) < 1 else 0.05)
+
+
 def _click_buurt(page, code: str, *, shift: bool = False) -> None:
     point = page.evaluate("(code) => window.veerkracht.naarBuurt(code, 15)", code)
     page.locator("#vk-kaart canvas").click(position=point, modifiers=["Shift"] if shift else None)
@@ -159,9 +179,9 @@ def _click_buurt(page, code: str, *, shift: bool = False) -> None:
 def test_choose_gemeente_via_search(server, page) -> None:
     from playwright.sync_api import expect
 
-    # Amstelveen has no KWB buurt figures in the shared data: a Dutch message, then search
+    # Amstelveen has no buurt boundaries in the shared data: a Dutch message, then search
     page.goto(f"{server.base}/kaart/GM0362")
-    expect(page.locator("#vk-melding")).to_contain_text("Geen KWB-buurtcijfers voor GM0362")
+    expect(page.locator("#vk-melding")).to_contain_text("Geen buurtgrenzen voor Amstelveen")
     page.get_by_label("Zoek een gemeente").fill("amst")
     option = page.get_by_role("option", name=re.compile("^Amsterdam"))
     expect(option).to_be_visible()
@@ -174,12 +194,25 @@ def test_choose_gemeente_via_search(server, page) -> None:
     _drawn(page, "typologie")
     expect(page.locator("#vk-gemeentenaam")).to_have_text("Amsterdam")
     expect(page.locator("#vk-legenda-titel")).to_have_text("Signaleringskaart Amsterdam, 2017–2019")
-    legend = page.locator(".vk-klassen li")
-    expect(legend).to_have_count(6)
-    expect(legend.filter(has_text="Probleem")).to_contain_text("204")
-    expect(legend.filter(has_text="Geen signaal")).to_contain_text("118")
+    # the legend counts what the API counts, per class, over every buurt (joined by label)
+    api = page.request.get(
+        f"{server.base}/api/gemeenten/{GM}/kaart.geojson?laag=typologie&van=2017&tot=2019"
+    ).json()["metadata"]["legenda"]
+    labels = page.locator(".vk-klassen li .vk-klasse-label").all_inner_texts()
+    counts = page.locator(".vk-klassen li .vk-aantal").all_inner_texts()
+    assert labels == [k["label"] for k in api["klassen"]]
+    assert dict(zip(labels, map(int, counts), strict=True)) == {
+        k["label"]: api["aantallen"][k["label"]] for k in api["klassen"]
+    }
+    assert sum(api["aantallen"].values()) == 479
+    expect(page.locator("#vk-zonder-vlak")).to_contain_text("wel geteld: 40 buurten")
     assert page.url == server.base + TYPOLOGIE_URL
-    assert _source(page) == {"n": 439, "klasse": "Probleem", "kleur": "#b2182b"}
+    feature = next(f for f in api_features(page, server) if f["properties"]["code"] == KOP_ZEEDIJK)
+    assert _source(page) == {
+        "n": 439,
+        "klasse": feature["properties"]["klasse"],
+        "kleur": feature["properties"]["kleur"],
+    }
     _shot(page, "typologie")
 
 
@@ -193,7 +226,16 @@ def test_switch_map_layers(server, page) -> None:
     expect(page.locator("#vk-legenda-titel")).to_have_text(
         "Concentratie kwetsbare groepen in Amsterdam, 2019"
     )
-    assert _source(page) == {"n": 439, "klasse": "150,00 – 200,00", "kleur": "#2c7fb8"}
+    feature = next(
+        f
+        for f in api_features(page, server, "concentratie")
+        if f["properties"]["code"] == KOP_ZEEDIJK
+    )
+    assert _source(page) == {
+        "n": 439,
+        "klasse": feature["properties"]["klasse"],
+        "kleur": feature["properties"]["kleur"],
+    }
     assert "laag=concentratie&van=2017&tot=2019&klassen=kwantielen" in page.url
     # a catalogue indicator offered by the API is a map layer too
     page.get_by_label("Kaartlaag").select_option("bijstand")
@@ -217,13 +259,20 @@ def test_click_buurt_shows_profile_and_comparison(server, page) -> None:
     point = page.evaluate("(code) => window.veerkracht.naarBuurt(code, 15)", KOP_ZEEDIJK)
     page.locator("#vk-kaart canvas").hover(position=point)
     expect(page.locator("#vk-tip strong")).to_have_text("Kop Zeedijk")
-    expect(page.locator("#vk-tip span")).to_have_text(["BU03630000", "Probleem"])  # no 'null'
+    api = page.request.get(
+        f"{server.base}/api/gemeenten/{GM}/buurten/{KOP_ZEEDIJK}.json?van=2017&tot=2019"
+    ).json()
+    expect(page.locator("#vk-tip span")).to_have_text(
+        ["BU03630000", api["typologie_label"]]  # no 'null'
+    )
     with page.expect_response(lambda r: f"/buurten/{KOP_ZEEDIJK}.json" in r.url):
         _click_buurt(page, KOP_ZEEDIJK)
     panel = page.get_by_role("complementary", name="Buurtprofiel")
     expect(panel.locator("#vk-profiel-naam")).to_have_text("Kop Zeedijk")
-    expect(panel.locator(".vk-badge")).to_have_text("Probleem")
+    expect(panel.locator(".vk-badge")).to_have_text(api["typologie_label"])
     row = panel.locator("tr[data-indicator=laag_inkomen]")
+    low = next(i for i in api["indicatoren"] if i["key"] == "laag_inkomen")
+    assert (low["waarde"], low["gemeente"], low["nl"]) == (15.3, 12.8, 7.5)
     expect(row.locator("td.vk-getal")).to_have_text(["15,3%", "12,8%", "7,5%"])
     expect(row.locator("svg.vk-trend polyline")).to_have_count(3)
     assert page.url.endswith(f"&buurt={KOP_ZEEDIJK}")
@@ -235,6 +284,21 @@ def test_click_buurt_shows_profile_and_comparison(server, page) -> None:
         ["Indicator", "Kop Zeedijk", "Oude Kerk e.o.", "Verschil", "NL"]
     )
     assert page.url.endswith(f"&buurt={KOP_ZEEDIJK}&buurt={OUDE_KERK}")
+    # every row shows the API's values for that indicator KEY (never by position)
+    pair = page.request.get(
+        f"{server.base}/api/gemeenten/{GM}/vergelijk.json?buurten={KOP_ZEEDIJK},{OUDE_KERK}"
+        "&van=2017&tot=2019"
+    ).json()
+    shown = panel.locator("tbody tr[data-indicator]")
+    expect(shown).to_have_count(len(pair["indicatoren"]))
+    for ind in pair["indicatoren"]:
+        cells = panel.locator(f"tbody tr[data-indicator={ind['key']}] td.vk-getal")
+        texts = cells.all_inner_texts()
+        assert _same(texts[0], ind["waarden"][0]) and _same(texts[1], ind["waarden"][1]), (
+            ind["key"],
+            texts,
+            ind["waarden"],
+        )
     page.keyboard.press("Escape")
     expect(panel).to_be_hidden()
 
@@ -359,3 +423,34 @@ def test_upload_overlay_and_share_view(server, browser, page, tmp_path) -> None:
 def test_no_request_left_the_test_server(server) -> None:
     # runs last: every page of this module only talked to 127.0.0.1:<port>
     assert server.foreign == []
+
+
+def test_gemeente_comparison_matches_the_api_by_key(server, page) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server.base + TYPOLOGIE_URL)
+    _drawn(page, "typologie")
+    box = page.locator("#vk-andere-gemeente")
+    box.fill("Rotter")
+    expect(page.get_by_role("option", name=re.compile("^Rotterdam"))).to_be_visible()
+    with page.expect_response(lambda r: "/api/vergelijk.json?gemeenten=" in r.url) as resp:
+        box.press("Enter")
+    api = resp.value.json()["gemeenten"]
+    panel = page.locator(".vk-vergelijk")
+    expect(panel.locator("h2")).to_have_text("Gemeenten vergelijken")
+    rows = panel.locator("tbody tr[data-indicator]")
+    keys = list(dict.fromkeys(i["key"] for g in api for i in g["indicatoren"]))
+    expect(rows).to_have_count(len(keys))
+    for gemeente in api:
+        own = {i["key"]: i["gemeente"] for i in gemeente["indicatoren"]}
+        for key in keys:
+            cell = panel.locator(
+                f"tbody tr[data-indicator={key}] td[data-gemeente={gemeente['code']}]"
+            )
+            text = cell.inner_text().split(" (")[0]
+            assert _same(text, own.get(key)), (gemeente["code"], key, text, own.get(key))
+    # Rotterdam has no KWB in the shared data: its income row is empty, not Utrecht's
+    # or anyone else's value shifted into it
+    cell = panel.locator("tbody tr[data-indicator=laag_inkomen] td[data-gemeente=GM0599]")
+    expect(cell).to_have_text("–")
+    _shot(page, "gemeenten")

@@ -237,11 +237,13 @@ def _categorical_style(frame: pd.DataFrame, layer: MapLayer) -> LayerStyle:
         entry = None if _is_missing(value) else layer.categories.get(str(value))
         colours.append(None if entry is None else entry[1])
     present = {str(v) for v in frame[layer.column] if not _is_missing(v)}
-    # base categories always (a stable legend); shades ("PRO-2") only where they occur
+    shaded = {code.split("-")[0] for code in present if "-" in code}
+    # a stable legend: every base category, except one whose buurten all carry a shade;
+    # shades ("PRO-2") only where they occur
     legend = [
         (label, colour)
         for code, (label, colour) in layer.categories.items()
-        if "-" not in code or code in present
+        if code in present or ("-" not in code and code not in shaded)
     ]
     return LayerStyle(colours, legend, sum(c is None for c in colours))
 

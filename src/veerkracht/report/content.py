@@ -260,6 +260,7 @@ def _corporation_findings(result: SignalResult, sheets: dict[str, pd.DataFrame])
     turning = sheets.get("Omslagpunt")
     if turning is not None and "significant" in turning:
         labels = {i.key: i.label for i in result.indicators}
+        unclear = []
         for row in turning.itertuples():
             label = labels.get(row.indicator, row.indicator)
             if row.significant:
@@ -270,10 +271,14 @@ def _corporation_findings(result: SignalResult, sheets: dict[str, pd.DataFrame])
                     f"{count(int(row.n))} buurten; klassen van minstens {MIN_GROUP} buurten)."
                 )
             else:
-                out.append(
-                    f"'{label}': geen duidelijk omslagpunt naar corporatiebezit (de tekenwissel "
-                    f"is niet significant; n = {count(int(row.n))} buurten)."
-                )
+                unclear.append((label, int(row.n)))
+        if unclear:
+            out.append(
+                "Geen duidelijk omslagpunt naar corporatiebezit (de tekenwissel is niet "
+                f"significant; n = {count(max(n for _, n in unclear))} buurten) voor: "
+                + ", ".join(f"'{label}'" for label, _ in unclear)
+                + "."
+            )
     return out
 
 
@@ -398,6 +403,8 @@ def threshold_rows(result: SignalResult) -> list[dict[str, str]]:
     for key, value in result.config.thresholds.items():
         if isinstance(value, list):
             shown = " / ".join(nl(v, 1) for v in value)
+        elif isinstance(value, str):
+            shown = value
         elif isinstance(value, int):
             shown = str(value)
         else:

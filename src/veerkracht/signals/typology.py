@@ -116,7 +116,10 @@ def rule_description(code: str, thresholds: dict) -> str:
     """The rule's Dutch description with this config's thresholds filled in."""
     from veerkracht.numbers import number
 
-    values = {k: (number(v, 2) if isinstance(v, float) else v) for k, v in thresholds.items()}
+    values = {
+        k: (number(v, 0 if float(v).is_integer() else 2) if isinstance(v, float) else v)
+        for k, v in thresholds.items()
+    }
     values["lbm_dimensie_laag_abs"] = number(abs(thresholds["lbm_dimensie_laag"]), 2)
     values["toename_stap_1"] = number(sorted(thresholds["toename_stappen"])[0], 1)
     values["verslechtering_relatief_pct"] = number(thresholds["verslechtering_relatief"] * 100, 0)

@@ -103,14 +103,17 @@ class DataService:
         if self._gemeenten is None:
             with self.lock:
                 frame = self.store.gemeenten()
-                # signals need buurt values, from any source (the pipeline decides the rest)
+                # signals need buurt values, from any source (the pipeline decides the rest);
+                # the map app also needs boundaries
                 with_values = set(self.store.buurt_value_gemeenten())
+                with_map = set(self.store.buurt_geometry_gemeenten())
             self._gemeenten = [
                 {
                     "code": str(r.gemeente_code),
                     "naam": None if r.name is None or r.name != r.name else str(r.name),
                     "indelingen": [int(e) for e in r.editions],
                     "signalen": str(r.gemeente_code) in with_values,
+                    "kaart": str(r.gemeente_code) in with_map,
                 }
                 for r in frame.itertuples()
             ]

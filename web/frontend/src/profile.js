@@ -140,7 +140,7 @@ export function comparePanel(data) {
       h("tbody", {},
         h("tr", {}, h("th", { scope: "row" }, "Signaal"), h("td", {}, a.typologie_label || "–"), h("td", {}, b.typologie_label || "–"), h("td", {}), h("td", {})),
         data.indicatoren.map((r) =>
-          h("tr", {}, h("th", { scope: "row" }, r.label),
+          h("tr", { "data-indicator": r.key }, h("th", { scope: "row" }, r.label),
             h("td", { class: "vk-getal" }, fmt(r.waarden[0], r.eenheid)),
             h("td", { class: "vk-getal" }, fmt(r.waarden[1], r.eenheid)),
             h("td", { class: "vk-getal" }, fmt(r.verschil, r.eenheid)),

@@ -41,16 +41,16 @@ export class Combobox {
 
   render() {
     clear(this.list);
-    this.active = this.items.findIndex((g) => g.signalen);
+    this.active = this.items.findIndex((g) => g.signalen && g.kaart);
     if (!this.items.length) {
       this.list.append(h("li", { class: "vk-geen-optie", role: "option", "aria-disabled": "true" }, "Geen gemeente gevonden"));
     }
     this.items.forEach((g, i) => {
       const li = h(
         "li",
-        { id: `${this.prefix}-${i}`, role: "option", "aria-disabled": g.signalen ? null : "true", "data-code": g.code },
+        { id: `${this.prefix}-${i}`, role: "option", "aria-disabled": g.signalen && g.kaart ? null : "true", "data-code": g.code },
         h("span", { class: "vk-optie-naam" }, g.naam || g.code),
-        h("span", { class: "vk-optie-code" }, g.signalen ? g.code : `${g.code} · geen buurtcijfers`),
+        h("span", { class: "vk-optie-code" }, !g.signalen ? `${g.code} · geen buurtcijfers` : !g.kaart ? `${g.code} · geen buurtgrenzen` : g.code),
       );
       li.addEventListener("click", () => this.choose(i));
       this.list.append(li);
@@ -85,7 +85,7 @@ export class Combobox {
 
   choose(i) {
     const g = this.items[i];
-    if (!g || !g.signalen) return;
+    if (!g || !g.signalen || !g.kaart) return;
     this.close();
     this.input.value = "";
     this.onChoose(g);
