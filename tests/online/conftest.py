@@ -137,7 +137,9 @@ def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServices]:
     for name, path in {
         "VEERKRACHT_CBS_ODATA_V3": "/odata",
         "VEERKRACHT_CBS_ODATA_V4": "/odata4",
+        "VEERKRACHT_CBS_ODATA_FEED": "/feed",
         "VEERKRACHT_CBS_DATADERDEN": "/dataderden",
+        "VEERKRACHT_CBS_DATADERDEN_FEED": "/dataderden-feed",
         "VEERKRACHT_PDOK_OGC": "/pdok",
         "VEERKRACHT_LEEFBAAROMETER_WFS": "/lbm3/ows",
         "VEERKRACHT_LEEFBAAROMETER_DOWNLOADS": "/lbm/resources",

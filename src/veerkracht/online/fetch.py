@@ -132,7 +132,8 @@ def fetch_sources(
         jobs.append(("criminaliteit", lambda: cbs_odata.save(
             cbs_odata.fetch_table(
                 client, settings, table, gm, extra_filter=cbs_odata.period_filter(years),
-                base_v3=cbs_odata.dataderden_base(settings)),
+                base_v3=cbs_odata.dataderden_base(settings),
+                feed_v3=cbs_odata.dataderden_feed(settings)),
             folder / f"criminaliteit_{table}_{gm}_{years[0]}-{years[-1]}.json")))
     if "grenzen" in sources:
         for year in years:
