@@ -17,6 +17,7 @@ STORE_CRS = "EPSG:28992"
 ENV_DATA_DIR = "VEERKRACHT_DATA_DIR"
 ENV_STORE = "VEERKRACHT_STORE"
 ENV_SHARED_DATA = "VEERKRACHT_SHARED_DATA"
+ENV_REAL_RESPONSES = "VEERKRACHT_REAL_RESPONSES"
 ENV_OFFLINE = "VEERKRACHT_OFFLINE"
 
 #: Base addresses of the official services; overridable so tests can serve them locally.
@@ -89,3 +90,11 @@ def shared_data_dir() -> Path:
         return Path(env)
     # src/veerkracht/settings.py -> repository root -> ../shared/data
     return Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def real_responses_dir() -> Path:
+    """Folder with real answers of the online services (tests serve them locally)."""
+    env = os.environ.get(ENV_REAL_RESPONSES)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3] / "shared" / "real_responses"

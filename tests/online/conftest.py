@@ -1,7 +1,9 @@
 """A local stand-in for CBS OData, PDOK and the Leefbaarometer, on 127.0.0.1.
 
-Serves the hand-written responses in ``responses/`` (each in the service's documented
-shape; ``{BASE}`` is replaced by the server's address so next links point back here),
+Serves the small hand-written responses in ``responses/`` (each checked field by field
+against a real answer in ``test_real_formats``; ``{BASE}`` is replaced by the server's
+address so next links point back here), the real answers in ``../shared/real_responses``
+and answers built in their format (``real.py``),
 counts hits per path, and points veerkracht's settings at it through the environment.
 """
 
@@ -105,24 +107,6 @@ def install_default_routes(s: FakeServices) -> None:
     zipped = _lbm_zip()
     s.route("/lbm/resources/open-data-leefbaarometer-meting-2022.zip",
             lambda _q: (200, "application/zip", zipped))
-
-    capabilities = s.file("lbm_capabilities.xml", "text/xml")
-    describe = s.file("lbm_describe_buurtscore24.xsd", "text/xml")
-    features = _paged(
-        s.file("lbm_features_page1.json"), s.file("lbm_features_page2.json"), "startIndex2")
-
-    def wfs(query: dict[str, list[str]]) -> tuple[int, str, bytes]:
-        request = query.get("request", [""])[0]
-        if request == "GetCapabilities":
-            return capabilities(query)
-        if request == "DescribeFeatureType" and query.get("typeNames") == ["lbm3:buurtscore24"]:
-            return describe(query)
-        if request == "GetFeature" and query.get("typeNames") == ["lbm3:buurtscore24"]:
-            second = query.get("startIndex", ["0"])[0] != "0"
-            return features({"startIndex2": []} if second else {})
-        return 400, "text/xml", b"<ows:ExceptionReport/>"
-
-    s.route("/lbm3/ows", wfs)
 
 
 @pytest.fixture

@@ -108,7 +108,7 @@ def fetch_sources(
     """Fetch and save every requested dataset; returns saved files and what was skipped."""
     result = FetchResult()
     tables = cbs_odata.kwb_tables()
-    jobs: list[tuple[str, Callable[[], Path]]] = []
+    jobs: list[tuple[str, Callable[[], Path | list[Path]]]] = []
     gm = gemeente_code
     if "kwb" in sources:
         bad = [y for y in years if y not in tables]
@@ -146,7 +146,8 @@ def fetch_sources(
 
     for name, job in jobs:
         try:
-            result.files.append(job())
+            done = job()
+            result.files.extend(done if isinstance(done, list) else [done])
         except NoConnectionError:
             raise  # without a network every next request fails the same way
         except NetworkError as exc:

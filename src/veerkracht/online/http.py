@@ -79,7 +79,7 @@ class TooManyRecordsError(NetworkError):
 
 
 def retry_after_seconds(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header (delta-seconds or HTTP date), capped; None if absent."""
+    """Seconds from a ``Retry-After`` header (seconds or HTTP date), capped; None if absent."""
     if not value:
         return None
     value = value.strip()
