@@ -24,8 +24,8 @@ import pytest
 
 RESPONSES = Path(__file__).with_name("responses")
 
-#: handler(query) -> (status, content type, body)
-Handler = Callable[[dict[str, list[str]]], tuple[int, str, bytes]]
+#: handler(query) -> (status, content type, body) or (status, content type, body, headers)
+Handler = Callable[[dict[str, list[str]]], tuple]
 
 
 @dataclass
@@ -55,11 +55,15 @@ def _make_handler(services: FakeServices) -> type[BaseHTTPRequestHandler]:
             services.hits[split.path] += 1
             services.queries.append((split.path, query))
             handler = services.routes.get(split.path)
+            headers: dict[str, str] = {}
             if handler is None:
                 status, ctype, body = 404, "text/plain", b"Not Found"
             else:
-                status, ctype, body = handler(query)
+                status, ctype, body, *extra = handler(query)  # optional 4th: headers
+                headers = extra[0] if extra else {}
             self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -139,3 +139,36 @@ def lbm_capabilities(years: list[int]) -> str:
     )
     return ('<?xml version="1.0"?><wfs:WFS_Capabilities xmlns:wfs="http://www.opengis.net/wfs/2.0" '
             f'version="2.0.0"><FeatureTypeList>{types}</FeatureTypeList></wfs:WFS_Capabilities>')
+
+
+def kwb_v3_rows(regions: list[tuple[str, str]], gemeente_name: str) -> list[dict]:
+    """KWB TypedDataSet rows with the real KWB 2024 keys (DataProperties), padded as served.
+
+    ``regions`` is [(code, kind)], kind as in ``SoortRegio`` ("Gemeente", "Wijk", "Buurt");
+    every number is distinct: ``100 * (row + 1) + topic position``.
+    """
+    topics = [p for p in load_real(KWB2024_PROPERTIES) if p["Type"] == "Topic"]
+    text = {"Gemeentenaam": real_pad_name(gemeente_name), "Codering": None,
+            "IndelingswijzigingGemeenteWijkBuurt": "1", "MeestVoorkomendePostcode": "8701AA"}
+    rows = []
+    for n, (code, kind) in enumerate(regions):
+        row: dict[str, Any] = {"ID": n, "WijkenEnBuurten": pad(code)}
+        for i, topic in enumerate(topics):
+            prefix = topic["Key"].rsplit("_", 1)[0]
+            if prefix == "SoortRegio":
+                row[topic["Key"]] = pad(kind)
+            elif prefix == "Codering":
+                row[topic["Key"]] = pad(code)
+            elif prefix in text:
+                row[topic["Key"]] = text[prefix]
+            else:
+                row[topic["Key"]] = float(100 * (n + 1) + i)
+        rows.append(row)
+    return rows
+
+
+KWB2024_PROPERTIES = "cbs_odata_v3_kwb2024_85984NED/DataProperties.json"
+
+
+def real_pad_name(name: str) -> str:
+    return name.ljust(40)

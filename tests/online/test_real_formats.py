@@ -144,32 +144,9 @@ def test_real_odataapi_answer_with_padded_keys_is_read(services) -> None:
 
 # -- KWB 2024: renamed keys, herkomst instead of migration background ---------------------
 
-def _kwb2024_rows(regions: list[tuple[str, str]]) -> list[dict]:
-    topics = [p for p in real.load_real(KWB2024) if p["Type"] == "Topic"]
-    rows = []
-    for n, (code, kind) in enumerate(regions):
-        row = {"ID": n, "WijkenEnBuurten": real.pad(code)}
-        for i, topic in enumerate(topics):
-            key = topic["Key"]
-            if key.startswith("Gemeentenaam"):
-                row[key] = real.pad("Súdwest-Fryslân", 40)
-            elif key.startswith("SoortRegio"):
-                row[key] = real.pad(kind, 10)
-            elif key.startswith("Codering"):
-                row[key] = real.pad(code)
-            elif key.startswith("IndelingswijzigingGemeenteWijkBuurt"):
-                row[key] = "1"
-            elif key.startswith("MeestVoorkomendePostcode"):
-                row[key] = "8701AA"
-            else:
-                row[key] = float(100 * (n + 1) + i)
-        rows.append(row)
-    return rows
-
-
 def test_kwb_2024_real_keys_renamed_and_herkomst(tmp_path) -> None:
     regions = [("GM1900", "Gemeente"), ("WK190000", "Wijk"), ("BU19000000", "Buurt")]
-    rows = _kwb2024_rows(regions)
+    rows = real.kwb_v3_rows(regions, "Súdwest-Fryslân")
     doc = {"odata.metadata": "https://opendata.cbs.nl/ODataApi/OData/85984NED/$metadata"
            "#Cbs.OData.WebAPI.TypedDataSet", "value": rows,
            "RegionTitles": [{"Key": "GM1900", "Title": "Súdwest-Fryslân"},
