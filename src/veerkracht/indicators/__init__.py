@@ -42,6 +42,9 @@ class Indicator:
     scale: float = 1.0
     index: bool = False
     core: bool = False
+    #: key of the indicator this one succeeds where CBS replaced a variable
+    #: (e.g. herkomst buiten Europa for niet-westerse migratieachtergrond, KWB 2022+)
+    replaces: str | None = None
 
     @property
     def variables(self) -> list[str]:
@@ -72,6 +75,9 @@ def catalogue(path: Path = CATALOGUE) -> tuple[Indicator, ...]:
     keys = [i.key for i in indicators]
     if len(set(keys)) != len(keys):
         raise ValueError(f"{path.name}: duplicate indicator keys")
+    for ind in indicators:
+        if ind.replaces and ind.replaces not in keys:
+            raise ValueError(f"{path.name}: indicator {ind.key}: replaces unknown {ind.replaces}")
     return tuple(indicators)
 
 
