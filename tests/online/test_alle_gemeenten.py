@@ -112,6 +112,9 @@ def test_all_gemeenten_bounded_summary_and_resumed(services, tmp_path, capsys) -
     out = " ".join(capsys.readouterr().out.split())
     assert tracker.most == 2  # two gemeenten in flight, never more
     assert "Alle gemeenten: 4 volgens CBS" in out
+    # KWB keys of 2024 (herkomst) in a 2019 table: the successor is named, with its year
+    assert "niet_westers (kwb.a_nw_all): geen jaren; herkomst_buiten_europa " \
+        "(kwb.a_neu_al): 2019" in out
     assert re.search(r"opgehaald \(deze keer\) │ 3 │ 6 │", out)
     # Hulst: boundaries arrived, KWB did not (a lasting 503): listed with the reason
     assert re.search(r"deels: bron\(nen\) ontbreken │ 1 │ 1 │", out)

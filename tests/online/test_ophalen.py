@@ -28,8 +28,12 @@ def _kwb(store: Store, code: str, period: int, variable: str) -> tuple[float, st
     return float(row["value"][0]) if row["status"][0] == "ok" else float("nan"), row["status"][0]
 
 
-def test_ophalen_fetches_saves_and_imports(services, tmp_path: Path) -> None:
+def test_ophalen_fetches_saves_and_imports(services, tmp_path: Path, capsys) -> None:
     assert _run(tmp_path) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    # which of the replaced indicator and its successor arrived, per year
+    assert "Vervangen variabele: niet_westers (kwb.a_nw_all): geen jaren; " \
+        "herkomst_buiten_europa (kwb.a_neu_al): geen jaren" in out
     downloads = sorted(p.name for p in (tmp_path / "downloads").iterdir())
     assert downloads == [
         "Leefbaarometer-scores buurten meting 2022 GM0363.csv",

@@ -229,6 +229,19 @@ def _ophalen_een(
     if report.skipped:
         shown = [(s.file.name, s.reason) for s in report.skipped]
         console.print(_skipped_table("Bestand of bron", shown))
+    if "kwb" in sources:
+        _print_successors(settings, code)
+
+
+def _print_successors(settings, gemeente_code: str | None) -> None:
+    """Which of a replaced KWB indicator and its successor the store has, per year."""
+    from veerkracht.cli import console
+    from veerkracht.kwb_dekking import successor_use
+    from veerkracht.store import Store
+
+    with Store(settings.store_path, read_only=True) as st:
+        for line in successor_use(st, gemeente_code):
+            console.print(f"[bold]Vervangen variabele:[/] {line}")
 
 
 def _ophalen_alle(
@@ -262,6 +275,8 @@ def _ophalen_alle(
         f"Voortgang bewaard in {result.progress_file}; nogmaals 'ophalen --alle-gemeenten' "
         "gaat verder met wat ontbreekt (uit de cache)."
     )
+    if "kwb" in sources:
+        _print_successors(settings, None)
 
 
 def _all_summary(result) -> Table:
@@ -295,6 +310,53 @@ def _all_problems(problems: list) -> Table:
         for source, reason in o.skipped:
             table.add_row(o.code, o.name, source, reason)
     return table
+
+
+@app.command("kwb-dekking")
+def kwb_dekking(
+    mappen: list[Path] | None = typer.Argument(
+        None, metavar="[MAP]...",
+        help="Mappen met KWB-bestanden (standaard ../shared/data en ../shared/real_responses).",
+    ),
+    csv: Path | None = typer.Option(None, "--csv", help="Schrijf de tabel ook als CSV."),
+    alles: bool = typer.Option(
+        False, "--alles", help="Toelichting ook bij 'ja' (in welke kolom gevonden)."
+    ),
+) -> None:
+    """Per indicator en KWB-jaar (2013–2025): gevonden, hernoemd, nog niet, vervallen."""
+    from veerkracht.cli import console
+    from veerkracht.kwb_dekking import (
+        column_lists,
+        coverage,
+        default_folders,
+        explanations,
+        table_rows,
+    )
+
+    folders = list(mappen) if mappen else default_folders()
+    cov = coverage(column_lists(folders))
+    table = Table(title="KWB-variabelen per indicator en jaar")
+    table.add_column("Indicator")
+    for year in cov.columns:
+        table.add_column(str(year))
+    for key, statuses in table_rows(cov):
+        table.add_row(key, *statuses)
+    console.print(table)
+    notes = Table(title="Toelichting")
+    for col in ("Indicator", "Jaar", "Status", "Waar / waarom"):
+        notes.add_column(col)
+    for key, year, status, detail in explanations(cov):
+        if alles or status != "ja":
+            notes.add_row(key, str(year), status, detail)
+    console.print(notes)
+    console.print("'–' = geen KWB-bestand van dat jaar in " + ", ".join(map(str, folders)))
+    if csv:
+        import pandas as pd
+
+        rows = [{"indicator": k, "jaar": y, "status": st, "toelichting": d}
+                for k, y, st, d in explanations(cov)]
+        pd.DataFrame(rows).to_csv(csv, index=False)
+        console.print(f"CSV geschreven: {csv}")
 
 
 @app.command("vertalen")

@@ -551,6 +551,22 @@ class Store:
     def variables(self) -> pd.DataFrame:
         return self.query("SELECT * FROM variables ORDER BY variable")
 
+    def variable_periods(self, variables: list[str], gemeente: str | None = None) -> pd.DataFrame:
+        """Per variable and period: the number of regions with a published value."""
+        if not variables:
+            return pd.DataFrame(columns=["variable", "period", "regions"])
+        where = [f"variable IN ({', '.join('?' * len(variables))})", "status = 'ok'"]
+        params: list = list(variables)
+        if gemeente:
+            digits = gemeente[2:6]
+            where.append("(region_code = ? OR region_code LIKE ? OR region_code LIKE ?)")
+            params += [f"GM{digits}", f"WK{digits}%", f"BU{digits}%"]
+        return self.query(
+            'SELECT variable, period, count(DISTINCT region_code) AS regions FROM "values" '
+            f"WHERE {' AND '.join(where)} GROUP BY ALL ORDER BY variable, period",
+            params,
+        )
+
     def geometry_editions(self, gemeente: str, level: str = "buurt") -> list[int]:
         rows = self.con.execute(
             "SELECT DISTINCT edition FROM geometries WHERE gemeente_code = ? AND level = ? "
