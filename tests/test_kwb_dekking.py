@@ -48,8 +48,8 @@ def test_income_not_published_yet_in_2024(lists) -> None:
 
 
 def test_kwb_2024_keys_renamed_and_three_buiten_europa(lists) -> None:
-    from veerkracht.sources.cbs_kwb import PREFIX, SPEC_PATH
     from veerkracht.sources._columns import load_spec
+    from veerkracht.sources.cbs_kwb import PREFIX, SPEC_PATH
 
     specs = {s.key: s for s in load_spec(SPEC_PATH, PREFIX).columns}
     described = [c for c in lists[2024] if not c.has_values]
