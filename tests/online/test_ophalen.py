@@ -122,3 +122,34 @@ def test_parse_years_and_sources() -> None:
         parse_sources("kwb,weer")
     with pytest.raises(ParameterError):
         parse_years("twintig")
+
+
+def test_status_shows_sources_and_years_per_gemeente(services, tmp_path: Path, capsys) -> None:
+    from veerkracht.status import signal_years, source_years
+
+    assert _run(tmp_path) == 0
+    capsys.readouterr()
+    assert main(["data", "status", "--store", str(tmp_path / "store.duckdb")]) == 0
+    out = capsys.readouterr().out
+    assert "Bronnen en jaren per gemeente" in out and "Ontbreekt voor een signaal" in out
+    with Store(tmp_path / "store.duckdb", read_only=True) as st:
+        years = source_years(st).set_index("gemeente_code")
+        signal = signal_years(st).set_index("gemeente_code")
+        stored = st.query(
+            'SELECT DISTINCT dataset_key, period FROM "values" WHERE level = \'buurt\' '
+            "AND status = 'ok' AND region_code LIKE 'BU0363%'")
+    for dataset, periods in stored.groupby("dataset_key")["period"]:
+        assert years.loc["GM0363", dataset] == sorted(set(periods))
+    assert years.loc["GM0363", "geometry_editions"].tolist() == [2019]
+    assert signal.loc["GM0363", "overlast"] == [2018, 2022]  # lbm3.onv per buurt
+    assert signal.loc["GM0363", "ontbreekt"] == "niets"
+    assert "Vervangen variabele: niet_westers" in " ".join(out.split())
+
+
+def test_missing_for_a_signal_is_named() -> None:
+    from veerkracht.status import _missing_for_signal
+
+    assert _missing_for_signal({"kwetsbaarheid": [2019], "overlast": []}) == (
+        "geen overlast-cijfers per buurt")
+    assert "één jaar kwetsbaarheid" in _missing_for_signal(
+        {"kwetsbaarheid": [2019], "overlast": [2018, 2022]})

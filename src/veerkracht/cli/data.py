@@ -131,9 +131,13 @@ def status(store: Path | None = STORE_OPTION) -> None:
     from veerkracht.store import Store
 
     settings = settings_for(store)
+    from veerkracht.kwb_dekking import successor_use
+
     with Store(settings.store_path, read_only=True) as st:
         for table in store_status(st):
             console.print(table)
+        for line in successor_use(st):
+            console.print(f"[bold]Vervangen variabele:[/] {line}")
 
 
 _GEMEENTE_OPTION = typer.Option(

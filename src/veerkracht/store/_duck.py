@@ -551,6 +551,20 @@ class Store:
     def variables(self) -> pd.DataFrame:
         return self.query("SELECT * FROM variables ORDER BY variable")
 
+    def buurt_variable_years(self, variables: list[str] | None = None) -> pd.DataFrame:
+        """Per gemeente, dataset, variable and period: buurten with a published value."""
+        where, params = ["level = 'buurt'", "status = 'ok'"], []
+        if variables:
+            where.append(f"variable IN ({', '.join('?' * len(variables))})")
+            params = list(variables)
+        return self.query(
+            "SELECT 'GM' || substr(region_code, 3, 4) AS gemeente_code, dataset_key, "
+            "variable, period, count(DISTINCT region_code) AS buurten "
+            f'FROM "values" WHERE {" AND ".join(where)} GROUP BY ALL '
+            "ORDER BY gemeente_code, dataset_key, variable, period",
+            params,
+        )
+
     def variable_periods(self, variables: list[str], gemeente: str | None = None) -> pd.DataFrame:
         """Per variable and period: the number of regions with a published value."""
         if not variables:
