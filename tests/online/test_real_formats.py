@@ -166,6 +166,18 @@ def test_kwb_2024_real_keys_renamed_and_herkomst(tmp_path) -> None:
     assert names["GM1900"] == "Súdwest-Fryslân" and names["BU19000000"] == "Sneek-Centrum"
 
 
+def test_kwb_names_without_region_titles_come_from_gemeentenaam(tmp_path) -> None:
+    rows = real.kwb_v3_rows([("GM1900", "Gemeente"), ("BU19000000", "Buurt")],
+                            "Súdwest-Fryslân")
+    doc = {"odata.metadata": "https://opendata.cbs.nl/ODataApi/OData/85984NED/$metadata",
+           "value": rows}
+    path = tmp_path / "kwb_2024_85984NED_GM1900.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    names = cbs_kwb.read_odata_json(path).regions.set_index("region_code")["name"]
+    assert names["GM1900"] == "Súdwest-Fryslân"  # Gemeentenaam_1, padding stripped
+    assert pd.isna(names["BU19000000"])  # unnamed, never named by its code
+
+
 # -- v4: short titles, duplicate titles, codes ---------------------------------------------
 
 def _v4_measures() -> pd.DataFrame:

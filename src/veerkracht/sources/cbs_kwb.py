@@ -118,7 +118,7 @@ def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None) -> SourceT
     long = long_from_cells(codes, cells, edition=period_year, period=period_year)
     missing = [v.key for v in spec.variables if v.key not in set(cells.columns)]
 
-    names = frame[ids["name"]].astype("string").str.strip() if "name" in ids else codes
+    names = _region_names(frame, ids, codes)
     regions = pd.DataFrame(
         {
             "region_code": codes.to_numpy(),
@@ -141,6 +141,24 @@ def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None) -> SourceT
         missing={period_year: missing} if missing else {},
         notes=notes,
     )
+
+
+def _region_names(frame: pd.DataFrame, ids: dict[str, str], codes: pd.Series) -> pd.Series:
+    """Region names as published; never the code itself.
+
+    OData's ``TypedDataSet`` carries only keys under ``WijkenEnBuurten``: without the
+    dimension's titles (``RegionTitles``) a gemeente is named by ``Gemeentenaam_1`` and a
+    wijk or buurt stays unnamed rather than being named by its code.
+    """
+    names = pd.Series(pd.NA, index=codes.index, dtype="string")
+    if "name" in ids:
+        names = frame[ids["name"]].astype("string").str.strip()
+        names = names.mask(clean_codes(names).eq(codes).fillna(False))
+    if "gemeente_name" in ids:
+        gemeente = frame[ids["gemeente_name"]].astype("string").str.strip()
+        is_gm = codes.str.startswith("GM").fillna(False)
+        names = names.mask(names.isna() & is_gm, gemeente)
+    return names
 
 
 def _ambiguous_notes(columns: list[str], chosen: dict[str, str]) -> list[str]:
