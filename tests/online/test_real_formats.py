@@ -381,3 +381,38 @@ def test_pdok_snake_case_properties_and_suppression(tmp_path) -> None:
     assert got.loc["kwb.g_woz", "status"] != "ok" and pd.isna(got.loc["kwb.g_woz", "value"])
     assert got.loc["kwb.p_koopw", "status"] != "ok"
     assert name == "Súdwest-Fryslân" or name == "Sneek-Centrum"
+
+
+def test_handwritten_lbm_download_csv_has_the_real_columns(shared_data) -> None:
+    from tests.online.conftest import RESPONSES
+
+    real_csv = shared_data / "leefbaarometer_3_0_amstelveen_wijk/AmstelveenDataWithDimensions.csv"
+    real_header = real_csv.read_text(encoding="utf-8").splitlines()[0].split(",")[1:]
+    hand = (RESPONSES / "lbm_scores_buurten.csv").read_text(encoding="utf-8").splitlines()
+    assert [c.replace("bu_", "wk_") for c in hand[0].split(",")] == real_header
+    first = next(csv.DictReader(real_csv.open(encoding="utf-8")))
+    # in the real file the total is the deviation plus one constant: keep that in ours
+    constant = float(first["lbm"]) - float(first["afw"])
+    for row in csv.DictReader(hand):
+        assert float(row["lbm"]) - float(row["afw"]) == pytest.approx(constant, abs=2e-4)
+
+
+def test_handwritten_pdok_and_v4_answers_use_the_real_names() -> None:
+    from tests.online.conftest import RESPONSES
+
+    identifiers = {"buurtcode", "buurtnaam", "wijkcode", "gemeentecode", "gemeentenaam",
+                   "water", "jaar"}
+    for name in ("pdok_buurten_2019_page1.json", "pdok_buurten_2019_page2.json"):
+        hand = json.loads((RESPONSES / name).read_text(encoding="utf-8"))
+        for feature in hand["features"]:
+            extra = set(feature["properties"]) - identifiers
+            assert extra <= set(real.PDOK_KWB_PROPERTIES), extra
+    regions = pd.read_parquet(real.real_dir() / V4_2017 /
+                              "cbs.v4.83765NED_WijkenEnBuurtenCodes.parquet")["Identifier"]
+    assert regions.eq(regions.str.strip()).all()  # v4 keys are not padded
+    for name in ("kwb2019_v4_observations_page1.json", "kwb2019_v4_observations_page2.json"):
+        hand = json.loads((RESPONSES / name).read_text(encoding="utf-8"))
+        for row in hand["value"]:
+            assert row["WijkenEnBuurten"] == row["WijkenEnBuurten"].strip()
+            assert set(row) <= {"Id", "Measure", "ValueAttribute", "Value", "WijkenEnBuurten",
+                                "Perioden", "StringValue"}
