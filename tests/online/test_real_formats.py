@@ -416,3 +416,20 @@ def test_handwritten_pdok_and_v4_answers_use_the_real_names() -> None:
             assert row["WijkenEnBuurten"] == row["WijkenEnBuurten"].strip()
             assert set(row) <= {"Id", "Measure", "ValueAttribute", "Value", "WijkenEnBuurten",
                                 "Perioden", "StringValue"}
+
+
+def test_gemeente_list_from_real_v4_region_codes_when_v3_lacks_the_table(services) -> None:
+    codes = pd.read_parquet(real.real_dir() / V4_2017 /
+                            "cbs.v4.83765NED_WijkenEnBuurtenCodes.parquet")
+    gemeenten = codes[codes["Identifier"].str.startswith("GM")]
+    body = json.dumps({"@odata.context": "x#WijkenEnBuurtenCodes", "value": json.loads(
+        gemeenten.to_json(orient="records"))}, ensure_ascii=False).encode("utf-8")
+    services.route("/odata/83765NED/WijkenEnBuurten", lambda _q: (404, "text/plain", b""))
+    services.route("/odata4/83765NED/WijkenEnBuurtenCodes",
+                   lambda _q: (200, "application/json", body))
+    settings = get_settings()
+    with HttpClient(settings, backoff_s=0) as client:
+        names = cbs_odata.gemeente_list(client, settings, 2017)
+    assert len(names) == len(gemeenten) > 380
+    assert names["GM1680"] == "Aa en Hunze"
+    assert names["GM1900"] == "Súdwest-Fryslân"  # as CBS writes it

@@ -259,9 +259,18 @@ def gemeente_list(
     """Gemeente code → name from a KWB table's ``WijkenEnBuurten`` dimension (v3)."""
     tables = kwb_tables()
     table = tables.get(year) if year in tables else tables[max(tables)]
-    _, rows = follow_v3(
-        client, settings.cbs_odata_v3, settings.cbs_odata_feed, f"{table}/WijkenEnBuurten",
-        {"$filter": "startswith(Key,'GM')", "$select": "Key,Title", "$format": "json"},
-        "gemeentelijst",
-    )
-    return {str(r["Key"]).strip(): str(r["Title"]).strip() for r in rows if r.get("Key")}
+    try:
+        _, rows = follow_v3(
+            client, settings.cbs_odata_v3, settings.cbs_odata_feed, f"{table}/WijkenEnBuurten",
+            {"$filter": "startswith(Key,'GM')", "$select": "Key,Title", "$format": "json"},
+            "gemeentelijst",
+        )
+        key = "Key"
+    except ServiceNotFoundError:  # a table only on v4: its WijkenEnBuurtenCodes
+        _, rows, _ = _follow(
+            client, f"{settings.cbs_odata_v4}/{table}/{REGION_DIMENSION}Codes",
+            {"$filter": "startswith(Identifier,'GM')"}, "@odata.nextLink", "gemeentelijst",
+        )
+        key = "Identifier"
+    return {str(r[key]).strip(): str(r["Title"]).strip() for r in rows
+            if str(r.get(key) or "").strip().startswith("GM")}
