@@ -216,7 +216,7 @@ class HttpClient:
 
     def _store(self, path: Path, url: str, body: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_bytes(body)
         tmp.replace(path)  # atomic: a crash never leaves half a response in the cache
         path.with_suffix(".url").write_text(url, encoding="utf-8")

@@ -20,9 +20,11 @@ on the buurt code, paged with count/startIndex, and written in the download's CS
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import logging
 import re
+import threading
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
@@ -88,6 +90,32 @@ def fetch_download(
 
 
 def _extract_buurten(body: bytes, meting: int, gemeente_code: str, folder: Path) -> Path:
+    header, by_gemeente = _rows_by_gemeente(body, meting)
+    rows = by_gemeente.get(gemeente_code.upper()[2:6], [])
+    if not rows:
+        raise NetworkError(
+            f"de Leefbaarometer (meting {meting}) heeft geen buurten van {gemeente_code}"
+        )
+    out = folder / f"Leefbaarometer-scores buurten meting {meting} {gemeente_code.upper()}.csv"
+    _write_text(out, "\n".join([header, *rows]) + "\n")
+    return out
+
+
+_INDEX_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=2)
+def _rows_by_gemeente(body: bytes, meting: int) -> tuple[str, dict[str, list[str]]]:
+    """(header, gemeente digits -> rows) of the national buurt CSV in the zip.
+
+    Cached: ``--alle-gemeenten`` cuts every gemeente from the same zip, which is then
+    unpacked and split once, not 342 times.
+    """
+    with _INDEX_LOCK:
+        return _split_by_gemeente(body, meting)
+
+
+def _split_by_gemeente(body: bytes, meting: int) -> tuple[str, dict[str, list[str]]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(body))
     except zipfile.BadZipFile as exc:
@@ -100,23 +128,17 @@ def _extract_buurten(body: bytes, meting: int, gemeente_code: str, folder: Path)
             f"(wel: {', '.join(archive.namelist()[:8])})",
             fix="Download het bestand handmatig en importeer het met 'veerkracht data importeren'.",
         )
-    raw = archive.read(names[0])
-    text = _decode(raw)
-    prefix = "BU" + gemeente_code.upper()[2:]
-    lines = text.splitlines()
+    lines = _decode(archive.read(names[0])).splitlines()
     header = lines[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
     columns = [c.strip().strip('"').lower() for c in header.split(delimiter)]
     code_at = next((i for i, c in enumerate(columns) if c in _CODE_PROPERTIES), 0)
-    rows = [line for line in lines[1:]
-            if _field(line, delimiter, code_at).upper().startswith(prefix)]
-    if not rows:
-        raise NetworkError(
-            f"de Leefbaarometer (meting {meting}) heeft geen buurten van {gemeente_code}"
-        )
-    out = folder / f"Leefbaarometer-scores buurten meting {meting} {gemeente_code.upper()}.csv"
-    _write_text(out, "\n".join([header, *rows]) + "\n")
-    return out
+    by_gemeente: dict[str, list[str]] = {}
+    for line in lines[1:]:
+        code = _field(line, delimiter, code_at).upper()
+        if code.startswith("BU") and len(code) >= 6:
+            by_gemeente.setdefault(code[2:6], []).append(line)
+    return header, by_gemeente
 
 
 def _decode(raw: bytes) -> str:
