@@ -25,12 +25,16 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from veerkracht.indicators import Indicator, catalogue
 from veerkracht.sources._columns import ColumnSpec, load_spec, resolve
 from veerkracht.sources._tabular import normalise_title, odata_prefix
+
+if TYPE_CHECKING:
+    from veerkracht.store import Store
 
 YEARS = tuple(range(2013, 2026))
 
@@ -240,7 +244,7 @@ def explanations(cov: pd.DataFrame) -> list[tuple[str, int, str, str]]:
             for key in cov.index for y in cov.columns if cov.loc[key, y].status != "–"]
 
 
-def successor_use(store, gemeente_code: str | None = None) -> list[str]:
+def successor_use(store: Store, gemeente_code: str | None = None) -> list[str]:
     """Per replaced indicator: which of it and its successor has values in which years.
 
     E.g. "niet_westers (kwb.a_nw_all): 2017, 2019; herkomst_buiten_europa (kwb.a_neu_al):

@@ -142,6 +142,15 @@ def test_all_gemeenten_bounded_summary_and_resumed(services, tmp_path, capsys) -
     out = " ".join(capsys.readouterr().out.split())
     assert re.search(r"al eerder opgehaald \(hervat\) │ 3 │", out)
 
+    # without the progress file every gemeente is visited again, all from the HTTP cache
+    (tmp_path / "downloads" / "voortgang.json").unlink()
+    seen = len(services.queries)
+    assert _run(tmp_path) == 0
+    for path, query in services.queries[seen:]:
+        assert path.endswith("/TypedDataSet") and "0677" in json.dumps(query), (path, query)
+    out = " ".join(capsys.readouterr().out.split())
+    assert re.search(r"opgehaald \(deze keer\) │ 3 │ 6 │", out)
+
 
 def test_all_gemeenten_without_network_says_so(tmp_path, closed_port, monkeypatch,
                                                 capsys) -> None:

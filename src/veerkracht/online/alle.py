@@ -22,6 +22,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from veerkracht.errors import ParameterError
 from veerkracht.ingest import ImportReport
@@ -29,6 +30,9 @@ from veerkracht.online import cbs_odata
 from veerkracht.online.fetch import FetchResult, fetch_sources, import_files
 from veerkracht.online.http import HttpClient, NoConnectionError, ProgressHook
 from veerkracht.settings import Settings
+
+if TYPE_CHECKING:
+    from veerkracht.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +127,7 @@ def _record(outcome: GemeenteOutcome, fetched: FetchResult, report: ImportReport
 
 
 def fetch_all(
-    store,
+    store: Store,
     settings: Settings,
     *,
     years: list[int],
