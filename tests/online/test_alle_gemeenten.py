@@ -166,3 +166,11 @@ def test_gemeente_and_all_exclude_each_other(tmp_path, capsys) -> None:
     assert "--gemeente" in capsys.readouterr().err
     assert _run(tmp_path, "--gelijktijdig", "9") == 1
     assert "--gelijktijdig = '9'" in " ".join(capsys.readouterr().err.split())
+
+
+def test_year_without_kwb_table_stops_before_any_request(services, tmp_path, capsys) -> None:
+    code = main(["data", "ophalen", "--alle-gemeenten", "--jaren", "2009",
+                 "--store", str(tmp_path / "store.duckdb")])
+    assert code == 1
+    assert "--jaren = '2009': geen KWB-tabel" in " ".join(capsys.readouterr().err.split())
+    assert services.total_hits == 0

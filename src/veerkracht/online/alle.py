@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from veerkracht.errors import ParameterError
 from veerkracht.ingest import ImportReport
 from veerkracht.online import cbs_odata
-from veerkracht.online.fetch import FetchResult, fetch_sources, import_files
+from veerkracht.online.fetch import FetchResult, check_kwb_years, fetch_sources, import_files
 from veerkracht.online.http import HttpClient, NoConnectionError, ProgressHook
 from veerkracht.settings import Settings
 
@@ -142,6 +142,8 @@ def fetch_all(
 ) -> AllResult:
     """Fetch and import every gemeente; returns what arrived and what did not."""
     workers = check_workers(workers)
+    if "kwb" in sources:
+        check_kwb_years(years)  # once, before any request: not 342 times the same error
     root = root or settings.data_dir / "downloads"
     progress_path = root / PROGRESS_FILE
     key = _run_key(years, sources)

@@ -96,6 +96,17 @@ def resolve_gemeente(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def check_kwb_years(years: list[int]) -> None:
+    """Every year must have a KWB table (``sources/cbs_kwb.toml``)."""
+    tables = cbs_odata.kwb_tables()
+    bad = [y for y in years if y not in tables]
+    if bad:
+        raise ParameterError(
+            "--jaren", ",".join(map(str, bad)), "geen KWB-tabel voor dit jaar",
+            fix=f"KWB is er voor {min(tables)}–{max(tables)}.",
+        )
+
+
 def fetch_sources(
     client: HttpClient,
     settings: Settings,
@@ -111,12 +122,7 @@ def fetch_sources(
     jobs: list[tuple[str, Callable[[], Path | list[Path]]]] = []
     gm = gemeente_code
     if "kwb" in sources:
-        bad = [y for y in years if y not in tables]
-        if bad:
-            raise ParameterError(
-                "--jaren", ",".join(map(str, bad)), "geen KWB-tabel voor dit jaar",
-                fix=f"KWB is er voor {min(tables)}–{max(tables)}.",
-            )
+        check_kwb_years(years)
         for year in years:
             table = tables[year]
             jobs.append((f"kwb {year}", lambda t=table, y=year: cbs_odata.save(
