@@ -126,6 +126,25 @@ def _record(outcome: GemeenteOutcome, fetched: FetchResult, report: ImportReport
         outcome.error = "geen enkele bron gaf data"
 
 
+def _plan(
+    names: dict[str, str], done: dict[str, dict],
+    on_done: Callable[[GemeenteOutcome], None] | None,
+) -> tuple[dict[str, GemeenteOutcome], list[str]]:
+    """An outcome per gemeente; those done in an earlier run are reported as resumed."""
+    outcomes: dict[str, GemeenteOutcome] = {}
+    todo = []
+    for code in sorted(names):
+        outcome = outcomes[code] = GemeenteOutcome(code, names[code])
+        if code not in done:
+            todo.append(code)
+            continue
+        outcome.files = list(done[code].get("files", []))
+        outcome.resumed = True
+        if on_done:
+            on_done(outcome)
+    return outcomes, todo
+
+
 def fetch_all(
     store: Store,
     settings: Settings,
@@ -152,18 +171,7 @@ def fetch_all(
         names = cbs_odata.gemeente_list(client, settings, max(years))
         if on_list:
             on_list(len(names))
-        outcomes: dict[str, GemeenteOutcome] = {}
-        todo = []
-        for code in sorted(names):
-            outcome = GemeenteOutcome(code, names[code])
-            outcomes[code] = outcome
-            if code in done:
-                outcome.files = list(done[code].get("files", []))
-                outcome.resumed = True
-                if on_done:
-                    on_done(outcome)
-            else:
-                todo.append(code)
+        outcomes, todo = _plan(names, done, on_done)
 
         def finish(code: str, fetched: FetchResult | None, error: str = "") -> None:
             if fetched is None:
