@@ -1,4 +1,5 @@
-# Two commands for a newcomer:  make demo  (set up, import ../shared/data, make Amsterdam's output)
+# Two commands for a newcomer:  make demo  (set up, import ../shared/data — or fetch the demo
+#                                          gemeente online without it — make Amsterdam's output)
 #                               make test  (set up, run all tests)
 SHARED ?= ../shared/data
 GEMEENTE ?= Amsterdam
@@ -11,7 +12,7 @@ setup:
 	bash scripts/setup.sh
 
 demo: setup
-	.venv/bin/veerkracht data importeren $(SHARED)
+	bash scripts/demo-data.sh "$(SHARED)" "$(GEMEENTE)"
 	.venv/bin/veerkracht data status
 	bash scripts/demo-output.sh "$(GEMEENTE)" "$(OUT)"
 

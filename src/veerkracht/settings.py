@@ -17,11 +17,13 @@ STORE_CRS = "EPSG:28992"
 ENV_DATA_DIR = "VEERKRACHT_DATA_DIR"
 ENV_STORE = "VEERKRACHT_STORE"
 ENV_SHARED_DATA = "VEERKRACHT_SHARED_DATA"
+ENV_REAL_RESPONSES = "VEERKRACHT_REAL_RESPONSES"
 ENV_OFFLINE = "VEERKRACHT_OFFLINE"
 
 #: Base addresses of the official services; overridable so tests can serve them locally.
 ENV_CBS_ODATA_V3 = "VEERKRACHT_CBS_ODATA_V3"
 ENV_CBS_ODATA_V4 = "VEERKRACHT_CBS_ODATA_V4"
+ENV_CBS_ODATA_FEED = "VEERKRACHT_CBS_ODATA_FEED"
 ENV_PDOK_OGC = "VEERKRACHT_PDOK_OGC"
 ENV_LBM_WFS = "VEERKRACHT_LEEFBAAROMETER_WFS"
 ENV_LBM_DOWNLOADS = "VEERKRACHT_LEEFBAAROMETER_DOWNLOADS"
@@ -42,7 +44,9 @@ class Settings:
     cache_dir: Path
     offline: bool = False
     cbs_odata_v3: str = "https://opendata.cbs.nl/ODataApi/odata"
-    cbs_odata_v4: str = "https://odata4.cbs.nl/CBS"
+    #: the v3 ODataFeed: the same tables as the ODataApi, paged with $skip past 10,000 rows
+    cbs_odata_feed: str = "https://opendata.cbs.nl/ODataFeed/odata"
+    cbs_odata_v4: str = "https://datasets.cbs.nl/odata/v1/CBS"
     pdok_ogc: str = "https://api.pdok.nl/cbs"
     leefbaarometer_wfs: str = "https://geo.leefbaarometer.nl/lbm3/ows"
     leefbaarometer_downloads: str = "https://www.leefbaarometer.nl/resources"
@@ -69,6 +73,7 @@ def get_settings(store: str | os.PathLike[str] | None = None) -> Settings:
         offline=os.environ.get(ENV_OFFLINE, "").lower() in {"1", "true", "ja", "yes"},
         cbs_odata_v3=os.environ.get(ENV_CBS_ODATA_V3, defaults.cbs_odata_v3).rstrip("/"),
         cbs_odata_v4=os.environ.get(ENV_CBS_ODATA_V4, defaults.cbs_odata_v4).rstrip("/"),
+        cbs_odata_feed=os.environ.get(ENV_CBS_ODATA_FEED, defaults.cbs_odata_feed).rstrip("/"),
         pdok_ogc=os.environ.get(ENV_PDOK_OGC, defaults.pdok_ogc).rstrip("/"),
         leefbaarometer_wfs=os.environ.get(ENV_LBM_WFS, defaults.leefbaarometer_wfs),
         pdok_brt=os.environ.get(ENV_PDOK_BRT, defaults.pdok_brt).rstrip("/"),
@@ -85,3 +90,11 @@ def shared_data_dir() -> Path:
         return Path(env)
     # src/veerkracht/settings.py -> repository root -> ../shared/data
     return Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def real_responses_dir() -> Path:
+    """Folder with real answers of the online services (tests serve them locally)."""
+    env = os.environ.get(ENV_REAL_RESPONSES)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3] / "shared" / "real_responses"

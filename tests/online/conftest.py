@@ -1,7 +1,9 @@
 """A local stand-in for CBS OData, PDOK and the Leefbaarometer, on 127.0.0.1.
 
-Serves the hand-written responses in ``responses/`` (each in the service's documented
-shape; ``{BASE}`` is replaced by the server's address so next links point back here),
+Serves the small hand-written responses in ``responses/`` (each checked field by field
+against a real answer in ``test_real_formats``; ``{BASE}`` is replaced by the server's
+address so next links point back here), the real answers in ``../shared/real_responses``
+and answers built in their format (``real.py``),
 counts hits per path, and points veerkracht's settings at it through the environment.
 """
 
@@ -22,8 +24,8 @@ import pytest
 
 RESPONSES = Path(__file__).with_name("responses")
 
-#: handler(query) -> (status, content type, body)
-Handler = Callable[[dict[str, list[str]]], tuple[int, str, bytes]]
+#: handler(query) -> (status, content type, body) or (status, content type, body, headers)
+Handler = Callable[[dict[str, list[str]]], tuple]
 
 
 @dataclass
@@ -53,11 +55,15 @@ def _make_handler(services: FakeServices) -> type[BaseHTTPRequestHandler]:
             services.hits[split.path] += 1
             services.queries.append((split.path, query))
             handler = services.routes.get(split.path)
+            headers: dict[str, str] = {}
             if handler is None:
                 status, ctype, body = 404, "text/plain", b"Not Found"
             else:
-                status, ctype, body = handler(query)
+                status, ctype, body, *extra = handler(query)  # optional 4th: headers
+                headers = extra[0] if extra else {}
             self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -106,24 +112,6 @@ def install_default_routes(s: FakeServices) -> None:
     s.route("/lbm/resources/open-data-leefbaarometer-meting-2022.zip",
             lambda _q: (200, "application/zip", zipped))
 
-    capabilities = s.file("lbm_capabilities.xml", "text/xml")
-    describe = s.file("lbm_describe_buurtscore24.xsd", "text/xml")
-    features = _paged(
-        s.file("lbm_features_page1.json"), s.file("lbm_features_page2.json"), "startIndex2")
-
-    def wfs(query: dict[str, list[str]]) -> tuple[int, str, bytes]:
-        request = query.get("request", [""])[0]
-        if request == "GetCapabilities":
-            return capabilities(query)
-        if request == "DescribeFeatureType" and query.get("typeNames") == ["lbm3:buurtscore24"]:
-            return describe(query)
-        if request == "GetFeature" and query.get("typeNames") == ["lbm3:buurtscore24"]:
-            second = query.get("startIndex", ["0"])[0] != "0"
-            return features({"startIndex2": []} if second else {})
-        return 400, "text/xml", b"<ows:ExceptionReport/>"
-
-    s.route("/lbm3/ows", wfs)
-
 
 @pytest.fixture
 def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServices]:
@@ -137,7 +125,9 @@ def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServices]:
     for name, path in {
         "VEERKRACHT_CBS_ODATA_V3": "/odata",
         "VEERKRACHT_CBS_ODATA_V4": "/odata4",
+        "VEERKRACHT_CBS_ODATA_FEED": "/feed",
         "VEERKRACHT_CBS_DATADERDEN": "/dataderden",
+        "VEERKRACHT_CBS_DATADERDEN_FEED": "/dataderden-feed",
         "VEERKRACHT_PDOK_OGC": "/pdok",
         "VEERKRACHT_LEEFBAAROMETER_WFS": "/lbm3/ows",
         "VEERKRACHT_LEEFBAAROMETER_DOWNLOADS": "/lbm/resources",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from veerkracht.errors import NetworkError
@@ -112,3 +114,29 @@ def test_connection_dropped_mid_answer_is_retried(tmp_path) -> None:
     with HttpClient(settings, backoff_s=0, transport=httpx.MockTransport(handler)) as client:
         assert client.get_json("http://127.0.0.1:9/tabel") == {"ok": True}
     assert calls["n"] == 2
+
+
+def test_retry_after_is_respected(services) -> None:
+    calls = {"n": 0}
+
+    def busy(_query):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return 429, "text/plain", b"Too Many Requests", {"Retry-After": "1"}
+        return 200, "application/json", b'{"value": []}'
+
+    services.route("/busy", busy)
+    started = time.monotonic()
+    with HttpClient(get_settings(), backoff_s=0) as client:
+        assert client.get_json(services.base + "/busy") == {"value": []}
+    assert time.monotonic() - started >= 1.0
+    assert services.hits["/busy"] == 2
+
+
+def test_retry_after_values() -> None:
+    from veerkracht.online.http import MAX_RETRY_AFTER_S, retry_after_seconds
+
+    assert retry_after_seconds("3") == 3.0
+    assert retry_after_seconds("100000") == MAX_RETRY_AFTER_S
+    assert retry_after_seconds(None) is None and retry_after_seconds("soon") is None
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past

@@ -28,8 +28,12 @@ def _kwb(store: Store, code: str, period: int, variable: str) -> tuple[float, st
     return float(row["value"][0]) if row["status"][0] == "ok" else float("nan"), row["status"][0]
 
 
-def test_ophalen_fetches_saves_and_imports(services, tmp_path: Path) -> None:
+def test_ophalen_fetches_saves_and_imports(services, tmp_path: Path, capsys) -> None:
     assert _run(tmp_path) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    # which of the replaced indicator and its successor arrived, per year
+    assert "Vervangen variabele: niet_westers (kwb.a_nw_all): geen jaren; " \
+        "herkomst_buiten_europa (kwb.a_neu_al): geen jaren" in out
     downloads = sorted(p.name for p in (tmp_path / "downloads").iterdir())
     assert downloads == [
         "Leefbaarometer-scores buurten meting 2022 GM0363.csv",
@@ -118,3 +122,34 @@ def test_parse_years_and_sources() -> None:
         parse_sources("kwb,weer")
     with pytest.raises(ParameterError):
         parse_years("twintig")
+
+
+def test_status_shows_sources_and_years_per_gemeente(services, tmp_path: Path, capsys) -> None:
+    from veerkracht.status import signal_years, source_years
+
+    assert _run(tmp_path) == 0
+    capsys.readouterr()
+    assert main(["data", "status", "--store", str(tmp_path / "store.duckdb")]) == 0
+    out = capsys.readouterr().out
+    assert "Bronnen en jaren per gemeente" in out and "Ontbreekt voor een signaal" in out
+    with Store(tmp_path / "store.duckdb", read_only=True) as st:
+        years = source_years(st).set_index("gemeente_code")
+        signal = signal_years(st).set_index("gemeente_code")
+        stored = st.query(
+            'SELECT DISTINCT dataset_key, period FROM "values" WHERE level = \'buurt\' '
+            "AND status = 'ok' AND region_code LIKE 'BU0363%'")
+    for dataset, periods in stored.groupby("dataset_key")["period"]:
+        assert years.loc["GM0363", dataset] == sorted(set(periods))
+    assert years.loc["GM0363", "geometry_editions"].tolist() == [2019]
+    assert signal.loc["GM0363", "overlast"] == [2018, 2022]  # lbm3.onv per buurt
+    assert signal.loc["GM0363", "ontbreekt"] == "niets"
+    assert "Vervangen variabele: niet_westers" in " ".join(out.split())
+
+
+def test_missing_for_a_signal_is_named() -> None:
+    from veerkracht.status import _missing_for_signal
+
+    assert _missing_for_signal({"kwetsbaarheid": [2019], "overlast": []}) == (
+        "geen overlast-cijfers per buurt")
+    assert "één jaar kwetsbaarheid" in _missing_for_signal(
+        {"kwetsbaarheid": [2019], "overlast": [2018, 2022]})

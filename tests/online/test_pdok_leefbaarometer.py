@@ -35,13 +35,16 @@ def test_pdok_year_without_service_is_not_found(services) -> None:
         pdok.fetch_boundaries(client, settings.pdok_ogc, 2017, "GM0363")
 
 
-def test_capabilities_pick_the_newest_renamed_buurt_layer() -> None:
-    xml = (leefbaarometer_responses() / "lbm_capabilities.xml").read_text(encoding="utf-8")
-    found = leefbaarometer.layers(xml)
+def test_capabilities_list_every_buurt_layer_oldest_first() -> None:
+    from tests.online.real import lbm_capabilities
+
+    found = leefbaarometer.layers(lbm_capabilities([2024, 2020, 2022]))
     assert len(found) == 5
-    chosen = leefbaarometer.pick_buurt_layer(found)
-    assert chosen.name == "lbm3:buurtscore24"
-    assert chosen.year == 2024
+    chosen = leefbaarometer.buurt_layers(found)
+    assert [layer.name for layer in chosen] == [
+        "lbm3:buurtscore20", "lbm3:buurtscore22", "lbm3:buurtscore24"]
+    assert [layer.year for layer in chosen] == [2020, 2022, 2024]
+    assert leefbaarometer.pick_buurt_layer(found).name == "lbm3:buurtscore24"
 
 
 def test_no_buurt_layer_is_a_clear_error() -> None:
@@ -60,24 +63,3 @@ def test_download_keeps_the_gemeente_rows(services, tmp_path) -> None:
         ("BU03630000", "2018"), ("BU03630000", "2022"), ("BU03630001", "2022")]
     assert rows[2]["onv"] == "-0.1533"
     assert services.hits["/lbm/resources/open-data-leefbaarometer-meting-2024.zip"] == 1
-
-
-def test_wfs_discovers_layer_and_pages(services, tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(leefbaarometer, "PAGE_SIZE", 2)
-    settings = get_settings()
-    with HttpClient(settings, backoff_s=0) as client:
-        path = leefbaarometer.fetch_wfs(client, settings.leefbaarometer_wfs, "GM0363", tmp_path)
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    assert list(rows[0]) == leefbaarometer.CSV_COLUMNS
-    assert [r["bu_code"] for r in rows] == ["BU0363AD07", "BU0363AF09", "BU0363AE01"]
-    assert rows[2]["onv"] == "-0.1207" and rows[2]["jaar"] == "2024"
-    features = [q for p, q in services.queries if q.get("request") == ["GetFeature"]]
-    assert [q["startIndex"] for q in features] == [["0"], ["2"]]
-    assert features[0]["CQL_FILTER"] == ["bu_code LIKE 'BU0363%'"]
-    assert "geom" not in features[0]["propertyName"][0].split(",")
-
-
-def leefbaarometer_responses():
-    from tests.online.conftest import RESPONSES
-
-    return RESPONSES

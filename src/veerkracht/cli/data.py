@@ -131,13 +131,24 @@ def status(store: Path | None = STORE_OPTION) -> None:
     from veerkracht.store import Store
 
     settings = settings_for(store)
+    from veerkracht.kwb_dekking import successor_use
+
     with Store(settings.store_path, read_only=True) as st:
         for table in store_status(st):
             console.print(table)
+        for line in successor_use(st):
+            console.print(f"[bold]Vervangen variabele:[/] {line}")
 
 
 _GEMEENTE_OPTION = typer.Option(
-    ..., "--gemeente", help="Gemeentenaam (zoals CBS die schrijft) of code, bv. GM0363."
+    None, "--gemeente", help="Gemeentenaam (zoals CBS die schrijft) of code, bv. GM0363."
+)
+_ALLE_OPTION = typer.Option(
+    False, "--alle-gemeenten",
+    help="Haal alle gemeenten op (lijst van CBS); hervat waar een vorige keer stopte.",
+)
+_GELIJKTIJDIG_OPTION = typer.Option(
+    4, "--gelijktijdig", help="Gemeenten tegelijk bij --alle-gemeenten (1–4)."
 )
 _JAREN_OPTION = typer.Option(..., "--jaren", help="Jaren, bv. 2017,2019 of 2017-2019.")
 _BRONNEN_OPTION = typer.Option(
@@ -154,22 +165,42 @@ _VERNIEUWEN_OPTION = typer.Option(
 
 @app.command("ophalen")
 def ophalen(
-    gemeente: str = _GEMEENTE_OPTION,
+    gemeente: str | None = _GEMEENTE_OPTION,
     jaren: str = _JAREN_OPTION,
     bronnen: str | None = _BRONNEN_OPTION,
     naar: Path | None = _NAAR_OPTION,
     vernieuwen: bool = _VERNIEUWEN_OPTION,
+    alle_gemeenten: bool = _ALLE_OPTION,
+    gelijktijdig: int = _GELIJKTIJDIG_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
-    """Haal CBS-, PDOK- en Leefbaarometer-data op voor een gemeente en importeer die in de store."""
+    """Haal CBS-, PDOK- en Leefbaarometer-data op voor een gemeente (of alle) en importeer die."""
+    from veerkracht.errors import ParameterError
+    from veerkracht.online.fetch import parse_sources, parse_years
+
+    if bool(gemeente) == alle_gemeenten:
+        raise ParameterError(
+            "--gemeente", gemeente or "", "geef óf --gemeente óf --alle-gemeenten",
+            fix="Bijvoorbeeld --gemeente Amsterdam, of --alle-gemeenten voor heel Nederland.",
+        )
+    years, sources = parse_years(jaren), parse_sources(bronnen)
+    if alle_gemeenten:
+        _ophalen_alle(years, sources, naar, vernieuwen, gelijktijdig, store)
+    else:
+        _ophalen_een(str(gemeente), years, sources, naar, vernieuwen, store)
+
+
+def _ophalen_een(
+    gemeente: str, years: list[int], sources: list[str], naar: Path | None, vernieuwen: bool,
+    store: Path | None,
+) -> None:
     from rich.progress import DownloadColumn
 
     from veerkracht.cli import console
-    from veerkracht.online.fetch import fetch_and_import, parse_sources, parse_years
+    from veerkracht.online.fetch import fetch_and_import
     from veerkracht.store import Store
 
     settings = settings_for(store)
-    years, sources = parse_years(jaren), parse_sources(bronnen)
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -202,6 +233,134 @@ def ophalen(
     if report.skipped:
         shown = [(s.file.name, s.reason) for s in report.skipped]
         console.print(_skipped_table("Bestand of bron", shown))
+    if "kwb" in sources:
+        _print_successors(settings, code)
+
+
+def _print_successors(settings, gemeente_code: str | None) -> None:
+    """Which of a replaced KWB indicator and its successor the store has, per year."""
+    from veerkracht.cli import console
+    from veerkracht.kwb_dekking import successor_use
+    from veerkracht.store import Store
+
+    with Store(settings.store_path, read_only=True) as st:
+        for line in successor_use(st, gemeente_code):
+            console.print(f"[bold]Vervangen variabele:[/] {line}")
+
+
+def _ophalen_alle(
+    years: list[int], sources: list[str], naar: Path | None, vernieuwen: bool,
+    gelijktijdig: int, store: Path | None,
+) -> None:
+    from veerkracht.cli import console
+    from veerkracht.online.alle import check_workers, fetch_all
+    from veerkracht.store import Store
+
+    settings = settings_for(store)
+    check_workers(gelijktijdig)
+    progress = _progress()
+    task = progress.add_task("Gemeenten ophalen", total=None, file="gemeentelijst")
+
+    def on_done(outcome) -> None:
+        mark = "hervat" if outcome.resumed else ("mislukt" if outcome.error else "klaar")
+        progress.update(task, advance=1, file=f"{outcome.name} ({outcome.code}): {mark}")
+
+    with Store(settings.store_path) as st, progress:
+        result = fetch_all(
+            st, settings, years=years, sources=sources, root=naar, refresh=vernieuwen,
+            workers=gelijktijdig, on_list=lambda n: progress.update(task, total=n),
+            on_done=on_done,
+        )
+    console.print(_all_summary(result))
+    problems = [o for o in result.outcomes if o.error or o.skipped]
+    if problems:
+        console.print(_all_problems(problems))
+    console.print(
+        f"Voortgang bewaard in {result.progress_file}; nogmaals 'ophalen --alle-gemeenten' "
+        "gaat verder met wat ontbreekt (uit de cache)."
+    )
+    if "kwb" in sources:
+        _print_successors(settings, None)
+
+
+def _all_summary(result) -> Table:
+    outcomes = result.outcomes
+    table = Table(title=f"Alle gemeenten: {len(outcomes)} volgens CBS")
+    table.add_column("Uitkomst")
+    table.add_column("Gemeenten")
+    table.add_column("Bestanden")
+    table.add_column("Waarden")
+    groups = {
+        "opgehaald (deze keer)": [o for o in outcomes if o.files and not o.resumed
+                                  and not o.error and not o.skipped],
+        "al eerder opgehaald (hervat)": [o for o in outcomes if o.resumed],
+        "deels: bron(nen) ontbreken": [o for o in outcomes if o.skipped and o.files
+                                       and not o.error],
+        "niet gelukt": [o for o in outcomes if not o.resumed and (o.error or not o.files)],
+    }
+    for label, group in groups.items():
+        table.add_row(label, fmt(len(group)), fmt(sum(len(o.files) for o in group)),
+                      fmt(sum(o.n_values for o in group)))
+    return table
+
+
+def _all_problems(problems: list) -> Table:
+    table = Table(title="Wat niet aankwam")
+    for col in ("Gemeente", "Naam", "Bron", "Reden"):
+        table.add_column(col)
+    for o in problems:
+        if o.error:
+            table.add_row(o.code, o.name, "alles", o.error)
+        for source, reason in o.skipped:
+            table.add_row(o.code, o.name, source, reason)
+    return table
+
+
+@app.command("kwb-dekking")
+def kwb_dekking(
+    mappen: list[Path] | None = typer.Argument(
+        None, metavar="[MAP]...",
+        help="Mappen met KWB-bestanden (standaard ../shared/data en ../shared/real_responses).",
+    ),
+    csv: Path | None = typer.Option(None, "--csv", help="Schrijf de tabel ook als CSV."),
+    alles: bool = typer.Option(
+        False, "--alles", help="Toelichting ook bij 'ja' (in welke kolom gevonden)."
+    ),
+) -> None:
+    """Per indicator en KWB-jaar (2013–2025): gevonden, hernoemd, nog niet, vervallen."""
+    from veerkracht.cli import console
+    from veerkracht.kwb_dekking import (
+        column_lists,
+        coverage,
+        default_folders,
+        explanations,
+        table_rows,
+    )
+
+    folders = list(mappen) if mappen else default_folders()
+    cov = coverage(column_lists(folders))
+    table = Table(title="KWB-variabelen per indicator en jaar")
+    table.add_column("Indicator")
+    for year in cov.columns:
+        table.add_column(str(year))
+    for key, statuses in table_rows(cov):
+        table.add_row(key, *statuses)
+    console.print(table)
+    notes = Table(title="Toelichting")
+    for col in ("Indicator", "Jaar", "Status", "Waar / waarom"):
+        notes.add_column(col)
+    for key, year, status, detail in explanations(cov):
+        if alles or status != "ja":
+            notes.add_row(key, str(year), status, detail)
+    console.print(notes)
+    console.print("'–' = geen KWB-bestand van dat jaar in " + ", ".join(map(str, folders)))
+    if csv:
+        import pandas as pd
+
+        rows = [{"indicator": k, "jaar": y, "status": st, "toelichting": d}
+                for k, y, st, d in explanations(cov)]
+        pd.DataFrame(rows).to_csv(csv, index=False)
+        console.print(f"CSV geschreven: {csv}")
 
 
 @app.command("vertalen")

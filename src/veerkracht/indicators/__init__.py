@@ -43,6 +43,9 @@ class Indicator:
     index: bool = False
     core: bool = False
     estimate: bool = False  # a small-area model estimate (50090NED), not a count
+    #: key of the indicator this one succeeds where CBS replaced a variable
+    #: (e.g. herkomst buiten Europa for niet-westerse migratieachtergrond, KWB 2022+)
+    replaces: str | None = None
 
     @property
     def variables(self) -> list[str]:
@@ -73,6 +76,9 @@ def catalogue(path: Path = CATALOGUE) -> tuple[Indicator, ...]:
     keys = [i.key for i in indicators]
     if len(set(keys)) != len(keys):
         raise ValueError(f"{path.name}: duplicate indicator keys")
+    for ind in indicators:
+        if ind.replaces and ind.replaces not in keys:
+            raise ValueError(f"{path.name}: indicator {ind.key}: replaces unknown {ind.replaces}")
     return tuple(indicators)
 
 

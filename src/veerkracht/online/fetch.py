@@ -96,6 +96,17 @@ def resolve_gemeente(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def check_kwb_years(years: list[int]) -> None:
+    """Every year must have a KWB table (``sources/cbs_kwb.toml``)."""
+    tables = cbs_odata.kwb_tables()
+    bad = [y for y in years if y not in tables]
+    if bad:
+        raise ParameterError(
+            "--jaren", ",".join(map(str, bad)), "geen KWB-tabel voor dit jaar",
+            fix=f"KWB is er voor {min(tables)}–{max(tables)}.",
+        )
+
+
 def fetch_sources(
     client: HttpClient,
     settings: Settings,
@@ -108,15 +119,10 @@ def fetch_sources(
     """Fetch and save every requested dataset; returns saved files and what was skipped."""
     result = FetchResult()
     tables = cbs_odata.kwb_tables()
-    jobs: list[tuple[str, Callable[[], Path]]] = []
+    jobs: list[tuple[str, Callable[[], Path | list[Path]]]] = []
     gm = gemeente_code
     if "kwb" in sources:
-        bad = [y for y in years if y not in tables]
-        if bad:
-            raise ParameterError(
-                "--jaren", ",".join(map(str, bad)), "geen KWB-tabel voor dit jaar",
-                fix=f"KWB is er voor {min(tables)}–{max(tables)}.",
-            )
+        check_kwb_years(years)
         for year in years:
             table = tables[year]
             jobs.append((f"kwb {year}", lambda t=table, y=year: cbs_odata.save(
@@ -132,7 +138,8 @@ def fetch_sources(
         jobs.append(("criminaliteit", lambda: cbs_odata.save(
             cbs_odata.fetch_table(
                 client, settings, table, gm, extra_filter=cbs_odata.period_filter(years),
-                base_v3=cbs_odata.dataderden_base(settings)),
+                base_v3=cbs_odata.dataderden_base(settings),
+                feed_v3=cbs_odata.dataderden_feed(settings)),
             folder / f"criminaliteit_{table}_{gm}_{years[0]}-{years[-1]}.json")))
     if "grenzen" in sources:
         for year in years:
@@ -145,7 +152,8 @@ def fetch_sources(
 
     for name, job in jobs:
         try:
-            result.files.append(job())
+            done = job()
+            result.files.extend(done if isinstance(done, list) else [done])
         except NoConnectionError:
             raise  # without a network every next request fails the same way
         except NetworkError as exc:

@@ -6,6 +6,12 @@ Every response body is cached under ``Settings.cache_dir/http`` keyed by the ful
 ``refresh=True`` (``--vernieuwen``) ignores the cache and overwrites it. Server errors
 (5xx, 429) and timeouts are retried a bounded number of times with exponential backoff;
 connection failures (no network, DNS) fail at once with a clear Dutch message.
+
+Two answers are not outages and are never retried: CBS's ``ODataApi`` refuses a query
+that would return more than 10,000 records with HTTP 500 and a body saying so
+(:class:`TooManyRecordsError`: the caller pages it through the ``ODataFeed``), and a
+429/503 with ``Retry-After`` is retried after the time the service asks for (capped).
+The client is safe to share between threads (``veerkracht data ophalen --alle-gemeenten``).
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import hashlib
 import json
 import logging
 import os
+import re
+import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -33,6 +41,10 @@ DEFAULT_BACKOFF_S = 1.0
 USER_AGENT = "veerkracht (https://github.com/; open-data signaleringskaarten)"
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 _CHUNK = 1 << 16
+#: The longest pause a ``Retry-After`` header may impose (seconds).
+MAX_RETRY_AFTER_S = 120.0
+#: CBS ODataApi's refusal of a large query (HTTP 500): "... more than 10000 records".
+_TOO_MANY = re.compile(rb"(more than|meer dan)\s*10[.,]?000\s*(records|rijen)", re.IGNORECASE)
 
 #: progress(label, bytes_done, bytes_total_or_None) — called while a body streams in.
 ProgressHook = Callable[[str, int, int | None], None]
@@ -53,6 +65,33 @@ class ServiceNotFoundError(NetworkError):
             f"{_host(url)} kent dit adres niet (HTTP 404): {url}",
             fix="Controleer het jaar of de tabel; niet elk jaar is bij elke dienst beschikbaar.",
         )
+
+
+class TooManyRecordsError(NetworkError):
+    """CBS ODataApi: the query returns more than 10,000 records; page it via the ODataFeed."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__(
+            f"{_host(url)} geeft meer dan 10.000 records niet in één antwoord (HTTP 500): {url}",
+            fix="Haal de tabel in pagina's op via de ODataFeed ($skip).",
+        )
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (seconds or HTTP date), capped; None if absent."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER_S)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return min(max(0.0, when.timestamp() - time.time()), MAX_RETRY_AFTER_S)
 
 
 def _host(url: str) -> str:
@@ -93,6 +132,7 @@ class HttpClient:
         self.backoff_s = backoff_from_env() if backoff_s is None else backoff_s
         self.cache_dir = settings.cache_dir / "http"
         self.n_requests = 0  # network requests actually made (cache hits excluded)
+        self._count_lock = threading.Lock()
         self._client = httpx.Client(
             timeout=settings.http_timeout_s,
             follow_redirects=True,
@@ -118,8 +158,11 @@ class HttpClient:
         full = str(httpx.URL(url, params=params)) if params else url
         cached = self._cache_path(full)
         missing = cached.with_suffix(".404")
+        too_many = cached.with_suffix(".toomany")
         if missing.exists() and not self.refresh:
             raise ServiceNotFoundError(full)  # known absent: a table/year the service lacks
+        if too_many.exists() and not self.refresh:
+            raise TooManyRecordsError(full)  # known too large: the caller pages it
         if cached.exists() and not self.refresh:
             log.debug("cache: %s", full)
             body = cached.read_bytes()
@@ -137,7 +180,11 @@ class HttpClient:
         except ServiceNotFoundError:
             self._store(missing, full, b"")
             raise
+        except TooManyRecordsError:
+            self._store(too_many, full, b"")
+            raise
         missing.unlink(missing_ok=True)
+        too_many.unlink(missing_ok=True)
         self._store(cached, full, body)
         return body
 
@@ -169,7 +216,7 @@ class HttpClient:
 
     def _store(self, path: Path, url: str, body: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_bytes(body)
         tmp.replace(path)  # atomic: a crash never leaves half a response in the cache
         path.with_suffix(".url").write_text(url, encoding="utf-8")
@@ -177,11 +224,13 @@ class HttpClient:
     def _fetch(self, url: str, label: str) -> bytes:
         attempts = max(1, self.settings.http_retries + 1)
         last = ""
+        wait: float | None = None
         for attempt in range(attempts):
             if attempt:
-                time.sleep(self.backoff_s * 2 ** (attempt - 1))
+                time.sleep(wait if wait is not None else self.backoff_s * 2 ** (attempt - 1))
+            wait = None
             try:
-                status, body = self._stream(url, label)
+                status, body, retry_after = self._stream(url, label)
             except (httpx.TimeoutException, httpx.RemoteProtocolError) as exc:
                 # a time-out or a connection dropped mid-answer: the service is there, retry
                 last = f"{type(exc).__name__}"
@@ -194,8 +243,11 @@ class HttpClient:
                     f"verzoek aan {_host(url)} mislukt ({type(exc).__name__}: {exc}): {url}",
                     fix="Probeer het later opnieuw; meld het als het probleem blijft.",
                 ) from exc
+            if status == 500 and _TOO_MANY.search(body[:2000]):
+                raise TooManyRecordsError(url)  # not an outage: the query must be paged
             if status in _RETRY_STATUS:
                 last = f"HTTP {status}"
+                wait = retry_after_seconds(retry_after)
                 log.info("%s: %s, poging %d/%d", url, last, attempt + 1, attempts)
                 continue
             if status == 404:
@@ -212,8 +264,9 @@ class HttpClient:
             fix="De dienst is tijdelijk gestoord; probeer het later opnieuw.",
         )
 
-    def _stream(self, url: str, label: str) -> tuple[int, bytes]:
-        self.n_requests += 1
+    def _stream(self, url: str, label: str) -> tuple[int, bytes, str | None]:
+        with self._count_lock:
+            self.n_requests += 1
         with self._client.stream("GET", url) as response:
             total = response.headers.get("Content-Length")
             expected = int(total) if total and total.isdigit() else None
@@ -226,4 +279,4 @@ class HttpClient:
                     self.progress(label, done, expected)
             if self.progress and response.status_code < 400:
                 self.progress(label, done, done)
-            return response.status_code, b"".join(chunks)
+            return response.status_code, b"".join(chunks), response.headers.get("Retry-After")

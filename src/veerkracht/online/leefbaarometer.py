@@ -5,19 +5,26 @@ holds ``Leefbaarometer-scores buurten 2002-{meting}.csv`` for the whole country
 (``bu_code, …, jaar, lbm, afw, fys, onv, soc, vrz, won``). We keep the rows of one
 gemeente, byte-for-byte values, header unchanged.
 
-WFS (``geo.leefbaarometer.nl/lbm3/ows``, GeoServer): layer names changed in 2024
-(``lbm3:buurtscore24`` and the like), so the buurt-score layer is found in
-GetCapabilities by name/title, its attributes with DescribeFeatureType, and features
-are fetched as JSON with a CQL filter on the buurt code, paged with count/startIndex.
-The result is written in the download's CSV layout.
+WFS (``geo.leefbaarometer.nl/lbm3/ows``, GeoServer): one layer per meting year
+(``lbm3:buurtscore20``, ``buurtscore22``, ``buurtscore24``, …), found in GetCapabilities by
+name/title; every buurt-score layer is fetched (one CSV per year). Its features carry
+``id`` (the buurt code), ``name``, ``gemeente``, ``year`` (a string, "2024"), ``kscore``
+(the class of the total score) and the other ``k*`` classes, and the z-scores ``afw``
+(total deviation) and ``fys``, ``onv``, ``soc``, ``vrz``, ``won``. There is no total
+score ``lbm`` in the WFS: the CSV leaves that column out, and the import reports
+``lbm3.lbm`` as missing for those years. Features are fetched as JSON with a CQL filter
+on the buurt code, paged with count/startIndex, and written in the download's CSV layout
+(``bu_code, bu_naam, gm_naam, jaar, afw, fys, onv, soc, vrz, won, kl``).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import logging
 import re
+import threading
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
@@ -31,11 +38,20 @@ log = logging.getLogger(__name__)
 
 #: Meting years of the open-data download, newest first (the newest file has all years).
 MEASUREMENTS = (2024, 2022)
-CSV_COLUMNS = ["bu_code", "jaar", "lbm", "afw", "fys", "onv", "soc", "vrz", "won"]
+#: The WFS CSV: the download's column names; ``kl`` is the class of the total (``kscore``).
+CSV_COLUMNS = ["bu_code", "bu_naam", "gm_naam", "jaar", "afw", "fys", "onv", "soc", "vrz",
+               "won", "kl"]
+#: CSV column -> WFS property names that may hold it (first present wins).
+WFS_PROPERTIES = {
+    "bu_naam": ("name", "bu_naam"),
+    "gm_naam": ("gemeente", "gm_naam"),
+    "kl": ("kscore", "kl"),
+    **{c: (c,) for c in ("afw", "fys", "onv", "soc", "vrz", "won")},
+}
 PAGE_SIZE = 1000
 MAX_PAGES = 100
 _CODE_PROPERTIES = ("bu_code", "buurtcode", "bu_code_", "statcode", "code", "id")
-_YEAR_PROPERTIES = ("jaar", "year", "meting")
+_YEAR_PROPERTIES = ("year", "jaar", "meting")
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,32 @@ def fetch_download(
 
 
 def _extract_buurten(body: bytes, meting: int, gemeente_code: str, folder: Path) -> Path:
+    header, by_gemeente = _rows_by_gemeente(body, meting)
+    rows = by_gemeente.get(gemeente_code.upper()[2:6], [])
+    if not rows:
+        raise NetworkError(
+            f"de Leefbaarometer (meting {meting}) heeft geen buurten van {gemeente_code}"
+        )
+    out = folder / f"Leefbaarometer-scores buurten meting {meting} {gemeente_code.upper()}.csv"
+    _write_text(out, "\n".join([header, *rows]) + "\n")
+    return out
+
+
+_INDEX_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=2)
+def _rows_by_gemeente(body: bytes, meting: int) -> tuple[str, dict[str, list[str]]]:
+    """(header, gemeente digits -> rows) of the national buurt CSV in the zip.
+
+    Cached: ``--alle-gemeenten`` cuts every gemeente from the same zip, which is then
+    unpacked and split once, not 342 times.
+    """
+    with _INDEX_LOCK:
+        return _split_by_gemeente(body, meting)
+
+
+def _split_by_gemeente(body: bytes, meting: int) -> tuple[str, dict[str, list[str]]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(body))
     except zipfile.BadZipFile as exc:
@@ -86,23 +128,17 @@ def _extract_buurten(body: bytes, meting: int, gemeente_code: str, folder: Path)
             f"(wel: {', '.join(archive.namelist()[:8])})",
             fix="Download het bestand handmatig en importeer het met 'veerkracht data importeren'.",
         )
-    raw = archive.read(names[0])
-    text = _decode(raw)
-    prefix = "BU" + gemeente_code.upper()[2:]
-    lines = text.splitlines()
+    lines = _decode(archive.read(names[0])).splitlines()
     header = lines[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
     columns = [c.strip().strip('"').lower() for c in header.split(delimiter)]
     code_at = next((i for i, c in enumerate(columns) if c in _CODE_PROPERTIES), 0)
-    rows = [line for line in lines[1:]
-            if _field(line, delimiter, code_at).upper().startswith(prefix)]
-    if not rows:
-        raise NetworkError(
-            f"de Leefbaarometer (meting {meting}) heeft geen buurten van {gemeente_code}"
-        )
-    out = folder / f"Leefbaarometer-scores buurten meting {meting} {gemeente_code.upper()}.csv"
-    _write_text(out, "\n".join([header, *rows]) + "\n")
-    return out
+    by_gemeente: dict[str, list[str]] = {}
+    for line in lines[1:]:
+        code = _field(line, delimiter, code_at).upper()
+        if code.startswith("BU") and len(code) >= 6:
+            by_gemeente.setdefault(code[2:6], []).append(line)
+    return header, by_gemeente
 
 
 def _decode(raw: bytes) -> str:
@@ -144,8 +180,8 @@ def layers(capabilities_xml: str) -> list[Layer]:
     return found
 
 
-def pick_buurt_layer(candidates: list[Layer]) -> Layer:
-    """The newest buurt-score layer: 'buurt' and 'score'/'lbm' in its name or title."""
+def buurt_layers(candidates: list[Layer]) -> list[Layer]:
+    """Every buurt-score layer (one per meting year), oldest first."""
     def matches(layer: Layer) -> bool:
         text = f"{layer.name} {layer.title}".lower()
         return "buurt" in text and ("score" in text or "lbm" in text) and "grid" not in text
@@ -158,7 +194,12 @@ def pick_buurt_layer(candidates: list[Layer]) -> Layer:
             fix="Gebruik de open-data-download van leefbaarometer.nl en "
             "'veerkracht data importeren'.",
         )
-    return max(chosen, key=lambda layer: (layer.year or 0, layer.name))
+    return sorted(chosen, key=lambda layer: (layer.year or 0, layer.name))
+
+
+def pick_buurt_layer(candidates: list[Layer]) -> Layer:
+    """The newest buurt-score layer."""
+    return buurt_layers(candidates)[-1]
 
 
 def attributes(schema_xml: str) -> dict[str, str]:
@@ -172,12 +213,21 @@ def attributes(schema_xml: str) -> dict[str, str]:
     }
 
 
-def fetch_wfs(client: HttpClient, base: str, gemeente_code: str, folder: Path) -> Path:
-    """Buurt scores of the newest WFS layer for one gemeente → CSV in the download layout."""
+def fetch_wfs(client: HttpClient, base: str, gemeente_code: str, folder: Path) -> list[Path]:
+    """Buurt scores of every WFS year layer for one gemeente → one CSV per year."""
     service = {"service": "WFS", "version": "2.0.0"}
     caps = client.get_text(base, {**service, "request": "GetCapabilities"},
                            label="Leefbaarometer-WFS lagen")
-    layer = pick_buurt_layer(layers(caps))
+    paths = []
+    for layer in buurt_layers(layers(caps)):
+        paths.append(_fetch_layer(client, base, service, layer, gemeente_code, folder))
+    return paths
+
+
+def _fetch_layer(
+    client: HttpClient, base: str, service: dict[str, str], layer: Layer, gemeente_code: str,
+    folder: Path,
+) -> Path:
     schema = client.get_text(
         base, {**service, "request": "DescribeFeatureType", "typeNames": layer.name},
         label=f"{layer.name} kenmerken",
@@ -188,7 +238,8 @@ def fetch_wfs(client: HttpClient, base: str, gemeente_code: str, folder: Path) -
     if code_prop is None:
         raise NetworkError(
             f"Leefbaarometer-WFS laag {layer.name}: geen buurtcode-kenmerk "
-            f"(kenmerken: {', '.join(attrs)})"
+            f"(kenmerken: {', '.join(attrs)})",
+            fix="Gebruik de open-data-download en 'veerkracht data importeren'.",
         )
     plain = [name for name, kind in attrs.items() if not kind.lower().startswith("gml:")]
     prefix = "BU" + gemeente_code.upper()[2:]
@@ -232,10 +283,10 @@ def _get_features(client: HttpClient, base: str, params: dict[str, Any]) -> list
 def _csv_row(props: dict[str, Any], code_prop: str, layer: Layer) -> dict[str, str]:
     lowered = {k.lower(): v for k, v in props.items()}
     year = next((lowered[k] for k in _YEAR_PROPERTIES if lowered.get(k) is not None), layer.year)
-    row = {"bu_code": str(props.get(code_prop, "")).strip(), "jaar": str(year or "")}
-    for column in CSV_COLUMNS[2:]:
-        value = lowered.get(column)
-        row[column] = "" if value is None else str(value)
+    row = {"bu_code": str(props.get(code_prop, "")).strip(), "jaar": str(year or "").strip()}
+    for column, names in WFS_PROPERTIES.items():
+        value = next((lowered[n] for n in names if lowered.get(n) is not None), None)
+        row[column] = "" if value is None else str(value).strip()
     return row
 
 
@@ -246,10 +297,12 @@ def _write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def fetch(client: HttpClient, downloads: str, wfs: str, gemeente_code: str, folder: Path) -> Path:
+def fetch(
+    client: HttpClient, downloads: str, wfs: str, gemeente_code: str, folder: Path
+) -> list[Path]:
     """Open-data download first (every year, all dimensions); the WFS when it is missing."""
     try:
-        return fetch_download(client, downloads, gemeente_code, folder)
+        return [fetch_download(client, downloads, gemeente_code, folder)]
     except ServiceNotFoundError:
         log.info("geen Leefbaarometer-download gevonden; val terug op de WFS")
         return fetch_wfs(client, wfs, gemeente_code, folder)

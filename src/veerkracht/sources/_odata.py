@@ -2,20 +2,28 @@
 
 v3 (``opendata.cbs.nl/ODataApi/odata/<id>/TypedDataSet``) is already wide: one
 object per region, keys like ``AantalInwoners_5``. v4
-(``odata4.cbs.nl/CBS/<id>/Observations``) is long: one object per (region,
+(``datasets.cbs.nl/odata/v1/CBS/<id>/Observations``) is long: one object per (region,
 measure); measure codes are resolved to titles with the table's ``MeasureCodes``
 (saved beside it, or embedded under ``"MeasureCodes"`` by veerkracht's fetcher).
+
+v4 titles are short ("Westers totaal") and not unique: KWB 2017 has "Appartement",
+"Huurwoning", … once under electricity and once under gas. A title that belongs to more
+than one measure code becomes ``"<title> [<code>]"`` for each of them (never one code's
+values under the shared title), and the frame's ``attrs["notes"]`` says which.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from veerkracht.errors import InputFileError
+
+log = logging.getLogger(__name__)
 
 _TABLE_ID = re.compile(r"/(\d{5}[A-Z]{3})(?:/|\b)")
 
@@ -81,7 +89,7 @@ def _wide_from_observations(
     region = next((c for c in _REGION_COLUMNS if c in frame.columns), None)
     if region is None:
         raise InputFileError(path, "OData v4: geen regiodimensie (WijkenEnBuurten/RegioS)")
-    titles = {c["Identifier"]: c.get("Title", c["Identifier"]) for c in codes or []}
+    titles, notes = measure_titles(codes or [])
     if not titles:
         raise InputFileError(
             path,
@@ -96,14 +104,46 @@ def _wide_from_observations(
         flagged = ~attribute.isin(["None", ""]) & frame["Value"].isna()
         value = value.mask(flagged, ".")
     index = [region] + (["Perioden"] if "Perioden" in frame.columns else [])
-    wide = (
-        frame.assign(_value=value, _title=frame["Measure"].map(titles).fillna(frame["Measure"]))
-        .pivot_table(index=index, columns="_title", values="_value", aggfunc="first")
-        .reset_index()
+    long = frame.assign(
+        _value=value, _title=frame["Measure"].map(titles).fillna(frame["Measure"])
     )
+    doubled = long.duplicated(subset=[*index, "_title"], keep=False)
+    if doubled.any():
+        first = long.loc[doubled].iloc[0]
+        raise InputFileError(
+            path,
+            f"OData v4: {int(doubled.sum())} observaties komen dubbel voor (zelfde regio, "
+            f"periode en meting), bv. {first[region]} / {first['Measure']}",
+            fix="Download de tabel opnieuw; meld het als het blijft.",
+        )
+    wide = long.pivot(index=index, columns="_title", values="_value").reset_index()
     wide.columns.name = None
-    wide = wide.rename(columns={region: "Codering"})
-    return wide.astype("string")
+    wide = wide.rename(columns={region: "Codering"}).astype("string")
+    wide.attrs["notes"] = notes
+    return wide
+
+
+def measure_titles(codes: list[dict]) -> tuple[dict[str, str], list[str]]:
+    """Measure code → column title; a title shared by several codes gets its code appended."""
+    by_title: dict[str, list[str]] = {}
+    for code in codes:
+        title = str(code.get("Title") or code["Identifier"]).strip()
+        by_title.setdefault(title, []).append(str(code["Identifier"]))
+    titles: dict[str, str] = {}
+    notes: list[str] = []
+    for title, identifiers in by_title.items():
+        if len(identifiers) == 1:
+            titles[identifiers[0]] = title
+            continue
+        for identifier in identifiers:
+            titles[identifier] = f"{title} [{identifier}]"
+        notes.append(
+            f"titel '{title}' hoort bij {len(identifiers)} metingen "
+            f"({', '.join(identifiers)}): kolommen per code"
+        )
+    for note in notes:
+        log.info("OData v4: %s", note)
+    return titles, notes
 
 
 def frame_from_file(path: Path) -> tuple[pd.DataFrame, str]:

@@ -118,7 +118,7 @@ def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None) -> SourceT
     long = long_from_cells(codes, cells, edition=period_year, period=period_year)
     missing = [v.key for v in spec.variables if v.key not in set(cells.columns)]
 
-    names = frame[ids["name"]].astype("string").str.strip() if "name" in ids else codes
+    names = _region_names(frame, ids, codes)
     regions = pd.DataFrame(
         {
             "region_code": codes.to_numpy(),
@@ -128,7 +128,7 @@ def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None) -> SourceT
             "gemeente_code": gemeente_of(codes).to_numpy(),
         }
     )
-    notes = []
+    notes = list(frame.attrs.get("notes", [])) + _ambiguous_notes(columns, variable_columns)
     unmapped = [c for c in columns if c not in variable_columns.values() and c not in ids.values()]
     if unmapped:
         notes.append(f"{len(unmapped)} kolommen niet gebruikt (geen veerkracht-variabele)")
@@ -141,6 +141,45 @@ def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None) -> SourceT
         missing={period_year: missing} if missing else {},
         notes=notes,
     )
+
+
+def _region_names(frame: pd.DataFrame, ids: dict[str, str], codes: pd.Series) -> pd.Series:
+    """Region names as published; never the code itself.
+
+    OData's ``TypedDataSet`` carries only keys under ``WijkenEnBuurten``: without the
+    dimension's titles (``RegionTitles``) a gemeente is named by ``Gemeentenaam_1`` and a
+    wijk or buurt stays unnamed rather than being named by its code.
+    """
+    names = pd.Series(pd.NA, index=codes.index, dtype="string")
+    if "name" in ids:
+        names = frame[ids["name"]].astype("string").str.strip()
+        names = names.mask(clean_codes(names).eq(codes).fillna(False))
+    if "gemeente_name" in ids:
+        gemeente = frame[ids["gemeente_name"]].astype("string").str.strip()
+        is_gm = codes.str.startswith("GM").fillna(False)
+        names = names.mask(names.isna() & is_gm, gemeente)
+    return names
+
+
+def _ambiguous_notes(columns: list[str], chosen: dict[str, str]) -> list[str]:
+    """Say where several columns matched a variable equally well, and which one was used.
+
+    E.g. KWB 2024 has three keys titled "Buiten Europa"; the first (Herkomstland) is used.
+    """
+    spec = load_spec(SPEC_PATH, PREFIX)
+    notes = []
+    for column_spec in spec.columns:
+        used = chosen.get(column_spec.key)
+        if used is None:
+            continue
+        strength = column_spec.matches(used)
+        rivals = [c for c in columns if c != used and column_spec.matches(c) == strength]
+        if rivals:
+            notes.append(
+                f"{PREFIX}.{column_spec.key}: {len(rivals) + 1} kolommen passen "
+                f"({used}, {', '.join(rivals)}); gebruikt: {used}"
+            )
+    return notes
 
 
 def read_csv(path: Path, *, year: int | None = None) -> SourceTable:

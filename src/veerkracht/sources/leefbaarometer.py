@@ -277,14 +277,17 @@ def _sniff_lbm3(sample: FileSample) -> bool:
     if sample.suffix not in {".csv", ".txt"}:
         return False
     cols = _lbm3_columns(sample.header)
-    return bool(set(cols) & set(LBM3_CODE_COLUMNS)) and {"jaar", "lbm"} <= set(cols)
+    scores = {"lbm", "afw"} & set(cols)  # the WFS has no total score 'lbm', only 'afw'
+    return bool(set(cols) & set(LBM3_CODE_COLUMNS)) and "jaar" in cols and bool(scores)
 
 
 def read_lbm3(path: Path, *, year: int | None = None) -> SourceTable:
     frame = read_delimited(path)
     cols = _lbm3_columns(list(frame.columns))
     code_key = next((k for k in LBM3_CODE_COLUMNS if k in cols), None)
-    absent = [c for c in ("jaar", "lbm") if c not in cols] + ([] if code_key else ["bu_code"])
+    absent = [c for c in ("jaar",) if c not in cols] + ([] if code_key else ["bu_code"])
+    if "lbm" not in cols and "afw" not in cols:
+        absent.append("lbm")
     if absent:
         raise MissingColumnsError(
             path, absent, expected="bu_code/wk_code/gm_code/grid_id, jaar, lbm, afw, fys, onv, "
@@ -327,6 +330,11 @@ def read_lbm3(path: Path, *, year: int | None = None) -> SourceTable:
             cols.get(name_key)}
     unused = [c for c in frame.columns if c not in used]
     notes = [f"indeling {edition} (meetjaar) voor alle jaren"]
+    missing = {}
+    if "lbm" not in cols:  # Leefbaarometer WFS: z-scores and class, no total score
+        missing = {int(p): [LBM3["lbm"].key] for p in sorted(jaar.unique())}
+        notes.append("geen totaalscore 'lbm' in het bestand (WFS): lbm3.lbm ontbreekt; "
+                     "afwijking (afw), dimensies en klasse wel")
     if unused:
         notes.append(f"kolommen niet gebruikt: {', '.join(unused)}")
     return SourceTable(
@@ -335,6 +343,7 @@ def read_lbm3(path: Path, *, year: int | None = None) -> SourceTable:
         values=pd.concat(parts, ignore_index=True),
         variables=out_vars,
         regions=regions,
+        missing=missing,
         notes=notes,
     )
 

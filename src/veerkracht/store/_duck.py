@@ -681,6 +681,36 @@ class Store:
         row = self.con.execute("SELECT current_setting('access_mode')").fetchone()
         return bool(row and str(row[0]).lower() == "read_only")
 
+    def buurt_variable_years(self, variables: list[str] | None = None) -> pd.DataFrame:
+        """Per gemeente, dataset, variable and period: buurten with a published value."""
+        where, params = ["level = 'buurt'", "status = 'ok'"], []
+        if variables:
+            where.append(f"variable IN ({', '.join('?' * len(variables))})")
+            params = list(variables)
+        return self.query(
+            "SELECT 'GM' || substr(region_code, 3, 4) AS gemeente_code, dataset_key, "
+            "variable, period, count(DISTINCT region_code) AS buurten "
+            f'FROM "values" WHERE {" AND ".join(where)} GROUP BY ALL '
+            "ORDER BY gemeente_code, dataset_key, variable, period",
+            params,
+        )
+
+    def variable_periods(self, variables: list[str], gemeente: str | None = None) -> pd.DataFrame:
+        """Per variable and period: the number of regions with a published value."""
+        if not variables:
+            return pd.DataFrame(columns=["variable", "period", "regions"])
+        where = [f"variable IN ({', '.join('?' * len(variables))})", "status = 'ok'"]
+        params: list = list(variables)
+        if gemeente:
+            digits = gemeente[2:6]
+            where.append("(region_code = ? OR region_code LIKE ? OR region_code LIKE ?)")
+            params += [f"GM{digits}", f"WK{digits}%", f"BU{digits}%"]
+        return self.query(
+            'SELECT variable, period, count(DISTINCT region_code) AS regions FROM "values" '
+            f"WHERE {' AND '.join(where)} GROUP BY ALL ORDER BY variable, period",
+            params,
+        )
+
     def geometry_editions(self, gemeente: str, level: str = "buurt") -> list[int]:
         rows = self.con.execute(
             "SELECT DISTINCT edition FROM geometries WHERE gemeente_code = ? AND level = ? "
