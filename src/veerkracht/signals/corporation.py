@@ -211,21 +211,32 @@ SEED = 20180101
 MIN_GROUP = 10  # groups (bins, classes) with fewer buurten are marked and not used
 
 
-def _bin_means(share: np.ndarray, change: np.ndarray, weight: np.ndarray) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        {"bin": corporation_bin(pd.Series(share)), "change": change, "weight": weight}
-    )
-    rows = []
-    for label, group in frame.groupby("bin", observed=True):
-        if len(group) < MIN_GROUP or group.weight.sum() <= 0:
-            continue
-        rows.append(
-            {
-                "corporatiebezit": label,
-                "gemiddelde_verandering": np.average(group.change, weights=group.weight),
-            }
-        )
-    return pd.DataFrame(rows, columns=["corporatiebezit", "gemiddelde_verandering"])
+_EDGES = np.array(BIN_EDGES[1:-1], dtype=float)  # inner bin edges (right-open bins)
+
+
+_MIDS = np.array(BIN_MIDPOINTS, dtype=float)
+
+
+def _bin_means(
+    share: np.ndarray, change: np.ndarray, weight: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bin midpoints and weighted mean change of the bins with >= ``MIN_GROUP`` buurten."""
+    idx = np.digitize(share, _EDGES)  # 0..8, the same right-open bins as corporation_bin
+    k = len(BIN_LABELS)
+    n = np.bincount(idx, minlength=k)
+    w = np.bincount(idx, weights=weight, minlength=k)
+    wc = np.bincount(idx, weights=weight * change, minlength=k)
+    keep = (n >= MIN_GROUP) & (w > 0)
+    return _MIDS[keep], wc[keep] / w[keep]
+
+
+def _first_turn(xs: np.ndarray, ys: np.ndarray) -> float | None:
+    """Where the mean first turns from >= 0 to < 0 (as :func:`turning_point`)."""
+    turns = np.flatnonzero((ys[:-1] >= 0) & (ys[1:] < 0))
+    if not len(turns):
+        return None
+    i = turns[0]
+    return float(xs[i] + (xs[i + 1] - xs[i]) * ys[i] / (ys[i] - ys[i + 1]))
 
 
 def turning_point_test(
@@ -254,14 +265,14 @@ def turning_point_test(
     if len(frame) < 2 * MIN_GROUP:
         return out
     arrays = [frame[c].to_numpy(float) for c in ("share", "change", "weight")]
-    point = turning_point(_bin_means(*arrays))
+    point = _first_turn(*_bin_means(*arrays))
     out["omslagpunt"] = point
     rng = np.random.default_rng(SEED)
     points, below_pos, above_neg = [], 0, 0
     for _ in range(BOOTSTRAP):
         idx = rng.integers(0, len(frame), len(frame))
         s, c, w = (a[idx] for a in arrays)
-        tp = turning_point(_bin_means(s, c, w))
+        tp = _first_turn(*_bin_means(s, c, w))
         if tp is not None:
             points.append(tp)
         if point is not None:
