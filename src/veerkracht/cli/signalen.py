@@ -112,6 +112,11 @@ def print_view_summary(view, *, brief: bool = False) -> None:
         summary.add_row(cls.label, str(counts.get(cls.code, 0)))
     console.print(summary)
     if brief:
+        console.print(
+            "Regels (buurten aangewezen van beoordeeld): "
+            + ", ".join(f"{r.code} {r.flagged}/{r.judged}" for r in result.rules),
+            markup=False,
+        )
         for warning in view.warnings:
             err_console.print(f"[yellow]{escape(warning)}[/]")
         for line in view.coverage.lines():
