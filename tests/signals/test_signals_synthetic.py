@@ -204,3 +204,34 @@ def test_rankings_leave_out_tiny_buurten() -> None:
 
     table = pd.DataFrame({"naam": ["klein", "groot"], "inwoners__tot": [40.0, 900.0]})
     assert rankable(table).naam.tolist() == ["groot"]
+
+
+def _liveability(period: int, variable: str, dataset: str, values: dict) -> SourceTable:
+    info = DatasetInfo(key=dataset, publisher="BZK", title="Leefbaarometer")
+    frame = pd.DataFrame(
+        [(c, "buurt", period, period, variable, v, "ok") for c, v in values.items()],
+        columns=["region_code", "level", "edition", "period", "variable", "value", "status"],
+    )
+    return SourceTable(
+        dataset=info,
+        path=Path(f"{variable}{period}.csv"),
+        values=frame,
+        variables=[Variable(variable, variable, "", "score")],
+    )
+
+
+def test_leefbaarometer_3_is_preferred_over_2(proef_store: Store) -> None:
+    codes = [c for c in DATA[2019] if c.startswith("BU")]
+    lbm2 = {c: -0.3 for c in codes}  # every buurt 'unsafe' in 2.0
+    lbm3 = {c: 0.0 for c in codes}  # nobody in 3.0
+    proef_store.import_table(
+        _liveability(2018, "lbm2.vei", "leefbaarometer_2", lbm2), file_hash="l2", reader="t"
+    )
+    r = signals_for_gemeente(proef_store, "GM9999", 2017, 2019)
+    assert "overlast_lbm2" in r.periods
+    proef_store.import_table(
+        _liveability(2018, "lbm3.onv", "leefbaarometer_3", lbm3), file_hash="l3", reader="t"
+    )
+    r = signals_for_gemeente(proef_store, "GM9999", 2017, 2019)
+    assert "overlast_lbm3" in r.periods and "overlast_lbm2" not in r.periods
+    assert all("Leefbaarometer 2.0" not in str(x) for x in r.table.redenen)

@@ -46,6 +46,9 @@ class Indicator:
     #: key of the indicator this one succeeds where CBS replaced a variable
     #: (e.g. herkomst buiten Europa for niet-westerse migratieachtergrond, KWB 2022+)
     replaces: str | None = None
+    #: key of an older indicator this one is preferred over where both have values
+    #: (Leefbaarometer 3.0 over 2.0): the older one is then left out of the signal
+    prefer_over: str | None = None
 
     @property
     def variables(self) -> list[str]:
@@ -77,6 +80,8 @@ def catalogue(path: Path = CATALOGUE) -> tuple[Indicator, ...]:
     if len(set(keys)) != len(keys):
         raise ValueError(f"{path.name}: duplicate indicator keys")
     for ind in indicators:
+        if ind.prefer_over and ind.prefer_over not in keys:
+            raise ValueError(f"{path.name}: indicator {ind.key}: prefer_over unknown")
         if ind.replaces and ind.replaces not in keys:
             raise ValueError(f"{path.name}: indicator {ind.key}: replaces unknown {ind.replaces}")
     return tuple(indicators)

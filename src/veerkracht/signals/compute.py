@@ -182,6 +182,10 @@ def buurt_indicators(
         blocks.append(
             _indicator_columns(ind, rows, refs, p_van, p_tot, ref_van, ref_tot, scheme, k)
         )
+    # Leefbaarometer 3.0 is the primary liveability source: 2.0 only where 3.0 is absent
+    superseded = {i.prefer_over for i in used if i.prefer_over and periods[i.key][1] is not None}
+    used = [i for i in used if i.key not in superseded]
+    periods = {k: v for k, v in periods.items() if k not in superseded}
     table = pd.concat([table, *blocks], axis=1, join="outer").loc[table.index].copy()
     table = _blank_small_areas(table, used, min_inhabitants)
     table = table.reset_index().assign(gemeente_code=gm.code, indeling=edition)

@@ -182,17 +182,17 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
             "categorie",
         ),
         (
-            "overlast_lbm2__tot",
-            "overlast",
-            "Veiligheid (Leefbaarometer 2.0-dimensie)",
-            "Score (afwijking van NL)",
-            "klassen",
-        ),
-        (
             "overlast_lbm3__tot",
             "overlast",
             "Overlast en onveiligheid (Leefbaarometer 3.0)",
             "Score",
+            "klassen",
+        ),
+        (
+            "overlast_lbm2__tot",
+            "overlast",
+            "Veiligheid (Leefbaarometer 2.0-dimensie; 3.0 ontbreekt)",
+            "Score (afwijking van NL)",
             "klassen",
         ),
         (
