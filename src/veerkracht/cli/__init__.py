@@ -57,7 +57,10 @@ def _main(
 def main(argv: list[str] | None = None) -> int:
     _register()
     try:
-        app(args=argv, standalone_mode=False)
+        # without standalone mode click returns the code of a typer.Exit instead of raising
+        returned = app(args=argv, standalone_mode=False)
+        if isinstance(returned, int) and not isinstance(returned, bool):
+            return returned
     except VeerkrachtError as exc:
         # messages contain user data (file names, values): never interpret them as markup
         err_console.print(f"[bold red]Fout:[/] {escape(exc.message)}", highlight=False)

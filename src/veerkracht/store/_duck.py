@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from veerkracht.settings import Settings
     from veerkracht.sources.base import SourceTable
+    from veerkracht.store._compare import StoredComparison
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,8 @@ class ImportResult:
     editions: list[int] = field(default_factory=list)
     missing: dict[int, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: what a replacement changed in stored values (Dutch, one line; '' if nothing)
+    changes: str = ""
 
 
 def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -238,6 +241,12 @@ class Store:
             "SELECT count(*) FROM imports WHERE file_hash = ?", [file_hash]
         ).fetchone()
         return bool(row and row[0])
+
+    def compare(self, rows: StoreRows) -> StoredComparison:
+        """What importing ``rows`` would change in stored values and boundaries (read only)."""
+        from veerkracht.store._compare import compare_with_store
+
+        return compare_with_store(self.con, rows)
 
     def import_table(
         self,
