@@ -77,7 +77,7 @@ def _manifest(folder: Path) -> dict[str, dict]:
         raise InputFileError(
             path,
             f"ongeldig manifest: {exc}",
-            fix='Zie README, \'Ondersteunde bronnen\': [bestanden."naam.csv"] met jaar = 2019.',
+            fix="Zie README, 'Ondersteunde bronnen': [bestanden.\"naam.csv\"] met jaar = 2019.",
         ) from exc
     except UnicodeDecodeError as exc:
         raise InputFileError(
@@ -189,9 +189,7 @@ def _choose_reader(path: Path, reader: str | None) -> Reader:
     return chosen
 
 
-def _read_validated(
-    path: Path, reader: str | None, year: int | None
-) -> tuple[Reader, StoreRows]:
+def _read_validated(path: Path, reader: str | None, year: int | None) -> tuple[Reader, StoreRows]:
     """Check the file, read it and check what was read (rules in sources.validation)."""
     from veerkracht.sources.validation import check_content, check_file, collecting_unparsed
 
@@ -414,9 +412,7 @@ def import_jobs(
                     report.store_failure = failure
                     report.skipped.append(Skipped(read.path, failure))
                 else:
-                    report.skipped.append(
-                        Skipped(read.path, unexpected_reason("het opslaan", exc))
-                    )
+                    report.skipped.append(Skipped(read.path, unexpected_reason("het opslaan", exc)))
     return report
 
 

@@ -64,9 +64,7 @@ class ValidationError(InputFileError):
         if len(rest) > 5:
             problem += f"; en {len(rest) - 5} andere bevinding(en)"
         fixes = list(dict.fromkeys(f.fix for f in findings))
-        super().__init__(
-            path, problem, fix=" ".join(fixes), column=first.column, rows=first.rows
-        )
+        super().__init__(path, problem, fix=" ".join(fixes), column=first.column, rows=first.rows)
         self.findings = findings
 
 

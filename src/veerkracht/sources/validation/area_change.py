@@ -30,8 +30,9 @@ def check(rows: StoreRows, comparison: StoredComparison, ctx: ContentContext) ->
     if not bad.any():
         return []
     shown = [
-        f"{r.region_code} {r.edition} ({r.old_area / 1e6:.2f} → {r.new_area / 1e6:.2f} km²"
-        .replace(".", ",")
+        f"{r.region_code} {r.edition} ({r.old_area / 1e6:.2f} → {r.new_area / 1e6:.2f} km²".replace(
+            ".", ","
+        )
         + (f", {r.shift_m:.0f} m verschoven" if r.shift_m > MAX_SHIFT_M else "")
         + ")"
         for r in areas.loc[bad].itertuples()

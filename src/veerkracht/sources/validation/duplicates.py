@@ -70,8 +70,7 @@ def check(rows: StoreRows, ctx: ContentContext) -> list[Finding]:
     shown = []
     for code in codes[:3]:
         mine = bad & (
-            values.region_index
-            == next(i for i, k in enumerate(values.region_keys) if k[0] == code)
+            values.region_index == next(i for i, k in enumerate(values.region_keys) if k[0] == code)
         )
         first_var = values.variable_index[mine][0]
         vals = values.value[mine & (values.variable_index == first_var)]

@@ -21,14 +21,10 @@ MAX_REPAIR_CHANGE = 0.01
 MIN_REPAIR_CHANGE_M2 = 10.0
 
 
-def check_repair(
-    path: Path, codes: list[str], before: np.ndarray, after: np.ndarray
-) -> None:
+def check_repair(path: Path, codes: list[str], before: np.ndarray, after: np.ndarray) -> None:
     """Refuse the file when repairing changed an area (areas in the file's units)."""
     change = np.abs(after - before)
-    bad = (change > MAX_REPAIR_CHANGE * np.maximum(after, before)) & (
-        change > MIN_REPAIR_CHANGE_M2
-    )
+    bad = (change > MAX_REPAIR_CHANGE * np.maximum(after, before)) & (change > MIN_REPAIR_CHANGE_M2)
     if not bad.any():
         return
     shown = [

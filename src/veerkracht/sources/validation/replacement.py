@@ -41,6 +41,4 @@ def check(rows: StoreRows, comparison: StoredComparison, ctx: ContentContext) ->
     ]
 
 
-RULE = Rule(
-    CODE, "store", "vervangt meer dan een klein deel van de opgeslagen waarden", check
-)
+RULE = Rule(CODE, "store", "vervangt meer dan een klein deel van de opgeslagen waarden", check)
