@@ -100,22 +100,25 @@ def manifest_problem(name: str, entry: object) -> str | None:
 
     where = f'{MANIFEST} [bestanden."{name}"]'
     if not isinstance(entry, dict):
-        return f"{where} is geen tabel; schrijf bron, jaar of overslaan eronder"
+        return f"{where} is geen tabel. Oplossing: schrijf bron, jaar of overslaan eronder."
     unknown = sorted(set(entry) - _MANIFEST_KEYS)
     if unknown:
         return (
-            f"{where}: onbekende sleutel(s) {', '.join(unknown)}; "
-            f"gebruik {', '.join(sorted(_MANIFEST_KEYS))}"
+            f"{where}: onbekende sleutel(s) {', '.join(unknown)}. "
+            f"Oplossing: gebruik {', '.join(sorted(_MANIFEST_KEYS))}."
         )
     if "jaar" in entry and (problem := check_manifest_year(entry["jaar"])):
-        return f"{where}: {problem}; schrijf het jaar als getal, bijv. jaar = 2019"
+        return f"{where}: {problem}. Oplossing: schrijf het jaar als getal, bijv. jaar = 2019."
     if "overslaan" in entry and not isinstance(entry["overslaan"], bool):
-        return f"{where}: overslaan = {entry['overslaan']!r}; schrijf overslaan = true"
+        return f"{where}: overslaan = {entry['overslaan']!r}. Oplossing: schrijf overslaan = true."
     if "bron" in entry:
         _load_readers()
         codes = [r.code for r in READERS]
         if entry["bron"] not in codes:
-            return f"{where}: onbekende bron {entry['bron']!r}; kies uit {', '.join(codes)}"
+            return (
+                f"{where}: onbekende bron {entry['bron']!r}. "
+                f"Oplossing: kies uit {', '.join(codes)}."
+            )
     return None
 
 

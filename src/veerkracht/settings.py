@@ -57,8 +57,10 @@ class Limits:
     max_archive_members: int = 10_000
     #: vertices in one geometry
     max_vertices: int = 1_000_000
-    #: share of existing values a file may change without ``--vervangen`` (0.01 = 1 %)
+    #: share of existing values a file may change without ``--vervangen`` (0.01 = 1 %) ...
     max_changed_share: float = 0.01
+    #: ... and how many values may always change (a correction of a few cells)
+    max_changed_values: int = 5
     #: relative change of a stored region's area that counts as suspicious (0.10 = 10 %)
     max_area_change: float = 0.10
 

@@ -48,14 +48,27 @@ class StoredComparison:
         """One Dutch line for a replacement ('' when nothing stored is touched)."""
         from veerkracht.numbers import count
 
-        if not self.n_existing:
-            return ""
-        if not self.n_changed:
-            return f"{count(self.n_existing)} opgeslagen waarden vervangen door gelijke waarden"
-        return (
-            f"{count(self.n_changed)} van {count(self.n_existing)} opgeslagen waarden "
-            f"gewijzigd; grootste verschillen: {'; '.join(self.largest_text(3))}"
-        )
+        parts = []
+        if self.n_existing and not self.n_changed:
+            parts.append(f"{count(self.n_existing)} opgeslagen waarden vervangen door gelijke")
+        elif self.n_existing:
+            parts.append(
+                f"{count(self.n_changed)} van {count(self.n_existing)} opgeslagen waarden "
+                f"gewijzigd; grootste verschillen: {'; '.join(self.largest_text(3))}"
+            )
+        if self.areas is not None and not self.areas.empty:
+            change = (self.areas.new_area - self.areas.old_area).abs() / self.areas.old_area
+            worst = self.areas.loc[change.idxmax()]
+            parts.append(
+                f"{count(len(self.areas))} opgeslagen grenzen vervangen; grootste verandering "
+                f"{worst.region_code} {worst.edition}: {_km2(worst.old_area)} → "
+                f"{_km2(worst.new_area)}"
+            )
+        return "; ".join(parts)
+
+
+def _km2(m2: float) -> str:
+    return f"{m2 / 1e6:.2f} km²".replace(".", ",")
 
 
 def _value(x: float | None, status: int, number) -> str:

@@ -290,7 +290,8 @@ class Store:
             replaced = self._write_values(rows, import_id)
             self._write_variables(rows)
             self._write_regions(rows, import_id)
-            result.n_geometries = self._write_geometries(rows, import_id)
+            result.n_geometries, geometries_replaced = self._write_geometries(rows, import_id)
+            replaced = replaced or geometries_replaced
             self._write_crosswalk(rows, import_id)
             self._invalidate_translations(rows.touched)
             result.n_values = len(rows.values) if rows.values else 0
@@ -478,20 +479,21 @@ class Store:
         finally:
             self._unregister("new_regions")
 
-    def _write_geometries(self, rows: StoreRows, import_id: int) -> int:
+    def _write_geometries(self, rows: StoreRows, import_id: int) -> tuple[int, bool]:
+        """Write the polygons; returns their number and whether stored ones were replaced."""
         if rows.geometries is None:
-            return 0
+            return 0, False
         self.con.register("new_geoms", rows.geometries)
         try:
-            self.con.execute(
+            [(deleted,)] = self.con.execute(
                 """DELETE FROM geometries AS g USING new_geoms AS n
                    WHERE g.region_code = n.region_code AND g.edition = n.edition
                      AND g.level = n.level"""
-            )
+            ).fetchall()
             self.con.execute("INSERT INTO geometries SELECT *, ? FROM new_geoms", [import_id])
         finally:
             self._unregister("new_geoms")
-        return len(rows.geometries)
+        return len(rows.geometries), bool(deleted)
 
     def _write_crosswalk(self, rows: StoreRows, import_id: int) -> None:
         if rows.crosswalk is None:

@@ -1,9 +1,10 @@
 """VK401: a file that changes more than a small share of the values already stored.
 
 A newer file for the same dataset, period and region replaces the stored values. When
-more than ``Limits.max_changed_share`` (1 %) of the values it overlaps change, the
-import needs ``--vervangen``: a corrected file does that deliberately, a wrong one
-(another year, a mangled column) must not do it silently.
+more than ``Limits.max_changed_share`` (1 %) of the values it overlaps change (and more
+than ``Limits.max_changed_values``, 5), the import needs ``--vervangen``: a corrected
+file does that deliberately, a wrong one (another year, a mangled column) must not do
+it silently.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ def check(rows: StoreRows, comparison: StoredComparison, ctx: ContentContext) ->
     if not comparison.n_existing:
         return []
     share = comparison.n_changed / comparison.n_existing
-    if share <= ctx.limits.max_changed_share:
+    limits = ctx.limits
+    if share <= limits.max_changed_share or comparison.n_changed <= limits.max_changed_values:
         return []
     from veerkracht.numbers import count
 

@@ -31,9 +31,9 @@ def plausible(year: int) -> bool:
 def check_manifest_year(value: object) -> str | None:
     """Why ``jaar = value`` in veerkracht.toml is not a year, or None when it is."""
     if isinstance(value, bool) or not isinstance(value, int):
-        return f"jaar = {value!r} is geen jaartal"
+        return f"jaar = {value!r} is geen jaartal [{CODE}]"
     if not plausible(value):
-        return f"jaar = {value} ligt niet tussen {FIRST_YEAR} en {last_year()}"
+        return f"jaar = {value} ligt niet tussen {FIRST_YEAR} en {last_year()} [{CODE}]"
     return None
 
 
