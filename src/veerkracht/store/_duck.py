@@ -301,7 +301,7 @@ class Store:
             )
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             # ids handed out in this transaction are free again: another connection may
             # give them to other keys, which a count and maximum check cannot notice
             self._region_keys.forget()
@@ -379,9 +379,9 @@ class Store:
                 ],
                 "edition": values.edition,
                 "period": values.period,
-                "variable_id": self._variable_keys.ids(
-                    self.con, [(v,) for v in values.variables]
-                )[values.variable_index],
+                "variable_id": self._variable_keys.ids(self.con, [(v,) for v in values.variables])[
+                    values.variable_index
+                ],
                 # NaN -> NULL: SQL over the store (sums, casts, IS NULL) must see missing
                 "value": pa.array(values.value, from_pandas=True),
                 "status": values.status,
@@ -664,8 +664,16 @@ class Store:
                     self._unregister("new_rows")
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
+
+    def _rollback(self) -> None:
+        """Roll back; when DuckDB already ended the transaction (a failed COMMIT, e.g. a
+        full disk), its refusal must not hide the error that caused it."""
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error:
+            log.debug("rollback after a failed commit", exc_info=True)
 
 
 def open_store(settings: Settings | None = None, *, read_only: bool = False) -> Store:
