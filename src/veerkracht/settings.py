@@ -50,7 +50,7 @@ class Limits:
     #: characters in a region name (a real buurt name has well under 100)
     max_name_chars: int = 300
     #: bytes an archive (xlsx, zip) unpacks to, all members together
-    max_unpacked_bytes: int = 1024**3
+    max_unpacked_bytes: int = 512 * 1024**2
     #: unpacked / packed bytes of any member of an archive (zip bombs have ratios > 1000)
     max_pack_ratio: float = 100.0
     #: members in an archive
