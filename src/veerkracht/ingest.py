@@ -255,26 +255,13 @@ def unexpected_reason(step: str, exc: BaseException) -> str:
 def store_failure(exc: BaseException) -> str | None:
     """A Dutch reason when the store itself can no longer write (disk full, I/O error,
     a database DuckDB invalidated); None for an error that concerns only this file."""
-    import duckdb
+    from veerkracht.store._duck import write_failure
 
-    chain: list[BaseException] = []
-    seen: BaseException | None = exc
-    while seen is not None and seen not in chain:
-        chain.append(seen)
-        seen = seen.__cause__ or seen.__context__
-    text = " ".join(str(e) for e in chain)
-    lowered = text.lower()
-    if "no space left" in lowered or "disk full" in lowered or "disk is full" in lowered:
-        what = "de schijf is vol"
-    elif "file too large" in lowered:
-        what = "het bestand van de store mag niet groter worden (bestandsgrootte-limiet)"
-    elif any(isinstance(e, duckdb.FatalException | duckdb.IOException) for e in chain) or (
-        "invalidated" in lowered
-    ):
-        what = "een schrijffout in de store"
-    else:
+    what = write_failure(exc)
+    if what is None:
         return None
-    first_line = text.strip().splitlines()[0][:200] if text.strip() else type(exc).__name__
+    text = str(exc).strip()
+    first_line = text.splitlines()[0][:200] if text else type(exc).__name__
     return (
         f"{what}; het bestand is niet geïmporteerd en de store is teruggezet naar de stand "
         f"van het vorige bestand (technisch: {first_line}). Oplossing: maak ruimte vrij en "

@@ -214,3 +214,57 @@ def test_kill_during_translation_is_all_or_nothing(translatable: Path, tmp_path:
         assert found in ((0, 0), full), f"half a translation after kill at {fraction:.0%}"
         outcomes.add(found)
     assert outcomes  # every moment gave nothing or everything
+
+
+def test_write_failure_during_translation_is_dutch_and_all_or_nothing(
+    translatable: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills up while a translation is written: exit 4, a Dutch message, and
+    nothing of the translation in the store. (In process: a real RLIMIT_FSIZE below the
+    size of an existing store file also fails writes inside the file, which a full disk
+    does not do.)"""
+    import shutil
+
+    import duckdb
+
+    from tests.reliability.conftest import run_cli
+    from veerkracht.store import Store
+
+    store = tmp_path / "store.duckdb"
+    shutil.copy(translatable, store)
+    first = run_cli("data", "vertalen", "--gemeente", "GM0363", "--naar", "2022",
+                    "--store", str(store))  # fmt: skip
+    assert first.code == 0, first.out
+    earlier = _translation_rows(store)  # a failed new run must leave this one whole
+
+    class FullDisk:
+        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+            self.con = con
+
+        def execute(self, sql: str, *args: object):
+            if sql.lstrip().startswith("INSERT INTO translated_values"):
+                raise duckdb.IOException(
+                    'IO Error: Could not write file "store.duckdb.wal": No space left on device'
+                )
+            return self.con.execute(sql, *args)
+
+        def __getattr__(self, name: str):
+            return getattr(self.con, name)
+
+    real = Store.replace_translation
+
+    def replace(self: Store, *args, **kwargs):
+        self.con, con = FullDisk(self.con), self.con  # type: ignore[assignment]
+        try:
+            return real(self, *args, **kwargs)
+        finally:
+            self.con = con
+
+    monkeypatch.setattr(Store, "replace_translation", replace)
+    result = run_cli("data", "vertalen", "--gemeente", "GM0363", "--naar", "2022",
+                     "--store", str(store))  # fmt: skip
+    assert result.code == 4, result.out
+    assert "Fout: de store kon niet schrijven: de schijf is vol" in result.out
+    assert "Oplossing" in result.out and "Onverwachte fout" not in result.out
+    monkeypatch.undo()
+    assert _translation_rows(store) == earlier != (0, 0)

@@ -80,6 +80,17 @@ def main(argv: list[str] | None = None) -> int:
             return int(exc.exit_code)
         if os.environ.get("VEERKRACHT_DEBUG"):
             raise
+        from veerkracht.store._duck import write_failure
+
+        if cause := write_failure(exc):  # disk full during any command that writes
+            err_console.print(
+                f"[bold red]Fout:[/] de store kon niet schrijven: {escape(cause)}; de "
+                "onderbroken stap is teruggedraaid (technisch: "
+                f"{type(exc).__name__}: {escape(str(exc).strip()[:200])}).\n"
+                "[bold]Oplossing:[/] maak ruimte vrij en voer het commando opnieuw uit.",
+                highlight=False,
+            )
+            return 4
         err_console.print(
             f"[bold red]Onverwachte fout:[/] {type(exc).__name__}: {escape(str(exc))}\n"
             "Meld dit als probleem; met VEERKRACHT_DEBUG=1 ziet u de technische details.",

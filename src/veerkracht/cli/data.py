@@ -295,8 +295,10 @@ def vertalen(
     with Store(settings.store_path, must_exist=True) as st:
         result = translate(st, gemeente=gemeente, edition=naar, points=points)
     table = Table(
-        title=f"{result.gemeente_name} ({result.gemeente_code}) vertaald naar indeling "
-        f"{result.edition}"
+        title=_plain(
+            f"{result.gemeente_name} ({result.gemeente_code}) vertaald naar indeling "
+            f"{result.edition}"
+        )
     )
     for col in (
         "Niveau",
@@ -329,4 +331,5 @@ def vertalen(
     console.print(table)
     for plan in result.plans:
         for note in plan.notes:
-            console.print(f"[yellow]{plan.level} {plan.source_edition}:[/] {note}")
+            # the translation is committed: names in a note must not be read as markup
+            console.print(Text(f"{plan.level} {plan.source_edition}: ", style="yellow") + note)

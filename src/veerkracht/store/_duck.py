@@ -49,6 +49,26 @@ class ImportResult:
     changes: str = ""
 
 
+def write_failure(exc: BaseException) -> str | None:
+    """In Dutch, why the store itself could not write (disk full, an I/O error, a database
+    DuckDB invalidated after such an error); None for an error of another kind."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    lowered = " ".join(str(e) for e in chain).lower()
+    if "no space left" in lowered or "disk full" in lowered or "disk is full" in lowered:
+        return "de schijf is vol"
+    if "file too large" in lowered:
+        return "het bestand van de store mag niet groter worden (bestandsgrootte-limiet)"
+    if any(isinstance(e, duckdb.FatalException | duckdb.IOException) for e in chain) or (
+        "invalidated" in lowered
+    ):
+        return "een schrijffout in de store"
+    return None
+
+
 def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Drop a registered frame; inside an aborted transaction DuckDB refuses, and that
     refusal must not hide the error that aborted it (the caller rolls back anyway)."""
