@@ -13,6 +13,7 @@ from rich.text import Text
 from veerkracht.cli._common import STORE_OPTION, fmt, settings_for
 
 if TYPE_CHECKING:
+    from veerkracht.ingest import ImportReport
     from veerkracht.store import ImportResult
 
 app = typer.Typer(no_args_is_help=True)
@@ -165,7 +166,7 @@ def importeren(
     _summary(report)
 
 
-def _summary(report) -> None:
+def _summary(report: ImportReport) -> None:
     """The last line: what was done; the exit code says whether it was everything."""
     from veerkracht.cli import console, err_console
 
@@ -177,15 +178,18 @@ def _summary(report) -> None:
         f"{len(report.skipped) - len(report.errors)} overgeslagen (geen data)."
     )
     if report.store_failure:
-        err_console.print(_plain(f"Fout: de store kon niet schrijven: {report.store_failure}"))
-        err_console.print(_plain(f"Onvolledig: {line}"))
+        err_console.print(
+            _plain(f"Fout: de store kon niet schrijven: {report.store_failure}"), soft_wrap=True
+        )
+        err_console.print(_plain(f"Onvolledig: {line}"), soft_wrap=True)
         raise typer.Exit(EXIT_STORE_FAILURE)
     if report.errors:
         err_console.print(
-            _plain(f"Onvolledig: {line} De store is voor die bestanden niet gewijzigd.")
+            _plain(f"Onvolledig: {line} De store is voor die bestanden niet gewijzigd."),
+            soft_wrap=True,  # one line for scripts and logs
         )
         raise typer.Exit(EXIT_INCOMPLETE)
-    console.print(_plain(f"Klaar: {line}"))
+    console.print(_plain(f"Klaar: {line}"), soft_wrap=True)
 
 
 @app.command("status")
