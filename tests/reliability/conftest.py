@@ -40,12 +40,14 @@ def run_cli(*args: str) -> CliRun:
     import veerkracht.cli as cli
 
     out, err = io.StringIO(), io.StringIO()
-    saved = cli.console.file, cli.err_console.file
+    # the consoles' own setting, not .file: that reads as the current sys.stdout, and
+    # restoring it would pin later tests' output to this test's captured stream
+    saved = cli.console._file, cli.err_console._file
     cli.console.file, cli.err_console.file = out, err
     try:
         code = cli.main(list(args))
     finally:
-        cli.console.file, cli.err_console.file = saved
+        cli.console._file, cli.err_console._file = saved
     return CliRun(code, " ".join((out.getvalue() + "\n" + err.getvalue()).split()))
 
 
