@@ -39,8 +39,10 @@ class Limits:
     Override one with ``VEERKRACHT_LIMIET_<NAAM>``, e.g. ``VEERKRACHT_LIMIET_MAX_ROWS``.
     """
 
-    #: bytes in one input file (any format)
+    #: bytes in one input file (GeoPackage, shapefile, xlsx, ...)
     max_file_bytes: int = 2 * 1024**3
+    #: bytes in one text file (CSV, JSON): these are read whole, at 3-4x their size
+    max_text_bytes: int = 1024**3
     #: bytes in one line of a CSV or other delimited text file
     max_line_bytes: int = 4 * 1024**2
     #: lines in one delimited text file

@@ -274,7 +274,7 @@ CASES = [
         _big_file,
         "VK101",
         "meer dan de grens",
-        env={"VEERKRACHT_LIMIET_MAX_FILE_BYTES": "100"},
+        env={"VEERKRACHT_LIMIET_MAX_TEXT_BYTES": "100"},
     ),
     Case("grens_veranderd", _grown, "VK402", "0,36 → 1,44 km²", confirmable=True),
     Case("veel_vervangen", _replaced, "VK401", "vervangt 12 van de", confirmable=True),
