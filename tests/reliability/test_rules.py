@@ -101,3 +101,17 @@ def test_limits_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VEERKRACHT_LIMIET_MAX_ROWS", "veel")
     with pytest.raises(ParameterError, match="VEERKRACHT_LIMIET_MAX_ROWS"):
         get_limits()
+
+
+def test_own_data_and_read_check_the_file_first(tmp_path: Path) -> None:
+    """Every entry point that opens a file (uploads of own data too) refuses a zip bomb."""
+    from veerkracht.sources.base import read
+    from veerkracht.sources.own_data import own_data_from_file
+    from veerkracht.sources.validation import ValidationError
+
+    corpus._zip_bomb(tmp_path)
+    bomb = tmp_path / "kwb-2019.xlsx"
+    with pytest.raises(ValidationError, match="VK102"):
+        own_data_from_file(bomb, organisation="Woonstichting X")
+    with pytest.raises(ValidationError, match="VK102"):
+        read(bomb)
