@@ -114,15 +114,20 @@ def test_write_failure_stops_the_run_with_exit_4(big_folder: Path, tmp_path: Pat
     """A real write error (the store may not grow beyond 3 MB: RLIMIT_FSIZE, as a full
     disk): a Dutch message, exit code 4, and every file in the store whole or absent."""
     import resource
+    import shutil
 
     store = tmp_path / "store.duckdb"
     limit = 3 * 1024**2
+    folder = tmp_path / "twee"  # two files: read in the CLI's own process, no workers
+    folder.mkdir()
+    for name in sorted(p.name for p in big_folder.iterdir())[:2]:
+        shutil.copy(big_folder / name, folder / name)
 
     def small_disk() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     done = subprocess.run(
-        [sys.executable, "-m", "veerkracht.cli", "data", "importeren", str(big_folder),
+        [sys.executable, "-m", "veerkracht.cli", "data", "importeren", str(folder),
          "--store", str(store)],
         capture_output=True, text=True, env=_env(), preexec_fn=small_disk, timeout=120,
     )  # fmt: skip
@@ -135,7 +140,7 @@ def test_write_failure_stops_the_run_with_exit_4(big_folder: Path, tmp_path: Pat
         line.startswith("Onvolledig: ") and line.endswith("overgeslagen (geen data).")
         for line in done.stderr.splitlines()
     ), done.stderr
-    files = sorted(p.name for p in big_folder.iterdir())
+    files = sorted(p.name for p in folder.iterdir())
     stored = _check_import_atomic(store)
     assert stored == files[: len(stored)] and len(stored) < len(files)
 
