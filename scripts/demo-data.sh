@@ -6,7 +6,11 @@ cd "$(dirname "$0")/.."
 shared="$1"; gemeente="$2"
 vk=${VEERKRACHT:-.venv/bin/veerkracht}
 if [ -d "$shared" ]; then
-    exec $vk data importeren "$shared"
+    # exit code 3: a file was refused or not recognised (listed in the table); go on
+    $vk data importeren "$shared"
+    status=$?
+    [ "$status" -eq 0 ] || [ "$status" -eq 3 ] || exit "$status"
+    exit 0
 fi
 echo "Geen open data in $shared: $gemeente wordt opgehaald bij CBS, PDOK en de Leefbaarometer."
 if ! $vk data ophalen --gemeente "$gemeente" --jaren 2017,2019; then

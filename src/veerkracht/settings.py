@@ -30,6 +30,73 @@ ENV_LBM_DOWNLOADS = "VEERKRACHT_LEEFBAAROMETER_DOWNLOADS"
 ENV_PDOK_BRT = "VEERKRACHT_PDOK_BRT"
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one input file may cost to import (see README, 'Grenzen aan invoer').
+
+    Checked before a reader sees the file (size, lines, archives, encoding) and on what
+    it read (names, vertices); a file over a limit is refused with a Dutch message that
+    names the limit. The defaults are far above every official download (the largest
+    line in ../shared/data is 17 KB, the largest xlsx unpacks to 26 MB at ratio 11).
+    Override one with ``VEERKRACHT_LIMIET_<NAAM>``, e.g. ``VEERKRACHT_LIMIET_MAX_ROWS``.
+    """
+
+    #: bytes in one input file (GeoPackage, shapefile, xlsx, ...)
+    max_file_bytes: int = 2 * 1024**3
+    #: bytes in one text file (CSV, JSON): these are read whole, at 3-4x their size
+    max_text_bytes: int = 1024**3
+    #: bytes in one line of a CSV or other delimited text file
+    max_line_bytes: int = 4 * 1024**2
+    #: lines in one delimited text file
+    max_rows: int = 20_000_000
+    #: fields in the header of a delimited text file
+    max_columns: int = 5_000
+    #: characters in a region name (a real buurt name has well under 100)
+    max_name_chars: int = 300
+    #: bytes an archive (xlsx, zip) unpacks to, all members together
+    max_unpacked_bytes: int = 512 * 1024**2
+    #: unpacked / packed bytes of any member of an archive (zip bombs have ratios > 1000)
+    max_pack_ratio: float = 100.0
+    #: members in an archive
+    max_archive_members: int = 10_000
+    #: vertices in one geometry
+    max_vertices: int = 1_000_000
+    #: share of existing values a file may change without ``--vervangen`` (0.01 = 1 %) ...
+    max_changed_share: float = 0.01
+    #: ... and how many values may always change (a correction of a few cells)
+    max_changed_values: int = 5
+    #: relative change of a stored region's area that counts as suspicious (0.10 = 10 %)
+    max_area_change: float = 0.10
+
+
+ENV_LIMIT_PREFIX = "VEERKRACHT_LIMIET_"
+
+
+def get_limits() -> Limits:
+    """The limits, each overridable by ``VEERKRACHT_LIMIET_<NAAM>`` (a number)."""
+    from dataclasses import fields
+
+    from veerkracht.errors import ParameterError
+
+    changes: dict[str, float | int] = {}
+    for f in fields(Limits):
+        name = ENV_LIMIT_PREFIX + f.name.upper()
+        raw = os.environ.get(name)
+        if raw is None or not raw.strip():
+            continue
+        kind = float if f.type in ("float", float) else int
+        try:
+            value = kind(raw.strip().replace("_", ""))
+        except ValueError:
+            value = None
+        if value is None or value < 0:
+            raise ParameterError(
+                name, raw, "geen geldig (niet-negatief) getal", fix=f"Bijv. {name}={f.default}."
+            )
+        changes[f.name] = value
+    return Limits(**changes)
+
+
 def default_data_dir() -> Path:
     """Per-user data folder (``~/.local/share/veerkracht`` on Linux)."""
     from platformdirs import user_data_dir

@@ -13,16 +13,27 @@ if TYPE_CHECKING:
 
 
 def datasets_summary(store: Store) -> pd.DataFrame:
+    """Per dataset what is stored now: values and geometries are counted in their tables
+    (a replaced file's rows are gone; summing the imports counted them twice), table ids
+    in a fixed order."""
     return store.query(
-        """SELECT i.dataset_key, any_value(i.publisher) AS publisher,
-                  string_agg(DISTINCT i.dataset_id, ', ') AS dataset_ids,
+        """WITH stored_values AS (
+               SELECT import_id, count(*) AS n FROM value_rows GROUP BY import_id),
+           stored_geometries AS (
+               SELECT import_id, count(*) AS n FROM geometries GROUP BY import_id)
+           SELECT i.dataset_key, any_value(i.publisher ORDER BY i.import_id) AS publisher,
+                  coalesce(string_agg(DISTINCT nullif(i.dataset_id, ''), ', '
+                                      ORDER BY nullif(i.dataset_id, '')), '') AS dataset_ids,
                   count(DISTINCT i.import_id) AS files,
                   (SELECT list(DISTINCT v.period ORDER BY v.period) FROM "values" v
                     WHERE v.dataset_key = i.dataset_key) AS periods,
                   (SELECT list(DISTINCT v.edition ORDER BY v.edition) FROM "values" v
                     WHERE v.dataset_key = i.dataset_key) AS editions,
-                  sum(i.n_values) AS n_values, sum(i.n_geometries) AS n_geometries
-           FROM imports i GROUP BY i.dataset_key ORDER BY i.dataset_key"""
+                  coalesce(sum(sv.n), 0) AS n_values, coalesce(sum(sg.n), 0) AS n_geometries
+           FROM imports i
+           LEFT JOIN stored_values sv ON sv.import_id = i.import_id
+           LEFT JOIN stored_geometries sg ON sg.import_id = i.import_id
+           GROUP BY i.dataset_key ORDER BY i.dataset_key"""
     )
 
 

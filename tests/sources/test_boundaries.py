@@ -317,11 +317,25 @@ def test_invalid_geometry_repaired_or_rejected(tmp_path: Path) -> None:
         [_feature({"statcode": "BU03630001"}, bowtie)],
         crs="urn:ogc:def:crs:EPSG::28992",
     )
+    # a bow tie repaired is a different area: refused, not imported (rule VK301)
+    with pytest.raises(InputFileError, match=r"BU03630001 \(0 m² → 0,50 km²\).*VK301"):
+        boundaries.read_geojson(path)
+
+    # a tiny self-intersection at a corner: repaired, the area stays (within 10 m²)
+    x, y = 120_000, 480_000
+    twisted = Polygon(
+        [(x, y), (x + 1000, y), (x + 1000, y + 1000), (x, y + 1000), (x, y + 2), (x + 2, y + 4),
+         (x + 2, y + 2), (x, y + 4), (x, y)]
+    )  # fmt: skip
+    assert not twisted.is_valid
+    path = _geojson(
+        tmp_path / "t_2022.geojson",
+        [_feature({"statcode": "BU03630001"}, twisted)],
+        crs="urn:ogc:def:crs:EPSG::28992",
+    )
     table = boundaries.read_geojson(path)
     geom = table.geometries.geometry.iloc[0]
-    assert (
-        geom.is_valid and geom.geom_type == "MultiPolygon" and geom.area == pytest.approx(500_000)
-    )
+    assert geom.is_valid and geom.area == pytest.approx(1_000_000, abs=10)
     assert any("gerepareerd" in n and "BU03630001" in n for n in table.notes)
 
     flat = Polygon([(120_000, 480_000), (121_000, 481_000), (122_000, 482_000), (120_000, 480_000)])

@@ -164,9 +164,11 @@ def test_store_error_skips_that_file_only(
     monkeypatch.setattr(Store, "import_rows", refuse_2017)
     report = import_folder(store, folder, workers=1)
     assert [r.file_name for r in report.imported] == ["b_kwb_2019.csv"]
-    assert [(s.file.name, s.reason) for s in report.skipped] == [
-        ("a_kwb_2017.csv", "fout bij opslaan: RuntimeError: schijf vol")
-    ]
+    assert [s.file.name for s in report.skipped] == ["a_kwb_2017.csv"]
+    assert report.skipped[0].reason.startswith(
+        "onverwachte fout bij het opslaan (technisch: RuntimeError: schijf vol)"
+    )
+    assert report.skipped[0].error and not report.complete
 
 
 def test_unreadable_file_skips_that_file_only(
@@ -187,7 +189,8 @@ def test_unreadable_file_skips_that_file_only(
     report = import_folder(store, folder, workers=1)
     assert [r.file_name for r in report.imported] == ["b_kwb_2019.csv"]
     assert [s.file.name for s in report.skipped] == ["a_kwb_2017.csv"]
-    assert report.skipped[0].reason.startswith("onverwachte fout: PermissionError")
+    assert report.skipped[0].reason.startswith("geen toegang bij het lezen")
+    assert "chmod" in report.skipped[0].reason
 
 
 def test_import_folder_in_worker_processes_keeps_file_order(
@@ -217,8 +220,9 @@ def test_corrected_shapefile_dbf_is_imported_again(
     raw = dbf.read_bytes()
     assert raw.count(b"Oude Noorden") == 1
     dbf.write_bytes(raw.replace(b"Oude Noorden", b"Oude Noordan"))  # only the .dbf changes
-    # before the sidecars were hashed, this was "al aanwezig" and the fix was lost
-    assert import_file(store, shp).status == "geïmporteerd"
+    # before the sidecars were hashed, this was "al aanwezig" and the fix was lost; the
+    # same boundaries again replace the stored ones (and say so)
+    assert import_file(store, shp).status == "vervangen"
     assert "Oude Noordan" in set(store.query("SELECT name FROM regions").name)
 
 

@@ -57,7 +57,10 @@ def _main(
 def main(argv: list[str] | None = None) -> int:
     _register()
     try:
-        app(args=argv, standalone_mode=False)
+        # without standalone mode click returns the code of a typer.Exit instead of raising
+        returned = app(args=argv, standalone_mode=False)
+        if isinstance(returned, int) and not isinstance(returned, bool):
+            return returned
     except VeerkrachtError as exc:
         # messages contain user data (file names, values): never interpret them as markup
         err_console.print(f"[bold red]Fout:[/] {escape(exc.message)}", highlight=False)
@@ -77,6 +80,17 @@ def main(argv: list[str] | None = None) -> int:
             return int(exc.exit_code)
         if os.environ.get("VEERKRACHT_DEBUG"):
             raise
+        from veerkracht.store._duck import write_failure
+
+        if cause := write_failure(exc):  # disk full during any command that writes
+            err_console.print(
+                f"[bold red]Fout:[/] de store kon niet schrijven: {escape(cause)}; de "
+                "onderbroken stap is teruggedraaid (technisch: "
+                f"{type(exc).__name__}: {escape(str(exc).strip()[:200])}).\n"
+                "[bold]Oplossing:[/] maak ruimte vrij en voer het commando opnieuw uit.",
+                highlight=False,
+            )
+            return 4
         err_console.print(
             f"[bold red]Onverwachte fout:[/] {type(exc).__name__}: {escape(str(exc))}\n"
             "Meld dit als probleem; met VEERKRACHT_DEBUG=1 ziet u de technische details.",

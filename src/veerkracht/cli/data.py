@@ -8,13 +8,21 @@ from typing import TYPE_CHECKING
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from veerkracht.cli._common import STORE_OPTION, fmt, settings_for
 
 if TYPE_CHECKING:
+    from veerkracht.ingest import ImportReport
     from veerkracht.store import ImportResult
 
 app = typer.Typer(no_args_is_help=True)
+
+
+#: Exit code of 'importeren' when a data file was refused or skipped for an error.
+EXIT_INCOMPLETE = 3
+#: Exit code when the store could not write (disk full): the run stopped.
+EXIT_STORE_FAILURE = 4
 
 
 def _progress() -> Progress:
@@ -25,7 +33,8 @@ def _progress() -> Progress:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        TextColumn("{task.fields[file]}"),
+        # file names are user data: '[/' in a folder name is not markup
+        TextColumn("{task.fields[file]}", markup=False),
         console=console,
         transient=False,
     )
@@ -65,40 +74,65 @@ def _text(value: object) -> str:
     )
 
 
+def _plain(value: object) -> Text:
+    """A table cell or title from user data (file names, reasons): never rich markup."""
+    return Text(str(value))
+
+
 def _imported_table(title: str, imported: list[ImportResult]) -> Table:
     """One row per imported file: what 'importeren' and 'ophalen' both report."""
-    table = Table(title=title)
+    table = Table(title=_plain(title))
     for col in ("Bestand", "Dataset", "Status", "Waarden", "Geometrieën", "Perioden", "Ontbreekt"):
         table.add_column(col)
     for r in imported:
         missing = "; ".join(f"{p}: {len(v)} variabelen" for p, v in r.missing.items())
         table.add_row(
-            r.file_name,
-            r.dataset_key,
-            r.status,
-            fmt(r.n_values),
-            fmt(r.n_geometries),
-            ", ".join(map(str, r.periods)),
-            missing,
+            *map(
+                _plain,
+                (
+                    r.file_name,
+                    r.dataset_key,
+                    r.status,
+                    fmt(r.n_values),
+                    fmt(r.n_geometries),
+                    ", ".join(map(str, r.periods)),
+                    missing,
+                ),
+            )
         )
     return table
 
 
-def _skipped_table(first_column: str, rows: list[tuple[str, str]]) -> Table:
-    skipped = Table(title="Overgeslagen")
+def _skipped_table(first_column: str, rows: list[tuple[str, str]], title: str = "Overgeslagen"):
+    skipped = Table(title=_plain(title))
     skipped.add_column(first_column)
     skipped.add_column("Reden")
     for shown, reason in rows:
-        skipped.add_row(shown, reason)
+        skipped.add_row(_plain(shown), _plain(reason))
     return skipped
+
+
+_VERVANGEN_OPTION = typer.Option(
+    False,
+    "--vervangen",
+    help="Sta toe dat een bestand meer dan een klein deel (1 %) van de opgeslagen waarden "
+    "wijzigt, of grenzen van hetzelfde indelingsjaar sterk verandert.",
+)
 
 
 @app.command("importeren")
 def importeren(
     map_: Path = typer.Argument(..., metavar="MAP", help="Map met gedownloade bestanden."),
+    vervangen: bool = _VERVANGEN_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
-    """Lees alle herkende bestanden in MAP in de store; toont wat is overgeslagen en waarom."""
+    """Lees alle herkende bestanden in MAP in de store; toont wat is overgeslagen en waarom.
+
+    Elk bestand wordt eerst gecontroleerd (regels VK101-VK402, zie README); een bestand
+    dat niet door de controle komt, verandert niets in de store. Afsluitcode 0: alles
+    geïmporteerd; 3: een of meer bestanden geweigerd of overgeslagen door een fout;
+    4: de store kon niet schrijven (bv. schijf vol).
+    """
     from veerkracht.cli import console
     from veerkracht.ingest import candidate_files, import_folder
     from veerkracht.store import Store
@@ -111,16 +145,51 @@ def importeren(
         def advance(path: Path) -> None:
             progress.update(task, advance=1, file=path.name)
 
-        report = import_folder(st, map_, progress=advance)
+        report = import_folder(st, map_, progress=advance, replace=vervangen)
         progress.update(task, file="klaar")
 
+    # from here on the store is committed: printing must not fail on odd file names
     console.print(_imported_table(f"Geïmporteerd in {settings.store_path}", report.imported))
-    if report.skipped:
-        shown = [
-            (str(s.file.relative_to(map_) if s.file.is_relative_to(map_) else s.file), s.reason)
-            for s in report.skipped
-        ]
-        console.print(_skipped_table("Bestand", shown))
+    for r in report.imported:
+        if r.changes:
+            console.print(_plain(f"{r.file_name}: {r.changes}"))
+
+    def shown(path: Path) -> str:
+        return str(path.relative_to(map_) if path.is_relative_to(map_) else path)
+
+    aside = [(shown(s.file), s.reason) for s in report.skipped if not s.error]
+    if aside:
+        console.print(_skipped_table("Bestand", aside, "Overgeslagen (geen data)"))
+    errors = [(shown(s.file), s.reason) for s in report.errors]
+    if errors:
+        console.print(_skipped_table("Bestand", errors, "Geweigerd of overgeslagen door een fout"))
+    _summary(report)
+
+
+def _summary(report: ImportReport) -> None:
+    """The last line: what was done; the exit code says whether it was everything."""
+    from veerkracht.cli import console, err_console
+
+    present = sum(1 for r in report.imported if r.status == "al aanwezig")
+    done = len(report.imported) - present
+    line = (
+        f"{done} bestand(en) geïmporteerd, {present} al aanwezig, "
+        f"{len(report.errors)} geweigerd of overgeslagen door een fout, "
+        f"{len(report.skipped) - len(report.errors)} overgeslagen (geen data)."
+    )
+    if report.store_failure:
+        err_console.print(
+            _plain(f"Fout: de store kon niet schrijven: {report.store_failure}"), soft_wrap=True
+        )
+        err_console.print(_plain(f"Onvolledig: {line}"), soft_wrap=True)
+        raise typer.Exit(EXIT_STORE_FAILURE)
+    if report.errors:
+        err_console.print(
+            _plain(f"Onvolledig: {line} De store is voor die bestanden niet gewijzigd."),
+            soft_wrap=True,  # one line for scripts and logs
+        )
+        raise typer.Exit(EXIT_INCOMPLETE)
+    console.print(_plain(f"Klaar: {line}"), soft_wrap=True)
 
 
 @app.command("status")
@@ -389,8 +458,10 @@ def vertalen(
     with Store(settings.store_path, must_exist=True) as st:
         result = translate(st, gemeente=gemeente, edition=naar, points=points)
     table = Table(
-        title=f"{result.gemeente_name} ({result.gemeente_code}) vertaald naar indeling "
-        f"{result.edition}"
+        title=_plain(
+            f"{result.gemeente_name} ({result.gemeente_code}) vertaald naar indeling "
+            f"{result.edition}"
+        )
     )
     for col in (
         "Niveau",
@@ -423,4 +494,5 @@ def vertalen(
     console.print(table)
     for plan in result.plans:
         for note in plan.notes:
-            console.print(f"[yellow]{plan.level} {plan.source_edition}:[/] {note}")
+            # the translation is committed: names in a note must not be read as markup
+            console.print(Text(f"{plan.level} {plan.source_edition}: ", style="yellow") + note)

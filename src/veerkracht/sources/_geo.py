@@ -12,11 +12,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from veerkracht.codes import NL_BOX_RD, NL_BOX_WGS84, clean_codes, gemeente_of, levels_of
 from veerkracht.errors import InputFileError
 from veerkracht.sources.base import REGION_COLUMNS
+from veerkracht.sources.validation.geometry_repair import check_repair
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -131,6 +133,12 @@ def repair(gdf: gpd.GeoDataFrame, path: Path, notes: list[str]) -> gpd.GeoDataFr
                 f"ongeldige geometrie die geen vlak blijft na reparatie: {', '.join(failed[:10])}",
                 fix="Herstel de vlakken in een GIS (bijv. QGIS 'Geometrieën repareren').",
             )
+        check_repair(
+            path,
+            gdf.loc[invalid, "region_code"].astype(str).tolist(),
+            shapely.area(geoms[invalid]) * _m2_per_unit(gdf),
+            shapely.area(np.asarray(fixed, dtype=object)) * _m2_per_unit(gdf),
+        )
         geoms = geoms.copy()
         geoms[invalid] = fixed
         gdf = gdf.set_geometry(list(geoms), crs=gdf.crs)
@@ -149,6 +157,15 @@ def repair(gdf: gpd.GeoDataFrame, path: Path, notes: list[str]) -> gpd.GeoDataFr
             fix="Een grenzenbestand moet (multi)polygonen bevatten.",
         )
     return gdf
+
+
+def _m2_per_unit(gdf: gpd.GeoDataFrame) -> float:
+    """Square metres per squared coordinate unit, roughly (degrees at 52° N for WGS84)."""
+    crs = gdf.crs
+    geographic = crs.is_geographic if crs is not None else guess_crs(
+        tuple(gdf.total_bounds)
+    ) == "EPSG:4326"
+    return 111_320.0 * 68_700.0 if geographic else 1.0
 
 
 def _polygonal(geom: object) -> object | None:

@@ -60,8 +60,8 @@ def _decoded(raw: bytes, path: Path) -> tuple[str, str]:
         )
     try:
         return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        _refuse_mixed_encoding(raw, exc, path)
     try:
         # Excel on Dutch Windows saves CSV as cp1252; accept it but say so.
         return raw.decode("cp1252"), "cp1252"
@@ -71,6 +71,31 @@ def _decoded(raw: bytes, path: Path) -> tuple[str, str]:
             f"onbekende tekencodering (byte {exc.start})",
             fix="Sla het bestand op als CSV in UTF-8.",
         ) from exc
+
+
+def _refuse_mixed_encoding(raw: bytes, exc: UnicodeDecodeError, path: Path) -> None:
+    """A UTF-8 file with one bad byte must not be read as cp1252 (rule VK104): that
+    would garble every accented name in it ("BelgiÃ«plein")."""
+    text = raw.decode("utf-8", errors="replace")
+    if text.isascii() or len(text) - len(text.encode("ascii", "ignore")) <= text.count("\ufffd"):
+        return  # no valid multi-byte character: a genuine cp1252 file
+    from veerkracht.sources.validation import Finding, refuse
+    from veerkracht.sources.validation.encoding import CODE
+
+    line = raw.count(b"\n", 0, exc.start) + 1
+    refuse(
+        path,
+        [
+            Finding(
+                CODE,
+                f"gemengde tekencodering: het bestand is UTF-8, maar byte {exc.start} op regel "
+                f"{line} is geen geldige UTF-8; als cp1252 gelezen zouden alle namen met "
+                "accenten verminkt raken",
+                "Herstel het teken op die regel of sla het bestand opnieuw op als UTF-8.",
+                rows=[line],
+            )
+        ],
+    )
 
 
 def sniff_separator(first_line: str) -> str:
@@ -164,8 +189,12 @@ def _arrow_strings(column: pd.Series):
     return pa.array(column.astype("string").to_numpy(dtype=object, na_value=None), pa.string())
 
 
-def _parse_text(arr) -> tuple[np.ndarray, np.ndarray]:
-    """Float values and status codes (0 ok, 1 suppressed, 2 empty) of pyarrow strings."""
+def _parse_text(arr, unparsed: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Float values and status codes (0 ok, 1 suppressed, 2 empty) of pyarrow strings.
+
+    Text that is not a number counts as empty; ``unparsed`` (a list) receives the mask
+    of those cells.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -182,6 +211,9 @@ def _parse_text(arr) -> tuple[np.ndarray, np.ndarray]:
     except pa.ArrowInvalid:
         # some text that is not a number: only cells matching a number pattern are cast
         matches = pc.fill_null(pc.match_substring_regex(candidates, _NUMBER), False)
+        if unparsed is not None:
+            present = pc.is_valid(candidates).to_numpy(zero_copy_only=False)
+            unparsed.append(present & ~matches.to_numpy(zero_copy_only=False))
         values = pc.cast(
             pc.if_else(matches, candidates, pa.scalar(None, pa.string())), pa.float64()
         )
@@ -214,8 +246,35 @@ def _data_bytes(arr) -> list[np.ndarray]:
 
 
 def _parse_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Float values and status codes (0 ok, 1 suppressed, 2 empty) of a text column."""
-    return _parse_text(_arrow_strings(column))
+    """Float values and status codes (0 ok, 1 suppressed, 2 empty) of a text column.
+
+    Cells that are text but not a number count as empty; they are reported to the
+    validation (rule VK201), which refuses the file during an import.
+    """
+    arr = _arrow_strings(column)
+    unparsed: list[np.ndarray] = []
+    numbers, status = _parse_text(arr, unparsed)
+    if unparsed and unparsed[0].any():
+        _report_unparsed(column, arr, unparsed[0])
+    return numbers, status
+
+
+def _report_unparsed(column: pd.Series, arr, bad: np.ndarray) -> None:
+    """Tell the validation which cells were neither a number, empty nor suppressed."""
+    import pyarrow.compute as pc
+
+    from veerkracht.sources.validation import record_unparsed
+
+    text = pc.utf8_trim_whitespace(arr)
+    positions = np.flatnonzero(bad)
+    index = column.index
+    # line numbers as the user sees them: header = 1, first data row = 2
+    try:
+        rows = [int(index[i]) + 2 for i in positions[:10]]
+    except (TypeError, ValueError):
+        rows = [int(i) + 2 for i in positions[:10]]
+    examples = [str(text[int(i)].as_py())[:40] for i in positions[:3]]
+    record_unparsed(str(column.name), int(bad.sum()), rows, examples)
 
 
 def parse_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -217,8 +217,11 @@ def detect(path: str | Path) -> Reader:
 
 def read(path: str | Path, reader_code: str | None = None) -> SourceTable:
     """Read a file with the named reader, or the one that recognises its content."""
+    from veerkracht.sources.validation import check_file
+
     _load_readers()
     path = Path(path)
+    check_file(path)  # the file rules (size, lines, archives, encoding) come first
     if reader_code is None:
         reader = detect(path)
     else:

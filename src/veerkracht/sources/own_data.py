@@ -335,8 +335,11 @@ def own_data_from_file(
     path: str | Path, *, organisation: str, edition: int | None = None
 ) -> OwnData:
     """Read an organisation's file; errors name the file, column and rows at fault."""
+    from veerkracht.sources.validation import check_file
+
     organisation = _check_organisation(organisation)
     path = _check_path(path)
+    check_file(path)  # size, lines, zip bombs: before pandas or openpyxl open it
     notes: list[str] = []
     frame = _read_table(path, notes)
     key_type, key_columns = _detect_key(frame, path, notes)

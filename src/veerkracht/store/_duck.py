@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from veerkracht.settings import Settings
     from veerkracht.sources.base import SourceTable
+    from veerkracht.store._compare import StoredComparison
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,28 @@ class ImportResult:
     editions: list[int] = field(default_factory=list)
     missing: dict[int, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: what a replacement changed in stored values (Dutch, one line; '' if nothing)
+    changes: str = ""
+
+
+def write_failure(exc: BaseException) -> str | None:
+    """In Dutch, why the store itself could not write (disk full, an I/O error, a database
+    DuckDB invalidated after such an error); None for an error of another kind."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    lowered = " ".join(str(e) for e in chain).lower()
+    if "no space left" in lowered or "disk full" in lowered or "disk is full" in lowered:
+        return "de schijf is vol"
+    if "file too large" in lowered:
+        return "het bestand van de store mag niet groter worden (bestandsgrootte-limiet)"
+    if any(isinstance(e, duckdb.FatalException | duckdb.IOException) for e in chain) or (
+        "invalidated" in lowered
+    ):
+        return "een schrijffout in de store"
+    return None
 
 
 def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -239,6 +262,12 @@ class Store:
         ).fetchone()
         return bool(row and row[0])
 
+    def compare(self, rows: StoreRows) -> StoredComparison:
+        """What importing ``rows`` would change in stored values and boundaries (read only)."""
+        from veerkracht.store._compare import compare_with_store
+
+        return compare_with_store(self.con, rows)
+
     def import_table(
         self,
         table: SourceTable,
@@ -281,7 +310,8 @@ class Store:
             replaced = self._write_values(rows, import_id)
             self._write_variables(rows)
             self._write_regions(rows, import_id)
-            result.n_geometries = self._write_geometries(rows, import_id)
+            result.n_geometries, geometries_replaced = self._write_geometries(rows, import_id)
+            replaced = replaced or geometries_replaced
             self._write_crosswalk(rows, import_id)
             self._invalidate_translations(rows.touched)
             result.n_values = len(rows.values) if rows.values else 0
@@ -291,7 +321,7 @@ class Store:
             )
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             # ids handed out in this transaction are free again: another connection may
             # give them to other keys, which a count and maximum check cannot notice
             self._region_keys.forget()
@@ -469,20 +499,21 @@ class Store:
         finally:
             self._unregister("new_regions")
 
-    def _write_geometries(self, rows: StoreRows, import_id: int) -> int:
+    def _write_geometries(self, rows: StoreRows, import_id: int) -> tuple[int, bool]:
+        """Write the polygons; returns their number and whether stored ones were replaced."""
         if rows.geometries is None:
-            return 0
+            return 0, False
         self.con.register("new_geoms", rows.geometries)
         try:
-            self.con.execute(
+            [(deleted,)] = self.con.execute(
                 """DELETE FROM geometries AS g USING new_geoms AS n
                    WHERE g.region_code = n.region_code AND g.edition = n.edition
                      AND g.level = n.level"""
-            )
+            ).fetchall()
             self.con.execute("INSERT INTO geometries SELECT *, ? FROM new_geoms", [import_id])
         finally:
             self._unregister("new_geoms")
-        return len(rows.geometries)
+        return len(rows.geometries), bool(deleted)
 
     def _write_crosswalk(self, rows: StoreRows, import_id: int) -> None:
         if rows.crosswalk is None:
@@ -813,8 +844,16 @@ class Store:
                     self._unregister("new_rows")
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
+
+    def _rollback(self) -> None:
+        """Roll back; when DuckDB already ended the transaction (a failed COMMIT, e.g. a
+        full disk), its refusal must not hide the error that caused it."""
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error:
+            log.debug("rollback after a failed commit", exc_info=True)
 
 
 def open_store(settings: Settings | None = None, *, read_only: bool = False) -> Store:

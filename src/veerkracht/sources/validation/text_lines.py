@@ -1,0 +1,63 @@
+"""VK103: a delimited text file with a line, a header or a row count over the limits.
+
+A CSV with one 50 MB line (or none at all) made the readers hold gigabytes; one
+streaming pass finds the longest line before a reader loads anything.
+"""
+
+from __future__ import annotations
+
+from veerkracht.sources.validation._core import FileFacts, Finding, Rule
+
+CODE = "VK103"
+
+
+def check(facts: FileFacts) -> list[Finding]:
+    if not facts.is_delimited:
+        return []
+    from veerkracht.numbers import count
+
+    limits, scan = facts.limits, facts.text
+    if scan.longest > limits.max_line_bytes:
+        return [
+            Finding(
+                CODE,
+                f"regel {count(scan.longest_line)} is {count(scan.longest // 1024)} kB lang "
+                f"(of langer), meer dan de grens van {count(limits.max_line_bytes // 1024)} kB; "
+                "is dit wel een CSV met een regel per gebied?",
+                "Controleer de regeleinden en aanhalingstekens van het bestand; verhoog zo "
+                "nodig de grens met VEERKRACHT_LIMIET_MAX_LINE_BYTES.",
+                rows=[scan.longest_line],
+            )
+        ]
+    if scan.n_lines > limits.max_rows:
+        return [
+            Finding(
+                CODE,
+                f"meer dan {count(limits.max_rows)} regels, de grens voor één bestand",
+                "Splits het bestand (bijv. per jaar) of verhoog de grens met "
+                "VEERKRACHT_LIMIET_MAX_ROWS.",
+            )
+        ]
+    header = scan.first_line
+    n_columns = max(header.count(sep) for sep in (b";", b",", b"\t")) + 1
+    if n_columns > limits.max_columns:
+        return [
+            Finding(
+                CODE,
+                f"de kop heeft {count(n_columns)} kolommen, meer dan de grens van "
+                f"{count(limits.max_columns)}",
+                "Controleer het scheidingsteken; verhoog zo nodig de grens met "
+                "VEERKRACHT_LIMIET_MAX_COLUMNS.",
+                rows=[1],
+            )
+        ]
+    return []
+
+
+RULE = Rule(
+    CODE,
+    "bestand",
+    "tekstbestand met te lange regel, te veel regels of kolommen "
+    "(max_line_bytes, max_rows, max_columns)",
+    check,
+)
