@@ -223,6 +223,20 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def reader(self) -> Store:
+        """This store on a new cursor of the same database, for use in one other thread.
+
+        DuckDB connections are not thread-safe, cursors are (one per thread); reads and
+        writes through the cursor see the same database. Closing the store closes it too.
+        """
+        import copy
+
+        clone = copy.copy(self)
+        clone.con = self.con.cursor()
+        clone._region_keys = _KeyTable("region_keys", "region_id", ["region_code", "level"])
+        clone._variable_keys = _KeyTable("variable_keys", "variable_id", ["variable"])
+        return clone
+
     def _unregister(self, name: str) -> None:
         _unregister(self.con, name)
 

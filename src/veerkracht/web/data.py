@@ -1,10 +1,10 @@
 """Open data for the web app: signals, map layers, GeoJSON, profiles, exports — cached.
 
-One :class:`DataService` per server. Computing a gemeente's signals takes about a
-second; the result (and every GeoJSON/export derived from it) is kept in an LRU
-cache keyed by (gemeente, van, tot, indeling, klassenschema), so map requests after
-the first are served from memory. All store access holds the store lock: DuckDB
-connections are not thread-safe.
+One :class:`DataService` per server. Computing a gemeente's signals takes seconds; the
+result (and every GeoJSON/export derived from it) is kept in a byte-bounded LRU
+(:class:`~veerkracht.web.cache.ViewCache`) keyed by (gemeente, van, tot, indeling,
+klassenschema): one computation per view, a bounded queue, no global lock while
+computing. Each thread reads the store through its own DuckDB cursor.
 """
 
 from __future__ import annotations
@@ -13,12 +13,19 @@ import json
 import math
 import tempfile
 import threading
-from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from veerkracht.errors import ParameterError
+from veerkracht.web.cache import (
+    DEFAULT_MAX_BYTES,
+    SizedBlobs,
+    ThreadLocalStore,
+    ViewCache,
+    estimate_bytes,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,7 +76,7 @@ class Computed:
     layers: dict[str, MapLayer]
     geometries: list[str]  # GeoJSON geometry text per mapset row (WGS84, simplified)
     trends: pd.DataFrame  # region_code, indicator, period, value (all periods)
-    blobs: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    blobs: dict[tuple[str, str], bytes] = field(default_factory=SizedBlobs)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -85,11 +92,27 @@ class Computed:
 
 
 class DataService:
-    def __init__(self, store: Store, lock: threading.RLock | None = None, size: int = 16) -> None:
-        self.store = store
+    def __init__(
+        self,
+        store: Store,
+        lock: threading.RLock | None = None,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        workers: int = 1,
+        max_queued: int = 8,
+    ) -> None:
+        # every thread reads through its own DuckDB cursor: no global lock around work
+        self.store = store if isinstance(store, ThreadLocalStore) else ThreadLocalStore(store)
         self.lock = lock or threading.RLock()
-        self.size = size
-        self._cache: OrderedDict[CacheKey, Computed] = OrderedDict()
+        self._translate_lock = threading.Lock()
+        self.views: ViewCache[CacheKey, Computed] = ViewCache(
+            self._compute,
+            size_of=estimate_bytes,
+            blobs_of=lambda c: c.blobs,
+            max_bytes=max_bytes,
+            workers=workers,
+            max_queued=max_queued,
+        )
         self._translated: set[tuple[str, int]] = set()
         self._gemeenten: list[dict] | None = None
 
@@ -124,24 +147,17 @@ class DataService:
 
     # ------------------------------------------------------------------ cache
     def cached(self, key: CacheKey) -> Computed | None:
-        hit = self._cache.get(key)
-        if hit is not None:
-            self._cache.move_to_end(key)
-        return hit
+        return self.views.get(key)
 
     def computed(self, key: CacheKey) -> Computed:
-        hit = self.cached(key)
-        if hit is not None:
-            return hit
-        with self.lock:  # one computation at a time; a waiting request finds it cached
-            hit = self.cached(key)
-            if hit is not None:
-                return hit
-            value = self._compute(key)
-            self._cache[key] = value
-            while len(self._cache) > self.size:
-                self._cache.popitem(last=False)
-            return value
+        """The view, computed once (outside any lock) and kept in the byte-bounded cache."""
+        return self.views.obtain(key)
+
+    async def computed_async(
+        self, key: CacheKey, disconnected: Callable[[], Awaitable[bool]] | None = None
+    ) -> Computed:
+        """As :meth:`computed`; gives up waiting when the client disconnects."""
+        return await self.views.obtain_async(key, disconnected)
 
     def _compute(self, key: CacheKey) -> Computed:
         from veerkracht.gemeenten import resolve_gemeente
@@ -153,8 +169,9 @@ class DataService:
         code = resolve_gemeente(self.store, gm).code
         target = edition or default_edition(self.store, code, tot)
         if (code, target) not in self._translated and not self.store_read_only():
-            ensure_translation(self.store, code, target)
-            self._translated.add((code, target))
+            with self._translate_lock:  # two views of one gemeente: translate once
+                ensure_translation(self.store, code, target)
+                self._translated.add((code, target))
         result = signals_for_gemeente(self.store, code, van, tot, edition=edition, scheme=scheme)
         mapset = mapset_from_signals(self.store, result)
         layers = {layer.key: layer for layer in mapset.layers}
