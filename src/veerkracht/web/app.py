@@ -769,10 +769,21 @@ def _open_data_routes(app: FastAPI, web: WebApp) -> None:
 
         code = check_buurt(bu)
         c = await web.view(request, state)
+        if not state.overlays and not request.cookies.get(COOKIE):
+            # anonymous: the precomputed profile, usually without leaving the event loop
+            blob = c.blobs.get(("profiel", code))
+            if blob is None:
+                blob = await run_in_threadpool(service.profile_blob, c, code)
+            return Response(blob, media_type="application/json")
         user = await run_in_threadpool(web.user, request)
         overlays = await run_in_threadpool(
             web.profile_overlays, user, state.overlays, state.gemeente, code
         )
+        if not overlays:
+            return Response(
+                await run_in_threadpool(service.profile_blob, c, code),
+                media_type="application/json",
+            )
         return _json(await run_in_threadpool(service.profile, c, code, overlays))
 
     @app.get("/api/gemeenten/{gm}/vergelijk.json")
