@@ -223,6 +223,25 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def read_only(self) -> bool:
+        rows = self.con.execute("SELECT current_setting('access_mode')").fetchall()
+        return bool(rows and str(rows[0][0]).lower() == "read_only")
+
+    def has_translation(self, gemeente: str, edition: int) -> bool:
+        """True when the gemeente's values were translated to ``edition`` (data vertalen)."""
+        rows = self.con.execute(
+            "SELECT count(*) FROM translation_errors WHERE gemeente_code = ? AND edition = ?",
+            [gemeente, edition],
+        ).fetchall()
+        return bool(rows and rows[0][0])
+
+    def table_rows(self, table: str) -> pd.DataFrame | None:
+        """All rows of a (small) table, or None when the store has no such table."""
+        try:
+            return self.con.execute(f'SELECT * FROM "{table}"').df()
+        except duckdb.CatalogException:
+            return None
+
     def reader(self) -> Store:
         """This store on a new cursor of the same database, for use in one other thread.
 

@@ -75,8 +75,9 @@ class Database:
             return list(self._execute(sql, params).fetchall())
 
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
-        with self.lock:
-            return self._execute(sql, params).fetchone()
+        with self.lock:  # fetchall: a half-read DuckDB result blocks the connection
+            rows = self._execute(sql, params).fetchall()
+        return rows[0] if rows else None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -223,6 +223,13 @@ class Repository:
         reveals whether the address has an account at another organisation."""
         email, role = check_email(email), check_role(role)
         check_password(password, email, organisation)
+        return self.add_user_hashed(organisation, email, hash_password(password), role)
+
+    def add_user_hashed(self, organisation: str, email: str, password_hash: str, role: str) -> User:
+        """As :meth:`add_user` with the argon2id hash made elsewhere (the CLI's inbox)."""
+        email, role = check_email(email), check_role(role)
+        if not password_hash.startswith("$argon2id$") or len(password_hash) > 500:
+            raise ParameterError("wachtwoord", "***", "geen argon2id-hash", fix="Maak hem opnieuw.")
         org_id, _ = self.ensure_organisation(organisation)
         if self.db.fetchone(
             "SELECT 1 FROM web_users WHERE email = ? AND organisation_id = ?", [email, org_id]
@@ -236,7 +243,7 @@ class Repository:
         user_id = new_id()
         self.db.execute(
             "INSERT INTO web_users VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [user_id, org_id, email, hash_password(password), role, True, now()],
+            [user_id, org_id, email, password_hash, role, True, now()],
         )
         user = self.user(user_id)
         assert user is not None
