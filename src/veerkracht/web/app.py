@@ -15,6 +15,7 @@ Access rules (tested route by route in tests/web/test_authorisation.py):
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import hmac
 import secrets
@@ -774,7 +775,19 @@ def _open_data_routes(app: FastAPI, web: WebApp) -> None:
             blob = c.blobs.get(("profiel", code))
             if blob is None:
                 blob = await run_in_threadpool(service.profile_blob, c, code)
-            return Response(blob, media_type="application/json")
+            if "gzip" in request.headers.get("accept-encoding", ""):
+                packed = c.blobs.get(("profiel.gz", code))
+                if packed is None:  # compressed once per buurt, not once per request
+                    packed = gzip.compress(blob, compresslevel=6, mtime=0)
+                    c.blobs[("profiel.gz", code)] = packed
+                return Response(
+                    packed,
+                    media_type="application/json",
+                    headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+                )
+            return Response(
+                blob, media_type="application/json", headers={"Vary": "Accept-Encoding"}
+            )
         user = await run_in_threadpool(web.user, request)
         overlays = await run_in_threadpool(
             web.profile_overlays, user, state.overlays, state.gemeente, code
