@@ -14,6 +14,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.web.conftest import BU_A, ORIGIN, OTHER, PASSWORD
+from veerkracht.web.app import _key
+from veerkracht.web.state import ViewState
 
 Q = "van=2017&tot=2019"
 
@@ -255,11 +257,11 @@ def test_anonymous_expensive_requests_are_rate_limited(world) -> None:
     client = _client(world, "10.3.0.1")
     assert client.get(f"/api/gemeenten/GM0363/signalen.json?{Q}").status_code == 200  # cached
     with _attr(web, "expensive", RateLimiter(1, 3600, 0)):  # no budget left for this client
-        key = ("GM0363", 2016, 2019, None, "fisher_jenks")
-        url = "/api/gemeenten/GM0363/signalen.json?van=2016&tot=2019&klassen=fisher_jenks"
+        state = ViewState.parse("GM0363", van="2016", tot="2019", klassen="fisher_jenks")
+        url = f"/api/gemeenten/GM0363/signalen.json?{state.data_query()}"
         refused = client.get(url)
         assert refused.status_code == 429 and refused.headers["retry-after"]
-        assert key not in web.service.views  # nothing was computed
+        assert _key(state) not in web.service.views  # nothing was computed
         assert client.get(f"/api/gemeenten/GM0363/signalen.json?{Q}").status_code == 200
 
 
@@ -304,4 +306,6 @@ def test_logged_in_users_do_not_wait_for_a_computation(world) -> None:
         release.set()
         for t in heavy:
             t.join(60)
-    assert answers == [200, 200] and calls == [("GM0363", 2017, 2019, None, "kwantielen")]
+    assert answers == [200, 200] and calls == [
+        _key(ViewState.parse("GM0363", van="2017", tot="2019"))
+    ]

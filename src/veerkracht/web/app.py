@@ -573,7 +573,8 @@ class _SecurityHeaders:
                 if content_type.startswith(b"text/html"):
                     csp = EXPORT_HTML_CSP if is_export else pages.CSP
                     extra.append((b"content-security-policy", csp.encode("latin-1")))
-                elif not content_type.startswith((b"application/pdf", b"image/")):
+                elif content_type.startswith((b"application/json", b"application/geo+json")):
+                    # data only; never on scripts (a worker's own CSP would bind the worker)
                     extra.append((b"content-security-policy", API_CSP.encode("latin-1")))
                 if self.hsts:
                     extra.append((b"strict-transport-security", HSTS))

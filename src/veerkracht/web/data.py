@@ -169,10 +169,10 @@ class DataService:
             from veerkracht.gemeenten import resolve_gemeente
             from veerkracht.signals._data import default_edition
 
-            gm, _, tot, edition, _ = key
+            gm, tot, edition = key[0], key[2], key[3]
             code = resolve_gemeente(self.store, gm).code
-            target = edition or default_edition(self.store, code, tot)
-            if not self.store.has_translation(code, target):
+            target = edition or (default_edition(self.store, code, tot) if tot else None)
+            if target is not None and not self.store.has_translation(code, target):
                 raise StoreError(
                     f"de cijfers van {code} zijn nog niet naar buurtindeling {target} vertaald, "
                     "en de web-app heeft de store alleen-lezen open",
