@@ -115,11 +115,18 @@ def _web_database(st: object, path: Path, url: str | None) -> tuple[object, obje
         return open_database(url), None
     import duckdb
 
+    from veerkracht.errors import StoreError
     from veerkracht.web.accounts import copy_web_tables, web_file
 
     target = web_file(path)
     new = not target.exists()
-    con = duckdb.connect(str(target))
+    try:
+        con = duckdb.connect(str(target))
+    except (duckdb.IOException, duckdb.ConnectionException) as exc:
+        raise StoreError(
+            f"de accounts in {target} zijn in gebruik door een ander proces",
+            fix="Draait er al een 'veerkracht web' op deze store? Stop die eerst.",
+        ) from exc
     db = open_database(None, duck_con=con)
     if new:
         copy_web_tables(getattr(st, "base", st), con)
