@@ -180,3 +180,32 @@ def test_password_with_own_address_refused_and_passphrase_accepted() -> None:
     with pytest.raises(ParameterError, match="e-mailadres"):
         check_password("jan.jansen-2024", "jan.jansen@noord.nl")
     assert check_password("fiets-regen-lamp-oever", "jan@noord.nl", "Noord")
+
+
+def test_gate_bounds_running_and_waiting_work() -> None:
+    from veerkracht.web.limits import Gate, GateFull
+
+    gate = Gate(slots=1, max_waiting=1)
+
+    async def scenario() -> list[str]:
+        release = asyncio.Event()
+        events: list[str] = []
+
+        async def work(name: str) -> None:
+            try:
+                async with gate.slot():
+                    events.append(f"start {name}")
+                    await release.wait()
+            except GateFull:
+                events.append(f"refused {name}")
+
+        tasks = [asyncio.create_task(work(n)) for n in ("a", "b", "c")]
+        while len(events) < 2:  # a runs, b waits, c is refused at once
+            await asyncio.sleep(0)
+        release.set()
+        await asyncio.gather(*tasks)
+        return events
+
+    assert asyncio.run(scenario()) == ["start a", "refused c", "start b"]
+    assert gate.peak == 1 and gate.active == 0 and gate.waiting == 0
+    assert asyncio.run(scenario()) == ["start a", "refused c", "start b"]  # a new event loop

@@ -191,14 +191,16 @@ class Gate:
     def __init__(self, slots: int, max_waiting: int) -> None:
         self.slots, self.max_waiting = slots, max_waiting
         self._semaphore: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.waiting = 0
         self.active = 0
         self.peak = 0
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
-        if self._semaphore is None:  # created inside the running loop
-            self._semaphore = asyncio.Semaphore(self.slots)
+        loop = asyncio.get_running_loop()
+        if self._semaphore is None or self._loop is not loop:  # one per event loop
+            self._semaphore, self._loop = asyncio.Semaphore(self.slots), loop
         if self.waiting >= self.max_waiting:
             raise GateFull()
         self.waiting += 1
