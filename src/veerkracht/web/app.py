@@ -200,9 +200,11 @@ class WebApp:
         wait = self.throttle.wait_s(address, key, self.trusted_device(request, key))
         if wait > 0:
             raise _busy(wait, "te veel mislukte pogingen; wacht even")
+        # counted as a failure before verifying, so that concurrent guesses see each
+        # other; a success takes it back
+        self.throttle.failed(address, key)
         user = await self.argon2_work(self.repo.authenticate, key, password)
         if user is None:
-            self.throttle.failed(address, key)
             raise ApiError(401, "onjuist e-mailadres of wachtwoord")
         self.throttle.succeeded(address, key)
         token, _ = await run_in_threadpool(self.repo.create_session, user.user_id)
