@@ -223,6 +223,7 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    @property
     def read_only(self) -> bool:
         rows = self.con.execute("SELECT current_setting('access_mode')").fetchall()
         return bool(rows and str(rows[0][0]).lower() == "read_only")

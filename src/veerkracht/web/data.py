@@ -164,7 +164,7 @@ class DataService:
     def _compute_view(self, key: CacheKey) -> Computed:
         """Compute a view; on a read-only store first check that its translation exists
         (a Dutch error instead of silently using untranslated codes)."""
-        if self.store.read_only():
+        if self.store.read_only:
             from veerkracht.errors import StoreError
             from veerkracht.gemeenten import resolve_gemeente
             from veerkracht.signals._data import default_edition
