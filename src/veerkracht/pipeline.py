@@ -101,10 +101,8 @@ def signal_view(
     available = gemeente_periods(store, gm)
     choice = choose_periods(available, indicators, config.thresholds, gm.name, start, end)
     edition = edition or default_edition(store, gm.code, choice.end)
-    if not store.read_only and edition in store.buurt_code_editions(gm.code, published=False):
-        # without regions or boundaries in this edition there is nothing to translate to:
-        # the values published on it are used as they are
-        ensure_translation(store, gm.code, edition)
+    if not store.read_only:
+        translate_for_view(store, gm.code, edition)
     ref = parse_reference(reference or config.thresholds["referentie"], gm.code)
     result = signals_for_gemeente(
         store,
@@ -123,6 +121,37 @@ def signal_view(
         periods_that_work=_working_periods(available, indicators, config.thresholds),
         warnings=rule_warnings(result),
     )
+
+
+def translate_for_view(store: Store, gemeente: str, edition: int) -> bool:
+    """Translate the gemeente's figures to ``edition`` once (needs a writable store).
+
+    Without regions or boundaries in that edition there is nothing to translate to: the
+    values published on it are used as they are. True when a translation was written.
+    """
+    if edition not in store.buurt_code_editions(gemeente, published=False):
+        return False
+    return ensure_translation(store, gemeente, edition)
+
+
+def prepare_default_view(
+    store: Store, gemeente: str | Gemeente, config: TypologyConfig | None = None
+) -> int | None:
+    """Translate what the gemeente's default view needs (e.g. before a read-only server
+    starts); returns the edition, or None when the gemeente has no signal at all."""
+    from veerkracht.errors import VeerkrachtError
+
+    config = config or load_typology()
+    gm = gemeente if isinstance(gemeente, Gemeente) else resolve_gemeente(store, gemeente)
+    try:
+        choice = choose_periods(
+            gemeente_periods(store, gm), list(catalogue()), config.thresholds, gm.name
+        )
+        edition = default_edition(store, gm.code, choice.end)
+    except VeerkrachtError:
+        return None
+    translate_for_view(store, gm.code, edition)
+    return edition
 
 
 def rule_warnings(result: SignalResult) -> list[str]:

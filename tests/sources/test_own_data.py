@@ -214,3 +214,19 @@ def test_manifest_reader_only_by_name(tmp_path: Path) -> None:
     assert v.to_dict() == {"BU03630001": 15.0, "BU03630002": 7.0}
     assert set(table.values["variable"]) == {"eigen.corporatie_2024.woningen"}
     assert any("label" in n for n in table.notes)
+
+
+def test_fullwidth_formula_neutralised(tmp_path: Path) -> None:
+    # U+FF1D FULLWIDTH EQUALS SIGN and U+FF0B FULLWIDTH PLUS SIGN start a formula after NFKC
+    path = _write(
+        tmp_path / "f.csv",
+        "buurtcode;opmerking\nBU03630001;\uff1dHYPERLINK(\"http://x\")\nBU03630002;\uff0bA1\n"
+        "BU03630003;gewoon \uff1d tekst\n",
+    )
+    own = own_data_from_file(path, organisation="x")
+    assert own.frame["opmerking"].tolist() == [
+        "'\uff1dHYPERLINK(\"http://x\")",
+        "'\uff0bA1",
+        "gewoon \uff1d tekst",
+    ]
+    assert any("opmerking" in n and "rij 2, 3" in n for n in own.notes)

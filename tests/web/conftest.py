@@ -24,6 +24,7 @@ BACKENDS = ["duckdb", "postgres"]
 OWNER, PARTNER, OTHER = "Woonstichting Noord", "Welzijn West", "Buurtwerk Oost"
 PASSWORD = "correct-paard-batterij"
 BU_A, BU_B = "BU03630000", "BU03630001"
+ORIGIN = "http://testserver"
 
 
 def _in_ci() -> bool:
@@ -215,9 +216,15 @@ def world(web_service, web_db, request) -> World:
     from fastapi.testclient import TestClient
 
     from veerkracht.web.app import create_app
+    from veerkracht.web.limits import LoginThrottle, RateLimiter
     from veerkracht.web.state import ViewState
 
     app = create_app(web_service.store, database=web_db, service=web_service)
+    # the matrix and API tests start many computations and renders from one address:
+    # the anonymous rate limit has its own test (test_limits.py)
+    app.state.web.expensive = RateLimiter(10_000, 60, 10_000)
+    # ... and log in wrongly on purpose many times from one address (throttle: test_limits.py)
+    app.state.web.throttle = LoginThrottle(free=10_000, account_free=10_000)
     repo = app.state.web.repo
     users = {
         "eigenaar": repo.add_user(OWNER, "beheer@noord.nl", PASSWORD, "beheerder"),
@@ -226,7 +233,9 @@ def world(web_service, web_db, request) -> World:
         "partner": repo.add_user(PARTNER, "analist@west.nl", PASSWORD, "analist"),
         "ander": repo.add_user(OTHER, "analist@oost.nl", PASSWORD, "analist"),
     }
-    w = World(app, TestClient(app), repo, users, "", "", web_db.kind)
+    # a browser sends Origin with every POST; state-changing requests without it are refused
+    client = TestClient(app, headers={"Origin": ORIGIN})
+    w = World(app, client, repo, users, "", "", web_db.kind)
     w.upload_id = w.new_upload()
     state = ViewState.parse("GM0363", laag="concentratie", buurt=[BU_A], overlay=[w.upload_id])
     w.view_token = repo.save_view(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.web.conftest import BU_A, BU_B, PARTNER
+from tests.web.conftest import BU_A, BU_B, OWNER, PARTNER, PASSWORD
 
 ACTORS = ("eigenaar", "partner", "ander", "anoniem")
 Q = "van=2017&tot=2019"
@@ -70,6 +70,16 @@ MATRIX: dict[tuple[str, str], Case] = {
                 "rol": "lezer",
             }
         },
+    ),
+    ("DELETE", "/api/organisatie/gebruikers/{email}"): Case(
+        lambda w: "/api/organisatie/gebruikers/"
+        + w.repo.add_user(OWNER, f"weg{secrets.token_hex(3)}@noord.nl", PASSWORD, "lezer").email,
+        (200, 403, 403, 401),
+    ),
+    ("POST", "/api/wachtwoord"): Case(
+        lambda w: "/api/wachtwoord",
+        (403, 403, 403, 401),  # a wrong current password changes nothing
+        lambda w: {"json": {"huidig": "fout-wachtwoord", "nieuw": "nieuwe-zin-voor-de-test"}},
     ),
     ("GET", "/api/openapi.json"): Case(lambda w: "/api/openapi.json", PUBLIC),
     # open data

@@ -32,17 +32,52 @@ def test_add_user_into_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(sys, "stdin", io.StringIO("kort\n"))
     assert main([*args[:5], "ander@dekey.nl", *args[6:]]) == 1  # too short: Dutch error
 
-    from veerkracht.store import Store
+    import duckdb
+
+    from veerkracht.web.accounts import web_file
     from veerkracht.web.db import open_database
     from veerkracht.web.repo import Repository
 
-    with Store(store) as st:
-        repo = Repository(open_database(None, duck_con=st.con))
+    # accounts live next to the store (the web app opens the store itself read-only)
+    con = duckdb.connect(str(web_file(store)))
+    try:
+        repo = Repository(open_database(None, duck_con=con))
         user = repo.authenticate("beheer@dekey.nl", "een-goed-wachtwoord")
         assert user is not None and (user.role, user.organisation) == (
             "beheerder",
             "Woonstichting De Key",
         )
-        stored = st.con.execute("SELECT password_hash FROM web_users").fetchall()
+        stored = con.execute("SELECT password_hash FROM web_users").fetchall()
         assert len(stored) == 1 and stored[0][0].startswith("$argon2id$")
         assert repo.authenticate("beheer@dekey.nl", "fout-wachtwoord") is None
+    finally:
+        con.close()
+
+
+def test_accounts_of_an_older_store_are_carried_over(tmp_path: Path, monkeypatch) -> None:
+    """Before, the web tables lived inside the store: the first use copies them over."""
+    monkeypatch.delenv("VEERKRACHT_DATABASE_URL", raising=False)
+    from veerkracht.store import Store
+    from veerkracht.web.db import open_database
+    from veerkracht.web.repo import Repository
+
+    store = tmp_path / "oud.duckdb"
+    with Store(store) as st:
+        Repository(open_database(None, duck_con=st.con)).add_user(
+            "Oude Organisatie", "oud@org.nl", "een-goed-wachtwoord", "beheerder"
+        )
+    monkeypatch.setattr(sys, "stdin", io.StringIO("nog-een-goed-wachtwoord\n"))
+    args = ["web", "gebruiker-toevoegen", "--organisatie", "Oude Organisatie"]
+    args += ["--email", "nieuw@org.nl", "--wachtwoord-stdin", "--store", str(store)]
+    assert main(args) == 0
+    import duckdb
+
+    from veerkracht.web.accounts import web_file
+
+    con = duckdb.connect(str(web_file(store)))
+    try:
+        repo = Repository(open_database(None, duck_con=con))
+        assert repo.authenticate("oud@org.nl", "een-goed-wachtwoord") is not None
+        assert repo.authenticate("nieuw@org.nl", "nog-een-goed-wachtwoord") is not None
+    finally:
+        con.close()

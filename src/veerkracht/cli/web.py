@@ -23,28 +23,113 @@ def web(
     port: int = typer.Option(8000, "--port", help="Poort."),
     store: Path | None = STORE_OPTION,
     veilige_cookies: bool = typer.Option(
-        False, "--veilige-cookies", help="Sessiecookie alleen via HTTPS (achter een proxy)."
+        False,
+        "--veilige-cookies",
+        help="Sessiecookie alleen via HTTPS, met HSTS (achter een HTTPS-proxy).",
+    ),
+    schrijfbaar: bool = typer.Option(
+        False,
+        "--schrijfbaar",
+        help="Open de store schrijfbaar: ontbrekende vertalingen worden dan gemaakt, maar "
+        "andere veerkracht-commando's kunnen de store niet openen zolang de web-app draait.",
     ),
 ) -> None:
-    """Start de web-app op de store (tabellen voor accounts in de store, of in
-    PostgreSQL via VEERKRACHT_DATABASE_URL)."""
+    """Start de web-app op de store. De store gaat alleen-lezen open (data status,
+    signalen en andere commando's die alleen lezen werken ernaast); accounts, sessies en
+    uploads staan in STORE.web.duckdb ernaast, of in PostgreSQL via VEERKRACHT_DATABASE_URL."""
     if ctx.invoked_subcommand is not None:
         return
     import uvicorn
 
     from veerkracht.cli import console
     from veerkracht.store import Store
+    from veerkracht.web.accounts import Inbox
     from veerkracht.web.app import create_app
     from veerkracht.web.db import database_url
 
     settings = settings_for(store)
-    st = Store(settings.store_path)
-    application = create_app(st, database_url=database_url(), secure_cookies=veilige_cookies)
-    console.print(f"Veerkracht web-app op http://{host}:{port}/ (store: {settings.store_path})")
+    path = settings.store_path
+    if schrijfbaar:
+        st = Store(path)
+    else:
+        _prepare_translations(path, console)
+        st = Store(path, read_only=True, must_exist=True)
+    url = database_url()
+    db, web_con = _web_database(st, path, url)
+    application = create_app(st, database=db, secure_cookies=veilige_cookies)
+    inbox = None
+    if not url:
+        inbox = Inbox(path, application.state.web.repo)
+        inbox.start()
+    mode = "schrijfbaar" if schrijfbaar else "alleen-lezen"
+    console.print(
+        f"Veerkracht web-app op http://{host}:{port}/ (store: {path}, {mode})", highlight=False
+    )
     try:
         uvicorn.run(application, host=host, port=port, log_level="warning")
     finally:
+        if inbox is not None:
+            inbox.stop()
+        application.state.web.service.views.close()
+        if web_con is not None:
+            web_con.close()
         st.close()
+
+
+def _prepare_translations(path: Path, console: object) -> None:
+    """Before opening read-only: translate every gemeente with buurt figures to the
+    buurtindeling of its default view, once (later starts find them done)."""
+    from veerkracht.errors import VeerkrachtError
+    from veerkracht.gemeenten import Gemeente
+    from veerkracht.pipeline import prepare_default_view
+    from veerkracht.store import Store
+
+    if not path.exists():
+        return
+    try:
+        st = Store(path)
+    except VeerkrachtError:  # another process has it open: start read-only as it is
+        console.print(  # type: ignore[attr-defined]
+            "Let op: de store is in gebruik; ontbrekende vertalingen worden niet gemaakt.",
+            highlight=False,
+        )
+        return
+    with st:
+        names = st.gemeente_names()
+        for gm in sorted(set(st.buurt_value_gemeenten()) & set(st.buurt_geometry_gemeenten())):
+            done = st.buurt_code_editions(gm, published=False)
+            before = {e for e in done if st.has_translation(gm, e)}
+            edition = prepare_default_view(st, Gemeente(gm, names.get(gm, gm)))
+            if edition is not None and edition not in before and st.has_translation(gm, edition):
+                console.print(  # type: ignore[attr-defined]
+                    f"Vertaald: {gm} naar buurtindeling {edition}", highlight=False
+                )
+
+
+def _web_database(st: object, path: Path, url: str | None) -> tuple[object, object]:
+    """PostgreSQL, or STORE.web.duckdb (accounts of an older store are copied over once)."""
+    from veerkracht.web.db import open_database
+
+    if url:
+        return open_database(url), None
+    import duckdb
+
+    from veerkracht.errors import StoreError
+    from veerkracht.web.accounts import copy_web_tables, web_file
+
+    target = web_file(path)
+    new = not target.exists()
+    try:
+        con = duckdb.connect(str(target))
+    except (duckdb.IOException, duckdb.ConnectionException) as exc:
+        raise StoreError(
+            f"de accounts in {target} zijn in gebruik door een ander proces",
+            fix="Draait er al een 'veerkracht web' op deze store? Stop die eerst.",
+        ) from exc
+    db = open_database(None, duck_con=con)
+    if new:
+        copy_web_tables(getattr(st, "base", st), con)
+    return db, con
 
 
 @app.command("gebruiker-toevoegen")
@@ -57,7 +142,7 @@ def add_user(
     ),
     store: Path | None = STORE_OPTION,
 ) -> None:
-    """Maak een account (en zo nodig de organisatie) aan."""
+    """Maak een account (en zo nodig de organisatie) aan — ook terwijl de web-app draait."""
     from veerkracht.cli import console
     from veerkracht.web.db import database_url, open_database
     from veerkracht.web.repo import Repository
@@ -69,15 +154,47 @@ def add_user(
     url = database_url()
     if url:
         user = Repository(open_database(url)).add_user(organisatie, email, password, rol)
-    else:
-        from veerkracht.store import Store
+        _added(console, user.email, user.role, user.organisation)
+        return
+    import duckdb
 
-        with Store(settings_for(store).store_path) as st:
-            db = open_database(None, duck_con=st.con)
-            user = Repository(db).add_user(organisatie, email, password, rol)
-    console.print(
-        f"Account {user.email} aangemaakt: rol {user.role} bij {user.organisation}.",
-        highlight=False,
+    from veerkracht.web.accounts import copy_web_tables, send_account_request, web_file
+
+    path = settings_for(store).store_path
+    target = web_file(path)
+    new = not target.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(target))
+    except (duckdb.IOException, duckdb.ConnectionException):
+        # the web app holds the file: hand the account over through its inbox
+        answer = send_account_request(path, organisatie, email, password, rol)
+        u = answer["gebruiker"]
+        _added(console, u["email"], u["rol"], u["organisatie"], via_app=True)
+        return
+    try:
+        db = open_database(None, duck_con=con)
+        if new and path.exists():
+            from veerkracht.errors import VeerkrachtError
+            from veerkracht.store import Store
+
+            try:
+                with Store(path, read_only=True) as st:
+                    copy_web_tables(st, con)
+            except VeerkrachtError:
+                pass  # store busy or missing: nothing to carry over now
+        user = Repository(db).add_user(organisatie, email, password, rol)
+    finally:
+        con.close()
+    _added(console, user.email, user.role, user.organisation)
+
+
+def _added(
+    console: object, email: str, role: str, organisation: str, via_app: bool = False
+) -> None:
+    how = " (via de draaiende web-app)" if via_app else ""
+    console.print(  # type: ignore[attr-defined]
+        f"Account {email} aangemaakt{how}: rol {role} bij {organisation}.", highlight=False
     )
 
 

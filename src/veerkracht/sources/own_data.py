@@ -290,8 +290,11 @@ def _neutralise(column: pd.Series, name: str, notes: list[str]) -> pd.Series:
     from veerkracht.signals.export import neutralise_formulas
 
     text = column.astype("string")
-    safe = neutralise_formulas(text.to_frame(name="tekst"))["tekst"]
-    risky = (safe != text).fillna(False).astype(bool)
+    # NFKC first: a fullwidth '＝' (U+FF1D) or '＋' starts a formula in some spreadsheets too
+    probe = text.str.normalize("NFKC")
+    flagged = neutralise_formulas(probe.to_frame(name="tekst"))["tekst"]
+    risky = (flagged != probe).fillna(False).astype(bool)
+    safe = text.mask(risky, "'" + text)
     if risky.any():
         rows = ", ".join(map(str, _rows(column.index[risky])[:10]))
         notes.append(

@@ -246,6 +246,40 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    @property
+    def read_only(self) -> bool:
+        rows = self.con.execute("SELECT current_setting('access_mode')").fetchall()
+        return bool(rows and str(rows[0][0]).lower() == "read_only")
+
+    def has_translation(self, gemeente: str, edition: int) -> bool:
+        """True when the gemeente's values were translated to ``edition`` (data vertalen)."""
+        rows = self.con.execute(
+            "SELECT count(*) FROM translation_errors WHERE gemeente_code = ? AND edition = ?",
+            [gemeente, edition],
+        ).fetchall()
+        return bool(rows and rows[0][0])
+
+    def table_rows(self, table: str) -> pd.DataFrame | None:
+        """All rows of a (small) table, or None when the store has no such table."""
+        try:
+            return self.con.execute(f'SELECT * FROM "{table}"').df()
+        except duckdb.CatalogException:
+            return None
+
+    def reader(self) -> Store:
+        """This store on a new cursor of the same database, for use in one other thread.
+
+        DuckDB connections are not thread-safe, cursors are (one per thread); reads and
+        writes through the cursor see the same database. Closing the store closes it too.
+        """
+        import copy
+
+        clone = copy.copy(self)
+        clone.con = self.con.cursor()
+        clone._region_keys = _KeyTable("region_keys", "region_id", ["region_code", "level"])
+        clone._variable_keys = _KeyTable("variable_keys", "variable_id", ["variable"])
+        return clone
+
     def _unregister(self, name: str) -> None:
         _unregister(self.con, name)
 
@@ -699,18 +733,6 @@ class Store:
                FROM regions WHERE level = 'gemeente' AND name IS NOT NULL GROUP BY 1"""
         )
         return dict(zip(frame.gemeente_code, frame.name, strict=True))
-
-    def has_translation(self, gemeente: str, edition: int) -> bool:
-        row = self.con.execute(
-            "SELECT count(*) FROM translation_errors WHERE gemeente_code = ? AND edition = ?",
-            [gemeente, edition],
-        ).fetchone()
-        return bool(row and row[0])
-
-    @property
-    def read_only(self) -> bool:
-        row = self.con.execute("SELECT current_setting('access_mode')").fetchone()
-        return bool(row and str(row[0]).lower() == "read_only")
 
     def buurt_variable_years(self, variables: list[str] | None = None) -> pd.DataFrame:
         """Per gemeente, dataset, variable and period: buurten with a published value."""

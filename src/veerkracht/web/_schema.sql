@@ -11,11 +11,13 @@ CREATE TABLE IF NOT EXISTS web_organisations (
 CREATE TABLE IF NOT EXISTS web_users (
     user_id TEXT PRIMARY KEY,
     organisation_id TEXT NOT NULL,
-    email TEXT NOT NULL UNIQUE,
+    email TEXT NOT NULL,
     password_hash TEXT NOT NULL,
     role TEXT NOT NULL,  -- beheerder | analist | lezer
     active BOOLEAN NOT NULL,
-    created_at TIMESTAMP NOT NULL
+    created_at TIMESTAMP NOT NULL,
+    -- unique per organisation: adding an address never reveals another organisation's users
+    UNIQUE (organisation_id, email)
 );
 
 -- Only a SHA-256 of the session token is stored: a copy of the database opens no session.

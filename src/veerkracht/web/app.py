@@ -15,8 +15,11 @@ Access rules (tested route by route in tests/web/test_authorisation.py):
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import hmac
+import secrets
 import threading
-import time
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
@@ -28,8 +31,20 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from veerkracht.errors import InputFileError, NoDataError, ParameterError, VeerkrachtError
 from veerkracht.web import frontend, pages
+from veerkracht.web.cache import Busy, ClientGone
 from veerkracht.web.data import DataService, dumps
 from veerkracht.web.db import Database, open_database
+from veerkracht.web.limits import (
+    BadJson,
+    BodyLimit,
+    BodyTooLarge,
+    Gate,
+    GateFull,
+    LoginThrottle,
+    RateLimiter,
+    parse_json,
+    size_text,
+)
 from veerkracht.web.repo import Repository, User
 from veerkracht.web.state import ViewState, check_gemeente, check_id, split_list
 from veerkracht.web.uploads import (
@@ -45,8 +60,25 @@ if TYPE_CHECKING:
     from veerkracht.store import Store
 
 COOKIE = "veerkracht_sessie"
-LOGIN_FAILURES = 10  # per e-mail address per window
-LOGIN_WINDOW_S = 15 * 60
+DEVICE_COOKIE = "veerkracht_apparaat"  # set after a successful login: skips login delays
+ARGON2_SLOTS = 2  # argon2id needs 64 MiB per hash: at most this many at once
+ARGON2_WAITING = 32
+#: anonymous requests that start a computation or render: per client address
+EXPENSIVE_PER_MINUTE, EXPENSIVE_BURST = 6, 4
+RENDER_SLOTS, RENDER_WAITING = 1, 4  # PNG/PDF/XLSX/HTML exports rendered at once / queued
+#: paths whose answers are private (never cached by a browser or proxy)
+PRIVATE_PREFIXES = (
+    "/api/ik",
+    "/api/organisatie",
+    "/api/uploads",
+    "/api/gedeeld",
+    "/gedeeld/",
+    "/api/wachtwoord",
+    "/inloggen",
+    "/api/inloggen",
+    "/uitloggen",
+    "/api/uitloggen",
+)
 _EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -57,9 +89,40 @@ _EXPORT_TYPES = {
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, fix: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        fix: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.status, self.message, self.fix = status, message, fix
+        self.headers = headers or {}
         super().__init__(message)
+
+
+def _busy(retry_s: float, what: str = "de server is druk") -> ApiError:
+    seconds = max(1, int(retry_s + 0.999))
+    return ApiError(
+        429 if what.startswith("te veel") else 503,
+        what,
+        f"Probeer het over {seconds} seconde{'n' if seconds != 1 else ''} opnieuw.",
+        {"Retry-After": str(seconds)},
+    )
+
+
+def client_address(request: Request) -> str:
+    """The peer address (a proxy in front should pass the real one via uvicorn's
+    --proxy-headers; X-Forwarded-For is not trusted here)."""
+    return request.client.host if request.client else "onbekend"
+
+
+async def read_json(request: Request) -> Any:
+    """The request body as JSON; a Dutch 400 when it is not (body size bounded by BodyLimit)."""
+    try:
+        return parse_json(await request.body())
+    except BadJson as exc:
+        raise ApiError(400, str(exc), "Stuur geldige JSON (UTF-8).") from None
 
 
 def _wants_html(request: Request) -> bool:
@@ -67,10 +130,13 @@ def _wants_html(request: Request) -> bool:
     return not (path.startswith(("/api/", "/export/")) or path.endswith((".json", ".geojson")))
 
 
-def _error_response(request: Request, status: int, body: dict) -> Response:
+def _error_response(
+    request: Request, status: int, body: dict, headers: dict[str, str] | None = None
+) -> Response:
     if _wants_html(request):
-        return HTMLResponse(pages.error(status, body["fout"], body.get("oplossing")), status)
-    return JSONResponse(body, status)
+        page = pages.error(status, body["fout"], body.get("oplossing"))
+        return HTMLResponse(page, status, headers=headers)
+    return JSONResponse(body, status, headers=headers)
 
 
 class WebApp:
@@ -89,8 +155,11 @@ class WebApp:
         self.repo = Repository(db)
         self.secure_cookies = secure_cookies
         self.max_upload = max_upload
-        self._failures: dict[str, list[float]] = defaultdict(list)
-        self._failures_lock = threading.Lock()
+        self.throttle = LoginThrottle()
+        self.argon2 = Gate(ARGON2_SLOTS, ARGON2_WAITING)
+        self.renders = Gate(RENDER_SLOTS, RENDER_WAITING)
+        self.expensive = RateLimiter(EXPENSIVE_PER_MINUTE, 60, EXPENSIVE_BURST)
+        self._device_key = secrets.token_bytes(32)
 
     # ------------------------------------------------------------------ auth
     def user(self, request: Request) -> User | None:
@@ -107,29 +176,49 @@ class WebApp:
             raise ApiError(403, f"hiervoor is de rol '{role}' nodig (u bent {user.role})")
         return user
 
-    def throttled(self, email: str) -> bool:
-        now = time.monotonic()
-        with self._failures_lock:
-            recent = [t for t in self._failures[email] if now - t < LOGIN_WINDOW_S]
-            self._failures[email] = recent
-            return len(recent) >= LOGIN_FAILURES
+    def device_token(self, email: str) -> str:
+        return hmac.new(self._device_key, email.encode(), hashlib.sha256).hexdigest()
 
-    def failed(self, email: str) -> None:
-        with self._failures_lock:
-            self._failures[email].append(time.monotonic())
+    def trusted_device(self, request: Request, email: str) -> bool:
+        cookie = request.cookies.get(DEVICE_COOKIE, "")
+        return bool(cookie) and hmac.compare_digest(cookie, self.device_token(email))
 
-    def login(self, email: str, password: str) -> tuple[User, str]:
-        key = str(email).strip().lower()
-        if self.throttled(key):
-            raise ApiError(429, "te veel mislukte pogingen; probeer het over een kwartier opnieuw")
-        user = self.repo.authenticate(key, password)
-        if user is None:
-            self.failed(key)
+    async def argon2_work(self, fn: Any, *args: Any) -> Any:
+        """Run password hashing/verification with at most ARGON2_SLOTS at once."""
+        try:
+            async with self.argon2.slot():
+                return await run_in_threadpool(fn, *args)
+        except GateFull:
+            raise _busy(2, "de server is druk met inloggen") from None
+
+    async def login(self, request: Request, email: str, password: str) -> tuple[User, str]:
+        """Check a password, slowing repeated failures down (never locking anyone out)."""
+        key = str(email).strip().lower()[:254]
+        if len(password) > 1024:
             raise ApiError(401, "onjuist e-mailadres of wachtwoord")
-        token, _ = self.repo.create_session(user.user_id)
+        address = client_address(request)
+        wait = self.throttle.wait_s(address, key, self.trusted_device(request, key))
+        if wait > 0:
+            raise _busy(wait, "te veel mislukte pogingen; wacht even")
+        # counted as a failure before verifying, so that concurrent guesses see each
+        # other; a success takes it back
+        self.throttle.failed(address, key)
+        user = await self.argon2_work(self.repo.authenticate, key, password)
+        if user is None:
+            raise ApiError(401, "onjuist e-mailadres of wachtwoord")
+        self.throttle.succeeded(address, key)
+        token, _ = await run_in_threadpool(self.repo.create_session, user.user_id)
         return user, token
 
-    def set_cookie(self, response: Response, token: str) -> None:
+    def anonymous_expensive(self, request: Request) -> None:
+        """Rate-limit work an anonymous client starts (computations, renders): 429."""
+        if request.cookies.get(COOKIE) and self.user(request) is not None:
+            return
+        wait = self.expensive.take(client_address(request))
+        if wait > 0:
+            raise _busy(wait, "te veel zware verzoeken zonder inloggen; wacht even")
+
+    def set_cookie(self, response: Response, token: str, email: str | None = None) -> None:
         response.set_cookie(
             COOKIE,
             token,
@@ -139,6 +228,29 @@ class WebApp:
             secure=self.secure_cookies,
             path="/",
         )
+        if email:
+            response.set_cookie(
+                DEVICE_COOKIE,
+                self.device_token(email),
+                max_age=30 * 24 * 3600,
+                httponly=True,
+                samesite="strict",
+                secure=self.secure_cookies,
+                path="/",
+            )
+
+    async def view(self, request: Request, state: ViewState) -> Any:
+        """The computed view: from the cache, or computed once (anonymous: rate-limited);
+        waiting stops when the client disconnects."""
+        key = _key(state)
+        hit = self.service.cached(key)
+        if hit is not None:
+            return hit
+        await run_in_threadpool(self.anonymous_expensive, request)
+        try:
+            return await self.service.computed_async(key, request.is_disconnected)
+        except Busy:
+            raise _busy(10, "de server is druk met berekenen") from None
 
     # ------------------------------------------------------------------ overlays
     def overlay(self, user: User | None, upload_id: str, gemeente: str | None = None) -> dict:
@@ -281,7 +393,13 @@ def create_app(
     """The web app on an open store (DuckDB); web tables in the store or PostgreSQL."""
     lock = store_lock or (service.lock if service else threading.RLock())
     service = service or DataService(store, lock)
-    db = database or open_database(database_url, duck_con=store.con, lock=lock)
+    if database is None:
+        # the web tables get their own cursor and lock: a session lookup never waits
+        # for a view computation or an export
+        base = getattr(store, "base", store)
+        db = open_database(database_url, duck_con=base.con.cursor(), lock=threading.RLock())
+    else:
+        db = database
     web = WebApp(store, db, service, secure_cookies=secure_cookies, max_upload=max_upload)
     app = FastAPI(
         title="Veerkracht-signaleringskaarten",
@@ -292,7 +410,7 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     app.state.web = web
-    _install_handlers(app)
+    _install_handlers(app, web)
     _auth_routes(app, web)
     _open_data_routes(app, web)
     _export_routes(app, web)
@@ -303,7 +421,7 @@ def create_app(
 
 
 # ----------------------------------------------------------------------------- handlers
-def _install_handlers(app: FastAPI) -> None:
+def _install_handlers(app: FastAPI, web: WebApp) -> None:
     @app.exception_handler(ApiError)
     async def _api(request: Request, exc: ApiError) -> Response:
         if exc.status == 401 and _wants_html(request) and request.method == "GET":
@@ -314,7 +432,7 @@ def _install_handlers(app: FastAPI) -> None:
         body = {"fout": exc.message}
         if exc.fix:
             body["oplossing"] = exc.fix
-        return _error_response(request, exc.status, body)
+        return _error_response(request, exc.status, body, exc.headers)
 
     @app.exception_handler(VeerkrachtError)
     async def _domain(request: Request, exc: VeerkrachtError) -> Response:
@@ -354,56 +472,133 @@ def _install_handlers(app: FastAPI) -> None:
         text = messages.get(exc.status_code, str(exc.detail))
         return _error_response(request, exc.status_code, {"fout": text})
 
-    app.add_middleware(_SecurityHeaders)
+    @app.exception_handler(BodyTooLarge)
+    async def _body(request: Request, exc: BodyTooLarge) -> Response:
+        body = {
+            "fout": f"het verzoek is groter dan {size_text(exc.limit)}",
+            "oplossing": "Stuur minder gegevens mee (een bestand: splits het).",
+        }
+        return _error_response(request, 413, body, {"Connection": "close"})
+
+    @app.exception_handler(ClientGone)
+    async def _gone(request: Request, exc: ClientGone) -> Response:
+        return Response(status_code=499)  # nobody reads it: the client went away
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        import logging
+
+        logging.getLogger("veerkracht.web").exception("onverwachte fout bij %s", request.url.path)
+        body = {"fout": "er ging iets mis op de server", "oplossing": "Probeer het later opnieuw."}
+        return _error_response(request, 500, body)
+
+    app.add_middleware(_SecurityHeaders, hsts=web.secure_cookies)
     # signalen.json is ~3 MB of JSON; compressed once per request at a moderate level.
     # Responses that are already gzipped (the cached GeoJSON layers) pass through untouched.
     from starlette.middleware.gzip import GZipMiddleware
 
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    # outermost: a too-large body is refused before anything reads it
+    app.add_middleware(BodyLimit, limits={("POST", "/api/uploads"): web.max_upload + 64 * 1024})
+
+
+_BASE_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+]
+#: the exported interactive map: inline script and style only, in an opaque origin
+EXPORT_HTML_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+    "img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; "
+    "sandbox allow-scripts"
+)
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+HSTS = b"max-age=31536000; includeSubDomains"
+
+
+def same_origin(headers: dict[str, str]) -> bool:
+    """A state-changing request must come from this site: its Origin (or, when a client
+    sends none, its Referer) must name this host. Neither header: refused as well."""
+    host = headers.get("host", "")
+    if headers.get("sec-fetch-site", "") in {"cross-site", "same-site"}:
+        return False
+    origin = headers.get("origin")
+    if origin is not None:
+        return origin != "null" and urlsplit(origin).netloc == host
+    referer = headers.get("referer")
+    if referer:
+        return urlsplit(referer).netloc == host
+    return False
 
 
 class _SecurityHeaders:
     """Pure ASGI middleware (cheaper per request than ``@app.middleware``).
 
-    Refuses cross-site posts (they carry no session under SameSite=Lax, but refuse them
-    outright) and adds security headers; HTML pages outside /export/ also get a CSP.
+    Refuses state-changing requests that do not come from this site (strict Origin /
+    Referer check: one of them must be present and name this host), and adds security
+    headers to every response: CSP (the app's own for pages, a sandbox for exported
+    HTML, ``default-src 'none'`` for data), HSTS behind HTTPS (``--veilige-cookies``),
+    and ``Cache-Control: no-store`` on everything private (logged-in requests, account
+    and own-data routes, anything that sets a cookie).
     """
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, hsts: bool = False) -> None:
         self.app = app
+        self.hsts = hsts
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        if scope["method"] not in {"GET", "HEAD", "OPTIONS"}:
-            origin = headers.get("origin")
-            if origin and urlsplit(origin).netloc != headers.get("host"):
-                response = JSONResponse({"fout": "verzoek van een andere website geweigerd"}, 403)
-                await response(scope, receive, send)
-                return
-        is_export = scope["path"].startswith("/export/")
+        path = scope["path"]
+        if scope["method"] not in {"GET", "HEAD", "OPTIONS"} and not same_origin(headers):
+            response = JSONResponse(
+                {
+                    "fout": "verzoek geweigerd: het komt niet van deze website "
+                    "(Origin- of Referer-kop ontbreekt of hoort bij een andere site)",
+                    "oplossing": "Stuur de kop 'Origin' mee met het adres van deze server.",
+                },
+                403,
+            )
+            await self._with_headers(response, scope, receive, send, path, True)
+            return
+        private = COOKIE in headers.get("cookie", "") or path.startswith(PRIVATE_PREFIXES)
+        await self._with_headers(self.app, scope, receive, send, path, private)
+
+    async def _with_headers(
+        self, app: Any, scope: Any, receive: Any, send: Any, path: str, private: bool
+    ) -> None:
+        is_export = path.startswith("/export/")
 
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
                 raw = list(message.get("headers", []))
                 present = {k.lower() for k, _ in raw}
-                extra = [
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"same-origin"),
-                ]
+                extra = list(_BASE_HEADERS)
                 content_type = next((v for k, v in raw if k.lower() == b"content-type"), b"")
-                if content_type.startswith(b"text/html") and not is_export:
-                    extra += [
-                        (b"content-security-policy", pages.CSP.encode("latin-1")),
-                        (b"x-frame-options", b"DENY"),
-                    ]
+                if content_type.startswith(b"text/html"):
+                    csp = EXPORT_HTML_CSP if is_export else pages.CSP
+                    extra.append((b"content-security-policy", csp.encode("latin-1")))
+                elif content_type.startswith((b"application/json", b"application/geo+json")):
+                    # data only; never on scripts (a worker's own CSP would bind the worker)
+                    extra.append((b"content-security-policy", API_CSP.encode("latin-1")))
+                if self.hsts:
+                    extra.append((b"strict-transport-security", HSTS))
+                if private or b"set-cookie" in present:
+                    raw = [(k, v) for k, v in raw if k.lower() != b"cache-control"]
+                    present.discard(b"cache-control")
+                    extra.append((b"cache-control", b"no-store"))
+                    extra.append((b"vary", b"Cookie"))
                 raw += [(k, v) for k, v in extra if k not in present]
                 message = {**message, "headers": raw}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await app(scope, receive, send_with_headers)
 
 
 def _json(data: Any, status: int = 200) -> Response:
@@ -418,31 +613,59 @@ def _auth_routes(app: FastAPI, web: WebApp) -> None:
 
     @app.post("/inloggen")
     async def login_form(request: Request) -> Response:
-        form = await request.form(max_files=0, max_fields=5)
-        target = _safe_next(str(form.get("volgende") or "/"))
         try:
-            _, token = await run_in_threadpool(
-                web.login, str(form.get("email") or ""), str(form.get("wachtwoord") or "")
-            )
+            form = await request.form(max_files=0, max_fields=5, max_part_size=4096)
+        except BodyTooLarge:
+            raise
+        except Exception:  # a malformed form body (multipart or urlencoded)
+            raise ApiError(
+                400, "ongeldig formulier", "Vul het inlogformulier opnieuw in."
+            ) from None
+        target = _safe_next(str(form.get("volgende") or "/"))
+        email = str(form.get("email") or "")
+        try:
+            _, token = await web.login(request, email, str(form.get("wachtwoord") or ""))
         except ApiError as exc:
-            return HTMLResponse(pages.login(target, exc.message.capitalize() + "."), exc.status)
+            text = exc.message[:1].upper() + exc.message[1:] + "."
+            if exc.fix:
+                text += " " + exc.fix
+            return HTMLResponse(pages.login(target, text), exc.status, headers=exc.headers)
         response = RedirectResponse(target, 303)
-        web.set_cookie(response, token)
+        web.set_cookie(response, token, email.strip().lower())
         return response
 
     @app.post("/api/inloggen")
     async def login_api(request: Request) -> Response:
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
+        body = await read_json(request)
         if not isinstance(body, dict):
             raise ApiError(400, "verwacht JSON met 'email' en 'wachtwoord'")
-        user, token = await run_in_threadpool(
-            web.login, str(body.get("email") or ""), str(body.get("wachtwoord") or "")
-        )
+        email = str(body.get("email") or "")
+        user, token = await web.login(request, email, str(body.get("wachtwoord") or ""))
         response = _json({"gebruiker": user.as_json()})
-        web.set_cookie(response, token)
+        web.set_cookie(response, token, user.email)
+        return response
+
+    @app.post("/api/wachtwoord")
+    async def change_password(request: Request) -> Response:
+        user = await run_in_threadpool(web.require, request)
+        body = await read_json(request)
+        if not isinstance(body, dict) or not all(
+            isinstance(body.get(k), str) for k in ("huidig", "nieuw")
+        ):
+            raise ApiError(400, "verwacht JSON met 'huidig' en 'nieuw' (het nieuwe wachtwoord)")
+        address = client_address(request)
+        wait = web.throttle.wait_s(address, user.email)
+        if wait > 0:
+            raise _busy(wait, "te veel mislukte pogingen; wacht even")
+        changed = await web.argon2_work(
+            web.repo.change_password, user, body["huidig"][:1024], body["nieuw"][:1024]
+        )
+        if not changed:
+            web.throttle.failed(address, user.email)
+            raise ApiError(403, "het huidige wachtwoord klopt niet")
+        token, _ = await run_in_threadpool(web.repo.create_session, user.user_id)
+        response = _json({"gewijzigd": True, "gebruiker": user.as_json()})
+        web.set_cookie(response, token, user.email)  # other sessions have ended
         return response
 
     def _logout(request: Request, response: Response) -> Response:
@@ -477,11 +700,11 @@ def _auth_routes(app: FastAPI, web: WebApp) -> None:
 
     @app.post("/api/organisatie/gebruikers")
     async def add_user(request: Request) -> Response:
-        user = web.require(request, "beheerder")
-        body = await request.json()
+        user = await run_in_threadpool(web.require, request, "beheerder")
+        body = await read_json(request)
         if not isinstance(body, dict):
             raise ApiError(400, "verwacht JSON met 'email', 'wachtwoord' en 'rol'")
-        new = await run_in_threadpool(
+        new = await web.argon2_work(
             web.repo.add_user,
             user.organisation,  # a beheerder manages only the own organisation
             str(body.get("email") or ""),
@@ -490,13 +713,25 @@ def _auth_routes(app: FastAPI, web: WebApp) -> None:
         )
         return _json({"gebruiker": new.as_json()}, 201)
 
+    @app.delete("/api/organisatie/gebruikers/{email}")
+    def remove_user(request: Request, email: str) -> Response:
+        user = web.require(request, "beheerder")
+        address = email.strip().lower()
+        if address == user.email:
+            raise ApiError(
+                400,
+                "u kunt uw eigen account niet verwijderen",
+                "Laat een andere beheerder van uw organisatie dit doen.",
+            )
+        # one answer for 'not in your organisation' and 'does not exist': no enumeration
+        if not web.repo.remove_user(user.organisation_id, address):
+            raise ApiError(404, "uw organisatie heeft geen account met dit adres")
+        return _json({"verwijderd": address})
+
 
 # ----------------------------------------------------------------------------- open data
 def _open_data_routes(app: FastAPI, web: WebApp) -> None:
     service = web.service
-
-    async def computed(state: ViewState) -> Any:
-        return service.cached(_key(state)) or await run_in_threadpool(service.computed, _key(state))
 
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request) -> HTMLResponse:
@@ -508,8 +743,8 @@ def _open_data_routes(app: FastAPI, web: WebApp) -> None:
         return _json({"zoekterm": q, "aantal": len(found), "gemeenten": found})
 
     @app.get("/api/gemeenten/{gm}/signalen.json")
-    async def signalen(state: ViewState = Depends(_state)) -> Response:
-        c = await computed(state)
+    async def signalen(request: Request, state: ViewState = Depends(_state)) -> Response:
+        c = await web.view(request, state)
         blob = c.blobs.get(("signalen", ""))
         if blob is None:
             blob = dumps(await run_in_threadpool(service.signals_json, c))
@@ -518,7 +753,7 @@ def _open_data_routes(app: FastAPI, web: WebApp) -> None:
 
     @app.get("/api/gemeenten/{gm}/kaart.geojson")
     async def kaart(request: Request, state: ViewState = Depends(_state)) -> Response:
-        c = await computed(state)
+        c = await web.view(request, state)
         c.layer(state.laag)
         if state.overlays:
             user = await run_in_threadpool(web.user, request)
@@ -546,11 +781,34 @@ def _open_data_routes(app: FastAPI, web: WebApp) -> None:
         from veerkracht.web.state import check_buurt
 
         code = check_buurt(bu)
-        c = await computed(state)
+        c = await web.view(request, state)
+        if not state.overlays and not request.cookies.get(COOKIE):
+            # anonymous: the precomputed profile, usually without leaving the event loop
+            blob = c.blobs.get(("profiel", code))
+            if blob is None:
+                blob = await run_in_threadpool(service.profile_blob, c, code)
+            if "gzip" in request.headers.get("accept-encoding", ""):
+                packed = c.blobs.get(("profiel.gz", code))
+                if packed is None:  # compressed once per buurt, not once per request
+                    packed = gzip.compress(blob, compresslevel=6, mtime=0)
+                    c.blobs[("profiel.gz", code)] = packed
+                return Response(
+                    packed,
+                    media_type="application/json",
+                    headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+                )
+            return Response(
+                blob, media_type="application/json", headers={"Vary": "Accept-Encoding"}
+            )
         user = await run_in_threadpool(web.user, request)
         overlays = await run_in_threadpool(
             web.profile_overlays, user, state.overlays, state.gemeente, code
         )
+        if not overlays:
+            return Response(
+                await run_in_threadpool(service.profile_blob, c, code),
+                media_type="application/json",
+            )
         return _json(await run_in_threadpool(service.profile, c, code, overlays))
 
     @app.get("/api/gemeenten/{gm}/vergelijk.json")
@@ -564,7 +822,7 @@ def _open_data_routes(app: FastAPI, web: WebApp) -> None:
             raise ParameterError(
                 "buurten", buurten, "geef precies twee buurtcodes", fix="Bijv. buurten=BU1,BU2."
             )
-        c = await computed(state)
+        c = await web.view(request, state)
         overlays = {}
         if state.overlays:
             user = await run_in_threadpool(web.user, request)
@@ -574,7 +832,7 @@ def _open_data_routes(app: FastAPI, web: WebApp) -> None:
 
     @app.get("/api/vergelijk.json")
     async def vergelijk_gemeenten(
-        gemeenten: str = "", van: str | None = None, tot: str | None = None
+        request: Request, gemeenten: str = "", van: str | None = None, tot: str | None = None
     ) -> Response:
         codes = [check_gemeente(g) for g in split_list([gemeenten])]
         if not 2 <= len(codes) <= 4:
@@ -585,7 +843,7 @@ def _open_data_routes(app: FastAPI, web: WebApp) -> None:
         for code in codes:
             state = ViewState.parse(code, van=van, tot=tot)
             try:
-                c = await computed(state)
+                c = await web.view(request, state)
                 out.append(await run_in_threadpool(service.gemeente_summary, c))
             except VeerkrachtError as exc:  # show what exists; say what does not
                 out.append({"code": code, "fout": exc.message, "oplossing": exc.fix})
@@ -596,9 +854,18 @@ def _open_data_routes(app: FastAPI, web: WebApp) -> None:
 def _export_routes(app: FastAPI, web: WebApp) -> None:
     service = web.service
 
-    async def send(state: ViewState, kind: str, layer: str = "") -> Response:
-        c = service.cached(_key(state)) or await run_in_threadpool(service.computed, _key(state))
-        blob = await run_in_threadpool(service.export, c, kind, layer)
+    async def send(request: Request, state: ViewState, kind: str, layer: str = "") -> Response:
+        c = await web.view(request, state)
+        blob = c.blobs.get((kind, layer))
+        if blob is None:  # rendering costs seconds of CPU: bounded and rate-limited
+            if kind in {"png", "pdf"}:
+                c.layer(layer)  # a bad layer name is a 400 before any rendering
+            await run_in_threadpool(web.anonymous_expensive, request)
+            try:
+                async with web.renders.slot():
+                    blob = await run_in_threadpool(service.export, c, kind, layer)
+            except GateFull:
+                raise _busy(5, "de server is druk met downloads maken") from None
         name = f"veerkracht_{state.gemeente}_{c.view.start}_{c.view.end}"
         name += f"_{layer}" if layer else ""
         disposition = "inline" if kind in {"html", "png", "pdf"} else "attachment"
@@ -609,30 +876,28 @@ def _export_routes(app: FastAPI, web: WebApp) -> None:
         )
 
     @app.get("/export/{gm}.csv")
-    async def export_csv(state: ViewState = Depends(_state)) -> Response:
-        return await send(state, "csv")
+    async def export_csv(request: Request, state: ViewState = Depends(_state)) -> Response:
+        return await send(request, state, "csv")
 
     @app.get("/export/{gm}.xlsx")
-    async def export_xlsx(state: ViewState = Depends(_state)) -> Response:
-        return await send(state, "xlsx")
+    async def export_xlsx(request: Request, state: ViewState = Depends(_state)) -> Response:
+        return await send(request, state, "xlsx")
 
     @app.get("/export/{gm}/kaart.png")
-    async def export_png(state: ViewState = Depends(_state)) -> Response:
-        return await send(state, "png", state.laag)
+    async def export_png(request: Request, state: ViewState = Depends(_state)) -> Response:
+        return await send(request, state, "png", state.laag)
 
     @app.get("/export/{gm}/kaart.pdf")
-    async def export_pdf(state: ViewState = Depends(_state)) -> Response:
-        return await send(state, "pdf", state.laag)
+    async def export_pdf(request: Request, state: ViewState = Depends(_state)) -> Response:
+        return await send(request, state, "pdf", state.laag)
 
     @app.get("/export/{gm}/kaart.html")
-    async def export_html(state: ViewState = Depends(_state)) -> Response:
-        return await send(state, "html")
+    async def export_html(request: Request, state: ViewState = Depends(_state)) -> Response:
+        return await send(request, state, "html")
 
 
 # ----------------------------------------------------------------------------- own data
 def _own_data_routes(app: FastAPI, web: WebApp) -> None:
-    service = web.service
-
     @app.get("/api/uploads")
     def uploads(request: Request, gemeente: str | None = None) -> Response:
         user = web.require(request)
@@ -653,7 +918,7 @@ def _own_data_routes(app: FastAPI, web: WebApp) -> None:
         gm = check_gemeente(str(form.get("gemeente") or ""))
         state = ViewState.parse(gm, indeling=form.get("indeling") or None)
         title = str(form.get("titel") or name).strip()[:120]
-        c = service.cached(_key(state)) or await run_in_threadpool(service.computed, _key(state))
+        c = await web.view(request, state)
         buurten = c.mapset.buurten[["region_code", "geometry"]]
 
         def work() -> str:
@@ -679,7 +944,11 @@ def _own_data_routes(app: FastAPI, web: WebApp) -> None:
             )
             return web.repo.save_upload(meta, rows)
 
-        upload_id = await run_in_threadpool(work)
+        try:
+            async with web.renders.slot():  # reading a file is heavy work too: bounded
+                upload_id = await run_in_threadpool(work)
+        except GateFull:
+            raise _busy(5, "de server is druk; probeer het uploaden zo opnieuw") from None
         saved = web.repo.upload(upload_id)
         assert saved is not None
         return _json({"upload": web.upload_json(saved)}, 201)
@@ -700,7 +969,7 @@ def _own_data_routes(app: FastAPI, web: WebApp) -> None:
     @app.post("/api/uploads/{upload_id}/delen")
     async def share(request: Request, upload_id: str) -> Response:
         _, up = await run_in_threadpool(owned, request, upload_id)
-        body = await request.json()
+        body = await read_json(request)
         names = body.get("organisaties") if isinstance(body, dict) else None
         if not isinstance(names, list) or not names or len(names) > 50:
             raise ApiError(400, "verwacht JSON {'organisaties': ['naam', …]}")
@@ -742,11 +1011,14 @@ def _view_routes(app: FastAPI, web: WebApp) -> None:
     @app.post("/api/gedeeld")
     async def share_view(request: Request) -> Response:
         user = await run_in_threadpool(web.require, request, "analist")
-        body = await request.json()
+        body = await read_json(request)
         if not isinstance(body, dict) or not isinstance(body.get("staat"), dict):
             raise ApiError(400, "verwacht JSON {'staat': {...}, 'organisaties': [...]}")
         state = ViewState.from_dict(body["staat"])
-        names = [str(n) for n in body.get("organisaties") or []]
+        names = body.get("organisaties") or []
+        if not isinstance(names, list) or len(names) > 50:
+            raise ApiError(400, "'organisaties' moet een lijst met namen zijn (hoogstens 50)")
+        names = [str(n) for n in names]
         ids = web.repo.organisation_ids(names)
         for overlay in state.overlays:  # partners must be able to see every overlay in it
             up = web.overlay(user, overlay, state.gemeente)

@@ -1,10 +1,10 @@
 """Open data for the web app: signals, map layers, GeoJSON, profiles, exports — cached.
 
-One :class:`DataService` per server. Computing a gemeente's signals takes about a
-second; the result (and every GeoJSON/export derived from it) is kept in an LRU
-cache keyed by (gemeente, van, tot, indeling, klassenschema), so map requests after
-the first are served from memory. All store access holds the store lock: DuckDB
-connections are not thread-safe.
+One :class:`DataService` per server. Computing a gemeente's signals takes seconds; the
+result (and every GeoJSON/export derived from it) is kept in a byte-bounded LRU
+(:class:`~veerkracht.web.cache.ViewCache`) keyed by (gemeente, van, tot, indeling,
+klassenschema): one computation per view, a bounded queue, no global lock while
+computing. Each thread reads the store through its own DuckDB cursor.
 """
 
 from __future__ import annotations
@@ -13,12 +13,19 @@ import json
 import math
 import tempfile
 import threading
-from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from veerkracht.errors import ParameterError
+from veerkracht.web.cache import (
+    DEFAULT_MAX_BYTES,
+    SizedBlobs,
+    ThreadLocalStore,
+    ViewCache,
+    estimate_bytes,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,8 +78,10 @@ class Computed:
     layers: dict[str, MapLayer]
     geometries: list[str]  # GeoJSON geometry text per mapset row (WGS84, simplified)
     trends: pd.DataFrame  # region_code, indicator, period, value (all periods)
-    blobs: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    blobs: dict[tuple[str, str], bytes] = field(default_factory=SizedBlobs)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: lookups built once for the buurt profiles (rows, references, trends by key)
+    profile_index: dict[str, dict] | None = None
 
     @property
     def result(self) -> SignalResult:
@@ -91,11 +100,26 @@ class Computed:
 
 
 class DataService:
-    def __init__(self, store: Store, lock: threading.RLock | None = None, size: int = 16) -> None:
-        self.store = store
+    def __init__(
+        self,
+        store: Store,
+        lock: threading.RLock | None = None,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        workers: int = 1,
+        max_queued: int = 8,
+    ) -> None:
+        # every thread reads through its own DuckDB cursor: no global lock around work
+        self.store = store if isinstance(store, ThreadLocalStore) else ThreadLocalStore(store)
         self.lock = lock or threading.RLock()
-        self.size = size
-        self._cache: OrderedDict[CacheKey, Computed] = OrderedDict()
+        self.views: ViewCache[CacheKey, Computed] = ViewCache(
+            self._compute_view,
+            size_of=estimate_bytes,
+            blobs_of=lambda c: c.blobs,
+            max_bytes=max_bytes,
+            workers=workers,
+            max_queued=max_queued,
+        )
         self._gemeenten: list[dict] | None = None
 
     # ------------------------------------------------------------------ gemeenten
@@ -128,24 +152,37 @@ class DataService:
 
     # ------------------------------------------------------------------ cache
     def cached(self, key: CacheKey) -> Computed | None:
-        hit = self._cache.get(key)
-        if hit is not None:
-            self._cache.move_to_end(key)
-        return hit
+        return self.views.get(key)
 
     def computed(self, key: CacheKey) -> Computed:
-        hit = self.cached(key)
-        if hit is not None:
-            return hit
-        with self.lock:  # one computation at a time; a waiting request finds it cached
-            hit = self.cached(key)
-            if hit is not None:
-                return hit
-            value = self._compute(key)
-            self._cache[key] = value
-            while len(self._cache) > self.size:
-                self._cache.popitem(last=False)
-            return value
+        """The view, computed once (outside any lock) and kept in the byte-bounded cache."""
+        return self.views.obtain(key)
+
+    async def computed_async(
+        self, key: CacheKey, disconnected: Callable[[], Awaitable[bool]] | None = None
+    ) -> Computed:
+        """As :meth:`computed`; gives up waiting when the client disconnects."""
+        return await self.views.obtain_async(key, disconnected)
+
+    def _compute_view(self, key: CacheKey) -> Computed:
+        """Compute a view; on a read-only store first check that its translation exists
+        (a Dutch error instead of silently using untranslated codes)."""
+        if self.store.read_only:
+            from veerkracht.errors import StoreError
+            from veerkracht.gemeenten import resolve_gemeente
+            from veerkracht.signals._data import default_edition
+
+            gm, tot, edition = key[0], key[2], key[3]
+            code = resolve_gemeente(self.store, gm).code
+            target = edition or (default_edition(self.store, code, tot) if tot else None)
+            if target is not None and not self.store.has_translation(code, target):
+                raise StoreError(
+                    f"de cijfers van {code} zijn nog niet naar buurtindeling {target} vertaald, "
+                    "en de web-app heeft de store alleen-lezen open",
+                    fix=f"Stop de web-app, voer 'veerkracht data vertalen --gemeente {code} "
+                    f"--naar {target}' uit en start hem opnieuw (of start hem met --schrijfbaar).",
+                )
+        return self._compute(key)
 
     def _compute(self, key: CacheKey) -> Computed:
         from veerkracht.pipeline import mapset_from_view, signal_view
@@ -339,10 +376,23 @@ class DataService:
         c.blobs[("geojson.gz", key)] = packed
         return packed
 
+    def _profile_index(self, c: Computed) -> dict[str, dict]:
+        """Rows by buurt, references by indicator and trends by (buurt, indicator): built
+        once per computation, so a profile is a few dict lookups, not DataFrame filters."""
+        if c.profile_index is None:
+            rows = {str(rec["region_code"]): rec for rec in c.result.table.to_dict("records")}
+            refs: dict[str, dict] = {}
+            for ref in c.result.references.itertuples(index=False):
+                refs.setdefault(ref.indicator, {})[ref.period] = (ref.nl, ref.gemeente)
+            trends: dict[tuple[str, str], dict] = {}
+            for t in c.trends.itertuples(index=False):
+                trends.setdefault((t.region_code, t.indicator), {})[t.period] = t.value
+            c.profile_index = {"rows": rows, "refs": refs, "trends": trends}
+        return c.profile_index
+
     def _row(self, c: Computed, buurt: str) -> dict:
-        t = c.result.table
-        hit = t[t.region_code == buurt]
-        if hit.empty:
+        hit = self._profile_index(c)["rows"].get(buurt)
+        if hit is None:
             from veerkracht.errors import NoDataError
 
             raise NoDataError(
@@ -350,19 +400,31 @@ class DataService:
                 f"(buurtindeling {c.result.edition})",
                 fix="Kies een buurtcode uit de signalentabel van deze gemeente.",
             )
-        return hit.iloc[0].to_dict()
+        return hit
+
+    def profile_blob(self, c: Computed, buurt: str) -> bytes:
+        """The profile without own data as JSON; all buurten are rendered on the first
+        request and then served from memory."""
+        blob = c.blobs.get(("profiel", buurt))
+        if blob is not None:
+            return blob
+        self._row(c, buurt)  # unknown buurt: a 404 before any work
+        with c.lock:
+            if ("profiel", buurt) not in c.blobs:
+                for code in self._profile_index(c)["rows"]:
+                    c.blobs[("profiel", code)] = dumps(self.profile(c, code))
+        return c.blobs[("profiel", buurt)]
 
     def profile(self, c: Computed, buurt: str, overlays: list[dict] | None = None) -> dict:
         r = c.result
         row = self._row(c, buurt)
-        refs = r.references
-        trend = c.trends[c.trends.region_code == buurt]
+        index = self._profile_index(c)
         indicators = []
         for ind in r.indicators:
             p_van, p_tot = r.periods[ind.key]
-            ref = refs[refs.indicator == ind.key].set_index("period")
-            own = trend[trend.indicator == ind.key].set_index("period").value
-            periods = sorted(set(own.index) | set(ref.index))
+            ref = index["refs"].get(ind.key, {})
+            own = index["trends"].get((buurt, ind.key), {})
+            periods = sorted(set(own) | set(ref))
             indicators.append(
                 {
                     "key": ind.key,
@@ -377,14 +439,14 @@ class DataService:
                     "index_nl": clean(row.get(f"{ind.key}__index_nl")),
                     "index_gemeente": clean(row.get(f"{ind.key}__index_gemeente")),
                     "klasse": clean(row.get(f"{ind.key}__klasse")),
-                    "nl": clean(ref.nl.get(p_tot)) if p_tot in ref.index else None,
-                    "gemeente": clean(ref.gemeente.get(p_tot)) if p_tot in ref.index else None,
+                    "nl": clean(ref[p_tot][0]) if p_tot in ref else None,
+                    "gemeente": clean(ref[p_tot][1]) if p_tot in ref else None,
                     "trend": [
                         {
                             "jaar": int(p),
                             "waarde": clean(own.get(p)),
-                            "nl": clean(ref.nl.get(p)) if p in ref.index else None,
-                            "gemeente": clean(ref.gemeente.get(p)) if p in ref.index else None,
+                            "nl": clean(ref[p][0]) if p in ref else None,
+                            "gemeente": clean(ref[p][1]) if p in ref else None,
                         }
                         for p in periods
                     ],

@@ -61,6 +61,10 @@ class Database:
         with self.transaction():
             for statement in _statements():
                 self.execute(statement)
+            self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring tables made by an older version up to the current schema."""
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         with self.lock:
@@ -71,8 +75,9 @@ class Database:
             return list(self._execute(sql, params).fetchall())
 
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
-        with self.lock:
-            return self._execute(sql, params).fetchone()
+        with self.lock:  # fetchall: a half-read DuckDB result blocks the connection
+            rows = self._execute(sql, params).fetchall()
+        return rows[0] if rows else None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -107,6 +112,21 @@ class DuckDatabase(Database):
 
     def _rollback(self) -> None:
         self.con.execute("ROLLBACK")
+
+    def _migrate(self) -> None:
+        # before 2026-12 e-mail was unique over all organisations: rebuild the table
+        rows = self._execute(
+            "SELECT constraint_column_names FROM duckdb_constraints() "
+            "WHERE table_name = 'web_users' AND constraint_type = 'UNIQUE'",
+            [],
+        ).fetchall()
+        if not any(list(r[0]) == ["email"] for r in rows):
+            return
+        ddl = next(s for s in _statements() if "web_users (" in s)
+        self._execute(ddl.replace("IF NOT EXISTS web_users (", "web_users_new ("), [])
+        self._execute("INSERT INTO web_users_new SELECT * FROM web_users", [])
+        self._execute("DROP TABLE web_users", [])
+        self._execute("ALTER TABLE web_users_new RENAME TO web_users", [])
 
     def insert_rows(self, table: str, columns: list[str], rows: list[tuple]) -> None:
         import pandas as pd
@@ -169,6 +189,15 @@ class PostgresDatabase(Database):
     def _rollback(self) -> None:
         if not self.conn.closed:
             self.conn.execute("ROLLBACK")
+
+    def _migrate(self) -> None:
+        # before 2026-12 e-mail was unique over all organisations
+        self._execute("ALTER TABLE web_users DROP CONSTRAINT IF EXISTS web_users_email_key", [])
+        self._execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS web_users_org_email "
+            "ON web_users (organisation_id, email)",
+            [],
+        )
 
     def insert_rows(self, table: str, columns: list[str], rows: list[tuple]) -> None:
         if not rows:

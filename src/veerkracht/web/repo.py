@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from veerkracht.errors import ParameterError
@@ -21,6 +22,7 @@ ROLES = ("beheerder", "analist", "lezer")
 ROLE_RANK = {"beheerder": 3, "analist": 2, "lezer": 1}
 SESSION_HOURS = 12
 MIN_PASSWORD = 10
+MAX_PASSWORD = 200  # argon2 hashes any length; a bound keeps requests small
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 #: same rule as own_data's organisation names, so every organisation can upload
 _ORGANISATION = re.compile(r"^[0-9A-Za-zÀ-ÿ][0-9A-Za-zÀ-ÿ _.-]{0,59}$")
@@ -110,14 +112,57 @@ def check_role(role: str) -> str:
     return role
 
 
-def check_password(password: str) -> str:
+_COMMON: set[str] = set()
+_SEQUENCES = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def common_passwords() -> set[str]:
+    """The shipped list of common and often-breached passwords (lower case)."""
+    if not _COMMON:
+        text = Path(__file__).with_name("common_passwords.txt").read_text("utf-8")
+        _COMMON.update(
+            ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")
+        )
+    return _COMMON
+
+
+def _weak_reason(password: str, email: str | None, organisation: str | None) -> str | None:
+    low = password.lower()
+    core = re.sub(r"[^0-9a-zà-ÿ]", "", low)
+    stem = re.sub(r"[\d\W_]+$", "", low)  # 'welkom2024!' -> 'welkom'
+    common = common_passwords()
+    if low in common or core in common or stem in common:
+        return "staat op de lijst van veelgebruikte wachtwoorden"
+    if len(set(low)) <= 3:
+        return "bestaat uit te weinig verschillende tekens"
+    if core.isdigit():
+        return "bestaat alleen uit cijfers"
+    for seq in _SEQUENCES:
+        if core and (core in seq or core in seq[::-1] or core in seq * 3):
+            return "is een reeks opeenvolgende tekens"
+    local = (email or "").split("@")[0].lower()
+    if len(local) >= 4 and local in low:
+        return "bevat het e-mailadres"
+    org = re.sub(r"[^0-9a-zà-ÿ]", "", (organisation or "").lower())
+    if len(org) >= 4 and org in core:
+        return "bevat de naam van de organisatie"
+    return None
+
+
+def check_password(password: str, email: str | None = None, organisation: str | None = None) -> str:
+    """At least MIN_PASSWORD characters, not common or guessable (shipped list, patterns)."""
+    fix = "Kies een langere wachtzin van een paar losse woorden, bijv. 'fiets-regen-lamp-oever'."
     if len(password) < MIN_PASSWORD:
         raise ParameterError(
-            "wachtwoord",
-            "***",
-            f"te kort (minimaal {MIN_PASSWORD} tekens)",
-            fix="Kies een langere wachtzin.",
+            "wachtwoord", "***", f"te kort (minimaal {MIN_PASSWORD} tekens)", fix=fix
         )
+    if len(password) > MAX_PASSWORD:
+        raise ParameterError(
+            "wachtwoord", "***", f"te lang (maximaal {MAX_PASSWORD} tekens)", fix=fix
+        )
+    reason = _weak_reason(password, email, organisation)
+    if reason:
+        raise ParameterError("wachtwoord", "***", f"te makkelijk te raden: {reason}", fix=fix)
     return password
 
 
@@ -174,21 +219,80 @@ class Repository:
 
     # ------------------------------------------------------------------ users
     def add_user(self, organisation: str, email: str, password: str, role: str) -> User:
+        """A new account. E-mail addresses are unique per organisation, so adding one never
+        reveals whether the address has an account at another organisation."""
         email, role = check_email(email), check_role(role)
-        check_password(password)
+        check_password(password, email, organisation)
+        return self.add_user_hashed(organisation, email, hash_password(password), role)
+
+    def add_user_hashed(self, organisation: str, email: str, password_hash: str, role: str) -> User:
+        """As :meth:`add_user` with the argon2id hash made elsewhere (the CLI's inbox)."""
+        email, role = check_email(email), check_role(role)
+        if not password_hash.startswith("$argon2id$") or len(password_hash) > 500:
+            raise ParameterError("wachtwoord", "***", "geen argon2id-hash", fix="Maak hem opnieuw.")
         org_id, _ = self.ensure_organisation(organisation)
-        if self.db.fetchone("SELECT 1 FROM web_users WHERE email = ?", [email]):
+        if self.db.fetchone(
+            "SELECT 1 FROM web_users WHERE email = ? AND organisation_id = ?", [email, org_id]
+        ):
             raise ParameterError(
-                "e-mail", email, "er bestaat al een account met dit adres", fix="Kies een ander."
+                "e-mail",
+                email,
+                "uw organisatie heeft al een account met dit adres",
+                fix="Kies een ander adres.",
             )
         user_id = new_id()
         self.db.execute(
             "INSERT INTO web_users VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [user_id, org_id, email, hash_password(password), role, True, now()],
+            [user_id, org_id, email, password_hash, role, True, now()],
         )
         user = self.user(user_id)
         assert user is not None
         return user
+
+    def remove_user(self, organisation_id: str, email: str) -> bool:
+        """Delete an account of this organisation and its sessions; False when unknown."""
+        row = self.db.fetchone(
+            "SELECT user_id FROM web_users WHERE email = ? AND organisation_id = ?",
+            [str(email).strip().lower(), organisation_id],
+        )
+        if row is None:
+            return False
+        with self.db.transaction():
+            self.db.execute("DELETE FROM web_sessions WHERE user_id = ?", [row[0]])
+            self.db.execute("DELETE FROM web_users WHERE user_id = ?", [row[0]])
+        return True
+
+    def count_role(self, organisation_id: str, role: str) -> int:
+        row = self.db.fetchone(
+            "SELECT count(*) FROM web_users WHERE organisation_id = ? AND role = ? AND active",
+            [organisation_id, role],
+        )
+        return int(row[0]) if row else 0
+
+    def change_password(self, user: User, current: str, new: str) -> bool:
+        """Set a new password after checking the current one; ends every session of the user.
+
+        False when ``current`` is wrong (nothing changes)."""
+        row = self.db.fetchone(
+            "SELECT password_hash FROM web_users WHERE user_id = ? AND active", [user.user_id]
+        )
+        if row is None or not verify_password(str(row[0]), current):
+            return False
+        check_password(new, user.email, user.organisation)
+        if new == current:
+            raise ParameterError(
+                "wachtwoord",
+                "***",
+                "het nieuwe wachtwoord is gelijk aan het huidige",
+                fix="Kies een ander wachtwoord.",
+            )
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE web_users SET password_hash = ? WHERE user_id = ?",
+                [hash_password(new), user.user_id],
+            )
+            self.db.execute("DELETE FROM web_sessions WHERE user_id = ?", [user.user_id])
+        return True
 
     _USER_SQL = (
         "SELECT u.user_id, u.email, u.role, u.organisation_id, o.name FROM web_users u "
@@ -207,16 +311,20 @@ class Repository:
         return [User(*map(str, r)) for r in rows]
 
     def authenticate(self, email: str, password: str) -> User | None:
-        row = self.db.fetchone(
-            "SELECT user_id, password_hash FROM web_users WHERE email = ? AND active",
+        """The account with this e-mail address and password (the oldest, should one
+        address have accounts at several organisations with the same password)."""
+        rows = self.db.fetchall(
+            "SELECT user_id, password_hash FROM web_users WHERE email = ? AND active "
+            "ORDER BY created_at, user_id LIMIT 5",
             [str(email).strip().lower()],
         )
-        if row is None:
+        if not rows:
             verify_password(_dummy_hash(), password)
             return None
-        if not verify_password(str(row[1]), password):
-            return None
-        return self.user(str(row[0]))
+        for user_id, stored in rows:
+            if verify_password(str(stored), password):
+                return self.user(str(user_id))
+        return None
 
     # ------------------------------------------------------------------ sessions
     def create_session(self, user_id: str, hours: float = SESSION_HOURS) -> tuple[str, datetime]:

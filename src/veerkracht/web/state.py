@@ -150,16 +150,33 @@ class ViewState:
 
     @classmethod
     def from_dict(cls, data: dict) -> ViewState:
+        """A state from JSON (shared views); wrong types are a Dutch ParameterError."""
+        if not isinstance(data, dict):
+            raise ParameterError("staat", None, "verwacht een JSON-object", fix="Bijv. {...}.")
+        for name in ("gemeente", "laag", "klassen"):
+            if data.get(name) is not None and not isinstance(data[name], str):
+                raise ParameterError(name, None, "verwacht tekst", fix='Bijv. "GM0363".')
+        for name in ("van", "tot", "indeling"):
+            if data.get(name) is not None and not isinstance(data[name], (str, int)):
+                raise ParameterError(name, None, "verwacht een jaartal", fix="Bijv. 2019.")
+        lists = {}
+        for name in ("buurten", "overlays"):
+            value = data.get(name) or []
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ParameterError(name, None, "verwacht een lijst met tekst", fix='Bijv. ["…"].')
+            if len(value) > 50:
+                raise ParameterError(name, len(value), "te veel waarden", fix="Kies er minder.")
+            lists[name] = value
         return cls.parse(
-            data["gemeente"],
+            data.get("gemeente") or "",
             laag=data.get("laag"),
             van=data.get("van"),
             tot=data.get("tot"),
             indeling=data.get("indeling"),
             klassen=data.get("klassen"),
-            buurt=list(data.get("buurten") or []),
-            overlay=list(data.get("overlays") or []),
-            referentie=data.get("referentie"),
+            buurt=lists["buurten"],
+            overlay=lists["overlays"],
+            referentie=data.get("referentie") if isinstance(data.get("referentie"), str) else None,
         )
 
     def as_dict(self) -> dict:

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from veerkracht.errors import InputFileError, ParameterError
+from veerkracht.errors import InputFileError, ParameterError, VeerkrachtError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_COLUMNS = 50
+#: an xlsx is a zip: bound what it unpacks to before any parser sees it (zip bombs)
+MAX_XLSX_UNPACKED = 40 * 1024 * 1024
+MAX_XLSX_RATIO = 100
+MAX_XLSX_MEMBERS = 200
 SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ROWS = re.compile(r"\(rij ([\d, ]+)\)")
@@ -82,6 +86,71 @@ def check_file_name(name: str | None) -> str:
     return text
 
 
+def check_xlsx(path: Path) -> None:
+    """Refuse an xlsx that is not a zip, or unpacks to too much (zip bomb): Dutch error."""
+    import zipfile
+
+    fix = "Sla het bestand opnieuw op als gewone .xlsx, of lever een CSV aan."
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InputFileError(path, "geen geldig xlsx-bestand (geen zip)", fix=fix) from None
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise InputFileError(path, f"het xlsx-bestand bevat {len(members)} delen", fix=fix)
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise InputFileError(
+            path,
+            f"het xlsx-bestand pakt uit tot {unpacked / 1024 / 1024:.0f} MB "
+            f"(maximaal {MAX_XLSX_UNPACKED / 1024 / 1024:.0f} MB)",
+            fix="Lever alleen de nodige kolommen en rijen aan, of een CSV.",
+        )
+    for m in members:
+        if m.file_size > 1024 * 1024 and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1):
+            raise InputFileError(
+                path,
+                f"het xlsx-bestand is verdacht sterk gecomprimeerd ({m.filename}: "
+                f"{m.file_size // max(m.compress_size, 1)}x)",
+                fix=fix,
+            )
+
+
+def check_csv_fields(path: Path) -> None:
+    """Refuse a CSV whose rows have more fields than its header (Dutch, with row numbers)."""
+    import csv
+
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return  # the reader reports encodings itself
+    lines = text.splitlines()
+    if not lines:
+        return
+    sep = max((";", ",", "\t"), key=lines[0].count)
+    if lines[0].count(sep) == 0:
+        return
+    rows = csv.reader(lines, delimiter=sep)
+    try:
+        width = len(next(rows))
+        extra = [i + 2 for i, row in enumerate(rows) if len(row) > width]
+    except csv.Error:
+        raise InputFileError(
+            path,
+            "een veld is te lang of de aanhalingstekens sluiten niet",
+            fix="Controleer de aanhalingstekens; lever één kopregel en korte velden aan.",
+        ) from None
+    if extra:
+        shown = ", ".join(map(str, extra[:10]))
+        raise InputFileError(
+            path,
+            f"{len(extra)} rij(en) hebben meer velden dan de kopregel ({width} kolommen)",
+            rows=extra[:50],
+            fix=f"Verwijder de extra scheidingstekens ({sep!r}) in rij {shown}, of zet tekst "
+            "met dat teken tussen aanhalingstekens.",
+        )
+
+
 def _formula_rows(notes: list[str]) -> list[int]:
     rows: list[int] = []
     for note in notes:
@@ -106,7 +175,21 @@ def process_upload(
     with tempfile.TemporaryDirectory(prefix="veerkracht-upload-") as tmp:
         path = Path(tmp) / file_name  # errors name the user's file, never a server path
         path.write_bytes(content_path.read_bytes())
-        own = own_data_from_file(path, organisation=organisation, edition=edition)
+        if path.suffix.lower() == ".xlsx":
+            check_xlsx(path)
+        else:
+            check_csv_fields(path)
+        try:
+            own = own_data_from_file(path, organisation=organisation, edition=edition)
+        except VeerkrachtError:
+            raise
+        except (ValueError, KeyError, IndexError, TypeError, UnicodeError, OSError) as exc:
+            raise InputFileError(
+                path,
+                "het bestand is niet als tabel te lezen",
+                fix="Lever een CSV of XLSX met één kopregel en per rij evenveel velden als "
+                "kolommen aan.",
+            ) from exc
         formula = [n for n in own.notes if "als formule" in n]
         if formula:
             raise InputFileError(

@@ -1,0 +1,318 @@
+"""The view cache: one computation per distinct view, a bounded queue, a byte budget.
+
+Computing a view (signals of a gemeente for van/tot/indeling/klassen) takes seconds. The
+:class:`ViewCache` makes sure that
+
+* a view is computed once: concurrent requests for the same key wait for the same
+  computation (single-flight) instead of starting their own;
+* at most ``workers`` computations run at once, in their own threads, and at most
+  ``max_queued`` more wait; beyond that a request gets :class:`Busy` (a Dutch 503)
+  at once instead of piling up threads and memory;
+* a queued computation that nobody waits for any more (every client went away) is
+  dropped before it starts;
+* finished views are kept in an LRU whose size is measured in bytes (the computed
+  tables plus every blob — GeoJSON, exports, profiles — derived from it later), not
+  in a number of views.
+
+No lock is held while computing: the internal lock only guards the bookkeeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+POLL_S = 0.25  # how often a waiting request checks whether its client is still there
+
+
+class Busy(Exception):
+    """Too many computations queued: try again later (HTTP 503)."""
+
+    def __init__(self, queued: int) -> None:
+        self.queued = queued
+        super().__init__(f"{queued} berekeningen in de wachtrij")
+
+
+class ClientGone(Exception):
+    """The client disconnected while its request waited for a computation."""
+
+
+class SizedBlobs(dict):
+    """A dict of bytes that knows its total size and reports growth to its cache."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.nbytes = sum(_len(v) for v in self.values())
+        self.on_grow: Callable[[], None] | None = None
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        old = _len(self[key]) if key in self else 0
+        super().__setitem__(key, value)
+        self.nbytes += _len(value) - old
+        if self.on_grow is not None:
+            self.on_grow()
+
+
+def _len(value: Any) -> int:
+    if isinstance(value, (bytes, bytearray, str)):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(_len(v) for v in value.values())
+    return 64
+
+
+@dataclass
+class _Flight:
+    future: Future
+    waiters: int = 0
+
+
+@dataclass
+class _Entry:
+    value: Any
+    base_bytes: int
+    blobs: SizedBlobs | None = None
+
+    @property
+    def nbytes(self) -> int:
+        return self.base_bytes + (self.blobs.nbytes if self.blobs is not None else 0)
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+    computed: int = 0
+    evicted: int = 0
+    refused: int = 0
+    dropped: int = 0
+    nbytes: int = 0
+    entries: int = 0
+    running: dict = field(default_factory=dict)
+
+
+class ViewCache(Generic[K, V]):
+    """Single-flight, byte-bounded LRU cache of expensive computations."""
+
+    def __init__(
+        self,
+        compute: Callable[[K], V],
+        *,
+        size_of: Callable[[V], int],
+        blobs_of: Callable[[V], SizedBlobs | None] = lambda v: None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        workers: int = 1,
+        max_queued: int = 8,
+    ) -> None:
+        self._compute = compute
+        self._size_of = size_of
+        self._blobs_of = blobs_of
+        self.max_bytes = max_bytes
+        self.workers = workers
+        self.max_queued = max_queued
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="veerkracht-weergave")
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[K, _Entry] = OrderedDict()
+        self._flights: dict[K, _Flight] = {}
+        self.stats = CacheStats()
+
+    # ------------------------------------------------------------------ reading
+    def get(self, key: K) -> V | None:
+        """The cached value (and mark it recently used), or None. Never computes."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            self.stats.hits += 1
+            return entry.value
+
+    def __contains__(self, key: K) -> bool:
+        with self._lock:
+            return key in self._entries
+
+    def pending(self) -> int:
+        """Computations running or queued."""
+        with self._lock:
+            return len(self._flights)
+
+    @property
+    def nbytes(self) -> int:
+        with self._lock:
+            return sum(e.nbytes for e in self._entries.values())
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    # ------------------------------------------------------------------ computing
+    def _join(self, key: K) -> tuple[V | None, _Flight | None]:
+        """A hit, or the flight computing ``key`` (started if needed), with us as a waiter."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                self.stats.hits += 1
+                return entry.value, None
+            flight = self._flights.get(key)
+            if flight is None:
+                if len(self._flights) >= self.workers + self.max_queued:
+                    self.stats.refused += 1
+                    raise Busy(len(self._flights))
+                self.stats.misses += 1
+                flight = _Flight(self._pool.submit(self._run, key))
+                self._flights[key] = flight
+            flight.waiters += 1
+            return None, flight
+
+    def _leave(self, key: K, flight: _Flight) -> None:
+        with self._lock:
+            flight.waiters -= 1
+            if flight.waiters == 0 and flight.future.cancel():  # not started yet: drop it
+                self.stats.dropped += 1
+                if self._flights.get(key) is flight:
+                    del self._flights[key]
+
+    def _run(self, key: K) -> V:
+        try:
+            value = self._compute(key)
+        except BaseException:
+            with self._lock:
+                self._flights.pop(key, None)
+            raise
+        blobs = self._blobs_of(value)
+        entry = _Entry(value, self._size_of(value), blobs)
+        if blobs is not None:
+            blobs.on_grow = self._trim
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            self._flights.pop(key, None)
+            self.stats.computed += 1
+        self._trim()
+        return value
+
+    def _trim(self) -> None:
+        """Drop least recently used views until the byte budget holds (the newest stays)."""
+        with self._lock:
+            total = sum(e.nbytes for e in self._entries.values())
+            while total > self.max_bytes and len(self._entries) > 1:
+                _, old = self._entries.popitem(last=False)
+                if old.blobs is not None:
+                    old.blobs.on_grow = None
+                total -= old.nbytes
+                self.stats.evicted += 1
+            self.stats.nbytes, self.stats.entries = total, len(self._entries)
+
+    def obtain(self, key: K) -> V:
+        """The value for ``key``: cached, or computed once (waiting for a running computation)."""
+        hit, flight = self._join(key)
+        if flight is None:
+            return hit  # type: ignore[return-value]
+        try:
+            return flight.future.result()
+        finally:
+            self._leave(key, flight)
+
+    async def obtain_async(
+        self, key: K, disconnected: Callable[[], Awaitable[bool]] | None = None
+    ) -> V:
+        """As :meth:`obtain`, without blocking the event loop; gives up (``ClientGone``)
+        when ``disconnected()`` says the client went away."""
+        hit, flight = self._join(key)
+        if flight is None:
+            return hit  # type: ignore[return-value]
+        try:
+            waiting = asyncio.wrap_future(flight.future)
+            while True:
+                done, _ = await asyncio.wait({waiting}, timeout=POLL_S)
+                if done:
+                    try:
+                        return waiting.result()
+                    except CancelledError:  # dropped while queued: nobody else waited
+                        raise ClientGone() from None
+                if disconnected is not None and await disconnected():
+                    # never waiting.cancel(): that would cancel the shared computation for
+                    # the other waiters too; _leave drops it only when nobody waits
+                    raise ClientGone()
+        finally:
+            self._leave(key, flight)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def estimate_bytes(value: Any, _depth: int = 0) -> int:
+    """Rough in-memory size of a computed view: data frames (deep, with geometry
+    coordinates), strings and the public attributes of plain objects, two levels deep."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, (bytes, bytearray, str)):
+        return len(value)
+    if isinstance(value, pd.DataFrame):
+        total = int(value.memory_usage(deep=True, index=True).sum())
+        for column in value.columns:
+            if str(value[column].dtype) == "geometry":
+                import shapely
+
+                total += int(shapely.get_num_coordinates(value[column].to_numpy()).sum()) * 16
+        return total
+    if isinstance(value, pd.Series):
+        return int(value.memory_usage(deep=True, index=True))
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes)
+    if _depth > 2:
+        return 64
+    if isinstance(value, dict):
+        return sum(estimate_bytes(v, _depth + 1) for v in value.values()) + 64 * len(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return sum(estimate_bytes(v, _depth + 1) for v in value) + 8 * len(value)
+    attrs = getattr(value, "__dict__", None)
+    if attrs:
+        return sum(
+            estimate_bytes(v, _depth + 1)
+            for k, v in attrs.items()
+            if not k.startswith("_") and not isinstance(v, SizedBlobs)
+        )
+    return 64
+
+
+class ThreadLocalStore:
+    """A store whose connection is a separate DuckDB cursor per thread.
+
+    DuckDB connections are not thread-safe; cursors of one database are, each in its own
+    thread. So view computations, exports and quick reads run in parallel without one
+    global lock, and without a long computation holding up anything else.
+    """
+
+    def __init__(self, store: Any) -> None:
+        self._base = store
+        self._local = threading.local()
+
+    @property
+    def base(self) -> Any:
+        return self._base
+
+    def _current(self) -> Any:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._base.reader()
+            self._local.store = store
+        return store
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._current(), name)
