@@ -143,6 +143,11 @@ def test_turning_point_needs_a_significant_sign_change() -> None:
     # pure noise around zero: bin means change sign by chance, never a finding
     noise = pd.Series(rng.normal(0, 0.005, 400))
     assert not turning_point_test(share, noise)["significant"]
+    # a clear sign change that turns back (+, -, +, - per bin) is no turning point either
+    alternating = pd.Series(
+        np.where((share // 10).astype(int) % 2 == 0, 0.05, -0.05) + rng.normal(0, 0.01, 400)
+    )
+    assert not turning_point_test(share, alternating)["significant"]
 
 
 def test_amsterdam_statistics_sheets_ols_and_spatial_lag(amsterdam_store) -> None:

@@ -53,6 +53,8 @@ THRESHOLD_TEXTS = {
     "toename_min_indicatoren": "Aantal kernindicatoren dat meer dan de ruis moet stijgen",
     "verslechtering_lbm": "Verandering van een Leefbaarometer-dimensie waarop of waaronder "
     "sprake is van verslechtering",
+    "verslechtering_min_stijging": "Minimale stijging boven die van de referentie (per 1.000 "
+    "inwoners of procentpunt) voor 'verslechterend'",
     "verslechtering_relatief": "Relatieve stijging van een misdrijf- of overlastcijfer vanaf "
     "waar sprake is van verslechtering",
 }

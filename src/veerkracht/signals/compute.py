@@ -118,12 +118,13 @@ def _region_references(store: Store, reference: Reference, variables: list[str])
     )
     values["weight"] = values.weight.fillna(1.0)
     values = values.dropna(subset=["value"])
-    grouped = values.groupby(["indicator", "period"])
-    return (
-        (grouped.apply(lambda g: np.average(g.value, weights=g.weight), include_groups=False))
-        .rename("regio")
-        .reset_index()
-    )
+    rows = []
+    for (key, period), g in values.groupby(["indicator", "period"]):
+        weights = g.weight if g.weight.sum() > 0 else None  # all unknown: plain mean
+        rows.append(
+            {"indicator": key, "period": period, "regio": np.average(g.value, weights=weights)}
+        )
+    return pd.DataFrame(rows, columns=["indicator", "period", "regio"])
 
 
 def load_values(store: Store, gemeente: str, edition: int) -> pd.DataFrame:
@@ -239,20 +240,28 @@ def _reference_pair(
     row) the inhabitant-weighted mean of its buurten, said so in ``basis``.
     """
     column = reference.column
-    out, basis = [], "gepubliceerd"
-    for year in years:
-        value = np.nan
-        if year is not None:
-            hit = refs[(refs.indicator == ind.key) & (refs.period == year)]
-            if len(hit) and column in hit and pd.notna(hit[column].iloc[0]):
-                value = float(hit[column].iloc[0])
-            elif reference.kind == "gemeente":
-                value = _buurt_mean(rows[rows.period == year], population)
-                basis = "berekend uit de buurten"
-            elif reference.kind == "nederland" and not ind.index:
-                value, basis = 0.0, "Nederland = 0 (afwijking)"
-        out.append(value)
-    return out[0], out[1], basis
+
+    def published(year: int | None) -> float:
+        hit = refs[(refs.indicator == ind.key) & (refs.period == year)]
+        if year is None or hit.empty or column not in hit or pd.isna(hit[column].iloc[0]):
+            return np.nan
+        return float(hit[column].iloc[0])
+
+    values = [published(y) for y in years]
+    wanted = [y is not None for y in years]
+    if all(pd.notna(v) for v, w in zip(values, wanted, strict=True) if w):
+        return values[0], values[1], "gepubliceerd"
+    # start and end from ONE source: mixing a published figure with a buurt mean would
+    # put a systematic offset into every buurt's excess change
+    if reference.kind == "gemeente":
+        out = [
+            _buurt_mean(rows[rows.period == y], population) if y is not None else np.nan
+            for y in years
+        ]
+        return out[0], out[1], "berekend uit de buurten"
+    if reference.kind == "nederland" and not ind.index:
+        return 0.0, 0.0, "Nederland = 0 (afwijking)"
+    return values[0], values[1], "gepubliceerd, niet voor elk jaar"
 
 
 def _buurt_mean(rows: pd.DataFrame, population: pd.Series) -> float:
@@ -410,8 +419,8 @@ def concentration_columns(result: BuurtIndicators) -> pd.DataFrame:
     """Composite concentration: mean index and mean change over the core indicators.
 
     The index is against the chosen reference (= 100; ``concentratie_basis`` names it);
-    the change is the mean excess change over the reference's own change, in
-    percentage points.
+    the change is the mean change of the core indicators in percentage points (the
+    development map shows it as is; the rules test the excess over the reference).
     """
     core = [i for i in result.indicators if i.core and i.group == "kwetsbaarheid" and i.unit == "%"]
     t = result.table
@@ -436,7 +445,7 @@ def concentration_columns(result: BuurtIndicators) -> pd.DataFrame:
 def rankable(table: pd.DataFrame, minimum: int = MIN_INWONERS) -> pd.DataFrame:
     """Buurten large enough to rank (see :data:`MIN_INWONERS`); small areas are marked."""
     if "typologie" in table:
-        table = table[table["typologie"] != "KLEIN"]
+        table = table[~table["typologie"].isin(["KLEIN", "ONV"])]
     if "inwoners__tot" not in table:
         return table
     return table[table["inwoners__tot"] >= minimum]

@@ -244,11 +244,12 @@ def turning_point_test(
 ) -> dict:
     """A turning point with a bootstrap confidence interval, only where it is significant.
 
-    Resamples buurten (``BOOTSTRAP`` times, fixed seed). The turning point counts
-    (``significant``) only when the weighted mean development below it is above zero and
-    the one from it on is below zero in at least 97.5 % of the resamples each (both
-    one-sided 95 % intervals exclude zero), with bins of at least ``MIN_GROUP`` buurten.
-    Otherwise the answer is "geen duidelijk omslagpunt".
+    Resamples buurten (``BOOTSTRAP`` times, fixed seed), bins of at least ``MIN_GROUP``
+    buurten. The turning point counts (``significant``) only when (a) in at least 95 % of
+    the resamples the bin means change sign exactly once, from >= 0 to < 0, and (b) the
+    weighted mean development below the point is above zero and the one from it on below
+    zero in at least 97.5 % of the resamples each (one-sided 95 % intervals exclude
+    zero). Otherwise the answer is "geen duidelijk omslagpunt".
     """
     frame = pd.DataFrame({"share": share, "change": change})
     frame["weight"] = 1.0 if weight is None else weight
@@ -268,13 +269,19 @@ def turning_point_test(
     point = _first_turn(*_bin_means(*arrays))
     out["omslagpunt"] = point
     rng = np.random.default_rng(SEED)
-    points, below_pos, above_neg = [], 0, 0
+    points, below_pos, above_neg, single = [], 0, 0, 0
     for _ in range(BOOTSTRAP):
         idx = rng.integers(0, len(frame), len(frame))
         s, c, w = (a[idx] for a in arrays)
-        tp = _first_turn(*_bin_means(s, c, w))
+        xs, ys = _bin_means(s, c, w)
+        tp = _first_turn(xs, ys)
         if tp is not None:
             points.append(tp)
+        # one turn only: non-negative up to the turn, negative from it on (a curve whose
+        # bin means change sign several times is noise, not a turning point)
+        signs = ys < 0
+        if signs.any() and not signs[0] and not np.any(signs[:-1] & ~signs[1:]):
+            single += 1
         if point is not None:
             low, high = s < point, s >= point
             if w[low].sum() > 0 and np.average(c[low], weights=w[low]) > 0:
@@ -285,7 +292,10 @@ def turning_point_test(
     if points:
         out["ci_laag"], out["ci_hoog"] = (float(q) for q in np.percentile(points, [2.5, 97.5]))
     out["significant"] = bool(
-        point is not None and below_pos / BOOTSTRAP >= 0.975 and above_neg / BOOTSTRAP >= 0.975
+        point is not None
+        and single / BOOTSTRAP >= 0.95
+        and below_pos / BOOTSTRAP >= 0.975
+        and above_neg / BOOTSTRAP >= 0.975
     )
     return out
 
@@ -296,6 +306,8 @@ def turning_points(
     """Per Leefbaarometer measure: turning point, 95 % interval, n and whether it holds."""
     rows = []
     t = result.table if result is not None else None
+    if t is not None and "typologie" in t:
+        t = t[t.typologie != "KLEIN"]  # a handful of households is not a pattern
     for key, group in liveability.groupby("indicator"):
         row = {"indicator": key, "omslagpunt_corporatiebezit": turning_point(group)}
         if t is not None and f"{key}__verschil" in t and "corporatiebezit__van" in t:

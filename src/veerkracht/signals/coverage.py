@@ -86,6 +86,10 @@ def coverage_of(result, available: dict[str, list[int]]) -> Coverage:
             used.append(
                 IndicatorUse(ind.key, ind.label, ind.group, ind.core, start, end, n, n_approx)
             )
+        elif ind.core and any(
+            i.prefer_over == ind.key and i.key in result.periods for i in catalogue()
+        ):
+            continue  # replaced by its successor (Leefbaarometer 3.0): not missing
         elif ind.core:
             years = available.get(ind.key, [])
             reason = (

@@ -169,11 +169,12 @@ def _statistics_sheets(
 ) -> dict[str, pd.DataFrame]:
     """Regression of nuisance change on vulnerability change (with controls) and LISA."""
     from veerkracht.errors import VeerkrachtError
+    from veerkracht.signals.compute import rankable
     from veerkracht.signals.maps import geometry_edition
     from veerkracht.signals.statistics import lisa_hotspots, regression_table
 
     sheets: dict[str, pd.DataFrame] = {}
-    t = result.table
+    t = rankable(result.table, result.min_inhabitants)  # no small or data-less buurten
     edition = geometry_edition(store, result.gemeente.code, result.edition, t.region_code)
     gdf = None
     if edition is not None:

@@ -171,6 +171,12 @@ def choose_periods(
         )
     if start is None:
         start = best_start(periods, indicators, end) or end - 1
+    elif _with_change(periods, indicators, start, end)[0] == 0:
+        raise NoDataError(
+            f"voor {gemeente_name} heeft geen enkele kernindicator een jaar rond {start} "
+            f"(± {TOLERANCE} jaar) vóór {end}: er valt geen ontwikkeling te berekenen",
+            fix=f"Perioden die werken: {_fmt_pairs(works)}.",
+        )
     if end <= start:
         from veerkracht.errors import ParameterError
 

@@ -76,6 +76,7 @@ THRESHOLDS = (
     "min_buurten_ruis",
     "verslechtering_lbm",
     "verslechtering_relatief",
+    "verslechtering_min_stijging",
 )
 
 

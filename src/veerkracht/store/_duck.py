@@ -630,7 +630,9 @@ class Store:
                      WHERE level = 'buurt' AND region_code LIKE ? AND value IS NOT NULL
                      UNION ALL
                      SELECT region_code, variable, period FROM translated_values
-                     WHERE region_code LIKE ? AND value IS NOT NULL)
+                     WHERE region_code LIKE ? AND value IS NOT NULL
+                       -- a value from the buurt's postcode area is not a buurt figure
+                       AND method NOT LIKE 'pc4%')
                GROUP BY ALL ORDER BY variable, period""",
             [prefix, prefix],
         )

@@ -20,14 +20,21 @@ DESCRIPTION = (
 )
 
 
+def _judged(ctx: RuleContext, ind) -> pd.Series:
+    measure = "afwijking_ref" if ind.direction == "hoger_beter" else "index_ref"
+    return ctx.column(ind, "tot").notna() & ctx.column(ind, measure).notna()
+
+
 def evaluate(ctx: RuleContext) -> RuleOutcome:
     index = ctx.table.index
     n_vul = pd.Series(0, index=index)
     n_nui = pd.Series(0, index=index)
+    # count what the rules can judge: a level without a reference value (no NL or
+    # region figure) cannot be high or low, so it is not data for a class
     for ind in ctx.core("kwetsbaarheid"):
-        n_vul += ctx.column(ind, "tot").notna().astype(int)
+        n_vul += _judged(ctx, ind).astype(int)
     for ind in ctx.core("overlast"):
-        n_nui += (ctx.column(ind, "tot").notna() & ctx.buurt_level(ind)).astype(int)
+        n_nui += (_judged(ctx, ind) & ctx.buurt_level(ind)).astype(int)
     t = ctx.thresholds
     fired = (n_vul < t["min_kwetsbaarheid"]) | (n_nui < t["min_overlast"])
     reasons = empty_lists(index)

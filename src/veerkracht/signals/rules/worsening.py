@@ -24,7 +24,8 @@ CODE = "R-VERS"
 TITLE = "Verslechterende overlast of veiligheid"
 DESCRIPTION = (
     "Een kernindicator overlast op buurtniveau verslechtert meer dan de referentie, voorbij "
-    "de ruis (cijfers: minstens +{verslechtering_relatief_pct}%; Leefbaarometer: "
+    "de ruis (cijfers: minstens +{verslechtering_relatief_pct}% en +{verslechtering_min_stijging}; "
+    "Leefbaarometer: "
     "≤ {verslechtering_lbm})."
 )
 
@@ -43,7 +44,7 @@ def _worse(ctx: RuleContext, ind, tests: int) -> tuple[pd.Series, pd.Series]:
         )
     else:
         rel = ctx.column(ind, "relatief")
-        band, n = noise_band(excess, t, 0.0, tests)
+        band, n = noise_band(excess, t, t["verslechtering_min_stijging"], tests)
         hit = (rel >= t["verslechtering_relatief"]) & (excess > band)
         texts = pd.Series(
             [
