@@ -191,6 +191,7 @@ async function loadGemeente({ fit = true } = {}) {
       layerError = await loadLayer({ fit, silent: true });
     }
     fillControls();
+    renderCoverage(app.signals);
     $("#vk-instellingen").disabled = false;
     syncUrl();
     if (layerError) say(describe(layerError), "fout");
@@ -238,6 +239,23 @@ async function loadLayer({ fit = false, silent = false } = {}) {
   } finally {
     if (seq === layerSeq) busy(false);
   }
+}
+
+// ------------------------------------------------------------------ coverage
+/** Period, reference, which indicator groups the signals rest on, rule counts, warnings. */
+function renderCoverage(sig) {
+  const box = $("#vk-dekking");
+  const body = clear($("#vk-dekking-inhoud"));
+  const period = `Periode ${sig.van}–${sig.tot}${sig.standaardperiode ? " (meest recente jaren met gegevens)" : ""}; buurtindeling ${sig.indeling}.`;
+  body.append(
+    h("p", {}, period),
+    h("p", {}, `Referentie: ${sig.referentie.uitleg}.`),
+    h("ul", {}, sig.dekking.map((line) => h("li", {}, line))),
+    h("p", { class: "vk-sub" }, "Regels (buurten aangewezen van beoordeeld): " +
+      sig.regels.map((r) => `${r.code} ${r.buurten}/${r.van}`).join(", ")),
+    ...sig.waarschuwingen.map((w) => h("p", { class: "vk-fout", role: "note" }, w)),
+  );
+  box.hidden = false;
 }
 
 // ------------------------------------------------------------------ legend
