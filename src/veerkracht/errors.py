@@ -71,6 +71,10 @@ class StoreError(VeerkrachtError):
     """The store is missing, locked, or lacks what a command needs."""
 
 
+class TranslationMissing(StoreError):
+    """A view needs a translation that a read-only store cannot write."""
+
+
 class NetworkError(VeerkrachtError):
     """An official service cannot be reached or answered badly."""
 

@@ -103,6 +103,15 @@ def signal_view(
     edition = edition or default_edition(store, gm.code, choice.end)
     if not store.read_only:
         translate_for_view(store, gm.code, edition)
+    elif needs_translation(store, gm.code, edition):
+        from veerkracht.errors import TranslationMissing
+
+        raise TranslationMissing(
+            f"de cijfers van {gm.name} ({gm.code}) zijn nog niet naar buurtindeling {edition} "
+            "vertaald, en de store is alleen-lezen open",
+            fix=f"Voer 'veerkracht data vertalen --gemeente {gm.code} --naar {edition}' uit "
+            "(stop daarvoor eerst de web-app).",
+        )
     ref = parse_reference(reference or config.thresholds["referentie"], gm.code)
     result = signals_for_gemeente(
         store,
@@ -121,6 +130,36 @@ def signal_view(
         periods_that_work=_working_periods(available, indicators, config.thresholds),
         warnings=rule_warnings(result),
     )
+
+
+def needs_translation(store: Store, gemeente: str, edition: int) -> bool:
+    """True when a view on ``edition`` needs a translation that is not in the store yet."""
+    return edition in store.buurt_code_editions(
+        gemeente, published=False
+    ) and not store.has_translation(gemeente, edition)
+
+
+def open_view(store_path, gemeente: str, start: int | None = None, end: int | None = None, **kw):
+    """(store, view) for a command: read-only when the translation is there (so it runs
+    next to the web app), writable only when a translation has to be written first.
+    The caller closes the store (``with store:``)."""
+    from veerkracht.errors import TranslationMissing
+    from veerkracht.store import Store
+
+    store = Store(store_path, read_only=True)
+    try:
+        return store, signal_view(store, gemeente, start, end, **kw)
+    except TranslationMissing:
+        store.close()
+    except BaseException:
+        store.close()
+        raise
+    store = Store(store_path, must_exist=True)
+    try:
+        return store, signal_view(store, gemeente, start, end, **kw)
+    except BaseException:
+        store.close()
+        raise
 
 
 def translate_for_view(store: Store, gemeente: str, edition: int) -> bool:

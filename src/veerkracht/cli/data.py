@@ -213,7 +213,8 @@ _GEMEENTE_OPTION = typer.Option(
     None, "--gemeente", help="Gemeentenaam (zoals CBS die schrijft) of code, bv. GM0363."
 )
 _ALLE_OPTION = typer.Option(
-    False, "--alle-gemeenten",
+    False,
+    "--alle-gemeenten",
     help="Haal alle gemeenten op (lijst van CBS); hervat waar een vorige keer stopte.",
 )
 _GELIJKTIJDIG_OPTION = typer.Option(
@@ -249,7 +250,9 @@ def ophalen(
 
     if bool(gemeente) == alle_gemeenten:
         raise ParameterError(
-            "--gemeente", gemeente or "", "geef óf --gemeente óf --alle-gemeenten",
+            "--gemeente",
+            gemeente or "",
+            "geef óf --gemeente óf --alle-gemeenten",
             fix="Bijvoorbeeld --gemeente Amsterdam, of --alle-gemeenten voor heel Nederland.",
         )
     years, sources = parse_years(jaren), parse_sources(bronnen)
@@ -260,7 +263,11 @@ def ophalen(
 
 
 def _ophalen_een(
-    gemeente: str, years: list[int], sources: list[str], naar: Path | None, vernieuwen: bool,
+    gemeente: str,
+    years: list[int],
+    sources: list[str],
+    naar: Path | None,
+    vernieuwen: bool,
     store: Path | None,
 ) -> None:
     from rich.progress import DownloadColumn
@@ -318,8 +325,12 @@ def _print_successors(settings, gemeente_code: str | None) -> None:
 
 
 def _ophalen_alle(
-    years: list[int], sources: list[str], naar: Path | None, vernieuwen: bool,
-    gelijktijdig: int, store: Path | None,
+    years: list[int],
+    sources: list[str],
+    naar: Path | None,
+    vernieuwen: bool,
+    gelijktijdig: int,
+    store: Path | None,
 ) -> None:
     from veerkracht.cli import console
     from veerkracht.online.alle import check_workers, fetch_all
@@ -336,8 +347,14 @@ def _ophalen_alle(
 
     with Store(settings.store_path) as st, progress:
         result = fetch_all(
-            st, settings, years=years, sources=sources, root=naar, refresh=vernieuwen,
-            workers=gelijktijdig, on_list=lambda n: progress.update(task, total=n),
+            st,
+            settings,
+            years=years,
+            sources=sources,
+            root=naar,
+            refresh=vernieuwen,
+            workers=gelijktijdig,
+            on_list=lambda n: progress.update(task, total=n),
             on_done=on_done,
         )
     console.print(_all_summary(result))
@@ -360,16 +377,22 @@ def _all_summary(result) -> Table:
     table.add_column("Bestanden")
     table.add_column("Waarden")
     groups = {
-        "opgehaald (deze keer)": [o for o in outcomes if o.files and not o.resumed
-                                  and not o.error and not o.skipped],
+        "opgehaald (deze keer)": [
+            o for o in outcomes if o.files and not o.resumed and not o.error and not o.skipped
+        ],
         "al eerder opgehaald (hervat)": [o for o in outcomes if o.resumed],
-        "deels: bron(nen) ontbreken": [o for o in outcomes if o.skipped and o.files
-                                       and not o.error],
+        "deels: bron(nen) ontbreken": [
+            o for o in outcomes if o.skipped and o.files and not o.error
+        ],
         "niet gelukt": [o for o in outcomes if not o.resumed and (o.error or not o.files)],
     }
     for label, group in groups.items():
-        table.add_row(label, fmt(len(group)), fmt(sum(len(o.files) for o in group)),
-                      fmt(sum(o.n_values for o in group)))
+        table.add_row(
+            label,
+            fmt(len(group)),
+            fmt(sum(len(o.files) for o in group)),
+            fmt(sum(o.n_values for o in group)),
+        )
     return table
 
 
@@ -388,7 +411,8 @@ def _all_problems(problems: list) -> Table:
 @app.command("kwb-dekking")
 def kwb_dekking(
     mappen: list[Path] | None = typer.Argument(
-        None, metavar="[MAP]...",
+        None,
+        metavar="[MAP]...",
         help="Mappen met KWB-bestanden (standaard ../shared/data en ../shared/real_responses).",
     ),
     csv: Path | None = typer.Option(None, "--csv", help="Schrijf de tabel ook als CSV."),
@@ -426,8 +450,10 @@ def kwb_dekking(
     if csv:
         import pandas as pd
 
-        rows = [{"indicator": k, "jaar": y, "status": st, "toelichting": d}
-                for k, y, st, d in explanations(cov)]
+        rows = [
+            {"indicator": k, "jaar": y, "status": st, "toelichting": d}
+            for k, y, st, d in explanations(cov)
+        ]
         pd.DataFrame(rows).to_csv(csv, index=False)
         console.print(f"CSV geschreven: {csv}")
 

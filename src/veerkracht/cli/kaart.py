@@ -39,12 +39,13 @@ def kaart(
     from veerkracht.cli.signalen import print_view_summary
     from veerkracht.maps.interactive import render_html
     from veerkracht.maps.static import render_map
-    from veerkracht.pipeline import mapset_from_view, signal_view
-    from veerkracht.store import Store
+    from veerkracht.pipeline import mapset_from_view, open_view
 
     settings = settings_for(store)
-    with Store(settings.store_path, must_exist=True) as st:
-        view = signal_view(st, gemeente, van, tot, edition=indeling, reference=referentie)
+    st, view = open_view(
+        settings.store_path, gemeente, van, tot, edition=indeling, reference=referentie
+    )
+    with st:
         mapset = mapset_from_view(st, view)
     print_view_summary(view, brief=True)
     van, tot = view.start, view.end

@@ -30,13 +30,14 @@ def rapport(
     """Signaleringsrapport in HTML en PDF: samenvatting, kaarten, grafieken, methode, bronnen."""
     from veerkracht.cli import console
     from veerkracht.cli.signalen import print_view_summary
-    from veerkracht.pipeline import signal_view
+    from veerkracht.pipeline import open_view
     from veerkracht.report import build_report
-    from veerkracht.store import Store
 
     settings = settings_for(store)
-    with Store(settings.store_path, must_exist=True) as st:
-        view = signal_view(st, gemeente, van, tot, edition=indeling, reference=referentie)
+    st, view = open_view(
+        settings.store_path, gemeente, van, tot, edition=indeling, reference=referentie
+    )
+    with st:
         gm = view.gemeente
         folder = uit / f"{gm.code.lower()}_{view.start}_{view.end}"
         with console.status(f"Rapport voor {gm.name} maken (kaarten, grafieken, PDF)…"):

@@ -41,10 +41,9 @@ def signalen(
     """Signalen per buurt: concentratie, ontwikkeling en typologie, met redenen."""
     from veerkracht.cli import console
     from veerkracht.errors import ParameterError
-    from veerkracht.pipeline import signal_view
+    from veerkracht.pipeline import open_view
     from veerkracht.signals import load_typology
     from veerkracht.signals.export import write_signal_tables
-    from veerkracht.store import Store
 
     if model not in {"ols", "lag", "error"}:
         raise ParameterError(
@@ -52,17 +51,17 @@ def signalen(
         )
     settings = settings_for(store)
     config = load_typology(typologie) if typologie else None
-    with Store(settings.store_path, must_exist=True) as st:
-        view = signal_view(
-            st,
-            gemeente,
-            van,
-            tot,
-            edition=indeling,
-            reference=referentie,
-            config=config,
-            scheme=klassen,
-        )
+    st, view = open_view(
+        settings.store_path,
+        gemeente,
+        van,
+        tot,
+        edition=indeling,
+        reference=referentie,
+        config=config,
+        scheme=klassen,
+    )
+    with st:
         paths = write_signal_tables(view, uit, store=st, model=model)
     print_view_summary(view)
     result = view.result

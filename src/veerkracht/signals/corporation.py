@@ -135,8 +135,14 @@ def corporation_share_curves_for(
     from veerkracht.signals.compute import buurt_indicators
 
     codes = gemeenten if gemeenten is not None else store.gemeenten().gemeente_code.tolist()
+    # only gemeenten with the corporation share per buurt can contribute: find them in one
+    # query instead of computing every gemeente's indicators to learn it
+    share = store.buurt_variable_years(["kwb.p_wcorpw"])
+    with_share = set(share.gemeente_code)
     results, skipped = [], []
-    for code in codes:
+    for code in [c for c in codes if c not in with_share]:
+        skipped.append(f"{code}: geen corporatiebezit per buurt in de store")
+    for code in [c for c in codes if c in with_share]:
         try:
             result = buurt_indicators(store, code, van, tot)
         except VeerkrachtError as exc:

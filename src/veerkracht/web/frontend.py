@@ -173,7 +173,8 @@ autocomplete="off"></label>
 </fieldset>
 </section>
 <section id="vk-legenda" aria-live="polite" aria-label="Legenda"></section>
-<details id="vk-dekking" class="vk-dekking" hidden><summary>Waar de signalen op rusten</summary><div id="vk-dekking-inhoud"></div></details>
+<details id="vk-dekking" class="vk-dekking" hidden>
+<summary>Waar de signalen op rusten</summary><div id="vk-dekking-inhoud"></div></details>
 {_own_data(user)}
 <section aria-labelledby="vk-export-kop"><h2 id="vk-export-kop">Downloaden</h2>
 <div class="vk-knoppen">{exports}</div></section>
