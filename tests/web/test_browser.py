@@ -211,6 +211,12 @@ def test_choose_gemeente_via_search(server, page) -> None:
     }
     assert sum(api["aantallen"].values()) == 479
     expect(page.locator("#vk-zonder-vlak")).to_contain_text("wel geteld: 40 buurten")
+    # what the signals rest on: period, reference, indicator groups used and missing
+    page.get_by_text("Waar de signalen op rusten").click()
+    coverage = page.locator("#vk-dekking-inhoud")
+    expect(coverage).to_contain_text("Periode 2017–2019")
+    expect(coverage).to_contain_text("Kwetsbaarheid: Huishoudens met een laag inkomen (2017→2019)")
+    expect(coverage).to_contain_text("R-CONC")
     assert page.url == server.base + TYPOLOGIE_URL
     feature = next(f for f in api_features(page, server) if f["properties"]["code"] == KOP_ZEEDIJK)
     assert _source(page) == {
