@@ -145,11 +145,12 @@ def kwb_v3_rows(regions: list[tuple[str, str]], gemeente_name: str) -> list[dict
     """KWB TypedDataSet rows with the real KWB 2024 keys (DataProperties), padded as served.
 
     ``regions`` is [(code, kind)], kind as in ``SoortRegio`` ("Gemeente", "Wijk", "Buurt");
-    every number is distinct: ``100 * (row + 1) + topic position``.
+    every count is distinct: ``100 * (row + 1) + topic position``; percentages stay within
+    0-100 (``(31 * row + topic position) % 100``), as the import's checks demand.
     """
     topics = [p for p in load_real(KWB2024_PROPERTIES) if p["Type"] == "Topic"]
     text = {"Gemeentenaam": real_pad_name(gemeente_name), "Codering": None,
-            "IndelingswijzigingGemeenteWijkBuurt": "1", "MeestVoorkomendePostcode": "8701AA"}
+            "IndelingswijzigingGemeenteWijkBuurt": "1", "MeestVoorkomendePostcode": "8701"}
     rows = []
     for n, (code, kind) in enumerate(regions):
         row: dict[str, Any] = {"ID": n, "WijkenEnBuurten": pad(code)}
@@ -161,6 +162,8 @@ def kwb_v3_rows(regions: list[tuple[str, str]], gemeente_name: str) -> list[dict
                 row[topic["Key"]] = pad(code)
             elif prefix in text:
                 row[topic["Key"]] = text[prefix]
+            elif topic.get("Unit") == "%":
+                row[topic["Key"]] = float((31 * n + i) % 100)
             else:
                 row[topic["Key"]] = float(100 * (n + 1) + i)
         rows.append(row)
