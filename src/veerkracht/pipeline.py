@@ -133,20 +133,43 @@ def signal_view(
 
 
 def needs_translation(store: Store, gemeente: str, edition: int) -> bool:
-    """True when a view on ``edition`` needs a translation that is not in the store yet."""
-    return edition in store.buurt_code_editions(
-        gemeente, published=False
-    ) and not store.has_translation(gemeente, edition)
+    """True when a view on ``edition`` needs a translation that is not in the store yet.
+
+    Only when there is something to translate to (regions or boundaries of that edition)
+    and something to translate (buurt values of another edition, or a postcode link for
+    postcode-area values); a gemeente whose values are all on ``edition`` needs none.
+    """
+    if edition not in store.buurt_code_editions(gemeente, published=False):
+        return False
+    if store.has_translation(gemeente, edition):
+        return False
+    editions = store.buurt_editions(gemeente)
+    other = set(int(e) for e in editions.edition) - {edition}
+    postcode_link = bool(
+        len(store.buurt_variable_years(["kwb.pst_mvp"]).query("gemeente_code == @gemeente"))
+    )
+    return bool(other) or postcode_link
 
 
 def open_view(store_path, gemeente: str, start: int | None = None, end: int | None = None, **kw):
     """(store, view) for a command: read-only when the translation is there (so it runs
     next to the web app), writable only when a translation has to be written first.
     The caller closes the store (``with store:``)."""
-    from veerkracht.errors import TranslationMissing
+    from veerkracht.errors import StoreError, TranslationMissing
     from veerkracht.store import Store
 
-    store = Store(store_path, read_only=True)
+    try:
+        store = Store(store_path, read_only=True)
+    except StoreError as exc:
+        if "er is nog geen store" in exc.message:
+            raise
+        # open elsewhere in this process with write access: use that configuration
+        store = Store(store_path, must_exist=True)
+        try:
+            return store, signal_view(store, gemeente, start, end, **kw)
+        except BaseException:
+            store.close()
+            raise
     try:
         return store, signal_view(store, gemeente, start, end, **kw)
     except TranslationMissing:
@@ -168,7 +191,7 @@ def translate_for_view(store: Store, gemeente: str, edition: int) -> bool:
     Without regions or boundaries in that edition there is nothing to translate to: the
     values published on it are used as they are. True when a translation was written.
     """
-    if edition not in store.buurt_code_editions(gemeente, published=False):
+    if not needs_translation(store, gemeente, edition):
         return False
     return ensure_translation(store, gemeente, edition)
 

@@ -35,7 +35,7 @@ DATA = {
         "BU99990001": (16.0, 16.0, 20, 400, 8.0),
         "BU99990002": (14.0, 12.0, 10, 500, 4.0),
         "BU99990003": (8.5, 7.0, 5, 600, 4.0),
-        "BU99990004": (5.0, 5.0, 5, 500, 3.0),
+        "BU99990004": (5.0, 5.0, 5, 500, 5.0),
     },
 }
 VARS = ["kwb.p_hh_lkk", "kwb.p_hh_osm", "kwb.a_soz_wb", "kwb.a_inw", "kwb.g_geweld"]
@@ -118,7 +118,8 @@ def test_typology_classes_and_reasons(proef_store: Store) -> None:
     # B2: 175/150/100 -> 2 high, crime 80 -> kwetsbaar, nog geen problemen
     # B3: low level, +2,5 pp laag inkomen (NL +0) -> toenemende concentratie, step 2; with
     #     four buurten the noise cannot be estimated and the band is 2 x the first step (2 pp)
-    # B4: crime 2 -> 3 per 1.000 (+50 % >= 20 %) -> verslechterend
+    # B4: crime 2 -> 5 per 1.000 (+150 % >= 20 %, +3 beyond NL's 0 > 2 x the minimum
+    #     rise of 1 with four buurten) -> verslechterend
     assert classes == {
         "BU99990001": "PRO",
         "BU99990002": "KWE",

@@ -169,15 +169,7 @@ def choose_periods(
             f"{_missing_text(periods, indicators, end, thresholds)}",
             fix=f"Perioden die werken: {_fmt_pairs(works)}.",
         )
-    if start is None:
-        start = best_start(periods, indicators, end) or end - 1
-    elif _with_change(periods, indicators, start, end)[0] == 0:
-        raise NoDataError(
-            f"voor {gemeente_name} heeft geen enkele kernindicator een jaar rond {start} "
-            f"(± {TOLERANCE} jaar) vóór {end}: er valt geen ontwikkeling te berekenen",
-            fix=f"Perioden die werken: {_fmt_pairs(works)}.",
-        )
-    if end <= start:
+    if start is not None and end <= start:
         from veerkracht.errors import ParameterError
 
         raise ParameterError(
@@ -185,5 +177,13 @@ def choose_periods(
             end,
             f"moet later zijn dan --van ({start})",
             fix=f"Bijvoorbeeld {_fmt_pairs(works)}.",
+        )
+    if start is None:
+        start = best_start(periods, indicators, end) or end - 1
+    elif _with_change(periods, indicators, start, end)[0] == 0:
+        raise NoDataError(
+            f"voor {gemeente_name} heeft geen enkele kernindicator een jaar rond {start} "
+            f"(± {TOLERANCE} jaar) vóór {end}: er valt geen ontwikkeling te berekenen",
+            fix=f"Perioden die werken: {_fmt_pairs(works)}.",
         )
     return PeriodChoice(start, end, default=False)
