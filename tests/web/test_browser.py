@@ -143,8 +143,10 @@ def _drawn(page, layer: str, overlays: str = "") -> None:
     expect(page.locator("#vk-kaart")).to_have_attribute("data-getekend", f"{GM}:{layer}:{overlays}")
 
 
-def api_features(page, server, layer: str = "typologie") -> list[dict]:
-    url = f"{server.base}/api/gemeenten/{GM}/kaart.geojson?laag={layer}&van=2017&tot=2019"
+def api_features(
+    page, server, layer: str = "typologie", period: str = "van=2017&tot=2019"
+) -> list[dict]:
+    url = f"{server.base}/api/gemeenten/{GM}/kaart.geojson?laag={layer}&{period}"
     return page.request.get(url).json()["features"]
 
 
@@ -198,10 +200,11 @@ def test_choose_gemeente_via_search(server, page) -> None:
     assert geo.value.status == 200
     _drawn(page, "typologie")
     expect(page.locator("#vk-gemeentenaam")).to_have_text("Amsterdam")
-    expect(page.locator("#vk-legenda-titel")).to_have_text("Signaleringskaart Amsterdam, 2017–2019")
+    # no years asked: the most recent period with data, named in the URL once known
+    expect(page.locator("#vk-legenda-titel")).to_have_text("Signaleringskaart Amsterdam, 2017–2020")
     # the legend counts what the API counts, per class, over every buurt (joined by label)
     api = page.request.get(
-        f"{server.base}/api/gemeenten/{GM}/kaart.geojson?laag=typologie&van=2017&tot=2019"
+        f"{server.base}/api/gemeenten/{GM}/kaart.geojson?laag=typologie&van=2017&tot=2020"
     ).json()["metadata"]["legenda"]
     labels = page.locator(".vk-klassen li .vk-klasse-label").all_inner_texts()
     counts = page.locator(".vk-klassen li .vk-aantal").all_inner_texts()
@@ -214,11 +217,15 @@ def test_choose_gemeente_via_search(server, page) -> None:
     # what the signals rest on: period, reference, indicator groups used and missing
     page.get_by_text("Waar de signalen op rusten").click()
     coverage = page.locator("#vk-dekking-inhoud")
-    expect(coverage).to_contain_text("Periode 2017–2019")
+    expect(coverage).to_contain_text("Periode 2017–2020 (meest recente jaren met gegevens)")
     expect(coverage).to_contain_text("Kwetsbaarheid: Huishoudens met een laag inkomen (2017→2019)")
     expect(coverage).to_contain_text("R-CONC")
-    assert page.url == server.base + TYPOLOGIE_URL
-    feature = next(f for f in api_features(page, server) if f["properties"]["code"] == KOP_ZEEDIJK)
+    assert page.url == server.base + TYPOLOGIE_URL.replace("tot=2019", "tot=2020")
+    feature = next(
+        f
+        for f in api_features(page, server, period="van=2017&tot=2020")
+        if f["properties"]["code"] == KOP_ZEEDIJK
+    )
     assert _source(page) == {
         "n": 439,
         "klasse": feature["properties"]["klasse"],
@@ -273,8 +280,9 @@ def test_click_buurt_shows_profile_and_comparison(server, page) -> None:
     api = page.request.get(
         f"{server.base}/api/gemeenten/{GM}/buurten/{KOP_ZEEDIJK}.json?van=2017&tot=2019"
     ).json()
+    shown = next(f for f in api_features(page, server) if f["properties"]["code"] == KOP_ZEEDIJK)
     expect(page.locator("#vk-tip span")).to_have_text(
-        ["BU03630000", api["typologie_label"]]  # no 'null'
+        ["BU03630000", shown["properties"]["klasse"]]  # the map's class (with its step)
     )
     with page.expect_response(lambda r: f"/buurten/{KOP_ZEEDIJK}.json" in r.url):
         _click_buurt(page, KOP_ZEEDIJK)
