@@ -8,6 +8,7 @@ legend never covers the city; the source line across the bottom.
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,34 +119,86 @@ def build_figure(
 
 
 def _draw_buurten(ax: Axes, mapset: MapSet, style: LayerStyle) -> None:
-    gdf = mapset.buurten
-    has = [c is not None for c in style.colours]
-    missing = [not h for h in has]
+    from matplotlib.collections import PathCollection
+
+    shapes = _shapes(mapset)
+    colours = [style.colours[i] for i in shapes.rows]
+    has = [c is not None for c in colours]
+    # the same collections geopandas' GeoDataFrame.plot would add, from paths made once
+    # per map set (the buurten are the same on every map; only the colours change)
     if any(has):
-        gdf[has].plot(
-            ax=ax,
-            color=[c for c in style.colours if c is not None],
-            edgecolor=palettes.BOUNDARY,
-            linewidth=0.25,
+        ax.add_collection(
+            PathCollection(
+                [p for p, h in zip(shapes.paths, has, strict=True) if h],
+                facecolor=[c for c in colours if c is not None],
+                edgecolor=palettes.BOUNDARY,
+                linewidth=0.25,
+            )
         )
-    if any(missing):
-        gdf[missing].plot(
-            ax=ax,
-            facecolor=palettes.NO_DATA_FACE,
-            edgecolor=palettes.NO_DATA_EDGE,
-            hatch=palettes.NO_DATA_HATCH,
-            linewidth=0.25,
+    if not all(has):
+        ax.add_collection(
+            PathCollection(
+                [p for p, h in zip(shapes.paths, has, strict=True) if not h],
+                facecolor=palettes.NO_DATA_FACE,
+                edgecolor=palettes.NO_DATA_EDGE,
+                hatch=palettes.NO_DATA_HATCH,
+                linewidth=0.25,
+            )
         )
     # the gemeente outline gives the city a crisp edge on paper
-    outline = gdf.geometry.union_all().boundary
-    ax.plot(*_line_xy(outline), color="#4d4d4d", linewidth=0.6, solid_joinstyle="round")
-    minx, miny, maxx, maxy = gdf.total_bounds
+    ax.plot(*shapes.outline, color="#4d4d4d", linewidth=0.6, solid_joinstyle="round")
+    minx, miny, maxx, maxy = shapes.bounds
     pad = 0.04 * max(maxx - minx, maxy - miny)
     ax.set_xlim(minx - pad, maxx + pad)
     ax.set_ylim(miny - pad, maxy + pad)
     ax.set_aspect("equal")
     ax.set_anchor("W")
     ax.set_axis_off()
+
+
+@dataclass
+class _Shapes:
+    """The buurten of a map set as matplotlib paths, made once for all its maps."""
+
+    geometry: object  # the GeometryArray these were made from (identity = cache key)
+    paths: list  # one compound path per non-empty buurt, in row order
+    rows: list[int]  # the buurt row of each path
+    outline: tuple[list[float], list[float]]
+    bounds: tuple[float, float, float, float]
+
+
+_SHAPES: dict[int, _Shapes] = {}
+
+
+def _shapes(mapset: MapSet) -> _Shapes:
+    """Paths, gemeente outline and bounds of ``mapset.buurten`` (cached per map set)."""
+    geometry = mapset.buurten.geometry.values
+    found = _SHAPES.get(id(geometry))
+    if found is not None and found.geometry is geometry:
+        return found
+    import numpy as np
+    import shapely
+    from matplotlib.path import Path
+
+    # as geopandas.plotting: normalised rings, one compound path per (multi)polygon
+    geoms = shapely.normalize(np.asarray(geometry))
+    paths, rows = [], []
+    for i, geom in enumerate(geoms):
+        if geom is None or geom.is_empty:
+            continue
+        parts = [geom] if geom.geom_type == "Polygon" else list(geom.geoms)
+        rings = []
+        for part in parts:
+            rings.append(Path(shapely.get_coordinates(part.exterior), closed=True))
+            rings += [Path(shapely.get_coordinates(r), closed=True) for r in part.interiors]
+        paths.append(Path.make_compound_path(*rings))
+        rows.append(i)
+    outline = _line_xy(shapely.union_all(np.asarray(geometry)).boundary)
+    bounds = tuple(float(v) for v in mapset.buurten.total_bounds)
+    shapes = _Shapes(geometry, paths, rows, outline, bounds)  # type: ignore[arg-type]
+    _SHAPES.clear()  # one map set at a time (the atlas renders many gemeenten per process)
+    _SHAPES[id(geometry)] = shapes
+    return shapes
 
 
 def _line_xy(geom: object) -> tuple[list[float], list[float]]:
