@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from veerkracht.maps import palettes
+from veerkracht.maps._png import save_png
 from veerkracht.maps.layers import (
     NO_DATA_LABEL,
     LayerStyle,
@@ -61,12 +62,13 @@ def render_map(
     with matplotlib.rc_context(_RC):
         for fmt in formats:
             path = out / f"{stem}.{fmt}"
-            meta = {"Title": layer.title, "Creator": "veerkracht"}
             if fmt == "png":
-                meta = {"Title": layer.title, "Software": "veerkracht"}
-            # zlib level 3: about 3× faster than the default 6 for a few % more bytes
-            extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
-            fig.savefig(path, format=fmt, dpi=DPI, metadata=meta, facecolor="white", **extra)
+                # the same pixels as savefig, encoded ~4x faster (see maps/_png.py)
+                meta = {"Software": "veerkracht", "Title": layer.title}
+                written.append(save_png(fig, path, dpi=DPI, metadata=meta))
+                continue
+            meta = {"Title": layer.title, "Creator": "veerkracht"}
+            fig.savefig(path, format=fmt, dpi=DPI, metadata=meta, facecolor="white")
             written.append(path)
     return written
 
