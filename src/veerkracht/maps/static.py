@@ -8,6 +8,7 @@ legend never covers the city; the source line across the bottom.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,6 +71,113 @@ def render_map(
             meta = {"Title": layer.title, "Creator": "veerkracht"}
             fig.savefig(path, format=fmt, dpi=DPI, metadata=meta, facecolor="white")
             written.append(path)
+    return written
+
+
+# ----------------------------------------------------------------------------- in parallel
+
+#: imported once by the forkserver that the render workers are forked from
+PRELOAD = ["veerkracht.maps._preload"]
+_worker_mapset: MapSet | None = None
+
+
+def start_workers(processes: int) -> None:
+    """Start the render workers' forkserver now, in the background (call this before the
+    signals are computed): it imports matplotlib and warms the fonts meanwhile, so
+    :func:`render_maps` can start at once. Does nothing for one process."""
+    if processes <= 1:
+        return
+    import multiprocessing
+
+    from veerkracht._pool import _start_forkserver
+
+    _start_forkserver(multiprocessing.get_context("forkserver"), PRELOAD)
+
+
+def _init_worker(mapset: MapSet) -> None:
+    global _worker_mapset
+    _worker_mapset = mapset  # once per worker; the buurt paths are then made once too
+
+
+def _render_in_worker(key: str, out_dir: Path, options: dict) -> list[Path]:
+    assert _worker_mapset is not None
+    return render_map(_worker_mapset, _worker_mapset.layer(key), out_dir, **options)
+
+
+def render_maps(
+    mapset: MapSet,
+    out_dir: str | Path,
+    *,
+    labels: bool = False,
+    formats: tuple[str, ...] = FORMATS,
+    basemap: Settings | None = None,
+    processes: int = 1,
+    on_done: Callable[[MapLayer], None] | None = None,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[Path]:
+    """Every layer of ``mapset`` as :func:`render_map` does, on ``processes`` processes.
+
+    Returns the written paths in layer order. ``on_done(layer)`` is called as each map
+    is finished; ``meanwhile()`` runs in this process while the workers draw. Workers
+    are forked from a forkserver that has matplotlib loaded (:func:`start_workers`); if
+    a worker fails for another reason than the map itself, the map is drawn here.
+    """
+    options = {"labels": labels, "formats": formats, "basemap": basemap}
+    layers = list(mapset.layers)
+    if processes <= 1 or len(layers) <= 1:
+        if meanwhile is not None:
+            meanwhile()
+        done = _render_here(mapset, layers, Path(out_dir), options, on_done)
+        return [path for layer in layers for path in done[layer.key]]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    from veerkracht._pool import _start_forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    _start_forkserver(context, PRELOAD)  # no-op when start_workers() started it
+    written: dict[str, list[Path]] = {}
+    pool = ProcessPoolExecutor(
+        max_workers=min(processes, len(layers)),
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(mapset,),
+    )
+    try:
+        futures = {
+            pool.submit(_render_in_worker, layer.key, Path(out_dir), options): layer
+            for layer in layers
+        }
+        if meanwhile is not None:
+            meanwhile()
+        for future in as_completed(futures):
+            layer = futures[future]
+            try:
+                written[layer.key] = future.result()
+            except (BrokenProcessPool, OSError):
+                continue  # drawn below, in this process
+            if on_done is not None:
+                on_done(layer)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    missing = [layer for layer in layers if layer.key not in written]
+    written.update(_render_here(mapset, missing, Path(out_dir), options, on_done))
+    return [path for layer in layers for path in written[layer.key]]
+
+
+def _render_here(
+    mapset: MapSet,
+    layers: list[MapLayer],
+    out_dir: Path,
+    options: dict,
+    on_done: Callable[[MapLayer], None] | None,
+) -> dict[str, list[Path]]:
+    written = {}
+    for layer in layers:
+        written[layer.key] = render_map(mapset, layer, out_dir, **options)
+        if on_done is not None:
+            on_done(layer)
     return written
 
 
