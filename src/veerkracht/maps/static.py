@@ -11,7 +11,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from veerkracht.maps import palettes
 from veerkracht.maps._png import save_png
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from veerkracht.settings import Settings
 
+R = TypeVar("R")
 DPI = 300
 FIGSIZE = (11.69, 8.27)  # A4 landscape, inches
 MAP_RECT = (0.025, 0.085, 0.70, 0.78)  # left, bottom, width, height (figure fraction)
@@ -99,9 +100,68 @@ def _init_worker(mapset: MapSet) -> None:
     _worker_mapset = mapset  # once per worker; the buurt paths are then made once too
 
 
-def _render_in_worker(key: str, out_dir: Path, options: dict) -> list[Path]:
+def _in_worker(func: Callable[..., R], key: str, args: tuple) -> R:
     assert _worker_mapset is not None
-    return render_map(_worker_mapset, _worker_mapset.layer(key), out_dir, **options)
+    return func(_worker_mapset, _worker_mapset.layer(key), *args)
+
+
+def map_layers(
+    mapset: MapSet,
+    func: Callable[..., R],
+    args: tuple = (),
+    *,
+    processes: int = 1,
+    on_done: Callable[[MapLayer], None] | None = None,
+    meanwhile: Callable[[], object] | None = None,
+) -> dict[str, R]:
+    """``func(mapset, layer, *args)`` for every layer, on ``processes`` processes.
+
+    Returns ``{layer.key: result}``; ``func`` must be a module-level function (it is
+    pickled). ``on_done(layer)`` is called as each layer is finished; ``meanwhile()``
+    runs in this process while the workers draw. Workers are forked from a forkserver
+    that has matplotlib loaded (:func:`start_workers`) and get the map set once. A layer
+    whose worker died (not: whose map failed) is done again in this process.
+    """
+    layers = list(mapset.layers)
+    done: dict[str, R] = {}
+    if processes > 1 and len(layers) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        from veerkracht._pool import _start_forkserver
+
+        context = multiprocessing.get_context("forkserver")
+        _start_forkserver(context, PRELOAD)  # no-op when start_workers() started it
+        pool = ProcessPoolExecutor(
+            max_workers=min(processes, len(layers)),
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(mapset,),
+        )
+        try:
+            futures = {pool.submit(_in_worker, func, layer.key, args): layer for layer in layers}
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
+            for future in as_completed(futures):
+                layer = futures[future]
+                try:
+                    done[layer.key] = future.result()
+                except (BrokenProcessPool, OSError):
+                    continue  # done below, in this process
+                if on_done is not None:
+                    on_done(layer)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    if meanwhile is not None:
+        meanwhile()
+    for layer in layers:
+        if layer.key not in done:
+            done[layer.key] = func(mapset, layer, *args)
+            if on_done is not None:
+                on_done(layer)
+    return done
 
 
 def render_maps(
@@ -115,70 +175,21 @@ def render_maps(
     on_done: Callable[[MapLayer], None] | None = None,
     meanwhile: Callable[[], object] | None = None,
 ) -> list[Path]:
-    """Every layer of ``mapset`` as :func:`render_map` does, on ``processes`` processes.
-
-    Returns the written paths in layer order. ``on_done(layer)`` is called as each map
-    is finished; ``meanwhile()`` runs in this process while the workers draw. Workers
-    are forked from a forkserver that has matplotlib loaded (:func:`start_workers`); if
-    a worker fails for another reason than the map itself, the map is drawn here.
-    """
-    options = {"labels": labels, "formats": formats, "basemap": basemap}
-    layers = list(mapset.layers)
-    if processes <= 1 or len(layers) <= 1:
-        if meanwhile is not None:
-            meanwhile()
-        done = _render_here(mapset, layers, Path(out_dir), options, on_done)
-        return [path for layer in layers for path in done[layer.key]]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
-
-    from veerkracht._pool import _start_forkserver
-
-    context = multiprocessing.get_context("forkserver")
-    _start_forkserver(context, PRELOAD)  # no-op when start_workers() started it
-    written: dict[str, list[Path]] = {}
-    pool = ProcessPoolExecutor(
-        max_workers=min(processes, len(layers)),
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(mapset,),
+    """Every layer as :func:`render_map` draws it, on ``processes`` processes (see
+    :func:`map_layers`); the written paths in layer order."""
+    written = map_layers(
+        mapset,
+        _render_layer,
+        (Path(out_dir), {"labels": labels, "formats": formats, "basemap": basemap}),
+        processes=processes,
+        on_done=on_done,
+        meanwhile=meanwhile,
     )
-    try:
-        futures = {
-            pool.submit(_render_in_worker, layer.key, Path(out_dir), options): layer
-            for layer in layers
-        }
-        if meanwhile is not None:
-            meanwhile()
-        for future in as_completed(futures):
-            layer = futures[future]
-            try:
-                written[layer.key] = future.result()
-            except (BrokenProcessPool, OSError):
-                continue  # drawn below, in this process
-            if on_done is not None:
-                on_done(layer)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    missing = [layer for layer in layers if layer.key not in written]
-    written.update(_render_here(mapset, missing, Path(out_dir), options, on_done))
-    return [path for layer in layers for path in written[layer.key]]
+    return [path for layer in mapset.layers for path in written[layer.key]]
 
 
-def _render_here(
-    mapset: MapSet,
-    layers: list[MapLayer],
-    out_dir: Path,
-    options: dict,
-    on_done: Callable[[MapLayer], None] | None,
-) -> dict[str, list[Path]]:
-    written = {}
-    for layer in layers:
-        written[layer.key] = render_map(mapset, layer, out_dir, **options)
-        if on_done is not None:
-            on_done(layer)
-    return written
+def _render_layer(mapset: MapSet, layer: MapLayer, out_dir: Path, options: dict) -> list[Path]:
+    return render_map(mapset, layer, out_dir, **options)
 
 
 _RC = {

@@ -7,6 +7,7 @@ WeasyPrint (:mod:`veerkracht.report.pdf`). Importing this package is cheap.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,15 +33,23 @@ def build_content(store: Store, result: SignalResult, folder: Path) -> ReportCon
     import datetime as dt
     import warnings
 
+    from veerkracht.maps.static import start_workers
     from veerkracht.report import content as c
     from veerkracht.report.figures import chart_images, map_images
     from veerkracht.signals.export import analysis_sheets
     from veerkracht.signals.maps import geometry_edition, mapset_from_signals
 
-    with warnings.catch_warnings():  # esda divides by zero for permutation-free islands
-        warnings.simplefilter("ignore", RuntimeWarning)
-        sheets = analysis_sheets(result, store)
+    processes = min(os.cpu_count() or 1, 4)
+    start_workers(processes)
     mapset = mapset_from_signals(store, result)
+    sheets: dict = {}
+
+    def analyses() -> None:  # here, while the workers draw the maps
+        with warnings.catch_warnings():  # esda divides by zero for permutation-free islands
+            warnings.simplefilter("ignore", RuntimeWarning)
+            sheets.update(analysis_sheets(result, store))
+
+    maps = map_images(mapset, folder, processes=processes, meanwhile=analyses)
     geo_ed = geometry_edition(store, result.gemeente.code, result.edition, result.table.region_code)
     assert result.config is not None
     periods = [
@@ -70,7 +79,7 @@ def build_content(store: Store, result: SignalResult, folder: Path) -> ReportCon
         sources=c.source_rows(result, store, geo_ed),
         citations=[s.citation() for s in result.sources],
         corporation_table=c.corporation_table(result, sheets.get("Corporatiebezit")),
-        maps=map_images(mapset, folder),
+        maps=maps,
         charts=chart_images(result, sheets),
     )
 
