@@ -126,11 +126,11 @@ def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "veerkracht.cli", *args]
 
 
-def environment(data_dir: Path) -> dict[str, str]:
+def environment(data_dir: Path, src: Path = ROOT / "src") -> dict[str, str]:
     env = dict(os.environ)
     env["VEERKRACHT_DATA_DIR"] = str(data_dir)
     env.pop("VEERKRACHT_STORE", None)
-    src = str(ROOT / "src")
+    src = str(src)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
     env["COLUMNS"] = "160"
     return env
@@ -197,7 +197,7 @@ def summarise(name: str, samples: list[Sample]) -> float:
     if goal is not None:
         verdict = f"  doel ≤ {_s(goal)}: {'gehaald' if wall <= goal else 'niet gehaald'}"
     print(
-        f"{name:9s} {_s(wall):>8s} (metingen {shown}); cpu {_s(cpu)}; "
+        f"{name:12s} {_s(wall):>8s} (metingen {shown}); cpu {_s(cpu)}; "
         f"piek {_mb(tree)} (procesboom), {_mb(single)} (grootste proces){verdict}"
         + (f"  FOUT: exitcodes {failed}" if failed else "")
     )
@@ -233,6 +233,25 @@ def run_nl(tmp: Path, args, log: Path) -> None:
     )
 
 
+def report(samples: dict[str, list[Sample]]) -> None:
+    medians = {name: summarise(name, ss) for name, ss in samples.items()}
+    if "kaart" in samples and "naief" in samples:
+        ratios = [n.seconds / k.seconds for k, n in
+                  zip(samples["kaart"], samples["naief"], strict=True)]
+        ratio = medians["naief"] / medians["kaart"]
+        print(
+            f"kaart vs naïef geopandas-script: {ratio:.1f}× zo snel "
+            f"(per ronde: {', '.join(f'{r:.1f}×' for r in ratios)}); "
+            f"doel ≥ {GOAL_RATIO:.0f}×: {'gehaald' if ratio >= GOAL_RATIO else 'niet gehaald'}"
+        )
+    for name in samples:
+        if f"{name}-oud" in medians:
+            ratios = [o.seconds / n.seconds for n, o in
+                      zip(samples[name], samples[f"{name}-oud"], strict=True)]
+            print(f"{name}: {medians[f'{name}-oud'] / medians[name]:.1f}× zo snel als --oud "
+                  f"(per ronde: {', '.join(f'{r:.1f}×' for r in ratios)})")
+
+
 # ----------------------------------------------------------------------------- main
 
 
@@ -249,6 +268,12 @@ def main() -> int:
     parser.add_argument("--nl", action="store_true", help="ook de atlas van heel NL (minuten)")
     parser.add_argument("--processen", type=int, default=0, help="voor de atlas; 0 = alle kernen")
     parser.add_argument("--bewaar", type=Path, default=None, help="uitvoer hier bewaren")
+    parser.add_argument(
+        "--oud",
+        type=Path,
+        default=None,
+        help="src-map van een andere versie: elk commando ook zo, direct erna (voor/na)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="veerkracht-bench-") as tmp_name:
@@ -279,23 +304,24 @@ def main() -> int:
         if args.alleen:
             wanted = args.alleen.split(",")
             commands = {k: v for k, v in commands.items() if k in wanted}
-        samples: dict[str, list[Sample]] = {k: [] for k in commands}
+        runs = [(name, make, env) for name, make in commands.items()]
+        if args.oud:  # the same command of the other version right after this one
+            old_env = environment(tmp / "data", args.oud)
+            runs = [
+                run
+                for name, make, e in runs
+                for run in [(name, make, e)]
+                + ([(f"{name}-oud", make, old_env)] if name != "naief" else [])
+            ]
+        samples: dict[str, list[Sample]] = {name: [] for name, _, _ in runs}
         for i in range(args.herhalingen):
-            for name, make in commands.items():
-                samples[name].append(measure(make(i), env, log))
-                print(f"  ronde {i + 1} {name:9s} {_s(samples[name][-1].seconds)}", flush=True)
-        print(f"\n{code} {args.van}–{args.tot}, mediaan van {args.herhalingen} (wandklok), "
-              f"{os.cpu_count()} kernen:")
-        medians = {name: summarise(name, ss) for name, ss in samples.items()}
-        if "kaart" in samples and "naief" in samples:
-            ratios = [n.seconds / k.seconds for k, n in
-                      zip(samples["kaart"], samples["naief"], strict=True)]
-            ratio = medians["naief"] / medians["kaart"]
-            print(
-                f"kaart vs naïef geopandas-script: {ratio:.1f}× sneller "
-                f"(per ronde: {', '.join(f'{r:.1f}×' for r in ratios)}); "
-                f"doel ≥ {GOAL_RATIO:.0f}×: {'gehaald' if ratio >= GOAL_RATIO else 'niet gehaald'}"
-            )
+            for name, make, e in runs:
+                samples[name].append(measure(make(i), e, log))
+                print(f"  ronde {i + 1} {name:12s} {_s(samples[name][-1].seconds)}", flush=True)
+        if args.herhalingen and samples:
+            print(f"\n{code} {args.van}–{args.tot}, mediaan van {args.herhalingen} (wandklok), "
+                  f"{os.cpu_count()} kernen:")
+            report(samples)
         if args.nl:
             print()
             run_nl(tmp, args, log)
