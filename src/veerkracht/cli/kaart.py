@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
@@ -33,12 +32,12 @@ def kaart(
 
     from veerkracht.cli import console
     from veerkracht.maps.interactive import render_html
-    from veerkracht.maps.static import render_maps, start_workers
+    from veerkracht.maps.static import render_maps, render_processes, start_workers
     from veerkracht.signals import prepare, signals_for_gemeente
     from veerkracht.signals.maps import mapset_from_signals
     from veerkracht.store import Store
 
-    processes = min(os.cpu_count() or 1, 4)
+    processes = render_processes()
     start_workers(processes)  # matplotlib loads in the background while signals are computed
     settings = settings_for(store)
     with Store(settings.store_path, must_exist=True) as st:

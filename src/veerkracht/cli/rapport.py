@@ -24,10 +24,12 @@ def rapport(
 ) -> None:
     """Signaleringsrapport in HTML en PDF: samenvatting, kaarten, grafieken, methode, bronnen."""
     from veerkracht.cli import console
+    from veerkracht.maps.static import render_processes, start_workers
     from veerkracht.report import build_report
     from veerkracht.signals import prepare, signals_for_gemeente
     from veerkracht.store import Store
 
+    start_workers(render_processes())  # matplotlib loads while signals are computed
     settings = settings_for(store)
     with Store(settings.store_path, must_exist=True) as st:
         gm, indeling = prepare(st, gemeente, van, tot, indeling)

@@ -82,6 +82,13 @@ PRELOAD = ["veerkracht.maps._preload"]
 _worker_mapset: MapSet | None = None
 
 
+def render_processes() -> int:
+    """How many processes draw one gemeente's maps: every core, at most 4 (7 maps)."""
+    import os
+
+    return min(os.cpu_count() or 1, 4)
+
+
 def start_workers(processes: int) -> None:
     """Start the render workers' forkserver now, in the background (call this before the
     signals are computed): it imports matplotlib and warms the fonts meanwhile, so

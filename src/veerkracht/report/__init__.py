@@ -7,7 +7,6 @@ WeasyPrint (:mod:`veerkracht.report.pdf`). Importing this package is cheap.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,13 +32,13 @@ def build_content(store: Store, result: SignalResult, folder: Path) -> ReportCon
     import datetime as dt
     import warnings
 
-    from veerkracht.maps.static import start_workers
+    from veerkracht.maps.static import render_processes, start_workers
     from veerkracht.report import content as c
     from veerkracht.report.figures import chart_images, map_images
     from veerkracht.signals.export import analysis_sheets
     from veerkracht.signals.maps import geometry_edition, mapset_from_signals
 
-    processes = min(os.cpu_count() or 1, 4)
+    processes = render_processes()
     start_workers(processes)
     mapset = mapset_from_signals(store, result)
     sheets: dict = {}
