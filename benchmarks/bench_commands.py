@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT / "src"))  # this checkout, as in the measured proce
 @dataclass
 class Sample:
     seconds: float
-    cpu: float  # user + system of the process and its waited-for children
+    cpu: float  # user + system of the whole process tree
     tree_mb: float  # peak PSS summed over the process tree
     single_mb: float  # peak RSS of the largest single process
     returncode: int
@@ -80,6 +80,16 @@ def _tree(pid: int) -> list[int]:
     return seen
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system time of the process itself (not its children), from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _memory_kb(pid: int) -> int:
     """PSS of one process (shared pages counted once over the tree), RSS as fallback."""
     try:
@@ -105,17 +115,26 @@ def measure(cmd: list[str], env: dict[str, str], log: Path) -> Sample:
         t = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
         peak_kb = 0
+        cpu: dict[int, float] = {}  # last seen CPU time of every process in the tree
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            peak_kb = max(peak_kb, sum(_memory_kb(p) for p in _tree(proc.pid)))
+            tree = _tree(proc.pid)
+            peak_kb = max(peak_kb, sum(_memory_kb(p) for p in tree))
+            for p in tree:
+                seen = _cpu_seconds(p)
+                if seen is not None:
+                    cpu[p] = max(seen, cpu.get(p, 0.0))
             time.sleep(0.05)
         seconds = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
+    # wait4 counts the process and the children it waited for; polling also sees the
+    # workers of a forkserver (not waited for by the process itself)
+    polled = sum(cpu.values())
     return Sample(
         seconds,
-        usage.ru_utime + usage.ru_stime,
+        max(usage.ru_utime + usage.ru_stime, polled),
         peak_kb / 1024,
         usage.ru_maxrss / 1024,
         proc.returncode,
@@ -304,18 +323,19 @@ def main() -> int:
         if args.alleen:
             wanted = args.alleen.split(",")
             commands = {k: v for k, v in commands.items() if k in wanted}
-        runs = [(name, make, env) for name, make in commands.items()]
-        if args.oud:  # the same command of the other version right after this one
+        # one group per command: this version, then (with --oud) the other one right after
+        groups = [[(name, make, env)] for name, make in commands.items()]
+        if args.oud:
             old_env = environment(tmp / "data", args.oud)
-            runs = [
-                run
-                for name, make, e in runs
-                for run in [(name, make, e)]
-                + ([(f"{name}-oud", make, old_env)] if name != "naief" else [])
-            ]
-        samples: dict[str, list[Sample]] = {name: [] for name, _, _ in runs}
+            for group in groups:
+                name, make, _ = group[0]
+                if name != "naief":
+                    group.append((f"{name}-oud", make, old_env))
+        samples: dict[str, list[Sample]] = {name: [] for g in groups for name, _, _ in g}
         for i in range(args.herhalingen):
-            for name, make, e in runs:
+            # the other version first in every other round (the first one waits less)
+            order = [run for g in groups for run in (g[::-1] if i % 2 else g)]
+            for name, make, e in order:
                 samples[name].append(measure(make(i), e, log))
                 print(f"  ronde {i + 1} {name:12s} {_s(samples[name][-1].seconds)}", flush=True)
         if args.herhalingen and samples:
