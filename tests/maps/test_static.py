@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 import pytest
@@ -187,3 +188,34 @@ def test_more_than_seven_classes_get_brewer_colours() -> None:
     nine = palettes.class_colours(9)
     assert nine[0] == "#ffffd9" and nine[-1] == "#081d58"
     assert len(set(palettes.class_colours(11, diverging=True))) == 11
+
+
+def test_maps_drawn_in_workers_equal_the_maps_drawn_here(amsterdam, tmp_path) -> None:
+    from veerkracht.maps.static import render_maps
+
+    two = dataclasses.replace(amsterdam, layers=amsterdam.layers[:2])
+    here = render_maps(two, tmp_path / "hier", formats=("png", "svg"), processes=1)
+    done: list[str] = []
+    there = render_maps(
+        two,
+        tmp_path / "werkers",
+        formats=("png", "svg"),
+        processes=2,
+        on_done=lambda layer: done.append(layer.key),
+    )
+    assert [p.name for p in here] == [p.name for p in there]  # layer order, not finish order
+    assert sorted(done) == sorted(layer.key for layer in two.layers)
+    for a, b in zip(here, there, strict=True):
+        if a.suffix == ".svg":  # the same apart from the time it was written
+            undated = [re.sub(r"<dc:date>.*</dc:date>", "", p.read_text()) for p in (a, b)]
+            assert undated[0] == undated[1], a.name
+        else:
+            assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_pdf_text_is_searchable(amsterdam, tmp_path) -> None:
+    layer = amsterdam.layer("concentratie")
+    (pdf,) = render_map(amsterdam, layer, tmp_path, formats=("pdf",))
+    data = pdf.read_bytes()
+    assert b"/Subtype /Type3" in data  # glyphs drawn by the PDF itself, no font subsetting
+    assert b"/FontFile2" not in data

@@ -32,6 +32,7 @@ def atlas(
         Progress,
         TextColumn,
         TimeElapsedColumn,
+        TimeRemainingColumn,
     )
     from rich.table import Table
 
@@ -53,6 +54,8 @@ def atlas(
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("nog"),
+        TimeRemainingColumn(),  # from the pace of the last 30 s
     )
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("Gemeenten voorbereiden (vertalen naar één indeling)", total=None)

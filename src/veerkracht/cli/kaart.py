@@ -38,9 +38,11 @@ def kaart(
     from veerkracht.cli import console
     from veerkracht.cli.signalen import print_view_summary
     from veerkracht.maps.interactive import render_html
-    from veerkracht.maps.static import render_map
+    from veerkracht.maps.static import render_maps, render_processes, start_workers
     from veerkracht.pipeline import mapset_from_view, open_view
 
+    processes = render_processes()
+    start_workers(processes)  # matplotlib loads in the background while signals are computed
     settings = settings_for(store)
     st, view = open_view(
         settings.store_path, gemeente, van, tot, edition=indeling, reference=referentie
@@ -56,13 +58,24 @@ def kaart(
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("Kaarten tekenen", total=len(mapset.layers) + 1)
-        for layer in mapset.layers:
-            progress.update(task, description=f"Kaart: {layer.title}")
-            written += render_map(mapset, layer, folder, labels=labels, basemap=basemap)
-            progress.advance(task)
-        progress.update(task, description="Interactieve kaart (HTML)")
-        written.append(render_html(mapset, folder / f"{mapset.gemeente_code.lower()}_kaart.html"))
-        progress.advance(task)
+        html = folder / f"{mapset.gemeente_code.lower()}_kaart.html"
+
+        def html_meanwhile() -> None:
+            render_html(mapset, html)
+            progress.update(task, advance=1, description="Interactieve kaart (HTML) klaar")
+
+        written += render_maps(
+            mapset,
+            folder,
+            labels=labels,
+            basemap=basemap,
+            processes=processes,
+            on_done=lambda layer: progress.update(
+                task, advance=1, description=f"Kaart klaar: {layer.title}"
+            ),
+            meanwhile=html_meanwhile,
+        )
+        written.append(html)
     console.print(
         f"{len(mapset.layers)} kaarten van {mapset.gemeente_name} "
         f"(buurtindeling {mapset.edition}, {van}–{tot}) geschreven naar {folder}:",

@@ -30,9 +30,11 @@ def rapport(
     """Signaleringsrapport in HTML en PDF: samenvatting, kaarten, grafieken, methode, bronnen."""
     from veerkracht.cli import console
     from veerkracht.cli.signalen import print_view_summary
+    from veerkracht.maps.static import render_processes, start_workers
     from veerkracht.pipeline import open_view
     from veerkracht.report import build_report
 
+    start_workers(render_processes())  # matplotlib loads while signals are computed
     settings = settings_for(store)
     st, view = open_view(
         settings.store_path, gemeente, van, tot, edition=indeling, reference=referentie

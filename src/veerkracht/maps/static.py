@@ -8,10 +8,13 @@ legend never covers the city; the source line across the bottom.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from veerkracht.maps import palettes
+from veerkracht.maps._png import save_png
 from veerkracht.maps.layers import (
     NO_DATA_LABEL,
     LayerStyle,
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
 
     from veerkracht.settings import Settings
 
+R = TypeVar("R")
 DPI = 300
 FIGSIZE = (11.69, 8.27)  # A4 landscape, inches
 MAP_RECT = (0.025, 0.085, 0.70, 0.78)  # left, bottom, width, height (figure fraction)
@@ -60,19 +64,146 @@ def render_map(
     with matplotlib.rc_context(_RC):
         for fmt in formats:
             path = out / f"{stem}.{fmt}"
-            meta = {"Title": layer.title, "Creator": "veerkracht"}
             if fmt == "png":
-                meta = {"Title": layer.title, "Software": "veerkracht"}
-            # zlib level 3: about 3× faster than the default 6 for a few % more bytes
-            extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
-            fig.savefig(path, format=fmt, dpi=DPI, metadata=meta, facecolor="white", **extra)
+                # the same pixels as savefig, encoded ~4x faster (see maps/_png.py)
+                meta = {"Software": "veerkracht", "Title": layer.title}
+                written.append(save_png(fig, path, dpi=DPI, metadata=meta))
+                continue
+            meta = {"Title": layer.title, "Creator": "veerkracht"}
+            fig.savefig(path, format=fmt, dpi=DPI, metadata=meta, facecolor="white")
             written.append(path)
     return written
 
 
+# ----------------------------------------------------------------------------- in parallel
+
+#: imported once by the forkserver that the render workers are forked from
+PRELOAD = ["veerkracht.maps._preload"]
+_worker_mapset: MapSet | None = None
+
+
+def render_processes() -> int:
+    """How many processes draw one gemeente's maps: every core, at most 4 (7 maps)."""
+    import os
+
+    return min(os.cpu_count() or 1, 4)
+
+
+def start_workers(processes: int) -> None:
+    """Start the render workers' forkserver now, in the background (call this before the
+    signals are computed): it imports matplotlib and warms the fonts meanwhile, so
+    :func:`render_maps` can start at once. Does nothing for one process."""
+    if processes <= 1:
+        return
+    import multiprocessing
+
+    from veerkracht._pool import _start_forkserver
+
+    _start_forkserver(multiprocessing.get_context("forkserver"), PRELOAD)
+
+
+def _init_worker(mapset: MapSet) -> None:
+    global _worker_mapset
+    _worker_mapset = mapset  # once per worker; the buurt paths are then made once too
+
+
+def _in_worker(func: Callable[..., R], key: str, args: tuple) -> R:
+    assert _worker_mapset is not None
+    return func(_worker_mapset, _worker_mapset.layer(key), *args)
+
+
+def map_layers(
+    mapset: MapSet,
+    func: Callable[..., R],
+    args: tuple = (),
+    *,
+    processes: int = 1,
+    on_done: Callable[[MapLayer], None] | None = None,
+    meanwhile: Callable[[], object] | None = None,
+) -> dict[str, R]:
+    """``func(mapset, layer, *args)`` for every layer, on ``processes`` processes.
+
+    Returns ``{layer.key: result}``; ``func`` must be a module-level function (it is
+    pickled). ``on_done(layer)`` is called as each layer is finished; ``meanwhile()``
+    runs in this process while the workers draw. Workers are forked from a forkserver
+    that has matplotlib loaded (:func:`start_workers`) and get the map set once. A layer
+    whose worker died (not: whose map failed) is done again in this process.
+    """
+    layers = list(mapset.layers)
+    done: dict[str, R] = {}
+    if processes > 1 and len(layers) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        from veerkracht._pool import _start_forkserver
+
+        context = multiprocessing.get_context("forkserver")
+        _start_forkserver(context, PRELOAD)  # no-op when start_workers() started it
+        pool = ProcessPoolExecutor(
+            max_workers=min(processes, len(layers)),
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(mapset,),
+        )
+        try:
+            futures = {pool.submit(_in_worker, func, layer.key, args): layer for layer in layers}
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
+            for future in as_completed(futures):
+                layer = futures[future]
+                try:
+                    done[layer.key] = future.result()
+                except (BrokenProcessPool, OSError):
+                    continue  # done below, in this process
+                if on_done is not None:
+                    on_done(layer)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    if meanwhile is not None:
+        meanwhile()
+    for layer in layers:
+        if layer.key not in done:
+            done[layer.key] = func(mapset, layer, *args)
+            if on_done is not None:
+                on_done(layer)
+    return done
+
+
+def render_maps(
+    mapset: MapSet,
+    out_dir: str | Path,
+    *,
+    labels: bool = False,
+    formats: tuple[str, ...] = FORMATS,
+    basemap: Settings | None = None,
+    processes: int = 1,
+    on_done: Callable[[MapLayer], None] | None = None,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[Path]:
+    """Every layer as :func:`render_map` draws it, on ``processes`` processes (see
+    :func:`map_layers`); the written paths in layer order."""
+    written = map_layers(
+        mapset,
+        _render_layer,
+        (Path(out_dir), {"labels": labels, "formats": formats, "basemap": basemap}),
+        processes=processes,
+        on_done=on_done,
+        meanwhile=meanwhile,
+    )
+    return [path for layer in mapset.layers for path in written[layer.key]]
+
+
+def _render_layer(mapset: MapSet, layer: MapLayer, out_dir: Path, options: dict) -> list[Path]:
+    return render_map(mapset, layer, out_dir, **options)
+
+
 _RC = {
     "svg.fonttype": "none",  # keep text as text: searchable, editable, smaller
-    "pdf.fonttype": 42,
+    # Type 3: glyph outlines from FreeType, no fontTools subsetting of DejaVu per PDF
+    # (that took ~0.4 s of every PDF); the same glyphs, and the SVG keeps text as text
+    "pdf.fonttype": 3,
     "hatch.linewidth": 0.45,
     "svg.hashsalt": "veerkracht",  # deterministic SVG ids
 }
@@ -118,34 +249,86 @@ def build_figure(
 
 
 def _draw_buurten(ax: Axes, mapset: MapSet, style: LayerStyle) -> None:
-    gdf = mapset.buurten
-    has = [c is not None for c in style.colours]
-    missing = [not h for h in has]
+    from matplotlib.collections import PathCollection
+
+    shapes = _shapes(mapset)
+    colours = [style.colours[i] for i in shapes.rows]
+    has = [c is not None for c in colours]
+    # the same collections geopandas' GeoDataFrame.plot would add, from paths made once
+    # per map set (the buurten are the same on every map; only the colours change)
     if any(has):
-        gdf[has].plot(
-            ax=ax,
-            color=[c for c in style.colours if c is not None],
-            edgecolor=palettes.BOUNDARY,
-            linewidth=0.25,
+        ax.add_collection(
+            PathCollection(
+                [p for p, h in zip(shapes.paths, has, strict=True) if h],
+                facecolor=[c for c in colours if c is not None],
+                edgecolor=palettes.BOUNDARY,
+                linewidth=0.25,
+            )
         )
-    if any(missing):
-        gdf[missing].plot(
-            ax=ax,
-            facecolor=palettes.NO_DATA_FACE,
-            edgecolor=palettes.NO_DATA_EDGE,
-            hatch=palettes.NO_DATA_HATCH,
-            linewidth=0.25,
+    if not all(has):
+        ax.add_collection(
+            PathCollection(
+                [p for p, h in zip(shapes.paths, has, strict=True) if not h],
+                facecolor=palettes.NO_DATA_FACE,
+                edgecolor=palettes.NO_DATA_EDGE,
+                hatch=palettes.NO_DATA_HATCH,
+                linewidth=0.25,
+            )
         )
     # the gemeente outline gives the city a crisp edge on paper
-    outline = gdf.geometry.union_all().boundary
-    ax.plot(*_line_xy(outline), color="#4d4d4d", linewidth=0.6, solid_joinstyle="round")
-    minx, miny, maxx, maxy = gdf.total_bounds
+    ax.plot(*shapes.outline, color="#4d4d4d", linewidth=0.6, solid_joinstyle="round")
+    minx, miny, maxx, maxy = shapes.bounds
     pad = 0.04 * max(maxx - minx, maxy - miny)
     ax.set_xlim(minx - pad, maxx + pad)
     ax.set_ylim(miny - pad, maxy + pad)
     ax.set_aspect("equal")
     ax.set_anchor("W")
     ax.set_axis_off()
+
+
+@dataclass
+class _Shapes:
+    """The buurten of a map set as matplotlib paths, made once for all its maps."""
+
+    geometry: object  # the GeometryArray these were made from (identity = cache key)
+    paths: list  # one compound path per non-empty buurt, in row order
+    rows: list[int]  # the buurt row of each path
+    outline: tuple[list[float], list[float]]
+    bounds: tuple[float, float, float, float]
+
+
+_SHAPES: dict[int, _Shapes] = {}
+
+
+def _shapes(mapset: MapSet) -> _Shapes:
+    """Paths, gemeente outline and bounds of ``mapset.buurten`` (cached per map set)."""
+    geometry = mapset.buurten.geometry.values
+    found = _SHAPES.get(id(geometry))
+    if found is not None and found.geometry is geometry:
+        return found
+    import numpy as np
+    import shapely
+    from matplotlib.path import Path
+
+    # as geopandas.plotting: normalised rings, one compound path per (multi)polygon
+    geoms = shapely.normalize(np.asarray(geometry))
+    paths, rows = [], []
+    for i, geom in enumerate(geoms):
+        if geom is None or geom.is_empty:
+            continue
+        parts = [geom] if geom.geom_type == "Polygon" else list(geom.geoms)
+        rings = []
+        for part in parts:
+            rings.append(Path(shapely.get_coordinates(part.exterior), closed=True))
+            rings += [Path(shapely.get_coordinates(r), closed=True) for r in part.interiors]
+        paths.append(Path.make_compound_path(*rings))
+        rows.append(i)
+    outline = _line_xy(shapely.union_all(np.asarray(geometry)).boundary)
+    bounds = tuple(float(v) for v in mapset.buurten.total_bounds)
+    shapes = _Shapes(geometry, paths, rows, outline, bounds)  # type: ignore[arg-type]
+    _SHAPES.clear()  # one map set at a time (the atlas renders many gemeenten per process)
+    _SHAPES[id(geometry)] = shapes
+    return shapes
 
 
 def _line_xy(geom: object) -> tuple[list[float], list[float]]:

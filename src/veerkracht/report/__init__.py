@@ -32,6 +32,7 @@ def build_content(store: Store, view: SignalView, folder: Path) -> ReportContent
     import datetime as dt
     import warnings
 
+    from veerkracht.maps.static import render_processes, start_workers
     from veerkracht.pipeline import mapset_from_view
     from veerkracht.report import content as c
     from veerkracht.report.figures import chart_images, map_images
@@ -39,10 +40,17 @@ def build_content(store: Store, view: SignalView, folder: Path) -> ReportContent
     from veerkracht.signals.maps import geometry_edition
 
     result = view.result
-    with warnings.catch_warnings():  # esda divides by zero for permutation-free islands
-        warnings.simplefilter("ignore", RuntimeWarning)
-        sheets = analysis_sheets(result, store)
+    processes = render_processes()
+    start_workers(processes)
     mapset = mapset_from_view(store, view)
+    sheets: dict = {}
+
+    def analyses() -> None:  # here, while the workers draw the maps
+        with warnings.catch_warnings():  # esda divides by zero for permutation-free islands
+            warnings.simplefilter("ignore", RuntimeWarning)
+            sheets.update(analysis_sheets(result, store))
+
+    maps = map_images(mapset, folder, processes=processes, meanwhile=analyses)
     geo_ed = geometry_edition(store, result.gemeente.code, result.edition, result.table.region_code)
     assert result.config is not None
     periods = [
@@ -72,7 +80,7 @@ def build_content(store: Store, view: SignalView, folder: Path) -> ReportContent
         sources=c.source_rows(result, store, geo_ed),
         citations=[s.citation() for s in result.sources],
         corporation_table=c.corporation_table(result, sheets.get("Corporatiebezit")),
-        maps=map_images(mapset, folder),
+        maps=maps,
         charts=chart_images(result, sheets),
         period_line=view.period_line(),
         reference_line=view.reference_line(),

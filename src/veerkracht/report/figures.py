@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from veerkracht.signals.maps import citations
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from veerkracht.maps.layers import MapSet
+    from veerkracht.maps.layers import MapLayer, MapSet
     from veerkracht.signals import SignalResult
 
 EMBED_WIDTH = 1800  # px; about 160 dpi across an A4 landscape page
@@ -42,26 +43,36 @@ def _downscale(path: Path, width: int = EMBED_WIDTH) -> bytes:
     return buf.getvalue()
 
 
-def map_images(mapset: MapSet, folder: Path) -> list[dict[str, str]]:
+def map_images(
+    mapset: MapSet,
+    folder: Path,
+    *,
+    processes: int = 1,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[dict[str, str]]:
     """One 300-dpi PNG per layer in ``folder`` and its embedded, smaller copy.
 
     The map set holds only layers with values (``signals.maps`` leaves empty ones out).
+    With ``processes`` > 1 the maps are drawn (and scaled down) in worker processes,
+    while ``meanwhile()`` runs here.
     """
+    from veerkracht.maps.static import map_layers
+
+    done = map_layers(mapset, _map_image, (folder,), processes=processes, meanwhile=meanwhile)
+    return [done[layer.key] for layer in mapset.layers]
+
+
+def _map_image(mapset: MapSet, layer: MapLayer, folder: Path) -> dict[str, str]:
     from veerkracht.maps.static import render_map
 
-    out = []
-    for layer in mapset.layers:
-        (png,) = render_map(mapset, layer, folder, formats=("png",))
-        out.append(
-            {
-                "key": layer.key,
-                "titel": layer.title,
-                "periode": layer.period,
-                "src": data_uri(_downscale(png)),
-                "bestand": png.name,
-            }
-        )
-    return out
+    (png,) = render_map(mapset, layer, folder, formats=("png",))
+    return {
+        "key": layer.key,
+        "titel": layer.title,
+        "periode": layer.period,
+        "src": data_uri(_downscale(png)),
+        "bestand": png.name,
+    }
 
 
 def _figure_png(fig: Figure) -> bytes:
