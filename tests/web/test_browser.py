@@ -394,11 +394,12 @@ def test_upload_overlay_and_share_view(server, browser, page, tmp_path) -> None:
         "gemeente": GM,
         "laag": "concentratie",
         "van": 2017,
-        "tot": 2019,
+        "tot": 2020,  # the most recent period: the view was opened without years
         "indeling": None,
         "klassen": "kwantielen",
         "buurten": [KOP_ZEEDIJK],
         "overlays": [upload_id],
+        "referentie": "gemeente",
     }
     # share the view (and the upload in it) with the partner organisation
     page.get_by_label("Partnerorganisaties (één per regel)").fill(PARTNER)
