@@ -100,11 +100,7 @@ def signal_view(
     indicators = list(catalogue())
     available = gemeente_periods(store, gm)
     choice = choose_periods(available, indicators, config.thresholds, gm.name, start, end)
-    edition = edition or default_edition(store, gm.code, choice.end)
-    if not store.read_only and edition in store.buurt_code_editions(gm.code, published=False):
-        # without regions or boundaries in this edition there is nothing to translate to:
-        # the values published on it are used as they are
-        ensure_translation(store, gm.code, edition)
+    edition = prepare_edition(store, gm.code, choice.end, edition)
     ref = parse_reference(reference or config.thresholds["referentie"], gm.code)
     result = signals_for_gemeente(
         store,
@@ -123,6 +119,22 @@ def signal_view(
         periods_that_work=_working_periods(available, indicators, config.thresholds),
         warnings=rule_warnings(result),
     )
+
+
+def prepare_edition(store: Store, gemeente_code: str, end: int, edition: int | None = None) -> int:
+    """The boundary edition of a view ending in ``end``; translated to once if writable.
+
+    Run by :func:`signal_view`, and by runs that prepare many gemeenten with the one write
+    connection before read-only workers compute their views (atlas, national overview).
+    """
+    edition = edition or default_edition(store, gemeente_code, end)
+    if not store.read_only and edition in store.buurt_code_editions(
+        gemeente_code, published=False
+    ):
+        # without regions or boundaries in this edition there is nothing to translate to:
+        # the values published on it are used as they are
+        ensure_translation(store, gemeente_code, edition)
+    return edition
 
 
 def rule_warnings(result: SignalResult) -> list[str]:
