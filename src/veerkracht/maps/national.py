@@ -130,18 +130,18 @@ def build_national_figure(ov: Overview, shapes: gpd.GeoDataFrame) -> Figure:
         figures = ov.figures()
         note = (
             f"{figures[0]['tekst']}; {figures[1]['tekst'][0].lower()}{figures[1]['tekst'][1:]}. "
-            f"Vergeleken met Nederland (absolute referentie). "
+            f"Definitie: {figures[1]['definitie']} "
             f"Zonder grenzen in de store: {missing} van de {len(category)} gemeenten; zij "
             "staan wel in de tabel (overzicht_….csv/xlsx). " + ov.skipped_text()
         )
         leg_ax.text(
             0,
-            0.5,
-            textwrap.fill(note, 46),
+            0.58,
+            textwrap.fill(note, 52),
             transform=leg_ax.transAxes,
             ha="left",
             va="top",
-            fontsize=7.5,
+            fontsize=7,
             color=palettes.MUTED,
             linespacing=1.3,
         )
