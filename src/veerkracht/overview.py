@@ -393,7 +393,8 @@ def overview(
     from veerkracht.store import Store
 
     began = time.perf_counter()
-    with Store(store_path) as st:  # the only write connection; closed before the pool starts
+    # the only write connection; closed before the pool starts
+    with Store(store_path, must_exist=True) as st:
         todo, skipped = plan(st, van, tot, gemeenten)
     jobs = [OverviewJob(g.code, g.name, van, tot, Path(store_path)) for g in todo]
     if on_start:
