@@ -356,26 +356,34 @@ def plan(
 ) -> tuple[list[GemeenteSummary], list[GemeenteSummary]]:
     """(to compute, skipped): every gemeente in the store with buurt values or boundaries.
 
-    Uses the atlas' survey (the pipeline's period choice) without requiring boundaries,
-    and translates each candidate once when the store is writable.
+    Only a gemeente with buurt regions or boundaries can need a translation; those (about
+    ten, not 355) get the atlas' survey (the pipeline's period choice) and are translated
+    once when the store is writable. The others go straight to the pipeline, which says
+    in Dutch why a gemeente without enough data has no signal.
     """
     from veerkracht.atlas import survey
     from veerkracht.errors import VeerkrachtError
     from veerkracht.pipeline import prepare_edition
 
-    candidates, skipped = survey(store, van, tot, gemeenten, need_geometry=False)
-    todo: list[GemeenteSummary] = []
+    names = store.gemeente_names()
+    codes = set(store.buurt_value_gemeenten()) | set(store.buurt_geometry_gemeenten())
+    if gemeenten is not None:
+        codes &= set(gemeenten)
+    translatable = sorted(codes & set(store.buurt_region_gemeenten()))
+    candidates, skipped = survey(store, van, tot, translatable, need_geometry=False)
     out_skipped = [GemeenteSummary(c.gemeente_code, c.name, reason=c.reason) for c in skipped]
+    todo = [GemeenteSummary(code, names.get(code, code)) for code in codes - set(translatable)]
     for cand in candidates:
-        end = int(cand.note.split("–")[1])
         item = GemeenteSummary(cand.gemeente_code, cand.name)
         try:
             if not store.read_only:
-                prepare_edition(store, cand.gemeente_code, end)
+                prepare_edition(store, cand.gemeente_code, int(cand.note.split("–")[1]))
             todo.append(item)
         except VeerkrachtError as exc:
             item.reason = f"vertalen naar één buurtindeling mislukt: {exc.message}"
             out_skipped.append(item)
+    # biggest first would balance the pool better, but code order keeps runs comparable
+    todo.sort(key=lambda g: g.code)
     return todo, out_skipped
 
 
