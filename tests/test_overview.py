@@ -88,7 +88,7 @@ def test_tables_and_map_are_written(full_run, store_copy, tmp_path):
 
     files = write_tables(full_run, tmp_path)
     assert [p.name for p in files] == ["overzicht_recent.csv", "overzicht_recent.xlsx"]
-    sheets = pd.read_excel(files[1], sheet_name=None)
+    sheets = pd.read_excel(files[1], sheet_name=None, engine="openpyxl")
     assert list(sheets) == ["Gemeenten", "Landelijk", "Overgeslagen", "Verantwoording"]
     assert len(sheets["Gemeenten"]) == len(full_run.done)
     assert "vergeleken met Nederland" in sheets["Landelijk"].definitie.iloc[0]

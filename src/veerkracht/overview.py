@@ -262,7 +262,9 @@ class Overview:
             for c in classes:
                 if c.code in SIGNAL_CLASSES:
                     row[f"inwoners {c.label.lower()}"] = g.residents.get(c.code, math.nan)
-            row["inwoners per buurt bekend"] = "ja" if g.inhabitants_known else "nee (geen KWB)"
+            row["inwoners per buurt bekend"] = (
+                "ja" if g.inhabitants_known else "nee (geen KWB-cijfers voor deze periode)"
+            )
             pro, kwe = g.counts.get("PRO", 0), g.counts.get("KWE", 0)
             row["aandeel probleem of kwetsbaar (%)"] = (
                 round(100 * (pro + kwe) / g.judged, 1) if g.judged else math.nan

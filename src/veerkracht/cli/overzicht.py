@@ -94,7 +94,7 @@ def overzicht(
     files += render_national_map(ov, shapes, uit)
 
     console.print(
-        f"[bold]Landelijk overzicht[/] ({ov.period_text()}): {len(ov.done)} gemeenten "
+        f"[bold]Landelijk overzicht[/], {ov.period_text()}: {len(ov.done)} gemeenten "
         f"berekend in {ov.seconds:.0f} s met {ov.processes} proces(sen).",
         highlight=False,
     )
