@@ -87,8 +87,12 @@ def test_tables_and_map_are_written(full_run, store_copy, tmp_path):
     from veerkracht.store import Store
 
     files = write_tables(full_run, tmp_path)
-    assert [p.name for p in files] == ["overzicht_recent.csv", "overzicht_recent.xlsx"]
-    sheets = pd.read_excel(files[1], sheet_name=None, engine="openpyxl")
+    names = ["overzicht_recent.csv", "overzicht_recent_landelijk.csv", "overzicht_recent.xlsx"]
+    assert [p.name for p in files] == names
+    national = pd.read_csv(files[1], sep=";")
+    assert national.cijfer.iloc[0] == full_run.figures()[0]["tekst"]
+    assert "vergeleken met Nederland" in national.definitie.iloc[0]
+    sheets = pd.read_excel(files[2], sheet_name=None, engine="openpyxl")
     assert list(sheets) == ["Gemeenten", "Landelijk", "Overgeslagen", "Verantwoording"]
     assert len(sheets["Gemeenten"]) == len(full_run.done)
     assert "vergeleken met Nederland" in sheets["Landelijk"].definitie.iloc[0]

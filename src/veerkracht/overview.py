@@ -486,7 +486,8 @@ def period_name(van: int | None, tot: int | None) -> str:
 
 
 def write_tables(ov: Overview, out_dir: Path) -> list[Path]:
-    """``overzicht_<periode>.csv`` (the Gemeenten sheet) and ``.xlsx`` (four sheets)."""
+    """``overzicht_<periode>.csv`` (the Gemeenten sheet), ``overzicht_<periode>_landelijk.csv``
+    (the national figures with their definitions) and ``.xlsx`` (four sheets)."""
     import pandas as pd
 
     out_dir = Path(out_dir)
@@ -495,13 +496,15 @@ def write_tables(ov: Overview, out_dir: Path) -> list[Path]:
     table = ov.table()
     csv = stem.with_suffix(".csv")
     table.to_csv(csv, index=False, sep=";", decimal=",", encoding="utf-8-sig")
+    national = out_dir / f"{stem.name}_landelijk.csv"
+    ov.national_table().to_csv(national, index=False, sep=";", encoding="utf-8-sig")
     xlsx = stem.with_suffix(".xlsx")
     with pd.ExcelWriter(xlsx, engine="openpyxl") as xl:
         table.to_excel(xl, sheet_name="Gemeenten", index=False)
         ov.national_table().to_excel(xl, sheet_name="Landelijk", index=False)
         ov.skipped_table().to_excel(xl, sheet_name="Overgeslagen", index=False)
         ov.accountability().to_excel(xl, sheet_name="Verantwoording", index=False)
-    return [csv, xlsx]
+    return [csv, national, xlsx]
 
 
 def gemeente_shapes(store: Store, codes: list[str]) -> gpd.GeoDataFrame:
