@@ -128,9 +128,7 @@ def prepare_edition(store: Store, gemeente_code: str, end: int, edition: int | N
     connection before read-only workers compute their views (atlas, national overview).
     """
     edition = edition or default_edition(store, gemeente_code, end)
-    if not store.read_only and edition in store.buurt_code_editions(
-        gemeente_code, published=False
-    ):
+    if not store.read_only and edition in store.buurt_code_editions(gemeente_code, published=False):
         # without regions or boundaries in this edition there is nothing to translate to:
         # the values published on it are used as they are
         ensure_translation(store, gemeente_code, edition)
