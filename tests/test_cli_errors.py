@@ -97,3 +97,15 @@ def test_unknown_regression_model(tmp_path: Path) -> None:
     out = _run("signalen", "Amsterdam", "--model", "kwadratisch", tmp=tmp_path)
     assert out.returncode == 1
     assert "--model" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_overzicht_reports_bad_period_and_missing_store(tmp_path: Path) -> None:
+    store = tmp_path / "leeg.duckdb"
+    out = _run("overzicht", "--van", "2020", "--tot", "2016", "--store", str(store), tmp=tmp_path)
+    assert out.returncode == 1
+    assert "--tot" in out.stderr and "2016" in out.stderr and "Oplossing" in out.stderr
+    out = _run("overzicht", "--store", str(store), "--uit", str(tmp_path / "uit"), tmp=tmp_path)
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr and "Oplossing" in out.stderr
+    assert not store.exists()
+    assert not (tmp_path / "uit").exists()

@@ -55,13 +55,19 @@ class AtlasOutcome:
 
 
 def survey(
-    store: Store, van: int | None, tot: int | None, gemeenten: list[str] | None = None
+    store: Store,
+    van: int | None,
+    tot: int | None,
+    gemeenten: list[str] | None = None,
+    *,
+    need_geometry: bool = True,
 ) -> tuple[list[AtlasOutcome], list[AtlasOutcome]]:
     """(candidates, skipped): every gemeente with buurt boundaries or buurt values.
 
-    A candidate has boundaries and a period that gives a signal (the pipeline's period
-    choice, so the atlas draws exactly what ``veerkracht kaart`` draws); the others are
-    skipped with the pipeline's Dutch reason.
+    A candidate has boundaries (unless ``need_geometry`` is False, as for the national
+    overview) and a period that gives a signal (the pipeline's period choice, so the atlas
+    draws exactly what ``veerkracht kaart`` draws); the others are skipped with the
+    pipeline's Dutch reason.
     """
     from veerkracht.errors import VeerkrachtError
     from veerkracht.gemeenten import Gemeente
@@ -79,7 +85,7 @@ def survey(
         codes &= set(gemeenten)
     for code in sorted(codes):
         out = AtlasOutcome(code, names.get(code, code))
-        if code not in geo:
+        if need_geometry and code not in geo:
             out.reason = "geen buurtgrenzen in de store (wel buurtcijfers)"
             skipped.append(out)
             continue

@@ -100,18 +100,7 @@ def signal_view(
     indicators = list(catalogue())
     available = gemeente_periods(store, gm)
     choice = choose_periods(available, indicators, config.thresholds, gm.name, start, end)
-    edition = edition or default_edition(store, gm.code, choice.end)
-    if not store.read_only:
-        translate_for_view(store, gm.code, edition)
-    elif needs_translation(store, gm.code, edition):
-        from veerkracht.errors import TranslationMissing
-
-        raise TranslationMissing(
-            f"de cijfers van {gm.name} ({gm.code}) zijn nog niet naar buurtindeling {edition} "
-            "vertaald, en de store is alleen-lezen open",
-            fix=f"Voer 'veerkracht data vertalen --gemeente {gm.code} --naar {edition}' uit "
-            "(stop daarvoor eerst de web-app).",
-        )
+    edition = prepare_edition(store, gm.code, choice.end, edition)
     ref = parse_reference(reference or config.thresholds["referentie"], gm.code)
     result = signals_for_gemeente(
         store,
@@ -213,6 +202,28 @@ def prepare_default_view(
     except VeerkrachtError:
         return None
     translate_for_view(store, gm.code, edition)
+    return edition
+
+
+def prepare_edition(store: Store, gemeente_code: str, end: int, edition: int | None = None) -> int:
+    """The boundary edition of a view ending in ``end``; translated to once if writable.
+
+    Run by :func:`signal_view`, and by runs that prepare many gemeenten with the one write
+    connection before read-only workers compute their views (atlas, national overview).
+    A read-only store that lacks a needed translation raises ``TranslationMissing``.
+    """
+    edition = edition or default_edition(store, gemeente_code, end)
+    if not store.read_only:
+        translate_for_view(store, gemeente_code, edition)
+    elif needs_translation(store, gemeente_code, edition):
+        from veerkracht.errors import TranslationMissing
+
+        raise TranslationMissing(
+            f"de cijfers van {gemeente_code} zijn nog niet naar buurtindeling {edition} "
+            "vertaald, en de store is alleen-lezen open",
+            fix=f"Voer 'veerkracht data vertalen --gemeente {gemeente_code} --naar {edition}' "
+            "uit (stop daarvoor eerst de web-app).",
+        )
     return edition
 
 

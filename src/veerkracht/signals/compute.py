@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from veerkracht.gemeenten import Gemeente, resolve_gemeente
-from veerkracht.indicators import Indicator, catalogue, indicator_values
+from veerkracht.indicators import Indicator, catalogue, indicator_values, wide_first
 from veerkracht.signals._data import buurt_codes, default_edition, values_on_edition
 from veerkracht.signals.classes import classify
 from veerkracht.signals.periods import nearest
@@ -166,8 +166,9 @@ def buurt_indicators(
     population = _population(at_buurt, tot)
     periods: dict[str, tuple[int | None, int | None]] = {}
     used, blocks, changes, ref_rows = [], [], {}, []
+    by_indicator = dict(tuple(at_buurt.groupby("indicator", sort=False)))
     for ind in indicators:
-        rows = at_buurt[at_buurt.indicator == ind.key]
+        rows = by_indicator.get(ind.key, at_buurt.iloc[:0])
         available = sorted(int(p) for p in rows.dropna(subset=["value"]).period.unique())
         p_tot = nearest(available, tot)
         p_van = nearest(available, van, before=p_tot) if p_tot is not None else None
@@ -297,15 +298,8 @@ def _indicator_columns(
     scheme: str,
     k: int,
 ) -> pd.DataFrame:
-    by_period = rows.pivot_table(
-        index="region_code", columns="period", values="value", aggfunc="first"
-    )
-    status = rows.pivot_table(
-        index="region_code", columns="period", values="status", aggfunc="first"
-    )
-    method = rows.pivot_table(
-        index="region_code", columns="period", values="method", aggfunc="first"
-    )
+    wide = wide_first(rows, ["region_code"], "period", ["value", "status", "method"])
+    by_period, status, method = wide["value"], wide["status"], wide["method"]
     out = pd.DataFrame(index=rows.region_code.unique())
     out.index.name = "region_code"
     key = ind.key

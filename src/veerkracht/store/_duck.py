@@ -720,6 +720,22 @@ class Store:
         )
         return frame.gemeente_code.tolist()
 
+    def buurt_region_gemeenten(self) -> list[str]:
+        """Gemeenten with buurt regions or boundaries in some edition: the only ones whose
+        values can be translated to an edition (see :meth:`buurt_code_editions`)."""
+        frame = self.query(
+            """SELECT DISTINCT coalesce(gemeente_code, 'GM' || substr(region_code, 3, 4)) AS gm
+               FROM regions WHERE level = 'buurt'
+               UNION SELECT DISTINCT 'GM' || substr(region_code, 3, 4) FROM regions
+               WHERE level = 'buurt'
+               UNION SELECT DISTINCT coalesce(gemeente_code, 'GM' || substr(region_code, 3, 4))
+               FROM geometries WHERE level = 'buurt'
+               UNION SELECT DISTINCT 'GM' || substr(region_code, 3, 4) FROM geometries
+               WHERE level = 'buurt'
+               ORDER BY 1"""
+        )
+        return frame.gm.tolist()
+
     def buurt_value_gemeenten(self) -> list[str]:
         """Gemeenten with buurt values (from the buurt codes, any dataset and edition)."""
         frame = self.query(

@@ -416,6 +416,9 @@ def create_app(
     _export_routes(app, web)
     _own_data_routes(app, web)
     _view_routes(app, web)
+    from veerkracht.web import overview  # /overzicht (+ .json): the national overview
+
+    overview.register(app, service)
     frontend.install_frontend(app)
     return app
 

@@ -1,0 +1,117 @@
+"""``veerkracht overzicht``: the national overview of every gemeente in the store."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from veerkracht.cli._common import STORE_OPTION, settings_for
+
+DEFAULT_OUT = Path("veerkracht-uitvoer")
+
+
+def overzicht(
+    van: int | None = typer.Option(
+        None, "--van", help="Beginjaar (standaard: per gemeente de meest recente periode)."
+    ),
+    tot: int | None = typer.Option(
+        None, "--tot", help="Eindjaar (standaard: per gemeente de meest recente periode)."
+    ),
+    uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor tabel en kaart."),
+    processen: int = typer.Option(
+        0, "--processen", help="Aantal processen; 0 = alle processorkernen."
+    ),
+    store: Path | None = STORE_OPTION,
+) -> None:
+    """Landelijk overzicht: signalen van elke gemeente (t.o.v. Nederland), CSV, XLSX en kaart."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from veerkracht import overview as ovm
+    from veerkracht.cli import console
+    from veerkracht.errors import NoDataError, ParameterError
+    from veerkracht.maps.national import render_national_map
+    from veerkracht.store import Store
+
+    if processen < 0:
+        raise ParameterError(
+            "--processen", processen, "mag niet negatief zijn", fix="Bijvoorbeeld --processen 2."
+        )
+    if van is not None and tot is not None and tot <= van:
+        raise ParameterError(
+            "--tot",
+            tot,
+            f"moet later zijn dan --van ({van})",
+            fix="Bijvoorbeeld --van 2016 --tot 2020.",
+        )
+    settings = settings_for(store)
+    processes = processen or os.cpu_count() or 1
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("nog"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("Gemeenten voorbereiden (perioden, vertalen)", total=None)
+
+        def started(n: int) -> None:
+            progress.update(
+                task, total=n, description=f"Signalen per gemeente ({processes} processen)"
+            )
+
+        def finished(summary: ovm.GemeenteSummary) -> None:
+            status = "klaar" if summary.ok else "overgeslagen"
+            progress.update(task, advance=1, description=f"{summary.name}: {status}")
+
+        ov = ovm.overview(
+            settings.store_path,
+            van,
+            tot,
+            processes=processes,
+            on_start=started,
+            on_done=finished,
+        )
+    if not ov.done:
+        raise NoDataError(
+            "geen enkele gemeente in de store heeft genoeg buurtcijfers voor een signaal"
+            + (f" ({ov.skipped_text()})" if ov.skipped else ""),
+            fix="Importeer eerst data met 'veerkracht data importeren MAP'.",
+        )
+    files = ovm.write_tables(ov, uit)
+    with Store(settings.store_path, read_only=True) as st:
+        shapes = ovm.gemeente_shapes(st, [g.code for g in (*ov.done, *ov.skipped)])
+    files += render_national_map(ov, shapes, uit)
+
+    console.print(
+        f"[bold]Landelijk overzicht[/], {ov.period_text()}: {len(ov.done)} gemeenten "
+        f"berekend in {ov.seconds:.0f} s met {ov.processes} proces(sen).",
+        highlight=False,
+    )
+    for fig in ov.figures():
+        console.print(f"  [bold]{fig['tekst']}[/]", highlight=False)
+        console.print(f"    Definitie: {fig['definitie']}", highlight=False)
+    console.print(ov.skipped_text(), highlight=False)
+    for g in ov.skipped:
+        console.print(f"  {g.name} ({g.code}): {g.reason}", highlight=False)
+    top = ov.table().head(10)
+    if len(top):
+        console.print("Rangorde (meeste buurten 'Probleem', dan 'Kwetsbaar'), eerste 10:")
+        for row in top.itertuples(index=False):
+            console.print(f"  {row[0]:>3}. {row[2]} ({row[1]})", highlight=False)
+    for path in files:
+        console.print(f"Geschreven: {path}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="overzicht")(overzicht)
