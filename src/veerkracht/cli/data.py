@@ -367,6 +367,16 @@ def _ophalen_alle(
     )
     if "kwb" in sources:
         _print_successors(settings, None)
+    if problems:  # exit 0 only when everything asked for arrived
+        from veerkracht.cli import err_console
+
+        err_console.print(
+            _plain(
+                f"Onvolledig: {len(problems)} gemeente(n) kregen niet alles; zie de tabel hierboven."
+            ),
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_INCOMPLETE)
 
 
 def _all_summary(result) -> Table:
