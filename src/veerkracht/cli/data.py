@@ -371,9 +371,7 @@ def _ophalen_alle(
         from veerkracht.cli import err_console
 
         err_console.print(
-            _plain(
-                f"Onvolledig: {len(problems)} gemeente(n) kregen niet alles; zie de tabel hierboven."
-            ),
+            _plain(f"Onvolledig: {len(problems)} gemeente(n) kregen niet alles (zie de tabel)."),
             soft_wrap=True,
         )
         raise typer.Exit(EXIT_INCOMPLETE)
