@@ -38,6 +38,20 @@ def _ov(path: str) -> Callable:
     return lambda w: path.replace("{ov}", w.upload_id)
 
 
+def _overview(path: str) -> Callable:
+    """The national overview on one gemeente, computed before the request (else 202)."""
+
+    def url(w) -> str:
+        overview = w.app.state.overview
+        if overview.gemeenten != ["GM0014"]:
+            overview.gemeenten = ["GM0014"]
+        overview.get()
+        overview.wait(300)
+        return path
+
+    return url
+
+
 PUBLIC = (200, 200, 200, 200)
 OVERLAY = (200, 200, 403, 401)
 MATRIX: dict[tuple[str, str], Case] = {
@@ -82,6 +96,8 @@ MATRIX: dict[tuple[str, str], Case] = {
         lambda w: {"json": {"huidig": "fout-wachtwoord", "nieuw": "nieuwe-zin-voor-de-test"}},
     ),
     ("GET", "/api/openapi.json"): Case(lambda w: "/api/openapi.json", PUBLIC),
+    ("GET", "/overzicht"): Case(_overview("/overzicht"), PUBLIC),
+    ("GET", "/overzicht.json"): Case(_overview("/overzicht.json"), PUBLIC),
     # open data
     ("GET", "/api/gemeenten"): Case(lambda w: "/api/gemeenten?q=amst", PUBLIC),
     ("GET", "/api/gemeenten/{gm}/signalen.json"): Case(
