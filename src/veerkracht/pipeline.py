@@ -147,31 +147,21 @@ def open_view(store_path, gemeente: str, start: int | None = None, end: int | No
     from veerkracht.errors import StoreError, TranslationMissing
     from veerkracht.store import Store
 
-    try:
-        store = Store(store_path, read_only=True)
-    except StoreError as exc:
-        if "er is nog geen store" in exc.message:
-            raise
-        # open elsewhere in this process with write access: use that configuration
-        store = Store(store_path, must_exist=True)
+    for read_only in (True, False):
+        try:
+            store = Store(store_path, read_only=read_only, must_exist=True)
+        except StoreError as exc:
+            if not read_only or "er is nog geen store" in exc.message:
+                raise
+            continue  # open with write access elsewhere in this process: use that
         try:
             return store, signal_view(store, gemeente, start, end, **kw)
+        except TranslationMissing:
+            store.close()  # a translation has to be written first: open writable
         except BaseException:
             store.close()
             raise
-    try:
-        return store, signal_view(store, gemeente, start, end, **kw)
-    except TranslationMissing:
-        store.close()
-    except BaseException:
-        store.close()
-        raise
-    store = Store(store_path, must_exist=True)
-    try:
-        return store, signal_view(store, gemeente, start, end, **kw)
-    except BaseException:
-        store.close()
-        raise
+    raise AssertionError("unreachable: the writable attempt returns or raises")
 
 
 def translate_for_view(store: Store, gemeente: str, edition: int) -> bool:

@@ -103,3 +103,19 @@ def noise_band(
     if n < thresholds["min_buurten_ruis"]:
         return 2 * floor, n
     return max(floor, z_for(thresholds, tests) * robust_sd(excess)), n
+
+
+def buurt_level_outcome(ctx: RuleContext, judged: list[tuple[Indicator, pd.Series, pd.Series]]):
+    """Fire on hits measured for the buurt; show postcode-area hits as support only.
+
+    ``judged``: (indicator, hit per buurt, reason text per buurt) for each indicator.
+    """
+    index = ctx.table.index
+    reasons, support = empty_lists(index), empty_lists(index)
+    fired = pd.Series(False, index=index)
+    for ind, hit, texts in judged:
+        own = ctx.buurt_level(ind)
+        fired |= hit & own
+        add_reason(reasons, hit & own, texts)
+        add_reason(support, hit & ~own, texts + " (benadering via postcodegebied, telt niet mee)")
+    return RuleOutcome(fired, reasons, support=support)

@@ -15,8 +15,7 @@ import pandas as pd
 from veerkracht.signals.rules._base import (
     RuleContext,
     RuleOutcome,
-    add_reason,
-    empty_lists,
+    buurt_level_outcome,
     fmt,
     high_threshold,
 )
@@ -58,13 +57,4 @@ def _hits(ctx: RuleContext, ind) -> tuple[pd.Series, pd.Series]:
 
 
 def evaluate(ctx: RuleContext) -> RuleOutcome:
-    index = ctx.table.index
-    reasons, support = empty_lists(index), empty_lists(index)
-    fired = pd.Series(False, index=index)
-    for ind in ctx.core("overlast"):
-        hit, texts = _hits(ctx, ind)
-        own = ctx.buurt_level(ind)
-        fired |= hit & own
-        add_reason(reasons, hit & own, texts)
-        add_reason(support, hit & ~own, texts + " (benadering via postcodegebied, telt niet mee)")
-    return RuleOutcome(fired, reasons, support=support)
+    return buurt_level_outcome(ctx, [(ind, *_hits(ctx, ind)) for ind in ctx.core("overlast")])

@@ -14,8 +14,7 @@ import pandas as pd
 from veerkracht.signals.rules._base import (
     RuleContext,
     RuleOutcome,
-    add_reason,
-    empty_lists,
+    buurt_level_outcome,
     fmt,
     noise_band,
 )
@@ -58,14 +57,5 @@ def _worse(ctx: RuleContext, ind, tests: int) -> tuple[pd.Series, pd.Series]:
 
 
 def evaluate(ctx: RuleContext) -> RuleOutcome:
-    index = ctx.table.index
-    reasons, support = empty_lists(index), empty_lists(index)
-    fired = pd.Series(False, index=index)
     tested = ctx.core("overlast")
-    for ind in tested:
-        hit, texts = _worse(ctx, ind, len(tested))
-        own = ctx.buurt_level(ind)
-        fired |= hit & own
-        add_reason(reasons, hit & own, texts)
-        add_reason(support, hit & ~own, texts + " (benadering via postcodegebied, telt niet mee)")
-    return RuleOutcome(fired, reasons, support=support)
+    return buurt_level_outcome(ctx, [(ind, *_worse(ctx, ind, len(tested))) for ind in tested])
