@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-CHOSEN = ["GM0014", "GM0363", "GM0599", "GM0855"]  # Groningen, Amsterdam, Rotterdam, Tilburg
+# Groningen, Amsterdam, Rotterdam, Eindhoven (values on edition 2020, boundaries 2025), Tilburg
+CHOSEN = ["GM0014", "GM0363", "GM0599", "GM0772", "GM0855"]
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def atlas_run(amsterdam_store, tmp_path_factory):
 
 def test_atlas_renders_gemeenten_with_boundaries(atlas_run):
     out, done, _ = atlas_run
-    assert [o.gemeente_code for o in done] == ["GM0014", "GM0363", "GM0599"]
+    assert [o.gemeente_code for o in done] == ["GM0014", "GM0363", "GM0599", "GM0772"]
     ams = next(o for o in done if o.gemeente_code == "GM0363")
     folder = out / "gm0363_2017_2019"
     expected = {

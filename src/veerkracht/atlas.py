@@ -102,17 +102,15 @@ def survey(
 
 
 def prepare(store: Store, candidates: list[AtlasOutcome], tot: int | None) -> list[AtlasOutcome]:
-    """Translate each candidate once (write connection); failures get a reason."""
+    """Translate each candidate once (write connection), exactly as the pipeline would;
+    failures get a reason."""
     from veerkracht.errors import VeerkrachtError
-    from veerkracht.signals import ensure_translation
-    from veerkracht.signals._data import default_edition
+    from veerkracht.pipeline import prepare_edition
 
     for cand in candidates:
         end = int(cand.note.split("–")[1]) if cand.note else tot
         try:
-            ensure_translation(
-                store, cand.gemeente_code, default_edition(store, cand.gemeente_code, end)
-            )
+            prepare_edition(store, cand.gemeente_code, end)
         except VeerkrachtError as exc:
             cand.reason = f"vertalen naar één buurtindeling mislukt: {exc.message}"
         except Exception as exc:  # one gemeente must not stop the atlas

@@ -19,6 +19,40 @@ REFERENCE_OPTION = typer.Option(
     "regio:GM…,GM… (een lijst gemeenten).",
 )
 
+#: runs over every gemeente (atlas, national overview): no years = each one's own default
+ALL_START_OPTION = typer.Option(
+    None, "--van", help="Beginjaar (standaard: per gemeente de meest recente periode)."
+)
+ALL_END_OPTION = typer.Option(
+    None, "--tot", help="Eindjaar (standaard: per gemeente de meest recente periode)."
+)
+PROCESSES_OPTION = typer.Option(
+    0, "--processen", help="Aantal processen; 0 = alle processorkernen."
+)
+
+
+def gemeente_progress(console: object):
+    """The progress bar of a run over many gemeenten: count, time so far, time left."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("nog"),
+        TimeRemainingColumn(),  # from the pace of the last 30 s
+        console=console,
+        transient=True,
+    )
+
 
 def settings_for(store: Path | None):
     from veerkracht.settings import get_settings

@@ -7,33 +7,26 @@ from pathlib import Path
 
 import typer
 
-from veerkracht.cli._common import STORE_OPTION, settings_for
+from veerkracht.cli._common import (
+    ALL_END_OPTION,
+    ALL_START_OPTION,
+    PROCESSES_OPTION,
+    STORE_OPTION,
+    gemeente_progress,
+    settings_for,
+)
 
 DEFAULT_OUT = Path("veerkracht-uitvoer")
 
 
 def atlas(
-    van: int | None = typer.Option(
-        None, "--van", help="Beginjaar (standaard: per gemeente de meest recente periode)."
-    ),
-    tot: int | None = typer.Option(
-        None, "--tot", help="Eindjaar (standaard: per gemeente de meest recente periode)."
-    ),
+    van: int | None = ALL_START_OPTION,
+    tot: int | None = ALL_END_OPTION,
     uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor de kaarten."),
-    processen: int = typer.Option(
-        0, "--processen", help="Aantal processen; 0 = alle processorkernen."
-    ),
+    processen: int = PROCESSES_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Kaarten (PNG, SVG, PDF en HTML) van elke gemeente met buurtgrenzen en signalen."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
     from rich.table import Table
 
     from veerkracht import atlas as at
@@ -49,15 +42,7 @@ def atlas(
         )
     settings = settings_for(store)
     processes = processen or os.cpu_count() or 1
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("nog"),
-        TimeRemainingColumn(),  # from the pace of the last 30 s
-    )
-    with Progress(*columns, console=console, transient=True) as progress:
+    with gemeente_progress(console) as progress:
         task = progress.add_task("Gemeenten voorbereiden (vertalen naar één indeling)", total=None)
 
         def started(n: int) -> None:
