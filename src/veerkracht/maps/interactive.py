@@ -149,7 +149,7 @@ def _layer_data(mapset: MapSet, layer: MapLayer) -> dict[str, Any]:
         "legendTitle": layer.legend_title,
         "period": layer.period,
         "note": layer.note,
-        "source": source_line(layer, mapset.edition),
+        "source": source_line(layer, mapset.boundary_edition),
         "legend": [list(item) for item in style.legend],
         "cls": [-1 if c is None else legend_colours.index(c) for c in style.colours],
         "values": values,

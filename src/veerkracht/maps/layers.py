@@ -102,6 +102,13 @@ class MapSet:
     profile_columns: dict[str, str] = field(default_factory=dict)
     #: (code, name) of the buurten in the table that have no polygon: counted and named
     without_geometry: list[tuple[str, str]] = field(default_factory=list)
+    #: the edition of the polygons drawn, when it differs from ``edition`` (e.g. 2025
+    #: boundaries for figures on the 2020 buurt codes)
+    geometry_edition: int | None = None
+
+    @property
+    def boundary_edition(self) -> int:
+        return self.geometry_edition or self.edition
 
     def layer(self, key: str) -> MapLayer:
         for layer in self.layers:

@@ -653,7 +653,7 @@ def _draw_texts(fig: Figure, mapset: MapSet, layer: MapLayer) -> None:
     fig.text(
         0.025,
         0.045,
-        textwrap.fill(source_line(layer, mapset.edition), 175),
+        textwrap.fill(source_line(layer, mapset.boundary_edition), 175),
         ha="left",
         va="top",
         fontsize=7.5,

@@ -263,4 +263,5 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
         layers=layers,
         profile_columns=profile,
         without_geometry=list(zip(missing.region_code, missing.naam.fillna(""), strict=True)),
+        geometry_edition=geo_ed,
     )

@@ -265,7 +265,7 @@ class DataService:
             "klassen": [{"label": lbl, "kleur": col} for lbl, col in style.legend],
             "geen_gegevens": style.no_data,
             "grenzen": style.bins,
-            "bron": source_line(layer, c.mapset.edition),
+            "bron": source_line(layer, c.mapset.boundary_edition),
             "periode": layer.period,
             "toelichting": layer.note,
         }
