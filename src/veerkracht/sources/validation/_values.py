@@ -39,3 +39,28 @@ def _number(x: float) -> str:
 def variables_in(values: ValueRows, where: np.ndarray) -> list[str]:
     used = np.unique(values.variable_index[where])
     return [values.variables[i] for i in used]
+
+
+def out_of_range(
+    rows: StoreRows, kind: str, low: float, high: float, code: str, what: str, fix: str
+) -> list:
+    """One finding for the values of variables of ``kind`` outside [low, high], or none."""
+    from veerkracht.sources.validation._core import Finding
+
+    mask = kind_mask(rows, kind)
+    if mask is None:
+        return []
+    values = rows.values
+    assert values is not None
+    with np.errstate(invalid="ignore"):
+        bad = mask & ((values.value < low) | (values.value > high))
+    if not bad.any():
+        return []
+    return [
+        Finding(
+            code,
+            f"{int(bad.sum())} {what}: {'; '.join(describe(values, bad))}",
+            fix,
+            column=", ".join(variables_in(values, bad)[:5]),
+        )
+    ]
