@@ -51,6 +51,8 @@ class Limits:
     max_rows: int = 20_000_000
     #: fields in the header of a delimited text file
     max_columns: int = 5_000
+    #: nesting depth of a JSON file (a GeoJSON MultiPolygon collection has 7)
+    max_json_depth: int = 64
     #: characters in a region name (a real buurt name has well under 100)
     max_name_chars: int = 300
     #: bytes an archive (xlsx, zip) unpacks to, all members together

@@ -239,6 +239,12 @@ def _unknown(folder: Path) -> None:
     (folder / "metingen.csv").write_text("a;b\n1;2\n", encoding="utf-8")
 
 
+def _deep_json(folder: Path) -> None:
+    # sniffed as a Leefbaarometer wijk file, then 100 000 levels deep
+    deep = "[" * 100_000 + "]" * 100_000
+    (folder / "wijk.json").write_text('{"WK036300": {"KL16": ' + deep + "}}")
+
+
 def _empty(folder: Path) -> None:
     (folder / "kwb-2019.csv").write_bytes(b"")
 
@@ -256,6 +262,7 @@ CASES = [
     Case("jaar_3000_in_bestand", _year_in_file, "VK205", "onwaarschijnlijk jaar 3000"),
     Case("lange_regel", _long_line, "VK103", "regel 2 is"),
     Case("geen_regeleinde", _no_newline, "VK103", "regel 1 is"),
+    Case("diepe_json", _deep_json, "VK105", "niveaus diep genest"),
     Case("te_veel_kolommen", _many_columns, "VK103", "kolommen, meer dan de grens"),
     Case("lange_naam", _long_name, "VK206", "langer dan 300 tekens"),
     Case("stuurteken_in_naam", _control_name, "VK206", "stuurtekens"),

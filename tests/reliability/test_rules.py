@@ -115,3 +115,25 @@ def test_own_data_and_read_check_the_file_first(tmp_path: Path) -> None:
         own_data_from_file(bomb, organisation="Woonstichting X")
     with pytest.raises(ValidationError, match="VK102"):
         read(bomb)
+
+
+def test_json_depth_ignores_brackets_in_strings_and_chunk_edges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from veerkracht.sources.validation import json_depth
+
+    monkeypatch.setattr(json_depth, "_CHUNK", 7)  # split escapes and strings across chunks
+    path = tmp_path / "a.json"
+    path.write_text('{"a\\\\": "[[[\\"{{{", "b": [[1, {"c": "]]]"}]], "d": "\\\\"}')
+    assert json_depth.max_depth(path, 64) == 4
+    path.write_text("[" * 70 + "]" * 70)
+    assert json_depth.max_depth(path, 64) > 64
+
+
+def test_real_geojson_is_within_the_json_depth_limit(shared_data: Path) -> None:
+    from veerkracht.settings import Limits
+    from veerkracht.sources.validation.json_depth import max_depth
+
+    files = sorted(shared_data.glob("**/*.geojson")) + sorted(shared_data.glob("**/*.json"))
+    assert files
+    assert max(max_depth(f, 1000) for f in files) <= Limits().max_json_depth // 8

@@ -4,6 +4,7 @@
 from veerkracht.sources.validation import file_size
 from veerkracht.sources.validation import archive
 from veerkracht.sources.validation import text_lines
+from veerkracht.sources.validation import json_depth
 from veerkracht.sources.validation import encoding
 from veerkracht.sources.validation import geometry_repair
 from veerkracht.sources.validation import unparsed
@@ -22,6 +23,7 @@ RULES = [
         file_size,
         archive,
         text_lines,
+        json_depth,
         encoding,
         geometry_repair,
         unparsed,
