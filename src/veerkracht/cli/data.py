@@ -311,6 +311,7 @@ def _ophalen_een(
         console.print(_skipped_table("Bestand of bron", shown))
     if "kwb" in sources:
         _print_successors(settings, code)
+    _summary(report)  # exit 0 only when every requested dataset arrived and was imported
 
 
 def _print_successors(settings, gemeente_code: str | None) -> None:
