@@ -443,14 +443,7 @@ def harmonisation_rows(result: SignalResult) -> list[dict[str, str]]:
 
 def conservation_rows(store: Store, gemeente: str, edition: int) -> list[dict[str, str]]:
     """Conservation errors of the translation, one row per (period, source edition, method)."""
-    frame = store.query(
-        """SELECT period, source_edition, method, count(*) AS variabelen,
-                  max(abs(relative_error)) AS max_fout, max(n_source) AS bronbuurten,
-                  max(n_unmatched) AS ongekoppeld
-           FROM translation_errors WHERE gemeente_code = ? AND edition = ?
-           GROUP BY ALL ORDER BY period, source_edition, method""",
-        [gemeente, edition],
-    )
+    frame = store.conservation_summary(gemeente, edition)
     return [
         {
             "periode": str(r.period),
@@ -478,11 +471,7 @@ def source_rows(result: SignalResult, store: Store, geometry_edition: int | None
         ):
             rows.append(_source_row(publisher, dataset_id, title, grp, "Cijfers", periods))
     if geometry_edition is not None:
-        ids = store.query(
-            "SELECT DISTINCT import_id FROM geometries "
-            "WHERE gemeente_code = ? AND edition = ? AND level = 'buurt'",
-            [result.gemeente.code, geometry_edition],
-        ).import_id
+        ids = store.buurt_geometry_import_ids(result.gemeente.code, geometry_edition)
         part = imports[imports.import_id.isin(ids)]
         for (publisher, dataset_id, title), grp in part.groupby(
             ["publisher", "dataset_id", "title"], dropna=False
@@ -494,15 +483,7 @@ def source_rows(result: SignalResult, store: Store, geometry_edition: int | None
 def _other_gemeente_imports(store: Store, gemeente: str) -> list[int]:
     """Imports whose values say nothing about this gemeente (e.g. another city's file):
     no buurt or wijk of it, not the gemeente itself, not NL and not postcode areas."""
-    number = gemeente[2:6]
-    frame = store.query(
-        """SELECT import_id FROM "values" GROUP BY import_id
-           HAVING count(*) FILTER (
-               WHERE region_code LIKE ? OR region_code LIKE ? OR region_code = ?
-                  OR level IN ('land', 'pc4', 'pc6')) = 0""",
-        [f"BU{number}%", f"WK{number}%", gemeente],
-    )
-    return [int(i) for i in frame.import_id]
+    return store.imports_without_gemeente(gemeente)
 
 
 def _source_row(

@@ -71,13 +71,7 @@ def geometry_edition(store: Store, gemeente: str, edition: int, codes: pd.Series
     editions = store.geometry_editions(gemeente)
     if edition in editions:
         return edition
-    # count in SQL: decoding every edition's polygons only to count codes is slow
-    counts = store.query(
-        "SELECT edition, count(*) AS n FROM geometries WHERE gemeente_code = ? "
-        "AND level = 'buurt' AND region_code IN (SELECT unnest(?)) "
-        "GROUP BY edition ORDER BY edition",
-        [gemeente, [str(c) for c in codes]],
-    )
+    counts = store.buurt_geometry_code_counts(gemeente, [str(c) for c in codes])
     best, best_n = None, 0
     for ed, n in zip(counts.edition.tolist(), counts.n.tolist(), strict=True):
         if n > best_n or (

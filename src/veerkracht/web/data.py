@@ -205,8 +205,7 @@ class DataService:
         )
 
     def store_read_only(self) -> bool:
-        row = self.store.con.execute("SELECT current_setting('access_mode')").fetchone()
-        return bool(row and str(row[0]).lower() == "read_only")
+        return self.store.read_only
 
     def _indicator_layers(
         self, result: SignalResult, mapset: MapSet, scheme: str, taken: set[str]
