@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from veerkracht.signals.periods import period_name
+
 if TYPE_CHECKING:
     from veerkracht.store import Store
 
@@ -143,9 +145,10 @@ def render_gemeente(job: AtlasJob) -> AtlasOutcome:
 
 def _render(job: AtlasJob) -> list[Path]:
     from veerkracht.errors import NoDataError
+    from veerkracht.maps.from_signals import mapset_from_view
     from veerkracht.maps.interactive import render_html
     from veerkracht.maps.static import render_map
-    from veerkracht.pipeline import mapset_from_view, signal_view
+    from veerkracht.pipeline import signal_view
     from veerkracht.store import Store
 
     with Store(job.store_path, read_only=True) as st:
@@ -225,11 +228,6 @@ def atlas(
     skipped.sort(key=lambda o: o.gemeente_code)
     write_index(out_dir, van, tot, done, skipped)
     return done, skipped
-
-
-def period_name(van: int | None, tot: int | None) -> str:
-    """How an atlas run is named: its period, or 'recent' for each gemeente's default."""
-    return "recent" if van is None and tot is None else f"{van or ''}_{tot or ''}".strip("_")
 
 
 def write_index(

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from veerkracht.signals.periods import period_name
+
 if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
@@ -477,12 +479,6 @@ def overview_in_process(
 
 
 # ----------------------------------------------------------------------------- outputs
-
-
-def period_name(van: int | None, tot: int | None) -> str:
-    from veerkracht.atlas import period_name as atlas_period_name
-
-    return atlas_period_name(van, tot)
 
 
 def write_tables(ov: Overview, out_dir: Path) -> list[Path]:

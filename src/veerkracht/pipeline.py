@@ -21,15 +21,14 @@ from veerkracht.gemeenten import Gemeente, resolve_gemeente
 from veerkracht.indicators import catalogue
 from veerkracht.numbers import number
 from veerkracht.signals import SignalResult, ensure_translation, signals_for_gemeente
-from veerkracht.signals._data import default_edition
 from veerkracht.signals.coverage import Coverage, coverage_of
+from veerkracht.signals.edition import default_edition
 from veerkracht.signals.periods import PeriodChoice, choose_periods, indicator_periods
 from veerkracht.signals.periods import working_periods as _working_periods
 from veerkracht.signals.reference import parse_reference
 from veerkracht.signals.typology import TypologyConfig, load_typology
 
 if TYPE_CHECKING:
-    from veerkracht.maps.layers import MapSet
     from veerkracht.store import Store
 
 
@@ -230,9 +229,3 @@ def rule_warnings(result: SignalResult) -> list[str]:
             )
     return out
 
-
-def mapset_from_view(store: Store, view: SignalView) -> MapSet:
-    """The map set (geometry + layers) of a view: what every map output draws."""
-    from veerkracht.signals.maps import mapset_from_signals
-
-    return mapset_from_signals(store, view.result)

@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from veerkracht.indicators import catalogue
+from veerkracht.numbers import count, percent
+
 if TYPE_CHECKING:
     from rich.table import Table
 
@@ -49,8 +52,6 @@ def signal_years(store: Store) -> pd.DataFrame:
     """Per gemeente and signal group: the years in which a core indicator has all its
     variables for the gemeente's buurten (Leefbaarometer 2.0 is per PC4: counted when
     the store has it at all)."""
-    from veerkracht.indicators import catalogue
-
     core = [i for i in catalogue() if i.core and i.group in SIGNAL_GROUPS]
     needed = sorted({v for i in core for v in i.variables})
     rows = store.buurt_variable_years(needed)
@@ -92,15 +93,11 @@ def _join(items: object) -> str:
 
 
 def _pct(x: float | None) -> str:
-    from veerkracht.numbers import percent
-
     return percent(x)
 
 
 def store_status(store: Store) -> list[Table]:
     from rich.table import Table
-
-    from veerkracht.cli._common import fmt
 
     tables = []
     ds = datasets_summary(store)
@@ -124,8 +121,8 @@ def store_status(store: Store) -> list[Table]:
             str(row.files),
             _join(row.periods),
             _join(row.editions),
-            fmt(int(row.n_values or 0)),
-            fmt(int(row.n_geometries or 0)),
+            count(int(row.n_values or 0)),
+            count(int(row.n_geometries or 0)),
         )
     tables.append(t)
 
@@ -138,7 +135,7 @@ def store_status(store: Store) -> list[Table]:
             row.gemeente_code,
             _join([row.name]) if isinstance(row.name, str) else "",
             row.dataset_key,
-            fmt(int(row.buurten)),
+            count(int(row.buurten)),
             _join(row.periods),
             _join(row.geometry_editions),
         )

@@ -273,7 +273,7 @@ def _ophalen_een(
     from rich.progress import DownloadColumn
 
     from veerkracht.cli import console
-    from veerkracht.online.fetch import fetch_and_import
+    from veerkracht.download import fetch_and_import
     from veerkracht.store import Store
 
     settings = settings_for(store)
@@ -333,7 +333,7 @@ def _ophalen_alle(
     store: Path | None,
 ) -> None:
     from veerkracht.cli import console
-    from veerkracht.online.alle import check_workers, fetch_all
+    from veerkracht.download import check_workers, fetch_all
     from veerkracht.store import Store
 
     settings = settings_for(store)

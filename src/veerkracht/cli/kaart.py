@@ -37,9 +37,10 @@ def kaart(
 
     from veerkracht.cli import console
     from veerkracht.cli.signalen import print_view_summary
+    from veerkracht.maps.from_signals import mapset_from_view
     from veerkracht.maps.interactive import render_html
     from veerkracht.maps.static import render_maps, render_processes, start_workers
-    from veerkracht.pipeline import mapset_from_view, open_view
+    from veerkracht.pipeline import open_view
 
     processes = render_processes()
     start_workers(processes)  # matplotlib loads in the background while signals are computed

@@ -28,8 +28,8 @@ import pandas as pd
 
 from veerkracht.gemeenten import Gemeente, resolve_gemeente
 from veerkracht.indicators import Indicator, catalogue, indicator_values, wide_first
-from veerkracht.signals._data import buurt_codes, default_edition, values_on_edition
 from veerkracht.signals.classes import classify
+from veerkracht.signals.edition import buurt_codes, default_edition, values_on_edition
 from veerkracht.signals.periods import nearest
 from veerkracht.signals.reference import Reference
 from veerkracht.store import Store

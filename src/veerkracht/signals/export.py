@@ -7,27 +7,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from veerkracht.spreadsheet import neutralise_formulas
+
 if TYPE_CHECKING:
     from veerkracht.pipeline import SignalView
     from veerkracht.signals import SignalResult
     from veerkracht.store import Store
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with a quote."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            text = out[col].astype("string")
-            risky = (
-                text.str.startswith(_FORMULA_START, na=False)
-                & pd.to_numeric(text, errors="coerce").isna()
-            )
-            out[col] = text.mask(risky, "'" + text)
-    return out
-
 
 def signal_table(result: SignalResult) -> pd.DataFrame:
     """The main table: one row per buurt, Dutch column names, the year beside every value.

@@ -187,3 +187,9 @@ def choose_periods(
             fix=f"Perioden die werken: {_fmt_pairs(works)}.",
         )
     return PeriodChoice(start, end, default=False)
+
+
+def period_name(start: int | None, end: int | None) -> str:
+    """How a run over many gemeenten (atlas, overview) is named in its file names: its
+    period, or 'recent' for each gemeente's default."""
+    return "recent" if start is None and end is None else f"{start or ''}_{end or ''}".strip("_")

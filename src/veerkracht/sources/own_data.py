@@ -43,6 +43,7 @@ from veerkracht.sources.base import (
     Variable,
     register,
 )
+from veerkracht.spreadsheet import neutralise_formulas
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -284,11 +285,8 @@ def _points(frame: pd.DataFrame, columns: list[str], path: Path, notes: list[str
 def _neutralise(column: pd.Series, name: str, notes: list[str]) -> pd.Series:
     """Prefix cells a spreadsheet would execute as a formula with ``'``.
 
-    The one rule shared with the exports (``signals.export.neutralise_formulas``);
-    imported here, not at module level, so reading files does not load the store.
+    The one rule shared with the exports (:func:`veerkracht.spreadsheet.neutralise_formulas`).
     """
-    from veerkracht.signals.export import neutralise_formulas
-
     text = column.astype("string")
     # NFKC first: a fullwidth '＝' (U+FF1D) or '＋' starts a formula in some spreadsheets too
     probe = text.str.normalize("NFKC")

@@ -170,7 +170,7 @@ class DataService:
         if self.store.read_only:
             from veerkracht.errors import StoreError
             from veerkracht.gemeenten import resolve_gemeente
-            from veerkracht.signals._data import default_edition
+            from veerkracht.signals.edition import default_edition
 
             gm, tot, edition = key[0], key[2], key[3]
             code = resolve_gemeente(self.store, gm).code
@@ -185,7 +185,8 @@ class DataService:
         return self._compute(key)
 
     def _compute(self, key: CacheKey) -> Computed:
-        from veerkracht.pipeline import mapset_from_view, signal_view
+        from veerkracht.maps.from_signals import mapset_from_view
+        from veerkracht.pipeline import signal_view
 
         gm, van, tot, edition, scheme, reference = key
         view = signal_view(
@@ -241,7 +242,7 @@ class DataService:
 
     def _trends(self, gemeente: str, edition: int) -> pd.DataFrame:
         from veerkracht.indicators import catalogue, indicator_values
-        from veerkracht.signals._data import values_on_edition
+        from veerkracht.signals.edition import values_on_edition
 
         variables = sorted({v for ind in catalogue() for v in ind.variables})
         long = values_on_edition(self.store, gemeente, edition, variables)
@@ -541,7 +542,8 @@ class DataService:
         """Signals, analyses and 'Verantwoording', formulas neutralised (as the CLI)."""
         import pandas as pd
 
-        from veerkracht.signals.export import accountability, neutralise_formulas, signal_table
+        from veerkracht.signals.export import accountability, signal_table
+        from veerkracht.spreadsheet import neutralise_formulas
 
         with self.lock:
             sheets = _sheets(c.result, self.store)
@@ -558,7 +560,8 @@ class DataService:
 
     def _render(self, c: Computed, kind: str, layer: str, tmp: Path) -> bytes:
         if kind == "csv":
-            from veerkracht.signals.export import neutralise_formulas, signal_table
+            from veerkracht.signals.export import signal_table
+            from veerkracht.spreadsheet import neutralise_formulas
 
             table = neutralise_formulas(signal_table(c.result))
             return table.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
