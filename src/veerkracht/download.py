@@ -34,7 +34,7 @@ from veerkracht.errors import ParameterError
 from veerkracht.http import HttpClient, NoConnectionError, ProgressHook
 from veerkracht.ingest import ImportReport, import_jobs
 from veerkracht.online import cbs_odata
-from veerkracht.online.fetch import FetchResult, check_kwb_years, fetch_sources, resolve_gemeente
+from veerkracht.online.fetch import FetchResult, check_kwb_years, fetch_sources, gemeente_at_cbs
 from veerkracht.settings import Settings
 
 if TYPE_CHECKING:
@@ -75,10 +75,10 @@ def fetch_and_import(
 ) -> tuple[str, Path, ImportReport]:
     """Resolve the gemeente, fetch, save, import; returns (code, folder, report)."""
     with HttpClient(settings, refresh=refresh, progress=progress, backoff_s=backoff_s) as client:
-        code, _name = resolve_gemeente(
+        code = gemeente_at_cbs(
             gemeente, known=known_gemeenten(store), client=client, settings=settings,
             year=max(years),
-        )
+        ).code
         folder = folder or default_folder(settings, code)
         fetched = fetch_sources(
             client, settings, gemeente_code=code, years=years, sources=sources, folder=folder

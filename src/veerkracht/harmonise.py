@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 
 from veerkracht.errors import NoDataError
+from veerkracht.gemeenten import resolve_gemeente
 from veerkracht.store.schema import ERROR_COLUMNS, TRANSLATED_COLUMNS
 
 if TYPE_CHECKING:
@@ -423,14 +424,6 @@ def postcode_lookup(
 
 
 # --------------------------------------------------------------------------- the store
-def resolve_gemeente(store: Store, gemeente: str) -> tuple[str, str]:
-    """(GM code, name) for a name or GM code; see :mod:`veerkracht.gemeenten`."""
-    from veerkracht.gemeenten import resolve_gemeente as resolve
-
-    found = resolve(store, gemeente)
-    return found.code, found.name
-
-
 def _target_codes(store: Store, gm: str, edition: int) -> set[str]:
     """Buurt codes of the reference edition for the gemeente (regions, geometries, crosswalk)."""
     return store.buurt_target_codes(gm, edition)
@@ -560,7 +553,8 @@ def translated_values_from_store(
     ``points``: optional dwelling/inhabitant points (column ``gewicht``) for a
     count-weighted overlay where boundaries changed (see :func:`overlay_weights`).
     """
-    gm, name = resolve_gemeente(store, gemeente)
+    found = resolve_gemeente(store, gemeente)
+    gm, name = found.code, found.name
     target = _target_codes(store, gm, edition)
     if not target:
         raise NoDataError(

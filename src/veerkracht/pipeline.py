@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from veerkracht.gemeenten import Gemeente, resolve_gemeente
 from veerkracht.indicators import catalogue
 from veerkracht.numbers import number
+from veerkracht.settings import DEFAULT_SCHEME
 from veerkracht.signals import SignalResult, ensure_translation, signals_for_gemeente
 from veerkracht.signals.coverage import Coverage, coverage_of
 from veerkracht.signals.edition import default_edition
@@ -90,7 +91,7 @@ def signal_view(
     *,
     edition: int | None = None,
     reference: str | None = None,
-    scheme: str = "kwantielen",
+    scheme: str = DEFAULT_SCHEME,
     config: TypologyConfig | None = None,
 ) -> SignalView:
     """One view of one gemeente: the only way outputs get their signals."""

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from veerkracht.numbers import count as fmt  # noqa: F401 - the one Dutch formatter, for the CLI
+
 STORE_OPTION = typer.Option(
     None,
     "--store",
@@ -60,8 +62,3 @@ def settings_for(store: Path | None):
     return get_settings(store)
 
 
-def fmt(n: float | int) -> str:
-    """Dutch number formatting: 14.574 and 0,30 (see :mod:`veerkracht.numbers`)."""
-    from veerkracht.numbers import count
-
-    return count(n)

@@ -7,8 +7,7 @@ from pathlib import Path
 import typer
 
 from veerkracht.cli._common import REFERENCE_OPTION, STORE_OPTION, settings_for
-
-DEFAULT_OUT = Path("veerkracht-uitvoer")
+from veerkracht.settings import DEFAULT_OUT_DIR
 
 
 def kaart(
@@ -19,7 +18,7 @@ def kaart(
     tot: int | None = typer.Option(
         None, "--tot", help="Eindjaar (standaard: het meest recente jaar met gegevens)."
     ),
-    uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor de kaarten."),
+    uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor de kaarten."),
     labels: bool = typer.Option(False, "--labels", help="Buurtnamen op de kaarten."),
     achtergrond: bool = typer.Option(
         False,

@@ -15,14 +15,13 @@ from veerkracht.cli._common import (
     gemeente_progress,
     settings_for,
 )
-
-DEFAULT_OUT = Path("veerkracht-uitvoer")
+from veerkracht.settings import DEFAULT_OUT_DIR
 
 
 def overzicht(
     van: int | None = ALL_START_OPTION,
     tot: int | None = ALL_END_OPTION,
-    uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor tabel en kaart."),
+    uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor tabel en kaart."),
     processen: int = PROCESSES_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:

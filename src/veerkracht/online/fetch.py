@@ -15,6 +15,7 @@ from pathlib import Path
 
 from veerkracht.codes import is_gemeente_code
 from veerkracht.errors import NetworkError, ParameterError
+from veerkracht.gemeenten import Gemeente, matching_codes
 from veerkracht.http import HttpClient, NoConnectionError
 from veerkracht.online import cbs_odata, leefbaarometer, pdok
 from veerkracht.settings import Settings
@@ -66,24 +67,23 @@ def parse_sources(text: str | None) -> list[str]:
     return chosen
 
 
-def resolve_gemeente(
+def gemeente_at_cbs(
     text: str, *, known: dict[str, str], client: HttpClient, settings: Settings, year: int | None
-) -> tuple[str, str]:
-    """(GM code, name) for a code or a name; names are matched as written (accents kept)."""
+) -> Gemeente:
+    """A gemeente by code or name: names the store knows (``known``) first, else CBS's list
+    of gemeenten in ``year``; matched by :func:`veerkracht.gemeenten.matching_codes`."""
     if is_gemeente_code(text):
         code = text.strip().upper()
-        return code, known.get(code, code)
+        return Gemeente(code, known.get(code, code))
     wanted = text.strip()
     for catalogue in (known, None):
         names = (
             catalogue if catalogue is not None
             else cbs_odata.gemeente_list(client, settings, year)
         )
-        exact = [c for c, n in names.items() if n == wanted]
-        folded = [c for c, n in names.items() if n.casefold() == wanted.casefold()]
-        match = exact or folded
+        match = matching_codes(names, wanted)
         if len(match) == 1:
-            return match[0], names[match[0]]
+            return Gemeente(match[0], names[match[0]])
         if catalogue is None:
             import difflib
 

@@ -6,14 +6,14 @@ texts) so the Jinja2 template only lays it out.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from veerkracht.maps.layers import format_number
+from veerkracht.numbers import count
+from veerkracht.numbers import number as nl
 
 if TYPE_CHECKING:
     from veerkracht.signals import SignalResult
@@ -95,17 +95,6 @@ KNOWN_SOURCES = {
     "leefbaarometer": "Ministerie van BZK, Leefbaarometer",
     "woonzorgwijzer": "WoonZorgwijzer (export, niet open)",
 }
-
-
-def nl(value: Any, decimals: int = 1) -> str:
-    """A number in Dutch notation ('–' for missing)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return "–"
-    return format_number(float(value), decimals)
-
-
-def count(n: int) -> str:
-    return format_number(float(n), 0)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from veerkracht.numbers import km2
 from veerkracht.store._duck import _unregister
 
 if TYPE_CHECKING:
@@ -61,14 +62,10 @@ class StoredComparison:
             worst = self.areas.loc[change.idxmax()]
             parts.append(
                 f"{count(len(self.areas))} opgeslagen grenzen vervangen; grootste verandering "
-                f"{worst.region_code} {worst.edition}: {_km2(worst.old_area)} → "
-                f"{_km2(worst.new_area)}"
+                f"{worst.region_code} {worst.edition}: {km2(worst.old_area)} → "
+                f"{km2(worst.new_area)}"
             )
         return "; ".join(parts)
-
-
-def _km2(m2: float) -> str:
-    return f"{m2 / 1e6:.2f} km²".replace(".", ",")
 
 
 def _value(x: float | None, status: int, number) -> str:

@@ -233,7 +233,7 @@ class DataService:
                 kind="klassen",
                 legend_title=ind.unit or ind.label,
                 unit=ind.unit,
-                bins=classify(values, "quantiles" if scheme == "kwantielen" else scheme, 5),
+                bins=classify(values, scheme, 5),
                 sources=sources,
                 period=str(p_tot),
                 note=f"Buurtindeling {result.edition}; klassen: {scheme}",
