@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from veerkracht.errors import VeerkrachtError
+from veerkracht.gemeenten import Gemeente
+from veerkracht.settings import STORE_CRS
 from veerkracht.signals.periods import period_name
 
 if TYPE_CHECKING:
@@ -117,8 +120,6 @@ def summary_for(
     """One gemeente through the pipeline (absolute reference); never raises."""
     import warnings
 
-    from veerkracht.errors import VeerkrachtError
-    from veerkracht.gemeenten import Gemeente
     from veerkracht.pipeline import signal_view
 
     began = time.perf_counter()
@@ -366,7 +367,6 @@ def plan(
     in Dutch why a gemeente without enough data has no signal.
     """
     from veerkracht.atlas import survey
-    from veerkracht.errors import VeerkrachtError
     from veerkracht.pipeline import prepare_edition
 
     names = store.gemeente_names()
@@ -510,8 +510,6 @@ def gemeente_shapes(store: Store, codes: list[str]) -> gpd.GeoDataFrame:
     boundaries has no row here.
     """
     import geopandas as gpd
-
-    from veerkracht.settings import STORE_CRS
 
     frame = store.geometry_frame("buurt")
     if frame.empty:

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from veerkracht.errors import ParameterError
+
 #: Projection used for every geometry in the store (Amersfoort / RD New).
 STORE_CRS = "EPSG:28992"
 
@@ -82,8 +84,6 @@ ENV_LIMIT_PREFIX = "VEERKRACHT_LIMIET_"
 def get_limits() -> Limits:
     """The limits, each overridable by ``VEERKRACHT_LIMIET_<NAAM>`` (a number)."""
     from dataclasses import fields
-
-    from veerkracht.errors import ParameterError
 
     changes: dict[str, float | int] = {}
     for f in fields(Limits):

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from veerkracht.numbers import count as fmt  # noqa: F401 - the one Dutch formatter, for the CLI
+from veerkracht.settings import get_settings
 
 STORE_OPTION = typer.Option(
     None,
@@ -57,8 +58,6 @@ def gemeente_progress(console: object):
 
 
 def settings_for(store: Path | None):
-    from veerkracht.settings import get_settings
-
     return get_settings(store)
 
 

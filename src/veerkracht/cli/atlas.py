@@ -15,6 +15,7 @@ from veerkracht.cli._common import (
     gemeente_progress,
     settings_for,
 )
+from veerkracht.errors import ParameterError
 from veerkracht.numbers import number
 from veerkracht.settings import DEFAULT_OUT_DIR
 
@@ -31,8 +32,6 @@ def atlas(
 
     from veerkracht import atlas as at
     from veerkracht.cli import console
-    from veerkracht.errors import ParameterError
-
     if van is not None and tot is not None and tot <= van:
         raise ParameterError(
             "--tot",

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from veerkracht.cli._common import REFERENCE_OPTION, STORE_OPTION, settings_for
+from veerkracht.errors import NetworkError
 from veerkracht.settings import DEFAULT_OUT_DIR
 
 
@@ -94,7 +95,6 @@ def kaart(
 def _basemap_settings(settings, mapset):
     """Settings to draw the background with, or None (with a Dutch warning) when offline."""
     from veerkracht.cli import err_console
-    from veerkracht.errors import NetworkError
     from veerkracht.maps.basemap import mosaic, tile_range
 
     try:

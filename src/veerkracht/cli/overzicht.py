@@ -15,6 +15,7 @@ from veerkracht.cli._common import (
     gemeente_progress,
     settings_for,
 )
+from veerkracht.errors import NoDataError, ParameterError
 from veerkracht.settings import DEFAULT_OUT_DIR
 
 
@@ -29,7 +30,6 @@ def overzicht(
 
     from veerkracht import overview as ovm
     from veerkracht.cli import console
-    from veerkracht.errors import NoDataError, ParameterError
     from veerkracht.maps.national import render_national_map
     from veerkracht.store import Store
 

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from veerkracht.cli._common import REFERENCE_OPTION, STORE_OPTION, settings_for
+from veerkracht.errors import ParameterError
 from veerkracht.settings import DEFAULT_OUT_DIR, DEFAULT_SCHEME
 from veerkracht.signals.typology import SIGNAL_CODES
 
@@ -39,7 +40,6 @@ def signalen(
 ) -> None:
     """Signalen per buurt: concentratie, ontwikkeling en typologie, met redenen."""
     from veerkracht.cli import console
-    from veerkracht.errors import ParameterError
     from veerkracht.pipeline import open_view
     from veerkracht.signals import load_typology
     from veerkracht.signals.export import write_signal_tables

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from veerkracht.errors import ParameterError
 from veerkracht.settings import DEFAULT_SCHEME
 from veerkracht.signals.compute import BuurtIndicators, buurt_indicators, concentration_columns
 from veerkracht.signals.typology import (
@@ -36,8 +37,6 @@ __all__ = [
 
 
 def check_periods(van: int, tot: int) -> None:
-    from veerkracht.errors import ParameterError
-
     if tot <= van:
         raise ParameterError(
             "--tot",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from veerkracht.errors import VeerkrachtError
 from veerkracht.spreadsheet import neutralise_formulas
 
 if TYPE_CHECKING:
@@ -153,7 +154,6 @@ def _statistics_sheets(
     result: SignalResult, store: Store, model: str = "ols"
 ) -> dict[str, pd.DataFrame]:
     """Regression of nuisance change on vulnerability change (with controls) and LISA."""
-    from veerkracht.errors import VeerkrachtError
     from veerkracht.signals.compute import rankable
     from veerkracht.signals.maps import geometry_edition
     from veerkracht.signals.statistics import lisa_hotspots, regression_table

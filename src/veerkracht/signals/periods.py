@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from veerkracht.errors import NoDataError
+from veerkracht.errors import NoDataError, ParameterError
 from veerkracht.indicators import Indicator
 
 #: years a dataset's period may differ from the requested year
@@ -170,8 +170,6 @@ def choose_periods(
             fix=f"Perioden die werken: {_fmt_pairs(works)}.",
         )
     if start is not None and end <= start:
-        from veerkracht.errors import ParameterError
-
         raise ParameterError(
             "--tot",
             end,

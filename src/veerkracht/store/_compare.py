@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from veerkracht.numbers import km2
+from veerkracht.numbers import count, km2, number
 from veerkracht.store._duck import _unregister
 
 if TYPE_CHECKING:
@@ -36,8 +36,6 @@ class StoredComparison:
 
     def largest_text(self, limit: int = 5) -> list[str]:
         """'BU03630101 kwb.p_wcorpw 2019: 3 → 51' for the largest differences."""
-        from veerkracht.numbers import number
-
         out = []
         for r in self.largest.head(limit).itertuples():
             old = _value(r.old_value, r.old_status, number)
@@ -47,8 +45,6 @@ class StoredComparison:
 
     def summary(self) -> str:
         """One Dutch line for a replacement ('' when nothing stored is touched)."""
-        from veerkracht.numbers import count
-
         parts = []
         if self.n_existing and not self.n_changed:
             parts.append(f"{count(self.n_existing)} opgeslagen waarden vervangen door gelijke")

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from veerkracht.errors import StoreError
+from veerkracht.settings import get_settings
 from veerkracht.store._rows import StoreRows, rows_from_table
 from veerkracht.store.queries import StoreQueries
 from veerkracht.store.schema import (
@@ -560,7 +561,5 @@ class Store(StoreQueries):
 
 
 def open_store(settings: Settings | None = None, *, read_only: bool = False) -> Store:
-    from veerkracht.settings import get_settings
-
     settings = settings or get_settings()
     return Store(settings.store_path, read_only=read_only)

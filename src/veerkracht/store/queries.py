@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import duckdb
 import pandas as pd
 
+from veerkracht.settings import STORE_CRS
+
 if TYPE_CHECKING:
     import geopandas as gpd
 
@@ -284,8 +286,6 @@ class StoreQueries:
         """
         import geopandas as gpd
         import shapely
-
-        from veerkracht.settings import STORE_CRS
 
         where, params = ["level = ?"], [level]
         if edition is not None:

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from veerkracht.errors import ParameterError
+from veerkracht.errors import NoDataError, ParameterError, StoreError, VeerkrachtError
+from veerkracht.gemeenten import resolve_gemeente
 from veerkracht.web.cache import (
     DEFAULT_MAX_BYTES,
     SizedBlobs,
@@ -168,8 +169,6 @@ class DataService:
         """Compute a view; on a read-only store first check that its translation exists
         (a Dutch error instead of silently using untranslated codes)."""
         if self.store.read_only:
-            from veerkracht.errors import StoreError
-            from veerkracht.gemeenten import resolve_gemeente
             from veerkracht.signals.edition import default_edition
 
             gm, tot, edition = key[0], key[2], key[3]
@@ -393,8 +392,6 @@ class DataService:
     def _row(self, c: Computed, buurt: str) -> dict:
         hit = self._profile_index(c)["rows"].get(buurt)
         if hit is None:
-            from veerkracht.errors import NoDataError
-
             raise NoDataError(
                 f"buurt {buurt} hoort niet bij {c.result.gemeente.name} "
                 f"(buurtindeling {c.result.edition})",
@@ -579,7 +576,6 @@ class DataService:
 
 def _sheets(result: SignalResult, store: Store) -> dict[str, pd.DataFrame]:
     """The analysis sheets; a failing analysis leaves its sheets out, not the export."""
-    from veerkracht.errors import VeerkrachtError
     from veerkracht.signals.export import analysis_sheets
 
     try:
