@@ -22,7 +22,11 @@ def test_a_name_matches_exactly_first_then_without_case() -> None:
 
 @pytest.mark.parametrize(
     ("spelling", "scheme"),
-    [("quantiles", "kwantielen"), ("natuurlijke_grenzen", "fisher_jenks"), ("handmatig", "grenzen")],
+    [
+        ("quantiles", "kwantielen"),
+        ("natuurlijke_grenzen", "fisher_jenks"),
+        ("handmatig", "grenzen"),
+    ],
 )
 def test_every_spelling_has_one_scheme(spelling: str, scheme: str) -> None:
     assert classes.canonical_scheme(spelling) == scheme
