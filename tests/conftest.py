@@ -68,7 +68,7 @@ def amsterdam_store(shared_data: Path, tmp_path_factory: pytest.TempPathFactory)
     report = import_folder(st, shared_data)
     ensure_translation(st, "GM0363", 2019)
     # the other gemeenten the tests look at, on the edition the pipeline picks for them
-    from veerkracht.signals._data import default_edition
+    from veerkracht.signals.edition import default_edition
 
     for gm in ("GM0599", "GM0772", "GM0344", "GM0014"):
         edition = default_edition(st, gm, 2020)

@@ -13,7 +13,8 @@ import re
 import pandas as pd
 import pytest
 
-from veerkracht.pipeline import mapset_from_view, signal_view
+from veerkracht.maps.from_signals import mapset_from_view
+from veerkracht.pipeline import signal_view
 
 
 @pytest.fixture(scope="module")

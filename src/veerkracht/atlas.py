@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from veerkracht.errors import NoDataError, VeerkrachtError
+from veerkracht.gemeenten import Gemeente
+from veerkracht.signals.periods import period_name
+
 if TYPE_CHECKING:
     from veerkracht.store import Store
 
@@ -69,8 +73,6 @@ def survey(
     draws exactly what ``veerkracht kaart`` draws); the others are skipped with the
     pipeline's Dutch reason.
     """
-    from veerkracht.errors import VeerkrachtError
-    from veerkracht.gemeenten import Gemeente
     from veerkracht.indicators import catalogue
     from veerkracht.pipeline import gemeente_periods
     from veerkracht.signals.periods import choose_periods
@@ -104,7 +106,6 @@ def survey(
 def prepare(store: Store, candidates: list[AtlasOutcome], tot: int | None) -> list[AtlasOutcome]:
     """Translate each candidate once (write connection), exactly as the pipeline would;
     failures get a reason."""
-    from veerkracht.errors import VeerkrachtError
     from veerkracht.pipeline import prepare_edition
 
     for cand in candidates:
@@ -125,8 +126,6 @@ def render_gemeente(job: AtlasJob) -> AtlasOutcome:
     """All maps of one gemeente (runs in a worker; never raises)."""
     import warnings
 
-    from veerkracht.errors import VeerkrachtError
-
     start = time.perf_counter()
     out = AtlasOutcome(job.gemeente_code, job.name)
     try:
@@ -142,10 +141,10 @@ def render_gemeente(job: AtlasJob) -> AtlasOutcome:
 
 
 def _render(job: AtlasJob) -> list[Path]:
-    from veerkracht.errors import NoDataError
+    from veerkracht.maps.from_signals import mapset_from_view
     from veerkracht.maps.interactive import render_html
     from veerkracht.maps.static import render_map
-    from veerkracht.pipeline import mapset_from_view, signal_view
+    from veerkracht.pipeline import signal_view
     from veerkracht.store import Store
 
     with Store(job.store_path, read_only=True) as st:
@@ -225,11 +224,6 @@ def atlas(
     skipped.sort(key=lambda o: o.gemeente_code)
     write_index(out_dir, van, tot, done, skipped)
     return done, skipped
-
-
-def period_name(van: int | None, tot: int | None) -> str:
-    """How an atlas run is named: its period, or 'recent' for each gemeente's default."""
-    return "recent" if van is None and tot is None else f"{van or ''}_{tot or ''}".strip("_")
 
 
 def write_index(

@@ -1,6 +1,9 @@
 """Gemeenten by name or code: the one resolver every command and the web app use.
 
 Names are data (kept as CBS writes them, accents and all); the GM code is the key.
+:func:`resolve_gemeente` looks in the store; ``veerkracht data ophalen`` looks in CBS's
+list of gemeenten when the store does not know the name yet
+(:func:`veerkracht.online.fetch.gemeente_at_cbs`), with the same :func:`matching_codes`.
 """
 
 from __future__ import annotations
@@ -19,6 +22,13 @@ if TYPE_CHECKING:
 class Gemeente:
     code: str
     name: str
+
+
+def matching_codes(names: dict[str, str], text: str) -> list[str]:
+    """Codes whose name is ``text`` exactly, else case-insensitively (accents kept)."""
+    wanted = text.strip()
+    exact = [code for code, name in names.items() if name == wanted]
+    return exact or [code for code, name in names.items() if name.casefold() == wanted.casefold()]
 
 
 def resolve_gemeente(store: Store, text: str) -> Gemeente:
@@ -40,7 +50,8 @@ def resolve_gemeente(store: Store, text: str) -> Gemeente:
                 fix="Importeer eerst data voor deze gemeente (veerkracht data importeren/ophalen).",
             )
         return Gemeente(code, str(hit.name.iloc[0]) or code)
-    hit = known[known.name.str.casefold() == text.strip().casefold()]
+    names = dict(zip(known.gemeente_code, known.name, strict=True))
+    hit = known[known.gemeente_code.isin(matching_codes(names, text)[:1])]
     if hit.empty:
         named = known[known.name != ""]
         close = named[

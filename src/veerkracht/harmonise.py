@@ -62,6 +62,8 @@ import numpy as np
 import pandas as pd
 
 from veerkracht.errors import NoDataError
+from veerkracht.gemeenten import resolve_gemeente
+from veerkracht.store.schema import ERROR_COLUMNS, TRANSLATED_COLUMNS
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -99,35 +101,6 @@ _SCALE = {"percentage": 0.01, "per_1000": 0.001}
 LOOKUP_KINDS = (*RATIO_KINDS, "klasse")
 POSTCODE_VARIABLE = "kwb.pst_mvp"
 POPULATION_VARIABLE = "kwb.a_inw"
-
-TRANSLATED_COLUMNS = [
-    "region_code",
-    "level",
-    "edition",
-    "source_edition",
-    "period",
-    "variable",
-    "value",
-    "status",
-    "method",
-    "share_split",
-    "share_merged",
-    "dataset_key",
-]
-ERROR_COLUMNS = [
-    "gemeente_code",
-    "variable",
-    "period",
-    "source_edition",
-    "edition",
-    "method",
-    "total_before",
-    "total_after",
-    "relative_error",
-    "n_source",
-    "n_unmatched",
-    "created_at",
-]
 
 
 @dataclass
@@ -451,26 +424,9 @@ def postcode_lookup(
 
 
 # --------------------------------------------------------------------------- the store
-def resolve_gemeente(store: Store, gemeente: str) -> tuple[str, str]:
-    """(GM code, name) for a name or GM code; see :mod:`veerkracht.gemeenten`."""
-    from veerkracht.gemeenten import resolve_gemeente as resolve
-
-    found = resolve(store, gemeente)
-    return found.code, found.name
-
-
 def _target_codes(store: Store, gm: str, edition: int) -> set[str]:
     """Buurt codes of the reference edition for the gemeente (regions, geometries, crosswalk)."""
-    prefix = f"BU{gm[2:6]}%"
-    frame = store.query(
-        """SELECT region_code FROM regions WHERE level = 'buurt' AND edition = ?
-               AND (gemeente_code = ? OR region_code LIKE ?)
-           UNION SELECT region_code FROM geometries WHERE level = 'buurt' AND edition = ?
-               AND (gemeente_code = ? OR region_code LIKE ?)
-           UNION SELECT to_code FROM crosswalks WHERE to_edition = ? AND to_code LIKE ?""",
-        [edition, gm, prefix, edition, gm, prefix, edition, prefix],
-    )
-    return set(frame["region_code"])
+    return store.buurt_target_codes(gm, edition)
 
 
 def _best_edition(
@@ -496,12 +452,7 @@ def _crosswalk_weights(
     edition: int,
     target: set[str],
 ) -> tuple[pd.DataFrame, str] | None:
-    prefix = f"BU{gm[2:6]}%"
-    cw = store.query(
-        "SELECT from_code, from_edition, to_code, to_edition, weight FROM crosswalks "
-        "WHERE from_code LIKE ? OR to_code LIKE ?",
-        [prefix, prefix],
-    )
+    cw = store.gemeente_crosswalks(gm)
     if cw.empty:
         return None
     # usable: lands on the reference edition, or on codes that all exist in it
@@ -525,11 +476,7 @@ def _crosswalk_weights(
 
 
 def _geometry_candidates(store: Store, gm: str, level: str = "buurt") -> dict[int, set[str]]:
-    frame = store.query(
-        "SELECT edition, region_code FROM geometries WHERE level = ? "
-        "AND (gemeente_code = ? OR region_code LIKE ?)",
-        [level, gm, f"BU{gm[2:6]}%"],
-    )
+    frame = store.geometry_codes(gm, level)
     return {int(e): set(f["region_code"]) for e, f in frame.groupby("edition")}
 
 
@@ -589,7 +536,7 @@ def build_weights(
 
 
 def _variables(store: Store) -> pd.DataFrame:
-    return store.query("SELECT variable, kind, denominator FROM variables")
+    return store.variable_kinds()
 
 
 def translated_values_from_store(
@@ -606,7 +553,8 @@ def translated_values_from_store(
     ``points``: optional dwelling/inhabitant points (column ``gewicht``) for a
     count-weighted overlay where boundaries changed (see :func:`overlay_weights`).
     """
-    gm, name = resolve_gemeente(store, gemeente)
+    found = resolve_gemeente(store, gemeente)
+    gm, name = found.code, found.name
     target = _target_codes(store, gm, edition)
     if not target:
         raise NoDataError(
@@ -675,12 +623,7 @@ def _pc4_periods(
     store: Store, variables: list[str] | None, source_editions: list[int] | None
 ) -> dict[int, list[int]]:
     """PC4 edition -> its periods, over the whole country (values are loaded per gemeente)."""
-    sql = "SELECT DISTINCT edition, period FROM \"values\" WHERE level = 'pc4'"
-    params: list = []
-    if variables:
-        sql += f" AND variable IN ({', '.join('?' * len(variables))})"
-        params += variables
-    frame = store.query(sql, params)
+    frame = store.pc4_value_periods(variables)
     if source_editions:
         frame = frame[frame["edition"].isin(source_editions)]
     return {
@@ -756,12 +699,8 @@ def _pc4_geometries(
     store: Store, gm: str, pc4_edition: int, edition: int
 ) -> gpd.GeoDataFrame | None:
     """PC4 polygons (nearest edition to the PC4 value edition) within the gemeente's extent."""
-    box = store.query(
-        "SELECT min(minx) x0, min(miny) y0, max(maxx) x1, max(maxy) y1 FROM geometries "
-        "WHERE level = 'buurt' AND edition = ? AND (gemeente_code = ? OR region_code LIKE ?)",
-        [edition, gm, f"BU{gm[2:6]}%"],
-    ).iloc[0]
-    eds = store.query("SELECT DISTINCT edition FROM geometries WHERE level = 'pc4'")["edition"]
+    box = store.buurt_geometry_extent(gm, edition)
+    eds = store.level_geometry_editions("pc4")
     if eds.empty or pd.isna(box["x0"]):
         return None
     ed = int(min(eds, key=lambda e: (abs(int(e) - pc4_edition), -int(e))))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from veerkracht.errors import InputFileError, VeerkrachtError
-from veerkracht.sources.base import file_hash
+from veerkracht.sources.base import Skipped, file_hash
 from veerkracht.store import ImportResult, Store
 from veerkracht.store._rows import StoreRows, rows_from_table
 
@@ -31,15 +31,6 @@ MANIFEST = "veerkracht.toml"
 _DOC_SUFFIXES = {".md", ".txt", ".pdf", ".html", ".xml"}
 #: Parts of a shapefile: read through their .shp.
 _SHAPEFILE_PARTS = {".shx", ".prj", ".cpg", ".sbn", ".sbx", ".qmd", ".qix"}
-
-
-@dataclass
-class Skipped:
-    file: Path
-    reason: str
-    #: False for files that are not data (documentation, shapefile parts, 'overslaan' in
-    #: the manifest); True when a data file was refused or could not be read
-    error: bool = True
 
 
 @dataclass
@@ -370,7 +361,7 @@ def import_jobs(
 ) -> ImportReport:
     """Read and import the files one by one, each atomically; list failures with reason.
 
-    The one import loop behind ``import_folder`` and ``online.fetch.import_files``: a
+    The one import loop behind ``import_folder`` and ``download.import_files``: a
     file that cannot be read, fails a validation rule, or that the store refuses, is
     listed in ``report.skipped`` and the next file goes on. When the store itself can no
     longer write (disk full), the run stops: ``report.store_failure`` says why and the

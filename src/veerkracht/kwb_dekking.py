@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from veerkracht.indicators import Indicator, catalogue
+from veerkracht.settings import real_responses_dir, shared_data_dir
 from veerkracht.sources._columns import ColumnSpec, load_spec, resolve
 from veerkracht.sources._tabular import normalise_title, odata_prefix
 
@@ -227,8 +228,6 @@ def _cell(indicator, keys, year, found, lists, successors) -> Cell:
 
 
 def default_folders() -> list[Path]:
-    from veerkracht.settings import real_responses_dir, shared_data_dir
-
     return [shared_data_dir(), real_responses_dir()]
 
 

@@ -45,3 +45,16 @@ def percent(fraction: float | None, decimals: int = 2) -> str:
     if _missing(fraction):
         return MISSING
     return f"{number(float(fraction) * 100, decimals)}%"  # type: ignore[arg-type]
+
+
+def shortest(value: float) -> str:
+    """As few digits as say the value (``%g``), with a decimal comma: ``0.5`` -> ``0,5``.
+
+    For quoting a raw input value in a message, where rounding would hide what was read.
+    """
+    return f"{value:g}".replace(".", ",")
+
+
+def km2(m2: float) -> str:
+    """An area in m² as km² with two decimals: ``1234567`` -> ``1,23 km²``."""
+    return f"{m2 / 1e6:.2f} km²".replace(".", ",")

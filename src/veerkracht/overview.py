@@ -22,6 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from veerkracht.errors import VeerkrachtError
+from veerkracht.gemeenten import Gemeente
+from veerkracht.settings import STORE_CRS
+from veerkracht.signals.periods import period_name
+
 if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
@@ -115,8 +120,6 @@ def summary_for(
     """One gemeente through the pipeline (absolute reference); never raises."""
     import warnings
 
-    from veerkracht.errors import VeerkrachtError
-    from veerkracht.gemeenten import Gemeente
     from veerkracht.pipeline import signal_view
 
     began = time.perf_counter()
@@ -364,7 +367,6 @@ def plan(
     in Dutch why a gemeente without enough data has no signal.
     """
     from veerkracht.atlas import survey
-    from veerkracht.errors import VeerkrachtError
     from veerkracht.pipeline import prepare_edition
 
     names = store.gemeente_names()
@@ -479,12 +481,6 @@ def overview_in_process(
 # ----------------------------------------------------------------------------- outputs
 
 
-def period_name(van: int | None, tot: int | None) -> str:
-    from veerkracht.atlas import period_name as atlas_period_name
-
-    return atlas_period_name(van, tot)
-
-
 def write_tables(ov: Overview, out_dir: Path) -> list[Path]:
     """``overzicht_<periode>.csv`` (the Gemeenten sheet), ``overzicht_<periode>_landelijk.csv``
     (the national figures with their definitions) and ``.xlsx`` (four sheets)."""
@@ -514,8 +510,6 @@ def gemeente_shapes(store: Store, codes: list[str]) -> gpd.GeoDataFrame:
     boundaries has no row here.
     """
     import geopandas as gpd
-
-    from veerkracht.settings import STORE_CRS
 
     frame = store.geometry_frame("buurt")
     if frame.empty:

@@ -17,19 +17,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from veerkracht.errors import StoreError, TranslationMissing, VeerkrachtError
 from veerkracht.gemeenten import Gemeente, resolve_gemeente
 from veerkracht.indicators import catalogue
 from veerkracht.numbers import number
+from veerkracht.settings import DEFAULT_SCHEME
 from veerkracht.signals import SignalResult, ensure_translation, signals_for_gemeente
-from veerkracht.signals._data import default_edition
 from veerkracht.signals.coverage import Coverage, coverage_of
+from veerkracht.signals.edition import default_edition
 from veerkracht.signals.periods import PeriodChoice, choose_periods, indicator_periods
 from veerkracht.signals.periods import working_periods as _working_periods
 from veerkracht.signals.reference import parse_reference
 from veerkracht.signals.typology import TypologyConfig, load_typology
 
 if TYPE_CHECKING:
-    from veerkracht.maps.layers import MapSet
     from veerkracht.store import Store
 
 
@@ -91,7 +92,7 @@ def signal_view(
     *,
     edition: int | None = None,
     reference: str | None = None,
-    scheme: str = "kwantielen",
+    scheme: str = DEFAULT_SCHEME,
     config: TypologyConfig | None = None,
 ) -> SignalView:
     """One view of one gemeente: the only way outputs get their signals."""
@@ -144,7 +145,6 @@ def open_view(store_path, gemeente: str, start: int | None = None, end: int | No
     """(store, view) for a command: read-only when the translation is there (so it runs
     next to the web app), writable only when a translation has to be written first.
     The caller closes the store (``with store:``)."""
-    from veerkracht.errors import StoreError, TranslationMissing
     from veerkracht.store import Store
 
     for read_only in (True, False):
@@ -180,8 +180,6 @@ def prepare_default_view(
 ) -> int | None:
     """Translate what the gemeente's default view needs (e.g. before a read-only server
     starts); returns the edition, or None when the gemeente has no signal at all."""
-    from veerkracht.errors import VeerkrachtError
-
     config = config or load_typology()
     gm = gemeente if isinstance(gemeente, Gemeente) else resolve_gemeente(store, gemeente)
     try:
@@ -206,8 +204,6 @@ def prepare_edition(store: Store, gemeente_code: str, end: int, edition: int | N
     if not store.read_only:
         translate_for_view(store, gemeente_code, edition)
     elif needs_translation(store, gemeente_code, edition):
-        from veerkracht.errors import TranslationMissing
-
         raise TranslationMissing(
             f"de cijfers van {gemeente_code} zijn nog niet naar buurtindeling {edition} "
             "vertaald, en de store is alleen-lezen open",
@@ -230,9 +226,3 @@ def rule_warnings(result: SignalResult) -> list[str]:
             )
     return out
 
-
-def mapset_from_view(store: Store, view: SignalView) -> MapSet:
-    """The map set (geometry + layers) of a view: what every map output draws."""
-    from veerkracht.signals.maps import mapset_from_signals
-
-    return mapset_from_signals(store, view.result)

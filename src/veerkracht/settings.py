@@ -10,8 +10,17 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from veerkracht.errors import ParameterError
+
 #: Projection used for every geometry in the store (Amersfoort / RD New).
 STORE_CRS = "EPSG:28992"
+
+#: Defaults of a view, the one place the CLI, the pipeline, the signals and the web app
+#: take them from. No default period: each gemeente's most recent years with data.
+DEFAULT_SCHEME = "kwantielen"  # classification scheme (see signals.classes)
+DEFAULT_REFERENCE = "gemeente"  # compare each buurt with its own gemeente
+DEFAULT_LAYER = "typologie"  # the map the web app opens with
+DEFAULT_OUT_DIR = Path("veerkracht-uitvoer")  # where the CLI writes its files
 
 #: Environment variables understood by veerkracht.
 ENV_DATA_DIR = "VEERKRACHT_DATA_DIR"
@@ -78,8 +87,6 @@ ENV_LIMIT_PREFIX = "VEERKRACHT_LIMIET_"
 def get_limits() -> Limits:
     """The limits, each overridable by ``VEERKRACHT_LIMIET_<NAAM>`` (a number)."""
     from dataclasses import fields
-
-    from veerkracht.errors import ParameterError
 
     changes: dict[str, float | int] = {}
     for f in fields(Limits):

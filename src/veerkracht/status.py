@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from veerkracht.indicators import catalogue
+from veerkracht.numbers import count, percent
+
 if TYPE_CHECKING:
     from rich.table import Table
 
@@ -16,48 +19,12 @@ def datasets_summary(store: Store) -> pd.DataFrame:
     """Per dataset what is stored now: values and geometries are counted in their tables
     (a replaced file's rows are gone; summing the imports counted them twice), table ids
     in a fixed order."""
-    return store.query(
-        """WITH stored_values AS (
-               SELECT import_id, count(*) AS n FROM value_rows GROUP BY import_id),
-           stored_geometries AS (
-               SELECT import_id, count(*) AS n FROM geometries GROUP BY import_id)
-           SELECT i.dataset_key, any_value(i.publisher ORDER BY i.import_id) AS publisher,
-                  coalesce(string_agg(DISTINCT nullif(i.dataset_id, ''), ', '
-                                      ORDER BY nullif(i.dataset_id, '')), '') AS dataset_ids,
-                  count(DISTINCT i.import_id) AS files,
-                  (SELECT list(DISTINCT v.period ORDER BY v.period) FROM "values" v
-                    WHERE v.dataset_key = i.dataset_key) AS periods,
-                  (SELECT list(DISTINCT v.edition ORDER BY v.edition) FROM "values" v
-                    WHERE v.dataset_key = i.dataset_key) AS editions,
-                  coalesce(sum(sv.n), 0) AS n_values, coalesce(sum(sg.n), 0) AS n_geometries
-           FROM imports i
-           LEFT JOIN stored_values sv ON sv.import_id = i.import_id
-           LEFT JOIN stored_geometries sg ON sg.import_id = i.import_id
-           GROUP BY i.dataset_key ORDER BY i.dataset_key"""
-    )
+    return store.datasets_summary()
 
 
 def coverage_per_gemeente(store: Store) -> pd.DataFrame:
     """Buurten with values per gemeente and dataset, and the geometry editions present."""
-    return store.query(
-        """WITH v AS (
-               SELECT 'GM' || substr(region_code, 3, 4) AS gemeente_code, dataset_key,
-                      count(DISTINCT region_code) AS buurten,
-                      list(DISTINCT period ORDER BY period) AS periods
-               FROM "values" WHERE level = 'buurt' GROUP BY ALL),
-           g AS (
-               SELECT gemeente_code, list(DISTINCT edition ORDER BY edition) AS geometry_editions,
-                      max(n) AS buurt_geometries
-               FROM (SELECT gemeente_code, edition, count(*) AS n FROM geometries
-                     WHERE level = 'buurt' GROUP BY ALL) GROUP BY gemeente_code),
-           names AS (
-               SELECT region_code AS gemeente_code, arg_max(name, edition) AS name
-               FROM regions WHERE level = 'gemeente' GROUP BY region_code)
-           SELECT v.gemeente_code, names.name, v.dataset_key, v.buurten, v.periods,
-                  g.geometry_editions, g.buurt_geometries
-           FROM v LEFT JOIN g USING (gemeente_code) LEFT JOIN names USING (gemeente_code)
-           ORDER BY v.gemeente_code, v.dataset_key"""
-    )
+    return store.coverage_per_gemeente()
 
 
 #: The indicator groups a signal combines: vulnerability and nuisance/unsafety.
@@ -85,8 +52,6 @@ def signal_years(store: Store) -> pd.DataFrame:
     """Per gemeente and signal group: the years in which a core indicator has all its
     variables for the gemeente's buurten (Leefbaarometer 2.0 is per PC4: counted when
     the store has it at all)."""
-    from veerkracht.indicators import catalogue
-
     core = [i for i in catalogue() if i.core and i.group in SIGNAL_GROUPS]
     needed = sorted({v for i in core for v in i.variables})
     rows = store.buurt_variable_years(needed)
@@ -118,14 +83,7 @@ def _missing_for_signal(entry: dict) -> str:
 
 
 def translation_summary(store: Store) -> pd.DataFrame:
-    return store.query(
-        """SELECT gemeente_code, source_edition, edition, method, period,
-                  count(*) AS variables,
-                  max(abs(relative_error)) AS max_abs_error,
-                  max(n_unmatched) AS unmatched_regions
-           FROM translation_errors GROUP BY ALL
-           ORDER BY gemeente_code, period, source_edition"""
-    )
+    return store.translation_summary()
 
 
 def _join(items: object) -> str:
@@ -135,15 +93,11 @@ def _join(items: object) -> str:
 
 
 def _pct(x: float | None) -> str:
-    from veerkracht.numbers import percent
-
     return percent(x)
 
 
 def store_status(store: Store) -> list[Table]:
     from rich.table import Table
-
-    from veerkracht.cli._common import fmt
 
     tables = []
     ds = datasets_summary(store)
@@ -167,8 +121,8 @@ def store_status(store: Store) -> list[Table]:
             str(row.files),
             _join(row.periods),
             _join(row.editions),
-            fmt(int(row.n_values or 0)),
-            fmt(int(row.n_geometries or 0)),
+            count(int(row.n_values or 0)),
+            count(int(row.n_geometries or 0)),
         )
     tables.append(t)
 
@@ -181,7 +135,7 @@ def store_status(store: Store) -> list[Table]:
             row.gemeente_code,
             _join([row.name]) if isinstance(row.name, str) else "",
             row.dataset_key,
-            fmt(int(row.buurten)),
+            count(int(row.buurten)),
             _join(row.periods),
             _join(row.geometry_editions),
         )

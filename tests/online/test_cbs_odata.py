@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from veerkracht.http import HttpClient
 from veerkracht.online import cbs_odata
-from veerkracht.online.http import HttpClient
 from veerkracht.settings import get_settings
 from veerkracht.sources import _odata
 

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from veerkracht.errors import NetworkError
-from veerkracht.online.http import HttpClient, NoConnectionError, ServiceNotFoundError
+from veerkracht.http import HttpClient, NoConnectionError, ServiceNotFoundError
 from veerkracht.settings import get_settings
 
 
@@ -99,7 +99,7 @@ def test_progress_hook_sees_the_bytes(services) -> None:
 def test_connection_dropped_mid_answer_is_retried(tmp_path) -> None:
     import httpx
 
-    from veerkracht.online.http import HttpClient
+    from veerkracht.http import HttpClient
     from veerkracht.settings import get_settings
 
     calls = {"n": 0}
@@ -134,7 +134,7 @@ def test_retry_after_is_respected(services) -> None:
 
 
 def test_retry_after_values() -> None:
-    from veerkracht.online.http import MAX_RETRY_AFTER_S, retry_after_seconds
+    from veerkracht.http import MAX_RETRY_AFTER_S, retry_after_seconds
 
     assert retry_after_seconds("3") == 3.0
     assert retry_after_seconds("100000") == MAX_RETRY_AFTER_S

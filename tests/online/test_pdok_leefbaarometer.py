@@ -8,8 +8,8 @@ import json
 import pytest
 
 from veerkracht.errors import NetworkError
+from veerkracht.http import HttpClient, ServiceNotFoundError
 from veerkracht.online import leefbaarometer, pdok
-from veerkracht.online.http import HttpClient, ServiceNotFoundError
 from veerkracht.settings import get_settings
 
 

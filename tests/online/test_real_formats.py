@@ -16,9 +16,9 @@ import pytest
 
 from tests.online import real
 from veerkracht.errors import InputFileError
+from veerkracht.http import HttpClient, TooManyRecordsError
 from veerkracht.ingest import import_file
 from veerkracht.online import cbs_odata, leefbaarometer
-from veerkracht.online.http import HttpClient, TooManyRecordsError
 from veerkracht.settings import get_settings
 from veerkracht.sources import _odata, cbs_kwb
 from veerkracht.store import Store

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from veerkracht.errors import NoDataError
-from veerkracht.pipeline import mapset_from_view, signal_view
+from veerkracht.maps.from_signals import mapset_from_view
+from veerkracht.pipeline import signal_view
 
 BUURTEN = {"Rotterdam": 92, "Eindhoven": 116, "Tilburg": 251, "Vlaardingen": 40}
 

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import typer
 
+from veerkracht.numbers import count as fmt  # noqa: F401 - the one Dutch formatter, for the CLI
+from veerkracht.settings import get_settings
+
 STORE_OPTION = typer.Option(
     None,
     "--store",
@@ -55,13 +58,6 @@ def gemeente_progress(console: object):
 
 
 def settings_for(store: Path | None):
-    from veerkracht.settings import get_settings
-
     return get_settings(store)
 
 
-def fmt(n: float | int) -> str:
-    """Dutch number formatting: 14.574 and 0,30 (see :mod:`veerkracht.numbers`)."""
-    from veerkracht.numbers import count
-
-    return count(n)

@@ -15,14 +15,15 @@ from veerkracht.cli._common import (
     gemeente_progress,
     settings_for,
 )
-
-DEFAULT_OUT = Path("veerkracht-uitvoer")
+from veerkracht.errors import ParameterError
+from veerkracht.numbers import number
+from veerkracht.settings import DEFAULT_OUT_DIR
 
 
 def atlas(
     van: int | None = ALL_START_OPTION,
     tot: int | None = ALL_END_OPTION,
-    uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor de kaarten."),
+    uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor de kaarten."),
     processen: int = PROCESSES_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
@@ -31,8 +32,6 @@ def atlas(
 
     from veerkracht import atlas as at
     from veerkracht.cli import console
-    from veerkracht.errors import ParameterError
-
     if van is not None and tot is not None and tot <= van:
         raise ParameterError(
             "--tot",
@@ -66,7 +65,7 @@ def atlas(
     for col in ("Gemeente", "Code", "Bestanden", "Tijd (s)", "Periode"):
         table.add_column(col, justify="right" if col in {"Bestanden", "Tijd (s)"} else "left")
     for o in done:
-        seconds = f"{o.seconds:.1f}".replace(".", ",")
+        seconds = number(o.seconds, 1)
         table.add_row(o.name, o.gemeente_code, str(len(o.files)), seconds, o.note)
     console.print(table)
     if skipped:

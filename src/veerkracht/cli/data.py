@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from veerkracht.cli._common import STORE_OPTION, fmt, settings_for
+from veerkracht.errors import InputFileError, ParameterError
 
 if TYPE_CHECKING:
     from veerkracht.ingest import ImportReport
@@ -42,7 +43,6 @@ def _progress() -> Progress:
 
 def _weight_points(path: Path, column: str):
     """Address points with a count (dwellings, inhabitants) for a weighted overlay."""
-    from veerkracht.errors import InputFileError
     from veerkracht.sources.own_data import own_data_from_file
 
     own = own_data_from_file(path, organisation="gewichten")
@@ -245,7 +245,6 @@ def ophalen(
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Haal CBS-, PDOK- en Leefbaarometer-data op voor een gemeente (of alle) en importeer die."""
-    from veerkracht.errors import ParameterError
     from veerkracht.online.fetch import parse_sources, parse_years
 
     if bool(gemeente) == alle_gemeenten:
@@ -273,7 +272,7 @@ def _ophalen_een(
     from rich.progress import DownloadColumn
 
     from veerkracht.cli import console
-    from veerkracht.online.fetch import fetch_and_import
+    from veerkracht.download import fetch_and_import
     from veerkracht.store import Store
 
     settings = settings_for(store)
@@ -334,7 +333,7 @@ def _ophalen_alle(
     store: Path | None,
 ) -> None:
     from veerkracht.cli import console
-    from veerkracht.online.alle import check_workers, fetch_all
+    from veerkracht.download import check_workers, fetch_all
     from veerkracht.store import Store
 
     settings = settings_for(store)

@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 
 from veerkracht.cli._common import REFERENCE_OPTION, STORE_OPTION, settings_for
-
-DEFAULT_OUT = Path("veerkracht-uitvoer")
+from veerkracht.errors import NetworkError
+from veerkracht.settings import DEFAULT_OUT_DIR
 
 
 def kaart(
@@ -19,7 +19,7 @@ def kaart(
     tot: int | None = typer.Option(
         None, "--tot", help="Eindjaar (standaard: het meest recente jaar met gegevens)."
     ),
-    uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor de kaarten."),
+    uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor de kaarten."),
     labels: bool = typer.Option(False, "--labels", help="Buurtnamen op de kaarten."),
     achtergrond: bool = typer.Option(
         False,
@@ -37,9 +37,10 @@ def kaart(
 
     from veerkracht.cli import console
     from veerkracht.cli.signalen import print_view_summary
+    from veerkracht.maps.from_signals import mapset_from_view
     from veerkracht.maps.interactive import render_html
     from veerkracht.maps.static import render_maps, render_processes, start_workers
-    from veerkracht.pipeline import mapset_from_view, open_view
+    from veerkracht.pipeline import open_view
 
     processes = render_processes()
     start_workers(processes)  # matplotlib loads in the background while signals are computed
@@ -94,7 +95,6 @@ def kaart(
 def _basemap_settings(settings, mapset):
     """Settings to draw the background with, or None (with a Dutch warning) when offline."""
     from veerkracht.cli import err_console
-    from veerkracht.errors import NetworkError
     from veerkracht.maps.basemap import mosaic, tile_range
 
     try:

@@ -15,14 +15,14 @@ from veerkracht.cli._common import (
     gemeente_progress,
     settings_for,
 )
-
-DEFAULT_OUT = Path("veerkracht-uitvoer")
+from veerkracht.errors import NoDataError, ParameterError
+from veerkracht.settings import DEFAULT_OUT_DIR
 
 
 def overzicht(
     van: int | None = ALL_START_OPTION,
     tot: int | None = ALL_END_OPTION,
-    uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor tabel en kaart."),
+    uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor tabel en kaart."),
     processen: int = PROCESSES_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
@@ -30,7 +30,6 @@ def overzicht(
 
     from veerkracht import overview as ovm
     from veerkracht.cli import console
-    from veerkracht.errors import NoDataError, ParameterError
     from veerkracht.maps.national import render_national_map
     from veerkracht.store import Store
 

@@ -7,8 +7,7 @@ from pathlib import Path
 import typer
 
 from veerkracht.cli._common import REFERENCE_OPTION, STORE_OPTION, settings_for
-
-DEFAULT_OUT = Path("veerkracht-uitvoer")
+from veerkracht.settings import DEFAULT_OUT_DIR
 
 
 def rapport(
@@ -22,7 +21,7 @@ def rapport(
     indeling: int | None = typer.Option(
         None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."
     ),
-    uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor het rapport."),
+    uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor het rapport."),
     pdf: bool = typer.Option(True, "--pdf/--geen-pdf", help="Ook een PDF maken (WeasyPrint)."),
     referentie: str | None = REFERENCE_OPTION,
     store: Path | None = STORE_OPTION,

@@ -9,9 +9,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from veerkracht.cli._common import REFERENCE_OPTION, STORE_OPTION, settings_for
+from veerkracht.errors import ParameterError
+from veerkracht.settings import DEFAULT_OUT_DIR, DEFAULT_SCHEME
 from veerkracht.signals.typology import SIGNAL_CODES
-
-DEFAULT_OUT = Path("veerkracht-uitvoer")
 
 
 def signalen(
@@ -27,7 +27,7 @@ def signalen(
     ),
     referentie: str | None = REFERENCE_OPTION,
     klassen: str = typer.Option(
-        "kwantielen", "--klassen", help="Klassenschema: kwantielen, fisher_jenks of grenzen."
+        DEFAULT_SCHEME, "--klassen", help="Klassenschema: kwantielen, fisher_jenks of grenzen."
     ),
     typologie: Path | None = typer.Option(
         None, "--typologie", help="Eigen typologie-instellingen (TOML)."
@@ -35,12 +35,11 @@ def signalen(
     model: str = typer.Option(
         "ols", "--model", help="Regressie: ols (robuuste fouten), lag of error (ruimtelijk)."
     ),
-    uit: Path = typer.Option(DEFAULT_OUT, "--uit", help="Map voor CSV en XLSX."),
+    uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor CSV en XLSX."),
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Signalen per buurt: concentratie, ontwikkeling en typologie, met redenen."""
     from veerkracht.cli import console
-    from veerkracht.errors import ParameterError
     from veerkracht.pipeline import open_view
     from veerkracht.signals import load_typology
     from veerkracht.signals.export import write_signal_tables

@@ -8,6 +8,8 @@ from pathlib import Path
 import typer
 
 from veerkracht.cli._common import STORE_OPTION, settings_for
+from veerkracht.errors import StoreError, VeerkrachtError
+from veerkracht.gemeenten import Gemeente
 
 app = typer.Typer(
     help="Web-app: kaarten, signalen en eigen data in de browser (FastAPI).",
@@ -79,8 +81,6 @@ def web(
 def _prepare_translations(path: Path, console: object) -> None:
     """Before opening read-only: translate every gemeente with buurt figures to the
     buurtindeling of its default view, once (later starts find them done)."""
-    from veerkracht.errors import VeerkrachtError
-    from veerkracht.gemeenten import Gemeente
     from veerkracht.pipeline import prepare_default_view
     from veerkracht.store import Store
 
@@ -114,7 +114,6 @@ def _web_database(st: object, path: Path, url: str | None) -> tuple[object, obje
         return open_database(url), None
     import duckdb
 
-    from veerkracht.errors import StoreError
     from veerkracht.web.accounts import copy_web_tables, web_file
 
     target = web_file(path)
@@ -175,7 +174,6 @@ def add_user(
     try:
         db = open_database(None, duck_con=con)
         if new and path.exists():
-            from veerkracht.errors import VeerkrachtError
             from veerkracht.store import Store
 
             try:

@@ -73,7 +73,7 @@ def mosaic(settings: Settings, tiles: TileRange) -> np.ndarray:
     """The tiles stitched into one RGB(A) image; raises NetworkError when offline."""
     from matplotlib.image import imread
 
-    from veerkracht.online.http import HttpClient
+    from veerkracht.http import HttpClient
 
     image: np.ndarray | None = None
     with HttpClient(settings) as client:

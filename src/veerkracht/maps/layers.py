@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from veerkracht.maps import palettes
+from veerkracht.numbers import number as format_number  # the one Dutch formatter
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -45,14 +46,6 @@ if TYPE_CHECKING:
 
 KINDS = ("klassen", "categorie", "bivariaat")
 NO_DATA_LABEL = "geen gegevens"
-SCHEMES = {
-    "quantiles": "quantiles",
-    "kwantielen": "quantiles",
-    "fisher_jenks": "fisher_jenks",
-    "natuurlijke_grenzen": "fisher_jenks",
-    "user_defined": "user_defined",
-    "handmatig": "user_defined",
-}
 
 
 @dataclass
@@ -130,13 +123,6 @@ class LayerStyle:
 # ----------------------------------------------------------------------------- numbers
 
 
-def format_number(value: float, decimals: int = 1) -> str:
-    """Dutch number format (12.345,6); see :mod:`veerkracht.numbers`."""
-    from veerkracht.numbers import number
-
-    return number(value, decimals)
-
-
 def decimals_for(bounds: list[float]) -> int:
     """Fewest decimals (0–2) that keep all class bounds distinct and honest."""
     for decimals in (0, 1, 2):
@@ -156,11 +142,14 @@ def classify(
     k: int = 5,
     bounds: list[float] | None = None,
 ) -> list[float]:
-    """Upper class bounds for ``values`` (NaN ignored); see :mod:`veerkracht.signals.classes`."""
-    from veerkracht.signals.classes import class_bounds
+    """Upper class bounds for ``values`` (NaN ignored); see :mod:`veerkracht.signals.classes`,
+    the one registry of schemes and their spellings."""
+    # imported here: importing veerkracht.signals loads its computation (3.6 s measured),
+    # which drawing a map from a finished MapSet does not need
+    from veerkracht.signals.classes import ALIASES, canonical_scheme, class_bounds
 
-    if scheme not in SCHEMES:
-        raise ValueError(f"unknown scheme {scheme!r}; use one of {sorted(SCHEMES)}")
+    if canonical_scheme(scheme) is None:
+        raise ValueError(f"unknown scheme {scheme!r}; use one of {sorted(ALIASES)}")
     bins = class_bounds(values, scheme, k, bounds)
     if not bins:
         raise ValueError("no values to classify")

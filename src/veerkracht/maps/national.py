@@ -201,7 +201,7 @@ def render_national_map(
     """Save the national map as ``overzicht_<periode>_kaart.<fmt>``; return the paths."""
     import matplotlib
 
-    from veerkracht.overview import period_name
+    from veerkracht.signals.periods import period_name
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

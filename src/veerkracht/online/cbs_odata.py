@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from veerkracht.errors import NetworkError
-from veerkracht.online.http import HttpClient, ServiceNotFoundError, TooManyRecordsError
+from veerkracht.http import HttpClient, ServiceNotFoundError, TooManyRecordsError
 from veerkracht.settings import Settings
 
 log = logging.getLogger(__name__)

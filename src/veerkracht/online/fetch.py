@@ -1,9 +1,9 @@
-"""``veerkracht data ophalen``: fetch a gemeente's sources, save them, import them.
+"""Fetch a gemeente's sources from the official services and save them as files.
 
-Each dataset is saved as a file in the download folder (``--naar``) and then imported
-through ``ingest.import_jobs`` — the same readers, hashing and atomic store import as
-``veerkracht data importeren``. A source that a service does not offer for a year is
-listed as skipped with the reason; losing the network stops everything at once.
+Each dataset is saved as a file in the download folder (``--naar``); importing them is
+the next stage (:mod:`veerkracht.download`, through ``ingest.import_jobs``). A source that
+a service does not offer for a year is listed as skipped with the reason; losing the
+network stops everything at once.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from pathlib import Path
 
 from veerkracht.codes import is_gemeente_code
 from veerkracht.errors import NetworkError, ParameterError
-from veerkracht.ingest import ImportReport, Skipped, import_jobs
+from veerkracht.gemeenten import Gemeente, matching_codes
+from veerkracht.http import HttpClient, NoConnectionError
 from veerkracht.online import cbs_odata, leefbaarometer, pdok
-from veerkracht.online.http import HttpClient, NoConnectionError
 from veerkracht.settings import Settings
+from veerkracht.sources.base import Skipped
 
 log = logging.getLogger(__name__)
 
@@ -66,24 +67,23 @@ def parse_sources(text: str | None) -> list[str]:
     return chosen
 
 
-def resolve_gemeente(
+def gemeente_at_cbs(
     text: str, *, known: dict[str, str], client: HttpClient, settings: Settings, year: int | None
-) -> tuple[str, str]:
-    """(GM code, name) for a code or a name; names are matched as written (accents kept)."""
+) -> Gemeente:
+    """A gemeente by code or name: names the store knows (``known``) first, else CBS's list
+    of gemeenten in ``year``; matched by :func:`veerkracht.gemeenten.matching_codes`."""
     if is_gemeente_code(text):
         code = text.strip().upper()
-        return code, known.get(code, code)
+        return Gemeente(code, known.get(code, code))
     wanted = text.strip()
     for catalogue in (known, None):
         names = (
             catalogue if catalogue is not None
             else cbs_odata.gemeente_list(client, settings, year)
         )
-        exact = [c for c, n in names.items() if n == wanted]
-        folded = [c for c, n in names.items() if n.casefold() == wanted.casefold()]
-        match = exact or folded
+        match = matching_codes(names, wanted)
         if len(match) == 1:
-            return match[0], names[match[0]]
+            return Gemeente(match[0], names[match[0]])
         if catalogue is None:
             import difflib
 
@@ -161,43 +161,3 @@ def fetch_sources(
             reason = exc.message + (f" ({exc.fix})" if exc.fix else "")
             result.skipped.append(Skipped(Path(f"({name})"), reason))  # no [..]: rich markup
     return result
-
-
-def import_files(store, files: list[Path], report: ImportReport | None = None) -> ImportReport:
-    """Import the fetched files one by one (each atomically); list failures with reason."""
-    return import_jobs(store, [(path, None, None) for path in files], report=report)
-
-
-def default_folder(settings: Settings, gemeente_code: str) -> Path:
-    return settings.data_dir / "downloads" / gemeente_code
-
-
-def known_gemeenten(store) -> dict[str, str]:
-    frame = store.gemeenten()
-    return {str(c): str(n) for c, n in zip(frame["gemeente_code"], frame["name"], strict=True)}
-
-
-def fetch_and_import(
-    store,
-    settings: Settings,
-    *,
-    gemeente: str,
-    years: list[int],
-    sources: list[str],
-    folder: Path | None = None,
-    refresh: bool = False,
-    progress: Callable[[str, int, int | None], None] | None = None,
-    backoff_s: float | None = None,
-) -> tuple[str, Path, ImportReport]:
-    """Resolve the gemeente, fetch, save, import; returns (code, folder, report)."""
-    with HttpClient(settings, refresh=refresh, progress=progress, backoff_s=backoff_s) as client:
-        code, _name = resolve_gemeente(
-            gemeente, known=known_gemeenten(store), client=client, settings=settings,
-            year=max(years),
-        )
-        folder = folder or default_folder(settings, code)
-        fetched = fetch_sources(
-            client, settings, gemeente_code=code, years=years, sources=sources, folder=folder
-        )
-    report = import_files(store, fetched.files, ImportReport(skipped=list(fetched.skipped)))
-    return code, folder, report

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from veerkracht.errors import NetworkError
-from veerkracht.online.http import HttpClient, ServiceNotFoundError
+from veerkracht.http import HttpClient, ServiceNotFoundError
 
 log = logging.getLogger(__name__)
 

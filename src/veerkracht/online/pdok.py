@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from veerkracht.errors import NetworkError
-from veerkracht.online.http import HttpClient
+from veerkracht.http import HttpClient
 
 PAGE_SIZE = 1000
 MAX_PAGES = 200  # a gemeente has at most a few hundred buurten: 1 page in practice

@@ -32,8 +32,8 @@ def build_content(store: Store, view: SignalView, folder: Path) -> ReportContent
     import datetime as dt
     import warnings
 
+    from veerkracht.maps.from_signals import mapset_from_view
     from veerkracht.maps.static import render_processes, start_workers
-    from veerkracht.pipeline import mapset_from_view
     from veerkracht.report import content as c
     from veerkracht.report.figures import chart_images, map_images
     from veerkracht.signals.export import analysis_sheets

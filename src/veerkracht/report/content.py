@@ -6,14 +6,14 @@ texts) so the Jinja2 template only lays it out.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from veerkracht.maps.layers import format_number
+from veerkracht.numbers import count
+from veerkracht.numbers import number as nl
 
 if TYPE_CHECKING:
     from veerkracht.signals import SignalResult
@@ -95,17 +95,6 @@ KNOWN_SOURCES = {
     "leefbaarometer": "Ministerie van BZK, Leefbaarometer",
     "woonzorgwijzer": "WoonZorgwijzer (export, niet open)",
 }
-
-
-def nl(value: Any, decimals: int = 1) -> str:
-    """A number in Dutch notation ('–' for missing)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return "–"
-    return format_number(float(value), decimals)
-
-
-def count(n: int) -> str:
-    return format_number(float(n), 0)
 
 
 @dataclass
@@ -443,14 +432,7 @@ def harmonisation_rows(result: SignalResult) -> list[dict[str, str]]:
 
 def conservation_rows(store: Store, gemeente: str, edition: int) -> list[dict[str, str]]:
     """Conservation errors of the translation, one row per (period, source edition, method)."""
-    frame = store.query(
-        """SELECT period, source_edition, method, count(*) AS variabelen,
-                  max(abs(relative_error)) AS max_fout, max(n_source) AS bronbuurten,
-                  max(n_unmatched) AS ongekoppeld
-           FROM translation_errors WHERE gemeente_code = ? AND edition = ?
-           GROUP BY ALL ORDER BY period, source_edition, method""",
-        [gemeente, edition],
-    )
+    frame = store.conservation_summary(gemeente, edition)
     return [
         {
             "periode": str(r.period),
@@ -478,11 +460,7 @@ def source_rows(result: SignalResult, store: Store, geometry_edition: int | None
         ):
             rows.append(_source_row(publisher, dataset_id, title, grp, "Cijfers", periods))
     if geometry_edition is not None:
-        ids = store.query(
-            "SELECT DISTINCT import_id FROM geometries "
-            "WHERE gemeente_code = ? AND edition = ? AND level = 'buurt'",
-            [result.gemeente.code, geometry_edition],
-        ).import_id
+        ids = store.buurt_geometry_import_ids(result.gemeente.code, geometry_edition)
         part = imports[imports.import_id.isin(ids)]
         for (publisher, dataset_id, title), grp in part.groupby(
             ["publisher", "dataset_id", "title"], dropna=False
@@ -494,15 +472,7 @@ def source_rows(result: SignalResult, store: Store, geometry_edition: int | None
 def _other_gemeente_imports(store: Store, gemeente: str) -> list[int]:
     """Imports whose values say nothing about this gemeente (e.g. another city's file):
     no buurt or wijk of it, not the gemeente itself, not NL and not postcode areas."""
-    number = gemeente[2:6]
-    frame = store.query(
-        """SELECT import_id FROM "values" GROUP BY import_id
-           HAVING count(*) FILTER (
-               WHERE region_code LIKE ? OR region_code LIKE ? OR region_code = ?
-                  OR level IN ('land', 'pc4', 'pc6')) = 0""",
-        [f"BU{number}%", f"WK{number}%", gemeente],
-    )
-    return [int(i) for i in frame.import_id]
+    return store.imports_without_gemeente(gemeente)
 
 
 def _source_row(

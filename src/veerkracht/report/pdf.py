@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from veerkracht.errors import VeerkrachtError
+
 
 def write_pdf(html_text: str, path: str | Path) -> Path:
     """Print the report HTML to ``path``; needs the Pango libraries (see scripts/apt-packages)."""
-    from veerkracht.errors import VeerkrachtError
-
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: Pango missing on the system

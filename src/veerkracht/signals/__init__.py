@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from veerkracht.errors import ParameterError
+from veerkracht.settings import DEFAULT_SCHEME
 from veerkracht.signals.compute import BuurtIndicators, buurt_indicators, concentration_columns
 from veerkracht.signals.typology import (
     RuleCount,
@@ -35,8 +37,6 @@ __all__ = [
 
 
 def check_periods(van: int, tot: int) -> None:
-    from veerkracht.errors import ParameterError
-
     if tot <= van:
         raise ParameterError(
             "--tot",
@@ -62,7 +62,7 @@ def ensure_translation(store: Store, gemeente: str, edition: int) -> bool:
 @dataclass
 class SignalResult(BuurtIndicators):
     config: TypologyConfig | None = None
-    scheme: str = "kwantielen"
+    scheme: str = DEFAULT_SCHEME
     rules: list[RuleCount] = field(default_factory=list)
 
     def class_counts(self) -> dict[str, int]:
@@ -80,7 +80,7 @@ def signals_for_gemeente(
     *,
     edition: int | None = None,
     config: TypologyConfig | None = None,
-    scheme: str = "kwantielen",
+    scheme: str = DEFAULT_SCHEME,
     k: int = 5,
     reference: Reference | None = None,
     long: pd.DataFrame | None = None,

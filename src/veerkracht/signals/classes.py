@@ -14,13 +14,16 @@ import numpy as np
 import pandas as pd
 
 from veerkracht.errors import ParameterError
+from veerkracht.settings import DEFAULT_SCHEME
 
 SCHEMES = {
     "kwantielen": "Kwantielen (gelijke aantallen buurten)",
     "fisher_jenks": "Natuurlijke grenzen (Fisher-Jenks)",
     "grenzen": "Eigen klassegrenzen",
 }
-#: accepted spellings -> scheme
+#: schemes that need no class bounds from the user (the web app's ``klassen=``)
+SCHEMES_WITHOUT_BOUNDS = ("kwantielen", "fisher_jenks")
+#: accepted spellings -> scheme: the one alias table (CLI, maps, web)
 ALIASES = {
     "kwantielen": "kwantielen",
     "quantiles": "kwantielen",
@@ -30,6 +33,11 @@ ALIASES = {
     "user_defined": "grenzen",
     "handmatig": "grenzen",
 }
+
+
+def canonical_scheme(name: str) -> str | None:
+    """The scheme a spelling stands for ('quantiles' -> 'kwantielen'); None if unknown."""
+    return ALIASES.get(name)
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,7 @@ class Classification:
 
 def class_bounds(
     values: pd.Series | list[float] | np.ndarray,
-    scheme: str = "kwantielen",
+    scheme: str = DEFAULT_SCHEME,
     k: int = 5,
     bounds: list[float] | None = None,
 ) -> list[float]:
@@ -80,7 +88,7 @@ def class_bounds(
 
 
 def classify(
-    values: pd.Series, scheme: str = "kwantielen", k: int = 5, bounds: list[float] | None = None
+    values: pd.Series, scheme: str = DEFAULT_SCHEME, k: int = 5, bounds: list[float] | None = None
 ) -> Classification:
     """Classify values into classes 1..k; missing values stay missing (never a silent class)."""
     bins = class_bounds(values, scheme, k, bounds)

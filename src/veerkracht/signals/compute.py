@@ -28,8 +28,9 @@ import pandas as pd
 
 from veerkracht.gemeenten import Gemeente, resolve_gemeente
 from veerkracht.indicators import Indicator, catalogue, indicator_values, wide_first
-from veerkracht.signals._data import buurt_codes, default_edition, values_on_edition
+from veerkracht.settings import DEFAULT_SCHEME
 from veerkracht.signals.classes import classify
+from veerkracht.signals.edition import buurt_codes, default_edition, values_on_edition
 from veerkracht.signals.periods import nearest
 from veerkracht.signals.reference import Reference
 from veerkracht.store import Store
@@ -140,7 +141,7 @@ def buurt_indicators(
     tot: int,
     *,
     edition: int | None = None,
-    scheme: str = "kwantielen",
+    scheme: str = DEFAULT_SCHEME,
     k: int = 5,
     reference: Reference | None = None,
     min_inhabitants: int = MIN_INWONERS,

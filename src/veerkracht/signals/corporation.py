@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from veerkracht.errors import VeerkrachtError
+
 if TYPE_CHECKING:
     from veerkracht.signals.compute import BuurtIndicators
     from veerkracht.store import Store
@@ -131,7 +133,6 @@ def corporation_share_curves_for(
     Returns the curves and the gemeenten that were left out (no KWB buurt data), each with
     the reason, so a 'national' curve says what it is built from.
     """
-    from veerkracht.errors import VeerkrachtError
     from veerkracht.signals.compute import buurt_indicators
 
     codes = gemeenten if gemeenten is not None else store.gemeenten().gemeente_code.tolist()

@@ -7,27 +7,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from veerkracht.errors import VeerkrachtError
+from veerkracht.spreadsheet import neutralise_formulas
+
 if TYPE_CHECKING:
     from veerkracht.pipeline import SignalView
     from veerkracht.signals import SignalResult
     from veerkracht.store import Store
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with a quote."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            text = out[col].astype("string")
-            risky = (
-                text.str.startswith(_FORMULA_START, na=False)
-                & pd.to_numeric(text, errors="coerce").isna()
-            )
-            out[col] = text.mask(risky, "'" + text)
-    return out
-
 
 def signal_table(result: SignalResult) -> pd.DataFrame:
     """The main table: one row per buurt, Dutch column names, the year beside every value.
@@ -168,7 +154,6 @@ def _statistics_sheets(
     result: SignalResult, store: Store, model: str = "ols"
 ) -> dict[str, pd.DataFrame]:
     """Regression of nuisance change on vulnerability change (with controls) and LISA."""
-    from veerkracht.errors import VeerkrachtError
     from veerkracht.signals.compute import rankable
     from veerkracht.signals.maps import geometry_edition
     from veerkracht.signals.statistics import lisa_hotspots, regression_table

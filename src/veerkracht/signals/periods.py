@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from veerkracht.errors import NoDataError
+from veerkracht.errors import NoDataError, ParameterError
 from veerkracht.indicators import Indicator
 
 #: years a dataset's period may differ from the requested year
@@ -170,8 +170,6 @@ def choose_periods(
             fix=f"Perioden die werken: {_fmt_pairs(works)}.",
         )
     if start is not None and end <= start:
-        from veerkracht.errors import ParameterError
-
         raise ParameterError(
             "--tot",
             end,
@@ -187,3 +185,9 @@ def choose_periods(
             fix=f"Perioden die werken: {_fmt_pairs(works)}.",
         )
     return PeriodChoice(start, end, default=False)
+
+
+def period_name(start: int | None, end: int | None) -> str:
+    """How a run over many gemeenten (atlas, overview) is named in its file names: its
+    period, or 'recent' for each gemeente's default."""
+    return "recent" if start is None and end is None else f"{start or ''}_{end or ''}".strip("_")

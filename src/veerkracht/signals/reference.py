@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from veerkracht.codes import is_gemeente_code
 from veerkracht.errors import ParameterError
+from veerkracht.settings import DEFAULT_REFERENCE
 
 KINDS = ("gemeente", "nederland", "regio")
 #: accepted spellings on the command line and in URLs
@@ -27,7 +28,7 @@ ALIASES = {
     "nl": "nederland",
     "absoluut": "nederland",
 }
-DEFAULT = "gemeente"
+DEFAULT = DEFAULT_REFERENCE
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from veerkracht.errors import InputFileError
 from veerkracht.indicators import Indicator
+from veerkracht.numbers import number
 from veerkracht.signals.rules import RULES, RuleContext
 
 TYPOLOGY = Path(__file__).with_name("typology.toml")
@@ -82,8 +84,6 @@ THRESHOLDS = (
 
 def load_typology(path: str | Path | None = None) -> TypologyConfig:
     """The typology config; a user's file gets checked with Dutch messages."""
-    from veerkracht.errors import InputFileError
-
     path = Path(path) if path else TYPOLOGY
     fix = f"Neem {TYPOLOGY.name} uit het pakket als voorbeeld (docs/signalen.md)."
     try:
@@ -115,8 +115,6 @@ def load_typology(path: str | Path | None = None) -> TypologyConfig:
 
 def rule_description(code: str, thresholds: dict) -> str:
     """The rule's Dutch description with this config's thresholds filled in."""
-    from veerkracht.numbers import number
-
     values = {
         k: (number(v, 0 if float(v).is_integer() else 2) if isinstance(v, float) else v)
         for k, v in thresholds.items()

@@ -17,6 +17,7 @@ import pandas as pd
 
 from veerkracht.codes import NL_BOX_RD, NL_BOX_WGS84, clean_codes, gemeente_of, levels_of
 from veerkracht.errors import InputFileError
+from veerkracht.settings import STORE_CRS
 from veerkracht.sources.base import REGION_COLUMNS
 from veerkracht.sources.validation.geometry_repair import check_repair
 
@@ -58,8 +59,6 @@ def to_store_crs(
     ``declared=False`` means the file format has an implicit default (GeoJSON without
     a ``crs`` member): the coordinates decide, without complaint.
     """
-    from veerkracht.settings import STORE_CRS
-
     bounds = tuple(float(b) for b in gdf.total_bounds)
     guess = guess_crs(bounds)
     if gdf.crs is None or not declared:

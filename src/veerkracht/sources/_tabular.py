@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from veerkracht.codes import levels_of
 from veerkracht.errors import InputFileError
 from veerkracht.sources.base import STATUS_EMPTY, STATUS_OK, STATUS_SUPPRESSED
 
@@ -375,8 +376,6 @@ def long_from_cells(codes: pd.Series, cells: Cells, *, edition: int, period: int
     pretending the buurt has no data. Text columns are categoricals: a whole-NL year
     has ~700,000 cells and building that many Python strings would dominate the import.
     """
-    from veerkracht.codes import levels_of
-
     n_rows, n_cols = cells.numbers.shape
     keep = (cells.status != 2).ravel()
     # index arrays in the small integer types pandas keeps as categorical codes: fewer

@@ -45,6 +45,17 @@ KINDS = (
 )
 
 
+@dataclass
+class Skipped:
+    """A file that was not read (or not imported), and why."""
+
+    file: Path
+    reason: str
+    #: False for files that are not data (documentation, shapefile parts, 'overslaan' in
+    #: the manifest); True when a data file was refused or could not be read
+    error: bool = True
+
+
 @dataclass(frozen=True)
 class DatasetInfo:
     """What a file is: publisher, official dataset id and title."""

@@ -32,6 +32,7 @@ import pandas as pd
 
 from veerkracht.codes import NL_BOX_RD, NL_BOX_WGS84
 from veerkracht.errors import InputFileError, ParameterError
+from veerkracht.settings import STORE_CRS
 from veerkracht.sources._tabular import decode_text, normalise_title, sniff_separator
 from veerkracht.sources.base import (
     STATUS_OK,
@@ -43,6 +44,7 @@ from veerkracht.sources.base import (
     Variable,
     register,
 )
+from veerkracht.spreadsheet import neutralise_formulas
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -238,8 +240,6 @@ def _codes(frame: pd.DataFrame, column: str, key_type: str, path: Path) -> pd.Se
 def _points(frame: pd.DataFrame, columns: list[str], path: Path, notes: list[str]):
     import geopandas as gpd
 
-    from veerkracht.settings import STORE_CRS
-
     xs, ys = (_numbers(frame[c]) for c in columns)
     bad = xs.isna() | ys.isna()
     if bad.any():
@@ -284,11 +284,8 @@ def _points(frame: pd.DataFrame, columns: list[str], path: Path, notes: list[str
 def _neutralise(column: pd.Series, name: str, notes: list[str]) -> pd.Series:
     """Prefix cells a spreadsheet would execute as a formula with ``'``.
 
-    The one rule shared with the exports (``signals.export.neutralise_formulas``);
-    imported here, not at module level, so reading files does not load the store.
+    The one rule shared with the exports (:func:`veerkracht.spreadsheet.neutralise_formulas`).
     """
-    from veerkracht.signals.export import neutralise_formulas
-
     text = column.astype("string")
     # NFKC first: a fullwidth '＝' (U+FF1D) or '＋' starts a formula in some spreadsheets too
     probe = text.str.normalize("NFKC")
@@ -400,8 +397,6 @@ def _assign_buurt(
         return frame.assign(region_code=frame["key"], weight=1.0)
     if own.key_type == "punt":
         import geopandas as gpd
-
-        from veerkracht.settings import STORE_CRS
 
         polys = buurten[["region_code", "geometry"]].to_crs(STORE_CRS)
         pts = gpd.GeoDataFrame(frame[[]], geometry=own.points.geometry.to_numpy(), crs=STORE_CRS)

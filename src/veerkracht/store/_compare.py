@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from veerkracht.numbers import count, km2, number
 from veerkracht.store._duck import _unregister
 
 if TYPE_CHECKING:
@@ -35,8 +36,6 @@ class StoredComparison:
 
     def largest_text(self, limit: int = 5) -> list[str]:
         """'BU03630101 kwb.p_wcorpw 2019: 3 → 51' for the largest differences."""
-        from veerkracht.numbers import number
-
         out = []
         for r in self.largest.head(limit).itertuples():
             old = _value(r.old_value, r.old_status, number)
@@ -46,8 +45,6 @@ class StoredComparison:
 
     def summary(self) -> str:
         """One Dutch line for a replacement ('' when nothing stored is touched)."""
-        from veerkracht.numbers import count
-
         parts = []
         if self.n_existing and not self.n_changed:
             parts.append(f"{count(self.n_existing)} opgeslagen waarden vervangen door gelijke")
@@ -61,14 +58,10 @@ class StoredComparison:
             worst = self.areas.loc[change.idxmax()]
             parts.append(
                 f"{count(len(self.areas))} opgeslagen grenzen vervangen; grootste verandering "
-                f"{worst.region_code} {worst.edition}: {_km2(worst.old_area)} → "
-                f"{_km2(worst.new_area)}"
+                f"{worst.region_code} {worst.edition}: {km2(worst.old_area)} → "
+                f"{km2(worst.new_area)}"
             )
         return "; ".join(parts)
-
-
-def _km2(m2: float) -> str:
-    return f"{m2 / 1e6:.2f} km²".replace(".", ",")
 
 
 def _value(x: float | None, status: int, number) -> str:

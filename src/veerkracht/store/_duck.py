@@ -19,10 +19,19 @@ import numpy as np
 import pandas as pd
 
 from veerkracht.errors import StoreError
-from veerkracht.store._rows import STATUS_SQL, StoreRows, rows_from_table
+from veerkracht.settings import get_settings
+from veerkracht.store._rows import StoreRows, rows_from_table
+from veerkracht.store.queries import StoreQueries
+from veerkracht.store.schema import (
+    ERROR_COLUMNS,
+    SCHEMA_VERSION,
+    TRANSLATED_COLUMNS,
+    create_schema,
+    schema_version,
+    upgrade_tables_from_v1,
+)
 
 if TYPE_CHECKING:
-    import geopandas as gpd
 
     from veerkracht.settings import Settings
     from veerkracht.sources.base import SourceTable
@@ -30,8 +39,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "2"
-_SCHEMA = Path(__file__).with_name("_schema.sql")
 
 
 @dataclass
@@ -128,7 +135,7 @@ class _KeyTable:
         self.state = state
 
 
-class Store:
+class Store(StoreQueries):
     """A veerkracht store in one DuckDB file (or ``:memory:``)."""
 
     def __init__(
@@ -146,14 +153,11 @@ class Store:
                 "'veerkracht data ophalen --gemeente …'.",
             )
         self.con = self._connect(path, read_only)
-        if self._schema_version() == "1":
+        if schema_version(self.con) == "1":
             self._upgrade_from_v1(path, read_only)
         self._check_schema_version()
         if not read_only:
-            self.con.execute(_SCHEMA.read_text())
-            self.con.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
-            )
+            create_schema(self.con)
 
     @staticmethod
     def _connect(path: str | Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -165,16 +169,9 @@ class Store:
                 fix="Sluit andere veerkracht-processen (web, atlas) die de store gebruiken.",
             ) from exc
 
-    def _schema_version(self) -> str | None:
-        try:
-            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        except duckdb.CatalogException:
-            return None  # a new, empty store: the schema is created below
-        return row[0] if row else None
-
     def _check_schema_version(self) -> None:
         """Refuse a store written by another (newer) veerkracht: its tables may differ."""
-        version = self._schema_version()
+        version = schema_version(self.con)
         if version is None or version == SCHEMA_VERSION:
             return
         self.con.close()
@@ -196,7 +193,7 @@ class Store:
             if read_only:
                 self.con.close()
                 self.con = self._connect(path, read_only=False)
-            self._upgrade_tables()
+            upgrade_tables_from_v1(self.con)
         except (duckdb.Error, StoreError) as exc:
             self.con.close()
             raise StoreError(
@@ -210,61 +207,8 @@ class Store:
             self.con.close()
             self.con = self._connect(path, read_only=True)
 
-    def _upgrade_tables(self) -> None:
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            self.con.execute('ALTER TABLE "values" RENAME TO values_v1')
-            self.con.execute(_SCHEMA.read_text())
-            self.con.execute(
-                """INSERT INTO region_keys
-                   SELECT row_number() OVER (ORDER BY region_code, level), region_code, level
-                   FROM (SELECT DISTINCT region_code, level FROM values_v1)"""
-            )
-            self.con.execute(
-                """INSERT INTO variable_keys
-                   SELECT row_number() OVER (ORDER BY variable), variable
-                   FROM (SELECT DISTINCT variable FROM values_v1)"""
-            )
-            self.con.execute(
-                f"""INSERT INTO value_rows
-                    SELECT r.region_id, v.edition, v.period, k.variable_id, v.value,
-                           {STATUS_SQL}, v.import_id
-                    FROM values_v1 v
-                    JOIN region_keys r ON r.region_code = v.region_code AND r.level = v.level
-                    JOIN variable_keys k ON k.variable = v.variable
-                    ORDER BY v.rowid"""
-            )
-            self.con.execute("DROP TABLE values_v1")
-            self.con.execute(
-                "UPDATE meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION]
-            )
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-
     def close(self) -> None:
         self.con.close()
-
-    @property
-    def read_only(self) -> bool:
-        rows = self.con.execute("SELECT current_setting('access_mode')").fetchall()
-        return bool(rows and str(rows[0][0]).lower() == "read_only")
-
-    def has_translation(self, gemeente: str, edition: int) -> bool:
-        """True when the gemeente's values were translated to ``edition`` (data vertalen)."""
-        rows = self.con.execute(
-            "SELECT count(*) FROM translation_errors WHERE gemeente_code = ? AND edition = ?",
-            [gemeente, edition],
-        ).fetchall()
-        return bool(rows and rows[0][0])
-
-    def table_rows(self, table: str) -> pd.DataFrame | None:
-        """All rows of a (small) table, or None when the store has no such table."""
-        try:
-            return self.con.execute(f'SELECT * FROM "{table}"').df()
-        except duckdb.CatalogException:
-            return None
 
     def reader(self) -> Store:
         """This store on a new cursor of the same database, for use in one other thread.
@@ -567,291 +511,11 @@ class Store:
         finally:
             self._unregister("new_cw")
 
-    # ------------------------------------------------------------------ queries
-    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        return self.con.execute(sql, params or []).df()
-
-    def values(
-        self,
-        *,
-        variables: list[str] | None = None,
-        gemeente: str | None = None,
-        level: str | None = None,
-        edition: int | None = None,
-        periods: list[int] | None = None,
-        include_land: bool = False,
-        region_codes: list[str] | None = None,
-    ) -> pd.DataFrame:
-        """Values as stored (long format), filtered (``region_codes=[]`` matches nothing)."""
-        where, params = [], []
-        if region_codes is not None:
-            where.append("list_contains(?, region_code)")
-            params.append([str(c) for c in region_codes])
-        if variables:
-            where.append(f"variable IN ({', '.join('?' * len(variables))})")
-            params += variables
-        if gemeente:
-            digits = gemeente[2:6]
-            region = "(region_code = ? OR region_code LIKE ? OR region_code LIKE ?)"
-            if include_land:
-                region = f"({region} OR level = 'land')"
-            where.append(region)
-            params += [f"GM{digits}", f"WK{digits}%", f"BU{digits}%"]
-        if level:
-            where.append("level = ?")
-            params.append(level)
-        if edition is not None:
-            where.append("edition = ?")
-            params.append(edition)
-        if periods:
-            where.append(f"period IN ({', '.join('?' * len(periods))})")
-            params += periods
-        # values_in_order: the view "values" plus the stored order, which its joins and a
-        # selective parallel scan do not keep (merges downstream follow that order)
-        sql = "SELECT * EXCLUDE (row_order) FROM values_in_order"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        return self.query(sql + " ORDER BY row_order", params)
-
-    def variables(self) -> pd.DataFrame:
-        return self.query("SELECT * FROM variables ORDER BY variable")
-
-    def buurt_periods(self, gemeente: str) -> pd.DataFrame:
-        """Per variable and period: how many of the gemeente's buurten have a value.
-
-        Over every edition and dataset, published and translated: what a period choice
-        needs to know before an edition is picked.
-        """
-        prefix = f"BU{gemeente[2:6]}%"
-        return self.query(
-            """SELECT variable, CAST(period AS INTEGER) AS period,
-                      count(DISTINCT region_code) AS buurten
-               FROM (SELECT region_code, variable, period FROM "values"
-                     WHERE level = 'buurt' AND region_code LIKE ? AND value IS NOT NULL
-                     UNION ALL
-                     SELECT region_code, variable, period FROM translated_values
-                     WHERE region_code LIKE ? AND value IS NOT NULL
-                       -- a value from the buurt's postcode area is not a buurt figure
-                       AND method NOT LIKE 'pc4%')
-               GROUP BY ALL ORDER BY variable, period""",
-            [prefix, prefix],
-        )
-
-    def buurt_editions(self, gemeente: str) -> pd.DataFrame:
-        """Per dataset: the editions of the gemeente's buurt values and their periods."""
-        return self.query(
-            """SELECT dataset_key, edition, list(DISTINCT period ORDER BY period) AS periods,
-                      count(*) AS n
-               FROM "values" WHERE level = 'buurt' AND region_code LIKE ?
-               GROUP BY ALL ORDER BY dataset_key, edition""",
-            [f"BU{gemeente[2:6]}%"],
-        )
-
-    def gemeente_values(self, gemeenten: list[str], variables: list[str]) -> pd.DataFrame:
-        """Published gemeente-level values (long) for several gemeenten (a region)."""
-        return self.query(
-            """SELECT region_code, level, period, variable, value, status, dataset_key,
-                      edition AS source_edition, 'identiek' AS method
-               FROM "values" WHERE level = 'gemeente'
-                 AND list_contains(?, region_code) AND list_contains(?, variable)""",
-            [list(gemeenten), list(variables)],
-        )
-
-    def lbm2_pc4_development(self, start: int, end: int) -> pd.DataFrame:
-        """Per PC4: Leefbaarometer 2.0 class in ``end`` and total score in both years."""
-        return self.query(
-            """WITH k AS (SELECT region_code, value AS eindklasse FROM "values"
-                          WHERE variable = 'lbm2.klasse' AND level = 'pc4' AND period = ?),
-                    a AS (SELECT region_code, value AS score_van FROM "values"
-                          WHERE variable = 'lbm2.totaal' AND level = 'pc4' AND period = ?),
-                    b AS (SELECT region_code, value AS score_tot FROM "values"
-                          WHERE variable = 'lbm2.totaal' AND level = 'pc4' AND period = ?)
-               SELECT region_code, CAST(k.eindklasse AS INTEGER) AS eindklasse,
-                      a.score_van, b.score_tot
-               FROM k JOIN a USING (region_code) JOIN b USING (region_code)
-               WHERE a.score_van IS NOT NULL AND b.score_tot IS NOT NULL
-                 AND k.eindklasse IS NOT NULL
-               ORDER BY region_code""",
-            [end, start, end],
-        )
-
-    def buurt_code_editions(self, gemeente: str, *, published: bool = True) -> set[int]:
-        """Editions in which the gemeente's buurt codes are known: regions, boundaries and
-        (``published``) the editions of buurt values."""
-        prefix = f"BU{gemeente[2:6]}%"
-        values = (
-            """UNION SELECT DISTINCT edition FROM "values" WHERE level = 'buurt'
-                   AND region_code LIKE ?"""
-            if published
-            else ""
-        )
-        frame = self.query(
-            f"""SELECT DISTINCT edition FROM regions WHERE level = 'buurt'
-                   AND (gemeente_code = ? OR region_code LIKE ?)
-               UNION SELECT DISTINCT edition FROM geometries WHERE level = 'buurt'
-                   AND (gemeente_code = ? OR region_code LIKE ?)
-               {values}""",
-            [gemeente, prefix, gemeente, prefix] + ([prefix] if published else []),
-        )
-        return {int(e) for e in frame.edition}
-
-    def buurten(self, gemeente: str, edition: int) -> pd.DataFrame:
-        """Buurt codes (and names where known) of a gemeente in one edition."""
-        prefix = f"BU{gemeente[2:6]}%"
-        return self.query(
-            """SELECT region_code, max(name) AS name FROM (
-                   SELECT region_code, name FROM regions
-                   WHERE level = 'buurt' AND edition = ? AND gemeente_code = ?
-                   UNION ALL
-                   SELECT region_code, name FROM geometries
-                   WHERE level = 'buurt' AND edition = ? AND gemeente_code = ?
-                   UNION ALL
-                   SELECT DISTINCT region_code, NULL AS name FROM "values"
-                   WHERE level = 'buurt' AND edition = ? AND region_code LIKE ?)
-               GROUP BY region_code ORDER BY region_code""",
-            [edition, gemeente, edition, gemeente, edition, prefix],
-        )
-
-    def buurt_geometry_gemeenten(self) -> list[str]:
-        """Gemeenten with buurt boundaries (any edition)."""
-        frame = self.query(
-            "SELECT DISTINCT gemeente_code FROM geometries "
-            "WHERE level = 'buurt' AND gemeente_code IS NOT NULL ORDER BY 1"
-        )
-        return frame.gemeente_code.tolist()
-
-    def buurt_region_gemeenten(self) -> list[str]:
-        """Gemeenten with buurt regions or boundaries in some edition: the only ones whose
-        values can be translated to an edition (see :meth:`buurt_code_editions`)."""
-        frame = self.query(
-            """SELECT DISTINCT coalesce(gemeente_code, 'GM' || substr(region_code, 3, 4)) AS gm
-               FROM regions WHERE level = 'buurt'
-               UNION SELECT DISTINCT 'GM' || substr(region_code, 3, 4) FROM regions
-               WHERE level = 'buurt'
-               UNION SELECT DISTINCT coalesce(gemeente_code, 'GM' || substr(region_code, 3, 4))
-               FROM geometries WHERE level = 'buurt'
-               UNION SELECT DISTINCT 'GM' || substr(region_code, 3, 4) FROM geometries
-               WHERE level = 'buurt'
-               ORDER BY 1"""
-        )
-        return frame.gm.tolist()
-
-    def buurt_value_gemeenten(self) -> list[str]:
-        """Gemeenten with buurt values (from the buurt codes, any dataset and edition)."""
-        frame = self.query(
-            """SELECT DISTINCT 'GM' || substr(region_code, 3, 4) AS gm FROM "values"
-               WHERE level = 'buurt' ORDER BY 1"""
-        )
-        return frame.gm.tolist()
-
-    def gemeente_names(self) -> dict[str, str]:
-        """GM code -> the name of its latest edition."""
-        frame = self.query(
-            """SELECT region_code AS gemeente_code, arg_max(name, edition) AS name
-               FROM regions WHERE level = 'gemeente' AND name IS NOT NULL GROUP BY 1"""
-        )
-        return dict(zip(frame.gemeente_code, frame.name, strict=True))
-
-    def buurt_variable_years(self, variables: list[str] | None = None) -> pd.DataFrame:
-        """Per gemeente, dataset, variable and period: buurten with a published value."""
-        where, params = ["level = 'buurt'", "status = 'ok'"], []
-        if variables:
-            where.append(f"variable IN ({', '.join('?' * len(variables))})")
-            params = list(variables)
-        return self.query(
-            "SELECT 'GM' || substr(region_code, 3, 4) AS gemeente_code, dataset_key, "
-            "variable, period, count(DISTINCT region_code) AS buurten "
-            f'FROM "values" WHERE {" AND ".join(where)} GROUP BY ALL '
-            "ORDER BY gemeente_code, dataset_key, variable, period",
-            params,
-        )
-
-    def variable_periods(self, variables: list[str], gemeente: str | None = None) -> pd.DataFrame:
-        """Per variable and period: the number of regions with a published value."""
-        if not variables:
-            return pd.DataFrame(columns=["variable", "period", "regions"])
-        where = [f"variable IN ({', '.join('?' * len(variables))})", "status = 'ok'"]
-        params: list = list(variables)
-        if gemeente:
-            digits = gemeente[2:6]
-            where.append("(region_code = ? OR region_code LIKE ? OR region_code LIKE ?)")
-            params += [f"GM{digits}", f"WK{digits}%", f"BU{digits}%"]
-        return self.query(
-            'SELECT variable, period, count(DISTINCT region_code) AS regions FROM "values" '
-            f"WHERE {' AND '.join(where)} GROUP BY ALL ORDER BY variable, period",
-            params,
-        )
-
-    def geometry_editions(self, gemeente: str, level: str = "buurt") -> list[int]:
-        rows = self.con.execute(
-            "SELECT DISTINCT edition FROM geometries WHERE gemeente_code = ? AND level = ? "
-            "ORDER BY edition",
-            [gemeente, level],
-        ).fetchall()
-        return [int(r[0]) for r in rows]
-
-    def geometries(self, gemeente: str, edition: int, level: str = "buurt") -> gpd.GeoDataFrame:
-        """The polygons of one gemeente in one edition (see :meth:`geometry_frame`)."""
-        return self.geometry_frame(level, edition, gemeente)
-
-    def geometry_frame(
-        self,
-        level: str,
-        edition: int | None = None,
-        gemeente: str | None = None,
-        *,
-        bbox: tuple[float, float, float, float] | None = None,
-    ) -> gpd.GeoDataFrame:
-        """Stored polygons (EPSG:28992) of one level, decoded from WKB, sorted by code.
-
-        ``gemeente`` keeps its regions: by gemeente_code, and buurten also by their code
-        (BU + the gemeente's four digits) for sources that gave no gemeente. ``bbox``
-        (x0, y0, x1, y1 in RD) keeps the polygons whose extent touches it.
-        """
-        import geopandas as gpd
-        import shapely
-
-        from veerkracht.settings import STORE_CRS
-
-        where, params = ["level = ?"], [level]
-        if edition is not None:
-            where.append("edition = ?")
-            params.append(edition)
-        if gemeente is not None:
-            where.append("(gemeente_code = ? OR region_code LIKE ?)")
-            params += [gemeente, f"BU{gemeente[2:6]}%"]
-        if bbox is not None:
-            where.append("maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?")
-            x0, y0, x1, y1 = bbox
-            params += [x0, x1, y0, y1]
-        frame = self.query(
-            "SELECT region_code, level, edition, name, gemeente_code, source_key, area_m2, "
-            f"geometry FROM geometries WHERE {' AND '.join(where)} "
-            "ORDER BY region_code, edition",
-            params,
-        )
-        # DuckDB returns BLOBs as bytearray, which shapely refuses
-        geoms = shapely.from_wkb([bytes(b) for b in frame.pop("geometry")])
-        return gpd.GeoDataFrame(frame, geometry=geoms, crs=STORE_CRS)
-
-    def gemeenten(self) -> pd.DataFrame:
-        """Known gemeenten (code, name, editions), latest name first."""
-        return self.query(
-            """SELECT region_code AS gemeente_code, arg_max(name, edition) AS name,
-                      list(DISTINCT edition ORDER BY edition) AS editions
-               FROM regions WHERE level = 'gemeente' GROUP BY region_code ORDER BY name"""
-        )
-
-    def imports(self) -> pd.DataFrame:
-        return self.query("SELECT * FROM imports ORDER BY import_id")
-
     # ------------------------------------------------------------------ translations
     def replace_translation(
         self, gemeente_code: str, edition: int, values: pd.DataFrame, errors: pd.DataFrame
     ) -> None:
         """Replace a gemeente's translated values and errors for ``edition`` atomically."""
-        from veerkracht.harmonise import ERROR_COLUMNS, TRANSLATED_COLUMNS
-
         prefix = f"BU{gemeente_code[2:6]}%"
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -897,7 +561,5 @@ class Store:
 
 
 def open_store(settings: Settings | None = None, *, read_only: bool = False) -> Store:
-    from veerkracht.settings import get_settings
-
     settings = settings or get_settings()
     return Store(settings.store_path, read_only=read_only)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from veerkracht.errors import StoreError
+from veerkracht.settings import STORE_CRS
 
 if TYPE_CHECKING:
     from veerkracht.sources.base import DatasetInfo, SourceTable, Variable
@@ -159,8 +160,6 @@ def geometry_rows(table: SourceTable) -> pd.DataFrame | None:
     if gdf is None or gdf.empty:
         return None
     import shapely
-
-    from veerkracht.settings import STORE_CRS
 
     gdf = gdf.to_crs(STORE_CRS) if gdf.crs is not None and gdf.crs != STORE_CRS else gdf
     geoms = gdf.geometry.to_numpy()

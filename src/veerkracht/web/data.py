@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from veerkracht.errors import ParameterError
+from veerkracht.errors import NoDataError, ParameterError, StoreError, VeerkrachtError
+from veerkracht.gemeenten import resolve_gemeente
 from veerkracht.web.cache import (
     DEFAULT_MAX_BYTES,
     SizedBlobs,
@@ -168,9 +169,7 @@ class DataService:
         """Compute a view; on a read-only store first check that its translation exists
         (a Dutch error instead of silently using untranslated codes)."""
         if self.store.read_only:
-            from veerkracht.errors import StoreError
-            from veerkracht.gemeenten import resolve_gemeente
-            from veerkracht.signals._data import default_edition
+            from veerkracht.signals.edition import default_edition
 
             gm, tot, edition = key[0], key[2], key[3]
             code = resolve_gemeente(self.store, gm).code
@@ -185,7 +184,8 @@ class DataService:
         return self._compute(key)
 
     def _compute(self, key: CacheKey) -> Computed:
-        from veerkracht.pipeline import mapset_from_view, signal_view
+        from veerkracht.maps.from_signals import mapset_from_view
+        from veerkracht.pipeline import signal_view
 
         gm, van, tot, edition, scheme, reference = key
         view = signal_view(
@@ -205,8 +205,7 @@ class DataService:
         )
 
     def store_read_only(self) -> bool:
-        row = self.store.con.execute("SELECT current_setting('access_mode')").fetchone()
-        return bool(row and str(row[0]).lower() == "read_only")
+        return self.store.read_only
 
     def _indicator_layers(
         self, result: SignalResult, mapset: MapSet, scheme: str, taken: set[str]
@@ -233,7 +232,7 @@ class DataService:
                 kind="klassen",
                 legend_title=ind.unit or ind.label,
                 unit=ind.unit,
-                bins=classify(values, "quantiles" if scheme == "kwantielen" else scheme, 5),
+                bins=classify(values, scheme, 5),
                 sources=sources,
                 period=str(p_tot),
                 note=f"Buurtindeling {result.edition}; klassen: {scheme}",
@@ -242,7 +241,7 @@ class DataService:
 
     def _trends(self, gemeente: str, edition: int) -> pd.DataFrame:
         from veerkracht.indicators import catalogue, indicator_values
-        from veerkracht.signals._data import values_on_edition
+        from veerkracht.signals.edition import values_on_edition
 
         variables = sorted({v for ind in catalogue() for v in ind.variables})
         long = values_on_edition(self.store, gemeente, edition, variables)
@@ -393,8 +392,6 @@ class DataService:
     def _row(self, c: Computed, buurt: str) -> dict:
         hit = self._profile_index(c)["rows"].get(buurt)
         if hit is None:
-            from veerkracht.errors import NoDataError
-
             raise NoDataError(
                 f"buurt {buurt} hoort niet bij {c.result.gemeente.name} "
                 f"(buurtindeling {c.result.edition})",
@@ -542,7 +539,8 @@ class DataService:
         """Signals, analyses and 'Verantwoording', formulas neutralised (as the CLI)."""
         import pandas as pd
 
-        from veerkracht.signals.export import accountability, neutralise_formulas, signal_table
+        from veerkracht.signals.export import accountability, signal_table
+        from veerkracht.spreadsheet import neutralise_formulas
 
         with self.lock:
             sheets = _sheets(c.result, self.store)
@@ -559,7 +557,8 @@ class DataService:
 
     def _render(self, c: Computed, kind: str, layer: str, tmp: Path) -> bytes:
         if kind == "csv":
-            from veerkracht.signals.export import neutralise_formulas, signal_table
+            from veerkracht.signals.export import signal_table
+            from veerkracht.spreadsheet import neutralise_formulas
 
             table = neutralise_formulas(signal_table(c.result))
             return table.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
@@ -577,7 +576,6 @@ class DataService:
 
 def _sheets(result: SignalResult, store: Store) -> dict[str, pd.DataFrame]:
     """The analysis sheets; a failing analysis leaves its sheets out, not the export."""
-    from veerkracht.errors import VeerkrachtError
     from veerkracht.signals.export import analysis_sheets
 
     try:

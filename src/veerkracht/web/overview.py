@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Query
 from fastapi.responses import HTMLResponse, Response
 
+from veerkracht.numbers import count, number
 from veerkracht.web import pages
 from veerkracht.web.data import dumps
 
@@ -81,7 +82,8 @@ def _cell(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "onbekend"
     if isinstance(value, float):
-        return f"{value:,.0f}".replace(",", ".") if value == int(value) else f"{value:.1f}"
+        # decimal comma like every other number on the site (was 12.5, now 12,5)
+        return count(value) if value == int(value) else number(value, 1)
     return str(value)
 
 

@@ -12,19 +12,13 @@ from dataclasses import asdict, dataclass, field
 from urllib.parse import urlencode
 
 from veerkracht.errors import ParameterError
+from veerkracht.settings import DEFAULT_LAYER, DEFAULT_REFERENCE, DEFAULT_SCHEME
+from veerkracht.signals.classes import SCHEMES_WITHOUT_BOUNDS, canonical_scheme
 
 #: no period in a URL = the gemeente's most recent period with data (the pipeline's default)
 DEFAULT_VAN: int | None = None
 DEFAULT_TOT: int | None = None
-DEFAULT_LAYER = "typologie"
-DEFAULT_REFERENCE = "gemeente"
 REFERENCES = ("gemeente", "nederland")
-SCHEME_ALIASES = {
-    "kwantielen": "kwantielen",
-    "quantiles": "kwantielen",
-    "fisher_jenks": "fisher_jenks",
-    "natuurlijke_grenzen": "fisher_jenks",
-}
 _GM = re.compile(r"^GM\d{4}$")
 _BU = re.compile(r"^BU\d{4}[0-9A-Z]{4}$")
 _LAYER = re.compile(r"^[a-z0-9_]{1,60}$")
@@ -64,8 +58,8 @@ def check_year(name: str, value: object) -> int:
 
 
 def check_scheme(value: str) -> str:
-    scheme = SCHEME_ALIASES.get(str(value).strip().lower())
-    if scheme is None:
+    scheme = canonical_scheme(str(value).strip().lower())
+    if scheme not in SCHEMES_WITHOUT_BOUNDS:  # a URL carries no class bounds
         raise ParameterError(
             "klassen", value, "onbekend klassenschema", fix="Kies kwantielen of fisher_jenks."
         )
@@ -90,7 +84,7 @@ class ViewState:
     van: int | None = DEFAULT_VAN
     tot: int | None = DEFAULT_TOT
     indeling: int | None = None
-    klassen: str = "kwantielen"
+    klassen: str = DEFAULT_SCHEME
     buurten: tuple[str, ...] = field(default_factory=tuple)
     overlays: tuple[str, ...] = field(default_factory=tuple)
     referentie: str = DEFAULT_REFERENCE
@@ -142,7 +136,7 @@ class ViewState:
             van=start,
             tot=end,
             indeling=edition,
-            klassen=check_scheme(klassen or "kwantielen"),
+            klassen=check_scheme(klassen or DEFAULT_SCHEME),
             buurten=buurten,
             overlays=tuple(check_id(o) for o in split_list(overlay)),
             referentie=reference,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from veerkracht.indicators import Indicator
-from veerkracht.numbers import number
+from veerkracht.numbers import number as fmt  # noqa: F401 - the one Dutch formatter, for the rules
 
 
 @dataclass
@@ -57,10 +57,6 @@ def add_reason(reasons: pd.Series, mask: pd.Series, texts: pd.Series) -> None:
     """Append ``texts`` (per buurt) to ``reasons`` where ``mask`` holds."""
     for idx in mask[mask.fillna(False).astype(bool)].index:
         reasons.at[idx] = [*reasons.at[idx], texts.at[idx]]
-
-
-def fmt(value: float, decimals: int = 1, *, sign: bool = False) -> str:
-    return number(value, decimals, sign=sign)
 
 
 def robust_sd(values: pd.Series) -> float:

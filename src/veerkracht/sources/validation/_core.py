@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from veerkracht.errors import InputFileError
+from veerkracht.settings import get_limits
 
 if TYPE_CHECKING:
     from veerkracht.settings import Limits
@@ -85,8 +86,6 @@ def rules(stage: str | None = None) -> list[Rule]:
 def _limits(limits: Limits | None) -> Limits:
     if limits is not None:
         return limits
-    from veerkracht.settings import get_limits
-
     return get_limits()
 
 

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from veerkracht.numbers import shortest
+
 if TYPE_CHECKING:
     from veerkracht.store._rows import StoreRows, ValueRows
 
@@ -33,7 +35,7 @@ def describe(values: ValueRows, where: np.ndarray, limit: int = 5) -> list[str]:
 
 
 def _number(x: float) -> str:
-    return "leeg" if np.isnan(x) else f"{x:g}".replace(".", ",")
+    return "leeg" if np.isnan(x) else shortest(x)
 
 
 def variables_in(values: ValueRows, where: np.ndarray) -> list[str]:

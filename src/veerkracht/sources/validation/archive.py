@@ -6,6 +6,7 @@ never unpacks more than a member declares, so the declared sizes bound the work.
 
 from __future__ import annotations
 
+from veerkracht.numbers import count
 from veerkracht.sources.validation._core import FileFacts, Finding, Rule
 
 CODE = "VK102"
@@ -16,8 +17,6 @@ _SMALL = 1024**2
 def check(facts: FileFacts) -> list[Finding]:
     if not facts.is_zip:
         return []
-    from veerkracht.numbers import count
-
     limits = facts.limits
     members = facts.archive
     if isinstance(members, str):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from veerkracht.numbers import shortest
 from veerkracht.sources.validation._core import ContentContext, Finding, Rule
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def check(rows: StoreRows, ctx: ContentContext) -> list[Finding]:
         )
         first_var = values.variable_index[mine][0]
         vals = values.value[mine & (values.variable_index == first_var)]
-        numbers = " en ".join(f"{x:g}".replace(".", ",") for x in vals[:4])
+        numbers = " en ".join(shortest(x) for x in vals[:4])
         shown.append(f"{code} ({values.variables[first_var]}: {numbers})")
     more = f" en {len(codes) - 3} andere" if len(codes) > 3 else ""
     return [

@@ -3,14 +3,13 @@ read at all."""
 
 from __future__ import annotations
 
+from veerkracht.numbers import count
 from veerkracht.sources.validation._core import FileFacts, Finding, Rule
 
 CODE = "VK101"
 
 
 def _mb(n: float) -> str:
-    from veerkracht.numbers import count
-
     return f"{count(round(n / 1024**2))} MB"
 
 

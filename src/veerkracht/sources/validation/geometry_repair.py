@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from veerkracht.numbers import km2
 from veerkracht.sources.validation._core import Finding, Rule, refuse
 
 CODE = "VK301"
@@ -49,7 +50,7 @@ def check_repair(path: Path, codes: list[str], before: np.ndarray, after: np.nda
 
 def _area(m2: float) -> str:
     if m2 >= 1e4:
-        return f"{m2 / 1e6:.2f} km²".replace(".", ",")
+        return km2(m2)
     return f"{m2:.0f} m²"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from veerkracht.numbers import count
 from veerkracht.sources.validation._core import ContentContext, Finding, Rule
 
 if TYPE_CHECKING:
@@ -27,8 +28,6 @@ def check(rows: StoreRows, comparison: StoredComparison, ctx: ContentContext) ->
     limits = ctx.limits
     if share <= limits.max_changed_share or comparison.n_changed <= limits.max_changed_values:
         return []
-    from veerkracht.numbers import count
-
     return [
         Finding(
             CODE,

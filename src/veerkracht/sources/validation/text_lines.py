@@ -6,6 +6,7 @@ streaming pass finds the longest line before a reader loads anything.
 
 from __future__ import annotations
 
+from veerkracht.numbers import count
 from veerkracht.sources.validation._core import FileFacts, Finding, Rule
 
 CODE = "VK103"
@@ -14,8 +15,6 @@ CODE = "VK103"
 def check(facts: FileFacts) -> list[Finding]:
     if not facts.is_delimited:
         return []
-    from veerkracht.numbers import count
-
     limits, scan = facts.limits, facts.text
     if scan.longest > limits.max_line_bytes:
         return [

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from veerkracht.numbers import count
 from veerkracht.sources.validation._core import ContentContext, Finding, Rule
 
 if TYPE_CHECKING:
@@ -26,8 +27,6 @@ def check(rows: StoreRows, ctx: ContentContext) -> list[Finding]:
     bad = approx > limit
     if not bad.any():
         return []
-    from veerkracht.numbers import count
-
     codes = rows.geometries.loc[bad, "region_code"].astype(str).tolist()
     return [
         Finding(

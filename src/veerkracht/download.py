@@ -1,4 +1,10 @@
-"""``veerkracht data ophalen --alle-gemeenten``: every gemeente in one resumable run.
+"""``veerkracht data ophalen``: fetch (``veerkracht.online``), then import (``ingest``).
+
+One gemeente: resolve it, fetch its sources into a folder, import the files through
+``ingest.import_jobs`` — the same readers, hashing and atomic store import as
+``veerkracht data importeren``.
+
+``--alle-gemeenten``: every gemeente in one resumable run.
 
 The gemeente list comes from CBS (the KWB table of the newest requested year). The first
 gemeente is fetched alone, so the answers every gemeente shares (the Leefbaarometer zip,
@@ -25,10 +31,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from veerkracht.errors import ParameterError
-from veerkracht.ingest import ImportReport
+from veerkracht.http import HttpClient, NoConnectionError, ProgressHook
+from veerkracht.ingest import ImportReport, import_jobs
 from veerkracht.online import cbs_odata
-from veerkracht.online.fetch import FetchResult, check_kwb_years, fetch_sources, import_files
-from veerkracht.online.http import HttpClient, NoConnectionError, ProgressHook
+from veerkracht.online.fetch import FetchResult, check_kwb_years, fetch_sources, gemeente_at_cbs
 from veerkracht.settings import Settings
 
 if TYPE_CHECKING:
@@ -39,6 +45,46 @@ log = logging.getLogger(__name__)
 #: Upper bound on gemeenten (and so requests) in flight: polite towards CBS and PDOK.
 MAX_WORKERS = 4
 PROGRESS_FILE = "voortgang.json"
+
+
+def import_files(store, files: list[Path], report: ImportReport | None = None) -> ImportReport:
+    """Import the fetched files one by one (each atomically); list failures with reason."""
+    return import_jobs(store, [(path, None, None) for path in files], report=report)
+
+
+def default_folder(settings: Settings, gemeente_code: str) -> Path:
+    return settings.data_dir / "downloads" / gemeente_code
+
+
+def known_gemeenten(store) -> dict[str, str]:
+    frame = store.gemeenten()
+    return {str(c): str(n) for c, n in zip(frame["gemeente_code"], frame["name"], strict=True)}
+
+
+def fetch_and_import(
+    store,
+    settings: Settings,
+    *,
+    gemeente: str,
+    years: list[int],
+    sources: list[str],
+    folder: Path | None = None,
+    refresh: bool = False,
+    progress: Callable[[str, int, int | None], None] | None = None,
+    backoff_s: float | None = None,
+) -> tuple[str, Path, ImportReport]:
+    """Resolve the gemeente, fetch, save, import; returns (code, folder, report)."""
+    with HttpClient(settings, refresh=refresh, progress=progress, backoff_s=backoff_s) as client:
+        code = gemeente_at_cbs(
+            gemeente, known=known_gemeenten(store), client=client, settings=settings,
+            year=max(years),
+        ).code
+        folder = folder or default_folder(settings, code)
+        fetched = fetch_sources(
+            client, settings, gemeente_code=code, years=years, sources=sources, folder=folder
+        )
+    report = import_files(store, fetched.files, ImportReport(skipped=list(fetched.skipped)))
+    return code, folder, report
 
 
 @dataclass

@@ -54,46 +54,4 @@ def values_on_edition(
             f"geen buurten van {gemeente} in indeling {edition}",
             fix="Kies een andere indeling met --indeling, of importeer de grenzen van dat jaar.",
         )
-    # unique view names: the web app computes signals for several requests at once
-    import uuid
-
-    suffix = uuid.uuid4().hex[:12]
-    codes_view, vars_view = f"wanted_codes_{suffix}", f"wanted_vars_{suffix}"
-    store.con.register(codes_view, codes[["region_code"]])
-    store.con.register(vars_view, pd.DataFrame({"variable": variables}))
-    try:
-        frame = store.query(
-            f"""WITH t AS (
-                   SELECT region_code, level, period, variable, value, status, dataset_key,
-                          source_edition, method, 1 AS rank
-                   FROM translated_values
-                   WHERE edition = ? AND variable IN (SELECT variable FROM {vars_view})
-                     AND region_code IN (SELECT region_code FROM {codes_view})),
-               d AS (
-                   SELECT region_code, level, period, variable, value, status, dataset_key,
-                          edition AS source_edition,
-                          CASE WHEN edition = ? THEN 'identiek' ELSE 'zelfde code' END AS method,
-                          CASE WHEN edition = ? THEN 2 ELSE 3 END AS rank
-                   FROM "values"
-                   WHERE variable IN (SELECT variable FROM {vars_view})
-                     AND region_code IN (SELECT region_code FROM {codes_view})),
-               agg AS (
-                   -- gemeente and NL rows are not edition-bound: the nearest edition wins
-                   SELECT region_code, level, period, variable, value, status, dataset_key,
-                          edition AS source_edition, 'identiek' AS method,
-                          4 AS rank
-                   FROM "values"
-                   WHERE variable IN (SELECT variable FROM {vars_view})
-                     AND (region_code = ? OR level = 'land')),
-               u AS (SELECT * FROM t UNION ALL SELECT * FROM d UNION ALL SELECT * FROM agg)
-               SELECT * EXCLUDE (rank, rn) FROM (
-                   SELECT *, row_number() OVER (
-                       PARTITION BY region_code, period, variable
-                       ORDER BY rank, abs(source_edition - ?)) AS rn
-                   FROM u) WHERE rn = 1""",
-            [edition, edition, edition, gemeente, edition],
-        )
-    finally:
-        store.con.unregister(codes_view)
-        store.con.unregister(vars_view)
-    return frame
+    return store.values_on_edition(gemeente, edition, codes["region_code"], variables)
