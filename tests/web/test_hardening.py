@@ -14,7 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.web.conftest import BU_A, ORIGIN, OTHER, PASSWORD
-from veerkracht.web.app import _key
+from veerkracht.web.context import view_key as _key
 from veerkracht.web.state import ViewState
 
 Q = "van=2017&tot=2019"

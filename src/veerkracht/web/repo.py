@@ -246,7 +246,8 @@ class Repository:
             [user_id, org_id, email, password_hash, role, True, now()],
         )
         user = self.user(user_id)
-        assert user is not None
+        if user is None:  # removed by another request in between
+            raise ParameterError("e-mail", email, "het account is meteen weer verwijderd")
         return user
 
     def remove_user(self, organisation_id: str, email: str) -> bool:
