@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from veerkracht.web import pages
 from veerkracht.web.data import dumps
-from veerkracht.web.limits import BadJson, parse_json
+from veerkracht.web.limits import BadJson, BodyTooLarge, parse_json
 
 COOKIE = "veerkracht_sessie"
 DEVICE_COOKIE = "veerkracht_apparaat"  # set after a successful login: skips login delays
@@ -65,6 +65,19 @@ async def read_json_object(request: Request, expected: str) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ApiError(400, f"verwacht JSON met {expected}")
     return body
+
+
+async def read_small_form(
+    request: Request, max_fields: int = 8, fix: str = "Vul het formulier opnieuw in."
+) -> dict[str, str]:
+    """A short HTML form (no files, small fields) as text; a Dutch 400 when malformed."""
+    try:
+        form = await request.form(max_files=0, max_fields=max_fields, max_part_size=4096)
+    except BodyTooLarge:
+        raise
+    except Exception:  # a malformed form body (multipart or urlencoded)
+        raise ApiError(400, "ongeldig formulier", fix) from None
+    return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
 def json_response(data: Any, status: int = 200) -> Response:

@@ -31,7 +31,8 @@ from veerkracht.web.common import COOKIE, DEVICE_COOKIE, ApiError, busy, client_
 from veerkracht.web.data import DataService
 from veerkracht.web.db import Database
 from veerkracht.web.limits import Gate, GateFull, LoginThrottle, RateLimiter
-from veerkracht.web.repo import Repository, User
+from veerkracht.web.organisation import Organisations
+from veerkracht.web.repo import Repository, User, hash_password
 from veerkracht.web.state import ViewState, check_id
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ class WebApp:
     ) -> None:
         self.store, self.db, self.service = store, db, service
         self.repo = Repository(db)
+        self.organisations = Organisations(self.repo)
         self.secure_cookies = secure_cookies
         self.max_upload = max_upload
         self.throttle = LoginThrottle()
@@ -176,7 +178,35 @@ class WebApp:
             self.throttle.failed(address, user.email)
             raise ApiError(403, "het huidige wachtwoord klopt niet")
         token, _ = await run_in_threadpool(self.repo.create_session, user.user_id)
+        self.organisations.record(user.organisation_id, user.email, "wachtwoord gewijzigd", "")
         return token
+
+    async def accept_invitation(
+        self, request: Request, code: str, password: Any, repeat: Any = None
+    ) -> tuple[User, str]:
+        """Create the invited account (policy-checked password, argon2 bounded, wrong codes
+        throttled per client like failed logins); (user, new session token)."""
+        address = client_address(request)
+        key = f"uitnodiging:{address}"
+        wait = self.throttle.wait_s(address, key)
+        if wait > 0:
+            raise busy(wait, "te veel onbekende uitnodigingscodes; wacht even")
+        try:
+            invitation = await run_in_threadpool(self.organisations.lookup, code)
+        except ApiError as exc:
+            if exc.status == 404:
+                self.throttle.failed(address, key)
+            raise
+        password = str(password or "")
+        if repeat is not None and str(repeat) != password:
+            raise ApiError(
+                400, "de twee wachtwoorden verschillen", "Typ hetzelfde wachtwoord twee keer."
+            )
+        self.organisations.check_new_password(invitation, password)
+        password_hash = await self.argon2_work(hash_password, password)
+        user = await run_in_threadpool(self.organisations.accept, code, password_hash)
+        token, _ = await run_in_threadpool(self.repo.create_session, user.user_id)
+        return user, token
 
     def anonymous_expensive(self, request: Request) -> None:
         """Rate-limit work an anonymous client starts (computations, renders): 429."""
@@ -226,6 +256,7 @@ class WebApp:
         # one answer for 'not in your organisation' and 'does not exist': no enumeration
         if not self.repo.remove_user(user.organisation_id, address):
             raise ApiError(404, "uw organisatie heeft geen account met dit adres")
+        self.organisations.record(user.organisation_id, user.email, "account verwijderd", address)
         return address
 
     # ------------------------------------------------------------------ computed views
@@ -312,12 +343,14 @@ class WebApp:
             uploads = []
         return [presenters.profile_overlay(self.repo, up, buurt) for up in uploads]
 
-    def share_upload(self, upload: dict, names: Any) -> None:
+    def share_upload(self, user: User, upload: dict, names: Any) -> None:
         """Share an own-organisation upload with the named partner organisations."""
         if not isinstance(names, list) or not names or len(names) > MAX_PARTNERS:
             raise ApiError(400, "verwacht JSON {'organisaties': ['naam', …]}")
         ids = self.repo.organisation_ids([str(n) for n in names])
         self.repo.share_upload(upload["upload_id"], list(ids.values()))
+        what = f"upload '{upload['title']}' ({upload['upload_id']})"
+        self.organisations.shared(user, what, ids)
 
     # ------------------------------------------------------------------ shared views
     def share_view(self, user: User, state: ViewState, names: list[str]) -> dict:
@@ -337,6 +370,8 @@ class WebApp:
             user.organisation_id, user.user_id, state.as_dict(), list(ids.values())
         )
         names = self.repo.organisation_names([user.organisation_id, *ids.values()])
+        what = f"kaart {state.gemeente} (/gedeeld/{token})"
+        self.organisations.shared(user, what, ids)
         return presenters.shared_view_json(token, names)
 
     def open_view(self, user: User | None, token: str) -> ViewState:

@@ -16,6 +16,7 @@ from typing import Any
 
 from veerkracht.errors import ParameterError
 from veerkracht.web.db import Database
+from veerkracht.web.repo_organisation import OrganisationTables
 
 ROLES = ("beheerder", "analist", "lezer")
 #: what each role may do, from most to least
@@ -166,7 +167,7 @@ def check_password(password: str, email: str | None = None, organisation: str | 
     return password
 
 
-class Repository:
+class Repository(OrganisationTables):
     def __init__(self, db: Database) -> None:
         self.db = db
 

@@ -23,6 +23,10 @@ PRIVATE_PREFIXES = (
     "/api/inloggen",
     "/uitloggen",
     "/api/uitloggen",
+    "/organisatie",
+    "/account",
+    "/uitnodiging",
+    "/api/uitnodiging",
 )
 BASE_HEADERS = [
     (b"x-content-type-options", b"nosniff"),

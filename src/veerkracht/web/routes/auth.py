@@ -9,8 +9,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from veerkracht.web import pages
-from veerkracht.web.common import ApiError, json_response, read_json_object, safe_next
-from veerkracht.web.limits import BodyTooLarge
+from veerkracht.web.common import (
+    ApiError,
+    json_response,
+    read_json_object,
+    read_small_form,
+    safe_next,
+)
 
 if TYPE_CHECKING:
     from veerkracht.web.context import WebApp
@@ -28,14 +33,7 @@ def _login_routes(app: FastAPI, web: WebApp) -> None:
 
     @app.post("/inloggen")
     async def login_form(request: Request) -> Response:
-        try:
-            form = await request.form(max_files=0, max_fields=5, max_part_size=4096)
-        except BodyTooLarge:
-            raise
-        except Exception:  # a malformed form body (multipart or urlencoded)
-            raise ApiError(
-                400, "ongeldig formulier", "Vul het inlogformulier opnieuw in."
-            ) from None
+        form = await read_small_form(request, 5, "Vul het inlogformulier opnieuw in.")
         target = safe_next(str(form.get("volgende") or "/"))
         email = str(form.get("email") or "")
         try:
@@ -104,6 +102,9 @@ def _account_routes(app: FastAPI, web: WebApp) -> None:
             str(body.get("email") or ""),
             str(body.get("wachtwoord") or ""),
             str(body.get("rol") or "lezer"),
+        )
+        web.organisations.record(
+            user.organisation_id, user.email, "account aangemaakt", new.email, rol=new.role
         )
         return json_response({"gebruiker": new.as_json()}, 201)
 

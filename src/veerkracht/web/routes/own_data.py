@@ -96,10 +96,10 @@ def _overlay_routes(app: FastAPI, web: WebApp) -> None:
 
     @app.post("/api/uploads/{upload_id}/delen")
     async def share(request: Request, upload_id: str) -> Response:
-        _, up = await run_in_threadpool(web.owned_overlay, request, upload_id)
+        user, up = await run_in_threadpool(web.owned_overlay, request, upload_id)
         body = await read_json(request)
         names = body.get("organisaties") if isinstance(body, dict) else None
-        await run_in_threadpool(web.share_upload, up, names)
+        await run_in_threadpool(web.share_upload, user, up, names)
         return json_response({"upload": web.upload_json(up)})
 
     @app.delete("/api/uploads/{upload_id}")
