@@ -70,7 +70,7 @@ def _invitation_rows(data: dict) -> str:
         return "<p>Geen open uitnodigingen.</p>"
     rows = "".join(
         f"<tr><td>{esc(i['soort'])}</td><td>{esc(i['email'])}</td><td>{esc(i['rol'])}</td>"
-        f"<td>{esc(i['organisatie'] or '')}</td><td>{esc(i['geldig_tot'])}</td><td>"
+        f"<td>{esc(i['organisatie'] or '')}</td><td>{esc(_time(i['geldig_tot']))}</td><td>"
         + _button_form(f"/organisatie/uitnodigingen/{i['id']}/intrekken", "Intrekken")
         + "</td></tr>"
         for i in data["uitnodigingen"]
@@ -125,17 +125,36 @@ def organisation(data: dict, user: Any, done: str | None = None) -> str:
     return page(f"Organisatie {data['organisatie']}", body, user=user, json_url="/organisatie.json")
 
 
+_DETAIL_LABELS = {
+    "met": "gedeeld met",
+    "door": "door",
+    "email": "e-mailadres",
+    "rol": "rol",
+    "geldig_tot": "geldig tot",
+    "organisatie": "organisatie",
+    "van": "van",
+    "naar": "naar",
+}
+
+
+def _time(iso: str) -> str:
+    """'2026-12-02T20:01:00' -> '2026-12-02 20:01' (UTC, as the page says)."""
+    return iso.replace("T", " ")[:16]
+
+
 def _detail_text(detail: dict) -> str:
     parts = []
     for key, value in detail.items():
         text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        parts.append(f"{key}: {text}")
+        if key == "geldig_tot":
+            text = _time(text)
+        parts.append(f"{_DETAIL_LABELS.get(key, key)}: {text}")
     return "; ".join(parts)
 
 
 def audit_log(data: dict, user: Any) -> str:
     rows = "".join(
-        f"<tr><td>{esc(e['tijd'])}</td><td>{esc(e['wie'])}</td><td>{esc(e['actie'])}</td>"
+        f"<tr><td>{esc(_time(e['tijd']))}</td><td>{esc(e['wie'])}</td><td>{esc(e['actie'])}</td>"
         f"<td>{esc(e['onderwerp'])}</td><td>{esc(_detail_text(e['details']))}</td></tr>"
         for e in data["logboek"]
     )
@@ -160,8 +179,8 @@ def invitation_made(data: dict, link: str, user: Any) -> str:
     i = data["uitnodiging"]
     body = (
         f"<p>Stuur deze link zelf naar <strong>{esc(i['email'])}</strong>. Hij werkt één "
-        f"keer en is geldig tot {esc(i['geldig_tot'])} (UTC). <strong>De link wordt maar één "
-        "keer getoond</strong>: alleen een versleutelde vorm wordt bewaard.</p>"
+        f"keer en is geldig tot {esc(_time(i['geldig_tot']))} (UTC). <strong>De link wordt "
+        "maar één keer getoond</strong>: alleen een versleutelde vorm wordt bewaard.</p>"
         f'<p><label>Uitnodigingslink<br><input readonly size="80" value="{esc(link)}">'
         "</label></p>"
         f"<p>De code in de link: <code>{esc(data['code'])}</code></p>"
@@ -216,7 +235,7 @@ def invitation(data: dict, code: str, error: str = "") -> str:
     body = (
         intro
         + f"<p>Uw account: <strong>{esc(i['email'])}</strong>. Deze uitnodiging werkt één keer "
-        f"en is geldig tot {esc(i['geldig_tot'])} (UTC).</p>"
+        f"en is geldig tot {esc(_time(i['geldig_tot']))} (UTC).</p>"
         + _error(error)
         + f'<form method="post" action="/uitnodiging/{esc(code)}">'
         + _new_password_fields()

@@ -26,7 +26,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from veerkracht.web import presenters
-from veerkracht.web.cache import Busy
+from veerkracht.web.cache import Busy, ClientGone
 from veerkracht.web.common import COOKIE, DEVICE_COOKIE, ApiError, busy, client_address
 from veerkracht.web.data import DataService
 from veerkracht.web.db import Database
@@ -268,6 +268,8 @@ class WebApp:
         if hit is not None:
             return hit
         await run_in_threadpool(self.anonymous_expensive, request)
+        if await request.is_disconnected():  # gone while waiting its turn: start nothing
+            raise ClientGone()
         try:
             return await self.service.computed_async(key, request.is_disconnected)
         except Busy:
@@ -283,6 +285,8 @@ class WebApp:
             await run_in_threadpool(self.anonymous_expensive, request)
             try:
                 async with self.renders.slot():
+                    if await request.is_disconnected():  # left while queued: render nothing
+                        raise ClientGone()
                     blob = await run_in_threadpool(self.service.export, c, kind, layer)
             except GateFull:
                 raise busy(5, "de server is druk met downloads maken") from None
