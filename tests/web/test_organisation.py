@@ -126,6 +126,7 @@ def test_partner_invitation_makes_a_partner_organisation(world) -> None:
     assert accepted.json()["gebruiker"]["organisatie"] == name
     police = world.client.get("/organisatie.json").json()  # as the new beheerder
     assert police["partners"] == [OWNER]
+    assert world.client.get("/api/ik").json()["partners"] == [OWNER]
     assert name in _as(world, "eigenaar").get("/organisatie.json").json()["partners"]
 
     # the owner shares an upload with the new partner: logged on both sides

@@ -80,7 +80,9 @@ def _account_routes(app: FastAPI, web: WebApp) -> None:
     @app.get("/api/ik")
     def me(request: Request) -> Response:
         user = web.require(request)
-        return json_response({"gebruiker": user.as_json()})
+        # partner organisations (invited through the app): names to share with
+        partners = web.repo.partner_names(user.organisation_id)
+        return json_response({"gebruiker": user.as_json(), "partners": partners})
 
     @app.get("/api/organisatie/gebruikers")
     def users(request: Request) -> Response:
