@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
 
-from veerkracht.web.context import view_state
+from veerkracht.web.context import VIEW_PARAMETERS, view_state
 from veerkracht.web.presenters import EXPORT_TYPES, export_disposition
 from veerkracht.web.state import ViewState
 
@@ -23,22 +23,22 @@ def register(app: FastAPI, web: WebApp) -> None:
             blob, media_type=EXPORT_TYPES[kind], headers={"Content-Disposition": disposition}
         )
 
-    @app.get("/export/{gm}.csv")
+    @app.get("/export/{gm}.csv", openapi_extra=VIEW_PARAMETERS)
     async def export_csv(request: Request, state: ViewState = Depends(view_state)) -> Response:
         return await send(request, state, "csv")
 
-    @app.get("/export/{gm}.xlsx")
+    @app.get("/export/{gm}.xlsx", openapi_extra=VIEW_PARAMETERS)
     async def export_xlsx(request: Request, state: ViewState = Depends(view_state)) -> Response:
         return await send(request, state, "xlsx")
 
-    @app.get("/export/{gm}/kaart.png")
+    @app.get("/export/{gm}/kaart.png", openapi_extra=VIEW_PARAMETERS)
     async def export_png(request: Request, state: ViewState = Depends(view_state)) -> Response:
         return await send(request, state, "png", state.laag)
 
-    @app.get("/export/{gm}/kaart.pdf")
+    @app.get("/export/{gm}/kaart.pdf", openapi_extra=VIEW_PARAMETERS)
     async def export_pdf(request: Request, state: ViewState = Depends(view_state)) -> Response:
         return await send(request, state, "pdf", state.laag)
 
-    @app.get("/export/{gm}/kaart.html")
+    @app.get("/export/{gm}/kaart.html", openapi_extra=VIEW_PARAMETERS)
     async def export_html(request: Request, state: ViewState = Depends(view_state)) -> Response:
         return await send(request, state, "html")

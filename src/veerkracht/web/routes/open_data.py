@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from veerkracht.errors import ParameterError, VeerkrachtError
 from veerkracht.web import pages
 from veerkracht.web.common import COOKIE, accepts_gzip, cacheable_response, json_response
-from veerkracht.web.context import view_state
+from veerkracht.web.context import VIEW_PARAMETERS, view_state
 from veerkracht.web.data import dumps
 from veerkracht.web.state import ViewState, check_buurt, check_gemeente, split_list
 
@@ -39,7 +39,7 @@ def _gemeente_routes(app: FastAPI, web: WebApp) -> None:
         found = service.gemeenten(q[:100])
         return json_response({"zoekterm": q, "aantal": len(found), "gemeenten": found})
 
-    @app.get("/api/gemeenten/{gm}/signalen.json")
+    @app.get("/api/gemeenten/{gm}/signalen.json", openapi_extra=VIEW_PARAMETERS)
     async def signalen(request: Request, state: ViewState = Depends(view_state)) -> Response:
         c = await web.view(request, state)
         blob = c.blobs.get(("signalen", ""))
@@ -48,7 +48,7 @@ def _gemeente_routes(app: FastAPI, web: WebApp) -> None:
             c.blobs[("signalen", "")] = blob
         return Response(blob, media_type="application/json")
 
-    @app.get("/api/gemeenten/{gm}/kaart.geojson")
+    @app.get("/api/gemeenten/{gm}/kaart.geojson", openapi_extra=VIEW_PARAMETERS)
     async def kaart(request: Request, state: ViewState = Depends(view_state)) -> Response:
         c = await web.view(request, state)
         c.layer(state.laag)
@@ -90,7 +90,7 @@ def _gemeente_routes(app: FastAPI, web: WebApp) -> None:
 def _buurt_routes(app: FastAPI, web: WebApp) -> None:
     service = web.service
 
-    @app.get("/api/gemeenten/{gm}/buurten/{bu}.json")
+    @app.get("/api/gemeenten/{gm}/buurten/{bu}.json", openapi_extra=VIEW_PARAMETERS)
     async def buurt(request: Request, bu: str, state: ViewState = Depends(view_state)) -> Response:
         code = check_buurt(bu)
         c = await web.view(request, state)
@@ -116,7 +116,7 @@ def _buurt_routes(app: FastAPI, web: WebApp) -> None:
             )
         return json_response(await run_in_threadpool(service.profile, c, code, overlays))
 
-    @app.get("/api/gemeenten/{gm}/vergelijk.json")
+    @app.get("/api/gemeenten/{gm}/vergelijk.json", openapi_extra=VIEW_PARAMETERS)
     async def vergelijk_buurten(
         request: Request, buurten: str = "", state: ViewState = Depends(view_state)
     ) -> Response:

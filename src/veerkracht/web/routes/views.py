@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from veerkracht.web import frontend
 from veerkracht.web.common import ApiError, json_response, read_json
-from veerkracht.web.context import partner_names, view_state
+from veerkracht.web.context import VIEW_PARAMETERS, partner_names, view_state
 from veerkracht.web.presenters import view_json
 from veerkracht.web.state import ViewState
 
@@ -24,12 +24,12 @@ def register(app: FastAPI, web: WebApp) -> None:
 
 
 def _map_routes(app: FastAPI, web: WebApp) -> None:
-    @app.get("/kaart/{gm}.json")
+    @app.get("/kaart/{gm}.json", openapi_extra=VIEW_PARAMETERS)
     def view_twin(request: Request, state: ViewState = Depends(view_state)) -> Response:
         web.check_overlays(request, state)
         return json_response(view_json(state))
 
-    @app.get("/kaart/{gm}", response_class=HTMLResponse)
+    @app.get("/kaart/{gm}", response_class=HTMLResponse, openapi_extra=VIEW_PARAMETERS)
     def view_page(request: Request, state: ViewState = Depends(view_state)) -> HTMLResponse:
         user = web.check_overlays(request, state)
         return HTMLResponse(frontend.app_page(state, f"Kaart {state.gemeente}", user))
