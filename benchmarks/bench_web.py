@@ -2,7 +2,9 @@
 
 Starts ``veerkracht web`` (uvicorn) in a subprocess on 127.0.0.1, warms the cache (signals,
 one GeoJSON per layer, one buurt profile), then runs ``wrk`` (Debian package) for a bounded
-time per scenario and connection count, and prints p50/p95/p99, throughput and errors:
+time per scenario and connection count, and prints p50/p95/p99, throughput, errors and the
+server's CPU time per request (Linux; unlike latency it does not depend on what else the
+machine runs, so runs on a shared machine stay comparable):
 
 * ``kaartlagen``   — the GeoJSON layers (gzip, as browsers ask)
 * ``buurtprofiel`` — the profile of every buurt of the gemeente in turn
@@ -122,6 +124,15 @@ def _python_load(base: str, urls: list[str], connections: int, seconds: int) -> 
     }
 
 
+def _cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) the server process used so far; None off Linux."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        return None
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _logged_in_wait(base: str, gm: str, email: str) -> list[float]:
     """Latency of /api/ik for a logged-in user while an uncached view is computed."""
     with httpx.Client(base_url=base, timeout=120) as user:
@@ -196,15 +207,23 @@ def main() -> int:
         print(f"client: {'wrk' if use_wrk else 'Python-threads'}; {len(codes)} buurten in {gm}")
         print(
             f"{'scenario':<14}{'verb.':>6}{'verz.':>8}{'verz/s':>8}{'p50':>9}{'p95':>9}"
-            f"{'p99':>9}{'max':>9}{'fouten':>8}"
+            f"{'p99':>9}{'max':>9}{'fouten':>8}{'cpu/verz.':>11}"
         )
         for scenario in [s for s in scenarios if s in urls]:
             for n in [int(c) for c in args.connections.split(",")]:
+                before = _cpu_s(proc.pid)
                 f = load(base, urls[scenario], n, args.seconds)
+                after = _cpu_s(proc.pid)
+                # server CPU per request: unlike latency, independent of other load
+                cpu = (
+                    ""
+                    if before is None or after is None
+                    else (f"{(after - before) * 1000 / max(1, f['requests']):>9.2f}ms")
+                )
                 print(
                     f"{scenario:<14}{n:>6}{f['requests']:>8}{f['rps']:>8.0f}"
                     f"{f['p50']:>7.1f}ms{f['p95']:>7.1f}ms{f['p99']:>7.1f}ms"
-                    f"{f['max']:>7.0f}ms{f['errors']:>8}"
+                    f"{f['max']:>7.0f}ms{f['errors']:>8}{cpu}"
                 )
                 goal_p95, goal_rps = GOALS[scenario]
                 if f["errors"] or (n == 50 and (f["p95"] > goal_p95 or f["rps"] < goal_rps)):

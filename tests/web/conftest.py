@@ -232,6 +232,7 @@ def world(web_service, web_db, request) -> World:
         "eigenaar_lezer": repo.add_user(OWNER, "lezer@noord.nl", PASSWORD, "lezer"),
         "partner": repo.add_user(PARTNER, "analist@west.nl", PASSWORD, "analist"),
         "ander": repo.add_user(OTHER, "analist@oost.nl", PASSWORD, "analist"),
+        "ander_beheerder": repo.add_user(OTHER, "beheer@oost.nl", PASSWORD, "beheerder"),
     }
     # a browser sends Origin with every POST; state-changing requests without it are refused
     client = TestClient(app, headers={"Origin": ORIGIN})

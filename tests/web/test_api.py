@@ -221,3 +221,17 @@ def test_large_json_is_sent_gzipped(world) -> None:
     )
     assert layer.headers["content-encoding"] == "gzip"
     assert layer.json()["type"] == "FeatureCollection"
+
+
+def test_view_routes_document_their_parameters(world) -> None:
+    """The view is read from the URL by hand (cheaper than FastAPI's solving): the API
+    schema still names every parameter, and repeated or comma-separated lists both work."""
+    spec = world.client.get("/api/openapi.json").json()["paths"]
+    expected = {"gm", "laag", "van", "tot", "indeling", "klassen", "referentie", "buurt"}
+    for path in ("/api/gemeenten/{gm}/signalen.json", "/export/{gm}/kaart.png", "/kaart/{gm}"):
+        names = {p["name"] for p in spec[path]["get"]["parameters"]}
+        assert expected | {"overlay"} <= names, path
+    twin = world.client.get(
+        f"/kaart/GM0363.json?buurt={BU_A}&buurt={BU_B},{BU_A}&van=2017&tot=2019&laag=concentratie"
+    ).json()["staat"]
+    assert (twin["buurten"], twin["van"], twin["laag"]) == ([BU_A, BU_B], 2017, "concentratie")

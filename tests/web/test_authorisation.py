@@ -168,6 +168,133 @@ MATRIX: dict[tuple[str, str], Case] = {
 }
 
 
+# ----------------------------------------------------------------------------- organisation
+#: the organisation's accounts, invitations and audit log: lezer, analist and beheerder of
+#: the owner organisation, the beheerder of another organisation, and anonymous
+ADMIN_ACTORS = ("anoniem", "eigenaar_lezer", "eigenaar_analist", "eigenaar", "ander_beheerder")
+ADMIN_ONLY = (401, 403, 403, 200, 200)  # the own organisation's: another beheerder sees theirs
+ADMIN_PAGE = (303, 403, 403, 200, 200)
+OWN_ORG_TARGET = (401, 403, 403, 200, 404)  # another organisation's target: same as unknown
+OWN_ORG_FORM = (401, 403, 403, 303, 404)
+ANY_ACCOUNT = (401, 200, 200, 200, 200)
+WITH_CODE = (200, 200, 200, 200, 200)  # the one-time code is the key
+
+
+def _fresh_user(w) -> str:
+    return w.repo.add_user(OWNER, f"doel{secrets.token_hex(3)}@noord.nl", PASSWORD, "lezer").email
+
+
+def _fresh_invitation(w) -> tuple[str, str]:
+    """(code, id) of a new invitation of the owner organisation."""
+    code, invitation = w.app.state.web.organisations.invite(
+        w.users["eigenaar"], "gebruiker", f"uitgenodigd{secrets.token_hex(3)}@noord.nl", "lezer"
+    )
+    return code, invitation.invitation_id
+
+
+def _invite_body(w) -> dict:
+    return {"soort": "gebruiker", "email": f"nieuw{secrets.token_hex(3)}@x.nl", "rol": "lezer"}
+
+
+_NEW_PASSWORD = {"nieuw": "zomer-fiets-lantaarn-oever", "herhaling": "zomer-fiets-lantaarn-oever"}
+ADMIN_MATRIX: dict[tuple[str, str], Case] = {
+    ("GET", "/organisatie.json"): Case(lambda w: "/organisatie.json", ADMIN_ONLY),
+    ("GET", "/organisatie"): Case(lambda w: "/organisatie", ADMIN_PAGE),
+    ("GET", "/organisatie/logboek.json"): Case(lambda w: "/organisatie/logboek.json", ADMIN_ONLY),
+    ("GET", "/organisatie/logboek"): Case(lambda w: "/organisatie/logboek", ADMIN_PAGE),
+    ("POST", "/organisatie/uitnodigingen"): Case(
+        lambda w: "/organisatie/uitnodigingen",
+        (401, 403, 403, 201, 201),
+        lambda w: {"data": {**_invite_body(w), "geldig_dagen": "7"}},
+    ),
+    ("POST", "/organisatie/uitnodigingen/{invitation_id}/intrekken"): Case(
+        lambda w: f"/organisatie/uitnodigingen/{_fresh_invitation(w)[1]}/intrekken", OWN_ORG_FORM
+    ),
+    ("POST", "/organisatie/gebruikers/{email}/rol"): Case(
+        lambda w: f"/organisatie/gebruikers/{_fresh_user(w)}/rol",
+        OWN_ORG_FORM,
+        lambda w: {"data": {"rol": "analist"}},
+    ),
+    ("POST", "/organisatie/gebruikers/{email}/verwijderen"): Case(
+        lambda w: f"/organisatie/gebruikers/{_fresh_user(w)}/verwijderen", OWN_ORG_FORM
+    ),
+    ("POST", "/api/organisatie/uitnodigingen"): Case(
+        lambda w: "/api/organisatie/uitnodigingen",
+        (401, 403, 403, 201, 201),
+        lambda w: {"json": _invite_body(w)},
+    ),
+    ("DELETE", "/api/organisatie/uitnodigingen/{invitation_id}"): Case(
+        lambda w: f"/api/organisatie/uitnodigingen/{_fresh_invitation(w)[1]}", OWN_ORG_TARGET
+    ),
+    ("PUT", "/api/organisatie/gebruikers/{email}/rol"): Case(
+        lambda w: f"/api/organisatie/gebruikers/{_fresh_user(w)}/rol",
+        OWN_ORG_TARGET,
+        lambda w: {"json": {"rol": "analist"}},
+    ),
+    ("GET", "/api/organisatie/gebruikers"): Case(
+        lambda w: "/api/organisatie/gebruikers", ADMIN_ONLY
+    ),
+    ("DELETE", "/api/organisatie/gebruikers/{email}"): Case(
+        lambda w: f"/api/organisatie/gebruikers/{_fresh_user(w)}", OWN_ORG_TARGET
+    ),
+    ("GET", "/account.json"): Case(lambda w: "/account.json", ANY_ACCOUNT),
+    ("GET", "/account"): Case(lambda w: "/account", (303, 200, 200, 200, 200)),
+    ("POST", "/account/wachtwoord"): Case(
+        lambda w: "/account/wachtwoord",
+        (401, 403, 403, 403, 403),  # a wrong current password changes nothing
+        lambda w: {"data": {"huidig": "fout-wachtwoord", **_NEW_PASSWORD}},
+    ),
+    ("POST", "/api/wachtwoord"): Case(
+        lambda w: "/api/wachtwoord",
+        (401, 403, 403, 403, 403),
+        lambda w: {"json": {"huidig": "fout-wachtwoord", "nieuw": _NEW_PASSWORD["nieuw"]}},
+    ),
+    ("GET", "/uitnodiging/{code}.json"): Case(
+        lambda w: f"/uitnodiging/{_fresh_invitation(w)[0]}.json", WITH_CODE
+    ),
+    ("GET", "/uitnodiging/{code}"): Case(
+        lambda w: f"/uitnodiging/{_fresh_invitation(w)[0]}", WITH_CODE
+    ),
+    ("POST", "/uitnodiging/{code}"): Case(
+        lambda w: f"/uitnodiging/{_fresh_invitation(w)[0]}",
+        (303, 303, 303, 303, 303),
+        lambda w: {"data": _NEW_PASSWORD},
+    ),
+    ("POST", "/api/uitnodiging/{code}"): Case(
+        lambda w: f"/api/uitnodiging/{_fresh_invitation(w)[0]}",
+        (201, 201, 201, 201, 201),
+        lambda w: {"json": {"wachtwoord": _NEW_PASSWORD["nieuw"]}},
+    ),
+}
+
+
+def _call(world, method: str, case: Case, actor: str):
+    """The request of ``case`` in a fresh session of ``actor``."""
+    world.client.cookies.clear()
+    for name, value in world.session(actor).items():
+        world.client.cookies.set(name, value)
+    return world.client.request(
+        method, case.url(world), follow_redirects=False, **case.kwargs(world)
+    )
+
+
+@pytest.mark.parametrize("actor", ADMIN_ACTORS)
+@pytest.mark.parametrize("route", list(ADMIN_MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
+def test_organisation_access(world, route: tuple[str, str], actor: str) -> None:
+    case = ADMIN_MATRIX[route]
+    response = _call(world, route[0], case, actor)
+    expected = case.expect[ADMIN_ACTORS.index(actor)]
+    assert response.status_code == expected, response.text[:300]
+    if expected >= 400:  # a Dutch message, never a bare status
+        if response.headers["content-type"].startswith("application/json"):
+            assert response.json()["fout"]
+        else:
+            assert 'class="fout"' in response.text
+    if expected == 303 and route[0] == "GET":
+        assert response.headers["location"].startswith("/inloggen?volgende=")
+    assert "no-store" in response.headers.get("cache-control", "")  # private, always
+
+
 def test_matrix_covers_every_route(world) -> None:
     routes = {
         (method, route.path)
@@ -175,23 +302,16 @@ def test_matrix_covers_every_route(world) -> None:
         for method in getattr(route, "methods", None) or ()
         if method != "HEAD"
     }
-    assert routes - set(MATRIX) == set(), "routes missing from the authorisation matrix"
-    assert set(MATRIX) - routes == set(), "matrix names routes the app does not have"
+    named = set(MATRIX) | set(ADMIN_MATRIX)
+    assert routes - named == set(), "routes missing from the authorisation matrix"
+    assert named - routes == set(), "matrix names routes the app does not have"
 
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("route", list(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
 def test_access(world, route: tuple[str, str], actor: str) -> None:
     case = MATRIX[route]
-    world.client.cookies.clear()
-    for name, value in world.session(actor).items():
-        world.client.cookies.set(name, value)
-    response = world.client.request(
-        route[0],
-        case.url(world),
-        follow_redirects=False,
-        **case.kwargs(world),
-    )
+    response = _call(world, route[0], case, actor)
     expected = case.expect[ACTORS.index(actor)]
     assert response.status_code == expected, response.text[:300]
     if expected in {401, 403} and not route[1].startswith(("/kaart", "/gedeeld", "/inloggen")):

@@ -90,6 +90,7 @@ def server(web_service, tmp_path_factory):
     repo = app.state.web.repo
     users = {
         "analist": repo.add_user(OWNER, "analist@noord.nl", PASSWORD, "analist"),
+        "beheerder": repo.add_user(OWNER, "beheer@noord.nl", PASSWORD, "beheerder"),
         "partner": repo.add_user(PARTNER, "lezer@west.nl", PASSWORD, "lezer"),
         "ander": repo.add_user(OTHER, "analist@oost.nl", PASSWORD, "analist"),
     }
@@ -443,6 +444,57 @@ def test_upload_overlay_and_share_view(server, browser, page, tmp_path) -> None:
     assert urlsplit(apage.url).path == "/inloggen"
     expect(apage.get_by_label("Wachtwoord")).to_be_visible()
     anon.close()
+
+
+def test_beheerder_invites_a_partner_who_opens_a_shared_view(server, browser, page) -> None:
+    from playwright.sync_api import expect
+
+    police, contact = "Politie Eenheid Amsterdam", "wijkagent@politie.nl"
+    password = "zomer-fiets-lantaarn-oever"
+    page.context.add_cookies(server.cookie("beheerder"))
+    page.goto(f"{server.base}/organisatie")
+    form = page.locator("form").filter(has=page.get_by_role("button", name="Partner uitnodigen"))
+    form.get_by_label("Naam van de organisatie").fill(police)
+    form.get_by_label("E-mailadres van de contactpersoon").fill(contact)
+    form.get_by_role("button", name="Partner uitnodigen").click()
+    expect(page.get_by_role("heading", name="Uitnodiging gemaakt")).to_be_visible()
+    link = page.get_by_label("Uitnodigingslink").input_value()
+    assert re.fullmatch(rf"{re.escape(server.base)}/uitnodiging/[\w-]+", link)
+    _shot(page, "uitnodiging_gemaakt")
+
+    # the police contact opens the link in another browser and sets a password
+    guest = browser.new_context(viewport={"width": 1440, "height": 900})
+    server.watch(guest)
+    gpage = guest.new_page()
+    gpage.goto(link)
+    expect(gpage.locator("main")).to_contain_text(f"om {police} aan te sluiten")
+    _shot(gpage, "uitnodiging_openen")
+    gpage.get_by_label("minstens 10 tekens").fill(password)
+    gpage.get_by_label("nog een keer").fill(password)
+    gpage.get_by_role("button", name="Account aanmaken").click()
+    expect(gpage).to_have_url(f"{server.base}/")
+    expect(gpage.locator("header")).to_contain_text(f"{contact} ({police}, beheerder)")
+    assert gpage.goto(link).status == 410  # used once
+
+    # the beheerder shares the map with the new partner, who opens it
+    page.goto(server.base + TYPOLOGIE_URL)
+    _drawn(page, "typologie")
+    page.get_by_label("Partnerorganisaties (één per regel)").fill(police)
+    with page.expect_response("**/api/gedeeld") as shared:
+        page.get_by_role("button", name="Deel", exact=True).click()
+    assert shared.value.status == 201
+    url = page.get_by_label("Gedeelde link").input_value()
+    gpage.goto(url)
+    _drawn(gpage, "typologie")
+    guest.close()
+
+    # and the audit log says who shared what with whom
+    page.goto(f"{server.base}/organisatie/logboek")
+    row = page.locator("tr").filter(has_text=urlsplit(url).path)
+    expect(row).to_contain_text("beheer@noord.nl")
+    expect(row).to_contain_text(f"gedeeld met: {police}")
+    expect(page.locator("main")).to_contain_text("uitnodiging geaccepteerd")
+    _shot(page, "logboek")
 
 
 def test_no_request_left_the_test_server(server) -> None:

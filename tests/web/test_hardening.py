@@ -14,7 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.web.conftest import BU_A, ORIGIN, OTHER, PASSWORD
-from veerkracht.web.app import _key
+from veerkracht.web.context import view_key as _key
 from veerkracht.web.state import ViewState
 
 Q = "van=2017&tot=2019"
@@ -309,3 +309,70 @@ def test_logged_in_users_do_not_wait_for_a_computation(world) -> None:
     assert answers == [200, 200] and calls == [
         _key(ViewState.parse("GM0363", van="2017", tot="2019"))
     ]
+
+
+# ----------------------------------------------------------------------------- disconnects
+class _GoneRequest:
+    """A request whose client has already disconnected (anonymous, no body)."""
+
+    client = None
+
+    def __init__(self) -> None:
+        self.cookies: dict = {}
+
+    async def is_disconnected(self) -> bool:
+        return True
+
+
+def test_nothing_is_computed_or_rendered_for_a_client_that_left(world, monkeypatch) -> None:
+    import asyncio
+
+    from veerkracht.web.cache import ClientGone
+
+    web = world.app.state.web
+    fresh = ViewState.parse("GM0363", van="2016", tot="2019", klassen="fisher_jenks")
+    before = web.service.views.stats.misses
+    with pytest.raises(ClientGone):
+        asyncio.run(web.view(_GoneRequest(), fresh))
+    assert _key(fresh) not in web.service.views
+    assert web.service.views.stats.misses == before and web.service.views.pending() == 0
+
+    state = ViewState.parse("GM0363", van="2017", tot="2019")
+    assert _client(world).get(f"/api/gemeenten/GM0363/signalen.json?{Q}").status_code == 200
+    c = web.service.cached(_key(state))
+    layer = next(k for k in c.layers if ("pdf", k) not in c.blobs)  # one not rendered yet
+    rendered: list[str] = []
+    monkeypatch.setattr(web.service, "export", lambda *a: rendered.append(a[2]) or b"")
+    with pytest.raises(ClientGone):
+        asyncio.run(web.export(_GoneRequest(), state, "pdf", layer))
+    assert rendered == [] and ("pdf", layer) not in c.blobs
+
+
+def test_no_json_route_answers_a_deeply_nested_body_with_a_500(world) -> None:
+    """Every state-changing route, with a body nested 5000 levels deep: never a 5xx; the
+    routes that read JSON refuse it with the Dutch depth message."""
+    body = b'{"a":' * 5000 + b"1" + b"}" * 5000
+    client = _client(world)
+    reads_json: list[str] = []
+    for route in world.app.routes:
+        for method in sorted(getattr(route, "methods", None) or ()):
+            if method in {"GET", "HEAD"}:
+                continue
+            path = route.path.replace("{", "").replace("}", "")  # any value for parameters
+            client.cookies.clear()  # a fresh session each time: the loop also logs out
+            client.cookies.update(world.session("eigenaar"))
+            response = client.request(
+                method, path, content=body, headers={"Content-Type": "application/json"}
+            )
+            assert response.status_code < 500, (method, path, response.text[:200])
+            if response.status_code == 400 and "dieper genest" in response.text:
+                reads_json.append(f"{method} {route.path}")
+    assert {
+        "POST /api/inloggen",
+        "POST /api/wachtwoord",
+        "POST /api/organisatie/gebruikers",
+        "POST /api/gedeeld",
+        "POST /api/organisatie/uitnodigingen",
+        "PUT /api/organisatie/gebruikers/{email}/rol",
+        "POST /api/uitnodiging/{code}",
+    } <= set(reads_json)

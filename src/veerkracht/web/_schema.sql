@@ -73,3 +73,42 @@ CREATE TABLE IF NOT EXISTS web_shared_view_orgs (
     organisation_id TEXT NOT NULL,
     PRIMARY KEY (token, organisation_id)
 );
+
+-- One-time invitations: a new account in the inviting organisation ('gebruiker') or a new
+-- partner organisation with its first beheerder ('partner'). Only a SHA-256 of the code is
+-- stored; used_at makes it single-use, expires_at makes it expire.
+CREATE TABLE IF NOT EXISTS web_invitations (
+    invitation_id TEXT PRIMARY KEY,
+    code_hash TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,  -- gebruiker | partner
+    organisation_id TEXT NOT NULL,  -- the inviting organisation
+    partner_name TEXT,  -- kind = partner: the organisation to create
+    email TEXT NOT NULL,
+    role TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL,
+    used_at TIMESTAMP,
+    used_by TEXT,
+    revoked_at TIMESTAMP
+);
+
+-- Organisations that invited each other (one row per direction).
+CREATE TABLE IF NOT EXISTS web_partners (
+    organisation_id TEXT NOT NULL,
+    partner_id TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (organisation_id, partner_id)
+);
+
+-- Who did what (invitations, roles, removals, sharing): shown to the beheerder of
+-- organisation_id only.
+CREATE TABLE IF NOT EXISTS web_audit (
+    event_id TEXT PRIMARY KEY,
+    organisation_id TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    actor TEXT NOT NULL,  -- e-mail address, or the name of another organisation
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail_json TEXT NOT NULL
+);

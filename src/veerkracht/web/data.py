@@ -412,6 +412,16 @@ class DataService:
                     c.blobs[("profiel", code)] = dumps(self.profile(c, code))
         return c.blobs[("profiel", buurt)]
 
+    def profile_gzip(self, c: Computed, buurt: str) -> bytes:
+        """The profile blob gzipped, once per buurt (not once per request)."""
+        import gzip
+
+        packed = c.blobs.get(("profiel.gz", buurt))
+        if packed is None:
+            packed = gzip.compress(self.profile_blob(c, buurt), compresslevel=6, mtime=0)
+            c.blobs[("profiel.gz", buurt)] = packed
+        return packed
+
     def profile(self, c: Computed, buurt: str, overlays: list[dict] | None = None) -> dict:
         r = c.result
         row = self._row(c, buurt)

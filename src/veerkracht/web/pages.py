@@ -26,8 +26,10 @@ def esc(value: Any) -> str:
 
 def page(title: str, body: str, *, user: Any = None, json_url: str | None = None) -> str:
     who = (
-        f"Ingelogd als {esc(user.email)} ({esc(user.organisation)}, {esc(user.role)}) "
-        '<form method="post" action="/uitloggen" style="display:inline">'
+        f"Ingelogd als {esc(user.email)} ({esc(user.organisation)}, {esc(user.role)}) · "
+        '<a href="/account">Mijn account</a> · '
+        + ('<a href="/organisatie">Organisatie</a> · ' if user.role == "beheerder" else "")
+        + '<form method="post" action="/uitloggen" style="display:inline">'
         '<button type="submit">Uitloggen</button></form>'
         if user
         else '<a href="/inloggen">Inloggen</a>'

@@ -16,6 +16,7 @@ from typing import Any
 
 from veerkracht.errors import ParameterError
 from veerkracht.web.db import Database
+from veerkracht.web.repo_organisation import OrganisationTables
 
 ROLES = ("beheerder", "analist", "lezer")
 #: what each role may do, from most to least
@@ -166,7 +167,7 @@ def check_password(password: str, email: str | None = None, organisation: str | 
     return password
 
 
-class Repository:
+class Repository(OrganisationTables):
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -246,7 +247,8 @@ class Repository:
             [user_id, org_id, email, password_hash, role, True, now()],
         )
         user = self.user(user_id)
-        assert user is not None
+        if user is None:  # removed by another request in between
+            raise ParameterError("e-mail", email, "het account is meteen weer verwijderd")
         return user
 
     def remove_user(self, organisation_id: str, email: str) -> bool:

@@ -1,0 +1,44 @@
+"""Downloads of a view: CSV, XLSX, PNG, PDF and interactive HTML (public open data)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import Response
+
+from veerkracht.web.context import VIEW_PARAMETERS, view_state
+from veerkracht.web.presenters import EXPORT_TYPES, export_disposition
+from veerkracht.web.state import ViewState
+
+if TYPE_CHECKING:
+    from veerkracht.web.context import WebApp
+
+
+def register(app: FastAPI, web: WebApp) -> None:
+    async def send(request: Request, state: ViewState, kind: str, layer: str = "") -> Response:
+        blob, c = await web.export(request, state, kind, layer)
+        disposition = export_disposition(state.gemeente, c.view.start, c.view.end, kind, layer)
+        return Response(
+            blob, media_type=EXPORT_TYPES[kind], headers={"Content-Disposition": disposition}
+        )
+
+    @app.get("/export/{gm}.csv", openapi_extra=VIEW_PARAMETERS)
+    async def export_csv(request: Request, state: ViewState = Depends(view_state)) -> Response:
+        return await send(request, state, "csv")
+
+    @app.get("/export/{gm}.xlsx", openapi_extra=VIEW_PARAMETERS)
+    async def export_xlsx(request: Request, state: ViewState = Depends(view_state)) -> Response:
+        return await send(request, state, "xlsx")
+
+    @app.get("/export/{gm}/kaart.png", openapi_extra=VIEW_PARAMETERS)
+    async def export_png(request: Request, state: ViewState = Depends(view_state)) -> Response:
+        return await send(request, state, "png", state.laag)
+
+    @app.get("/export/{gm}/kaart.pdf", openapi_extra=VIEW_PARAMETERS)
+    async def export_pdf(request: Request, state: ViewState = Depends(view_state)) -> Response:
+        return await send(request, state, "pdf", state.laag)
+
+    @app.get("/export/{gm}/kaart.html", openapi_extra=VIEW_PARAMETERS)
+    async def export_html(request: Request, state: ViewState = Depends(view_state)) -> Response:
+        return await send(request, state, "html")

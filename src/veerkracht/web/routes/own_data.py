@@ -1,0 +1,109 @@
+"""Own data (overlays): upload, list, show, share with partners, delete.
+
+Never public: an overlay is visible to its organisation and the partners it was shared
+with (see :meth:`~veerkracht.web.context.WebApp.overlay`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from veerkracht.errors import ParameterError
+from veerkracht.web.common import ApiError, busy, json_response, read_json
+from veerkracht.web.limits import GateFull
+from veerkracht.web.state import ViewState, check_gemeente
+from veerkracht.web.uploads import check_file_name, process_upload, read_form
+
+if TYPE_CHECKING:
+    from veerkracht.web.context import WebApp
+
+
+def register(app: FastAPI, web: WebApp) -> None:
+    _upload_route(app, web)
+    _overlay_routes(app, web)
+
+
+def _upload_route(app: FastAPI, web: WebApp) -> None:
+    @app.post("/api/uploads")
+    async def upload(request: Request) -> Response:
+        user = await run_in_threadpool(web.require, request, "analist")
+        form = await read_form(request, web.max_upload)
+        file = form.get("bestand")
+        if file is None or isinstance(file, str):
+            raise ParameterError(
+                "bestand", None, "geen bestand meegestuurd", fix="Stuur het veld 'bestand' mee."
+            )
+        name = check_file_name(file.filename)
+        gm = check_gemeente(str(form.get("gemeente") or ""))
+        state = ViewState.parse(gm, indeling=form.get("indeling") or None)
+        title = str(form.get("titel") or name).strip()[:120]
+        c = await web.view(request, state)
+        buurten = c.mapset.buurten[["region_code", "geometry"]]
+
+        def work() -> str:
+            import tempfile
+            from pathlib import Path
+
+            with tempfile.TemporaryDirectory(prefix="veerkracht-web-") as tmp:
+                raw = Path(tmp) / "inhoud"
+                file.file.seek(0)
+                raw.write_bytes(file.file.read())
+                meta, rows = process_upload(
+                    raw,
+                    name,
+                    organisation=user.organisation,
+                    buurten=buurten,
+                    edition=c.mapset.edition,
+                )
+            meta.update(
+                organisation_id=user.organisation_id,
+                gemeente_code=gm,
+                title=title,
+                created_by=user.user_id,
+            )
+            return web.repo.save_upload(meta, rows)
+
+        try:
+            async with web.renders.slot():  # reading a file is heavy work too: bounded
+                upload_id = await run_in_threadpool(work)
+        except GateFull:
+            raise busy(5, "de server is druk; probeer het uploaden zo opnieuw") from None
+        saved = web.repo.upload(upload_id)
+        if saved is None:  # deleted between saving and reading it back
+            raise ApiError(404, f"upload {upload_id} bestaat niet meer")
+        return json_response({"upload": web.upload_json(saved)}, 201)
+
+
+def _overlay_routes(app: FastAPI, web: WebApp) -> None:
+    @app.get("/api/uploads")
+    def uploads(request: Request, gemeente: str | None = None) -> Response:
+        user = web.require(request)
+        gm = check_gemeente(gemeente) if gemeente else None
+        found = web.repo.visible_uploads(user.organisation_id, gm)
+        return json_response({"uploads": [web.upload_json(u) for u in found]})
+
+    @app.get("/api/uploads/{upload_id}.json")
+    def upload_detail(request: Request, upload_id: str) -> Response:
+        user = web.require(request)
+        up = web.overlay(user, upload_id)
+        return json_response(
+            {"upload": web.upload_json(up), "waarden": web.overlay_values(upload_id)}
+        )
+
+    @app.post("/api/uploads/{upload_id}/delen")
+    async def share(request: Request, upload_id: str) -> Response:
+        user, up = await run_in_threadpool(web.owned_overlay, request, upload_id)
+        body = await read_json(request)
+        names = body.get("organisaties") if isinstance(body, dict) else None
+        await run_in_threadpool(web.share_upload, user, up, names)
+        return json_response({"upload": web.upload_json(up)})
+
+    @app.delete("/api/uploads/{upload_id}")
+    def delete(request: Request, upload_id: str) -> Response:
+        _, up = web.owned_overlay(request, upload_id)
+        web.repo.delete_upload(up["upload_id"])
+        return json_response({"verwijderd": up["upload_id"]})
