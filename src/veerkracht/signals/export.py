@@ -270,7 +270,7 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
             sheet = book.add_worksheet(name)
             sheet.write_row(0, 0, [str(c) for c in frame.columns], bold)
             columns = [_cells(frame.iloc[:, i]) for i in range(frame.shape[1])]
-            for r, row in enumerate(zip(*columns), start=1):
+            for r, row in enumerate(zip(*columns, strict=True), start=1):
                 for c, value in enumerate(row):
                     if value is not None:
                         sheet.write(r, c, value)
