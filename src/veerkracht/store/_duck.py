@@ -790,6 +790,14 @@ class Store:
         ).fetchall()
         return [int(r[0]) for r in rows]
 
+    def geometry_codes(self, level: str = "buurt") -> pd.DataFrame:
+        """(edition, region_code) of every stored polygon of one level, over all gemeenten."""
+        return self.query(
+            "SELECT edition, region_code FROM geometries WHERE level = ? "
+            "ORDER BY edition, region_code",
+            [level],
+        )
+
     def geometries(self, gemeente: str, edition: int, level: str = "buurt") -> gpd.GeoDataFrame:
         """The polygons of one gemeente in one edition (see :meth:`geometry_frame`)."""
         return self.geometry_frame(level, edition, gemeente)
