@@ -158,9 +158,10 @@ def _indicator(key: str | None):
 def national_values(store: Store, indicator: str | None, year: int | None) -> dict[str, Any]:
     """Values per buurt of one indicator and year, with national classes and sources.
 
-    The edition is the boundary edition with polygons on which the most buurten have a
-    value (the newest of equals); values are joined to the polygons by (buurt code,
-    edition). The classes are national quintiles; the sources name the datasets and years.
+    The edition is the newest boundary edition with polygons on which nearly as many
+    buurten have a value as on the fullest one (90 %); values are joined to the polygons
+    by (buurt code, edition). The classes are national quintiles; the sources name the
+    datasets and years.
     """
     import numpy as np
     import pandas as pd
@@ -181,7 +182,10 @@ def national_values(store: Store, indicator: str | None, year: int | None) -> di
         if series.empty:
             continue
         per_edition = series.groupby(level="edition").size()
-        edition = int(max(per_edition.index, key=lambda e: (per_edition[e], e)))
+        # the newest edition that holds nearly as many buurten as the fullest one
+        edition = int(
+            max(e for e in per_edition.index if per_edition[e] >= 0.9 * per_edition.max())
+        )
         on_edition = series.xs(edition, level="edition")
         years = sorted({int(p) for p in on_edition.index.get_level_values("period")})
         chosen = year or years[-1]
