@@ -15,13 +15,9 @@ const NL_BOUNDS = [
 ];
 
 function fillColour(data) {
-  const colours = data.legenda.map((item) => item.kleur);
-  return [
-    "case",
-    ["==", ["feature-state", "klasse"], null],
-    data.geen_gegevens,
-    ["at", ["feature-state", "klasse"], ["literal", colours]],
-  ];
+  // class i -> its legend colour; a buurt without a value (no state) gets the grey
+  const pairs = data.legenda.flatMap((item, i) => [i, item.kleur]);
+  return ["match", ["coalesce", ["feature-state", "klasse"], -1], ...pairs, data.geen_gegevens];
 }
 
 function style(data) {
