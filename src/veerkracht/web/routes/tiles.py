@@ -42,6 +42,14 @@ if TYPE_CHECKING:
 NATIONAL_INDICATORS = ("laag_inkomen", "sociaal_minimum", "corporatiebezit")
 #: Zoom levels in the archive: the whole country (5) down to a neighbourhood (11).
 MIN_ZOOM, MAX_ZOOM = 5, 11  # MapLibre overzooms beyond 11 (±5 m precision)
+#: GDAL's PMTiles/MVT options: simplified below the last zoom level (tolerance in tile
+#: units of 1/4096), and no size cap that would drop buurten from a whole-country tile.
+TILE_OPTIONS = {
+    "MINZOOM": MIN_ZOOM,
+    "MAXZOOM": MAX_ZOOM,
+    "SIMPLIFICATION": 4.0,
+    "MAX_SIZE": 4_000_000,
+}
 CLASSES = 5
 NO_DATA = "#e0e0e0"
 LAYER = "buurten"
@@ -114,7 +122,7 @@ def write_archive(store: Store, edition: int, folder: Path) -> _Archive:
         columns={"region_code": "code", "name": "naam"}
     )
     # named after what it holds: the same polygons give the same file name
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(repr(sorted(TILE_OPTIONS.items())).encode())
     for code, geom in zip(frame.code, shapely.to_wkb(frame.geometry.array), strict=True):
         digest.update(code.encode() + geom)
     path = folder / f"buurten-{edition}-{digest.hexdigest()[:16]}.pmtiles"
@@ -126,15 +134,12 @@ def write_archive(store: Store, edition: int, folder: Path) -> _Archive:
             tmp,
             driver="PMTiles",
             layer=LAYER,
-            dataset_options={
-                "MINZOOM": MIN_ZOOM,
-                "MAXZOOM": MAX_ZOOM,
-                "NAME": f"Buurten {edition}",
-                # a tile of the whole country must keep every buurt, however small
-                "MAX_SIZE": 4_000_000,
-            },
+            dataset_options={**TILE_OPTIONS, "NAME": f"Buurten {edition}"},
         )
         tmp.replace(path)
+        for stale in folder.glob(f"buurten-{edition}-*.pmtiles"):  # older polygons or options
+            if stale != path:
+                stale.unlink(missing_ok=True)
     return _Archive(path, edition, len(frame))
 
 
