@@ -127,7 +127,7 @@ class TranslateJob:
 
 #: Translations computed per round before the parent writes them: bounds the memory
 #: the results take while they wait for the one write connection.
-TRANSLATE_BATCH = 40
+TRANSLATE_BATCH = 120
 
 
 def translation_jobs(
