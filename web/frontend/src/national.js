@@ -85,8 +85,13 @@ async function start() {
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
-  map.on("load", () => {
+  // join as soon as the source exists, before its tiles arrive: the first frame is
+  // already coloured (joining on "load" drew every buurt twice, grey and then coloured)
+  map.once("style.load", () => {
     join(map, data);
+    performance.mark("vk-nederland-gekoppeld");
+  });
+  map.once("load", () => {
     map.once("idle", () => {
       performance.mark("vk-nederland-getekend");
       box.dataset.getekend = "ja";
