@@ -88,3 +88,57 @@ def test_bad_indicator_and_year_are_named_in_dutch(national) -> None:
     assert "indicator" in bad.json()["fout"] and "laag_inkomen" in bad.json()["oplossing"]
     none = client.get("/api/nederland/waarden.json?jaar=2001")
     assert none.status_code == 404 and "2001" in none.json()["fout"]
+
+
+@pytest.fixture(scope="module")
+def live(national):
+    """The same app behind a real uvicorn server (the browser needs HTTP Range requests)."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    from tests.web.test_browser import CHROMIUM, _unavailable
+    from veerkracht.web.frontend import NOT_BUILT, bundle_ready
+
+    if not bundle_ready() or not CHROMIUM.exists():
+        _unavailable(f"{NOT_BUILT} of Chromium ontbreekt ({CHROMIUM})")
+    _, _, app = national
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    uv.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+def test_browser_draws_every_class_from_the_tiles(live, national) -> None:
+    import io
+
+    import matplotlib.image as mpimg
+    import numpy as np
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.test_browser import ARGS, CHROMIUM
+
+    client, _, _ = national
+    legend = client.get("/api/nederland/waarden.json").json()["legenda"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        tiles = []
+        page.on("response", lambda r: tiles.append(r.status) if ".pmtiles" in r.url else None)
+        page.goto(f"{live}/nederland")
+        page.wait_for_selector("#vk-nederland[data-getekend]", state="attached", timeout=120_000)
+        png = page.locator("#vk-nederland").screenshot()
+        browser.close()
+    assert tiles and set(tiles) == {206}  # only byte ranges of the archive were fetched
+    pixels = (mpimg.imread(io.BytesIO(png))[..., :3] * 255).round().astype(int)
+    for item in legend:  # every class colour fills a visible part of the map
+        rgb = [int(item["kleur"][i : i + 2], 16) for i in (1, 3, 5)]
+        share = np.all(np.abs(pixels - rgb) <= 2, axis=-1).mean()
+        assert share > 0.01, (item, share)
