@@ -93,27 +93,14 @@ def test_bad_indicator_and_year_are_named_in_dutch(national) -> None:
 @pytest.fixture(scope="module")
 def live(national):
     """The same app behind a real uvicorn server (the browser needs HTTP Range requests)."""
-    import socket
-    import threading
-
-    import uvicorn
-
+    from tests.web._live import live_server
     from tests.web.test_browser import CHROMIUM, _unavailable
     from veerkracht.web.frontend import NOT_BUILT, bundle_ready
 
     if not bundle_ready() or not CHROMIUM.exists():
         _unavailable(f"{NOT_BUILT} of Chromium ontbreekt ({CHROMIUM})")
-    _, _, app = national
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with live_server(national[2]) as base:
+        yield base
 
 
 def test_browser_draws_every_class_from_the_tiles(live, national) -> None:
