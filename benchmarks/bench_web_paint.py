@@ -11,7 +11,11 @@ in headless Chromium (SwiftShader WebGL, as in the browser tests) and reads:
 Run 1 is cold (the server computes the signals); the next runs hit the server's
 cache with a fresh browser context each (no HTTP cache), as a new visitor would.
 
-    python benchmarks/bench_web_paint.py --store /tmp/web/veerkracht.duckdb
+``--nederland`` measures the national buurt view (``/nederland``: every buurt of the
+store from the PMTiles archive, values joined by code) instead: "buurten getekend" is
+then its ``vk-nederland-getekend`` mark, and the bytes are those of all tile ranges.
+
+    python benchmarks/bench_web_paint.py --store /tmp/web/veerkracht.duckdb [--nederland]
 """
 
 from __future__ import annotations
@@ -36,23 +40,29 @@ ARGS = [
 MEASURE = """() => {
   const paint = Object.fromEntries(
     performance.getEntriesByType('paint').map((e) => [e.name, e.startTime]));
-  const drawn = performance.getEntriesByName('vk-buurten-getekend')[0];
+  const drawn = performance.getEntriesByName('vk-buurten-getekend')[0]
+    || performance.getEntriesByName('vk-nederland-getekend')[0];
   const nav = performance.getEntriesByType('navigation')[0];
   const res = performance.getEntriesByType('resource');
-  const geo = res.find((r) => r.name.includes('kaart.geojson'));
-  const js = res.find((r) => r.name.includes('/static/app.js'));
+  const geo = res.find((r) => r.name.includes('kaart.geojson'))
+    || res.find((r) => r.name.includes('waarden.json'));
+  const tiles = res.filter((r) => r.name.includes('.pmtiles'));
+  const js = res.find((r) => r.name.includes('/static/app.js') || r.name.includes('national.js'));
   return {fp: paint['first-paint'], fcp: paint['first-contentful-paint'],
           drawn: drawn && drawn.startTime, dcl: nav.domContentLoadedEventEnd,
           geo_bytes: geo && geo.transferSize, geo_ms: geo && geo.duration,
+          tile_bytes: tiles.reduce((a, r) => a + r.transferSize, 0), tiles: tiles.length,
           js_bytes: js && js.transferSize};
 }"""
 
 
-def _measure(browser, url: str) -> dict:
+def _measure(browser, url: str, selector: str, shot: Path | None = None) -> dict:
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     page.goto(url)
-    page.wait_for_selector("#vk-kaart[data-getekend]", state="attached", timeout=120_000)
+    page.wait_for_selector(selector, state="attached", timeout=300_000)
+    if shot is not None:
+        page.screenshot(path=str(shot), full_page=True)
     figures = page.evaluate(MEASURE)
     context.close()
     return figures
@@ -65,6 +75,8 @@ def main() -> None:
     parser.add_argument("--laag", default="typologie")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--nederland", action="store_true", help="de landelijke buurtkaart")
+    parser.add_argument("--schermafdruk", type=Path, default=None, help="PNG van de laatste run")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -73,16 +85,22 @@ def main() -> None:
     cmd = [sys.executable, "-m", "veerkracht.cli", "web", "--port", str(port)]
     if args.store:
         cmd += ["--store", str(args.store)]
+    if args.nederland:  # needs no translations: skip translating every gemeente first
+        cmd += ["--schrijfbaar"]
     env = {**os.environ, "VEERKRACHT_DATABASE_URL": ""}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
     url = f"{base}/kaart/{args.gemeente}?laag={args.laag}"
+    selector = "#vk-kaart[data-getekend]"
+    if args.nederland:
+        url, selector = f"{base}/nederland", "#vk-nederland[data-getekend]"
     runs = []
     try:
         wait_until_up(base, proc)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=args.chromium, args=ARGS)
-            for _ in range(args.runs):
-                runs.append(_measure(browser, url))
+            for i in range(args.runs):
+                shot = args.schermafdruk if i == args.runs - 1 else None
+                runs.append(_measure(browser, url, selector, shot))
             browser.close()
     finally:
         proc.terminate()
@@ -99,12 +117,17 @@ def main() -> None:
     row("first paint", [r["fp"] for r in runs])
     row("first contentful paint", [r["fcp"] for r in runs])
     row("DOMContentLoaded", [r["dcl"] for r in runs])
-    row("GeoJSON geladen (duur)", [r["geo_ms"] for r in runs])
+    row(
+        "waarden.json geladen (duur)" if args.nederland else "GeoJSON geladen (duur)",
+        [r["geo_ms"] for r in runs],
+    )
     row("buurten getekend", [r["drawn"] for r in runs])
     last = runs[-1]
     print(
-        f"bytes over de lijn: GeoJSON {last['geo_bytes'] / 1024:.0f} kB (gzip), "
-        f"app.js {last['js_bytes'] / 1024:.0f} kB"
+        f"bytes over de lijn: {'waarden' if args.nederland else 'GeoJSON'} "
+        f"{last['geo_bytes'] / 1024:.0f} kB (gzip), "
+        f"tegels {last['tile_bytes'] / 1024:.0f} kB in {last['tiles']} verzoeken, "
+        f"script {last['js_bytes'] / 1024:.0f} kB"
     )
 
 

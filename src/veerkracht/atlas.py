@@ -119,6 +119,91 @@ def prepare(store: Store, candidates: list[AtlasOutcome], tot: int | None) -> li
     return candidates
 
 
+@dataclass(frozen=True)
+class TranslateJob:
+    gemeente_code: str
+    edition: int
+    store_path: Path
+
+
+#: Translations computed per round before the parent writes them: bounds the memory
+#: the results take while they wait for the one write connection.
+TRANSLATE_BATCH = 120
+
+
+def translation_jobs(
+    store: Store, candidates: list[AtlasOutcome], tot: int | None
+) -> list[TranslateJob]:
+    """The (gemeente, edition) pairs that still need a translation, as the pipeline decides."""
+    from veerkracht.errors import VeerkrachtError
+    from veerkracht.pipeline import default_edition, needs_translation
+
+    jobs = []
+    for cand in candidates:
+        end = int(cand.note.split("–")[1]) if cand.note else tot
+        try:
+            edition = default_edition(store, cand.gemeente_code, end)
+            if needs_translation(store, cand.gemeente_code, edition):
+                jobs.append(TranslateJob(cand.gemeente_code, edition, Path(store.path)))
+        except VeerkrachtError as exc:
+            cand.reason = f"vertalen naar één buurtindeling mislukt: {exc.message}"
+    return jobs
+
+
+def compute_translation(job: TranslateJob):
+    """One gemeente's translation, computed on a read-only connection (runs in a worker)."""
+    from veerkracht.harmonise import translated_values_from_store
+    from veerkracht.store import Store
+
+    with Store(job.store_path, read_only=True) as st:
+        return translated_values_from_store(st, gemeente=job.gemeente_code, edition=job.edition)
+
+
+def prepare_parallel(
+    store_path: Path,
+    candidates: list[AtlasOutcome],
+    tot: int | None,
+    processes: int,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[AtlasOutcome]:
+    """As :func:`prepare`, with the translations computed in ``processes`` workers.
+
+    DuckDB allows one writer and no readers in other processes beside it, so workers
+    compute a batch on read-only connections (opened and closed per gemeente), and the
+    parent then writes that batch with the one write connection.
+    """
+    from veerkracht._pool import bounded_map
+    from veerkracht.harmonise import TranslationResult, write_translation
+    from veerkracht.store import Store
+
+    with Store(store_path, read_only=True) as st:
+        jobs = translation_jobs(st, candidates, tot)
+    by_code = {c.gemeente_code: c for c in candidates}
+    done = 0
+    for start in range(0, len(jobs), TRANSLATE_BATCH):
+        batch = jobs[start : start + TRANSLATE_BATCH]
+        results = list(
+            bounded_map(
+                compute_translation,
+                batch,
+                workers=min(processes, len(batch)),
+                failed=lambda job, reason: (job, reason),
+                context="spawn",
+                ordered=True,
+            )
+        )
+        with Store(store_path) as st:  # no reader is open now: every worker closed its own
+            for job, result in zip(batch, results, strict=True):
+                if isinstance(result, TranslationResult):
+                    write_translation(st, result)
+                else:
+                    by_code[job.gemeente_code].reason = f"vertalen mislukt: {result[1]}"
+        done += len(batch)
+        if on_progress:
+            on_progress(done, len(jobs))
+    return candidates
+
+
 # ----------------------------------------------------------------------------- rendering
 
 
@@ -197,13 +282,17 @@ def atlas(
     gemeenten: list[str] | None = None,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[AtlasOutcome], None] | None = None,
+    on_prepare: Callable[[int, int], None] | None = None,
 ) -> tuple[list[AtlasOutcome], list[AtlasOutcome]]:
     """Render every qualifying gemeente; return (done, skipped_or_failed)."""
     from veerkracht.store import Store
 
     with Store(store_path) as st:  # the only write connection; closed before the pool starts
         candidates, skipped = survey(st, van, tot, gemeenten)
-        prepare(st, candidates, tot)
+        if processes <= 1:
+            prepare(st, candidates, tot)
+    if processes > 1:  # translations computed on all cores, written by this process
+        prepare_parallel(Path(store_path), candidates, tot, processes, on_prepare)
     skipped += [c for c in candidates if not c.ok]
     jobs = [
         AtlasJob(c.gemeente_code, c.name, van, tot, Path(store_path), Path(out_dir), formats, html)

@@ -192,3 +192,51 @@ def test_region_curves_pool_gemeenten_and_say_what_is_left_out(amsterdam_store) 
     # in shared/data only Amsterdam has KWB buurt data around 2017-2019
     assert set(curves.indicator) == set(single.indicator)
     assert any(s.startswith("GM0344") for s in skipped)
+
+
+def test_numpy_ols_matches_statsmodels_hc3() -> None:
+    import statsmodels.api as sm
+
+    from veerkracht.signals.statistics import ols_hc3
+
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
+    y = pd.Series(x @ [1.0, 2.0, 0.0] + rng.standard_t(3, 200))  # heteroscedastic-ish tails
+    fit = sm.OLS(y, sm.add_constant(x)).fit(cov_type="HC3")
+    ours = ols_hc3(y, x)
+    assert list(ours.index) == list(fit.params.index)
+    np.testing.assert_allclose(ours.coefficient, fit.params, rtol=1e-12)
+    np.testing.assert_allclose(ours.standaardfout, fit.bse, rtol=1e-12)
+    np.testing.assert_allclose(ours.t, fit.tvalues, rtol=1e-12)
+    np.testing.assert_allclose(ours.p, fit.pvalues, rtol=1e-9)
+    assert ours.attrs["r2"] == pytest.approx(fit.rsquared, rel=1e-12)
+
+
+def test_noise_quantile_matches_scipy() -> None:
+    from scipy.stats import norm
+
+    from veerkracht.signals.rules._base import z_for
+
+    for alfa in (0.01, 0.05, 0.1):
+        for tests in range(1, 30):
+            expected = norm.ppf(1 - alfa / tests)
+            assert z_for({"toename_alfa": alfa}, tests) == pytest.approx(expected, rel=1e-15)
+
+
+def test_xlsx_writer_keeps_values_gaps_and_text(tmp_path) -> None:
+    from veerkracht.signals.export import neutralise_formulas, write_xlsx
+
+    frame = pd.DataFrame(
+        {
+            "Buurt": ["Súdwest", "=SOM(A1)", None],
+            "Waarde": [1.5, np.nan, -2.0],
+            "Aantal": pd.array([3, pd.NA, 0], dtype="Int64"),
+            "Vlag": [True, False, True],
+        }
+    )
+    path = write_xlsx(tmp_path / "t.xlsx", {"Blad": neutralise_formulas(frame)})
+    back = pd.read_excel(path, sheet_name="Blad", engine="openpyxl")
+    assert back.Buurt.tolist()[:2] == ["Súdwest", "'=SOM(A1)"]
+    assert pd.isna(back.Buurt[2]) and pd.isna(back.Waarde[1]) and pd.isna(back.Aantal[1])
+    assert back.Waarde[0] == 1.5 and back.Aantal[2] == 0
+    assert back.Vlag.tolist() == [True, False, True]

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -70,8 +68,8 @@ class Server:
 @pytest.fixture(scope="module")
 def server(web_service, tmp_path_factory):
     import duckdb
-    import uvicorn
 
+    from tests.web._live import live_server
     from veerkracht.web.app import create_app
     from veerkracht.web.db import open_database
     from veerkracht.web.frontend import NOT_BUILT, bundle_ready
@@ -94,18 +92,8 @@ def server(web_service, tmp_path_factory):
         "partner": repo.add_user(PARTNER, "lezer@west.nl", PASSWORD, "lezer"),
         "ander": repo.add_user(OTHER, "analist@oost.nl", PASSWORD, "analist"),
     }
-    # A listening socket handed to uvicorn: the port is known and connections queue
-    # until the server accepts them, so no polling for start-up is needed.
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    yield Server(f"http://127.0.0.1:{sock.getsockname()[1]}", repo, users)
-    uv.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with live_server(app) as base:
+        yield Server(base, repo, users)
     con.close()
 
 

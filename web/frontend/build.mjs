@@ -12,7 +12,7 @@ const require = createRequire(import.meta.url);
 mkdirSync(out, { recursive: true });
 
 await build({
-  entryPoints: { app: resolve(here, "src/main.js") },
+  entryPoints: { app: resolve(here, "src/main.js"), national: resolve(here, "src/national.js") },
   bundle: true,
   minify: true,
   sourcemap: false,

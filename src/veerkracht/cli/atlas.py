@@ -45,7 +45,15 @@ def atlas(
         task = progress.add_task("Gemeenten voorbereiden (vertalen naar één indeling)", total=None)
 
         def started(n: int) -> None:
-            progress.update(task, total=n, description=f"Kaarten tekenen ({processes} processen)")
+            progress.reset(task, total=n, description=f"Kaarten tekenen ({processes} processen)")
+
+        def translated(done: int, total: int) -> None:
+            progress.update(
+                task,
+                total=total,
+                completed=done,
+                description=f"Vertalen naar één buurtindeling ({processes} processen)",
+            )
 
         def finished(outcome: at.AtlasOutcome) -> None:
             status = "klaar" if outcome.ok else "overgeslagen"
@@ -59,6 +67,7 @@ def atlas(
             processes=processes,
             on_start=started,
             on_done=finished,
+            on_prepare=translated,
         )
 
     table = Table(title=f"Atlas {at.period_name(van, tot)}: {len(done)} gemeenten")

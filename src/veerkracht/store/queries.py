@@ -343,12 +343,17 @@ class StoreQueries:
             [prefix, prefix],
         )
 
-    def geometry_codes(self, gemeente: str, level: str = "buurt") -> pd.DataFrame:
-        """(edition, region_code) of every stored polygon of the gemeente on ``level``."""
+    def geometry_codes(self, gemeente: str | None = None, level: str = "buurt") -> pd.DataFrame:
+        """(edition, region_code) of every stored polygon on ``level``, of one gemeente or
+        (``gemeente=None``) of all of them, sorted."""
+        where, params = ["level = ?"], [level]
+        if gemeente is not None:
+            where.append("(gemeente_code = ? OR region_code LIKE ?)")
+            params += [gemeente, f"BU{gemeente[2:6]}%"]
         return self.query(
-            "SELECT edition, region_code FROM geometries WHERE level = ? "
-            "AND (gemeente_code = ? OR region_code LIKE ?)",
-            [level, gemeente, f"BU{gemeente[2:6]}%"],
+            f"SELECT edition, region_code FROM geometries WHERE {' AND '.join(where)} "
+            "ORDER BY edition, region_code",
+            params,
         )
 
     def variable_kinds(self) -> pd.DataFrame:

@@ -48,7 +48,16 @@ def create_app(
     """The web app on an open store (DuckDB); web tables in the store or PostgreSQL."""
     # imported here, not at the top: route modules may import helpers from this module
     from veerkracht.web import frontend, handlers, overview
-    from veerkracht.web.routes import account, admin, auth, exports, open_data, own_data, views
+    from veerkracht.web.routes import (
+        account,
+        admin,
+        auth,
+        exports,
+        open_data,
+        own_data,
+        tiles,
+        views,
+    )
 
     web = _web_app(store, database_url, database, service, store_lock, secure_cookies, max_upload)
     app = FastAPI(
@@ -69,6 +78,7 @@ def create_app(
     account.register(app, web)
     admin.register(app, web)
     overview.register(app, web.service)  # /overzicht (+ .json): the national overview
+    tiles.register(app, web)  # /nederland: the national map from PMTiles
     frontend.install_frontend(app)
     return app
 

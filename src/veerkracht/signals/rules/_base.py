@@ -78,10 +78,13 @@ def z_for(thresholds: dict, tests: int) -> float:
     Testing five indicators at 5 % each would flag about a fifth of all buurten by
     chance alone; the Bonferroni split keeps the chance of a false flag per buurt at
     ``toename_alfa``.
-    """
-    from scipy.stats import norm
 
-    return float(norm.ppf(1 - thresholds["toename_alfa"] / max(tests, 1)))
+    The standard library's quantile agrees with scipy's ``norm.ppf`` to within 5e-16
+    (a test checks this) and saves every command the scipy.stats import (± 1 s).
+    """
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(1 - thresholds["toename_alfa"] / max(tests, 1))
 
 
 def noise_band(
