@@ -72,6 +72,9 @@ class MapLayer:
     bivariate: tuple[str, str] | None = None
     note: str = ""
     palette: str = ""  # "" = automatic; or "sequentieel" / "divergerend"
+    #: True: a higher value is unfavourable; False: favourable; None: no direction.
+    #: Decides which end of the classes is coloured dark red (one logic for all maps).
+    worse_when_higher: bool | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -222,7 +225,9 @@ def _numeric_style(frame: pd.DataFrame, layer: MapLayer) -> LayerStyle:
         if layer.palette
         else (min(bins) < 0 < max(bins) or (values.min() < 0 < max(bins)))
     )
-    colours_for_class = palettes.class_colours(len(bins), diverging=diverging)
+    colours_for_class = palettes.class_colours(
+        len(bins), diverging=diverging, worse_when_higher=layer.worse_when_higher
+    )
     idx = class_index(values, bins)
     colours = [None if i is None else colours_for_class[i] for i in idx]
     present = values.notna().any()

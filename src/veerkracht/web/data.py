@@ -237,6 +237,7 @@ class DataService:
                 sources=sources,
                 period=str(p_tot),
                 note=f"Buurtindeling {result.edition}; klassen: {scheme}",
+                worse_when_higher=None if ind.direction == "neutraal" else ind.worse_when_higher,
             )
         return out
 
