@@ -46,6 +46,7 @@ from veerkracht.web.limits import (
     size_text,
 )
 from veerkracht.web.repo import Repository, User
+from veerkracht.web.routes import search as search_routes
 from veerkracht.web.state import ViewState, check_gemeente, check_id, split_list
 from veerkracht.web.uploads import (
     MAX_UPLOAD_BYTES,
@@ -419,6 +420,7 @@ def create_app(
     from veerkracht.web import overview  # /overzicht (+ .json): the national overview
 
     overview.register(app, service)
+    search_routes.register(app, web)
     frontend.install_frontend(app)
     return app
 
