@@ -62,6 +62,20 @@ def _user_box(user: Any) -> str:
     )
 
 
+def search_box() -> str:
+    """The place search of every page's header (gemeente, wijk, buurt, postcode, adres)."""
+    return (
+        '<div class="vk-zoek" role="search">'
+        '<label for="vk-zoek" class="vk-verborgen">Zoek een buurt, wijk, gemeente of postcode'
+        "</label>"
+        '<input id="vk-zoek" type="search" placeholder="Zoek een buurt, wijk, gemeente of '
+        'postcode…" autocomplete="off">'
+        '<ul id="vk-suggesties" class="vk-lijst" role="listbox" aria-label="Zoekresultaten" '
+        "hidden></ul>"
+        '<p id="vk-zoek-melding" class="vk-zoek-melding" role="status" hidden></p></div>'
+    )
+
+
 def _own_data(user: Any) -> str:
     if user is None:
         return (
@@ -146,11 +160,7 @@ def app_page(
 <header class="vk-top">
 <a class="vk-merk" href="/">Veerkracht<small>signaleringskaarten</small></a>
 <h1 id="vk-gemeentenaam">{esc(title)}</h1>
-<div class="vk-zoek" role="search">
-<label for="vk-gemeente" class="vk-verborgen">Zoek een gemeente</label>
-<input id="vk-gemeente" type="search" placeholder="Zoek een gemeente…" autocomplete="off">
-<ul id="vk-suggesties" class="vk-lijst" role="listbox" aria-label="Gemeenten" hidden></ul>
-</div>
+{search_box()}
 <div class="vk-gebruiker">{_user_box(user)}</div>
 </header>
 <div class="vk-main">
@@ -158,11 +168,11 @@ def app_page(
 <section aria-labelledby="vk-kaart-kop"><h2 id="vk-kaart-kop">Kaart</h2>
 <fieldset id="vk-instellingen" disabled>
 <legend class="vk-verborgen">Kaartinstellingen</legend>
+<label class="vk-veld"><span>Thema</span><select id="vk-groep"></select></label>
 <label class="vk-veld"><span>Kaartlaag</span><select id="vk-laag"></select></label>
-<div class="vk-rij">
-<label class="vk-veld"><span>Van</span><select id="vk-van"></select></label>
-<label class="vk-veld"><span>Tot</span><select id="vk-tot"></select></label>
-</div>
+<div id="vk-uitleg" class="vk-uitleg" aria-live="polite"></div>
+<label class="vk-veld"><span>Periode (van–tot, alleen jaren met gegevens)</span>
+<select id="vk-periode"></select></label>
 <label class="vk-veld"><span>Buurtindeling</span><select id="vk-indeling"></select></label>
 <label class="vk-veld"><span>Klassenschema</span><select id="vk-klassen"></select></label>
 <label class="vk-veld"><span>Vergelijken met</span><select id="vk-referentie"></select></label>
@@ -190,6 +200,9 @@ autocomplete="off"></label>
 <div id="vk-kaart" role="region" aria-label="Kaart van de buurten; klik een buurt voor het profiel,
 shift-klik om te vergelijken"></div>
 <div id="vk-tip" class="vk-tip" role="tooltip" hidden></div>
+<div class="vk-kaartknoppen"><label class="vk-vink"><input type="checkbox" id="vk-achtergrond">
+Achtergrondkaart</label><span id="vk-achtergrond-melding" class="vk-sub" aria-live="polite">
+</span></div>
 <div id="vk-melding" class="vk-melding" role="alert" hidden></div>
 <div id="vk-laden" class="vk-laden" role="status" hidden>Kaart laden…</div>
 <noscript><p class="vk-melding">De kaart-app heeft JavaScript nodig.</p></noscript>

@@ -9,8 +9,11 @@ from __future__ import annotations
 import html
 from typing import Any
 
+#: PDOK: the optional background map (switched on by the user; off without internet)
+PDOK_TILES = "https://service.pdok.nl"
 CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    f"default-src 'self'; img-src 'self' data: blob: {PDOK_TILES}; "
+    f"connect-src 'self' {PDOK_TILES}; style-src 'self' 'unsafe-inline'; "
     "frame-ancestors 'none'"
 )
 _STYLE = (

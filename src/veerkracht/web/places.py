@@ -147,7 +147,7 @@ class PlaceIndex:
         if place.level == "gemeente":
             url = f"/kaart/{gm}"
         elif place.level == "wijk":
-            url = f"/kaart/{gm}#wijk={place.code}"
+            url = f"/kaart/{gm}#wijk={place.code}&naam={urllib.parse.quote(place.name)}"
         else:
             url = f"/kaart/{gm}?buurt={place.code}"
         soort = {"gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}[place.level]
@@ -160,6 +160,7 @@ class PlaceIndex:
             "gemeente": {"code": gm, "naam": self.gemeente_name(gm)},
             "indelingen": list(place.editions),
             "postcode": place.pc4,
+            "kaart": self.has_map(gm),
             "url": url,
             "toelichting": note or f"{soort} in {self.gemeente_name(gm)}",
         }
@@ -219,6 +220,7 @@ def address_results(index: PlaceIndex, docs: list[dict[str, Any]]) -> list[dict[
                 "indelingen": list(known.editions) if known else [],
                 "postcode": doc.get("postcode"),
                 "punt": _point(doc.get("centroide_ll")),
+                "kaart": index.has_map(gm),
                 "url": url,
                 "toelichting": f"In buurt {doc.get('buurtnaam') or buurt or 'onbekend'} "
                 f"(PDOK Locatieserver)",
