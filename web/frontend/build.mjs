@@ -12,7 +12,7 @@ const require = createRequire(import.meta.url);
 mkdirSync(out, { recursive: true });
 
 await build({
-  entryPoints: { app: resolve(here, "src/main.js") },
+  entryPoints: { app: resolve(here, "src/main.js"), start: resolve(here, "src/start.js") },
   bundle: true,
   minify: true,
   sourcemap: false,

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from veerkracht.web.state import ViewState
 
 STATIC_DIR = Path(__file__).parent / "static"
-BUNDLE = ("app.js", "app.css", "maplibre-worker.js")
+BUNDLE = ("app.js", "app.css", "maplibre-worker.js", "start.js")
 NOT_BUILT = "De kaart-app is niet gebouwd: voer scripts/setup.sh uit"
 
 
@@ -216,5 +216,59 @@ aria-label="Profiel sluiten">Sluiten</button>
 <div id="vk-paneel-inhoud" aria-live="polite"></div>
 </aside>
 </div>
+</body></html>
+"""
+
+
+def start_page(user: Any = None) -> str:
+    """``/``: search, the national overview as a map and a list, recent views."""
+    version = _version(STATIC_DIR)
+    return f"""<!doctype html>
+<html lang="nl"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>Veerkracht-signaleringskaarten</title>
+<link rel="alternate" type="application/json" href="/overzicht.json">
+<link rel="stylesheet" href="/static/app.css?v={version}">
+<script defer src="/static/start.js?v={version}"></script>
+</head><body class="vk vk-startpagina">
+<header class="vk-top">
+<a class="vk-merk" href="/">Veerkracht<small>signaleringskaarten</small></a>
+<h1 id="vk-gemeentenaam">Waar wonen kwetsbare bewoners, en waar schuurt het?</h1>
+{search_box()}
+<div class="vk-gebruiker">{_user_box(user)}</div>
+</header>
+<div class="vk-start">
+<section class="vk-start-lijst" aria-labelledby="vk-start-kop">
+<p class="vk-start-intro">Zoek hierboven uw gemeente, wijk, buurt of postcode, of kies een
+gemeente op de kaart of in de lijst. Per buurt ziet u waar kwetsbare groepen zich
+concentreren en of dat samengaat met meer overlast of onveiligheid.</p>
+<section id="vk-recent" aria-labelledby="vk-recent-kop" hidden>
+<h2 id="vk-recent-kop">Recent bekeken</h2><ul id="vk-recent-lijst" class="vk-recent"></ul>
+</section>
+<h2 id="vk-start-kop">Gemeenten</h2>
+<p id="vk-start-status" class="vk-sub" role="status">Landelijk overzicht laden…</p>
+<table class="vk-tabel vk-gemeentelijst" id="vk-gemeentelijst">
+<caption class="vk-verborgen">Gemeenten met het aantal buurten met een signaal</caption>
+<thead><tr><th scope="col">Gemeente</th><th scope="col" class="vk-getal">Probleem</th>
+<th scope="col" class="vk-getal">Kwetsbaar</th><th scope="col" class="vk-getal">Buurten
+beoordeeld</th></tr></thead><tbody></tbody></table>
+<p class="vk-sub" id="vk-start-bron"></p>
+<noscript><p><a href="/overzicht">Het landelijk overzicht als tabel</a></p></noscript>
+</section>
+<main class="vk-kaartvak vk-start-kaart" id="vk-kaartvak" aria-busy="true">
+<div id="vk-kaart" role="region" aria-label="Kaart van de gemeenten; klik een gemeente om haar
+kaart te openen"></div>
+<div id="vk-tip" class="vk-tip" role="tooltip" hidden></div>
+<section id="vk-legenda" class="vk-start-legenda" aria-live="polite" aria-label="Legenda">
+</section>
+<div id="vk-melding" class="vk-melding" role="alert" hidden></div>
+</main>
+</div>
+<footer class="vk-voet"><details><summary>Voor ontwikkelaars</summary>
+<a href="/overzicht">Landelijk overzicht (tabel)</a> · <a href="/overzicht.json">/overzicht.json</a>
+· <a href="/api/gemeenten">/api/gemeenten</a> · <a href="/api/zoeken.json?q=sloter">
+/api/zoeken.json</a> · <a href="/api/lagen.json">/api/lagen.json</a> ·
+<a href="/api/openapi.json">OpenAPI-schema</a></details></footer>
 </body></html>
 """

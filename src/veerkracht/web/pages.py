@@ -58,6 +58,11 @@ def links(items: list[tuple[str, str]]) -> str:
 
 
 def home(gemeenten: list[dict], user: Any) -> str:
+    """``/``: the start page of the map app; without a built bundle a plain list."""
+    from veerkracht.web import frontend
+
+    if frontend.bundle_ready():
+        return frontend.start_page(user)
     items = [
         (f"{g['naam']} ({g['code']})", f"/kaart/{g['code']}") for g in gemeenten if g["signalen"]
     ]

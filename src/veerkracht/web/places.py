@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -302,3 +303,94 @@ def wijk_outlines(mapset: MapSet, names: dict[str, str]) -> dict[str, Any]:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+# ----------------------------------------------------------------------------- start page
+#: classes of the start page's map: buurten 'Probleem' or 'Kwetsbaar' per gemeente
+COUNT_BOUNDS = (0, 5, 20, 50)
+
+
+def gemeente_outlines(service: DataService) -> list[tuple[str, str]]:
+    """(gemeente code, GeoJSON geometry in WGS84) for every gemeente with buurt boundaries:
+    its buurten of the latest boundary edition dissolved (the store holds no gemeente
+    polygons), simplified to 40 m: enough for a national overview map."""
+    import shapely
+
+    out = []
+    for code in service.store.buurt_geometry_gemeenten():
+        with service.lock:
+            editions = service.store.geometry_editions(code)
+            if not editions:
+                continue
+            frame = service.store.geometries(code, editions[-1])
+        if frame.empty:
+            continue
+        shape = shapely.simplify(shapely.union_all(frame.geometry.to_numpy()), 40.0)
+        wgs = frame.iloc[:1].set_geometry([shape], crs=frame.crs).to_crs("EPSG:4326")
+        geom = shapely.set_precision(wgs.geometry.iloc[0], 1e-5)
+        out.append((code, shapely.to_geojson(geom)))
+    return out
+
+
+def count_class(n: int | None) -> int | None:
+    if n is None:
+        return None
+    return next((i for i, bound in enumerate(COUNT_BOUNDS) if n <= bound), len(COUNT_BOUNDS))
+
+
+def count_labels() -> list[str]:
+    labels = ["geen"]
+    for low, high in itertools.pairwise(COUNT_BOUNDS):
+        labels.append(f"{low + 1}–{high}")
+    return [*labels, f"meer dan {COUNT_BOUNDS[-1]}"]
+
+
+def overview_map(
+    service: DataService, outlines: list[tuple[str, str]], overview: Any
+) -> dict[str, Any]:
+    """Gemeenten with their number of buurten 'Probleem' and 'Kwetsbaar' (the national
+    overview, once computed), coloured by one logic: more = darker red."""
+    from veerkracht.maps.palettes import class_colours
+
+    colours = class_colours(len(COUNT_BOUNDS) + 1, worse_when_higher=True)
+    result = overview.result
+    done = {g.code: g for g in result.done} if result is not None else {}
+    names = {g["code"]: g["naam"] or g["code"] for g in service.gemeenten()}
+    shapes = dict(outlines)
+    rows = []
+    for code in sorted(set(done) | set(shapes), key=lambda c: names.get(c, c)):
+        g = done.get(code)
+        pro = g.counts.get("PRO", 0) if g else None
+        kwe = g.counts.get("KWE", 0) if g else None
+        n = None if g is None else pro + kwe
+        k = count_class(n)
+        rows.append(
+            {
+                "code": code,
+                "naam": names.get(code, code),
+                "probleem": pro,
+                "kwetsbaar": kwe,
+                "signaal": n,
+                "beoordeeld": None if g is None else g.judged,
+                "periode": None if g is None else f"{g.start}–{g.end}",
+                "kleur": None if k is None else colours[k],
+                "kaart": code in shapes,
+                "url": f"/kaart/{code}",
+                "geometry": shapes.get(code),
+            }
+        )
+    done_n, total = overview.progress
+    return {
+        "status": "klaar" if result is not None else ("fout" if overview.error else "bezig"),
+        "klaar": done_n,
+        "totaal": total,
+        "periode": result.period_text() if result is not None else None,
+        "bronnen": result.sources() if result is not None else [],
+        "legenda": {
+            "titel": "Buurten met signaal 'Probleem' of 'Kwetsbaar'",
+            "klassen": [
+                {"label": lbl, "kleur": c} for lbl, c in zip(count_labels(), colours, strict=True)
+            ],
+        },
+        "gemeenten": rows,
+    }

@@ -3,6 +3,8 @@
 * ``/zoeken`` (page) and ``/api/zoeken.json`` — gemeenten, wijken and buurten by (part
   of a) name, buurten by PC4; PC6 and addresses via the PDOK Locatieserver when online.
 * ``/api/gemeenten/{gm}/wijken.geojson`` — wijk outlines and names for the map's view.
+* ``/api/overzicht/kaart.geojson`` — the start page's map: gemeenten coloured by their
+  number of buurten 'Probleem' or 'Kwetsbaar' (from the national overview, once computed).
 * ``/api/lagen.json`` — every map layer's group, explanation, source, unit and
   direction, from the indicator catalogue (the one place they are defined).
 
@@ -11,6 +13,7 @@ All open data: public, like the other map data.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from fastapi import Depends, FastAPI, Request
@@ -19,7 +22,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from veerkracht.web import pages
 from veerkracht.web.data import dumps
-from veerkracht.web.places import PlaceIndex, search, wijk_outlines
+from veerkracht.web.places import (
+    PlaceIndex,
+    gemeente_outlines,
+    overview_map,
+    search,
+    wijk_outlines,
+)
 from veerkracht.web.state import ViewState  # FastAPI reads the annotation at runtime
 
 if TYPE_CHECKING:
@@ -87,6 +96,32 @@ def register(app: FastAPI, web: WebApp) -> None:
     @app.get("/api/lagen.json")
     def layers_json() -> Response:
         return Response(dumps(layer_metadata()), media_type="application/json")
+
+    outlines: dict[str, list] = {}
+    outline_lock = threading.Lock()
+
+    def start_map() -> bytes:
+        with outline_lock:  # computed once per server (the store does not change)
+            if "gemeenten" not in outlines:
+                outlines["gemeenten"] = gemeente_outlines(web.service)
+        app.state.overview.get()  # starts the national overview if it is not running
+        data = overview_map(web.service, outlines["gemeenten"], app.state.overview)
+        features = []
+        for row in data["gemeenten"]:
+            geometry = row.pop("geometry")
+            if geometry is not None:
+                props = dumps(row).decode()
+                features.append(
+                    f'{{"type":"Feature","geometry":{geometry},"properties":{props}}}'
+                )
+        head = dumps(data).decode()
+        return (
+            f'{{"type":"FeatureCollection","metadata":{head},"features":[{",".join(features)}]}}'
+        ).encode()
+
+    @app.get("/api/overzicht/kaart.geojson")
+    async def start_map_json() -> Response:
+        return Response(await run_in_threadpool(start_map), media_type="application/geo+json")
 
     @app.get("/api/gemeenten/{gm}/wijken.geojson")
     async def wijken(request: Request, state: ViewState = Depends(_state)) -> Response:
