@@ -220,7 +220,7 @@ export class BuurtMap {
     const place = (lngLat, text, cls) => {
       if (!text || !bounds.contains(lngLat) || this.labels.length >= MAX_LABELS) return;
       const p = m.project(lngLat);
-      const w = text.length * (cls === "vk-label-wijk" ? 9.4 : 6.2) + 10;
+      const w = text.length * (cls.includes("vk-label-wijk") ? 9.4 : 6.2) + 10;
       const box = [p.x - w / 2, p.y - 9, p.x + w / 2, p.y + 9];
       if (taken.some((b) => box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1])) return;
       taken.push(box);
@@ -229,10 +229,11 @@ export class BuurtMap {
       el.textContent = text;
       this.labels.push(new maplibregl.Marker({ element: el }).setLngLat(lngLat).addTo(m));
     };
+    const buurten = m.getZoom() >= BUURT_LABEL_ZOOM && this.collection ? this.collection.features : [];
+    const chosen = buurten.filter((f) => this.selected.includes(f.properties.code));
+    for (const f of chosen) place(centre(f.geometry), f.properties.naam, "vk-label-buurt vk-label-gekozen");
     for (const f of this.wijken.features) place(f.properties.label, f.properties.naam, "vk-label-wijk");
-    if (m.getZoom() >= BUURT_LABEL_ZOOM && this.collection) {
-      for (const f of this.collection.features) place(centre(f.geometry), f.properties.naam, "vk-label-buurt");
-    }
+    for (const f of buurten) if (!chosen.includes(f)) place(centre(f.geometry), f.properties.naam, "vk-label-buurt");
     m.getContainer().dataset.labels = String(this.labels.length);
   }
 
@@ -272,8 +273,10 @@ export class BuurtMap {
 
   markSelected(codes) {
     for (const code of this.selected) this.map.setFeatureState({ source: "buurten", id: code }, { gekozen: 0 });
+    const changed = codes.join() !== this.selected.join();
     this.selected = [...codes];
     this.selected.forEach((code, i) => this.map.setFeatureState({ source: "buurten", id: code }, { gekozen: i + 1 }));
+    if (changed && this.labels) this.placeLabels();
   }
 }
 
