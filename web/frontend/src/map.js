@@ -227,7 +227,13 @@ export class BuurtMap {
       const el = document.createElement("span");
       el.className = `vk-label ${cls}`;
       el.textContent = text;
-      this.labels.push(new maplibregl.Marker({ element: el }).setLngLat(lngLat).addTo(m));
+      const marker = new maplibregl.Marker({ element: el }).setLngLat(lngLat).addTo(m);
+      // names only: not a control (the map's region label and the search serve screen readers)
+      el.removeAttribute("role");
+      el.removeAttribute("tabindex");
+      el.removeAttribute("aria-label");
+      el.setAttribute("aria-hidden", "true");
+      this.labels.push(marker);
     };
     const buurten = m.getZoom() >= BUURT_LABEL_ZOOM && this.collection ? this.collection.features : [];
     const chosen = buurten.filter((f) => this.selected.includes(f.properties.code));
