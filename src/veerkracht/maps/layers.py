@@ -220,11 +220,14 @@ def _numeric_style(frame: pd.DataFrame, layer: MapLayer) -> LayerStyle:
 
     values = pd.to_numeric(frame[layer.column], errors="coerce")
     bins = list(layer.bins) if layer.bins else classify(values, "quantiles", 5)
-    diverging = (
-        layer.palette == "divergerend"
-        if layer.palette
-        else (min(bins) < 0 < max(bins) or (values.min() < 0 < max(bins)))
-    )
+    if layer.palette:
+        diverging = layer.palette == "divergerend"
+    elif layer.worse_when_higher is not None:
+        # a layer with a direction: light -> dark red towards unfavourable, also when its
+        # values straddle 0 (e.g. Leefbaarometer deviations from NL)
+        diverging = False
+    else:
+        diverging = min(bins) < 0 < max(bins) or (values.min() < 0 < max(bins))
     colours_for_class = palettes.class_colours(
         len(bins), diverging=diverging, worse_when_higher=layer.worse_when_higher
     )

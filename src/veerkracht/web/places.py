@@ -310,10 +310,12 @@ def wijk_outlines(mapset: MapSet, names: dict[str, str]) -> dict[str, Any]:
 COUNT_BOUNDS = (0, 5, 20, 50)
 
 
-def gemeente_outlines(service: DataService) -> list[tuple[str, str]]:
-    """(gemeente code, GeoJSON geometry in WGS84) for every gemeente with buurt boundaries:
+def gemeente_outlines(service: DataService) -> list[tuple[str, str, list[float]]]:
+    """(gemeente code, GeoJSON geometry in WGS84, label point) for every gemeente with buurt
+    boundaries:
     its buurten of the latest boundary edition dissolved (the store holds no gemeente
     polygons), simplified to 40 m: enough for a national overview map."""
+    import geopandas as gpd
     import shapely
 
     out = []
@@ -326,9 +328,11 @@ def gemeente_outlines(service: DataService) -> list[tuple[str, str]]:
         if frame.empty:
             continue
         shape = shapely.simplify(shapely.union_all(frame.geometry.to_numpy()), 40.0)
-        wgs = frame.iloc[:1].set_geometry([shape], crs=frame.crs).to_crs("EPSG:4326")
-        geom = shapely.set_precision(wgs.geometry.iloc[0], 1e-5)
-        out.append((code, shapely.to_geojson(geom)))
+        point = shapely.get_coordinates(shape.representative_point())[0]
+        wgs = gpd.GeoSeries([shape, shapely.Point(point)], crs=frame.crs).to_crs("EPSG:4326")
+        geom = shapely.set_precision(wgs.iloc[0], 1e-5)
+        label = wgs.iloc[1]
+        out.append((code, shapely.to_geojson(geom), [round(label.x, 5), round(label.y, 5)]))
     return out
 
 
@@ -346,7 +350,7 @@ def count_labels() -> list[str]:
 
 
 def overview_map(
-    service: DataService, outlines: list[tuple[str, str]], overview: Any
+    service: DataService, outlines: list[tuple[str, str, list[float]]], overview: Any
 ) -> dict[str, Any]:
     """Gemeenten with their number of buurten 'Probleem' and 'Kwetsbaar' (the national
     overview, once computed), coloured by one logic: more = darker red."""
@@ -356,7 +360,8 @@ def overview_map(
     result = overview.result
     done = {g.code: g for g in result.done} if result is not None else {}
     names = {g["code"]: g["naam"] or g["code"] for g in service.gemeenten()}
-    shapes = dict(outlines)
+    shapes = {code: shape for code, shape, _ in outlines}
+    label_at = {code: point for code, _, point in outlines}
     rows = []
     for code in sorted(set(done) | set(shapes), key=lambda c: names.get(c, c)):
         g = done.get(code)
@@ -376,6 +381,7 @@ def overview_map(
                 "kleur": None if k is None else colours[k],
                 "kaart": code in shapes,
                 "url": f"/kaart/{code}",
+                "label": label_at.get(code),
                 "geometry": shapes.get(code),
             }
         )

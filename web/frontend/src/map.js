@@ -209,38 +209,17 @@ export class BuurtMap {
     this.placeLabels();
   }
 
-  /** Wijk names always, buurt names from BUURT_LABEL_ZOOM on: HTML labels for the
-   * features in view, skipping labels that would overlap one already placed. */
+  /** Wijk names always, buurt names from BUURT_LABEL_ZOOM on (chosen buurten first). */
   placeLabels() {
-    for (const marker of this.labels) marker.remove();
-    this.labels = [];
     const m = this.map;
-    const bounds = m.getBounds();
-    const taken = [];
-    const place = (lngLat, text, cls) => {
-      if (!text || !bounds.contains(lngLat) || this.labels.length >= MAX_LABELS) return;
-      const p = m.project(lngLat);
-      const w = text.length * (cls.includes("vk-label-wijk") ? 9.4 : 6.2) + 10;
-      const box = [p.x - w / 2, p.y - 9, p.x + w / 2, p.y + 9];
-      if (taken.some((b) => box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1])) return;
-      taken.push(box);
-      const el = document.createElement("span");
-      el.className = `vk-label ${cls}`;
-      el.textContent = text;
-      const marker = new maplibregl.Marker({ element: el }).setLngLat(lngLat).addTo(m);
-      // names only: not a control (the map's region label and the search serve screen readers)
-      el.removeAttribute("role");
-      el.removeAttribute("tabindex");
-      el.removeAttribute("aria-label");
-      el.setAttribute("aria-hidden", "true");
-      this.labels.push(marker);
-    };
     const buurten = m.getZoom() >= BUURT_LABEL_ZOOM && this.collection ? this.collection.features : [];
     const chosen = buurten.filter((f) => this.selected.includes(f.properties.code));
-    for (const f of chosen) place(centre(f.geometry), f.properties.naam, "vk-label-buurt vk-label-gekozen");
-    for (const f of this.wijken.features) place(f.properties.label, f.properties.naam, "vk-label-wijk");
-    for (const f of buurten) if (!chosen.includes(f)) place(centre(f.geometry), f.properties.naam, "vk-label-buurt");
-    m.getContainer().dataset.labels = String(this.labels.length);
+    const items = [
+      ...chosen.map((f) => ({ at: centre(f.geometry), text: f.properties.naam, cls: "vk-label-buurt vk-label-gekozen" })),
+      ...this.wijken.features.map((f) => ({ at: f.properties.label, text: f.properties.naam, cls: "vk-label-wijk" })),
+      ...buurten.filter((f) => !chosen.includes(f)).map((f) => ({ at: centre(f.geometry), text: f.properties.naam, cls: "vk-label-buurt" })),
+    ];
+    this.labels = placeLabels(m, items, this.labels);
   }
 
   /** The PDOK background map on or off; resolves false when its tiles do not load. */
@@ -284,6 +263,39 @@ export class BuurtMap {
     this.selected.forEach((code, i) => this.map.setFeatureState({ source: "buurten", id: code }, { gekozen: i + 1 }));
     if (changed && this.labels) this.placeLabels();
   }
+}
+
+/**
+ * Place names as HTML labels (no glyph server needed, so they work offline): the items
+ * in view, in order of priority, skipping one that would overlap a label already placed.
+ * Removes the previous markers; returns the new ones.
+ */
+export function placeLabels(m, items, previous = []) {
+  for (const marker of previous) marker.remove();
+  const bounds = m.getBounds();
+  const taken = [];
+  const placed = [];
+  for (const { at, text, cls } of items) {
+    if (!text || !at || !bounds.contains(at) || placed.length >= MAX_LABELS) continue;
+    const p = m.project(at);
+    const w = text.length * (cls.includes("vk-label-wijk") ? 9.4 : 6.2) + 10;
+    const dy = cls.includes("vk-label-gemeente") ? 15 : 0;
+    const box = [p.x - w / 2, p.y - 9 + dy, p.x + w / 2, p.y + 9 + dy];
+    if (taken.some((b) => box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1])) continue;
+    taken.push(box);
+    const el = document.createElement("span");
+    el.className = `vk-label ${cls}`;
+    el.textContent = text;
+    // gemeente names under their (small, national-scale) outline instead of covering it
+    const below = cls.includes("vk-label-gemeente") ? { anchor: "top", offset: [0, 6] } : {};
+    const marker = new maplibregl.Marker({ element: el, ...below }).setLngLat(at).addTo(m);
+    // names only: not a control (the map's region label and the search serve screen readers)
+    for (const attr of ["role", "tabindex", "aria-label"]) el.removeAttribute(attr);
+    el.setAttribute("aria-hidden", "true");
+    placed.push(marker);
+  }
+  m.getContainer().dataset.labels = String(placed.length);
+  return placed;
 }
 
 /** One tile of the Netherlands at zoom 7: does the background map load from here? */

@@ -16,7 +16,7 @@ function groupName(key) {
  * years under the axis and the buurt's value at each year. */
 export function trendChart(ind) {
   const points = ind.trend.filter((p) => [p.waarde, p.gemeente, p.nl].some((v) => v !== null));
-  const W = 150, H = 60, L = 4, R = 4, T = 12, B = 13;
+  const W = 156, H = 60, L = 4, R = 4, T = 12, B = 13;
   const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: "vk-trend", role: "img" });
   const values = points.flatMap((p) => [p.waarde, p.gemeente, p.nl]).filter((v) => v !== null);
   const title = points
@@ -28,7 +28,7 @@ export function trendChart(ind) {
   const [x0, x1] = [Math.min(...years), Math.max(...years)];
   let [y0, y1] = [Math.min(...values), Math.max(...values)];
   if (y0 === y1) { y0 -= 1; y1 += 1; }
-  const X = (year) => (x1 === x0 ? W / 2 : L + 10 + ((year - x0) / (x1 - x0)) * (W - L - R - 20));
+  const X = (year) => (x1 === x0 ? W / 2 : L + 15 + ((year - x0) / (x1 - x0)) * (W - L - R - 30));
   const Y = (v) => H - B - ((v - y0) / (y1 - y0)) * (H - T - B);
   svg.append(s("line", { class: "vk-as", x1: L, x2: W - R, y1: H - B + 1, y2: H - B + 1 }));
   for (const year of years) {

@@ -3,12 +3,13 @@
 import maplibregl from "maplibre-gl/dist/maplibre-gl-csp.js";
 import { describe, getJSON } from "./api.js";
 import { $, clear, fmt, h } from "./dom.js";
-import { bbox, webglAvailable } from "./map.js";
+import { bbox, placeLabels, webglAvailable } from "./map.js";
 import { recent } from "./recent.js";
 import { PlaceSearch } from "./search.js";
 
 maplibregl.setWorkerUrl("/static/maplibre-worker.js");
 const REFRESH_MS = 10000;
+let current = null; // the start map's data, last loaded
 
 function say(text) {
   const box = $("#vk-melding");
@@ -83,6 +84,12 @@ function drawMap(data) {
       tip.style.transform = `translate(${e.point.x + 14}px, ${e.point.y + 14}px)`;
     });
     map.on("mouseleave", "gemeenten-vlak", () => { $("#vk-tip").hidden = true; });
+    let labels = [];
+    const names = () => {
+      labels = placeLabels(map, (current || data).features.map((f) => ({ at: f.properties.label, text: f.properties.naam, cls: "vk-label-gemeente" })), labels);
+    };
+    map.on("moveend", names);
+    names();
     map.once("idle", () => { $("#vk-kaartvak").setAttribute("aria-busy", "false"); $("#vk-kaart").dataset.getekend = "gemeenten"; });
   });
   return map;
@@ -91,6 +98,7 @@ function drawMap(data) {
 async function load(map) {
   try {
     const data = await getJSON("/api/overzicht/kaart.geojson");
+    current = data;
     renderList(data.metadata);
     renderLegend(data.metadata);
     if (!map && webglAvailable()) map = drawMap(data);
