@@ -161,7 +161,8 @@ function explain() {
   box.append(
     h("p", { class: "vk-uitleg-tekst" }, info ? info.uitleg : layer.titel),
     h("dl", { class: "vk-uitleg-feiten" },
-      h("dt", {}, "Bron"), h("dd", {}, info ? info.bron : layer.bron),
+      // a signal layer rests on several sources: the exact line of this view; else the indicator's
+      h("dt", {}, "Bron"), h("dd", {}, info && info.groep !== "signaal" ? info.bron : layer.bron),
       h("dt", {}, "Jaar"), h("dd", { id: "vk-uitleg-jaar" }, String(layer.periode || "")),
       unit ? [h("dt", {}, "Eenheid"), h("dd", {}, unit)] : null,
       info ? [h("dt", {}, "Richting"), h("dd", { id: "vk-uitleg-richting" }, info.richting_tekst)] : null),
@@ -542,7 +543,7 @@ async function showPanel() {
       clear(body).append(comparePanel(data));
     } else {
       const data = await getJSON(links(s).profiel(s.buurten[0]));
-      clear(body).append(profilePanel(data, app.signals ? app.signals.typologie : []));
+      clear(body).append(profilePanel(data, app.signals ? app.signals.typologie : [], app.meta));
     }
     $("#vk-vergelijk-knop").hidden = s.buurten.length >= 2;
   } catch (err) {

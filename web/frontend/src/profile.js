@@ -68,7 +68,8 @@ function reasons(text) {
   return h("details", { class: "vk-redenen" }, h("summary", {}, "Waarom dit signaal?"), h("ul", {}, items.map((r) => h("li", {}, r))));
 }
 
-export function profilePanel(profile, typologie) {
+export function profilePanel(profile, typologie, meta = null) {
+  const explain = (key) => (meta && meta.lagen[key] ? `${meta.lagen[key].uitleg} (${meta.lagen[key].richting_tekst})` : null);
   const groups = new Map();
   for (const ind of profile.indicatoren) {
     if (!groups.has(ind.groep)) groups.set(ind.groep, []);
@@ -88,7 +89,7 @@ export function profilePanel(profile, typologie) {
           h(
             "tr",
             { "data-indicator": ind.key },
-            h("th", { scope: "row" }, ind.label, h("span", { class: "vk-jaar" }, ` ${ind.tot ?? ""}`)),
+            h("th", { scope: "row", title: explain(ind.key) }, ind.label, h("span", { class: "vk-jaar" }, ` ${ind.tot ?? ""}`)),
             h("td", { class: "vk-getal vk-buurtwaarde" }, fmt(ind.waarde, ind.eenheid)),
             h("td", { class: "vk-getal" }, fmt(ind.gemeente, ind.eenheid)),
             h("td", { class: "vk-getal" }, fmt(ind.nl, ind.eenheid)),
