@@ -233,3 +233,15 @@ def test_start_page_starts(client) -> None:
     main, _, footer = page.partition('<footer class="vk-voet">')
     assert "/api/" not in main.replace('src="/static', "")  # API links only for developers
     assert "/overzicht.json" in footer and "Voor ontwikkelaars" in footer
+
+
+def test_leefbaarheid_legend_counts_its_classes(client) -> None:
+    """The Leefbaarometer class layer counts every class (its codes were floats: all 0)."""
+    geo = client.get(f"/api/gemeenten/{GM}/kaart.geojson?laag=leefbaarheid&{Q}").json()
+    counts = geo["metadata"]["legenda"]["aantallen"]
+    on_map: dict[str, int] = {}
+    for f in geo["features"]:
+        on_map[f["properties"]["klasse"]] = on_map.get(f["properties"]["klasse"], 0) + 1
+    for label, n in counts.items():  # the table counts also buurten without a polygon
+        assert n >= on_map.get(label, 0), label
+    assert sum(counts.values()) >= sum(v for k, v in on_map.items() if k in counts) > 0
