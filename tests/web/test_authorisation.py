@@ -123,6 +123,16 @@ MATRIX: dict[tuple[str, str], Case] = {
         _ov(f"/api/gemeenten/GM0363/vergelijk.json?buurten={BU_A},{BU_B}&overlay={{ov}}"),
         OVERLAY,
     ),
+    # place context and layer explanations (routes/search.py): open data
+    ("GET", "/api/zoeken.json"): Case(lambda w: "/api/zoeken.json?q=kop", PUBLIC),
+    ("GET", "/zoeken"): Case(lambda w: "/zoeken?q=kop", PUBLIC),
+    ("GET", "/api/lagen.json"): Case(lambda w: "/api/lagen.json", PUBLIC),
+    ("GET", "/api/gemeenten/{gm}/wijken.geojson"): Case(
+        lambda w: f"/api/gemeenten/GM0363/wijken.geojson?{Q}", PUBLIC
+    ),
+    ("GET", "/api/overzicht/kaart.geojson"): Case(
+        _overview("/api/overzicht/kaart.geojson"), PUBLIC
+    ),
     ("GET", "/api/vergelijk.json"): Case(
         lambda w: "/api/vergelijk.json?gemeenten=GM0363,GM0599", PUBLIC
     ),

@@ -12,7 +12,11 @@ const require = createRequire(import.meta.url);
 mkdirSync(out, { recursive: true });
 
 await build({
-  entryPoints: { app: resolve(here, "src/main.js"), national: resolve(here, "src/national.js") },
+  entryPoints: {
+    app: resolve(here, "src/main.js"),
+    national: resolve(here, "src/national.js"),
+    start: resolve(here, "src/start.js"),
+  },
   bundle: true,
   minify: true,
   sourcemap: false,

@@ -36,6 +36,8 @@ class Indicator:
     unit: str
     direction: str
     source: str
+    #: one Dutch sentence: what the indicator measures (the web app's explanation)
+    description: str = ""
     variable: str | None = None
     numerator: str | None = None
     denominator: str | None = None
@@ -85,6 +87,65 @@ def catalogue(path: Path = CATALOGUE) -> tuple[Indicator, ...]:
         if ind.replaces and ind.replaces not in keys:
             raise ValueError(f"{path.name}: indicator {ind.key}: replaces unknown {ind.replaces}")
     return tuple(indicators)
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """What a map layer shows, for its explanation: from [[kaartlaag]] or [[indicator]]."""
+
+    key: str
+    label: str
+    group: str
+    description: str
+    unit: str
+    direction: str
+    source: str
+
+    @property
+    def direction_text(self) -> str:
+        return DIRECTION_TEXT[self.direction]
+
+
+DIRECTION_TEXT = {
+    "hoger_kwetsbaarder": "hoger = ongunstiger",
+    "hoger_meer_overlast": "hoger = ongunstiger",
+    "hoger_beter": "hoger = gunstiger",
+    "neutraal": "geen goed of slecht: context",
+}
+
+
+@cache
+def _catalogue_tables(path: Path = CATALOGUE) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def layer_groups() -> dict[str, str]:
+    """The web app's layer groups in display order: key -> Dutch label."""
+    return {g["key"]: g["label"] for g in _catalogue_tables()["laaggroep"]}
+
+
+def source_names() -> dict[str, str]:
+    """Dataset key -> Dutch name of the source (publisher, title)."""
+    return dict(_catalogue_tables()["bronnen"])
+
+
+@cache
+def layer_infos() -> dict[str, LayerInfo]:
+    """Explanations of every map layer: the signal layers ([[kaartlaag]]) and one per
+    indicator (an indicator's own map layer has the indicator's key)."""
+    groups = layer_groups()
+    out = {
+        i.key: LayerInfo(i.key, i.label, i.group, i.description, i.unit, i.direction, i.source)
+        for i in catalogue()
+    }
+    for entry in _catalogue_tables()["kaartlaag"]:
+        base = out[entry["indicator"]] if "indicator" in entry else None
+        fields = {k: v for k, v in entry.items() if k != "indicator"}
+        info = LayerInfo(**{**(base.__dict__ if base else {}), **fields})
+        if info.group not in groups or info.direction not in DIRECTIONS:
+            raise ValueError(f"{CATALOGUE.name}: kaartlaag {info.key}: group or direction")
+        out[info.key] = info
+    return out
 
 
 def by_key() -> dict[str, Indicator]:

@@ -96,6 +96,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
             sources=sources,
             period=period,
             note=edition_note + "; gemiddelde index van de kernindicatoren kwetsbaarheid",
+            worse_when_higher=True,
         ),
         MapLayer(
             key="ontwikkeling",
@@ -111,6 +112,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
                 _top(gdf.concentratie_verschil, 5.0),
             ],
             palette="divergerend",
+            worse_when_higher=True,  # a rising share of vulnerable groups: red
             sources=sources,
             period=period,
             note=edition_note,
@@ -180,6 +182,8 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
             layer_kwargs["categories"] = LBM_CLASSES
         elif key == "corporatiebezit":
             layer_kwargs["bins"] = CORPORATION_BOUNDS
+        else:  # Leefbaarometer scores: higher = better, so low scores are drawn dark red
+            layer_kwargs["worse_when_higher"] = False
         layers.append(
             MapLayer(
                 key=key,

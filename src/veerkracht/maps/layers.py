@@ -65,6 +65,9 @@ class MapLayer:
     bivariate: tuple[str, str] | None = None
     note: str = ""
     palette: str = ""  # "" = automatic; or "sequentieel" / "divergerend"
+    #: True: a higher value is unfavourable; False: favourable; None: no direction.
+    #: Decides which end of the classes is coloured dark red (one logic for all maps).
+    worse_when_higher: bool | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -206,12 +209,17 @@ def _numeric_style(frame: pd.DataFrame, layer: MapLayer) -> LayerStyle:
 
     values = pd.to_numeric(frame[layer.column], errors="coerce")
     bins = list(layer.bins) if layer.bins else classify(values, "quantiles", 5)
-    diverging = (
-        layer.palette == "divergerend"
-        if layer.palette
-        else (min(bins) < 0 < max(bins) or (values.min() < 0 < max(bins)))
+    if layer.palette:
+        diverging = layer.palette == "divergerend"
+    elif layer.worse_when_higher is not None:
+        # a layer with a direction: light -> dark red towards unfavourable, also when its
+        # values straddle 0 (e.g. Leefbaarometer deviations from NL)
+        diverging = False
+    else:
+        diverging = min(bins) < 0 < max(bins) or (values.min() < 0 < max(bins))
+    colours_for_class = palettes.class_colours(
+        len(bins), diverging=diverging, worse_when_higher=layer.worse_when_higher
     )
-    colours_for_class = palettes.class_colours(len(bins), diverging=diverging)
     idx = class_index(values, bins)
     colours = [None if i is None else colours_for_class[i] for i in idx]
     present = values.notna().any()

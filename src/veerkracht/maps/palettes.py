@@ -88,6 +88,50 @@ CATEGORICAL: list[str] = [
     "#999999",  # grey (for "overig")
 ]
 
+#: ColorBrewer OrRd (light -> dark red): levels where higher is unfavourable. One colour
+#: logic across layers: unfavourable = darker and warmer (see :func:`class_colours`).
+UNFAVOURABLE_SEQUENTIAL: dict[int, list[str]] = {
+    3: ["#fee8c8", "#fdbb84", "#e34a33"],
+    4: ["#fef0d9", "#fdcc8a", "#fc8d59", "#d7301f"],
+    5: ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"],
+    6: ["#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"],
+    7: ["#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#990000"],
+    8: ["#fff7ec", "#fee8c8", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#990000"],
+    9: [
+        "#fff7ec",
+        "#fee8c8",
+        "#fdd49e",
+        "#fdbb84",
+        "#fc8d59",
+        "#ef6548",
+        "#d7301f",
+        "#b30000",
+        "#7f0000",
+    ],
+}
+
+#: ColorBrewer RdBu, reversed (blue = favourable … red = unfavourable), grey middle:
+#: change maps with a direction. Colour-blind safe (ColorBrewer).
+UNFAVOURABLE_DIVERGING: dict[int, list[str]] = {
+    3: ["#67a9cf", "#dedede", "#ef8a62"],
+    4: ["#0571b0", "#92c5de", "#f4a582", "#ca0020"],
+    5: ["#0571b0", "#92c5de", "#dedede", "#f4a582", "#ca0020"],
+    6: ["#2166ac", "#67a9cf", "#d1e5f0", "#fddbc7", "#ef8a62", "#b2182b"],
+    7: ["#2166ac", "#67a9cf", "#d1e5f0", "#dedede", "#fddbc7", "#ef8a62", "#b2182b"],
+    8: ["#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#fddbc7", "#f4a582", "#d6604d", "#b2182b"],
+    9: [
+        "#2166ac",
+        "#4393c3",
+        "#92c5de",
+        "#d1e5f0",
+        "#dedede",
+        "#fddbc7",
+        "#f4a582",
+        "#d6604d",
+        "#b2182b",
+    ],
+}
+
 NO_DATA_FACE = "#fbfbfb"
 NO_DATA_EDGE = "#9e9e9e"
 NO_DATA_HATCH = "////"
@@ -96,12 +140,24 @@ TEXT = "#222222"
 MUTED = "#5f5f5f"
 
 
-def class_colours(n: int, *, diverging: bool = False) -> list[str]:
-    """Colours for ``n`` numeric classes: the Brewer set for 3–9 classes; fewer than 3
-    take the ends of the 3-class set; more than 9 are sampled from the same scheme."""
+def class_colours(
+    n: int, *, diverging: bool = False, worse_when_higher: bool | None = None
+) -> list[str]:
+    """Colours for ``n`` numeric classes (lowest class first): the Brewer set for 3–9
+    classes; fewer than 3 take the ends of the 3-class set; more than 9 are sampled.
+
+    ``worse_when_higher``: True/False for layers with a direction (the unfavourable end
+    is dark red, whichever end that is); None for neutral layers (YlGnBu / PuOr).
+    """
     if n < 1:
         raise ValueError(f"number of classes must be at least 1, got {n}")
-    table = DIVERGING if diverging else SEQUENTIAL
+    if worse_when_higher is not None:
+        colours = _pick(UNFAVOURABLE_DIVERGING if diverging else UNFAVOURABLE_SEQUENTIAL, n)
+        return colours if worse_when_higher else colours[::-1]
+    return _pick(DIVERGING if diverging else SEQUENTIAL, n)
+
+
+def _pick(table: dict[int, list[str]], n: int) -> list[str]:
     if n in table:
         return list(table[n])
     if n < 3:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from veerkracht.indicators import source_names
 from veerkracht.numbers import count
 from veerkracht.numbers import number as nl
 
@@ -87,14 +88,8 @@ HARMONISATION_TEXTS = {
 }
 
 
-#: Names of catalogue sources that may not be in the store (yet).
-KNOWN_SOURCES = {
-    "cbs_kwb": "CBS, Kerncijfers wijken en buurten",
-    "cbs_gezondheid": "RIVM/GGD'en/CBS, Gezondheid per wijk en buurt",
-    "cbs_misdrijven": "CBS/Politie, Geregistreerde misdrijven per wijk en buurt",
-    "leefbaarometer": "Ministerie van BZK, Leefbaarometer",
-    "woonzorgwijzer": "WoonZorgwijzer (export, niet open)",
-}
+#: Names of catalogue sources that may not be in the store (yet): from the catalogue.
+KNOWN_SOURCES = source_names()
 
 
 @dataclass

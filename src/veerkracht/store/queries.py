@@ -220,6 +220,32 @@ class StoreQueries:
         )
         return frame.gm.tolist()
 
+    def place_names(self) -> pd.DataFrame:
+        """Every buurt and wijk with its latest name (regions or boundaries), gemeente,
+        editions and, for buurten, the PC4 of its most common postcode (KWB, latest year):
+        the web app's search index."""
+        return self.query(
+            """WITH named AS (
+                   SELECT region_code, level, edition, name, gemeente_code FROM regions
+                   WHERE level IN ('buurt', 'wijk') AND name IS NOT NULL
+                   UNION ALL
+                   SELECT region_code, level, edition, name, gemeente_code FROM geometries
+                   WHERE level IN ('buurt', 'wijk') AND name IS NOT NULL),
+               latest AS (
+                   SELECT region_code, level, arg_max(name, edition) AS name,
+                          coalesce(arg_max(gemeente_code, edition),
+                                   'GM' || substr(region_code, 3, 4)) AS gemeente_code,
+                          list(DISTINCT edition ORDER BY edition) AS editions
+                   FROM named GROUP BY region_code, level),
+               postcodes AS (
+                   SELECT region_code, arg_max(value, period) AS pc4 FROM "values"
+                   WHERE variable = 'kwb.pst_mvp' AND level = 'buurt' AND status = 'ok'
+                   GROUP BY region_code)
+               SELECT l.region_code, l.level, l.name, l.gemeente_code, l.editions, p.pc4
+               FROM latest l LEFT JOIN postcodes p USING (region_code)
+               ORDER BY l.level, l.region_code"""
+        )
+
     def gemeente_names(self) -> dict[str, str]:
         """GM code -> the name of its latest edition."""
         frame = self.query(

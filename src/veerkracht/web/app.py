@@ -55,6 +55,7 @@ def create_app(
         exports,
         open_data,
         own_data,
+        search,
         tiles,
         views,
     )
@@ -79,6 +80,7 @@ def create_app(
     admin.register(app, web)
     overview.register(app, web.service)  # /overzicht (+ .json): the national overview
     tiles.register(app, web)  # /nederland: the national map from PMTiles
+    search.register(app, web)  # /zoeken, the start map, layer catalogue, wijk outlines
     frontend.install_frontend(app)
     return app
 

@@ -236,6 +236,7 @@ class DataService:
                 sources=sources,
                 period=str(p_tot),
                 note=f"Buurtindeling {result.edition}; klassen: {scheme}",
+                worse_when_higher=None if ind.direction == "neutraal" else ind.worse_when_higher,
             )
         return out
 
@@ -273,7 +274,10 @@ class DataService:
         if layer.kind == "categorie" and layer.column in c.result.table:
             # counted over every buurt of the table, also those without a polygon, so the
             # legend says what the report and the CSV say
-            column = c.result.table[layer.column].astype("string")
+            column = c.result.table[layer.column]
+            if column.dtype.kind in "fi":  # class numbers (Leefbaarometer 1-9) stored as floats
+                column = column.round().astype("Int64")
+            column = column.astype("string")
             legend["aantallen"] = {
                 label: int((column == code).sum())
                 for code, (label, _colour) in (layer.categories or {}).items()

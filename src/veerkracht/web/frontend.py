@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from veerkracht.web import pages
 from veerkracht.web.pages import esc
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from veerkracht.web.state import ViewState
 
 STATIC_DIR = Path(__file__).parent / "static"
-BUNDLE = ("app.js", "app.css", "maplibre-worker.js")
+BUNDLE = ("app.js", "app.css", "maplibre-worker.js", "start.js")
 NOT_BUILT = "De kaart-app is niet gebouwd: voer scripts/setup.sh uit"
 
 
@@ -55,10 +56,20 @@ def _start_json(data: dict) -> str:
 def _user_box(user: Any) -> str:
     if user is None:
         return '<a id="vk-inloggen" href="/inloggen">Inloggen</a>'
+    return f"<span>{pages.user_links(user)}</span>"
+
+
+def search_box() -> str:
+    """The place search of every page's header (gemeente, wijk, buurt, postcode, adres)."""
     return (
-        f'<span title="{esc(user.email)}">{esc(user.email)} · {esc(user.organisation)} '
-        f"({esc(user.role)})</span>"
-        '<form method="post" action="/uitloggen"><button type="submit">Uitloggen</button></form>'
+        '<div class="vk-zoek" role="search">'
+        '<label for="vk-zoek" class="vk-verborgen">Zoek een buurt, wijk, gemeente of postcode'
+        "</label>"
+        '<input id="vk-zoek" type="search" placeholder="Zoek een buurt, wijk, gemeente of '
+        'postcode…" autocomplete="off">'
+        '<ul id="vk-suggesties" class="vk-lijst" role="listbox" aria-label="Zoekresultaten" '
+        "hidden></ul>"
+        '<p id="vk-zoek-melding" class="vk-zoek-melding" role="status" hidden></p></div>'
     )
 
 
@@ -146,11 +157,7 @@ def app_page(
 <header class="vk-top">
 <a class="vk-merk" href="/">Veerkracht<small>signaleringskaarten</small></a>
 <h1 id="vk-gemeentenaam">{esc(title)}</h1>
-<div class="vk-zoek" role="search">
-<label for="vk-gemeente" class="vk-verborgen">Zoek een gemeente</label>
-<input id="vk-gemeente" type="search" placeholder="Zoek een gemeente…" autocomplete="off">
-<ul id="vk-suggesties" class="vk-lijst" role="listbox" aria-label="Gemeenten" hidden></ul>
-</div>
+{search_box()}
 <div class="vk-gebruiker">{_user_box(user)}</div>
 </header>
 <div class="vk-main">
@@ -158,11 +165,11 @@ def app_page(
 <section aria-labelledby="vk-kaart-kop"><h2 id="vk-kaart-kop">Kaart</h2>
 <fieldset id="vk-instellingen" disabled>
 <legend class="vk-verborgen">Kaartinstellingen</legend>
+<label class="vk-veld"><span>Thema</span><select id="vk-groep"></select></label>
 <label class="vk-veld"><span>Kaartlaag</span><select id="vk-laag"></select></label>
-<div class="vk-rij">
-<label class="vk-veld"><span>Van</span><select id="vk-van"></select></label>
-<label class="vk-veld"><span>Tot</span><select id="vk-tot"></select></label>
-</div>
+<div id="vk-uitleg" class="vk-uitleg" aria-live="polite"></div>
+<label class="vk-veld"><span>Periode (van–tot, alleen jaren met gegevens)</span>
+<select id="vk-periode"></select></label>
 <label class="vk-veld"><span>Buurtindeling</span><select id="vk-indeling"></select></label>
 <label class="vk-veld"><span>Klassenschema</span><select id="vk-klassen"></select></label>
 <label class="vk-veld"><span>Vergelijken met</span><select id="vk-referentie"></select></label>
@@ -190,6 +197,9 @@ autocomplete="off"></label>
 <div id="vk-kaart" role="region" aria-label="Kaart van de buurten; klik een buurt voor het profiel,
 shift-klik om te vergelijken"></div>
 <div id="vk-tip" class="vk-tip" role="tooltip" hidden></div>
+<div class="vk-kaartknoppen"><label class="vk-vink"><input type="checkbox" id="vk-achtergrond">
+Achtergrondkaart</label><span id="vk-achtergrond-melding" class="vk-sub" aria-live="polite">
+</span></div>
 <div id="vk-melding" class="vk-melding" role="alert" hidden></div>
 <div id="vk-laden" class="vk-laden" role="status" hidden>Kaart laden…</div>
 <noscript><p class="vk-melding">De kaart-app heeft JavaScript nodig.</p></noscript>
@@ -203,5 +213,59 @@ aria-label="Profiel sluiten">Sluiten</button>
 <div id="vk-paneel-inhoud" aria-live="polite"></div>
 </aside>
 </div>
+</body></html>
+"""
+
+
+def start_page(user: Any = None) -> str:
+    """``/``: search, the national overview as a map and a list, recent views."""
+    version = _version(STATIC_DIR)
+    return f"""<!doctype html>
+<html lang="nl"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>Veerkracht-signaleringskaarten</title>
+<link rel="alternate" type="application/json" href="/overzicht.json">
+<link rel="stylesheet" href="/static/app.css?v={version}">
+<script defer src="/static/start.js?v={version}"></script>
+</head><body class="vk vk-startpagina">
+<header class="vk-top">
+<a class="vk-merk" href="/">Veerkracht<small>signaleringskaarten</small></a>
+<h1 id="vk-gemeentenaam">Waar wonen kwetsbare bewoners, en waar schuurt het?</h1>
+{search_box()}
+<div class="vk-gebruiker">{_user_box(user)}</div>
+</header>
+<div class="vk-start">
+<section class="vk-start-lijst" aria-labelledby="vk-start-kop">
+<p class="vk-start-intro">Zoek hierboven uw gemeente, wijk, buurt of postcode, of kies een
+gemeente op de kaart of in de lijst. Per buurt ziet u waar kwetsbare groepen zich
+concentreren en of dat samengaat met meer overlast of onveiligheid.</p>
+<section id="vk-recent" aria-labelledby="vk-recent-kop" hidden>
+<h2 id="vk-recent-kop">Recent bekeken</h2><ul id="vk-recent-lijst" class="vk-recent"></ul>
+</section>
+<h2 id="vk-start-kop">Gemeenten</h2>
+<p id="vk-start-status" class="vk-sub" role="status">Landelijk overzicht laden…</p>
+<table class="vk-tabel vk-gemeentelijst" id="vk-gemeentelijst">
+<caption class="vk-verborgen">Gemeenten met het aantal buurten met een signaal</caption>
+<thead><tr><th scope="col">Gemeente</th><th scope="col" class="vk-getal">Probleem</th>
+<th scope="col" class="vk-getal">Kwetsbaar</th><th scope="col" class="vk-getal">Buurten
+beoordeeld</th></tr></thead><tbody></tbody></table>
+<p class="vk-sub" id="vk-start-bron"></p>
+<noscript><p><a href="/overzicht">Het landelijk overzicht als tabel</a></p></noscript>
+</section>
+<main class="vk-kaartvak vk-start-kaart" id="vk-kaartvak" aria-busy="true">
+<div id="vk-kaart" role="region" aria-label="Kaart van de gemeenten; klik een gemeente om haar
+kaart te openen"></div>
+<div id="vk-tip" class="vk-tip" role="tooltip" hidden></div>
+<section id="vk-legenda" class="vk-start-legenda" aria-live="polite" aria-label="Legenda">
+</section>
+<div id="vk-melding" class="vk-melding" role="alert" hidden></div>
+</main>
+</div>
+<footer class="vk-voet"><details><summary>Voor ontwikkelaars</summary>
+<a href="/overzicht">Landelijk overzicht (tabel)</a> · <a href="/overzicht.json">/overzicht.json</a>
+· <a href="/api/gemeenten">/api/gemeenten</a> · <a href="/api/zoeken.json?q=sloter">
+/api/zoeken.json</a> · <a href="/api/lagen.json">/api/lagen.json</a> ·
+<a href="/api/openapi.json">OpenAPI-schema</a></details></footer>
 </body></html>
 """

@@ -9,8 +9,11 @@ from __future__ import annotations
 import html
 from typing import Any
 
+#: PDOK: the optional background map (switched on by the user; off without internet)
+PDOK_TILES = "https://service.pdok.nl"
 CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    f"default-src 'self'; img-src 'self' data: blob: {PDOK_TILES}; "
+    f"connect-src 'self' {PDOK_TILES}; style-src 'self' 'unsafe-inline'; "
     "frame-ancestors 'none'"
 )
 _STYLE = (
@@ -24,16 +27,19 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def page(title: str, body: str, *, user: Any = None, json_url: str | None = None) -> str:
-    who = (
+def user_links(user: Any) -> str:
+    """Who is logged in, with the account (and for a beheerder the organisation) links."""
+    return (
         f"Ingelogd als {esc(user.email)} ({esc(user.organisation)}, {esc(user.role)}) · "
         '<a href="/account">Mijn account</a> · '
         + ('<a href="/organisatie">Organisatie</a> · ' if user.role == "beheerder" else "")
         + '<form method="post" action="/uitloggen" style="display:inline">'
         '<button type="submit">Uitloggen</button></form>'
-        if user
-        else '<a href="/inloggen">Inloggen</a>'
     )
+
+
+def page(title: str, body: str, *, user: Any = None, json_url: str | None = None) -> str:
+    who = user_links(user) if user else '<a href="/inloggen">Inloggen</a>'
     alt = (
         f'<link rel="alternate" type="application/json" href="{esc(json_url)}">' if json_url else ""
     )
@@ -57,6 +63,11 @@ def links(items: list[tuple[str, str]]) -> str:
 
 
 def home(gemeenten: list[dict], user: Any) -> str:
+    """``/``: the start page of the map app; without a built bundle a plain list."""
+    from veerkracht.web import frontend
+
+    if frontend.bundle_ready():
+        return frontend.start_page(user)
     items = [
         (f"{g['naam']} ({g['code']})", f"/kaart/{g['code']}") for g in gemeenten if g["signalen"]
     ]

@@ -3,8 +3,9 @@ import { ApiError, capital, describe, getJSON, postJSON, request } from "./api.j
 import { $, clear, fmt, h } from "./dom.js";
 import { BuurtMap, centre, webglAvailable } from "./map.js";
 import { comparePanel, gemeentenPanel, profilePanel } from "./profile.js";
-import { links, normalise, pageUrl } from "./state.js";
-import { Combobox } from "./search.js";
+import { dataQuery, links, normalise, pageUrl } from "./state.js";
+import { Combobox, PlaceSearch } from "./search.js";
+import { fold, remember } from "./recent.js";
 
 const START = JSON.parse($("#vk-start").textContent);
 const REFERENCES = [
@@ -16,6 +17,7 @@ const SCHEMES = [
   ["fisher_jenks", "Natuurlijke grenzen (Fisher-Jenks)"],
 ];
 const SIGNAL_LAYERS = ["typologie", "concentratie", "ontwikkeling", "bivariaat", "leefbaarheid", "overlast", "corporatiebezit"];
+const BASEMAP_KEY = "vk-achtergrondkaart";
 
 const app = {
   state: normalise(START.staat),
@@ -28,6 +30,10 @@ const app = {
   compareNext: false,
   map: null,
   loaded: { laag: null, n: 0 },
+  meta: null, // /api/lagen.json: groups and every layer's explanation (from the catalogue)
+  wijken: null, // wijk outlines of the current view
+  wijkenKey: "",
+  pending: null, // {wijk} or {naam} to show once the gemeente is drawn (search, #wijk=)
 };
 window.veerkracht = {
   staat: () => JSON.parse(JSON.stringify(app.state)),
@@ -95,35 +101,72 @@ function fillSelect(select, options, value) {
   select.value = value === null ? "" : String(value);
 }
 
+/** The layers of this view per group (catalogue order of groups); own data last. */
+function layerGroups() {
+  const sig = app.signals;
+  const meta = (app.meta && app.meta.lagen) || {};
+  const indicatorGroup = new Map(sig.indicatoren.map((i) => [i.key, i.groep]));
+  const groups = new Map(((app.meta && app.meta.groepen) || []).map((g) => [g.key, { label: g.label, layers: [] }]));
+  const ordered = [...sig.lagen].sort((a, b) => {
+    const ia = SIGNAL_LAYERS.indexOf(a.laag), ib = SIGNAL_LAYERS.indexOf(b.laag);
+    return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
+  });
+  for (const l of ordered) {
+    const key = (meta[l.laag] && meta[l.laag].groep) || indicatorGroup.get(l.laag) || "context";
+    if (!groups.has(key)) groups.set(key, { label: capital(key), layers: [] });
+    groups.get(key).layers.push([l.laag, l.titel]);
+  }
+  return groups;
+}
+
+function groupOf(layer) {
+  for (const [key, g] of layerGroups()) if (g.layers.some(([k]) => k === layer)) return key;
+  return null;
+}
+
 function fillControls() {
   const sig = app.signals;
-  const indicatorKeys = new Set(sig.indicatoren.map((i) => i.key));
-  const layers = sig.lagen.map((l) => [l.laag, l.titel]);
-  const signal = layers.filter(([k]) => !indicatorKeys.has(k));
-  signal.sort((a, b) => SIGNAL_LAYERS.indexOf(a[0]) - SIGNAL_LAYERS.indexOf(b[0]));
-  const groups = new Map();
-  for (const ind of sig.indicatoren) {
-    const layer = layers.find(([k]) => k === ind.key);
-    if (!layer) continue;
-    const name = capital(ind.groep || "overig");
-    if (!groups.has(name)) groups.set(name, []);
-    groups.get(name).push(layer);
-  }
-  fillSelect(
-    $("#vk-laag"),
-    [{ group: "Signalering", options: signal }, ...[...groups].map(([g, o]) => ({ group: `Indicator: ${g}`, options: o }))],
-    app.state.laag,
-  );
-  // only years that give this gemeente a signal (server: the pipeline's working periods)
-  const starts = [...new Set([...sig.perioden_met_gegevens.map((p) => p.van), sig.van])].sort();
-  const ends = [...new Set([...sig.perioden_met_gegevens.map((p) => p.tot), sig.tot])].sort();
-  fillSelect($("#vk-van"), starts.map((y) => [y, String(y)]), sig.van);
-  fillSelect($("#vk-tot"), ends.map((y) => [y, String(y)]), sig.tot);
+  const groups = layerGroups();
+  const withLayers = [...groups].filter(([, g]) => g.layers.length);
+  const themes = withLayers.map(([k, g]) => [k, `${g.label} (${g.layers.length})`]);
+  if (app.uploads.length) themes.push(["eigen_data", `${(groups.get("eigen_data") || {}).label || "Eigen data"} (${app.uploads.length})`]);
+  fillSelect($("#vk-groep"), themes, groupOf(app.state.laag));
+  fillSelect($("#vk-laag"), withLayers.map(([, g]) => ({ group: g.label, options: g.layers })), app.state.laag);
+  // only periods that give this gemeente a signal (server: the pipeline's working periods)
+  const periods = [...sig.perioden_met_gegevens];
+  if (!periods.some((p) => p.van === sig.van && p.tot === sig.tot)) periods.push({ van: sig.van, tot: sig.tot });
+  periods.sort((a, b) => b.tot - a.tot || b.van - a.van);
+  fillSelect($("#vk-periode"), periods.map((p) => [`${p.van}-${p.tot}`, `${p.van}–${p.tot}`]), `${sig.van}-${sig.tot}`);
   fillSelect($("#vk-referentie"), REFERENCES, app.state.referentie);
   const editions = (app.gemeente && app.gemeente.indelingen) || [];
   fillSelect($("#vk-indeling"), [["", `Standaard (${sig.indeling})`], ...editions.map((e) => [e, `Buurtindeling ${e}`])], app.state.indeling);
   fillSelect($("#vk-klassen"), SCHEMES, app.state.klassen);
   fillBuurtList();
+  explain();
+}
+
+/** The explanation of the current layer: what, source, year, unit, direction. */
+function explain() {
+  const box = $("#vk-uitleg");
+  if (!box || !app.signals) return;
+  clear(box);
+  if ($("#vk-groep").value === "eigen_data") {
+    box.append(h("p", {}, "Eigen data staat als cirkels over de gekozen kaartlaag. Zet een bestand aan of uit onder 'Eigen data'; de cirkelgrootte volgt de eerste getalkolom."));
+    return;
+  }
+  const layer = app.signals.lagen.find((l) => l.laag === app.state.laag);
+  const info = app.meta && app.meta.lagen[app.state.laag];
+  if (!layer) return;
+  const unit = info && info.eenheid && !["klasse", "aantal"].includes(info.eenheid) ? info.eenheid : null;
+  box.append(
+    h("p", { class: "vk-uitleg-tekst" }, info ? info.uitleg : layer.titel),
+    h("dl", { class: "vk-uitleg-feiten" },
+      // a signal layer rests on several sources: the exact line of this view; else the indicator's
+      h("dt", {}, "Bron"), h("dd", {}, info && info.groep !== "signaal" ? info.bron : layer.bron),
+      h("dt", {}, "Jaar"), h("dd", { id: "vk-uitleg-jaar" }, String(layer.periode || "")),
+      unit ? [h("dt", {}, "Eenheid"), h("dd", {}, unit)] : null,
+      info ? [h("dt", {}, "Richting"), h("dd", { id: "vk-uitleg-richting" }, info.richting_tekst)] : null),
+  );
 }
 
 function fillBuurtList() {
@@ -134,10 +177,32 @@ function fillBuurtList() {
 function bindControls() {
   $("#vk-laag").addEventListener("change", (e) => {
     app.state.laag = e.target.value;
+    $("#vk-groep").value = groupOf(app.state.laag) || "";
     changed();
+    explain();
     loadLayer();
   });
-  for (const key of ["van", "tot", "indeling", "klassen", "referentie"]) {
+  $("#vk-groep").addEventListener("change", (e) => {
+    const group = e.target.value;
+    if (group === "eigen_data") { explain(); $("#vk-eigen-kop").scrollIntoView({ block: "nearest" }); return; }
+    const g = layerGroups().get(group);
+    if (!g || !g.layers.length) return;
+    app.state.laag = g.layers[0][0];
+    $("#vk-laag").value = app.state.laag;
+    changed();
+    explain();
+    loadLayer();
+  });
+  $("#vk-periode").addEventListener("change", (e) => {
+    const [van, tot] = e.target.value.split("-").map(Number);
+    app.state.van = van;
+    app.state.tot = tot;
+    changed();
+    loadGemeente({ fit: false });
+  });
+  const basemap = $("#vk-achtergrond");
+  if (basemap) basemap.addEventListener("change", () => setBasemap(basemap.checked));
+  for (const key of ["indeling", "klassen", "referentie"]) {
     $(`#vk-${key}`).addEventListener("change", (e) => {
       const v = e.target.value;
       app.state[key] = key === "klassen" || key === "referentie" ? v : v === "" ? null : Number(v);
@@ -195,7 +260,10 @@ async function loadGemeente({ fit = true } = {}) {
     $("#vk-instellingen").disabled = false;
     syncUrl();
     if (layerError) say(describe(layerError), "fout");
-    await Promise.all([named, loadUploads()]);
+    await Promise.all([named, loadUploads(), loadWijken()]);
+    fillControls(); // again: own data (uploads) adds its group
+    await findPending();
+    rememberView();
     await showPanel();
   } catch (err) {
     await layerDone;
@@ -239,6 +307,132 @@ async function loadLayer({ fit = false, silent = false } = {}) {
   } finally {
     if (seq === layerSeq) busy(false);
   }
+}
+
+// ------------------------------------------------------------------ place context
+async function loadWijken() {
+  const s = app.state;
+  const key = `${s.gemeente}?${dataQuery(s)}`;
+  if (app.wijkenKey === key) return;
+  try {
+    app.wijken = await getJSON(`/api/gemeenten/${s.gemeente}/wijken.geojson?${dataQuery(s)}`);
+    app.wijkenKey = key;
+    if (app.map) await app.map.showWijken(app.wijken);
+  } catch (err) {
+    app.wijken = null; // the map works without wijk outlines; say why
+    say(`Wijkgrenzen konden niet geladen worden: ${describe(err)}`, "info");
+  }
+}
+
+/** What a search (or a link with #wijk=…) asked for, once the gemeente is drawn:
+ * a wijk to zoom to, or a buurt that is not in this buurtindeling under its code. */
+async function findPending() {
+  const hash = /^#wijk=(WK[0-9A-Z]{6})(?:&naam=(.*))?$/.exec(location.hash);
+  const pending = app.pending || (hash ? { wijk: hash[1], naam: hash[2] ? decodeURIComponent(hash[2]) : null } : null);
+  app.pending = null;
+  if (hash) history.replaceState(null, "", location.pathname + location.search);
+  const codes = new Set(app.collection ? app.collection.features.map((f) => f.properties.code) : []);
+  if (pending && pending.wijk && app.wijken) {
+    let naam = pending.naam;
+    const byCode = app.wijken.features.find((f) => f.properties.code === pending.wijk);
+    if (!byCode && !naam) naam = await placeName(pending.wijk);
+    const f = byCode || app.wijken.features.find((x) => fold(x.properties.naam) === fold(naam));
+    if (f) {
+      await app.map.showWijk(f);
+      say(`Wijk ${f.properties.naam || f.properties.code}: klik een buurt voor het profiel.`);
+    } else {
+      say(`Wijk ${naam || pending.wijk} staat niet in buurtindeling ${app.signals.grensindeling}; kies een andere buurtindeling.`, "fout");
+    }
+    return;
+  }
+  const wanted = app.state.buurten[0];
+  const inTable = wanted && app.signals.rijen.find((r) => r.region_code === wanted);
+  if (wanted && !codes.has(wanted) && inTable) {
+    say(`${inTable.naam || wanted} heeft geen grens in de bron en staat daarom niet op de kaart; het profiel staat rechts.`);
+    return;
+  }
+  if (wanted && !codes.has(wanted)) {
+    const naam = (pending && pending.naam) || (await placeName(wanted));
+    const f = app.collection.features.find((x) => naam && fold(x.properties.naam) === fold(naam));
+    if (f) {
+      app.state.buurten = [f.properties.code, ...app.state.buurten.slice(1)].filter((c) => codes.has(c));
+      changed();
+      app.map.markSelected(app.state.buurten);
+      say(`${naam} heeft in buurtindeling ${app.signals.grensindeling} de code ${f.properties.code}.`);
+    } else {
+      say(`Buurt ${naam || wanted} staat niet op deze kaart (buurtindeling ${app.signals.grensindeling}); kies een andere buurtindeling.`, "fout");
+      app.state.buurten = app.state.buurten.filter((c) => codes.has(c));
+      changed();
+    }
+  }
+  if (app.state.buurten.length && app.map) {
+    const f = app.collection.features.find((x) => x.properties.code === app.state.buurten[0]);
+    if (f) app.map.map.jumpTo({ center: centre(f.geometry), zoom: Math.max(app.map.map.getZoom(), 14) });
+  }
+}
+
+async function placeName(code) {
+  try {
+    const found = await getJSON(`/api/zoeken.json?q=${encodeURIComponent(code)}`);
+    const hit = found.resultaten.find((r) => r.code === code);
+    return hit ? hit.naam : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A search result chosen on the map page: in this gemeente without reloading. */
+function goTo(result) {
+  const s = app.state;
+  const gm = result.gemeente.code;
+  if (result.soort === "gemeente") {
+    app.state = normalise({ ...s, gemeente: gm, indeling: null, van: null, tot: null, buurten: [], overlays: [] });
+  } else if (result.soort === "wijk") {
+    app.pending = { wijk: result.code, naam: result.naam };
+    app.state = normalise({ ...s, gemeente: gm, buurten: [], overlays: gm === s.gemeente ? s.overlays : [] });
+  } else {
+    if (!result.code) { location.href = result.url; return; }
+    app.pending = { naam: result.soort === "buurt" ? result.naam : null };
+    app.state = normalise({ ...s, gemeente: gm, buurten: [result.code], overlays: gm === s.gemeente ? s.overlays : [] });
+  }
+  if (gm === s.gemeente && app.signals) {
+    changed();
+    findPending().then(showPanel);
+    return;
+  }
+  app.gemeente = null;
+  app.loaded = { laag: null, n: 0 };
+  changed();
+  loadGemeente({ fit: true });
+}
+
+function rememberView() {
+  if (!app.gemeente || !app.signals) return;
+  const layer = app.signals.lagen.find((l) => l.laag === app.state.laag);
+  remember({
+    url: pageUrl({ ...app.state, buurten: [], overlays: [] }),
+    gemeente: app.state.gemeente,
+    naam: app.gemeente.naam || app.state.gemeente,
+    laag: app.state.laag,
+    titel: layer ? layer.titel : app.state.laag,
+    tijd: new Date().toISOString(),
+  });
+}
+
+async function setBasemap(on) {
+  const box = $("#vk-achtergrond");
+  const note = $("#vk-achtergrond-melding");
+  if (!app.map) return;
+  note.textContent = on ? "Achtergrondkaart laden…" : "";
+  const ok = await app.map.basemap(on);
+  if (on && !ok) {
+    box.checked = false;
+    note.textContent = "De achtergrondkaart (PDOK) is nu niet bereikbaar, bijvoorbeeld zonder internet. De kaart werkt zonder.";
+    localStorage.removeItem(BASEMAP_KEY);
+    return;
+  }
+  note.textContent = on ? "" : "";
+  try { if (on) localStorage.setItem(BASEMAP_KEY, "aan"); else localStorage.removeItem(BASEMAP_KEY); } catch { /* optional */ }
 }
 
 // ------------------------------------------------------------------ coverage
@@ -349,7 +543,7 @@ async function showPanel() {
       clear(body).append(comparePanel(data));
     } else {
       const data = await getJSON(links(s).profiel(s.buurten[0]));
-      clear(body).append(profilePanel(data, app.signals ? app.signals.typologie : []));
+      clear(body).append(profilePanel(data, app.signals ? app.signals.typologie : [], app.meta));
     }
     $("#vk-vergelijk-knop").hidden = s.buurten.length >= 2;
   } catch (err) {
@@ -465,14 +659,13 @@ async function share(event) {
 }
 
 // ------------------------------------------------------------------ start
-function start() {
-  const search = new Combobox($("#vk-gemeente"), $("#vk-suggesties"), (g) => {
-    app.state = normalise({ ...app.state, gemeente: g.code, indeling: null, buurten: [], overlays: [] });
-    app.gemeente = g;
-    app.loaded = { laag: null, n: 0 };
-    changed();
-    loadGemeente({ fit: true });
-  });
+async function start() {
+  const search = new PlaceSearch($("#vk-zoek"), $("#vk-suggesties"), $("#vk-zoek-melding"), goTo);
+  try {
+    app.meta = await getJSON("/api/lagen.json");
+  } catch {
+    app.meta = null; // layers then show their titles only
+  }
   const other = new Combobox($("#vk-andere-gemeente"), $("#vk-andere-suggesties"), (g) => compareGemeenten(g));
   void search; void other;
   bindControls();
@@ -484,14 +677,17 @@ function start() {
 
   if (webglAvailable()) {
     app.map = new BuurtMap($("#vk-kaart"), { hover, click: (code, shift) => selectBuurt(code, shift) });
+    let wanted = false;
+    try { wanted = localStorage.getItem(BASEMAP_KEY) === "aan"; } catch { /* optional */ }
+    if (wanted) { $("#vk-achtergrond").checked = true; setBasemap(true); }
   } else {
     say("Deze browser ondersteunt geen WebGL; de kaart kan niet getekend worden. Tabellen en downloads werken wel.", "fout");
   }
   if (app.state.gemeente) {
     loadGemeente({ fit: true });
   } else {
-    say("Kies een gemeente in het zoekvak bovenaan.");
-    $("#vk-gemeente").focus();
+    say("Zoek een gemeente, wijk, buurt of postcode in het zoekvak bovenaan.");
+    $("#vk-zoek").focus();
   }
 }
 

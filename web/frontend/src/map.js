@@ -1,10 +1,14 @@
-// The MapLibre map: a blank style (background only) with the buurten GeoJSON as the
-// only source, so the map works offline (and within the page's CSP: no other hosts).
+// The MapLibre map: a blank style with the buurten and wijken GeoJSON as sources, so the
+// map is complete offline; place names are HTML labels (no glyph server needed). The
+// PDOK BRT-Achtergrondkaart is an optional raster layer behind a switch (online only).
 import maplibregl from "maplibre-gl/dist/maplibre-gl-csp.js";
 
 maplibregl.setWorkerUrl("/static/maplibre-worker.js");
 
 const NO_DATA = "arcering";
+export const PDOK_TILES = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png";
+const BUURT_LABEL_ZOOM = 13.5; // buurt names from this zoom on; wijk names always
+const MAX_LABELS = 250;
 
 export function webglAvailable() {
   try {
@@ -50,10 +54,15 @@ export class BuurtMap {
       });
       this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
       this.map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
+      this.map.addControl(new maplibregl.AttributionControl({ compact: false }), "bottom-right");
+      this.labels = [];
+      this.wijken = empty();
       this.map.on("load", () => {
         this.map.addImage(NO_DATA, hatch());
         this.map.addSource("buurten", { type: "geojson", data: empty(), promoteId: "code" });
         this.map.addSource("eigen", { type: "geojson", data: empty() });
+        this.map.addSource("wijken", { type: "geojson", data: empty() });
+        this.map.on("moveend", () => this.placeLabels());
         this.addLayers();
         this.bindEvents();
         resolve(this);
@@ -81,6 +90,19 @@ export class BuurtMap {
       type: "line",
       source: "buurten",
       paint: { "line-color": "#ffffff", "line-width": 0.6, "line-opacity": 0.9 },
+    });
+    m.addLayer({
+      id: "wijken-rand",
+      type: "line",
+      source: "wijken",
+      paint: { "line-color": "#333333", "line-width": ["interpolate", ["linear"], ["zoom"], 10, 0.8, 15, 2.2], "line-opacity": 0.75 },
+    });
+    m.addLayer({
+      id: "wijk-gekozen",
+      type: "line",
+      source: "wijken",
+      filter: ["==", ["get", "code"], ""],
+      paint: { "line-color": "#000000", "line-width": 3.5 },
     });
     m.addLayer({
       id: "buurten-hover",
@@ -147,8 +169,10 @@ export class BuurtMap {
       if (box) this.map.fitBounds(box, { padding: 28, animate: false });
     }
     this.map.getSource("buurten").setData(collection);
+    this.collection = collection;
     this.markSelected(this.selected);
     await new Promise((resolve) => this.map.once("idle", resolve));
+    this.placeLabels();
   }
 
   /** Own data as circles at the buurt centres, sized by the first numeric column. */
@@ -177,11 +201,112 @@ export class BuurtMap {
     return { n: features.length, kolom: points.length ? points[0].value.column : null };
   }
 
+  /** Wijk outlines (and their names as labels) of the current view. */
+  async showWijken(collection) {
+    await this.ready;
+    this.wijken = collection;
+    this.map.getSource("wijken").setData(collection);
+    this.placeLabels();
+  }
+
+  /** Wijk names always, buurt names from BUURT_LABEL_ZOOM on (chosen buurten first). */
+  placeLabels() {
+    const m = this.map;
+    const buurten = m.getZoom() >= BUURT_LABEL_ZOOM && this.collection ? this.collection.features : [];
+    const chosen = buurten.filter((f) => this.selected.includes(f.properties.code));
+    const items = [
+      ...chosen.map((f) => ({ at: centre(f.geometry), text: f.properties.naam, cls: "vk-label-buurt vk-label-gekozen" })),
+      ...this.wijken.features.map((f) => ({ at: f.properties.label, text: f.properties.naam, cls: "vk-label-wijk" })),
+      ...buurten.filter((f) => !chosen.includes(f)).map((f) => ({ at: centre(f.geometry), text: f.properties.naam, cls: "vk-label-buurt" })),
+    ];
+    this.labels = placeLabels(m, items, this.labels);
+  }
+
+  /** The PDOK background map on or off; resolves false when its tiles do not load. */
+  async basemap(on) {
+    await this.ready;
+    const m = this.map;
+    if (!on) {
+      if (m.getLayer("pdok")) m.removeLayer("pdok");
+      if (m.getSource("pdok")) m.removeSource("pdok");
+      m.setPaintProperty("buurten-vlak", "fill-opacity", 0.92);
+      return true;
+    }
+    const ok = await probeTile();
+    if (!ok) return false;
+    if (!m.getSource("pdok")) {
+      m.addSource("pdok", {
+        type: "raster",
+        tiles: [PDOK_TILES],
+        tileSize: 256,
+        maxzoom: 19,
+        attribution: "Achtergrondkaart © Kadaster / PDOK (BRT-Achtergrondkaart)",
+      });
+      m.addLayer({ id: "pdok", type: "raster", source: "pdok" }, "buurten-vlak");
+    }
+    m.setPaintProperty("buurten-vlak", "fill-opacity", 0.62);
+    return true;
+  }
+
+  /** Zoom to one wijk and outline it. */
+  async showWijk(feature) {
+    await this.ready;
+    const box = bbox({ features: [feature] });
+    if (box) this.map.fitBounds(box, { padding: 40, animate: false });
+    this.map.setFilter("wijk-gekozen", ["==", ["get", "code"], feature.properties.code]);
+  }
+
   markSelected(codes) {
     for (const code of this.selected) this.map.setFeatureState({ source: "buurten", id: code }, { gekozen: 0 });
+    const changed = codes.join() !== this.selected.join();
     this.selected = [...codes];
     this.selected.forEach((code, i) => this.map.setFeatureState({ source: "buurten", id: code }, { gekozen: i + 1 }));
+    if (changed && this.labels) this.placeLabels();
   }
+}
+
+/**
+ * Place names as HTML labels (no glyph server needed, so they work offline): the items
+ * in view, in order of priority, skipping one that would overlap a label already placed.
+ * Removes the previous markers; returns the new ones.
+ */
+export function placeLabels(m, items, previous = []) {
+  for (const marker of previous) marker.remove();
+  const bounds = m.getBounds();
+  const taken = [];
+  const placed = [];
+  for (const { at, text, cls } of items) {
+    if (!text || !at || !bounds.contains(at) || placed.length >= MAX_LABELS) continue;
+    const p = m.project(at);
+    const w = text.length * (cls.includes("vk-label-wijk") ? 9.4 : 6.2) + 10;
+    const dy = cls.includes("vk-label-gemeente") ? 15 : 0;
+    const box = [p.x - w / 2, p.y - 9 + dy, p.x + w / 2, p.y + 9 + dy];
+    if (taken.some((b) => box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1])) continue;
+    taken.push(box);
+    const el = document.createElement("span");
+    el.className = `vk-label ${cls}`;
+    el.textContent = text;
+    // gemeente names under their (small, national-scale) outline instead of covering it
+    const below = cls.includes("vk-label-gemeente") ? { anchor: "top", offset: [0, 6] } : {};
+    const marker = new maplibregl.Marker({ element: el, ...below }).setLngLat(at).addTo(m);
+    // names only: not a control (the map's region label and the search serve screen readers)
+    for (const attr of ["role", "tabindex", "aria-label"]) el.removeAttribute(attr);
+    el.setAttribute("aria-hidden", "true");
+    placed.push(marker);
+  }
+  m.getContainer().dataset.labels = String(placed.length);
+  return placed;
+}
+
+/** One tile of the Netherlands at zoom 7: does the background map load from here? */
+function probeTile() {
+  return new Promise((resolve) => {
+    const img = new Image();
+    const timer = setTimeout(() => resolve(false), 4000);
+    img.onload = () => { clearTimeout(timer); resolve(true); };
+    img.onerror = () => { clearTimeout(timer); resolve(false); };
+    img.src = PDOK_TILES.replace("{z}", "7").replace("{x}", "65").replace("{y}", "42");
+  });
 }
 
 function empty() {

@@ -12,10 +12,11 @@ function groupName(key) {
   return GROUPS[key] || (key ? key.charAt(0).toUpperCase() + key.slice(1) : "Overig");
 }
 
-/** A small trend chart: buurt (solid), gemeente (dashed), Nederland (dotted). */
+/** A small trend chart: buurt (solid), gemeente (dashed), Nederland (dotted), with the
+ * years under the axis and the buurt's value at each year. */
 export function trendChart(ind) {
   const points = ind.trend.filter((p) => [p.waarde, p.gemeente, p.nl].some((v) => v !== null));
-  const W = 96, H = 34, P = 4;
+  const W = 156, H = 60, L = 4, R = 4, T = 12, B = 13;
   const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: "vk-trend", role: "img" });
   const values = points.flatMap((p) => [p.waarde, p.gemeente, p.nl]).filter((v) => v !== null);
   const title = points
@@ -27,8 +28,12 @@ export function trendChart(ind) {
   const [x0, x1] = [Math.min(...years), Math.max(...years)];
   let [y0, y1] = [Math.min(...values), Math.max(...values)];
   if (y0 === y1) { y0 -= 1; y1 += 1; }
-  const X = (year) => (x1 === x0 ? W / 2 : P + ((year - x0) / (x1 - x0)) * (W - 2 * P));
-  const Y = (v) => H - P - ((v - y0) / (y1 - y0)) * (H - 2 * P);
+  const X = (year) => (x1 === x0 ? W / 2 : L + 15 + ((year - x0) / (x1 - x0)) * (W - L - R - 30));
+  const Y = (v) => H - B - ((v - y0) / (y1 - y0)) * (H - T - B);
+  svg.append(s("line", { class: "vk-as", x1: L, x2: W - R, y1: H - B + 1, y2: H - B + 1 }));
+  for (const year of years) {
+    svg.append(s("text", { x: X(year), y: H - 2, "text-anchor": "middle", class: "vk-jaar-as" }, String(year)));
+  }
   const series = [
     ["nl", "vk-lijn-nl"],
     ["gemeente", "vk-lijn-gm"],
@@ -38,6 +43,11 @@ export function trendChart(ind) {
     const pts = points.filter((p) => p[key] !== null);
     if (pts.length > 1) svg.append(s("polyline", { class: cls, points: pts.map((p) => `${X(p.jaar)},${Y(p[key])}`).join(" ") }));
     for (const p of pts) svg.append(s("circle", { class: cls, cx: X(p.jaar), cy: Y(p[key]), r: key === "waarde" ? 2.4 : 1.6 }));
+  }
+  // the buurt's own values, above each point (the table shows gemeente and NL)
+  for (const p of points.filter((q) => q.waarde !== null)) {
+    const y = Math.max(9, Y(p.waarde) - 4);
+    svg.append(s("text", { x: X(p.jaar), y, "text-anchor": "middle", class: "vk-waarde", "data-jaar": p.jaar }, fmt(p.waarde, ind.eenheid)));
   }
   return svg;
 }
@@ -58,7 +68,8 @@ function reasons(text) {
   return h("details", { class: "vk-redenen" }, h("summary", {}, "Waarom dit signaal?"), h("ul", {}, items.map((r) => h("li", {}, r))));
 }
 
-export function profilePanel(profile, typologie) {
+export function profilePanel(profile, typologie, meta = null) {
+  const explain = (key) => (meta && meta.lagen[key] ? `${meta.lagen[key].uitleg} (${meta.lagen[key].richting_tekst})` : null);
   const groups = new Map();
   for (const ind of profile.indicatoren) {
     if (!groups.has(ind.groep)) groups.set(ind.groep, []);
@@ -78,7 +89,7 @@ export function profilePanel(profile, typologie) {
           h(
             "tr",
             { "data-indicator": ind.key },
-            h("th", { scope: "row" }, ind.label, h("span", { class: "vk-jaar" }, ` ${ind.tot ?? ""}`)),
+            h("th", { scope: "row", title: explain(ind.key) }, ind.label, h("span", { class: "vk-jaar" }, ` ${ind.tot ?? ""}`)),
             h("td", { class: "vk-getal vk-buurtwaarde" }, fmt(ind.waarde, ind.eenheid)),
             h("td", { class: "vk-getal" }, fmt(ind.gemeente, ind.eenheid)),
             h("td", { class: "vk-getal" }, fmt(ind.nl, ind.eenheid)),

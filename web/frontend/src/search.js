@@ -97,3 +97,59 @@ export class Combobox {
     this.input.removeAttribute("aria-activedescendant");
   }
 }
+
+const KIND = { gemeente: "Gemeente", wijk: "Wijk", buurt: "Buurt", adres: "Adres", postcode: "Postcode" };
+
+/**
+ * The place search (WAI-ARIA combobox) fed by /api/zoeken.json: gemeenten, wijken and
+ * buurten by part of a name, buurten by PC4; addresses and PC6 when the server is online.
+ * The server's Dutch message (offline, nothing found) is shown under the box.
+ */
+export class PlaceSearch extends Combobox {
+  constructor(input, list, note, onChoose) {
+    super(input, list, onChoose);
+    this.note = note;
+  }
+
+  async search(q) {
+    const seq = ++this.seq;
+    const data = await getJSON(`/api/zoeken.json?q=${encodeURIComponent(q)}`);
+    if (seq !== this.seq) return;
+    this.items = data.resultaten.slice(0, 12);
+    if (this.note) {
+      this.note.textContent = data.melding || "";
+      this.note.hidden = !data.melding;
+    }
+    this.render();
+  }
+
+  render() {
+    clear(this.list);
+    this.active = this.items.findIndex((r) => r.kaart);
+    if (!this.items.length) {
+      this.list.append(h("li", { class: "vk-geen-optie", role: "option", "aria-disabled": "true" }, "Niets gevonden"));
+    }
+    this.items.forEach((r, i) => {
+      const li = h(
+        "li",
+        { id: `${this.prefix}-${i}`, role: "option", "data-code": r.code || "", "data-soort": r.soort, "aria-disabled": r.kaart ? null : "true" },
+        h("span", { class: "vk-optie-naam" }, r.naam),
+        h("span", { class: "vk-optie-code" }, `${KIND[r.soort] || r.soort} · ${r.toelichting}`),
+      );
+      li.addEventListener("click", () => this.choose(i));
+      this.list.append(li);
+    });
+    this.list.hidden = false;
+    this.input.setAttribute("aria-expanded", "true");
+    this.highlight();
+  }
+
+  choose(i) {
+    const r = this.items[i];
+    if (!r || !r.kaart) return;
+    this.close();
+    this.input.value = "";
+    if (this.note) this.note.hidden = true;
+    this.onChoose(r);
+  }
+}
