@@ -52,8 +52,9 @@ from veerkracht.web.uploads import (
     UploadTooLarge,
     check_file_name,
     limit_mb,
-    process_upload,
+    prepare_upload,
     read_form,
+    upload_meta,
 )
 
 if TYPE_CHECKING:
@@ -419,6 +420,9 @@ def create_app(
     from veerkracht.web import overview  # /overzicht (+ .json): the national overview
 
     overview.register(app, service)
+    from veerkracht.web.routes import own_data_flow  # upload → preview → import or cancel
+
+    own_data_flow.register(app, web)
     frontend.install_frontend(app)
     return app
 
@@ -922,7 +926,6 @@ def _own_data_routes(app: FastAPI, web: WebApp) -> None:
         state = ViewState.parse(gm, indeling=form.get("indeling") or None)
         title = str(form.get("titel") or name).strip()[:120]
         c = await web.view(request, state)
-        buurten = c.mapset.buurten[["region_code", "geometry"]]
 
         def work() -> str:
             import tempfile
@@ -932,20 +935,30 @@ def _own_data_routes(app: FastAPI, web: WebApp) -> None:
                 raw = Path(tmp) / "inhoud"
                 file.file.seek(0)
                 raw.write_bytes(file.file.read())
-                meta, rows = process_upload(
+                placement = prepare_upload(
                     raw,
                     name,
+                    store=web.service.store,
                     organisation=user.organisation,
-                    buurten=buurten,
-                    edition=c.mapset.edition,
+                    gemeente=gm,
+                    edition=c.result.edition,
                 )
+            if placement.unplaced:  # this route stores at once: only a file that fits whole
+                shown = "; ".join(f"rij {u.row}: {u.reason}" for u in placement.unplaced[:5])
+                raise InputFileError(
+                    Path(name),
+                    f"{len(placement.unplaced)} rij(en) niet te plaatsen: {shown}",
+                    rows=[u.row for u in placement.unplaced],
+                    fix="Verbeter die rijen, of kies bij 'Eigen data toevoegen' "
+                    "(/eigen-data/nieuw) of u de rest wilt importeren.",
+                )
+            meta = upload_meta(placement, name)
             meta.update(
                 organisation_id=user.organisation_id,
-                gemeente_code=gm,
                 title=title,
                 created_by=user.user_id,
             )
-            return web.repo.save_upload(meta, rows)
+            return web.repo.save_upload(meta, placement.value_rows())
 
         try:
             async with web.renders.slot():  # reading a file is heavy work too: bounded

@@ -1,20 +1,27 @@
 """Uploads of an organisation's own data: size limit while streaming, safe file names,
-validation with Dutch errors listing the rows at fault, aggregation to buurten."""
+checks with Dutch errors listing the rows at fault, placement in buurten through
+:mod:`veerkracht.own_data`, and previews waiting for the user's choice."""
 
 from __future__ import annotations
 
 import re
+import secrets
 import tempfile
+import threading
+import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from veerkracht.errors import InputFileError, ParameterError, VeerkrachtError
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     from starlette.datastructures import FormData
     from starlette.requests import Request
+
+    from veerkracht.own_data import Placement
+    from veerkracht.store import Store
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_COLUMNS = 50
@@ -161,16 +168,18 @@ def _formula_rows(notes: list[str]) -> list[int]:
     return sorted(set(rows))
 
 
-def process_upload(
+def prepare_upload(
     content_path: Path,
     file_name: str,
     *,
+    store: Store,
     organisation: str,
-    buurten: gpd.GeoDataFrame,
+    gemeente: str,
     edition: int,
-) -> tuple[dict[str, Any], list[tuple]]:
-    """Read, check and aggregate one file: (meta, value rows) or a Dutch error."""
-    from veerkracht.sources.own_data import buurt_values_from_own_data, own_data_from_file
+    online: bool | None = None,
+) -> Placement:
+    """Check one file and place its rows (nothing stored): the preview of an upload."""
+    from veerkracht.own_data import place_own_data
 
     with tempfile.TemporaryDirectory(prefix="veerkracht-upload-") as tmp:
         path = Path(tmp) / file_name  # errors name the user's file, never a server path
@@ -180,7 +189,14 @@ def process_upload(
         else:
             check_csv_fields(path)
         try:
-            own = own_data_from_file(path, organisation=organisation, edition=edition)
+            placement = place_own_data(
+                store,
+                path,
+                gemeente=gemeente,
+                edition=edition,
+                organisation=organisation,
+                online=online,
+            )
         except VeerkrachtError:
             raise
         except (ValueError, KeyError, IndexError, TypeError, UnicodeError, OSError) as exc:
@@ -190,8 +206,8 @@ def process_upload(
                 fix="Lever een CSV of XLSX met één kopregel en per rij evenveel velden als "
                 "kolommen aan.",
             ) from exc
-        formula = [n for n in own.notes if "als formule" in n]
-        if formula:
+        own = placement.own
+        if any("als formule" in n for n in own.notes):
             raise InputFileError(
                 path,
                 "cellen die in een spreadsheet als formule zouden werken (beginnen met = + - @)",
@@ -204,39 +220,84 @@ def process_upload(
                 f"te veel kolommen ({len(own.numeric) + len(own.labels)}; maximaal {MAX_COLUMNS})",
                 fix="Lever alleen de kolommen aan die op de kaart moeten.",
             )
-        known = set(buurten.region_code)
-        if own.key_type == "buurt":
-            unknown = ~own.frame["key"].isin(known)
-            if unknown.any():
-                shown = ", ".join(f"'{v}'" for v in own.frame.loc[unknown, "key"].head(5))
-                raise InputFileError(
-                    path,
-                    f"{int(unknown.sum())} buurtcode(s) horen niet bij deze gemeente in "
-                    f"buurtindeling {edition}: {shown}",
-                    rows=[int(i) + 2 for i in own.frame.index[unknown]],
-                    fix="Gebruik buurtcodes van deze gemeente en indeling, of kies een andere "
-                    "indeling bij het uploaden.",
-                )
-        frame = buurt_values_from_own_data(own, buurten.assign(edition=edition))
-    import pandas as pd
+    return placement
 
-    rows: list[tuple] = []
-    for record in frame.to_dict("records"):
-        code = str(record["region_code"])
-        for column in [*own.numeric, "n_rijen"]:
-            value = record[column]
-            if not pd.isna(value):
-                rows.append((code, column, float(value), None))
-        for column in own.labels:
-            value = record[column]
-            if not pd.isna(value):
-                rows.append((code, column, None, str(value)))
-    meta = {
-        "edition": edition,
+
+def upload_meta(placement: Placement, file_name: str) -> dict[str, Any]:
+    """What the repository keeps about an imported upload (plus owner and title)."""
+    summary = placement.summary()
+    notes = list(summary["meldingen"])
+    if placement.unplaced:
+        notes.append(
+            f"{len(placement.unplaced)} rij(en) niet geplaatst en niet geïmporteerd: rij "
+            + ", ".join(str(u.row) for u in placement.unplaced[:20])
+        )
+    return {
+        "edition": placement.edition,
+        "gemeente_code": placement.gemeente,
         "file_name": file_name,
-        "key_type": own.key_type,
-        "n_rows": len(own.frame),
-        "columns": {"getallen": own.numeric, "labels": own.labels},
-        "notes": own.notes,
+        "key_type": placement.own.key_type,
+        "n_rows": placement.n_placed,
+        "columns": summary["kolommen"],
+        "notes": notes,
     }
-    return meta, rows
+
+
+@dataclass
+class Pending:
+    """A placed file waiting for the user's choice: import the rest, or cancel."""
+
+    token: str
+    organisation_id: str
+    user_id: str
+    title: str
+    placement: Placement
+    meta: dict[str, Any]
+    created: float = field(default_factory=time.monotonic)
+
+
+class PendingUploads:
+    """Previews in memory: never stored until the user imports; gone after ``ttl_s``."""
+
+    def __init__(self, ttl_s: float = 1800, max_items: int = 200) -> None:
+        self.ttl_s, self.max_items = ttl_s, max_items
+        self._items: dict[str, Pending] = {}
+        self._lock = threading.Lock()
+
+    def add(
+        self,
+        organisation_id: str,
+        user_id: str,
+        title: str,
+        placement: Placement,
+        meta: dict[str, Any],
+    ) -> Pending:
+        with self._lock:
+            self._expire()
+            while len(self._items) >= self.max_items:
+                self._items.pop(next(iter(self._items)))
+            item = Pending(
+                secrets.token_urlsafe(18), organisation_id, user_id, title, placement, meta
+            )
+            self._items[item.token] = item
+            return item
+
+    def take(self, token: str, user_id: str) -> Pending | None:
+        """The preview of this user (removed), or None when unknown, expired or not theirs."""
+        with self._lock:
+            self._expire()
+            item = self._items.get(token)
+            if item is None or item.user_id != user_id:
+                return None
+            return self._items.pop(token)
+
+    def get(self, token: str, user_id: str) -> Pending | None:
+        with self._lock:
+            self._expire()
+            item = self._items.get(token)
+            return item if item is not None and item.user_id == user_id else None
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for token in [t for t, i in self._items.items() if now - i.created > self.ttl_s]:
+            del self._items[token]
