@@ -46,7 +46,12 @@ def test_good_upload_reaches_map_and_profile(world) -> None:
     assert props[f"overlay:{up['id']}:aantal rijen"] == 2
     profile = world.client.get(f"/api/gemeenten/GM0363/buurten/{BU_B}.json").json()
     mine = next(o for o in profile["eigen_data"] if o["id"] == up["id"])
-    assert mine["waarden"] == {"complex": "C3", "beleid": "handhaven", "woningen": 45, "aantal rijen": 1}
+    assert mine["waarden"] == {
+        "complex": "C3",
+        "beleid": "handhaven",
+        "woningen": 45,
+        "aantal rijen": 1,
+    }
     # not shared: the partner sees neither the overlay nor it in the list
     _login(world, "partner")
     assert world.client.get(f"/api/uploads/{up['id']}.json").status_code == 403
