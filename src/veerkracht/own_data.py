@@ -486,7 +486,12 @@ def own_data_points(
     else:
         values = source
     if gemeente is None or edition is None:
-        raise ParameterError("gemeente", gemeente, "gemeente en indeling zijn nodig bij waarden")
+        raise ParameterError(
+            "gemeente",
+            gemeente,
+            "bij waarden per buurt zijn gemeente en buurtindeling nodig",
+            fix="Geef gemeente='GM0363' en edition=2019 mee, of geef een Placement.",
+        )
     polygons, _ = polygons_for(store, gemeente, int(edition))
     merged = polygons.merge(values, on="region_code", how="inner")
     merged = merged.set_geometry(merged.geometry.representative_point())
