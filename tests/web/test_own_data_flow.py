@@ -114,3 +114,33 @@ def test_lezer_and_others_cannot_use_a_preview(world) -> None:
     assert world.client.post(body["importeren"], json={}).status_code == 404
     world.client.cookies.clear()
     assert world.client.get(f"/eigen-data/voorbeeld/{body['voorbeeld']}.json").status_code == 401
+
+
+def test_exports_carry_the_overlay_for_those_who_may_see_it(world, tmp_path) -> None:
+    import io
+
+    import pandas as pd
+
+    _login(world, "eigenaar_analist")
+    body = _preview(world, FILE).json()
+    up = world.client.post(body["importeren"], json={}).json()["upload"]
+    q = f"laag=typologie&indeling=2019&overlay={up['id']}"
+    csv = world.client.get(f"/export/GM0363.csv?{q}")
+    assert csv.status_code == 200, csv.text[:300]
+    table = pd.read_csv(io.BytesIO(csv.content), sep=";", decimal=",", dtype={"Buurtcode": str})
+    column = "Eigen gegevens: Complexen 2024 – woningen"
+    by_code = table.set_index("Buurtcode")[column]
+    assert by_code[BU_A] == 120 and by_code["BU03637700"] == 8 and pd.isna(by_code[BU_A[:-1] + "2"])
+    html = world.client.get(f"/export/GM0363/kaart.html?{q}").text
+    assert "Eigen gegevens: Complexen 2024 (2 rijen in 2 buurten)" in html  # Slotermeer: no polygon
+    png = world.client.get(f"/export/GM0363/kaart.png?{q}")
+    plain = world.client.get("/export/GM0363/kaart.png?laag=typologie&indeling=2019")
+    assert png.status_code == 200 and png.content != plain.content
+    (tmp_path / "kaart_eigen.png").write_bytes(png.content)
+    pdf = world.client.get(f"/export/GM0363/kaart.pdf?{q}")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # the overlay is private: another organisation gets no export with it
+    _login(world, "ander")
+    assert world.client.get(f"/export/GM0363/kaart.png?{q}").status_code == 403
+    world.client.cookies.clear()
+    assert world.client.get(f"/export/GM0363.csv?{q}").status_code == 401

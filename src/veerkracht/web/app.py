@@ -863,14 +863,20 @@ def _export_routes(app: FastAPI, web: WebApp) -> None:
 
     async def send(request: Request, state: ViewState, kind: str, layer: str = "") -> Response:
         c = await web.view(request, state)
-        blob = c.blobs.get((kind, layer))
+        own = None
+        if state.overlays:  # the user's own data: access checked, rendered for them only
+            from veerkracht.web.uploads import own_export
+
+            user = await run_in_threadpool(web.user, request)
+            own = await run_in_threadpool(own_export, web, user, state)
+        blob = None if own else c.blobs.get((kind, layer))
         if blob is None:  # rendering costs seconds of CPU: bounded and rate-limited
             if kind in {"png", "pdf"}:
                 c.layer(layer)  # a bad layer name is a 400 before any rendering
             await run_in_threadpool(web.anonymous_expensive, request)
             try:
                 async with web.renders.slot():
-                    blob = await run_in_threadpool(service.export, c, kind, layer)
+                    blob = await run_in_threadpool(service.export, c, kind, layer, own)
             except GateFull:
                 raise _busy(5, "de server is druk met downloads maken") from None
         name = f"veerkracht_{state.gemeente}_{c.view.start}_{c.view.end}"

@@ -17,11 +17,18 @@ from typing import TYPE_CHECKING, Any
 from veerkracht.errors import InputFileError, ParameterError, VeerkrachtError
 
 if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
     from starlette.datastructures import FormData
     from starlette.requests import Request
 
+    from veerkracht.maps.layers import MapOverlay
     from veerkracht.own_data import Placement
     from veerkracht.store import Store
+    from veerkracht.web.app import WebApp
+    from veerkracht.web.data import OwnExport
+    from veerkracht.web.repo import Repository, User
+    from veerkracht.web.state import ViewState
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_COLUMNS = 50
@@ -301,3 +308,88 @@ class PendingUploads:
         now = time.monotonic()
         for token in [t for t, i in self._items.items() if now - i.created > self.ttl_s]:
             del self._items[token]
+
+
+def upload_frame(repo: Repository, upload_id: str) -> pd.DataFrame:
+    """An upload's stored values as one row per buurt (``region_code`` + its columns)."""
+    import pandas as pd
+
+    by_buurt: dict[str, dict[str, Any]] = {}
+    for code, variable, value, label in repo.upload_values(upload_id):
+        by_buurt.setdefault(str(code), {})[str(variable)] = label if label is not None else value
+    frame = pd.DataFrame.from_dict(by_buurt, orient="index")
+    return frame.rename_axis("region_code").reset_index()
+
+
+def upload_points(store: Store, repo: Repository, upload_id: str) -> gpd.GeoDataFrame:
+    """One point (EPSG:28992) per buurt of an upload, with its values and ``aantal rijen``
+    (for maps: the board map, exports). Access is the caller's to check."""
+    from veerkracht.own_data import own_data_points
+
+    upload = repo.upload(upload_id)
+    if upload is None:
+        raise ParameterError(
+            "overlay", upload_id, "deze upload bestaat niet", fix="Kies een upload."
+        )
+    return own_data_points(
+        store,
+        upload_frame(repo, upload_id),
+        gemeente=upload["gemeente_code"],
+        edition=int(upload["edition"]),
+    )
+
+
+def map_overlays(store: Store, repo: Repository, uploads: list[dict]) -> list[MapOverlay]:
+    """The map overlays of uploads the user may see (PNG, PDF, HTML exports)."""
+    from veerkracht.maps.layers import own_data_overlay
+
+    return [
+        own_data_overlay(upload_points(store, repo, up["upload_id"]), up["title"]) for up in uploads
+    ]
+
+
+def overlay_columns(repo: Repository, uploads: list[dict]) -> pd.DataFrame | None:
+    """Own data as extra columns for CSV/XLSX: 'Eigen gegevens: <titel> – <kolom>'."""
+    frames = []
+    for up in uploads:
+        frame = upload_frame(repo, up["upload_id"]).set_index("region_code")
+        frame.columns = [f"Eigen gegevens: {up['title']} – {c}" for c in frame.columns]
+        frames.append(frame)
+    if not frames:
+        return None
+    import pandas as pd
+
+    return pd.concat(frames, axis=1).rename_axis("region_code").reset_index()
+
+
+def overlays_json(uploads: list[dict]) -> list[dict[str, Any]]:
+    """A small description of overlays for a layer menu's 'eigen data' group."""
+    from veerkracht.maps import palettes
+
+    return [
+        {
+            "id": up["upload_id"],
+            "groep": "eigen data",
+            "titel": up["title"],
+            "gemeente": up["gemeente_code"],
+            "indeling": up["edition"],
+            "rijen": up["n_rows"],
+            "symbool": {
+                "vorm": "ruit",
+                "kleur": palettes.OWN_DATA_FACE,
+                "rand": palettes.OWN_DATA_EDGE,
+            },
+            "uitleg": f"Eigen gegevens van de organisatie ({up['n_rows']} rijen), "
+            f"geplaatst in buurtindeling {up['edition']}; grootte = aantal rijen per buurt.",
+        }
+        for up in uploads
+    ]
+
+
+def own_export(web: WebApp, user: User | None, state: ViewState) -> OwnExport:
+    """The overlays of a view for an export, after the same access check as the map."""
+    from veerkracht.web.data import OwnExport
+
+    uploads = [web.overlay(user, i, state.gemeente) for i in state.overlays]
+    store = web.service.store
+    return OwnExport(map_overlays(store, web.repo, uploads), overlay_columns(web.repo, uploads))
