@@ -305,7 +305,7 @@ def _preview_page(user: User, item: Pending) -> str:
     label = "Importeer de rest" if unplaced else "Importeer"
     disabled = " disabled" if s["geplaatst"] == 0 else ""
     body += (
-        '<div class="vk-keuze">'
+        '<div class="vk-keuze" style="margin-top:1rem">'
         f'<form method="post" action="/api/uploads/voorbeeld/{esc(item.token)}/importeren" '
         f'style="display:inline"><button type="submit" class="primair" id="vk-importeer"'
         f"{disabled}>{label}</button></form>"
