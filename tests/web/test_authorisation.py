@@ -182,6 +182,9 @@ MATRIX: dict[tuple[str, str], Case] = {
         lambda w: f"/api/uploads/{w.new_upload()}", (200, 403, 403, 401)
     ),
     # own data: upload -> preview -> import or cancel (only the uploading user's preview)
+    ("GET", "/api/eigen-data/lagen.json"): Case(
+        lambda w: "/api/eigen-data/lagen.json?gemeente=GM0363", (200, 200, 200, 401)
+    ),
     ("GET", "/eigen-data/nieuw"): Case(
         lambda w: "/eigen-data/nieuw?gemeente=GM0363", (200, 200, 200, 303)
     ),

@@ -67,6 +67,9 @@ def test_import_the_rest_reaches_map_and_profile(world) -> None:
     profile = world.client.get("/api/gemeenten/GM0363/buurten/BU03637700.json").json()
     mine = next(o for o in profile["eigen_data"] if o["id"] == up["id"])
     assert mine["waarden"]["woningen"] == 8
+    layers = world.client.get("/api/eigen-data/lagen.json?gemeente=GM0363").json()
+    mine = next(x for x in layers["lagen"] if x["id"] == up["id"])
+    assert mine["groep"] == "eigen data" and mine["symbool"]["kleur"] == "#d01c8b"
     # the same token cannot import twice
     assert world.client.post(body["importeren"], json={}).status_code == 404
 

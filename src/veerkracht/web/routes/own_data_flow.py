@@ -7,7 +7,8 @@ Pages (server-rendered, work without JavaScript) and their JSON twins:
 * ``POST /api/uploads/voorbeeld`` — place the file, store nothing; answers the preview
   (JSON, or the preview page when the form sends ``pagina=1``);
 * ``GET /eigen-data/voorbeeld/{token}[.json]`` — the preview again;
-* ``POST /api/uploads/voorbeeld/{token}/importeren`` | ``…/annuleren`` — the user's choice.
+* ``POST /api/uploads/voorbeeld/{token}/importeren`` | ``…/annuleren`` — the user's choice;
+* ``GET /api/eigen-data/lagen.json?gemeente=`` — the visible overlays for a layer menu.
 """
 
 from __future__ import annotations
@@ -69,6 +70,20 @@ def register(app: FastAPI, web: WebApp) -> None:
             "indelingen": choices(gm) if gm else [],
             "organisatie": user.organisation,
         }
+
+    @app.get("/api/eigen-data/lagen.json")
+    def overlay_layers(request: Request, gemeente: str | None = None) -> Response:
+        """The overlays the user may see, described for a layer menu's 'eigen data' group."""
+        from veerkracht.web.uploads import overlays_json
+
+        user = web.require(request)
+        gm = check_gemeente(gemeente) if gemeente else None
+        return _json(
+            {
+                "groep": "eigen data",
+                "lagen": overlays_json(web.repo.visible_uploads(user.organisation_id, gm)),
+            }
+        )
 
     @app.get("/eigen-data/nieuw.json")
     def new_twin(request: Request, gemeente: str | None = None) -> Response:
