@@ -2,9 +2,10 @@
 
 For example a housing corporation's complexes (number of homes, a policy label) or
 a welfare organisation's contacts per postcode. The file could look like anything,
-so it is never recognised automatically: import it through veerkracht.toml with
-``bron = "eigen_data"`` (buurtcode/postcode keys become ``eigen.<organisatie>.<kolom>``
-values) or use :func:`own_data_from_file` and :func:`buurt_values_from_own_data`.
+so it is never recognised automatically. To place it in buurten (every key type, with
+the unplaceable rows listed) use :func:`veerkracht.own_data.place_own_data` — the path the
+CLI (``veerkracht kaart --eigen-data``) and the web app use; veerkracht.toml with
+``bron = "eigen_data"`` stores buurtcode/postcode keys as ``eigen.<organisatie>.<kolom>``.
 
 Key columns, recognised by name and checked by value:
 
@@ -600,8 +601,9 @@ def read_for_store(path: Path, *, year: int | None = None) -> SourceTable:
         raise InputFileError(
             path,
             "punten kunnen niet rechtstreeks in de store: ze moeten eerst naar buurten",
-            fix="Gebruik own_data_from_file() en buurt_values_from_own_data() met de buurtgrenzen, "
-            "of lever het bestand per buurtcode aan.",
+            fix="Zet het bestand op de kaart met 'veerkracht kaart GEMEENTE --eigen-data "
+            f"{path.name}' of in de web-app via 'Eigen data toevoegen', of lever het per "
+            "buurtcode aan.",
         )
     if year is None:
         raise InputFileError(
