@@ -707,6 +707,15 @@ def _pc4_geometries(
     return store.geometry_frame("pc4", ed, bbox=(box["x0"], box["y0"], box["x1"], box["y1"]))
 
 
+def postcode_per_buurt(store: Store, gemeente: str, edition: int) -> tuple[pd.Series, list[str]]:
+    """The most common PC4 (CBS ``kwb.pst_mvp``) per buurt of ``edition``, and its origin.
+
+    The store's only PC4 → buurt relation; own data per PC4 is placed through it.
+    """
+    target = set(store.buurten(gemeente, edition)["region_code"].astype(str))
+    return _postcodes(store, gemeente, edition, target, pd.DataFrame())
+
+
 def _postcodes(
     store: Store, gm: str, edition: int, target: set[str], kinds: pd.DataFrame
 ) -> tuple[pd.Series, list[str]]:

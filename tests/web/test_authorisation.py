@@ -52,6 +52,41 @@ def _overview(path: str) -> Callable:
     return url
 
 
+def _preview(path: str) -> Callable:
+    """A preview waiting for the eigenaar's choice (own_data_flow), made per request."""
+
+    def url(w) -> str:
+        import tempfile
+        from pathlib import Path
+
+        from veerkracht.own_data import place_own_data
+
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "eigen.csv").write_bytes(CSV)
+            placement = place_own_data(
+                w.app.state.web.service.store,
+                Path(tmp) / "eigen.csv",
+                gemeente="GM0363",
+                edition=2019,
+            )
+        owner = w.users["eigenaar"]
+        meta = {
+            "edition": 2019,
+            "gemeente_code": "GM0363",
+            "file_name": "eigen.csv",
+            "key_type": "buurt",
+            "n_rows": 1,
+            "columns": {},
+            "notes": [],
+        }
+        item = w.app.state.pending_uploads.add(
+            owner.organisation_id, owner.user_id, "Test", placement, meta
+        )
+        return path.replace("{token}", item.token)
+
+    return url
+
+
 PUBLIC = (200, 200, 200, 200)
 NONE = (404, 404, 404, 404)  # public, but nothing to show in this store
 OVERLAY = (200, 200, 403, 401)
@@ -87,8 +122,10 @@ MATRIX: dict[tuple[str, str], Case] = {
         },
     ),
     ("DELETE", "/api/organisatie/gebruikers/{email}"): Case(
-        lambda w: "/api/organisatie/gebruikers/"
-        + w.repo.add_user(OWNER, f"weg{secrets.token_hex(3)}@noord.nl", PASSWORD, "lezer").email,
+        lambda w: (
+            "/api/organisatie/gebruikers/"
+            + w.repo.add_user(OWNER, f"weg{secrets.token_hex(3)}@noord.nl", PASSWORD, "lezer").email
+        ),
         (200, 403, 403, 401),
     ),
     ("POST", "/api/wachtwoord"): Case(
@@ -163,6 +200,40 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("DELETE", "/api/uploads/{upload_id}"): Case(
         lambda w: f"/api/uploads/{w.new_upload()}", (200, 403, 403, 401)
+    ),
+    # own data: upload -> preview -> import or cancel (only the uploading user's preview)
+    ("GET", "/api/eigen-data/lagen.json"): Case(
+        lambda w: "/api/eigen-data/lagen.json?gemeente=GM0363", (200, 200, 200, 401)
+    ),
+    ("GET", "/eigen-data/nieuw"): Case(
+        lambda w: "/eigen-data/nieuw?gemeente=GM0363", (200, 200, 200, 303)
+    ),
+    ("GET", "/eigen-data/nieuw.json"): Case(
+        lambda w: "/eigen-data/nieuw.json?gemeente=GM0363", (200, 200, 200, 401)
+    ),
+    ("POST", "/api/uploads/voorbeeld"): Case(
+        lambda w: "/api/uploads/voorbeeld",
+        (201, 201, 201, 401),
+        lambda w: {
+            "files": {"bestand": ("eigen.csv", CSV, "text/csv")},
+            "data": {"gemeente": "GM0363", "indeling": "2019"},
+        },
+    ),
+    ("GET", "/eigen-data/voorbeeld/{token}.json"): Case(
+        _preview("/eigen-data/voorbeeld/{token}.json"), (200, 404, 404, 401)
+    ),
+    ("GET", "/eigen-data/voorbeeld/{token}"): Case(
+        _preview("/eigen-data/voorbeeld/{token}"), (200, 404, 404, 303)
+    ),
+    ("POST", "/api/uploads/voorbeeld/{token}/importeren"): Case(
+        _preview("/api/uploads/voorbeeld/{token}/importeren"),
+        (201, 404, 404, 401),
+        lambda w: {"json": {}},
+    ),
+    ("POST", "/api/uploads/voorbeeld/{token}/annuleren"): Case(
+        _preview("/api/uploads/voorbeeld/{token}/annuleren"),
+        (200, 404, 404, 401),
+        lambda w: {"json": {}},
     ),
     # views and shared views
     ("GET", "/kaart/{gm}.json"): Case(

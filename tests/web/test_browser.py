@@ -345,36 +345,57 @@ def test_upload_overlay_and_share_view(server, browser, page, tmp_path) -> None:
     page.get_by_role("button", name="Inloggen").click()
     _drawn(page, "typologie")
     expect(page.locator(".vk-gebruiker")).to_contain_text(f"analist@noord.nl · {OWNER}")
-    # a bad file: the Dutch message with the row at fault
+    # own data for a non-programmer: a form with the gemeente and its buurtindelingen
+    page.get_by_role("link", name="Eigen data toevoegen").click()
+    expect(page.get_by_role("heading", name="Eigen data toevoegen")).to_be_visible()
+    expect(page.get_by_label("1. Gemeente")).to_have_value(GM)
+    page.get_by_label("2. Buurtindeling van uw bestand").select_option("2019")
+    # a bad file: the Dutch message with the row at fault, nothing stored
     bad = tmp_path / "fout.csv"
     bad.write_text(f"buurtcode;woningen\n{KOP_ZEEDIJK};12\n{OUDE_KERK};veel\n", encoding="utf-8")
-    page.get_by_label("Bestand (CSV of XLSX, max. 10 MB)").set_input_files(bad)
-    with page.expect_response("**/api/uploads") as made:
-        page.get_by_role("button", name="Uploaden").click()
-    assert made.value.status == 400
-    expect(page.locator("#vk-upload-uitkomst .vk-fout")).to_contain_text("niet-numerieke")
-    expect(page.locator(".vk-foutrijen li")).to_have_text(["rij 3"])
-    # a good file: homes per buurt with a label -> circles on the map
+    page.get_by_label("4. Bestand").set_input_files(bad)
+    page.get_by_role("button", name="Controleren").click()
+    expect(page.locator("#vk-fout")).to_contain_text("niet-numerieke")
+    expect(page.locator("#vk-fout")).to_contain_text("(rij 3)")
+    # a file with one row of another gemeente: listed with its row and reason
     good = tmp_path / "complexen.csv"
     good.write_text(
-        f"buurtcode;woningen;label\n{KOP_ZEEDIJK};120;sloop\n{OUDE_KERK};45;handhaven\n",
+        f"buurtcode;woningen;label\n{KOP_ZEEDIJK};120;sloop\n{OUDE_KERK};45;handhaven\n"
+        "BU05990101;30;sloop\n",
         encoding="utf-8",
     )
-    page.get_by_label("Titel").fill("Complexen test")
-    page.get_by_label("Bestand (CSV of XLSX, max. 10 MB)").set_input_files(good)
-    with page.expect_response("**/api/uploads") as made:
-        page.get_by_role("button", name="Uploaden").click()
-    assert made.value.status == 201
-    upload_id = made.value.json()["upload"]["id"]
-    expect(page.locator("#vk-upload-uitkomst")).to_contain_text("geüpload: 2 rijen")
+    page.get_by_label("2. Buurtindeling van uw bestand").select_option("2019")
+    page.get_by_label("3. Naam op de kaart").fill("Complexen test")
+    page.get_by_label("4. Bestand").set_input_files(good)
+    page.get_by_role("button", name="Controleren").click()
+    expect(page.locator("#vk-samenvatting")).to_have_text(
+        "2 van de 3 rijen kunnen in 2 buurten geplaatst worden; 1 rij kan niet geplaatst worden."
+    )
+    rows = page.locator("#vk-niet-geplaatst tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("4")
+    expect(rows.first).to_contain_text("hoort bij een andere gemeente (GM0599)")
+    _shot(page, "eigen_data_voorbeeld")
+    assert server.repo.visible_uploads(server.users["analist"].organisation_id, GM) == []
+    page.get_by_role("button", name="Importeer de rest").click()
+    page.wait_for_url(re.compile(rf"/kaart/{GM}\?indeling=2019&overlay="))
+    upload_id = re.search(r"overlay=([\w-]+)", page.url).group(1)
     _drawn(page, "typologie", upload_id)
     expect(page.get_by_label("Complexen test")).to_be_checked()
-    expect(page.locator("#vk-eigen-aantal")).to_have_text("Eigen data op de kaart: 2 buurten.")
-    circles = page.evaluate(
-        "async () => (await window.veerkracht.kaart().getSource('eigen').getData()).features"
-        ".map((f) => [f.properties.code, f.properties.waarde]).sort()"
+    expect(page.locator("#vk-legenda-eigen")).to_have_text(
+        "Eigen gegevens: Complexen test (2 rijen in 2 buurten)"
     )
-    assert circles == [[KOP_ZEEDIJK, 120], [OUDE_KERK, 45]]
+    expect(page.locator("#vk-eigen-aantal")).to_contain_text("in 2 buurten")
+    marks = page.evaluate(
+        "async () => (await window.veerkracht.kaart().getSource('eigen').getData()).features"
+        ".map((f) => [f.properties.code, f.properties.rijen]).sort()"
+    )
+    assert marks == [[KOP_ZEEDIJK, 1], [OUDE_KERK, 1]]
+    _shot(page, "eigen_data_kaart")
+    # the exports carry the overlay along
+    expect(page.get_by_role("link", name="PNG")).to_have_attribute(
+        "href", re.compile(rf"overlay={upload_id}")
+    )
     page.get_by_label("Kaartlaag").select_option("concentratie")
     _drawn(page, "concentratie", upload_id)
     _click_buurt(page, KOP_ZEEDIJK)
@@ -386,7 +407,7 @@ def test_upload_overlay_and_share_view(server, browser, page, tmp_path) -> None:
         "laag": "concentratie",
         "van": 2017,
         "tot": 2020,  # the most recent period: the view was opened without years
-        "indeling": None,
+        "indeling": 2019,
         "klassen": "kwantielen",
         "buurten": [KOP_ZEEDIJK],
         "overlays": [upload_id],

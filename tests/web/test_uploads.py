@@ -43,10 +43,15 @@ def test_good_upload_reaches_map_and_profile(world) -> None:
         props[f"overlay:{up['id']}:woningen"] == 150
         and props[f"overlay:{up['id']}:beleid"] == "sloop"
     )
-    assert props[f"overlay:{up['id']}:n_rijen"] == 2
+    assert props[f"overlay:{up['id']}:aantal rijen"] == 2
     profile = world.client.get(f"/api/gemeenten/GM0363/buurten/{BU_B}.json").json()
     mine = next(o for o in profile["eigen_data"] if o["id"] == up["id"])
-    assert mine["waarden"] == {"complex": "C3", "beleid": "handhaven", "woningen": 45, "n_rijen": 1}
+    assert mine["waarden"] == {
+        "complex": "C3",
+        "beleid": "handhaven",
+        "woningen": 45,
+        "aantal rijen": 1,
+    }
     # not shared: the partner sees neither the overlay nor it in the list
     _login(world, "partner")
     assert world.client.get(f"/api/uploads/{up['id']}.json").status_code == 403
@@ -73,14 +78,14 @@ def test_good_upload_reaches_map_and_profile(world) -> None:
             "codes.csv",
             f"buurtcode;n\n{BU_A};1\nBU05990101;2\nBU03639999;3\n".encode(),
             400,
-            "horen niet bij deze gemeente",
+            "niet te plaatsen",
             [3, 4],
         ),
         (
             "kapot.csv",
             f"buurtcode;n\n{BU_A};1\nBU036;2\n".encode(),
             400,
-            "ongeldige buurt-code",
+            "niet te plaatsen",
             [3],
         ),
         (

@@ -90,6 +90,19 @@ def build_data(mapset: MapSet, *, tolerance: float = SIMPLIFY_M) -> dict[str, An
         "noData": NO_DATA_LABEL,
         # counted in every table, but without a polygon: named, not silently dropped
         "withoutGeometry": [{"c": c, "n": n} for c, n in mapset.without_geometry],
+        "overlays": [_overlay_data(o, origin) for o in mapset.overlays],
+    }
+
+
+def _overlay_data(overlay: Any, origin: tuple[int, int]) -> dict[str, Any]:
+    """Own data: its legend label and points in the page's coordinates (metres)."""
+    pts = overlay.points
+    return {
+        "label": overlay.label,
+        "points": [
+            [round(g.x - origin[0]), round(origin[1] - g.y), round(float(size), 3)]
+            for g, size in zip(pts.geometry, pts["grootte"].fillna(0.5), strict=True)
+        ],
     }
 
 

@@ -81,6 +81,37 @@ class MapLayer:
 
 
 @dataclass
+class MapOverlay:
+    """Own data drawn over a map: one symbol per point, its own legend entry.
+
+    ``points``: EPSG:28992 with a column ``grootte`` (0–1, relative symbol size);
+    ``label``: the legend text, e.g. "Eigen gegevens: Complexen 2024 (12 rijen in 8
+    buurten)" (never a column name).
+    """
+
+    label: str
+    points: gpd.GeoDataFrame
+
+
+def own_data_overlay(points: gpd.GeoDataFrame, title: str) -> MapOverlay:
+    """A :class:`MapOverlay` from :func:`veerkracht.own_data.own_data_points`: symbol size by
+    the number of rows per point, a legend label that counts rows and buurten."""
+    import numpy as np
+
+    from veerkracht.own_data import COUNT, legend_label
+
+    counts = points[COUNT].astype("float64").fillna(0) if COUNT in points else None
+    if counts is None or counts.empty or counts.max() <= 0:
+        sizes = np.full(len(points), 0.5)
+        total = float(len(points))
+    else:
+        sizes = np.sqrt(counts.to_numpy() / counts.max())
+        total = float(counts.sum())
+    n_buurten = int(points["region_code"].nunique()) if "region_code" in points else len(points)
+    return MapOverlay(legend_label(title, total, n_buurten), points.assign(grootte=sizes))
+
+
+@dataclass
 class MapSet:
     """All maps of one gemeente in one boundary edition.
 
@@ -101,6 +132,8 @@ class MapSet:
     #: the edition of the polygons drawn, when it differs from ``edition`` (e.g. 2025
     #: boundaries for figures on the 2020 buurt codes)
     geometry_edition: int | None = None
+    #: own data over every map of the set (PNG, PDF, HTML): symbols and a legend entry
+    overlays: list[MapOverlay] = field(default_factory=list)
 
     @property
     def boundary_edition(self) -> int:

@@ -132,6 +132,10 @@ UNFAVOURABLE_DIVERGING: dict[int, list[str]] = {
     ],
 }
 
+#: own data (a corporation's complexes): magenta diamonds with a dark edge, a colour no
+#: typology class or palette uses, so the symbol never reads as a class
+OWN_DATA_FACE = "#d01c8b"
+OWN_DATA_EDGE = "#1a1a1a"
 NO_DATA_FACE = "#fbfbfb"
 NO_DATA_EDGE = "#9e9e9e"
 NO_DATA_HATCH = "////"

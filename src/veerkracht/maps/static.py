@@ -224,6 +224,7 @@ def build_figure(
         style = layer_style(mapset, layer)
         ax = fig.add_axes(MAP_RECT, label="kaart")
         _draw_buurten(ax, mapset, style)
+        _draw_overlays(ax, mapset)
         if basemap is not None:
             from dataclasses import replace
 
@@ -241,6 +242,7 @@ def build_figure(
             _draw_bivariate_legend(leg_ax, mapset, layer, style)
         else:
             _draw_legend(leg_ax, layer, style)
+        _draw_overlay_legend(leg_ax, mapset)
         _draw_texts(fig, mapset, layer)
     return fig
 
@@ -284,6 +286,61 @@ def _draw_buurten(ax: Axes, mapset: MapSet, style: LayerStyle) -> None:
     ax.set_aspect("equal")
     ax.set_anchor("W")
     ax.set_axis_off()
+
+
+def _draw_overlays(ax: Axes, mapset: MapSet) -> None:
+    """Own data: magenta diamonds sized by their value, above the buurten."""
+    for overlay in mapset.overlays:
+        pts = overlay.points
+        if pts.empty:
+            continue
+        sizes = 14 + 70 * pts["grootte"].fillna(0.5).clip(0, 1).to_numpy()
+        ax.scatter(
+            pts.geometry.x,
+            pts.geometry.y,
+            s=sizes,
+            marker="D",
+            facecolor=palettes.OWN_DATA_FACE,
+            edgecolor=palettes.OWN_DATA_EDGE,
+            linewidth=0.6,
+            zorder=5,
+            label=overlay.label,
+        )
+
+
+def _draw_overlay_legend(ax: Axes, mapset: MapSet) -> None:
+    """One legend entry per overlay at the foot of the legend panel (all map kinds)."""
+    if not mapset.overlays:
+        return
+    from matplotlib.legend import Legend
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="D",
+            markersize=7,
+            markerfacecolor=palettes.OWN_DATA_FACE,
+            markeredgecolor=palettes.OWN_DATA_EDGE,
+            label=textwrap.fill(o.label, 34),
+        )
+        for o in mapset.overlays
+    ]
+    # a Legend of its own: ax.legend() would replace the class legend above it
+    legend = Legend(
+        ax,
+        handles,
+        [h.get_label() for h in handles],
+        loc="lower left",
+        bbox_to_anchor=(0, 0),
+        frameon=False,
+        fontsize=9,
+        alignment="left",
+        borderaxespad=0,
+    )
+    ax.add_artist(legend)
 
 
 @dataclass

@@ -2,9 +2,10 @@
 
 For example a housing corporation's complexes (number of homes, a policy label) or
 a welfare organisation's contacts per postcode. The file could look like anything,
-so it is never recognised automatically: import it through veerkracht.toml with
-``bron = "eigen_data"`` (buurtcode/postcode keys become ``eigen.<organisatie>.<kolom>``
-values) or use :func:`own_data_from_file` and :func:`buurt_values_from_own_data`.
+so it is never recognised automatically. To place it in buurten (every key type, with
+the unplaceable rows listed) use :func:`veerkracht.own_data.place_own_data` — the path the
+CLI (``veerkracht kaart --eigen-data``) and the web app use; veerkracht.toml with
+``bron = "eigen_data"`` stores buurtcode/postcode keys as ``eigen.<organisatie>.<kolom>``.
 
 Key columns, recognised by name and checked by value:
 
@@ -12,6 +13,12 @@ Key columns, recognised by name and checked by value:
 * pc6 (``1012AB``) / pc4 (``1012``): ``postcode``, ``pc6``, ``pc4`` …
 * points: ``x``/``y`` (RD New, EPSG:28992) or ``lat``/``lon`` (WGS84); which one is
   decided by the value ranges, not only by the names.
+* address: ``adres`` (``Damrak 1``), with ``postcode``/``plaats`` columns added to it
+  when present; placed through PDOK Locatieserver (online only, see
+  :mod:`veerkracht.own_data`).
+
+``lenient=True`` (the placement path in :mod:`veerkracht.own_data`) keeps rows with a bad
+key and gives their reason in the column ``_fout`` instead of refusing the whole file.
 
 Every other column is a value column: numeric when its cells are numbers (decimal
 comma allowed), otherwise a label (text). Label cells that a spreadsheet would run
@@ -49,7 +56,9 @@ from veerkracht.spreadsheet import neutralise_formulas
 if TYPE_CHECKING:
     import geopandas as gpd
 
-KEY_TYPES = ("buurt", "pc6", "pc4", "punt")
+KEY_TYPES = ("buurt", "pc6", "pc4", "punt", "adres")
+#: column with the reason a row cannot be used (lenient reading only)
+ERROR_COLUMN = "_fout"
 _BUURT_NAMES = {
     "buurtcode",
     "bu code",
@@ -64,6 +73,8 @@ _X_NAMES = {"x", "x rd", "rd x", "xcoord", "x coord", "x coordinaat", "xcoordina
 _Y_NAMES = {"y", "y rd", "rd y", "ycoord", "y coord", "y coordinaat", "ycoordinaat"}
 _LAT_NAMES = {"lat", "latitude", "breedtegraad", "breedte"}
 _LON_NAMES = {"lon", "lng", "long", "longitude", "lengtegraad", "lengte"}
+_ADDRESS_NAMES = {"adres", "address", "straat en huisnummer", "straat huisnummer", "woonadres"}
+_PLACE_NAMES = {"plaats", "woonplaats", "plaatsnaam", "stad"}
 
 _BUURT = re.compile(r"^BU\d{4}[0-9A-Z]{4}$")
 _PC6 = re.compile(r"^[1-9]\d{3}\s?[A-Z]{2}$")
@@ -83,7 +94,7 @@ class OwnData:
 
     organisation: str
     path: Path
-    key_type: str  # buurt | pc6 | pc4 | punt
+    key_type: str  # buurt | pc6 | pc4 | punt | adres
     frame: pd.DataFrame  # key_type, key, <numeric columns>, <label columns>
     numeric: list[str]
     labels: list[str]
@@ -190,6 +201,10 @@ def _numbers(column: pd.Series) -> pd.Series:
 
 def _detect_key(frame: pd.DataFrame, path: Path, notes: list[str]) -> tuple[str, list[str]]:
     """Key type and its column(s)."""
+    address = _find(frame, _ADDRESS_NAMES)
+    if address is not None:
+        extra = [c for c in (_find(frame, _PC_NAMES), _find(frame, _PLACE_NAMES)) if c]
+        return "adres", [address, *extra]
     buurt = _find(frame, _BUURT_NAMES)
     if buurt is not None:
         return "buurt", [buurt]
@@ -215,18 +230,33 @@ def _detect_key(frame: pd.DataFrame, path: Path, notes: list[str]) -> tuple[str,
     raise InputFileError(
         path,
         "geen sleutelkolom gevonden; kolommen: " + ", ".join(map(str, frame.columns[:20])),
-        fix="Geef één kolom 'buurtcode' (BU03630000), 'postcode' (1012AB of 1012), "
-        "of twee kolommen 'x' en 'y' (RD) of 'lat' en 'lon' (WGS84).",
+        fix="Geef één kolom 'buurtcode' (BU03630000), 'postcode' (1012AB of 1012) of "
+        "'adres' (Damrak 1), of twee kolommen 'x' en 'y' (RD) of 'lat' en 'lon' (WGS84).",
     )
 
 
-def _codes(frame: pd.DataFrame, column: str, key_type: str, path: Path) -> pd.Series:
+_KEY_NAMES = {"buurt": "buurtcode", "pc6": "postcode", "pc4": "postcode"}
+_KEY_EXAMPLES = {"buurt": "BU03630000", "pc6": "1012AB", "pc4": "1012"}
+
+
+def _codes(
+    frame: pd.DataFrame, column: str, key_type: str, path: Path, errors: pd.Series | None = None
+) -> pd.Series:
     codes = frame[column].astype("string").str.upper().str.replace(" ", "", regex=False)
     pattern = {"buurt": _BUURT, "pc6": re.compile(r"^[1-9]\d{3}[A-Z]{2}$"), "pc4": _PC4}[key_type]
     bad = ~codes.fillna("").str.match(pattern.pattern)
+    example = _KEY_EXAMPLES[key_type]
+    if errors is not None:  # lenient: the row gets its reason, the file goes on
+        for i in frame.index[bad]:
+            shown = frame.at[i, column]
+            errors[i] = (
+                f"{_KEY_NAMES[key_type]} ontbreekt"
+                if pd.isna(shown) or not str(shown)
+                else f"'{shown}' is geen geldige {_KEY_NAMES[key_type]} (verwacht bijv. {example})"
+            )
+        return codes
     if bad.any():
         shown = ", ".join(f"'{v}'" for v in frame.loc[bad, column].head(5).tolist())
-        example = {"buurt": "BU03630000", "pc6": "1012AB", "pc4": "1012"}[key_type]
         raise InputFileError(
             path,
             f"{int(bad.sum())} ongeldige {key_type}-code(s): {shown}",
@@ -237,47 +267,79 @@ def _codes(frame: pd.DataFrame, column: str, key_type: str, path: Path) -> pd.Se
     return codes
 
 
-def _points(frame: pd.DataFrame, columns: list[str], path: Path, notes: list[str]):
+def _points_crs(xs: pd.Series, ys: pd.Series) -> tuple[str | None, bool]:
+    """(CRS, swapped) decided by where most rows lie: RD, WGS84 lon/lat, or lat/lon."""
+    rd = (xs.between(*_RD_X) & ys.between(*_RD_Y)).sum()
+    wgs = (xs.between(*_LON) & ys.between(*_LAT)).sum()
+    swapped = (ys.between(*_LON) & xs.between(*_LAT)).sum()
+    best = max(rd, wgs, swapped)
+    if best == 0:
+        return None, False
+    if best == rd:
+        return "EPSG:28992", False
+    return "EPSG:4326", best == swapped and best != wgs
+
+
+def _points(
+    frame: pd.DataFrame,
+    columns: list[str],
+    path: Path,
+    notes: list[str],
+    errors: pd.Series | None = None,
+):
+    """Points in EPSG:28992; lenient (``errors`` given): bad rows get an empty point and a
+    reason, otherwise they refuse the file."""
     import geopandas as gpd
 
     xs, ys = (_numbers(frame[c]) for c in columns)
-    bad = xs.isna() | ys.isna()
-    if bad.any():
+    missing = xs.isna() | ys.isna()
+    if missing.any() and errors is None:
         raise InputFileError(
             path,
             "coördinaat ontbreekt of is geen getal",
             column=f"{columns[0]}/{columns[1]}",
-            rows=_rows(frame.index[bad]),
+            rows=_rows(frame.index[missing]),
             fix="Elke rij heeft twee getallen nodig (x en y, of lon en lat).",
         )
-
-    def within(values: pd.Series, bounds: tuple[float, float]) -> bool:
-        return bool(values.between(*bounds).all())
-
-    if within(xs, _RD_X) and within(ys, _RD_Y):
-        crs = "EPSG:28992"
-    elif within(xs, _LON) and within(ys, _LAT):
-        crs = "EPSG:4326"
-    elif within(ys, _LON) and within(xs, _LAT):
+    crs, swapped = _points_crs(xs[~missing], ys[~missing])
+    if swapped:
         xs, ys = ys, xs
-        crs = "EPSG:4326"
         notes.append(
             f"'{columns[0]}' bevat breedtegraden en '{columns[1]}' lengtegraden: omgedraaid"
         )
+    if crs == "EPSG:28992":
+        inside = xs.between(*_RD_X) & ys.between(*_RD_Y)
+    elif crs == "EPSG:4326":
+        inside = xs.between(*_LON) & ys.between(*_LAT)
     else:
-        outside = ~(
-            (xs.between(*_RD_X) & ys.between(*_RD_Y)) | (xs.between(*_LON) & ys.between(*_LAT))
-        )
+        inside = pd.Series(False, index=frame.index)
+    outside = ~inside & ~missing
+    if outside.any() and errors is None:
         raise InputFileError(
             path,
             "coördinaten liggen niet in Nederland (RD of WGS84)",
             column=f"{columns[0]}/{columns[1]}",
-            rows=_rows(frame.index[outside]) if outside.any() else [],
+            rows=_rows(frame.index[outside]),
             fix="Gebruik RD-coördinaten (EPSG:28992, x 0–300000, y 300000–625000) of "
             "WGS84 (lon 3–7.5, lat 50.5–53.7) voor alle rijen.",
         )
+    if errors is not None:
+        for i in frame.index[missing]:
+            errors[i] = (
+                f"coördinaat ontbreekt of is geen getal ('{frame.at[i, columns[0]]}', "
+                f"'{frame.at[i, columns[1]]}')"
+            )
+        for i in frame.index[outside]:
+            errors[i] = (
+                f"coördinaat ({frame.at[i, columns[0]]}, {frame.at[i, columns[1]]}) ligt niet "
+                "in Nederland (RD x 0–300000, y 300000–625000 of WGS84 lon 3–7,5, lat 50,5–53,7)"
+            )
+    crs = crs or STORE_CRS
     notes.append(f"punten in {crs}" + (" omgezet naar EPSG:28992" if crs != STORE_CRS else ""))
-    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xs, ys), crs=crs, index=frame.index)
+    good = inside & ~missing
+    pts = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy(xs.where(good), ys.where(good)), crs=crs, index=frame.index
+    )
     return pts.to_crs(STORE_CRS)
 
 
@@ -332,9 +394,13 @@ def _split_values(
 
 
 def own_data_from_file(
-    path: str | Path, *, organisation: str, edition: int | None = None
+    path: str | Path, *, organisation: str, edition: int | None = None, lenient: bool = False
 ) -> OwnData:
-    """Read an organisation's file; errors name the file, column and rows at fault."""
+    """Read an organisation's file; errors name the file, column and rows at fault.
+
+    ``lenient``: a row with a bad key (code, coordinate) is kept with its reason in the
+    column ``_fout`` (the placement path lists it) instead of refusing the file.
+    """
     from veerkracht.sources.validation import check_file
 
     organisation = _check_organisation(organisation)
@@ -343,14 +409,22 @@ def own_data_from_file(
     notes: list[str] = []
     frame = _read_table(path, notes)
     key_type, key_columns = _detect_key(frame, path, notes)
+    errors = pd.Series(pd.NA, index=frame.index, dtype="string") if lenient else None
     points = None
     if key_type == "punt":
-        points = _points(frame, key_columns, path, notes)
+        points = _points(frame, key_columns, path, notes, errors)
         keys = pd.Series(
-            [f"{p.x:.0f},{p.y:.0f}" for p in points.geometry], index=frame.index, dtype="string"
+            [
+                f"{p.x:.0f},{p.y:.0f}" if np.isfinite(p.x) and np.isfinite(p.y) else None
+                for p in points.geometry
+            ],
+            index=frame.index,
+            dtype="string",
         )
+    elif key_type == "adres":
+        keys = _addresses(frame, key_columns, errors)
     else:
-        keys = _codes(frame, key_columns[0], key_type, path)
+        keys = _codes(frame, key_columns[0], key_type, path, errors)
     values, numeric, labels = _split_values(frame.drop(columns=key_columns), path, notes)
     if not numeric and not labels:
         raise InputFileError(
@@ -358,14 +432,16 @@ def own_data_from_file(
             "geen waardekolommen naast de sleutel",
             fix="Voeg kolommen met getallen of labels toe.",
         )
-    tidy = pd.concat(
-        [pd.DataFrame({"key_type": key_type, "key": keys}, index=frame.index), values], axis=1
-    ).reset_index(drop=True)
+    head = pd.DataFrame({"key_type": key_type, "key": keys}, index=frame.index)
+    if errors is not None:
+        head[ERROR_COLUMN] = errors
+    head["rij"] = _rows(frame.index)
+    tidy = pd.concat([head, values], axis=1).reset_index(drop=True)
     if points is not None:
         points = points.reset_index(drop=True)
         points = points.join(tidy)
     if key_type == "buurt" and edition is None:
-        notes.append("indelingsjaar van de buurtcodes onbekend; geef edition= om te controleren")
+        notes.append("indelingsjaar van de buurtcodes onbekend; kies de buurtindeling")
     return OwnData(
         organisation,
         path,
@@ -377,6 +453,18 @@ def own_data_from_file(
         points=points,
         notes=notes,
     )
+
+
+def _addresses(frame: pd.DataFrame, columns: list[str], errors: pd.Series | None) -> pd.Series:
+    """One search text per row: 'Damrak 1, 1012LG, Amsterdam' (postcode/plaats if given)."""
+    parts = frame[columns].astype("string").fillna("")
+    text = parts.apply(lambda row: ", ".join(v for v in row if v.strip()), axis=1)
+    text = text.astype("string").str.strip()
+    empty = parts[columns[0]].str.strip() == ""
+    if errors is not None:
+        for i in frame.index[empty]:
+            errors[i] = "adres ontbreekt"
+    return text.mask(empty)
 
 
 # ------------------------------------------------------------------ aggregation
@@ -508,8 +596,9 @@ def read_for_store(path: Path, *, year: int | None = None) -> SourceTable:
         raise InputFileError(
             path,
             "punten kunnen niet rechtstreeks in de store: ze moeten eerst naar buurten",
-            fix="Gebruik own_data_from_file() en buurt_values_from_own_data() met de buurtgrenzen, "
-            "of lever het bestand per buurtcode aan.",
+            fix="Zet het bestand op de kaart met 'veerkracht kaart GEMEENTE --eigen-data "
+            f"{path.name}' of in de web-app via 'Eigen data toevoegen', of lever het per "
+            "buurtcode aan.",
         )
     if year is None:
         raise InputFileError(

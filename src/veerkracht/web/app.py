@@ -55,6 +55,7 @@ def create_app(
         exports,
         open_data,
         own_data,
+        own_data_flow,
         search,
         tiles,
         views,
@@ -80,6 +81,7 @@ def create_app(
     admin.register(app, web)
     overview.register(app, web.service)  # /overzicht (+ .json): the national overview
     tiles.register(app, web)  # /nederland: the national map from PMTiles
+    own_data_flow.register(app, web)  # upload → preview → import the rest or cancel
     search.register(app, web)  # /zoeken, the start map, layer catalogue, wijk outlines
     frontend.install_frontend(app)
     return app

@@ -34,6 +34,7 @@ from veerkracht.web.limits import Gate, GateFull, LoginThrottle, RateLimiter
 from veerkracht.web.organisation import Organisations
 from veerkracht.web.repo import Repository, User, hash_password
 from veerkracht.web.state import ViewState, check_id
+from veerkracht.web.uploads import own_export
 
 if TYPE_CHECKING:
     from veerkracht.store import Store
@@ -296,7 +297,11 @@ class WebApp:
     async def export(self, request: Request, state: ViewState, kind: str, layer: str) -> tuple:
         """(bytes, computed view) of a download; rendering is bounded and rate-limited."""
         c = await self.view(request, state)
-        blob = c.blobs.get((kind, layer))
+        own = None
+        if state.overlays:  # the user's own data: access checked, rendered for them only
+            user = await run_in_threadpool(self.user, request)
+            own = await run_in_threadpool(own_export, self, user, state)
+        blob = None if own else c.blobs.get((kind, layer))
         if blob is None:  # rendering costs seconds of CPU
             if kind in {"png", "pdf"}:
                 c.layer(layer)  # a bad layer name is a 400 before any rendering
@@ -305,7 +310,7 @@ class WebApp:
                 async with self.renders.slot():
                     if await request.is_disconnected():  # left while queued: render nothing
                         raise ClientGone()
-                    blob = await run_in_threadpool(self.service.export, c, kind, layer)
+                    blob = await run_in_threadpool(self.service.export, c, kind, layer, own)
             except GateFull:
                 raise busy(5, "de server is druk met downloads maken") from None
         return blob, c

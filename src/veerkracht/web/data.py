@@ -536,8 +536,19 @@ class DataService:
         }
 
     # ------------------------------------------------------------------ exports
-    def export(self, c: Computed, kind: str, layer: str = "") -> bytes:
-        """csv | xlsx | png | pdf | html, rendered once per computation and cached."""
+    def export(
+        self, c: Computed, kind: str, layer: str = "", own: OwnExport | None = None
+    ) -> bytes:
+        """csv | xlsx | png | pdf | html, rendered once per computation and cached.
+
+        ``own``: the user's overlays (symbols and legend on maps, columns in tables);
+        private, so never cached.
+        """
+        if own is not None:
+            if kind in {"png", "pdf"}:
+                c.layer(layer)
+            with tempfile.TemporaryDirectory(prefix="veerkracht-web-") as tmp:
+                return self._render(c, kind, layer, Path(tmp), own)
         key = (kind, layer)
         if key in c.blobs:
             return c.blobs[key]
@@ -549,7 +560,7 @@ class DataService:
             c.blobs[key] = self._render(c, kind, layer, Path(tmp))
         return c.blobs[key]
 
-    def _xlsx(self, c: Computed, path: Path) -> bytes:
+    def _xlsx(self, c: Computed, path: Path, own: OwnExport | None = None) -> bytes:
         """Signals, analyses and 'Verantwoording', formulas neutralised (as the CLI)."""
         import pandas as pd
 
@@ -559,7 +570,7 @@ class DataService:
         with self.lock:
             sheets = _sheets(c.result, self.store)
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            neutralise_formulas(signal_table(c.result)).to_excel(
+            neutralise_formulas(_with_own(signal_table(c.result), own)).to_excel(
                 writer, sheet_name="Signalen", index=False
             )
             for name, sheet in sheets.items():
@@ -569,23 +580,47 @@ class DataService:
             )
         return path.read_bytes()
 
-    def _render(self, c: Computed, kind: str, layer: str, tmp: Path) -> bytes:
+    def _render(
+        self, c: Computed, kind: str, layer: str, tmp: Path, own: OwnExport | None = None
+    ) -> bytes:
         if kind == "csv":
             from veerkracht.signals.export import signal_table
             from veerkracht.spreadsheet import neutralise_formulas
 
-            table = neutralise_formulas(signal_table(c.result))
+            table = neutralise_formulas(_with_own(signal_table(c.result), own))
             return table.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
         if kind == "xlsx":
-            return self._xlsx(c, tmp / "signalen.xlsx")
+            return self._xlsx(c, tmp / "signalen.xlsx", own)
+        mapset = c.mapset
+        if own is not None:
+            from dataclasses import replace
+
+            mapset = replace(mapset, overlays=own.overlays)
         if kind in {"png", "pdf"}:
             from veerkracht.maps.static import render_map
 
-            (path,) = render_map(c.mapset, c.layers[layer], tmp, formats=(kind,))
+            (path,) = render_map(mapset, c.layers[layer], tmp, formats=(kind,))
             return path.read_bytes()
         from veerkracht.maps.interactive import render_html
 
-        return render_html(c.mapset, tmp / "kaart.html").read_bytes()
+        return render_html(mapset, tmp / "kaart.html").read_bytes()
+
+
+@dataclass
+class OwnExport:
+    """A user's overlays for one export: map symbols and table columns."""
+
+    overlays: list  # veerkracht.maps.layers.MapOverlay
+    columns: pd.DataFrame | None  # region_code + 'Eigen gegevens: …' columns
+
+
+def _with_own(table: pd.DataFrame, own: OwnExport | None) -> pd.DataFrame:
+    """The signal table with the own-data columns joined by buurt code (never by row)."""
+    if own is None or own.columns is None:
+        return table
+    code = next(c for c in table.columns if c in {"region_code", "buurtcode", "Buurtcode"})
+    extra = own.columns.rename(columns={"region_code": code})
+    return table.merge(extra, on=code, how="left")
 
 
 def _sheets(result: SignalResult, store: Store) -> dict[str, pd.DataFrame]:

@@ -73,30 +73,26 @@ def search_box() -> str:
     )
 
 
-def _own_data(user: Any) -> str:
+def _own_data(user: Any, gemeente: str | None = None) -> str:
     if user is None:
         return (
             '<section aria-labelledby="vk-eigen-kop"><h2 id="vk-eigen-kop">Eigen data</h2>'
             '<p class="vk-sub"><a href="/inloggen" id="vk-eigen-inloggen">Log in</a> om eigen '
             "data (bijv. corporatiebezit per complex) op de kaart te zetten.</p></section>"
         )
-    form = ""
+    add = ""
     if user.may("analist"):
-        form = (
-            '<form id="vk-upload" class="vk-formulier" aria-label="Eigen data uploaden">'
-            '<label class="vk-veld"><span>Titel</span><input type="text" name="titel" '
-            'maxlength="120" placeholder="Bijv. Complexen 2024"></label>'
-            '<label class="vk-veld"><span>Bestand (CSV of XLSX, max. 10 MB)</span>'
-            '<input type="file" name="bestand" accept=".csv,.xlsx,.txt" required></label>'
-            '<p class="vk-sub">Met een kolom buurtcode, postcode of adres en getallen of '
-            "labels per rij.</p>"
-            '<button type="submit" class="vk-knop primair">Uploaden</button></form>'
-            '<div id="vk-upload-uitkomst" aria-live="polite"></div>'
+        target = "/eigen-data/nieuw" + (f"?gemeente={esc(gemeente)}" if gemeente else "")
+        add = (
+            f'<p><a class="vk-knop primair" id="vk-eigen-toevoegen" href="{target}">'
+            "Eigen data toevoegen</a></p>"
+            '<p class="vk-sub">Een CSV of XLSX met per rij een buurtcode, postcode, adres of '
+            "coördinaten. U ziet eerst welke rijen geplaatst kunnen worden.</p>"
         )
     return (
         '<section aria-labelledby="vk-eigen-kop"><h2 id="vk-eigen-kop">Eigen data</h2>'
         '<ul id="vk-eigen-lijst" class="vk-eigen"></ul>'
-        f'<p id="vk-eigen-aantal" class="vk-sub" aria-live="polite"></p>{form}</section>'
+        f'<p id="vk-eigen-aantal" class="vk-sub" aria-live="polite"></p>{add}</section>'
     )
 
 
@@ -182,7 +178,7 @@ autocomplete="off"></label>
 <section id="vk-legenda" aria-live="polite" aria-label="Legenda"></section>
 <details id="vk-dekking" class="vk-dekking" hidden>
 <summary>Waar de signalen op rusten</summary><div id="vk-dekking-inhoud"></div></details>
-{_own_data(user)}
+{_own_data(user, state.gemeente if state is not None else None)}
 <section aria-labelledby="vk-export-kop"><h2 id="vk-export-kop">Downloaden</h2>
 <div class="vk-knoppen">{exports}</div></section>
 {_share(user)}

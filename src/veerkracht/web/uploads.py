@@ -1,11 +1,16 @@
 """Uploads of an organisation's own data: size limit while streaming, safe file names,
-validation with Dutch errors listing the rows at fault, aggregation to buurten."""
+checks with Dutch errors listing the rows at fault, placement in buurten through
+:mod:`veerkracht.own_data`, and previews waiting for the user's choice."""
 
 from __future__ import annotations
 
 import re
+import secrets
 import tempfile
+import threading
+import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,8 +18,17 @@ from veerkracht.errors import InputFileError, ParameterError, VeerkrachtError
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
     from starlette.datastructures import FormData
     from starlette.requests import Request
+
+    from veerkracht.maps.layers import MapOverlay
+    from veerkracht.own_data import Placement
+    from veerkracht.store import Store
+    from veerkracht.web.context import WebApp
+    from veerkracht.web.data import OwnExport
+    from veerkracht.web.repo import Repository, User
+    from veerkracht.web.state import ViewState
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_COLUMNS = 50
@@ -161,16 +175,18 @@ def _formula_rows(notes: list[str]) -> list[int]:
     return sorted(set(rows))
 
 
-def process_upload(
+def prepare_upload(
     content_path: Path,
     file_name: str,
     *,
+    store: Store,
     organisation: str,
-    buurten: gpd.GeoDataFrame,
+    gemeente: str,
     edition: int,
-) -> tuple[dict[str, Any], list[tuple]]:
-    """Read, check and aggregate one file: (meta, value rows) or a Dutch error."""
-    from veerkracht.sources.own_data import buurt_values_from_own_data, own_data_from_file
+    online: bool | None = None,
+) -> Placement:
+    """Check one file and place its rows (nothing stored): the preview of an upload."""
+    from veerkracht.own_data import place_own_data
 
     with tempfile.TemporaryDirectory(prefix="veerkracht-upload-") as tmp:
         path = Path(tmp) / file_name  # errors name the user's file, never a server path
@@ -180,7 +196,14 @@ def process_upload(
         else:
             check_csv_fields(path)
         try:
-            own = own_data_from_file(path, organisation=organisation, edition=edition)
+            placement = place_own_data(
+                store,
+                path,
+                gemeente=gemeente,
+                edition=edition,
+                organisation=organisation,
+                online=online,
+            )
         except VeerkrachtError:
             raise
         except (ValueError, KeyError, IndexError, TypeError, UnicodeError, OSError) as exc:
@@ -190,8 +213,8 @@ def process_upload(
                 fix="Lever een CSV of XLSX met één kopregel en per rij evenveel velden als "
                 "kolommen aan.",
             ) from exc
-        formula = [n for n in own.notes if "als formule" in n]
-        if formula:
+        own = placement.own
+        if any("als formule" in n for n in own.notes):
             raise InputFileError(
                 path,
                 "cellen die in een spreadsheet als formule zouden werken (beginnen met = + - @)",
@@ -204,39 +227,169 @@ def process_upload(
                 f"te veel kolommen ({len(own.numeric) + len(own.labels)}; maximaal {MAX_COLUMNS})",
                 fix="Lever alleen de kolommen aan die op de kaart moeten.",
             )
-        known = set(buurten.region_code)
-        if own.key_type == "buurt":
-            unknown = ~own.frame["key"].isin(known)
-            if unknown.any():
-                shown = ", ".join(f"'{v}'" for v in own.frame.loc[unknown, "key"].head(5))
-                raise InputFileError(
-                    path,
-                    f"{int(unknown.sum())} buurtcode(s) horen niet bij deze gemeente in "
-                    f"buurtindeling {edition}: {shown}",
-                    rows=[int(i) + 2 for i in own.frame.index[unknown]],
-                    fix="Gebruik buurtcodes van deze gemeente en indeling, of kies een andere "
-                    "indeling bij het uploaden.",
-                )
-        frame = buurt_values_from_own_data(own, buurten.assign(edition=edition))
+    return placement
+
+
+def upload_meta(placement: Placement, file_name: str) -> dict[str, Any]:
+    """What the repository keeps about an imported upload (plus owner and title)."""
+    summary = placement.summary()
+    notes = list(summary["meldingen"])
+    if placement.unplaced:
+        notes.append(
+            f"{len(placement.unplaced)} rij(en) niet geplaatst en niet geïmporteerd: rij "
+            + ", ".join(str(u.row) for u in placement.unplaced[:20])
+        )
+    return {
+        "edition": placement.edition,
+        "gemeente_code": placement.gemeente,
+        "file_name": file_name,
+        "key_type": placement.own.key_type,
+        "n_rows": placement.n_placed,
+        "columns": summary["kolommen"],
+        "notes": notes,
+    }
+
+
+@dataclass
+class Pending:
+    """A placed file waiting for the user's choice: import the rest, or cancel."""
+
+    token: str
+    organisation_id: str
+    user_id: str
+    title: str
+    placement: Placement
+    meta: dict[str, Any]
+    created: float = field(default_factory=time.monotonic)
+
+
+class PendingUploads:
+    """Previews in memory: never stored until the user imports; gone after ``ttl_s``."""
+
+    def __init__(self, ttl_s: float = 1800, max_items: int = 200) -> None:
+        self.ttl_s, self.max_items = ttl_s, max_items
+        self._items: dict[str, Pending] = {}
+        self._lock = threading.Lock()
+
+    def add(
+        self,
+        organisation_id: str,
+        user_id: str,
+        title: str,
+        placement: Placement,
+        meta: dict[str, Any],
+    ) -> Pending:
+        with self._lock:
+            self._expire()
+            while len(self._items) >= self.max_items:
+                self._items.pop(next(iter(self._items)))
+            item = Pending(
+                secrets.token_urlsafe(18), organisation_id, user_id, title, placement, meta
+            )
+            self._items[item.token] = item
+            return item
+
+    def take(self, token: str, user_id: str) -> Pending | None:
+        """The preview of this user (removed), or None when unknown, expired or not theirs."""
+        with self._lock:
+            self._expire()
+            item = self._items.get(token)
+            if item is None or item.user_id != user_id:
+                return None
+            return self._items.pop(token)
+
+    def get(self, token: str, user_id: str) -> Pending | None:
+        with self._lock:
+            self._expire()
+            item = self._items.get(token)
+            return item if item is not None and item.user_id == user_id else None
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for token in [t for t, i in self._items.items() if now - i.created > self.ttl_s]:
+            del self._items[token]
+
+
+def upload_frame(repo: Repository, upload_id: str) -> pd.DataFrame:
+    """An upload's stored values as one row per buurt (``region_code`` + its columns)."""
     import pandas as pd
 
-    rows: list[tuple] = []
-    for record in frame.to_dict("records"):
-        code = str(record["region_code"])
-        for column in [*own.numeric, "n_rijen"]:
-            value = record[column]
-            if not pd.isna(value):
-                rows.append((code, column, float(value), None))
-        for column in own.labels:
-            value = record[column]
-            if not pd.isna(value):
-                rows.append((code, column, None, str(value)))
-    meta = {
-        "edition": edition,
-        "file_name": file_name,
-        "key_type": own.key_type,
-        "n_rows": len(own.frame),
-        "columns": {"getallen": own.numeric, "labels": own.labels},
-        "notes": own.notes,
-    }
-    return meta, rows
+    by_buurt: dict[str, dict[str, Any]] = {}
+    for code, variable, value, label in repo.upload_values(upload_id):
+        by_buurt.setdefault(str(code), {})[str(variable)] = label if label is not None else value
+    frame = pd.DataFrame.from_dict(by_buurt, orient="index")
+    return frame.rename_axis("region_code").reset_index()
+
+
+def upload_points(store: Store, repo: Repository, upload_id: str) -> gpd.GeoDataFrame:
+    """One point (EPSG:28992) per buurt of an upload, with its values and ``aantal rijen``
+    (for maps: the board map, exports). Access is the caller's to check."""
+    from veerkracht.own_data import own_data_points
+
+    upload = repo.upload(upload_id)
+    if upload is None:
+        raise ParameterError(
+            "overlay", upload_id, "deze upload bestaat niet", fix="Kies een upload."
+        )
+    return own_data_points(
+        store,
+        upload_frame(repo, upload_id),
+        gemeente=upload["gemeente_code"],
+        edition=int(upload["edition"]),
+    )
+
+
+def map_overlays(store: Store, repo: Repository, uploads: list[dict]) -> list[MapOverlay]:
+    """The map overlays of uploads the user may see (PNG, PDF, HTML exports)."""
+    from veerkracht.maps.layers import own_data_overlay
+
+    return [
+        own_data_overlay(upload_points(store, repo, up["upload_id"]), up["title"]) for up in uploads
+    ]
+
+
+def overlay_columns(repo: Repository, uploads: list[dict]) -> pd.DataFrame | None:
+    """Own data as extra columns for CSV/XLSX: 'Eigen gegevens: <titel> – <kolom>'."""
+    frames = []
+    for up in uploads:
+        frame = upload_frame(repo, up["upload_id"]).set_index("region_code")
+        frame.columns = [f"Eigen gegevens: {up['title']} – {c}" for c in frame.columns]
+        frames.append(frame)
+    if not frames:
+        return None
+    import pandas as pd
+
+    return pd.concat(frames, axis=1).rename_axis("region_code").reset_index()
+
+
+def overlays_json(uploads: list[dict]) -> list[dict[str, Any]]:
+    """A small description of overlays for a layer menu's 'eigen data' group."""
+    from veerkracht.maps import palettes
+
+    return [
+        {
+            "id": up["upload_id"],
+            "groep": "eigen data",
+            "titel": up["title"],
+            "gemeente": up["gemeente_code"],
+            "indeling": up["edition"],
+            "rijen": up["n_rows"],
+            "symbool": {
+                "vorm": "ruit",
+                "kleur": palettes.OWN_DATA_FACE,
+                "rand": palettes.OWN_DATA_EDGE,
+            },
+            "uitleg": f"Eigen gegevens van de organisatie ({up['n_rows']} rijen), "
+            f"geplaatst in buurtindeling {up['edition']}; grootte = aantal rijen per buurt.",
+        }
+        for up in uploads
+    ]
+
+
+def own_export(web: WebApp, user: User | None, state: ViewState) -> OwnExport:
+    """The overlays of a view for an export, after the same access check as the map."""
+    from veerkracht.web.data import OwnExport
+
+    uploads = [web.overlay(user, i, state.gemeente) for i in state.overlays]
+    store = web.service.store
+    return OwnExport(map_overlays(store, web.repo, uploads), overlay_columns(web.repo, uploads))

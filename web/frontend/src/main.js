@@ -1,5 +1,5 @@
 // Veerkracht kaart-app: the interactive Dutch map of /kaart/{gm} and /gedeeld/{token}.
-import { ApiError, capital, describe, getJSON, postJSON, request } from "./api.js";
+import { capital, describe, getJSON, postJSON } from "./api.js";
 import { $, clear, fmt, h } from "./dom.js";
 import { BuurtMap, centre, webglAvailable } from "./map.js";
 import { comparePanel, gemeentenPanel, profilePanel } from "./profile.js";
@@ -288,10 +288,11 @@ async function loadLayer({ fit = false, silent = false } = {}) {
     if (app.map) {
       await app.map.show(collection, { fit: fit || !app.loaded.laag });
       const shown = await app.map.showOverlay(collection, s.overlays);
+      app.ownCounts = shown.per;
+      renderOwnLegend();
       const count = $("#vk-eigen-aantal");
       if (count) {
-        count.textContent = s.overlays.length ? `Eigen data op de kaart: ${shown.n} buurten.` : "";
-        count.title = shown.kolom ? `Cirkelgrootte: ${shown.kolom}` : "";
+        count.textContent = s.overlays.length ? `Eigen gegevens op de kaart in ${shown.n} buurten; symboolgrootte = aantal rijen per buurt.` : "";
       }
       app.map.markSelected(s.buurten);
     }
@@ -484,6 +485,25 @@ function renderLegend(legend, collection) {
   box.append(h("p", { class: "vk-bron", id: "vk-bron" }, legend.bron));
 }
 
+/** One legend entry per overlay shown: its own symbol and a readable label. */
+function renderOwnLegend() {
+  const old = $("#vk-legenda-eigen");
+  if (old) old.remove();
+  const ids = app.state.overlays;
+  if (!ids.length) return;
+  const list = h("ul", { class: "vk-klassen", id: "vk-legenda-eigen", "aria-label": "Eigen gegevens" });
+  for (const id of ids) {
+    const up = app.uploads.find((u) => u.id === id);
+    const c = (app.ownCounts || {})[id] || { buurten: 0, rijen: 0 };
+    const rows = Math.round(c.rijen);
+    const title = up ? up.titel : "eigen upload";
+    const label = `Eigen gegevens: ${title} (${rows} ${rows === 1 ? "rij" : "rijen"} in ${c.buurten} ${c.buurten === 1 ? "buurt" : "buurten"})`;
+    list.append(h("li", {}, h("span", { class: "vk-ruit", "aria-hidden": "true" }), h("span", { class: "vk-klasse-label" }, label)));
+  }
+  const source = $("#vk-bron");
+  $("#vk-legenda").insertBefore(list, source);
+}
+
 // ------------------------------------------------------------------ tooltip
 function numeric(value) {
   // MapLibre hands feature properties over from its worker; nulls may arrive as "null"
@@ -594,8 +614,9 @@ async function loadUploads() {
     const id = `vk-overlay-${up.id}`;
     const box2 = h("input", { type: "checkbox", id, value: up.id, checked: app.state.overlays.includes(up.id) });
     box2.addEventListener("change", () => toggleOverlay(up.id, box2.checked));
-    box.append(h("li", {}, box2, h("label", { for: id }, up.titel, h("span", { class: "vk-sub" }, ` · ${up.organisatie} · ${up.rijen} rijen`))));
+    box.append(h("li", {}, box2, h("label", { for: id }, up.titel, h("span", { class: "vk-sub" }, ` · ${up.organisatie} · ${up.rijen} rijen · indeling ${up.indeling}`))));
   }
+  renderOwnLegend();
 }
 
 function toggleOverlay(id, on) {
@@ -604,34 +625,6 @@ function toggleOverlay(id, on) {
   changed();
   loadLayer();
   if (s.buurten.length) showPanel();
-}
-
-async function upload(event) {
-  event.preventDefault();
-  const form = event.target;
-  const out = clear($("#vk-upload-uitkomst"));
-  const data = new FormData(form);
-  data.set("gemeente", app.state.gemeente);
-  if (app.signals) data.set("indeling", String(app.signals.indeling));
-  form.querySelector("button").disabled = true;
-  try {
-    const made = await request("/api/uploads", { method: "POST", body: data });
-    const up = made.upload;
-    out.append(h("p", { class: "vk-ok", role: "status" }, `“${up.titel}” geüpload: ${up.rijen} rijen, gekoppeld op ${up.sleutel}.`));
-    for (const note of up.meldingen || []) out.append(h("p", { class: "vk-sub" }, note));
-    form.reset();
-    app.state.overlays = [...new Set([...app.state.overlays, up.id])];
-    changed();
-    await loadUploads();
-    await loadLayer();
-  } catch (err) {
-    out.append(h("p", { class: "vk-fout", role: "alert" }, describe(err)));
-    if (err instanceof ApiError && err.body.rijen && err.body.rijen.length) {
-      out.append(h("ul", { class: "vk-foutrijen", "aria-label": "Rijen met fouten" }, err.body.rijen.slice(0, 20).map((r) => h("li", {}, `rij ${r}`))));
-    }
-  } finally {
-    form.querySelector("button").disabled = false;
-  }
 }
 
 async function share(event) {
@@ -669,8 +662,6 @@ async function start() {
   const other = new Combobox($("#vk-andere-gemeente"), $("#vk-andere-suggesties"), (g) => compareGemeenten(g));
   void search; void other;
   bindControls();
-  const upForm = $("#vk-upload");
-  if (upForm) upForm.addEventListener("submit", upload);
   const shareForm = $("#vk-deel");
   if (shareForm) shareForm.addEventListener("submit", share);
   updateLoginLink();

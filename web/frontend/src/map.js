@@ -9,6 +9,10 @@ const NO_DATA = "arcering";
 export const PDOK_TILES = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png";
 const BUURT_LABEL_ZOOM = 13.5; // buurt names from this zoom on; wijk names always
 const MAX_LABELS = 250;
+const OWN = "eigen-ruit";
+/** Own data: magenta diamonds with a dark edge (maps/palettes.py OWN_DATA_*), a colour no
+ * typology class or palette uses. */
+export const OWN_COLOUR = "#d01c8b";
 
 export function webglAvailable() {
   try {
@@ -28,6 +32,21 @@ function hatch() {
       const on = (x + y) % size < 2;
       const i = (y * size + x) * 4;
       data.set(on ? [150, 150, 150, 255] : [245, 245, 245, 255], i);
+    }
+  }
+  return { width: size, height: size, data };
+}
+
+function diamond() {
+  // magenta diamond with a dark edge, drawn here: no sprite file needed
+  const size = 32, half = size / 2;
+  const data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const d = Math.abs(x + 0.5 - half) + Math.abs(y + 0.5 - half);
+      const i = (y * size + x) * 4;
+      if (d <= half - 4) data.set([208, 28, 139, 255], i);
+      else if (d <= half - 1) data.set([26, 26, 26, 255], i);
     }
   }
   return { width: size, height: size, data };
@@ -59,6 +78,7 @@ export class BuurtMap {
       this.wijken = empty();
       this.map.on("load", () => {
         this.map.addImage(NO_DATA, hatch());
+        this.map.addImage(OWN, diamond());
         this.map.addSource("buurten", { type: "geojson", data: empty(), promoteId: "code" });
         this.map.addSource("eigen", { type: "geojson", data: empty() });
         this.map.addSource("wijken", { type: "geojson", data: empty() });
@@ -115,14 +135,13 @@ export class BuurtMap {
     });
     m.addLayer({
       id: "eigen-data",
-      type: "circle",
+      type: "symbol",
       source: "eigen",
-      paint: {
-        "circle-color": "#6a1b9a",
-        "circle-opacity": 0.55,
-        "circle-stroke-color": "#ffffff",
-        "circle-stroke-width": 1.2,
-        "circle-radius": ["interpolate", ["linear"], ["get", "schaal"], 0, 3, 1, 16],
+      layout: {
+        "icon-image": OWN,
+        "icon-size": ["interpolate", ["linear"], ["get", "schaal"], 0, 0.35, 1, 0.8],
+        "icon-allow-overlap": true,
+        "icon-ignore-placement": true,
       },
     });
     m.addLayer({
@@ -175,30 +194,37 @@ export class BuurtMap {
     this.placeLabels();
   }
 
-  /** Own data as circles at the buurt centres, sized by the first numeric column. */
+  /** Own data as diamonds at the buurt centres, sized by the number of rows per buurt;
+   * returns per overlay the buurten and rows drawn. */
   async showOverlay(collection, overlayIds) {
     await this.ready;
     const points = [];
+    const counts = {};
     let max = 0;
+    for (const id of overlayIds) counts[id] = { buurten: 0, rijen: 0 };
     for (const f of collection.features) {
-      const value = overlayValue(f.properties, overlayIds);
-      if (value === null) continue;
-      max = Math.max(max, Math.abs(value.number));
-      points.push({ f, value });
+      for (const id of overlayIds) {
+        const rows = overlayRows(f.properties, id);
+        if (rows === null) continue;
+        counts[id].buurten += 1;
+        counts[id].rijen += rows;
+        max = Math.max(max, rows);
+        points.push({ f, rows, id });
+      }
     }
-    const features = points.map(({ f, value }) => ({
+    const features = points.map(({ f, rows, id }) => ({
       type: "Feature",
       geometry: { type: "Point", coordinates: centre(f.geometry) },
       properties: {
         code: f.properties.code,
         naam: f.properties.naam,
-        schaal: max > 0 ? Math.sqrt(Math.abs(value.number) / max) : 0.5,
-        waarde: value.number,
-        kolom: value.column,
+        upload: id,
+        schaal: max > 0 ? Math.sqrt(rows / max) : 0.5,
+        rijen: rows,
       },
     }));
     this.map.getSource("eigen").setData({ type: "FeatureCollection", features });
-    return { n: features.length, kolom: points.length ? points[0].value.column : null };
+    return { n: features.length, per: counts };
   }
 
   /** Wijk outlines (and their names as labels) of the current view. */
@@ -313,19 +339,12 @@ function empty() {
   return { type: "FeatureCollection", features: [] };
 }
 
-function overlayValue(props, ids) {
-  for (const id of ids) {
-    const prefix = `overlay:${id}:`;
-    const rows = props[`${prefix}n_rijen`];
-    if (rows === 0) continue; // a buurt without any record of this upload
-    for (const [key, v] of Object.entries(props)) {
-      if (key.startsWith(prefix) && typeof v === "number" && key !== `${prefix}n_rijen`) {
-        return { number: v, column: key.slice(prefix.length) };
-      }
-    }
-    if (typeof rows === "number") return { number: rows, column: "n_rijen" };
-  }
-  return null;
+/** The rows an upload has in this buurt ('aantal rijen'), or null when it has none. */
+function overlayRows(props, id) {
+  const value = props[`overlay:${id}:aantal rijen`];
+  if (value === undefined || value === null || value === "null") return null;
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : null;
 }
 
 function rings(geometry) {

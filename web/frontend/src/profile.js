@@ -120,14 +120,14 @@ function ownData(items) {
   return h(
     "section",
     { class: "vk-eigen-profiel" },
-    h("h3", {}, "Eigen data"),
+    h("h3", {}, h("span", { class: "vk-ruit", "aria-hidden": "true" }), "Eigen gegevens"),
     items.map((o) =>
       h(
         "table",
         { class: "vk-tabel" },
         h("caption", {}, `${o.titel} (${o.organisatie})`),
         h("tbody", {}, Object.keys(o.waarden).length
-          ? Object.entries(o.waarden).map(([k, v]) => h("tr", {}, h("th", { scope: "row" }, k), h("td", { class: "vk-getal" }, fmt(v))))
+          ? Object.entries(o.waarden).map(([k, v]) => h("tr", {}, h("th", { scope: "row" }, k), h("td", { class: typeof v === "number" ? "vk-getal" : "" }, typeof v === "number" ? fmt(v) : String(v))))
           : h("tr", {}, h("td", {}, "geen gegevens voor deze buurt"))),
       ),
     ),

@@ -61,11 +61,12 @@ export function links(s) {
     profiel: (bu) => `${base}/buurten/${bu}.json?${dataQuery(s, { overlays: true })}`,
     vergelijking: (a, b) => `${base}/vergelijk.json?buurten=${a},${b}&${dataQuery(s, { overlays: true })}`,
     export: {
-      png: `/export/${gm}/kaart.png?${dataQuery(s, { layer: true })}`,
-      pdf: `/export/${gm}/kaart.pdf?${dataQuery(s, { layer: true })}`,
-      csv: `/export/${gm}.csv?${dataQuery(s)}`,
-      xlsx: `/export/${gm}.xlsx?${dataQuery(s)}`,
-      html: `/export/${gm}/kaart.html?${dataQuery(s)}`,
+      // own data travels along: the server draws it (symbol, legend) and adds its columns
+      png: `/export/${gm}/kaart.png?${dataQuery(s, { layer: true, overlays: true })}`,
+      pdf: `/export/${gm}/kaart.pdf?${dataQuery(s, { layer: true, overlays: true })}`,
+      csv: `/export/${gm}.csv?${dataQuery(s, { overlays: true })}`,
+      xlsx: `/export/${gm}.xlsx?${dataQuery(s, { overlays: true })}`,
+      html: `/export/${gm}/kaart.html?${dataQuery(s, { overlays: true })}`,
     },
   };
 }

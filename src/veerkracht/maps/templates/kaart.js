@@ -38,6 +38,22 @@
     group.appendChild(p);
     paths.push(p);
   });
+  // own data: magenta diamonds above the buurten (pointer events pass to the buurten)
+  var eigen = document.createElementNS(SVGNS, "g");
+  eigen.setAttribute("id", "eigen");
+  eigen.setAttribute("pointer-events", "none");
+  (DATA.overlays || []).forEach(function (o) {
+    o.points.forEach(function (pt) {
+      var r = Math.max(full[2] / 400, 1) * (2 + 4 * pt[2]);
+      var d = "M" + pt[0] + " " + (pt[1] - r) + "l" + r + " " + r + "l" + (-r) + " " + r +
+        "l" + (-r) + " " + (-r) + "z";
+      var mark = document.createElementNS(SVGNS, "path");
+      [["d", d], ["fill", "#d01c8b"], ["stroke", "#1a1a1a"], ["stroke-width", r / 5],
+        ["class", "eigenpunt"]].forEach(function (a) { mark.setAttribute(a[0], a[1]); });
+      eigen.appendChild(mark);
+    });
+  });
+  group.parentNode.insertBefore(eigen, document.getElementById("selectie"));
   setView(full);
   // hatch spacing ≈ 1/250 of the gemeente width, so it reads as a hatch at full view
   var hatch = document.getElementById("geengegevens");
@@ -95,6 +111,12 @@
       row.appendChild(el("span", {}, DATA.noData + " (" + layer.noData + " buurten)"));
       box.appendChild(row);
     }
+    (DATA.overlays || []).forEach(function (o) {
+      var row = el("div", { "class": "legendarij eigen" });
+      row.appendChild(el("span", { "class": "ruit", "aria-hidden": "true" }));
+      row.appendChild(el("span", {}, o.label));
+      box.appendChild(row);
+    });
     if (layer.note) box.appendChild(el("p", { "class": "noot" }, layer.note));
   }
 

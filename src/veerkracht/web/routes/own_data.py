@@ -12,11 +12,11 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from veerkracht.errors import ParameterError
+from veerkracht.errors import InputFileError, ParameterError
 from veerkracht.web.common import ApiError, busy, json_response, read_json
 from veerkracht.web.limits import GateFull
 from veerkracht.web.state import ViewState, check_gemeente
-from veerkracht.web.uploads import check_file_name, process_upload, read_form
+from veerkracht.web.uploads import check_file_name, prepare_upload, read_form, upload_meta
 
 if TYPE_CHECKING:
     from veerkracht.web.context import WebApp
@@ -42,7 +42,6 @@ def _upload_route(app: FastAPI, web: WebApp) -> None:
         state = ViewState.parse(gm, indeling=form.get("indeling") or None)
         title = str(form.get("titel") or name).strip()[:120]
         c = await web.view(request, state)
-        buurten = c.mapset.buurten[["region_code", "geometry"]]
 
         def work() -> str:
             import tempfile
@@ -52,20 +51,30 @@ def _upload_route(app: FastAPI, web: WebApp) -> None:
                 raw = Path(tmp) / "inhoud"
                 file.file.seek(0)
                 raw.write_bytes(file.file.read())
-                meta, rows = process_upload(
+                placement = prepare_upload(
                     raw,
                     name,
+                    store=web.service.store,
                     organisation=user.organisation,
-                    buurten=buurten,
-                    edition=c.mapset.edition,
+                    gemeente=gm,
+                    edition=c.result.edition,
                 )
+            if placement.unplaced:  # this route stores at once: only a file that fits whole
+                shown = "; ".join(f"rij {u.row}: {u.reason}" for u in placement.unplaced[:5])
+                raise InputFileError(
+                    Path(name),
+                    f"{len(placement.unplaced)} rij(en) niet te plaatsen: {shown}",
+                    rows=[u.row for u in placement.unplaced],
+                    fix="Verbeter die rijen, of kies bij 'Eigen data toevoegen' "
+                    "(/eigen-data/nieuw) of u de rest wilt importeren.",
+                )
+            meta = upload_meta(placement, name)
             meta.update(
                 organisation_id=user.organisation_id,
-                gemeente_code=gm,
                 title=title,
                 created_by=user.user_id,
             )
-            return web.repo.save_upload(meta, rows)
+            return web.repo.save_upload(meta, placement.value_rows())
 
         try:
             async with web.renders.slot():  # reading a file is heavy work too: bounded
