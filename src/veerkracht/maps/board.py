@@ -464,8 +464,9 @@ def _draw_list(
     capacity = per_column * columns
     if len(entries) > capacity:
         left_out = sum(1 for _, header in entries[capacity - 1 :] if header is None)
-        entries = entries[: capacity - 1] + [
-            (f"… en nog {left_out} buurten: zie de bijlage of de XLSX", None)
+        entries = [
+            *entries[: capacity - 1],
+            (f"… en nog {left_out} buurten: zie de bijlage of de XLSX", None),
         ]
     colours = {code: colour for code, _, colour, _ in class_count_rows(result)}
     col_w = w / columns
