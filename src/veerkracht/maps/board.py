@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from PIL import Image
 
     from veerkracht.maps.layers import MapSet
     from veerkracht.pipeline import SignalView
@@ -542,23 +543,24 @@ def render_board_map(
     return written
 
 
-def board_png(
+def board_image(
     view: SignalView,
     mapset: MapSet,
     *,
     paper: str = "A4",
     dpi: float = PNG_DPI,
     own_points: gpd.GeoDataFrame | None = None,
-) -> bytes:
-    """The board map as PNG bytes (for the report)."""
+) -> Image.Image:
+    """The board map as a Pillow image (for the report, which embeds it)."""
     import matplotlib
+    from PIL import Image
 
-    from veerkracht.maps._png import encode, render_rgba
+    from veerkracht.maps._png import render_rgba
     from veerkracht.maps.static import _RC
 
     fig = build_board_figure(view, mapset, paper=paper, own_points=own_points)
     with matplotlib.rc_context(_RC):
-        return encode(render_rgba(fig, dpi), dpi=dpi, metadata={"Software": "veerkracht"})
+        return Image.fromarray(render_rgba(fig, dpi).copy(), "RGBA").convert("RGB")
 
 
 def own_points(own: OwnData, mapset: MapSet) -> gpd.GeoDataFrame:

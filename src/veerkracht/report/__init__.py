@@ -34,11 +34,11 @@ def build_content(store: Store, view: SignalView, folder: Path) -> ReportContent
     import datetime as dt
     import warnings
 
-    from veerkracht.maps.board import attention_buurten, board_png
+    from veerkracht.maps.board import attention_buurten, board_image
     from veerkracht.maps.static import render_processes, start_workers
     from veerkracht.pipeline import mapset_from_view
     from veerkracht.report import content as c
-    from veerkracht.report.figures import chart_images, data_uri, map_images
+    from veerkracht.report.figures import chart_images, data_uri, jpeg_bytes, map_images
     from veerkracht.signals.export import analysis_sheets
     from veerkracht.signals.maps import geometry_edition
 
@@ -48,12 +48,14 @@ def build_content(store: Store, view: SignalView, folder: Path) -> ReportContent
     mapset = mapset_from_view(store, view)
     sheets: dict = {}
     board: list[bytes] = []
+    charts: list[dict[str, str]] = []
 
     def analyses() -> None:  # here, while the workers draw the maps
-        board.append(board_png(view, mapset))
+        board.append(jpeg_bytes(board_image(view, mapset)))
         with warnings.catch_warnings():  # esda divides by zero for permutation-free islands
             warnings.simplefilter("ignore", RuntimeWarning)
             sheets.update(analysis_sheets(result, store))
+        charts.extend(chart_images(result, sheets))
 
     maps = map_images(mapset, folder, processes=processes, meanwhile=analyses)
     geo_ed = geometry_edition(store, result.gemeente.code, result.edition, result.table.region_code)
@@ -89,7 +91,7 @@ def build_content(store: Store, view: SignalView, folder: Path) -> ReportContent
         citations=[s.citation() for s in result.sources],
         corporation_table=c.corporation_table(result, sheets.get("Corporatiebezit")),
         maps=maps,
-        charts=chart_images(result, sheets),
+        charts=charts,
         period_line=view.period_line(),
         reference_line=view.reference_line(),
         coverage=view.coverage.lines(),
