@@ -39,6 +39,7 @@ PAPER = {"A4": (11.69, 8.27), "A3": (16.54, 11.69)}
 ATTENTION = ("PRO", "KWE", "VER")
 OWN_MARKER = "^"
 OWN_COLOUR = "#111111"
+OWN_SYMBOL = "▲"  # the marker as a legend glyph
 LIST_FONT = 6.2  # pt, the numbered list
 NUMBER_FONT = 5.0  # pt, the numbers on the map
 PNG_DPI = 150  # the copy in the report
@@ -420,9 +421,6 @@ def _draw_panel(
         y -= line(8.6)
     y -= line(6)
     _draw_list(fig, (left, bottom, w, y - bottom), result, buurten, line, on_map)
-
-
-OWN_SYMBOL = "▲"
 
 
 def _draw_list(
