@@ -33,7 +33,7 @@ from veerkracht.sources.own_data import ERROR_COLUMN, OwnData, own_data_from_fil
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from veerkracht.online.http import HttpClient
+    from veerkracht.http import HttpClient
     from veerkracht.settings import Settings
     from veerkracht.store import Store
 
@@ -416,7 +416,7 @@ def _by_lookup(
     found_rows, xs, ys, shown = [], [], [], []
     own_client = client is None
     if client is None:
-        from veerkracht.online.http import HttpClient
+        from veerkracht.http import HttpClient
 
         client = HttpClient(settings)
     kind = "adres" if p.own.key_type == "adres" else "postcode"

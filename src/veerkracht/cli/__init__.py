@@ -34,7 +34,7 @@ def _register() -> None:
     from veerkracht.cli import data
 
     app.add_typer(data.app, name="data", help="Data ophalen, importeren en bekijken.")
-    for module in ("signalen", "kaart", "rapport", "atlas", "overzicht", "web"):
+    for module in ("signalen", "kaart", "bestuurskaart", "rapport", "atlas", "overzicht", "web"):
         try:
             mod = __import__(f"veerkracht.cli.{module}", fromlist=["register"])
         except ModuleNotFoundError as exc:

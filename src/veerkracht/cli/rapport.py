@@ -23,10 +23,16 @@ def rapport(
     ),
     uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor het rapport."),
     pdf: bool = typer.Option(True, "--pdf/--geen-pdf", help="Ook een PDF maken (WeasyPrint)."),
+    bijlage: bool = typer.Option(
+        False,
+        "--bijlage/--geen-bijlage",
+        help="Ook een bijlage met alle details per buurt (redenen, catalogus, vertaling).",
+    ),
     referentie: str | None = REFERENCE_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
-    """Signaleringsrapport in HTML en PDF: samenvatting, kaarten, grafieken, methode, bronnen."""
+    """Signaleringsrapport in HTML en PDF (hooguit 15 pagina's): bestuurskaart, samenvatting,
+    buurten die aandacht vragen, kaarten, grafieken, methode, bronnen."""
     from veerkracht.cli import console
     from veerkracht.cli.signalen import print_view_summary
     from veerkracht.maps.static import render_processes, start_workers
@@ -42,7 +48,7 @@ def rapport(
         gm = view.gemeente
         folder = uit / f"{gm.code.lower()}_{view.start}_{view.end}"
         with console.status(f"Rapport voor {gm.name} maken (kaarten, grafieken, PDF)…"):
-            files = build_report(st, view, folder, pdf=pdf)
+            files = build_report(st, view, folder, pdf=pdf, appendix=bijlage)
     print_view_summary(view, brief=True)
     counts = view.result.class_counts()
     console.print(
@@ -53,6 +59,9 @@ def rapport(
     console.print(f"  HTML: {files.html}", highlight=False)
     if files.pdf:
         console.print(f"  PDF:  {files.pdf}", highlight=False)
+    for path in (files.appendix_html, files.appendix_pdf):
+        if path is not None:
+            console.print(f"  Bijlage: {path}", highlight=False)
     console.print(f"  {len(files.maps)} kaarten (PNG, 300 dpi) in {folder}", highlight=False)
 
 

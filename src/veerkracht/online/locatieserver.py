@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from veerkracht.errors import NetworkError
 
 if TYPE_CHECKING:
-    from veerkracht.online.http import HttpClient
+    from veerkracht.http import HttpClient
 
 ENV_LOCATIESERVER = "VEERKRACHT_PDOK_LOCATIESERVER"
 DEFAULT_BASE = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"

@@ -25,6 +25,8 @@ class ReportFiles:
     pdf: Path | None
     maps: list[Path]
     content: ReportContent
+    appendix_html: Path | None = None
+    appendix_pdf: Path | None = None
 
 
 def build_content(store: Store, view: SignalView, folder: Path) -> ReportContent:
@@ -32,10 +34,11 @@ def build_content(store: Store, view: SignalView, folder: Path) -> ReportContent
     import datetime as dt
     import warnings
 
+    from veerkracht.maps.board import attention_buurten, board_image
     from veerkracht.maps.from_signals import mapset_from_view
     from veerkracht.maps.static import render_processes, start_workers
     from veerkracht.report import content as c
-    from veerkracht.report.figures import chart_images, map_images
+    from veerkracht.report.figures import chart_images, data_uri, jpeg_bytes, map_images
     from veerkracht.signals.export import analysis_sheets
     from veerkracht.signals.maps import geometry_edition
 
@@ -44,15 +47,21 @@ def build_content(store: Store, view: SignalView, folder: Path) -> ReportContent
     start_workers(processes)
     mapset = mapset_from_view(store, view)
     sheets: dict = {}
+    board: list[bytes] = []
+    charts: list[dict[str, str]] = []
 
     def analyses() -> None:  # here, while the workers draw the maps
+        board.append(jpeg_bytes(board_image(view, mapset)))
         with warnings.catch_warnings():  # esda divides by zero for permutation-free islands
             warnings.simplefilter("ignore", RuntimeWarning)
             sheets.update(analysis_sheets(result, store))
+        charts.extend(chart_images(result, sheets))
 
     maps = map_images(mapset, folder, processes=processes, meanwhile=analyses)
     geo_ed = geometry_edition(store, result.gemeente.code, result.edition, result.table.region_code)
     assert result.config is not None
+    colours = {k.code: k.kleur for k in result.config.classes}
+    conservation = c.conservation_rows(store, result.gemeente.code, result.edition)
     periods = [
         {"label": ind.label, "van": str(p[0] or "–"), "tot": str(p[1] or "–")}
         for ind in result.indicators
@@ -76,18 +85,22 @@ def build_content(store: Store, view: SignalView, folder: Path) -> ReportContent
         threshold_origin=c.THRESHOLD_ORIGIN.format(file=result.config.path.name),
         classes=c.class_counts(result),
         harmonisation=c.harmonisation_rows(result),
-        conservation=c.conservation_rows(store, result.gemeente.code, result.edition),
+        conservation=conservation,
+        conservation_max=c.largest_conservation_error(conservation),
         sources=c.source_rows(result, store, geo_ed),
         citations=[s.citation() for s in result.sources],
         corporation_table=c.corporation_table(result, sheets.get("Corporatiebezit")),
         maps=maps,
-        charts=chart_images(result, sheets),
+        charts=charts,
         period_line=view.period_line(),
         reference_line=view.reference_line(),
         coverage=view.coverage.lines(),
         rules=c.rule_rows(result),
         warnings=view.warnings,
         without_geometry=", ".join(f"{n} ({code})" for code, n in mapset.without_geometry),
+        board=data_uri(board[0]),
+        attention=c.attention_rows(attention_buurten(result), colours),
+        reference_short=result.reference_label(),
     )
 
 
@@ -112,22 +125,48 @@ def _dutch_date(day) -> str:
 
 
 def build_report(
-    store: Store, view: SignalView, out_dir: str | Path, *, pdf: bool = True
+    store: Store,
+    view: SignalView,
+    out_dir: str | Path,
+    *,
+    pdf: bool = True,
+    appendix: bool = False,
 ) -> ReportFiles:
-    """Write ``<gm>_rapport.html`` (and ``.pdf``) plus the map PNGs into ``out_dir``."""
+    """Write ``<gm>_rapport.html`` (and ``.pdf``) plus the map PNGs into ``out_dir``.
+
+    The report is what a board reads (at most 15 pages); the per-buurt detail (every
+    signal with its reasons, the whole catalogue, the translation per period) goes to
+    ``<gm>_rapport-bijlage.html`` (and ``.pdf``) with ``appendix=True``.
+    """
     from veerkracht.report.html import render_report
 
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     content = build_content(store, view, folder)
     stem = f"{view.gemeente.code.lower()}_rapport_{view.start}_{view.end}"
+    content.appendix_note = APPENDIX_NOTE if appendix else NO_APPENDIX_NOTE
     html_text = render_report(content)
     html_path = folder / f"{stem}.html"
     html_path.write_text(html_text, encoding="utf-8")
-    pdf_path = None
+    files = ReportFiles(html_path, None, [folder / m["bestand"] for m in content.maps], content)
+    if appendix:
+        appendix_text = render_report(content, template="bijlage.html")
+        files.appendix_html = folder / f"{stem}-bijlage.html"
+        files.appendix_html.write_text(appendix_text, encoding="utf-8")
     if pdf:
         from veerkracht.report.pdf import write_pdf
 
-        pdf_path = write_pdf(html_text, folder / f"{stem}.pdf")
-    maps = [folder / m["bestand"] for m in content.maps]
-    return ReportFiles(html_path, pdf_path, maps, content)
+        files.pdf = write_pdf(html_text, folder / f"{stem}.pdf")
+        if appendix:
+            files.appendix_pdf = write_pdf(appendix_text, folder / f"{stem}-bijlage.pdf")
+    return files
+
+
+APPENDIX_NOTE = (
+    "De redenen per buurt (elke regel met waarde en drempel) staan in de bijlage naast dit "
+    "rapport (…-bijlage.html/.pdf) en in de XLSX van 'veerkracht signalen'."
+)
+NO_APPENDIX_NOTE = (
+    "De redenen per buurt (elke regel met waarde en drempel) staan in de XLSX van "
+    "'veerkracht signalen', of in een bijlage met 'veerkracht rapport … --bijlage'."
+)

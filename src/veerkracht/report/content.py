@@ -130,6 +130,18 @@ class ReportContent:
     rules: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     without_geometry: str = ""
+    board: str = ""  # the board map as a PNG data URI
+    attention: list[dict[str, str]] = field(default_factory=list)
+    reference_short: str = ""
+    appendix_note: str = ""
+    conservation_max: str = ""
+
+    @property
+    def attention_pairs(self) -> list[tuple[dict | None, dict | None]]:
+        """The numbered list in two columns, read down the left column first."""
+        half = (len(self.attention) + 1) // 2
+        left, right = self.attention[:half], self.attention[half:]
+        return [(a, right[i] if i < len(right) else None) for i, a in enumerate(left)]
 
 
 # ----------------------------------------------------------------------------- summary
@@ -322,6 +334,37 @@ def _statistics_findings(sheets: dict[str, pd.DataFrame]) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- tables
+
+
+SHORT_LABELS = {"PRO": "Probleem", "KWE": "Kwetsbaar", "VER": "Verslechterend"}
+
+
+def attention_rows(buurten: list, colours: dict[str, str]) -> list[dict[str, str]]:
+    """The board map's numbered buurten as table rows (the same numbers as on the map)."""
+    return [
+        {
+            "nr": str(b.number),
+            "naam": b.name,
+            "code": b.code,
+            "signaal": b.label,
+            "kort": SHORT_LABELS.get(b.klasse, b.label),
+            "kleur": colours.get(b.klasse, "#ffffff"),
+            "index": nl(b.index, 0),
+        }
+        for b in buurten
+    ]
+
+
+def largest_conservation_error(rows: list[dict[str, str]]) -> str:
+    """The largest 'Grootste fout' of the conservation table, as it is printed there."""
+    values = []
+    for r in rows:
+        text = r.get("max_fout", "–")
+        try:  # Dutch notation back to a number, only to pick the largest
+            values.append((float(text.rstrip("%").replace(".", "").replace(",", ".")), text))
+        except ValueError:
+            continue
+    return max(values)[1] if values else "–"
 
 
 def signal_rows(result: SignalResult) -> list[dict[str, Any]]:

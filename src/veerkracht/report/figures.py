@@ -1,8 +1,9 @@
-"""Maps and charts for the report, as PNG data URIs (the HTML must open offline).
+"""Maps and charts for the report, as data URIs (the HTML must open offline).
 
-Maps come from :func:`veerkracht.maps.static.render_map` (300 dpi PNG, also kept
-next to the report); the embedded copy is scaled down to ``EMBED_WIDTH`` pixels so
-the HTML and PDF stay a few MB. Charts come from :mod:`veerkracht.maps.charts`.
+Maps are the figures of :func:`veerkracht.maps.static.build_figure`: written as 300-dpi
+PNG next to the report (the same file ``render_map`` writes) and embedded as a JPEG drawn
+from the same figure at ``EMBED_DPI``, so the HTML and PDF stay a few MB. Charts come
+from :mod:`veerkracht.maps.charts`.
 """
 
 from __future__ import annotations
@@ -19,27 +20,27 @@ from veerkracht.signals.maps import citations
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from PIL import Image
 
     from veerkracht.maps.layers import MapLayer, MapSet
     from veerkracht.signals import SignalResult
 
-EMBED_WIDTH = 1800  # px; about 160 dpi across an A4 landscape page
+EMBED_DPI = 120  # 1400 px across an A4-landscape map: about 200 dpi at two maps a page
 CHART_DPI = 160
+#: embedded maps are JPEG: WeasyPrint copies a JPEG into the PDF as it is, while it
+#: decodes and re-compresses every PNG (2-3 s for the report's maps); at this quality
+#: and without chroma subsampling the thin lines and small text stay sharp
+JPEG = {"format": "JPEG", "quality": 92, "subsampling": 0}
 
 
-def data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def data_uri(image: bytes) -> str:
+    kind = "jpeg" if image[:3] == b"\xff\xd8\xff" else "png"
+    return f"data:image/{kind};base64," + base64.b64encode(image).decode("ascii")
 
 
-def _downscale(path: Path, width: int = EMBED_WIDTH) -> bytes:
-    from PIL import Image
-
-    with Image.open(path) as img:
-        img = img.convert("RGB")
-        if img.width > width:
-            img = img.resize((width, round(img.height * width / img.width)), Image.LANCZOS)
-        buf = io.BytesIO()
-        img.save(buf, format="PNG", optimize=False, compress_level=6)
+def jpeg_bytes(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, **JPEG)
     return buf.getvalue()
 
 
@@ -63,14 +64,24 @@ def map_images(
 
 
 def _map_image(mapset: MapSet, layer: MapLayer, folder: Path) -> dict[str, str]:
-    from veerkracht.maps.static import render_map
+    """The 300-dpi PNG next to the report and the embedded copy, from one figure: the
+    copy is drawn again at ``EMBED_DPI`` (cheaper than decoding and shrinking the PNG)."""
+    import matplotlib
+    from PIL import Image
 
-    (png,) = render_map(mapset, layer, folder, formats=("png",))
+    from veerkracht.maps._png import render_rgba, save_png
+    from veerkracht.maps.static import _RC, DPI, build_figure
+
+    fig = build_figure(mapset, layer)
+    png = folder / f"{mapset.gemeente_code.lower()}_{layer.key}.png"
+    with matplotlib.rc_context(_RC):
+        save_png(fig, png, dpi=DPI, metadata={"Software": "veerkracht", "Title": layer.title})
+        embedded = jpeg_bytes(Image.fromarray(render_rgba(fig, EMBED_DPI).copy(), "RGBA"))
     return {
         "key": layer.key,
         "titel": layer.title,
         "periode": layer.period,
-        "src": data_uri(_downscale(png)),
+        "src": data_uri(embedded),
         "bestand": png.name,
     }
 

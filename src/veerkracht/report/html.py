@@ -25,8 +25,9 @@ def _environment():
     )
 
 
-def render_report(content: ReportContent) -> str:
-    """The full HTML text; the stylesheet is inlined so the file opens offline."""
+def render_report(content: ReportContent, template: str = TEMPLATE) -> str:
+    """The full HTML text (the report, or ``bijlage.html``: the appendix); the stylesheet
+    is inlined so the file opens offline."""
     css = resources.files("veerkracht.report").joinpath("templates", STYLESHEET).read_text("utf-8")
-    template = _environment().get_template(TEMPLATE)
+    template = _environment().get_template(template)
     return template.render(r=content, css=css)
