@@ -41,6 +41,7 @@ STAGES: dict[str, int] = {
     "veerkracht.ingest": 2,
     "veerkracht.download": 2,  # fetch (online) and then import (ingest)
     "veerkracht.harmonise": 3,
+    "veerkracht.own_data": 3,  # places own data on buurten (harmonise: PC4 → buurt)
     "veerkracht.indicators": 4,
     "veerkracht.kwb_dekking": 4,
     "veerkracht.signals": 5,

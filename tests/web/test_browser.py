@@ -344,7 +344,7 @@ def test_upload_overlay_and_share_view(server, browser, page, tmp_path) -> None:
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     _drawn(page, "typologie")
-    expect(page.locator(".vk-gebruiker")).to_contain_text(f"analist@noord.nl · {OWNER}")
+    expect(page.locator(".vk-gebruiker")).to_contain_text(f"analist@noord.nl ({OWNER}, analist)")
     # own data for a non-programmer: a form with the gemeente and its buurtindelingen
     page.get_by_role("link", name="Eigen data toevoegen").click()
     expect(page.get_by_role("heading", name="Eigen data toevoegen")).to_be_visible()
