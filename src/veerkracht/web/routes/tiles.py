@@ -315,11 +315,20 @@ def register(app: FastAPI, web: WebApp) -> None:
     store = web.service.store
     cache = TileCache()
     app.state.tiles = cache
+    editions: set[int] = set()
+    editions_lock = threading.Lock()
+
+    def polygon_editions() -> set[int]:
+        # once per server, under a lock: MapLibre sends several Range requests at once and
+        # the store's connection serves one query at a time
+        with editions_lock:
+            if not editions:
+                editions.update(int(e) for e in store.geometry_codes(level="buurt").edition)
+            return editions
 
     @app.get("/tiles/buurten-{indeling}.pmtiles")
     async def tiles(indeling: int) -> Response:
-        codes = await run_in_threadpool(store.geometry_codes, None, "buurt")
-        if indeling not in set(codes.edition):
+        if indeling not in await run_in_threadpool(polygon_editions):
             raise NoDataError(
                 f"geen buurtgrenzen van indeling {indeling} in de store",
                 fix="Gebruik de indeling die /api/nederland/waarden.json noemt.",
