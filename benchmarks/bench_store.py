@@ -52,20 +52,10 @@ def phase_read(folder: Path) -> dict:
     return {"seconds": time.perf_counter() - t, "rows": rows}
 
 
-def _load_all_readers() -> None:
-    from veerkracht.sources.base import READERS, _load_readers
-
-    _load_readers()
-    if not any(r.code == "cbs_wijkbuurtkaart" for r in READERS):
-        # boundary reader not yet listed in sources/_all.py: register it explicitly
-        import veerkracht.sources.boundaries  # noqa: F401
-
-
 def phase_build(folder: Path, store_path: Path) -> dict:
     from veerkracht.ingest import import_folder
     from veerkracht.store import Store
 
-    _load_all_readers()
     t = time.perf_counter()
     with Store(store_path) as store:
         report = import_folder(store, folder)

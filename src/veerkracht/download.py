@@ -34,8 +34,9 @@ from veerkracht.errors import ParameterError
 from veerkracht.http import HttpClient, NoConnectionError, ProgressHook
 from veerkracht.ingest import ImportReport, import_jobs
 from veerkracht.online import cbs_odata
-from veerkracht.online.fetch import FetchResult, check_kwb_years, fetch_sources, gemeente_at_cbs
+from veerkracht.online.fetch import check_kwb_years, gemeente_at_cbs
 from veerkracht.settings import Settings
+from veerkracht.sources.registry import FetchResult, fetch_sources
 
 if TYPE_CHECKING:
     from veerkracht.store import Store

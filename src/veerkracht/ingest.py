@@ -86,7 +86,7 @@ def _manifest(folder: Path) -> dict[str, dict]:
 
 def manifest_problem(name: str, entry: object) -> str | None:
     """Why a file's entry in veerkracht.toml cannot be used, in Dutch (None: it can)."""
-    from veerkracht.sources.base import READERS, _load_readers
+    from veerkracht.sources.registry import READERS
     from veerkracht.sources.validation.years import check_manifest_year
 
     where = f'{MANIFEST} [bestanden."{name}"]'
@@ -103,7 +103,6 @@ def manifest_problem(name: str, entry: object) -> str | None:
     if "overslaan" in entry and not isinstance(entry["overslaan"], bool):
         return f"{where}: overslaan = {entry['overslaan']!r}. Oplossing: schrijf overslaan = true."
     if "bron" in entry:
-        _load_readers()
         codes = [r.code for r in READERS]
         if entry["bron"] not in codes:
             return (
@@ -174,10 +173,10 @@ class _Read:
 
 
 def _choose_reader(path: Path, reader: str | None) -> Reader:
-    from veerkracht.sources.base import READERS, _load_readers, detect
+    from veerkracht.sources.registry import detect
+    from veerkracht.sources.registry import reader as reader_by_code
 
-    _load_readers()
-    chosen = next((r for r in READERS if r.code == reader), None) if reader else detect(path)
+    chosen = reader_by_code(reader) if reader else detect(path)
     if chosen is None:
         raise InputFileError(path, f"onbekende lezer '{reader}' in {MANIFEST}")
     return chosen
@@ -341,7 +340,7 @@ def _reads(jobs: list[Job], known: frozenset[str], workers: int) -> Iterator[_Re
         # the libraries the readers need, imported once in the forkserver
         preload=[
             "veerkracht.ingest",
-            "veerkracht.sources._all",
+            "veerkracht.sources.registry",
             "pyarrow.csv",
             "pyarrow.compute",
             "geopandas",

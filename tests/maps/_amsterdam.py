@@ -15,7 +15,7 @@ import pandas as pd
 from shapely import wkt
 
 from veerkracht.maps.layers import MapLayer, MapSet
-from veerkracht.sources import read
+from veerkracht.sources.registry import read
 
 GEOMETRY = "geometry_amsterdam/gemeente_amsterdam_buurten_2015_2022.csv"
 KWB = {

@@ -9,7 +9,8 @@ import pytest
 from veerkracht.cli import main
 from veerkracht.cli.data import EXIT_INCOMPLETE
 from veerkracht.errors import ParameterError
-from veerkracht.online.fetch import parse_sources, parse_years
+from veerkracht.online.fetch import parse_years
+from veerkracht.sources.registry import parse_sources
 from veerkracht.store import Store
 
 

@@ -105,8 +105,8 @@ def test_limits_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_own_data_and_read_check_the_file_first(tmp_path: Path) -> None:
     """Every entry point that opens a file (uploads of own data too) refuses a zip bomb."""
-    from veerkracht.sources.base import read
     from veerkracht.sources.own_data import own_data_from_file
+    from veerkracht.sources.registry import read
     from veerkracht.sources.validation import ValidationError
 
     corpus._zip_bomb(tmp_path)

@@ -13,7 +13,8 @@ from shapely.geometry import Polygon, box
 
 from veerkracht.errors import InputFileError, MissingColumnsError
 from veerkracht.sources import boundaries
-from veerkracht.sources.base import CROSSWALK_COLUMNS, REGION_COLUMNS, VALUE_COLUMNS, detect
+from veerkracht.sources.base import CROSSWALK_COLUMNS, REGION_COLUMNS, VALUE_COLUMNS
+from veerkracht.sources.registry import detect
 
 GEOM_COLUMNS = ["region_code", "level", "edition", "name", "gemeente_code", "geometry"]
 

@@ -7,14 +7,11 @@ from pathlib import Path
 import pytest
 
 from veerkracht.errors import InputFileError
-from veerkracht.sources import detect, read
+from veerkracht.sources.cbs_crime import load_categories
+from veerkracht.sources.registry import detect, read
 
 
 def _all_codes() -> list[str]:
-    # imported here: importing a reader module at collection time would register it
-    # before sources._all and change the detection order
-    from veerkracht.sources.cbs_crime import load_categories
-
     codes = [c for _label, cs in load_categories().values() for c in cs if c != "0.0.0"]
     return ["Totaal misdrijven"] + [f"{c} x" for c in codes]
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from veerkracht.errors import InputFileError
-from veerkracht.sources import detect, read
+from veerkracht.sources.registry import detect, read
 
 HEALTH = "rivm_cbs_gezondheid_50090NED"
 

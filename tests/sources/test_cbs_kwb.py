@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from veerkracht.errors import InputFileError
-from veerkracht.sources import detect, read
 from veerkracht.sources._tabular import normalise_title, parse_numbers
+from veerkracht.sources.registry import detect, read
 
 KWB = "cbs_kwb_amsterdam"
 

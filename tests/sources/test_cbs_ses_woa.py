@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from veerkracht.errors import MissingColumnsError
-from veerkracht.sources import detect, read
+from veerkracht.sources.registry import detect, read
 
 FILE = "cbs_ses_woa/SES_WOA_scores_per_wijk_en_buurt_25042023_160857.csv"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from veerkracht.errors import InputFileError, MissingColumnsError
-from veerkracht.sources import detect, read
+from veerkracht.sources.registry import detect, read
 
 
 def _value(table, code: str, variable: str, period: int) -> float:

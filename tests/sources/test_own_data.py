@@ -10,8 +10,9 @@ import pytest
 from shapely.geometry import box
 
 from veerkracht.errors import InputFileError, ParameterError
-from veerkracht.sources.base import VALUE_COLUMNS, detect, read
+from veerkracht.sources.base import VALUE_COLUMNS
 from veerkracht.sources.own_data import buurt_values_from_own_data, own_data_from_file
+from veerkracht.sources.registry import detect, read
 
 BUURTEN = gpd.GeoDataFrame(
     {

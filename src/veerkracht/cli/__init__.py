@@ -12,14 +12,11 @@ import os
 import sys
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from veerkracht.cli._common import console as console  # re-exported: tests swap its file
+from veerkracht.cli._common import err_console
 from veerkracht.errors import VeerkrachtError
-
-# Piped into a file or CI log, rich would wrap at 80 columns and cut file names short.
-console = Console(width=None if Console().is_terminal else 160)
-err_console = Console(stderr=True)
 
 app = typer.Typer(
     name="veerkracht",

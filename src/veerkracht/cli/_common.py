@@ -5,9 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.console import Console
 
 from veerkracht.numbers import count as fmt  # noqa: F401 - the one Dutch formatter, for the CLI
 from veerkracht.settings import get_settings
+
+# Piped into a file or CI log, rich would wrap at 80 columns and cut file names short.
+console = Console(width=None if Console().is_terminal else 160)
+err_console = Console(stderr=True)
 
 STORE_OPTION = typer.Option(
     None,

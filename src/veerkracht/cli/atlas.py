@@ -31,7 +31,7 @@ def atlas(
     from rich.table import Table
 
     from veerkracht import atlas as at
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
     if van is not None and tot is not None and tot <= van:
         raise ParameterError(
             "--tot",

@@ -39,7 +39,7 @@ def bestuurskaart(
 ) -> None:
     """Bestuurskaart: één pagina met de signaleringskaart, de genummerde buurten die aandacht
     vragen, de aantallen per signaal en de bronnen."""
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
     from veerkracht.maps.board import (
         attention_buurten,
         check_paper,

@@ -27,7 +27,7 @@ EXIT_STORE_FAILURE = 4
 
 
 def _progress() -> Progress:
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
 
     return Progress(
         TextColumn("[bold]{task.description}"),
@@ -133,7 +133,7 @@ def importeren(
     geïmporteerd; 3: een of meer bestanden geweigerd of overgeslagen door een fout;
     4: de store kon niet schrijven (bv. schijf vol).
     """
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
     from veerkracht.ingest import candidate_files, import_folder
     from veerkracht.store import Store
 
@@ -168,7 +168,7 @@ def importeren(
 
 def _summary(report: ImportReport) -> None:
     """The last line: what was done; the exit code says whether it was everything."""
-    from veerkracht.cli import console, err_console
+    from veerkracht.cli._common import console, err_console
 
     present = sum(1 for r in report.imported if r.status == "al aanwezig")
     done = len(report.imported) - present
@@ -195,7 +195,7 @@ def _summary(report: ImportReport) -> None:
 @app.command("status")
 def status(store: Path | None = STORE_OPTION) -> None:
     """Toon wat er in de store staat: datasets, perioden, indelingen, dekking, vertaalfouten."""
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
     from veerkracht.status import store_status
     from veerkracht.store import Store
 
@@ -245,7 +245,8 @@ def ophalen(
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Haal CBS-, PDOK- en Leefbaarometer-data op voor een gemeente (of alle) en importeer die."""
-    from veerkracht.online.fetch import parse_sources, parse_years
+    from veerkracht.online.fetch import parse_years
+    from veerkracht.sources.registry import parse_sources
 
     if bool(gemeente) == alle_gemeenten:
         raise ParameterError(
@@ -271,7 +272,7 @@ def _ophalen_een(
 ) -> None:
     from rich.progress import DownloadColumn
 
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
     from veerkracht.download import fetch_and_import
     from veerkracht.store import Store
 
@@ -315,7 +316,7 @@ def _ophalen_een(
 
 def _print_successors(settings, gemeente_code: str | None) -> None:
     """Which of a replaced KWB indicator and its successor the store has, per year."""
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
     from veerkracht.kwb_dekking import successor_use
     from veerkracht.store import Store
 
@@ -332,7 +333,7 @@ def _ophalen_alle(
     gelijktijdig: int,
     store: Path | None,
 ) -> None:
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
     from veerkracht.download import check_workers, fetch_all
     from veerkracht.store import Store
 
@@ -368,7 +369,7 @@ def _ophalen_alle(
     if "kwb" in sources:
         _print_successors(settings, None)
     if problems:  # exit 0 only when everything asked for arrived
-        from veerkracht.cli import err_console
+        from veerkracht.cli._common import err_console
 
         err_console.print(
             _plain(f"Onvolledig: {len(problems)} gemeente(n) kregen niet alles (zie de tabel)."),
@@ -429,7 +430,7 @@ def kwb_dekking(
     ),
 ) -> None:
     """Per indicator en KWB-jaar (2013–2025): gevonden, hernoemd, nog niet, vervallen."""
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
     from veerkracht.kwb_dekking import (
         column_lists,
         coverage,
@@ -482,7 +483,7 @@ def vertalen(
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Vertaal alle buurtcijfers van een gemeente naar één buurtindeling (met behoudsfout)."""
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
     from veerkracht.harmonise import summary, translate
     from veerkracht.status import _pct
     from veerkracht.store import Store

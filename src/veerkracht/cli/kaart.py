@@ -50,7 +50,7 @@ def kaart(
     """Signaleringskaarten per buurt: PNG (300 dpi), SVG, PDF en één interactieve HTML-kaart."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
     from veerkracht.cli.signalen import print_view_summary
     from veerkracht.maps.from_signals import mapset_from_view
     from veerkracht.maps.interactive import render_html
@@ -120,7 +120,7 @@ def _with_own_data(st, mapset, path: Path, edition: int | None, title: str | Non
 
     from rich.table import Table
 
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
     from veerkracht.maps.layers import own_data_overlay
     from veerkracht.own_data import own_data_points, place_own_data
 
@@ -151,7 +151,7 @@ def _with_own_data(st, mapset, path: Path, edition: int | None, title: str | Non
 
 def _basemap_settings(settings, mapset):
     """Settings to draw the background with, or None (with a Dutch warning) when offline."""
-    from veerkracht.cli import err_console
+    from veerkracht.cli._common import err_console
     from veerkracht.maps.basemap import mosaic, tile_range
 
     try:

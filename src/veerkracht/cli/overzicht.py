@@ -29,7 +29,7 @@ def overzicht(
     """Landelijk overzicht: signalen van elke gemeente (t.o.v. Nederland), CSV, XLSX en kaart."""
 
     from veerkracht import overview as ovm
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
     from veerkracht.maps.national import render_national_map
     from veerkracht.store import Store
 

@@ -33,7 +33,7 @@ def rapport(
 ) -> None:
     """Signaleringsrapport in HTML en PDF (hooguit 15 pagina's): bestuurskaart, samenvatting,
     buurten die aandacht vragen, kaarten, grafieken, methode, bronnen."""
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
     from veerkracht.cli.signalen import print_view_summary
     from veerkracht.maps.static import render_processes, start_workers
     from veerkracht.pipeline import open_view

@@ -45,7 +45,7 @@ def signalen(
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Signalen per buurt: concentratie, ontwikkeling en typologie, met redenen."""
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
     from veerkracht.pipeline import open_view
     from veerkracht.signals import load_typology
     from veerkracht.signals.export import write_signal_tables
@@ -101,7 +101,7 @@ def print_view_summary(view, *, brief: bool = False) -> None:
 
     ``brief`` (maps, report): period, reference, class counts, warnings and coverage.
     """
-    from veerkracht.cli import console, err_console
+    from veerkracht.cli._common import console, err_console
 
     result = view.result
     console.print(

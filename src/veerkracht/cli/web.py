@@ -43,7 +43,7 @@ def web(
         return
     import uvicorn
 
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
     from veerkracht.store import Store
     from veerkracht.web.accounts import Inbox
     from veerkracht.web.app import create_app
@@ -142,7 +142,7 @@ def add_user(
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Maak een account (en zo nodig de organisatie) aan — ook terwijl de web-app draait."""
-    from veerkracht.cli import console
+    from veerkracht.cli._common import console
     from veerkracht.web.db import database_url, open_database
     from veerkracht.web.repo import Repository
 

@@ -45,10 +45,8 @@ def kwb_tables() -> dict[int, str]:
     """KWB StatLine table id per year, from ``sources/cbs_kwb.toml``."""
     import tomllib
 
-    import veerkracht.sources
-
-    # Read the TOML itself: importing sources.cbs_kwb would register only its readers.
-    spec = Path(veerkracht.sources.__file__).with_name("cbs_kwb.toml")
+    # The TOML file itself: online sits below sources.registry (which lists the fetchers)
+    spec = Path(__file__).parents[1] / "sources" / "cbs_kwb.toml"
     tables = tomllib.loads(spec.read_text(encoding="utf-8"))["tables"]
     return {int(k): v for k, v in tables.items()}
 

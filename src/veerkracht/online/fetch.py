@@ -1,38 +1,41 @@
 """Fetch a gemeente's sources from the official services and save them as files.
 
 Each dataset is saved as a file in the download folder (``--naar``); importing them is
-the next stage (:mod:`veerkracht.download`, through ``ingest.import_jobs``). A source that
-a service does not offer for a year is listed as skipped with the reason; losing the
-network stops everything at once.
+the next stage (:mod:`veerkracht.download`, through ``ingest.import_jobs``). One job
+builder per source (``kwb_jobs`` …); :mod:`veerkracht.sources.registry` says which source
+uses which builder and runs them (``fetch_sources``).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from veerkracht.codes import is_gemeente_code
-from veerkracht.errors import NetworkError, ParameterError
+from veerkracht.errors import ParameterError
 from veerkracht.gemeenten import Gemeente, matching_codes
-from veerkracht.http import HttpClient, NoConnectionError
+from veerkracht.http import HttpClient
 from veerkracht.online import cbs_odata, leefbaarometer, pdok
 from veerkracht.settings import Settings
-from veerkracht.sources.base import Skipped
 
-log = logging.getLogger(__name__)
-
-#: Source codes accepted by ``--bronnen`` (Dutch, user-facing).
-SOURCES = ("kwb", "gezondheid", "grenzen", "leefbaarometer", "criminaliteit")
-DEFAULT_SOURCES = ("kwb", "gezondheid", "grenzen", "leefbaarometer")
 _YEARS_FIX = "Bijvoorbeeld --jaren 2017,2019 of 2017-2019."
 
 
-@dataclass
-class FetchResult:
-    files: list[Path] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
+#: One fetch job: its name in messages, and what saves the file(s).
+Job = tuple[str, Callable[[], Path | list[Path]]]
+
+
+@dataclass(frozen=True)
+class FetchContext:
+    """What every job builder needs: where to ask, for which gemeente and years, where
+    to save."""
+
+    client: HttpClient
+    settings: Settings
+    gemeente_code: str
+    years: list[int]
+    folder: Path
 
 
 def parse_years(text: str) -> list[int]:
@@ -52,19 +55,6 @@ def parse_years(text: str) -> list[int]:
     if not years:
         raise ParameterError("--jaren", text, "geen jaartallen", fix=_YEARS_FIX)
     return sorted(years)
-
-
-def parse_sources(text: str | None) -> list[str]:
-    if not text:
-        return list(DEFAULT_SOURCES)
-    chosen = [s.strip().lower() for s in text.split(",") if s.strip()]
-    unknown = [s for s in chosen if s not in SOURCES]
-    if unknown or not chosen:
-        raise ParameterError(
-            "--bronnen", text, f"onbekende bron(nen): {', '.join(unknown) or '(leeg)'}",
-            fix=f"Kies uit: {', '.join(SOURCES)}.",
-        )
-    return chosen
 
 
 def gemeente_at_cbs(
@@ -107,57 +97,47 @@ def check_kwb_years(years: list[int]) -> None:
         )
 
 
-def fetch_sources(
-    client: HttpClient,
-    settings: Settings,
-    *,
-    gemeente_code: str,
-    years: list[int],
-    sources: list[str],
-    folder: Path,
-) -> FetchResult:
-    """Fetch and save every requested dataset; returns saved files and what was skipped."""
-    result = FetchResult()
+def kwb_jobs(c: FetchContext) -> list[Job]:
+    """One KWB table per year (the table id per year is in ``sources/cbs_kwb.toml``)."""
+    check_kwb_years(c.years)
     tables = cbs_odata.kwb_tables()
-    jobs: list[tuple[str, Callable[[], Path | list[Path]]]] = []
-    gm = gemeente_code
-    if "kwb" in sources:
-        check_kwb_years(years)
-        for year in years:
-            table = tables[year]
-            jobs.append((f"kwb {year}", lambda t=table, y=year: cbs_odata.save(
-                cbs_odata.fetch_table(client, settings, t, gm),
-                folder / f"kwb_{y}_{t}_{gm}.json")))
-    if "gezondheid" in sources:
-        table = cbs_odata.HEALTH_TABLE
-        jobs.append(("gezondheid", lambda: cbs_odata.save(
-            cbs_odata.fetch_table(client, settings, table, gm),
-            folder / f"gezondheid_{table}_{gm}.json")))
-    if "criminaliteit" in sources:
-        table = cbs_odata.CRIME_YEAR_TABLE
-        jobs.append(("criminaliteit", lambda: cbs_odata.save(
-            cbs_odata.fetch_table(
-                client, settings, table, gm, extra_filter=cbs_odata.period_filter(years),
-                base_v3=cbs_odata.dataderden_base(settings),
-                feed_v3=cbs_odata.dataderden_feed(settings)),
-            folder / f"criminaliteit_{table}_{gm}_{years[0]}-{years[-1]}.json")))
-    if "grenzen" in sources:
-        for year in years:
-            jobs.append((f"grenzen {year}", lambda y=year: pdok.save(
-                pdok.fetch_boundaries(client, settings.pdok_ogc, y, gm),
-                folder / pdok.boundary_file_name(y, gm))))
-    if "leefbaarometer" in sources:
-        jobs.append(("leefbaarometer", lambda: leefbaarometer.fetch(
-            client, settings.leefbaarometer_downloads, settings.leefbaarometer_wfs, gm, folder)))
+    gm = c.gemeente_code
+    return [
+        (f"kwb {year}", lambda t=tables[year], y=year: cbs_odata.save(
+            cbs_odata.fetch_table(c.client, c.settings, t, gm),
+            c.folder / f"kwb_{y}_{t}_{gm}.json"))
+        for year in c.years
+    ]
 
-    for name, job in jobs:
-        try:
-            done = job()
-            result.files.extend(done if isinstance(done, list) else [done])
-        except NoConnectionError:
-            raise  # without a network every next request fails the same way
-        except NetworkError as exc:
-            log.warning("%s: %s", name, exc.message)
-            reason = exc.message + (f" ({exc.fix})" if exc.fix else "")
-            result.skipped.append(Skipped(Path(f"({name})"), reason))  # no [..]: rich markup
-    return result
+
+def health_jobs(c: FetchContext) -> list[Job]:
+    table, gm = cbs_odata.HEALTH_TABLE, c.gemeente_code
+    return [("gezondheid", lambda: cbs_odata.save(
+        cbs_odata.fetch_table(c.client, c.settings, table, gm),
+        c.folder / f"gezondheid_{table}_{gm}.json"))]
+
+
+def crime_jobs(c: FetchContext) -> list[Job]:
+    table, gm, years = cbs_odata.CRIME_YEAR_TABLE, c.gemeente_code, c.years
+    return [("criminaliteit", lambda: cbs_odata.save(
+        cbs_odata.fetch_table(
+            c.client, c.settings, table, gm, extra_filter=cbs_odata.period_filter(years),
+            base_v3=cbs_odata.dataderden_base(c.settings),
+            feed_v3=cbs_odata.dataderden_feed(c.settings)),
+        c.folder / f"criminaliteit_{table}_{gm}_{years[0]}-{years[-1]}.json"))]
+
+
+def boundary_jobs(c: FetchContext) -> list[Job]:
+    gm = c.gemeente_code
+    return [
+        (f"grenzen {year}", lambda y=year: pdok.save(
+            pdok.fetch_boundaries(c.client, c.settings.pdok_ogc, y, gm),
+            c.folder / pdok.boundary_file_name(y, gm)))
+        for year in c.years
+    ]
+
+
+def leefbaarometer_jobs(c: FetchContext) -> list[Job]:
+    s = c.settings
+    return [("leefbaarometer", lambda: leefbaarometer.fetch(
+        c.client, s.leefbaarometer_downloads, s.leefbaarometer_wfs, c.gemeente_code, c.folder))]

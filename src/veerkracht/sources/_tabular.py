@@ -22,7 +22,13 @@ import pandas as pd
 
 from veerkracht.codes import levels_of
 from veerkracht.errors import InputFileError
-from veerkracht.sources.base import STATUS_EMPTY, STATUS_OK, STATUS_SUPPRESSED
+from veerkracht.sources.base import (
+    STATUS_EMPTY,
+    STATUS_OK,
+    STATUS_SUPPRESSED,
+    header_fields,
+    sniff_separator,
+)
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -97,19 +103,6 @@ def _refuse_mixed_encoding(raw: bytes, exc: UnicodeDecodeError, path: Path) -> N
             )
         ],
     )
-
-
-def sniff_separator(first_line: str) -> str:
-    # separators inside quoted titles ("Regiocode (gemeente, wijk, buurt)") do not count
-    unquoted = re.sub(r'"[^"]*"', "", first_line)
-    counts = {sep: unquoted.count(sep) for sep in (";", ",", "\t")}
-    return max(counts, key=lambda s: counts[s])
-
-
-def header_fields(first_line: str, sep: str) -> list[str]:
-    """Column titles of a header line, quote-aware (``"Regiocode (gemeente, wijk)"``)."""
-    fields = next(csv.reader([first_line], delimiter=sep, skipinitialspace=True), [])
-    return [c.strip().lstrip("\ufeff").strip('"') for c in fields]
 
 
 def read_delimited(path: Path) -> pd.DataFrame:

@@ -7,7 +7,9 @@ whatever its layout, lands in the same store table.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,8 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
-
-from veerkracht.errors import InputFileError, UnknownDatasetError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -109,6 +109,19 @@ class SourceTable:
         return sorted(eds)
 
 
+def sniff_separator(first_line: str) -> str:
+    # separators inside quoted titles ("Regiocode (gemeente, wijk, buurt)") do not count
+    unquoted = re.sub(r'"[^"]*"', "", first_line)
+    counts = {sep: unquoted.count(sep) for sep in (";", ",", "\t")}
+    return max(counts, key=lambda s: counts[s])
+
+
+def header_fields(first_line: str, sep: str) -> list[str]:
+    """Column titles of a header line, quote-aware (``"Regiocode (gemeente, wijk)"``)."""
+    fields = next(csv.reader([first_line], delimiter=sep, skipinitialspace=True), [])
+    return [c.strip().lstrip("\ufeff").strip('"') for c in fields]
+
+
 class FileSample:
     """Cheap look at a file's content, shared by all readers' ``sniff``."""
 
@@ -141,10 +154,6 @@ class FileSample:
     def header(self) -> list[str]:
         """Column titles of a delimited text file's first line; quote-aware, so a title
         like ``"Regiocode (gemeente, wijk, buurt)"`` stays one column."""
-        import csv
-
-        from veerkracht.sources._tabular import header_fields, sniff_separator
-
         line = self.first_line
         if not line:
             return []
@@ -179,69 +188,6 @@ class Reader:
     sniff: Callable[[FileSample], bool]
     read: Callable[[Path], SourceTable]
     description: str = ""
-
-
-#: Registry of readers, in detection order (most specific first).
-READERS: list[Reader] = []
-
-
-def register(reader: Reader) -> Reader:
-    READERS.append(reader)
-    return reader
-
-
-def _load_readers() -> None:
-    # Importing the modules registers their readers. Always import _all (a no-op after
-    # the first time): a reader module imported directly before (e.g. by a test) must
-    # neither hide the other readers nor change the detection order of _all.
-    from types import ModuleType
-
-    from veerkracht.sources import _all
-
-    order = [m.__name__ for m in vars(_all).values() if isinstance(m, ModuleType)]
-    rank = {name: i for i, name in enumerate(order)}
-    READERS.sort(key=lambda r: rank.get(getattr(r.read, "__module__", ""), len(rank)))
-
-
-def detect(path: str | Path) -> Reader:
-    """The reader for a file, recognised by content; raises UnknownDatasetError."""
-    _load_readers()
-    path = Path(path)
-    if not path.exists():
-        raise InputFileError(path, "bestand bestaat niet", fix="Controleer het pad.")
-    if path.is_file() and path.stat().st_size == 0:
-        raise InputFileError(path, "het bestand is leeg", fix="Download het bestand opnieuw.")
-    sample = FileSample(path)
-    for reader in READERS:
-        try:
-            if reader.sniff(sample):
-                return reader
-        except (OSError, UnicodeError, ValueError):
-            continue
-    raise UnknownDatasetError(
-        path,
-        "onbekend bestand: geen enkele lezer herkent de inhoud",
-        fix="Zie README, 'Ondersteunde bronnen', of geef de dataset aan in een manifest "
-        "(veerkracht.toml in de map).",
-    )
-
-
-def read(path: str | Path, reader_code: str | None = None) -> SourceTable:
-    """Read a file with the named reader, or the one that recognises its content."""
-    from veerkracht.sources.validation import check_file
-
-    _load_readers()
-    path = Path(path)
-    check_file(path)  # the file rules (size, lines, archives, encoding) come first
-    if reader_code is None:
-        reader = detect(path)
-    else:
-        matches = [r for r in READERS if r.code == reader_code]
-        if not matches:
-            known = ", ".join(r.code for r in READERS)
-            raise InputFileError(path, f"onbekende lezer '{reader_code}'", fix=f"Kies uit: {known}")
-        reader = matches[0]
-    return reader.read(path)
 
 
 #: Parts of a shapefile that change what is read: hashed together with the .shp.

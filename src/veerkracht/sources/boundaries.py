@@ -42,7 +42,6 @@ from veerkracht.sources.base import (
     Reader,
     SourceTable,
     Variable,
-    register,
 )
 
 #: Own-level code column per layer, most specific first, with its name column.
@@ -632,39 +631,34 @@ def read_tir(path: Path, *, year: int | None = None) -> SourceTable:
     )
 
 
-register(
+#: this module's readers, most specific first (listed in ``sources.registry``)
+READERS = (
     Reader(
         "grenzen_gemeente_csv",
         AMSTERDAM_INFO,
         _sniff_wkt_csv,
         read_wkt_csv,
         "Gemeentelijke buurtgrenzen (WKT) met CBS-codes per indeling, bijv. Amsterdam",
-    )
-)
-register(
+    ),
     Reader(
         "grenzen_rotterdam_tir",
         TIR_INFO,
         _sniff_tir,
         read_tir,
         "Rotterdam TIR-shapefile (buurten / gebieden)",
-    )
-)
-register(
+    ),
     Reader(
         "cbs_wijkbuurtkaart",
         kaart_info(None),
         _sniff_kaart,
         read_kaart,
         "CBS Wijk- en buurtkaart: GeoPackage, (gezipte) shapefile of .dbf",
-    )
-)
-register(
+    ),
     Reader(
         "pdok_geojson",
         gebiedsindelingen_info(None),
         _sniff_geojson,
         read_geojson,
         "PDOK GeoJSON (WFS / OGC API) met statcode of buurtcode",
-    )
+    ),
 )

@@ -38,7 +38,6 @@ from veerkracht.sources.base import (
     Reader,
     SourceTable,
     Variable,
-    register,
 )
 
 SPEC_PATH = Path(__file__).with_name("cbs_crime.toml")
@@ -271,7 +270,10 @@ def read_odata_json(path: Path, *, year: int | None = None) -> SourceTable:
     return frame_to_table(frame, path)
 
 
-register(Reader("cbs_misdrijven_csv", dataset(), _sniff_csv, read_csv,
-                "Geregistreerde misdrijven per wijk/buurt (StatLine-CSV)"))
-register(Reader("cbs_misdrijven_odata", dataset(), _sniff_json, read_odata_json,
-                "Geregistreerde misdrijven per wijk/buurt (OData-JSON)"))
+#: this module's readers, most specific first (listed in ``sources.registry``)
+READERS = (
+    Reader("cbs_misdrijven_csv", dataset(), _sniff_csv, read_csv,
+           "Geregistreerde misdrijven per wijk/buurt (StatLine-CSV)"),
+    Reader("cbs_misdrijven_odata", dataset(), _sniff_json, read_odata_json,
+           "Geregistreerde misdrijven per wijk/buurt (OData-JSON)"),
+)

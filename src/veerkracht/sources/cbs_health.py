@@ -37,7 +37,6 @@ from veerkracht.sources.base import (
     Reader,
     SourceTable,
     Variable,
-    register,
 )
 
 SPEC_PATH = Path(__file__).with_name("cbs_health.toml")
@@ -229,8 +228,11 @@ def read_odata_json(path: Path, *, year: int | None = None) -> SourceTable:
     return frame_to_table(frame, path)
 
 
-register(Reader("cbs_gezondheid_xlsx", DATASET, _sniff_xlsx, read_xlsx, "50090NED als xlsx"))
-register(Reader("cbs_gezondheid_csv", DATASET, _sniff_csv, read_csv, "50090NED als CSV"))
-register(
-    Reader("cbs_gezondheid_odata", DATASET, _sniff_json, read_odata_json, "50090NED als OData-JSON")
+#: this module's readers, most specific first (listed in ``sources.registry``)
+READERS = (
+    Reader("cbs_gezondheid_xlsx", DATASET, _sniff_xlsx, read_xlsx, "50090NED als xlsx"),
+    Reader("cbs_gezondheid_csv", DATASET, _sniff_csv, read_csv, "50090NED als CSV"),
+    Reader(
+        "cbs_gezondheid_odata", DATASET, _sniff_json, read_odata_json, "50090NED als OData-JSON"
+    ),
 )

@@ -18,7 +18,7 @@ from veerkracht.errors import InputFileError
 from veerkracht.sources import _odata
 from veerkracht.sources._columns import load_spec, resolve
 from veerkracht.sources._tabular import long_from_cells, numeric_cells, read_delimited
-from veerkracht.sources.base import DatasetInfo, FileSample, Reader, SourceTable, register
+from veerkracht.sources.base import DatasetInfo, FileSample, Reader, SourceTable
 
 SPEC_PATH = Path(__file__).with_name("cbs_kwb.toml")
 PREFIX = "kwb"
@@ -199,6 +199,9 @@ def read_odata_json(path: Path, *, year: int | None = None) -> SourceTable:
 
 
 _DATASET = dataset_info(None)
-register(Reader("cbs_kwb_csv", _DATASET, _sniff_csv, read_csv, "KWB als StatLine-CSV"))
-register(Reader("cbs_kwb_xlsx", _DATASET, _sniff_xlsx, read_xlsx, "KWB als kwb-JJJJ.xlsx"))
-register(Reader("cbs_kwb_odata", _DATASET, _sniff_json, read_odata_json, "KWB als OData-JSON"))
+#: this module's readers, most specific first (listed in ``sources.registry``)
+READERS = (
+    Reader("cbs_kwb_csv", _DATASET, _sniff_csv, read_csv, "KWB als StatLine-CSV"),
+    Reader("cbs_kwb_xlsx", _DATASET, _sniff_xlsx, read_xlsx, "KWB als kwb-JJJJ.xlsx"),
+    Reader("cbs_kwb_odata", _DATASET, _sniff_json, read_odata_json, "KWB als OData-JSON"),
+)

@@ -26,7 +26,6 @@ from veerkracht.sources.base import (
     Reader,
     SourceTable,
     Variable,
-    register,
 )
 
 PREFIX = "seswoa"
@@ -165,5 +164,8 @@ def read_odata_json(path: Path, *, year: int | None = None) -> SourceTable:
     return frame_to_table(frame, path, year)
 
 
-register(Reader("cbs_ses_woa_csv", DATASET, _sniff_csv, read_csv, "SES-WOA als StatLine-CSV"))
-register(Reader("cbs_ses_woa_odata", DATASET, _sniff_json, read_odata_json, "SES-WOA als OData"))
+#: this module's readers, most specific first (listed in ``sources.registry``)
+READERS = (
+    Reader("cbs_ses_woa_csv", DATASET, _sniff_csv, read_csv, "SES-WOA als StatLine-CSV"),
+    Reader("cbs_ses_woa_odata", DATASET, _sniff_json, read_odata_json, "SES-WOA als OData"),
+)

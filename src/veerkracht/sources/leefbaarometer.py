@@ -43,7 +43,6 @@ from veerkracht.sources.base import (
     Reader,
     SourceTable,
     Variable,
-    register,
 )
 
 PUBLISHER = "Ministerie van BZK / Leefbaarometer"
@@ -348,11 +347,14 @@ def read_lbm3(path: Path, *, year: int | None = None) -> SourceTable:
     )
 
 
-register(Reader("lbm2_pc4_klassen", dataset(2), _sniff_pc4_classes, read_pc4_classes,
-                "Leefbaarometer 2.0 PC4LBR.csv (klassen per PC4)"))
-register(Reader("lbm2_pc4_dimensies", dataset(2), _sniff_pc4_dimensions, read_pc4_dimensions,
-                "Leefbaarometer 2.0 PC4DIMENSIE.csv (scores per PC4)"))
-register(Reader("lbm2_json", dataset(2), _sniff_json, read_json,
-                "Leefbaarometer 2.0 klassen per wijk/gemeente (JSON)"))
-register(Reader("lbm3_csv", dataset(3), _sniff_lbm3, read_lbm3,
-                "Leefbaarometer 3.0 scores buurten/wijken/gemeenten/grid (CSV)"))
+#: this module's readers, most specific first (listed in ``sources.registry``)
+READERS = (
+    Reader("lbm2_pc4_klassen", dataset(2), _sniff_pc4_classes, read_pc4_classes,
+           "Leefbaarometer 2.0 PC4LBR.csv (klassen per PC4)"),
+    Reader("lbm2_pc4_dimensies", dataset(2), _sniff_pc4_dimensions, read_pc4_dimensions,
+           "Leefbaarometer 2.0 PC4DIMENSIE.csv (scores per PC4)"),
+    Reader("lbm2_json", dataset(2), _sniff_json, read_json,
+           "Leefbaarometer 2.0 klassen per wijk/gemeente (JSON)"),
+    Reader("lbm3_csv", dataset(3), _sniff_lbm3, read_lbm3,
+           "Leefbaarometer 3.0 scores buurten/wijken/gemeenten/grid (CSV)"),
+)

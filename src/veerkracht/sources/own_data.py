@@ -49,7 +49,6 @@ from veerkracht.sources.base import (
     Reader,
     SourceTable,
     Variable,
-    register,
 )
 from veerkracht.spreadsheet import neutralise_formulas
 
@@ -634,12 +633,13 @@ def _never(_sample: FileSample) -> bool:
     return False
 
 
-register(
+#: this module's readers, most specific first (listed in ``sources.registry``)
+READERS = (
     Reader(
         "eigen_data",
         INFO,
         _never,
         read_for_store,
         'Eigen data van een organisatie (alleen via veerkracht.toml: bron = "eigen_data")',
-    )
+    ),
 )

@@ -38,7 +38,6 @@ from veerkracht.sources.base import (
     Reader,
     SourceTable,
     Variable,
-    register,
 )
 
 PREFIX = "wzw"
@@ -219,5 +218,8 @@ def read_xlsx(path: Path, *, year: int | None = None) -> SourceTable:
     return frame_to_table(frame, path, year)
 
 
-register(Reader("woonzorgwijzer_csv", DATASET, _sniff_csv, read_csv, "WoonZorgwijzer (CSV)"))
-register(Reader("woonzorgwijzer_xlsx", DATASET, _sniff_xlsx, read_xlsx, "WoonZorgwijzer (xlsx)"))
+#: this module's readers, most specific first (listed in ``sources.registry``)
+READERS = (
+    Reader("woonzorgwijzer_csv", DATASET, _sniff_csv, read_csv, "WoonZorgwijzer (CSV)"),
+    Reader("woonzorgwijzer_xlsx", DATASET, _sniff_xlsx, read_xlsx, "WoonZorgwijzer (xlsx)"),
+)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from veerkracht.numbers import count, km2, number
-from veerkracht.store._duck import _unregister
+from veerkracht.store.schema import _unregister
 
 if TYPE_CHECKING:
     import duckdb

@@ -26,6 +26,7 @@ from veerkracht.store.schema import (
     ERROR_COLUMNS,
     SCHEMA_VERSION,
     TRANSLATED_COLUMNS,
+    _unregister,
     create_schema,
     schema_version,
     upgrade_tables_from_v1,
@@ -74,15 +75,6 @@ def write_failure(exc: BaseException) -> str | None:
     ):
         return "een schrijffout in de store"
     return None
-
-
-def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Drop a registered frame; inside an aborted transaction DuckDB refuses, and that
-    refusal must not hide the error that aborted it (the caller rolls back anyway)."""
-    try:
-        con.unregister(name)
-    except duckdb.Error:
-        log.debug("unregister %s after an aborted transaction", name)
 
 
 class _KeyTable:

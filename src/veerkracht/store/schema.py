@@ -4,12 +4,15 @@ schema 1. Only the store package touches these tables; other stages ask the stor
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
 import duckdb
 
 from veerkracht.store._rows import STATUS_SQL
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "2"
 SCHEMA_FILE = Path(__file__).with_name("_schema.sql")
@@ -102,3 +105,12 @@ def upgrade_tables_from_v1(con: duckdb.DuckDBPyConnection) -> None:
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a registered frame; inside an aborted transaction DuckDB refuses, and that
+    refusal must not hide the error that aborted it (the caller rolls back anyway)."""
+    try:
+        con.unregister(name)
+    except duckdb.Error:
+        log.debug("unregister %s after an aborted transaction", name)

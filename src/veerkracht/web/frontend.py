@@ -265,3 +265,17 @@ kaart te openen"></div>
 <a href="/api/openapi.json">OpenAPI-schema</a></details></footer>
 </body></html>
 """
+
+
+def home(gemeenten: list[dict], user: Any) -> str:
+    """``/``: the start page of the map app; without a built bundle a plain list."""
+    if bundle_ready():
+        return start_page(user)
+    items = [
+        (f"{g['naam']} ({g['code']})", f"/kaart/{g['code']}") for g in gemeenten if g["signalen"]
+    ]
+    body = (
+        "<p>Kies een gemeente met signalen. Zoeken kan via "
+        '<a href="/api/gemeenten?q=amster">/api/gemeenten?q=…</a>.</p>' + pages.links(items)
+    )
+    return pages.page("Gemeenten", body, user=user, json_url="/api/gemeenten")

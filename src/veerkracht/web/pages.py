@@ -62,22 +62,6 @@ def links(items: list[tuple[str, str]]) -> str:
     return "<ul>" + "".join(f'<li><a href="{esc(u)}">{esc(t)}</a></li>' for t, u in items) + "</ul>"
 
 
-def home(gemeenten: list[dict], user: Any) -> str:
-    """``/``: the start page of the map app; without a built bundle a plain list."""
-    from veerkracht.web import frontend
-
-    if frontend.bundle_ready():
-        return frontend.start_page(user)
-    items = [
-        (f"{g['naam']} ({g['code']})", f"/kaart/{g['code']}") for g in gemeenten if g["signalen"]
-    ]
-    body = (
-        "<p>Kies een gemeente met signalen. Zoeken kan via "
-        '<a href="/api/gemeenten?q=amster">/api/gemeenten?q=…</a>.</p>' + links(items)
-    )
-    return page("Gemeenten", body, user=user, json_url="/api/gemeenten")
-
-
 def login(next_url: str = "/", error: str = "") -> str:
     message = f'<p class="fout" role="alert">{esc(error)}</p>' if error else ""
     body = (

@@ -24,12 +24,14 @@ from veerkracht.sources.validation._core import (
     Finding,
     Rule,
     ValidationError,
-    check_content,
-    check_file,
-    check_stored,
     collecting_unparsed,
     record_unparsed,
     refuse,
+)
+from veerkracht.sources.validation._registry import (
+    check_content,
+    check_file,
+    check_stored,
     rules,
 )
 

@@ -17,8 +17,6 @@ from veerkracht.settings import get_limits
 
 if TYPE_CHECKING:
     from veerkracht.settings import Limits
-    from veerkracht.store._compare import StoredComparison
-    from veerkracht.store._rows import StoreRows
 
 #: The stages, in the order a file meets them ('lezer': applied inside a reader).
 STAGES = ("bestand", "lezer", "inhoud", "store")
@@ -73,14 +71,6 @@ def refuse(path: str | Path, findings: list[Finding]) -> None:
     """Raise :class:`ValidationError` when there are findings."""
     if findings:
         raise ValidationError(path, findings)
-
-
-# ---------------------------------------------------------------- registry
-def rules(stage: str | None = None) -> list[Rule]:
-    """Every rule, in the order they run (optionally of one stage)."""
-    from veerkracht.sources.validation import _registry
-
-    return [r for r in _registry.RULES if stage is None or r.stage == stage]
 
 
 def _limits(limits: Limits | None) -> Limits:
@@ -224,21 +214,6 @@ def _multibyte(text: str) -> int:
     return len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
 
 
-def check_file(path: str | Path, limits: Limits | None = None) -> None:
-    """Run the 'bestand' rules; raise ValidationError before any reader opens the file."""
-    path = Path(path)
-    if not path.is_file():
-        return  # a folder (e.g. a .gdb) or a missing file: the readers report it
-    facts = FileFacts(path, _limits(limits))
-    findings: list[Finding] = []
-    for rule in rules("bestand"):
-        assert rule.check is not None
-        findings += rule.check(facts)
-        if findings:  # later file rules assume the earlier ones held (e.g. a sane size)
-            break
-    refuse(path, findings)
-
-
 # ---------------------------------------------------------------- stage 'inhoud'
 @dataclass(frozen=True)
 class Unparsed:
@@ -276,37 +251,3 @@ class ContentContext:
     path: Path
     limits: Limits
     unparsed: list[Unparsed] = field(default_factory=list)
-
-
-def check_content(
-    rows: StoreRows,
-    *,
-    unparsed: list[Unparsed] | None = None,
-    limits: Limits | None = None,
-) -> None:
-    """Run the 'inhoud' rules on a file's rows; raise ValidationError on any finding."""
-    ctx = ContentContext(rows.path, _limits(limits), list(unparsed or []))
-    findings: list[Finding] = []
-    for rule in rules("inhoud"):
-        assert rule.check is not None
-        findings += rule.check(rows, ctx)
-    refuse(rows.path, findings)
-
-
-# ---------------------------------------------------------------- stage 'store'
-def check_stored(
-    rows: StoreRows,
-    comparison: StoredComparison,
-    *,
-    replace: bool = False,
-    limits: Limits | None = None,
-) -> None:
-    """Run the 'store' rules; refuse unless every finding is confirmable and confirmed."""
-    ctx = ContentContext(rows.path, _limits(limits))
-    findings: list[Finding] = []
-    for rule in rules("store"):
-        assert rule.check is not None
-        findings += rule.check(rows, comparison, ctx)
-    if replace:
-        findings = [f for f in findings if not f.confirmable]
-    refuse(rows.path, findings)

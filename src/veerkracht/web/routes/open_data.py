@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from veerkracht.errors import ParameterError, VeerkrachtError
-from veerkracht.web import pages
+from veerkracht.web import frontend
 from veerkracht.web.common import COOKIE, accepts_gzip, cacheable_response, json_response
 from veerkracht.web.context import VIEW_PARAMETERS, view_state
 from veerkracht.web.data import dumps
@@ -32,7 +32,7 @@ def _gemeente_routes(app: FastAPI, web: WebApp) -> None:
 
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request) -> HTMLResponse:
-        return HTMLResponse(pages.home(service.gemeenten(), web.user(request)))
+        return HTMLResponse(frontend.home(service.gemeenten(), web.user(request)))
 
     @app.get("/api/gemeenten")
     def gemeenten(q: str = "") -> Response:
