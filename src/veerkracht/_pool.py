@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import itertools
 import logging
+import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import forkserver
 from typing import TypeVar
 
 log = logging.getLogger(__name__)
@@ -34,8 +38,6 @@ WORKER_DIED = (
 
 def failure_reason(exc: BaseException) -> str:
     """Dutch reason for an exception that came out of a worker instead of a result."""
-    from concurrent.futures.process import BrokenProcessPool
-
     if isinstance(exc, BrokenProcessPool):
         return WORKER_DIED
     return f"onverwachte fout in werkproces: {type(exc).__name__}: {exc}"
@@ -44,8 +46,6 @@ def failure_reason(exc: BaseException) -> str:
 def _start_forkserver(mp_context, preload: list[str]) -> None:
     """Start this process's forkserver now, importing ``preload`` once, in the background:
     workers forked from it start without importing those libraries each."""
-    from multiprocessing import forkserver
-
     mp_context.set_forkserver_preload(preload)
     forkserver.ensure_running()
 
@@ -71,10 +71,6 @@ def bounded_map(
     spends most of a second importing them). ``local_first`` runs the first item in this
     process meanwhile, and yields it first.
     """
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
     mp_context = multiprocessing.get_context(context)
     if preload and context == "forkserver":
         _start_forkserver(mp_context, preload)

@@ -11,18 +11,31 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from veerkracht._pool import bounded_map
 from veerkracht.errors import NoDataError, VeerkrachtError
 from veerkracht.gemeenten import Gemeente
-from veerkracht.signals.periods import period_name
-
-if TYPE_CHECKING:
-    from veerkracht.store import Store
+from veerkracht.harmonise import TranslationResult, translated_values_from_store, write_translation
+from veerkracht.indicators import catalogue
+from veerkracht.maps.from_signals import mapset_from_view
+from veerkracht.maps.interactive import render_html
+from veerkracht.maps.static import render_map
+from veerkracht.pipeline import (
+    default_edition,
+    gemeente_periods,
+    needs_translation,
+    prepare_edition,
+    signal_view,
+)
+from veerkracht.signals.periods import choose_periods, period_name
+from veerkracht.signals.typology import load_typology
+from veerkracht.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +86,6 @@ def survey(
     draws exactly what ``veerkracht kaart`` draws); the others are skipped with the
     pipeline's Dutch reason.
     """
-    from veerkracht.indicators import catalogue
-    from veerkracht.pipeline import gemeente_periods
-    from veerkracht.signals.periods import choose_periods
-    from veerkracht.signals.typology import load_typology
-
     thresholds = load_typology().thresholds
     geo = set(store.buurt_geometry_gemeenten())
     names = store.gemeente_names()
@@ -106,8 +114,6 @@ def survey(
 def prepare(store: Store, candidates: list[AtlasOutcome], tot: int | None) -> list[AtlasOutcome]:
     """Translate each candidate once (write connection), exactly as the pipeline would;
     failures get a reason."""
-    from veerkracht.pipeline import prepare_edition
-
     for cand in candidates:
         end = int(cand.note.split("–")[1]) if cand.note else tot
         try:
@@ -135,9 +141,6 @@ def translation_jobs(
     store: Store, candidates: list[AtlasOutcome], tot: int | None
 ) -> list[TranslateJob]:
     """The (gemeente, edition) pairs that still need a translation, as the pipeline decides."""
-    from veerkracht.errors import VeerkrachtError
-    from veerkracht.pipeline import default_edition, needs_translation
-
     jobs = []
     for cand in candidates:
         end = int(cand.note.split("–")[1]) if cand.note else tot
@@ -152,9 +155,6 @@ def translation_jobs(
 
 def compute_translation(job: TranslateJob):
     """One gemeente's translation, computed on a read-only connection (runs in a worker)."""
-    from veerkracht.harmonise import translated_values_from_store
-    from veerkracht.store import Store
-
     with Store(job.store_path, read_only=True) as st:
         return translated_values_from_store(st, gemeente=job.gemeente_code, edition=job.edition)
 
@@ -172,10 +172,6 @@ def prepare_parallel(
     compute a batch on read-only connections (opened and closed per gemeente), and the
     parent then writes that batch with the one write connection.
     """
-    from veerkracht._pool import bounded_map
-    from veerkracht.harmonise import TranslationResult, write_translation
-    from veerkracht.store import Store
-
     with Store(store_path, read_only=True) as st:
         jobs = translation_jobs(st, candidates, tot)
     by_code = {c.gemeente_code: c for c in candidates}
@@ -209,8 +205,6 @@ def prepare_parallel(
 
 def render_gemeente(job: AtlasJob) -> AtlasOutcome:
     """All maps of one gemeente (runs in a worker; never raises)."""
-    import warnings
-
     start = time.perf_counter()
     out = AtlasOutcome(job.gemeente_code, job.name)
     try:
@@ -226,12 +220,6 @@ def render_gemeente(job: AtlasJob) -> AtlasOutcome:
 
 
 def _render(job: AtlasJob) -> list[Path]:
-    from veerkracht.maps.from_signals import mapset_from_view
-    from veerkracht.maps.interactive import render_html
-    from veerkracht.maps.static import render_map
-    from veerkracht.pipeline import signal_view
-    from veerkracht.store import Store
-
     with Store(job.store_path, read_only=True) as st:
         view = signal_view(st, job.gemeente_code, job.van, job.tot)
         mapset = mapset_from_view(st, view)
@@ -256,7 +244,6 @@ def run(jobs: list[AtlasJob], processes: int = 1) -> Iterator[AtlasOutcome]:
         for job in jobs:
             yield render_gemeente(job)
         return
-    from veerkracht._pool import bounded_map
 
     # spawn: a fresh interpreter per worker, no forked DuckDB or matplotlib state;
     # a dead worker fails only the gemeenten it had in hand, in Dutch (see _pool)
@@ -285,8 +272,6 @@ def atlas(
     on_prepare: Callable[[int, int], None] | None = None,
 ) -> tuple[list[AtlasOutcome], list[AtlasOutcome]]:
     """Render every qualifying gemeente; return (done, skipped_or_failed)."""
-    from veerkracht.store import Store
-
     with Store(store_path) as st:  # the only write connection; closed before the pool starts
         candidates, skipped = survey(st, van, tot, gemeenten)
         if processes <= 1:
@@ -323,8 +308,6 @@ def write_index(
     skipped: list[AtlasOutcome],
 ) -> Path:
     """A small offline ``atlas_<van>_<tot>.html`` linking every gemeente's interactive map."""
-    from html import escape
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     items = []

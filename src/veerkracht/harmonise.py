@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from veerkracht.errors import NoDataError
 from veerkracht.gemeenten import resolve_gemeente
@@ -151,8 +152,6 @@ def overlay_weights(
     so a split buurt's values follow where people live rather than where the meadows
     are. Sources without any point inside keep their area weights.
     """
-    import shapely
-
     src = source.geometry.to_numpy()
     tgt = target.geometry.to_numpy()
     tree = shapely.STRtree(tgt)
@@ -181,8 +180,6 @@ def _weigh_by_points(
     points: gpd.GeoDataFrame,
 ) -> pd.DataFrame:
     """Replace area weights by point-count weights where a source region has points."""
-    import shapely
-
     pts = points.geometry.to_numpy()
     weights = points["gewicht"].to_numpy(dtype=float)
     p_src, s_idx = shapely.STRtree(source.geometry.to_numpy()).query(pts, predicate="within")

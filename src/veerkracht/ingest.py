@@ -9,6 +9,7 @@ read are listed with the reason and leave the store untouched.
 from __future__ import annotations
 
 import logging
+import os
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -16,9 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from veerkracht._pool import bounded_map
 from veerkracht.errors import InputFileError, VeerkrachtError
 from veerkracht.sources.base import Skipped, file_hash
+from veerkracht.sources.registry import READERS, detect
+from veerkracht.sources.registry import reader as reader_by_code
+from veerkracht.sources.validation import (
+    check_content,
+    check_file,
+    check_stored,
+    collecting_unparsed,
+)
+from veerkracht.sources.validation.years import check_manifest_year
 from veerkracht.store import ImportResult, Store
+from veerkracht.store._duck import write_failure
 from veerkracht.store._rows import StoreRows, rows_from_table
 
 if TYPE_CHECKING:
@@ -86,9 +98,6 @@ def _manifest(folder: Path) -> dict[str, dict]:
 
 def manifest_problem(name: str, entry: object) -> str | None:
     """Why a file's entry in veerkracht.toml cannot be used, in Dutch (None: it can)."""
-    from veerkracht.sources.registry import READERS
-    from veerkracht.sources.validation.years import check_manifest_year
-
     where = f'{MANIFEST} [bestanden."{name}"]'
     if not isinstance(entry, dict):
         return f"{where} is geen tabel. Oplossing: schrijf bron, jaar of overslaan eronder."
@@ -115,8 +124,6 @@ def manifest_problem(name: str, entry: object) -> str | None:
 def _walk_files(folder: Path) -> tuple[list[Path], list[Skipped]]:
     """Every file under ``folder``; folders that cannot be read are reported, not skipped
     in silence."""
-    import os
-
     files: list[Path] = []
     unreadable: list[Skipped] = []
 
@@ -173,9 +180,6 @@ class _Read:
 
 
 def _choose_reader(path: Path, reader: str | None) -> Reader:
-    from veerkracht.sources.registry import detect
-    from veerkracht.sources.registry import reader as reader_by_code
-
     chosen = reader_by_code(reader) if reader else detect(path)
     if chosen is None:
         raise InputFileError(path, f"onbekende lezer '{reader}' in {MANIFEST}")
@@ -184,8 +188,6 @@ def _choose_reader(path: Path, reader: str | None) -> Reader:
 
 def _read_validated(path: Path, reader: str | None, year: int | None) -> tuple[Reader, StoreRows]:
     """Check the file, read it and check what was read (rules in sources.validation)."""
-    from veerkracht.sources.validation import check_content, check_file, collecting_unparsed
-
     check_file(path)  # bounds what a reader may cost, before it opens the file
     chosen = _choose_reader(path, reader)
     with collecting_unparsed() as unparsed:
@@ -245,8 +247,6 @@ def unexpected_reason(step: str, exc: BaseException) -> str:
 def store_failure(exc: BaseException) -> str | None:
     """A Dutch reason when the store itself can no longer write (disk full, I/O error,
     a database DuckDB invalidated); None for an error that concerns only this file."""
-    from veerkracht.store._duck import write_failure
-
     what = write_failure(exc)
     if what is None:
         return None
@@ -265,8 +265,6 @@ def _read_job(job: tuple[Path, str | None, int | None, frozenset[str]]) -> _Read
 
 def _store_read(store: Store, read: _Read, *, replace: bool = False) -> ImportResult:
     """Compare with what is stored (rules of stage 'store'), then write atomically."""
-    from veerkracht.sources.validation import check_stored
-
     if read.known:
         return ImportResult(read.path.name, read.dataset_key, "al aanwezig")
     # import_table itself turns a known hash (an earlier file in this run) into a no-op
@@ -327,7 +325,6 @@ def _reads(jobs: list[Job], known: frozenset[str], workers: int) -> Iterator[_Re
         for path, reader, year in jobs:
             yield _read_file(path, reader, year, known)
         return
-    from veerkracht._pool import bounded_map
 
     # forkserver: no fork of a process that holds DuckDB's threads
     yield from bounded_map(
@@ -411,8 +408,6 @@ def import_folder(
     file passes the validation rules first (``sources.validation``); ``replace=False``
     (the CLI without ``--vervangen``) also refuses large replacements.
     """
-    import os
-
     folder = Path(folder)
     if not folder.is_dir():
         raise InputFileError(folder, "map bestaat niet", fix="Geef een bestaande map op.")

@@ -31,8 +31,10 @@ import pandas as pd
 
 from veerkracht.indicators import Indicator, catalogue
 from veerkracht.settings import real_responses_dir, shared_data_dir
+from veerkracht.sources import _odata
 from veerkracht.sources._columns import ColumnSpec, load_spec, resolve
-from veerkracht.sources._tabular import normalise_title, odata_prefix
+from veerkracht.sources._tabular import normalise_title, odata_prefix, read_delimited
+from veerkracht.sources.cbs_kwb import PREFIX, SPEC_PATH, year_from_name
 
 if TYPE_CHECKING:
     from veerkracht.store import Store
@@ -58,8 +60,6 @@ class Cell:
 
 
 def _spec():
-    from veerkracht.sources.cbs_kwb import PREFIX, SPEC_PATH
-
     return load_spec(SPEC_PATH, PREFIX)
 
 
@@ -68,8 +68,6 @@ def _tables() -> dict[str, int]:
 
 
 def _year_from_name(path: Path) -> int | None:
-    from veerkracht.sources.cbs_kwb import year_from_name
-
     return year_from_name(path)
 
 
@@ -98,9 +96,6 @@ def _from_properties(path: Path) -> ColumnList | None:
 
 
 def _from_table_file(path: Path) -> ColumnList | None:
-    from veerkracht.sources import _odata
-    from veerkracht.sources._tabular import read_delimited
-
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":

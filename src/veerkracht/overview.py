@@ -16,23 +16,30 @@ from __future__ import annotations
 import logging
 import math
 import time
+import warnings
 from collections.abc import Callable
-from contextlib import closing
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from veerkracht._pool import bounded_map
+from veerkracht.atlas import survey
 from veerkracht.errors import VeerkrachtError
 from veerkracht.gemeenten import Gemeente
+from veerkracht.pipeline import prepare_edition, signal_view
 from veerkracht.settings import STORE_CRS
 from veerkracht.signals.periods import period_name
+from veerkracht.signals.typology import load_typology
+from veerkracht.store import Store
 
 if TYPE_CHECKING:
-    import geopandas as gpd
-    import pandas as pd
 
     from veerkracht.pipeline import SignalView
-    from veerkracht.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -118,10 +125,6 @@ def summary_for(
     store: Store, code: str, name: str, van: int | None = None, tot: int | None = None
 ) -> GemeenteSummary:
     """One gemeente through the pipeline (absolute reference); never raises."""
-    import warnings
-
-    from veerkracht.pipeline import signal_view
-
     began = time.perf_counter()
     try:
         with warnings.catch_warnings():
@@ -153,8 +156,6 @@ _WORKER_STORES: dict[str, Any] = {}
 
 def _worker_store(path: Path) -> Store:
     """The worker's read-only store, opened once and reused for all its gemeenten."""
-    from veerkracht.store import Store
-
     key = str(path)
     if key not in _WORKER_STORES:
         _WORKER_STORES[key] = Store(path, read_only=True)
@@ -195,8 +196,6 @@ class Overview:
 
     def conditions(self) -> str:
         """What every national figure is conditional on, in Dutch."""
-        from veerkracht.signals.typology import load_typology
-
         minimum = int(load_typology().thresholds["min_inwoners"])
         unknown = sum(1 for g in self.done if not g.inhabitants_known)
         return (
@@ -208,8 +207,6 @@ class Overview:
 
     def figures(self) -> list[dict[str, Any]]:
         """The national figures, each with its full Dutch definition."""
-        from veerkracht.signals.typology import load_typology
-
         labels = {c.code: c.label for c in load_typology().classes}
         y = len(self.done)
         out = []
@@ -245,10 +242,6 @@ class Overview:
     # -------------------------------------------------------------- tables
     def table(self) -> pd.DataFrame:
         """Sheet 'Gemeenten': one row per computed gemeente, ranked; Dutch headers."""
-        import pandas as pd
-
-        from veerkracht.signals.typology import load_typology
-
         classes = load_typology().classes
         rows = []
         for g in self.done:
@@ -285,16 +278,12 @@ class Overview:
         return frame
 
     def skipped_table(self) -> pd.DataFrame:
-        import pandas as pd
-
         return pd.DataFrame(
             [{"gemeentecode": g.code, "gemeente": g.name, "reden": g.reason} for g in self.skipped],
             columns=["gemeentecode", "gemeente", "reden"],
         )
 
     def national_table(self) -> pd.DataFrame:
-        import pandas as pd
-
         rows = [
             {"cijfer": f["tekst"], "x": f["x"], "y": f["y"], "definitie": f["definitie"]}
             for f in self.figures()
@@ -311,10 +300,6 @@ class Overview:
         return pd.DataFrame(rows)
 
     def accountability(self) -> pd.DataFrame:
-        import pandas as pd
-
-        from veerkracht.signals.typology import load_typology
-
         thresholds = load_typology().thresholds
         rows = [
             ("referentie", "Nederland (absoluut): voor elke gemeente dezelfde referentie"),
@@ -351,8 +336,6 @@ def _missing(value: Any) -> bool:
 
 
 def _plain(value: Any) -> Any:
-    import numpy as np
-
     return value.item() if isinstance(value, np.generic) else value
 
 
@@ -366,9 +349,6 @@ def plan(
     once when the store is writable. The others go straight to the pipeline, which says
     in Dutch why a gemeente without enough data has no signal.
     """
-    from veerkracht.atlas import survey
-    from veerkracht.pipeline import prepare_edition
-
     names = store.gemeente_names()
     codes = set(store.buurt_value_gemeenten()) | set(store.buurt_geometry_gemeenten())
     if gemeenten is not None:
@@ -402,8 +382,6 @@ def overview(
     on_done: Callable[[GemeenteSummary], None] | None = None,
 ) -> Overview:
     """Compute the overview of every gemeente in the store at ``store_path``."""
-    from veerkracht.store import Store
-
     began = time.perf_counter()
     # the only write connection; closed before the pool starts
     with Store(store_path, must_exist=True) as st:
@@ -431,7 +409,6 @@ def _run(jobs: list[OverviewJob], processes: int):
                 st.close()
             _WORKER_STORES.clear()
         return
-    from veerkracht._pool import bounded_map
 
     results = bounded_map(
         run_job,
@@ -460,8 +437,6 @@ def overview_in_process(
     ``lock`` (the web app's store lock) is held per gemeente, not for the whole run, so
     other requests are served in between.
     """
-    from contextlib import nullcontext
-
     began = time.perf_counter()
     guard = lock if lock is not None else nullcontext()
     with guard:
@@ -484,8 +459,6 @@ def overview_in_process(
 def write_tables(ov: Overview, out_dir: Path) -> list[Path]:
     """``overzicht_<periode>.csv`` (the Gemeenten sheet), ``overzicht_<periode>_landelijk.csv``
     (the national figures with their definitions) and ``.xlsx`` (four sheets)."""
-    import pandas as pd
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / f"overzicht_{period_name(ov.van, ov.tot)}"
@@ -509,8 +482,6 @@ def gemeente_shapes(store: Store, codes: list[str]) -> gpd.GeoDataFrame:
     There is no national gemeente geometry in the store; a gemeente without buurt
     boundaries has no row here.
     """
-    import geopandas as gpd
-
     frame = store.geometry_frame("buurt")
     if frame.empty:
         return gpd.GeoDataFrame({"gemeente_code": []}, geometry=[], crs=STORE_CRS)

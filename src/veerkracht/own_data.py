@@ -25,15 +25,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
 import pandas as pd
 
 from veerkracht.errors import NetworkError, ParameterError
+from veerkracht.gemeenten import resolve_gemeente
+from veerkracht.harmonise import postcode_per_buurt
+from veerkracht.http import HttpClient
+from veerkracht.online.locatieserver import search
+from veerkracht.settings import STORE_CRS, get_settings
 from veerkracht.sources.own_data import ERROR_COLUMN, OwnData, own_data_from_file
 
 if TYPE_CHECKING:
-    import geopandas as gpd
 
-    from veerkracht.http import HttpClient
     from veerkracht.settings import Settings
     from veerkracht.store import Store
 
@@ -203,8 +207,6 @@ def place_own_data(
     ``online`` (default: not ``VEERKRACHT_OFFLINE``) allows PC6 and address rows to be
     looked up at PDOK Locatieserver. Nothing is stored.
     """
-    from veerkracht.gemeenten import resolve_gemeente
-
     found = resolve_gemeente(store, gemeente)
     edition = int(edition)
     _check_edition(store, found.code, edition)
@@ -306,8 +308,6 @@ def _editions_of_codes(
 
 
 def _by_pc4(store: Store, p: Placement, rows: pd.DataFrame, **_: Any) -> pd.DataFrame:
-    from veerkracht.harmonise import postcode_per_buurt
-
     postcodes, via = postcode_per_buurt(store, p.gemeente, p.edition)
     by_pc4: dict[str, list[str]] = {}
     for code, pc in postcodes.dropna().items():
@@ -348,10 +348,6 @@ def _place_points(
     store: Store, p: Placement, rows: pd.DataFrame, xs: list, ys: list, shown: list[str]
 ) -> pd.DataFrame:
     """Point in polygon against the chosen edition; rows outside every polygon listed."""
-    import geopandas as gpd
-
-    from veerkracht.settings import STORE_CRS
-
     polygons, _ = polygons_for(store, p.gemeente, p.edition)
     polygons = polygons[["region_code", "geometry"]]
     if polygons.empty:
@@ -404,8 +400,6 @@ def _by_lookup(
     client: HttpClient | None,
 ) -> pd.DataFrame:
     """PC6 and addresses: a point from PDOK Locatieserver (online only), then a polygon."""
-    from veerkracht.settings import get_settings
-
     settings = settings or get_settings()
     if online is None:
         online = not settings.offline
@@ -416,8 +410,6 @@ def _by_lookup(
     found_rows, xs, ys, shown = [], [], [], []
     own_client = client is None
     if client is None:
-        from veerkracht.http import HttpClient
-
         client = HttpClient(settings)
     kind = "adres" if p.own.key_type == "adres" else "postcode"
     try:
@@ -456,8 +448,6 @@ def _by_lookup(
 
 
 def _lookup(client: HttpClient, key: str, kind: str):
-    from veerkracht.online.locatieserver import search
-
     return search(client, key, kind)
 
 
@@ -476,10 +466,6 @@ def own_data_points(
     The point is the buurt's representative point; buurten without a polygon have none
     and are left out. Columns: region_code, name, :data:`COUNT`, value columns, geometry.
     """
-    import geopandas as gpd
-
-    from veerkracht.settings import STORE_CRS
-
     if isinstance(source, Placement):
         values = source.buurt_values()
         gemeente, edition = source.gemeente, source.edition

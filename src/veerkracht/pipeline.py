@@ -15,7 +15,6 @@ and warn when a rule flags more than half of the buurten.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from veerkracht.errors import StoreError, TranslationMissing, VeerkrachtError
 from veerkracht.gemeenten import Gemeente, resolve_gemeente
@@ -29,9 +28,7 @@ from veerkracht.signals.periods import PeriodChoice, choose_periods, indicator_p
 from veerkracht.signals.periods import working_periods as _working_periods
 from veerkracht.signals.reference import parse_reference
 from veerkracht.signals.typology import TypologyConfig, load_typology
-
-if TYPE_CHECKING:
-    from veerkracht.store import Store
+from veerkracht.store import Store
 
 
 @dataclass
@@ -145,8 +142,6 @@ def open_view(store_path, gemeente: str, start: int | None = None, end: int | No
     """(store, view) for a command: read-only when the translation is there (so it runs
     next to the web app), writable only when a translation has to be written first.
     The caller closes the store (``with store:``)."""
-    from veerkracht.store import Store
-
     for read_only in (True, False):
         try:
             store = Store(store_path, read_only=read_only, must_exist=True)

@@ -7,8 +7,10 @@ users on shared machines can point veerkracht elsewhere without code changes.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+
+from platformdirs import user_data_dir
 
 from veerkracht.errors import ParameterError
 
@@ -86,8 +88,6 @@ ENV_LIMIT_PREFIX = "VEERKRACHT_LIMIET_"
 
 def get_limits() -> Limits:
     """The limits, each overridable by ``VEERKRACHT_LIMIET_<NAAM>`` (a number)."""
-    from dataclasses import fields
-
     changes: dict[str, float | int] = {}
     for f in fields(Limits):
         name = ENV_LIMIT_PREFIX + f.name.upper()
@@ -109,8 +109,6 @@ def get_limits() -> Limits:
 
 def default_data_dir() -> Path:
     """Per-user data folder (``~/.local/share/veerkracht`` on Linux)."""
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir("veerkracht", appauthor=False))
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from rich.table import Table
 
 from veerkracht.indicators import catalogue
 from veerkracht.numbers import count, percent
 
 if TYPE_CHECKING:
-    from rich.table import Table
 
     from veerkracht.store import Store
 
@@ -97,8 +97,6 @@ def _pct(x: float | None) -> str:
 
 
 def store_status(store: Store) -> list[Table]:
-    from rich.table import Table
-
     tables = []
     ds = datasets_summary(store)
     t = Table(title="Datasets in de store")
@@ -174,8 +172,6 @@ def store_status(store: Store) -> list[Table]:
 
 
 def _source_years_table(store: Store) -> Table:
-    from rich.table import Table
-
     years = source_years(store)
     signal = signal_years(store).set_index("gemeente_code")
     datasets = [d for d in _DATASET_LABELS if d in years.columns]

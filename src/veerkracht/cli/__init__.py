@@ -14,6 +14,7 @@ import sys
 import typer
 from rich.markup import escape
 
+from veerkracht.cli import data
 from veerkracht.cli._common import console as console  # re-exported: tests swap its file
 from veerkracht.cli._common import err_console
 from veerkracht.errors import VeerkrachtError
@@ -28,8 +29,6 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from veerkracht.cli import data
-
     app.add_typer(data.app, name="data", help="Data ophalen, importeren en bekijken.")
     for module in ("signalen", "kaart", "bestuurskaart", "rapport", "atlas", "overzicht", "web"):
         try:
@@ -77,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             return int(exc.exit_code)
         if os.environ.get("VEERKRACHT_DEBUG"):
             raise
+        # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
         from veerkracht.store._duck import write_failure
 
         if cause := write_failure(exc):  # disk full during any command that writes

@@ -6,6 +6,14 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from veerkracht.numbers import count as fmt  # noqa: F401 - the one Dutch formatter, for the CLI
 from veerkracht.settings import get_settings
@@ -41,15 +49,6 @@ PROCESSES_OPTION = typer.Option(
 
 def gemeente_progress(console: object):
     """The progress bar of a run over many gemeenten: count, time so far, time left."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),

@@ -6,12 +6,14 @@ import os
 from pathlib import Path
 
 import typer
+from rich.table import Table
 
 from veerkracht.cli._common import (
     ALL_END_OPTION,
     ALL_START_OPTION,
     PROCESSES_OPTION,
     STORE_OPTION,
+    console,
     gemeente_progress,
     settings_for,
 )
@@ -28,10 +30,8 @@ def atlas(
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Kaarten (PNG, SVG, PDF en HTML) van elke gemeente met buurtgrenzen en signalen."""
-    from rich.table import Table
-
+    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     from veerkracht import atlas as at
-    from veerkracht.cli._common import console
     if van is not None and tot is not None and tot <= van:
         raise ParameterError(
             "--tot",

@@ -12,6 +12,7 @@ from veerkracht.cli._common import (
     ALL_START_OPTION,
     PROCESSES_OPTION,
     STORE_OPTION,
+    console,
     gemeente_progress,
     settings_for,
 )
@@ -28,8 +29,8 @@ def overzicht(
 ) -> None:
     """Landelijk overzicht: signalen van elke gemeente (t.o.v. Nederland), CSV, XLSX en kaart."""
 
+    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     from veerkracht import overview as ovm
-    from veerkracht.cli._common import console
     from veerkracht.maps.national import render_national_map
     from veerkracht.store import Store
 

@@ -8,10 +8,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from veerkracht.cli._common import REFERENCE_OPTION, STORE_OPTION, settings_for
+from veerkracht.cli._common import (
+    REFERENCE_OPTION,
+    STORE_OPTION,
+    console,
+    err_console,
+    settings_for,
+)
 from veerkracht.errors import ParameterError
 from veerkracht.settings import DEFAULT_OUT_DIR, DEFAULT_SCHEME
-from veerkracht.signals.typology import SIGNAL_CODES
 
 
 def signalen(
@@ -45,10 +50,11 @@ def signalen(
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Signalen per buurt: concentratie, ontwikkeling en typologie, met redenen."""
-    from veerkracht.cli._common import console
+    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     from veerkracht.pipeline import open_view
     from veerkracht.signals import load_typology
     from veerkracht.signals.export import write_signal_tables
+    from veerkracht.signals.typology import SIGNAL_CODES
 
     if model not in {"ols", "lag", "error"}:
         raise ParameterError(
@@ -90,6 +96,7 @@ def signalen(
 
 
 def _label(row) -> str:
+    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     import pandas as pd
 
     step = "" if pd.isna(row.stap) else f" (stap {int(row.stap)})"
@@ -101,8 +108,6 @@ def print_view_summary(view, *, brief: bool = False) -> None:
 
     ``brief`` (maps, report): period, reference, class counts, warnings and coverage.
     """
-    from veerkracht.cli._common import console, err_console
-
     result = view.result
     console.print(
         f"{result.gemeente.name} ({result.gemeente.code}): {view.period_line()}", markup=False

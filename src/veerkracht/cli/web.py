@@ -7,9 +7,8 @@ from pathlib import Path
 
 import typer
 
-from veerkracht.cli._common import STORE_OPTION, settings_for
+from veerkracht.cli._common import STORE_OPTION, console, settings_for
 from veerkracht.errors import StoreError, VeerkrachtError
-from veerkracht.gemeenten import Gemeente
 
 app = typer.Typer(
     help="Web-app: kaarten, signalen en eigen data in de browser (FastAPI).",
@@ -41,9 +40,10 @@ def web(
     uploads staan in STORE.web.duckdb ernaast, of in PostgreSQL via VEERKRACHT_DATABASE_URL."""
     if ctx.invoked_subcommand is not None:
         return
+    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     import uvicorn
 
-    from veerkracht.cli._common import console
+    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     from veerkracht.store import Store
     from veerkracht.web.accounts import Inbox
     from veerkracht.web.app import create_app
@@ -81,6 +81,8 @@ def web(
 def _prepare_translations(path: Path, console: object) -> None:
     """Before opening read-only: translate every gemeente with buurt figures to the
     buurtindeling of its default view, once (later starts find them done)."""
+    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
+    from veerkracht.gemeenten import Gemeente
     from veerkracht.pipeline import prepare_default_view
     from veerkracht.store import Store
 
@@ -108,12 +110,15 @@ def _prepare_translations(path: Path, console: object) -> None:
 
 def _web_database(st: object, path: Path, url: str | None) -> tuple[object, object]:
     """PostgreSQL, or STORE.web.duckdb (accounts of an older store are copied over once)."""
+    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     from veerkracht.web.db import open_database
 
     if url:
         return open_database(url), None
+    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     import duckdb
 
+    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     from veerkracht.web.accounts import copy_web_tables, web_file
 
     target = web_file(path)
@@ -142,7 +147,7 @@ def add_user(
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Maak een account (en zo nodig de organisatie) aan — ook terwijl de web-app draait."""
-    from veerkracht.cli._common import console
+    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     from veerkracht.web.db import database_url, open_database
     from veerkracht.web.repo import Repository
 
@@ -155,8 +160,10 @@ def add_user(
         user = Repository(open_database(url)).add_user(organisatie, email, password, rol)
         _added(console, user.email, user.role, user.organisation)
         return
+    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     import duckdb
 
+    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     from veerkracht.web.accounts import copy_web_tables, send_account_request, web_file
 
     path = settings_for(store).store_path
@@ -174,6 +181,7 @@ def add_user(
     try:
         db = open_database(None, duck_con=con)
         if new and path.exists():
+            # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
             from veerkracht.store import Store
 
             try:

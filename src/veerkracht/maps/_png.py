@@ -13,8 +13,10 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
 if TYPE_CHECKING:
-    import numpy as np
     from matplotlib.figure import Figure
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -40,8 +42,6 @@ def encode(rgba: np.ndarray, *, dpi: float, metadata: dict[str, str] | None = No
     Keeps what matplotlib writes besides the pixels: the resolution (``pHYs``, so
     the map prints at its size) and the text metadata (e.g. Title, Software).
     """
-    import numpy as np
-
     height, width, _ = rgba.shape
     raw = np.empty((height, 1 + width * 4), dtype=np.uint8)
     raw[:, 0] = 0  # filter type per row: none
@@ -60,9 +60,6 @@ def encode(rgba: np.ndarray, *, dpi: float, metadata: dict[str, str] | None = No
 def render_rgba(fig: Figure, dpi: float) -> np.ndarray:
     """The figure drawn with Agg at ``dpi``, as an RGBA array (a view, valid until the
     next draw)."""
-    import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     old = fig.dpi
     fig.dpi = dpi

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.image import imread
+
+from veerkracht.http import HttpClient
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -71,10 +74,6 @@ def tile_url(settings: Settings, level: int, col: int, row: int) -> str:
 
 def mosaic(settings: Settings, tiles: TileRange) -> np.ndarray:
     """The tiles stitched into one RGB(A) image; raises NetworkError when offline."""
-    from matplotlib.image import imread
-
-    from veerkracht.http import HttpClient
-
     image: np.ndarray | None = None
     with HttpClient(settings) as client:
         for i, row in enumerate(tiles.rows):

@@ -20,13 +20,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import geopandas as gpd
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from PIL import Image
+
+from veerkracht.errors import ParameterError
 from veerkracht.maps import palettes
+from veerkracht.maps._png import render_rgba, save_png
+from veerkracht.maps.layers import LayerStyle
+from veerkracht.maps.static import _RC, _draw_buurten, _draw_north_arrow, _draw_scale_bar
+from veerkracht.signals.compute import rankable
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-    from PIL import Image
 
     from veerkracht.maps.layers import MapSet
     from veerkracht.pipeline import SignalView
@@ -64,8 +73,6 @@ def attention_buurten(result: SignalResult) -> list[AttentionBuurt]:
     Small buurten are never ranked: only buurten that :func:`rankable` keeps are listed
     (they cannot carry these classes, but the guard makes it explicit).
     """
-    from veerkracht.signals.compute import rankable
-
     assert result.config is not None
     labels = {c.code: c.label for c in result.config.classes}
     table = rankable(result.table, result.min_inhabitants)
@@ -115,8 +122,6 @@ def source_lines(view: SignalView, mapset: MapSet) -> list[str]:
 def check_paper(paper: str) -> str:
     """``paper`` when the board map knows it (A4, A3), else a Dutch error naming the option."""
     if paper not in PAPER:
-        from veerkracht.errors import ParameterError
-
         raise ParameterError(
             "--formaat",
             paper,
@@ -135,12 +140,6 @@ def build_board_figure(
     own_label: str = "Complexen eigen bezit",
 ) -> Figure:
     """The finished board-map figure (not saved), so tests can inspect its artists."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from veerkracht.maps.static import _RC
-
     width, height = PAPER[check_paper(paper)]
     with matplotlib.rc_context({**_RC, "font.family": "DejaVu Sans"}):
         fig = Figure(figsize=(width, height), dpi=PNG_DPI, facecolor="white")
@@ -166,9 +165,6 @@ def build_board_figure(
 
 def _draw_classes(ax: Axes, mapset: MapSet, result: SignalResult) -> None:
     """Every buurt in the colour of its class (base classes: a board needs no shades)."""
-    from veerkracht.maps.layers import LayerStyle
-    from veerkracht.maps.static import _draw_buurten, _draw_north_arrow, _draw_scale_bar
-
     colours = {code: colour for code, _, colour, _ in class_count_rows(result)}
     codes = mapset.buurten["typologie"]
     style = LayerStyle(
@@ -326,8 +322,6 @@ def _draw_panel(
     on_map: set[str],
 ) -> None:
     """Class counts with n (the legend), then the numbered list in columns."""
-    from matplotlib.patches import Rectangle
-
     left, bottom, w, h = rect
     width, height = size
     line = lambda pt: pt * 1.32 / 72 / height  # noqa: E731 - a line height in figure units
@@ -520,11 +514,6 @@ def render_board_map(
     png: bool = False,
 ) -> list[Path]:
     """Write ``<gm>_bestuurskaart_<A4|A3>_<van>_<tot>.pdf`` (and a PNG when asked)."""
-    import matplotlib
-
-    from veerkracht.maps._png import save_png
-    from veerkracht.maps.static import _RC
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     fig = build_board_figure(view, mapset, paper=paper, own_points=own_points, own_label=own_label)
@@ -550,12 +539,6 @@ def board_image(
     own_points: gpd.GeoDataFrame | None = None,
 ) -> Image.Image:
     """The board map as a Pillow image (for the report, which embeds it)."""
-    import matplotlib
-    from PIL import Image
-
-    from veerkracht.maps._png import render_rgba
-    from veerkracht.maps.static import _RC
-
     fig = build_board_figure(view, mapset, paper=paper, own_points=own_points)
     with matplotlib.rc_context(_RC):
         return Image.fromarray(render_rgba(fig, dpi).copy(), "RGBA").convert("RGB")
@@ -565,8 +548,6 @@ def own_points(own: OwnData, mapset: MapSet) -> gpd.GeoDataFrame:
     """Points to draw for an organisation's own data, until the store offers own-data
     points: coordinates as given; buurtcodes at a point inside their buurt (joined by
     code); postcodes cannot be placed without the address register."""
-    import geopandas as gpd
-
     if own.key_type == "punt":
         assert own.points is not None
         return own.points
@@ -578,7 +559,6 @@ def own_points(own: OwnData, mapset: MapSet) -> gpd.GeoDataFrame:
             geometry=buurten.geometry.representative_point().to_numpy(),
             crs=mapset.buurten.crs,
         )
-    from veerkracht.errors import ParameterError
 
     raise ParameterError(
         "--eigen-data",

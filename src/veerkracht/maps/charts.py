@@ -13,9 +13,15 @@ Input is always a plain pandas DataFrame:
 
 from __future__ import annotations
 
+import math
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from veerkracht.maps import palettes
 from veerkracht.maps.layers import format_number
@@ -23,7 +29,6 @@ from veerkracht.maps.layers import format_number
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
 DPI = 300
 FORMATS = ("png", "svg", "pdf")
@@ -31,9 +36,6 @@ LINE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"]  # Okabe–Ito
 
 
 def _figure(size: tuple[float, float] = (8.27, 5.0)) -> tuple[Figure, Axes]:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     fig = Figure(figsize=size, dpi=DPI, facecolor="white")
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.1, 0.2, 0.86, 0.62))
@@ -61,15 +63,11 @@ def _texts(fig: Figure, title: str, subtitle: str, sources: list[str]) -> None:
 
 
 def _dutch_axis(ax: Axes, axis: str = "y", decimals: int = 0) -> None:
-    from matplotlib.ticker import FuncFormatter
-
     formatter = FuncFormatter(lambda v, _pos: format_number(v, decimals))
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
 
 
 def save(fig: Figure, out_dir: str | Path, stem: str, formats: tuple[str, ...]) -> list[Path]:
-    import matplotlib
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -176,8 +174,6 @@ def _wrap_label(label: object) -> str:
 
 def _decimals_for(ax: Axes) -> int:
     """Enough decimals that neighbouring tick labels differ (no "0,1 0,1 0,0")."""
-    import math
-
     ticks = [t for t in ax.get_yticks()]
     if len(ticks) < 2:
         return 1

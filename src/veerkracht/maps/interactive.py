@@ -18,6 +18,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import shapely
+
 from veerkracht.maps.layers import (
     NO_DATA_LABEL,
     MapLayer,
@@ -108,9 +111,6 @@ def _overlay_data(overlay: Any, origin: tuple[int, int]) -> dict[str, Any]:
 
 def svg_path(geom: Any, origin: tuple[int, int], tolerance: float) -> str:
     """SVG path data (relative moves, whole metres) of a (multi)polygon."""
-    import numpy as np
-    import shapely
-
     simple = shapely.simplify(geom, tolerance, preserve_topology=True)
     parts = []
     for poly in shapely.get_parts(simple):

@@ -37,12 +37,16 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
+
 from veerkracht.maps import palettes
 from veerkracht.numbers import number as format_number  # the one Dutch formatter
+from veerkracht.own_data import COUNT, legend_label
+from veerkracht.signals.classes import ALIASES, canonical_scheme, class_bounds
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    import pandas as pd
 
 KINDS = ("klassen", "categorie", "bivariaat")
 NO_DATA_LABEL = "geen gegevens"
@@ -96,10 +100,6 @@ class MapOverlay:
 def own_data_overlay(points: gpd.GeoDataFrame, title: str) -> MapOverlay:
     """A :class:`MapOverlay` from :func:`veerkracht.own_data.own_data_points`: symbol size by
     the number of rows per point, a legend label that counts rows and buurten."""
-    import numpy as np
-
-    from veerkracht.own_data import COUNT, legend_label
-
     counts = points[COUNT].astype("float64").fillna(0) if COUNT in points else None
     if counts is None or counts.empty or counts.max() <= 0:
         sizes = np.full(len(points), 0.5)
@@ -182,7 +182,6 @@ def classify(
     the one registry of schemes and their spellings."""
     # imported here: importing veerkracht.signals loads its computation (3.6 s measured),
     # which drawing a map from a finished MapSet does not need
-    from veerkracht.signals.classes import ALIASES, canonical_scheme, class_bounds
 
     if canonical_scheme(scheme) is None:
         raise ValueError(f"unknown scheme {scheme!r}; use one of {sorted(ALIASES)}")
@@ -195,8 +194,6 @@ def classify(
 def class_index(values: pd.Series, bins: list[float]) -> list[int | None]:
     """Class number (0-based) per value; None for missing. Values above the last bound
     fall in the last class, values below the first bound in the first."""
-    import numpy as np
-
     arr = np.asarray(values, dtype=float)
     idx = np.searchsorted(np.asarray(bins, dtype=float), arr, side="left")
     idx = np.clip(idx, 0, len(bins) - 1)
@@ -238,8 +235,6 @@ def _is_missing(value: object) -> bool:
 
 
 def _numeric_style(frame: pd.DataFrame, layer: MapLayer) -> LayerStyle:
-    import pandas as pd
-
     values = pd.to_numeric(frame[layer.column], errors="coerce")
     bins = list(layer.bins) if layer.bins else classify(values, "quantiles", 5)
     if layer.palette:
@@ -289,7 +284,6 @@ def bivariate_column(frame: pd.DataFrame, layer: MapLayer) -> list[str | None]:
     """The "x-y" codes of a bivariate layer (ready-made column or terciles)."""
     if layer.column in frame.columns:
         return [None if _is_missing(v) else str(v) for v in frame[layer.column]]
-    import pandas as pd
 
     assert layer.bivariate is not None
     x, y = layer.bivariate

@@ -12,6 +12,11 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
 from veerkracht.maps import palettes
 from veerkracht.maps.static import (
     _RC,
@@ -22,10 +27,10 @@ from veerkracht.maps.static import (
     _draw_north_arrow,
     _draw_scale_bar,
 )
+from veerkracht.signals.periods import period_name
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    from matplotlib.figure import Figure
 
     from veerkracht.overview import Overview
 
@@ -53,11 +58,6 @@ def gemeente_category(ov: Overview) -> dict[str, str]:
 
 def build_national_figure(ov: Overview, shapes: gpd.GeoDataFrame) -> Figure:
     """The finished national figure (not saved)."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
-
     category = gemeente_category(ov)
     colours = {code: colour for code, _, colour in CATEGORIES}
     shapes = shapes[shapes.gemeente_code.isin(category)]
@@ -199,10 +199,6 @@ def render_national_map(
     formats: tuple[str, ...] = ("png", "pdf"),
 ) -> list[Path]:
     """Save the national map as ``overzicht_<periode>_kaart.<fmt>``; return the paths."""
-    import matplotlib
-
-    from veerkracht.signals.periods import period_name
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     fig = build_national_figure(ov, shapes)

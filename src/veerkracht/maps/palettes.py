@@ -27,6 +27,8 @@ from a published scheme that was checked for CVD:
 
 from __future__ import annotations
 
+from matplotlib.colors import LinearSegmentedColormap, to_hex
+
 #: ColorBrewer YlGnBu, keyed by number of classes (3–7).
 SEQUENTIAL: dict[int, list[str]] = {
     3: ["#edf8b1", "#7fcdbb", "#2c7fb8"],
@@ -167,7 +169,6 @@ def _pick(table: dict[int, list[str]], n: int) -> list[str]:
     if n < 3:
         three = table[3]
         return [three[1]] if n == 1 else [three[0], three[2]]
-    from matplotlib.colors import LinearSegmentedColormap, to_hex
 
     cmap = LinearSegmentedColormap.from_list("brewer", table[9])
     return [to_hex(cmap(i / (n - 1))) for i in range(n)]

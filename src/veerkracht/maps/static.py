@@ -7,14 +7,31 @@ legend never covers the city; the source line across the bottom.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+import matplotlib
+import numpy as np
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.path import Path as MplPath
+
+from veerkracht._pool import _start_forkserver
 from veerkracht.maps import palettes
 from veerkracht.maps._png import save_png
+from veerkracht.maps.basemap import ATTRIBUTION, add_basemap
 from veerkracht.maps.layers import (
     NO_DATA_LABEL,
     LayerStyle,
@@ -28,7 +45,6 @@ from veerkracht.maps.layers import (
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
     from veerkracht.settings import Settings
 
@@ -54,8 +70,6 @@ def render_map(
 
     ``basemap``: settings to fetch the optional PDOK background map with (online only).
     """
-    import matplotlib
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     fig = build_figure(mapset, layer, labels=labels, basemap=basemap)
@@ -84,8 +98,6 @@ _worker_mapset: MapSet | None = None
 
 def render_processes() -> int:
     """How many processes draw one gemeente's maps: every core, at most 4 (7 maps)."""
-    import os
-
     return min(os.cpu_count() or 1, 4)
 
 
@@ -95,9 +107,6 @@ def start_workers(processes: int) -> None:
     :func:`render_maps` can start at once. Does nothing for one process."""
     if processes <= 1:
         return
-    import multiprocessing
-
-    from veerkracht._pool import _start_forkserver
 
     _start_forkserver(multiprocessing.get_context("forkserver"), PRELOAD)
 
@@ -132,12 +141,6 @@ def map_layers(
     layers = list(mapset.layers)
     done: dict[str, R] = {}
     if processes > 1 and len(layers) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-        from concurrent.futures.process import BrokenProcessPool
-
-        from veerkracht._pool import _start_forkserver
-
         context = multiprocessing.get_context("forkserver")
         _start_forkserver(context, PRELOAD)  # no-op when start_workers() started it
         pool = ProcessPoolExecutor(
@@ -213,12 +216,7 @@ def build_figure(
     mapset: MapSet, layer: MapLayer, *, labels: bool = False, basemap: Settings | None = None
 ) -> Figure:
     """The finished figure (not saved), so tests can inspect its artists."""
-    import matplotlib
-    from matplotlib.figure import Figure
-
     with matplotlib.rc_context(_RC):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
         fig = Figure(figsize=FIGSIZE, dpi=DPI, facecolor="white")
         FigureCanvasAgg(fig)  # a renderer to measure text with; no pyplot, no global state
         style = layer_style(mapset, layer)
@@ -226,10 +224,6 @@ def build_figure(
         _draw_buurten(ax, mapset, style)
         _draw_overlays(ax, mapset)
         if basemap is not None:
-            from dataclasses import replace
-
-            from veerkracht.maps.basemap import ATTRIBUTION, add_basemap
-
             add_basemap(ax, basemap)
             layer = replace(layer, sources=[*layer.sources, ATTRIBUTION])
         if labels:
@@ -251,8 +245,6 @@ def build_figure(
 
 
 def _draw_buurten(ax: Axes, mapset: MapSet, style: LayerStyle) -> None:
-    from matplotlib.collections import PathCollection
-
     shapes = _shapes(mapset)
     colours = [style.colours[i] for i in shapes.rows]
     has = [c is not None for c in colours]
@@ -312,8 +304,6 @@ def _draw_overlay_legend(ax: Axes, mapset: MapSet) -> None:
     """One legend entry per overlay at the foot of the legend panel (all map kinds)."""
     if not mapset.overlays:
         return
-    from matplotlib.legend import Legend
-    from matplotlib.lines import Line2D
 
     handles = [
         Line2D(
@@ -363,10 +353,6 @@ def _shapes(mapset: MapSet) -> _Shapes:
     found = _SHAPES.get(id(geometry))
     if found is not None and found.geometry is geometry:
         return found
-    import numpy as np
-    import shapely
-    from matplotlib.path import Path
-
     # as geopandas.plotting: normalised rings, one compound path per (multi)polygon
     geoms = shapely.normalize(np.asarray(geometry))
     paths, rows = [], []
@@ -376,9 +362,9 @@ def _shapes(mapset: MapSet) -> _Shapes:
         parts = [geom] if geom.geom_type == "Polygon" else list(geom.geoms)
         rings = []
         for part in parts:
-            rings.append(Path(shapely.get_coordinates(part.exterior), closed=True))
-            rings += [Path(shapely.get_coordinates(r), closed=True) for r in part.interiors]
-        paths.append(Path.make_compound_path(*rings))
+            rings.append(MplPath(shapely.get_coordinates(part.exterior), closed=True))
+            rings += [MplPath(shapely.get_coordinates(r), closed=True) for r in part.interiors]
+        paths.append(MplPath.make_compound_path(*rings))
         rows.append(i)
     outline = _line_xy(shapely.union_all(np.asarray(geometry)).boundary)
     bounds = tuple(float(v) for v in mapset.buurten.total_bounds)
@@ -390,8 +376,6 @@ def _shapes(mapset: MapSet) -> _Shapes:
 
 def _line_xy(geom: object) -> tuple[list[float], list[float]]:
     """x and y lists of a (multi)line, segments separated by NaN (one plot call)."""
-    import shapely
-
     xs: list[float] = []
     ys: list[float] = []
     for part in shapely.get_parts(geom):
@@ -445,8 +429,6 @@ def _nice_length(span_m: float) -> float:
 
 
 def _draw_scale_bar(ax: Axes) -> None:
-    from matplotlib.patches import Rectangle
-
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     length = _nice_length(x1 - x0)
@@ -483,8 +465,6 @@ def _draw_scale_bar(ax: Axes) -> None:
 
 
 def _draw_north_arrow(ax: Axes) -> None:
-    from matplotlib.patches import Polygon
-
     # in axes fraction; RD "north" is grid north, within 2° of true north in NL
     cx, top, w, h = 0.965, 0.965, 0.014, 0.055
     tr = ax.transAxes
@@ -523,8 +503,6 @@ def _draw_north_arrow(ax: Axes) -> None:
 
 
 def _no_data_handle():
-    from matplotlib.patches import Patch
-
     return Patch(
         facecolor=palettes.NO_DATA_FACE,
         edgecolor=palettes.NO_DATA_EDGE,
@@ -535,8 +513,6 @@ def _no_data_handle():
 
 
 def _draw_legend(ax: Axes, layer: MapLayer, style: LayerStyle) -> None:
-    from matplotlib.patches import Patch
-
     handles = [
         Patch(facecolor=c, edgecolor="#bdbdbd", linewidth=0.5, label=textwrap.fill(label, 34))
         for label, c in style.legend
@@ -589,8 +565,6 @@ def _bivariate_explanation(mapset: MapSet, layer: MapLayer) -> str:
 
 
 def _draw_bivariate_legend(ax: Axes, mapset: MapSet, layer: MapLayer, style: LayerStyle) -> None:
-    from matplotlib.patches import Rectangle
-
     x_label, y_label = axis_labels(mapset, layer)
     ax.text(
         0,

@@ -15,8 +15,10 @@ recognises the saved file), and for v4 the table's ``MeasureCodes`` embedded und
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -43,8 +45,6 @@ REGION_DIMENSION = "WijkenEnBuurten"
 
 def kwb_tables() -> dict[int, str]:
     """KWB StatLine table id per year, from ``sources/cbs_kwb.toml``."""
-    import tomllib
-
     # The TOML file itself: online sits below sources.registry (which lists the fetchers)
     spec = Path(__file__).parents[1] / "sources" / "cbs_kwb.toml"
     tables = tomllib.loads(spec.read_text(encoding="utf-8"))["tables"]
@@ -242,8 +242,6 @@ def fetch_table(
 
 def save(document: dict[str, Any], path: Path) -> Path:
     """Write the joined document (atomically) where ``ingest`` will read it."""
-    import json
-
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")

@@ -8,6 +8,7 @@ uses which builder and runs them (``fetch_sources``).
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,8 +76,6 @@ def gemeente_at_cbs(
         if len(match) == 1:
             return Gemeente(match[0], names[match[0]])
         if catalogue is None:
-            import difflib
-
             close = difflib.get_close_matches(wanted, list(names.values()), n=3)
             raise ParameterError(
                 "--gemeente", text, "onbekende gemeente bij CBS",

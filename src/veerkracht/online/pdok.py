@@ -14,6 +14,7 @@ GeoJSON reader cannot recognise from the file alone, so we do not.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -70,8 +71,6 @@ def boundary_file_name(year: int, gemeente_code: str, level: str = "buurt") -> s
 
 
 def save(collection: dict[str, Any], path: Path) -> Path:
-    import json
-
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")

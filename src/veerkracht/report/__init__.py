@@ -7,9 +7,21 @@ WeasyPrint (:mod:`veerkracht.report.pdf`). Importing this package is cheap.
 
 from __future__ import annotations
 
+import datetime as dt
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from veerkracht.maps.board import attention_buurten, board_image
+from veerkracht.maps.from_signals import mapset_from_view
+from veerkracht.maps.static import render_processes, start_workers
+from veerkracht.report import content as c
+from veerkracht.report.figures import chart_images, data_uri, jpeg_bytes, map_images
+from veerkracht.report.html import render_report
+from veerkracht.report.pdf import write_pdf
+from veerkracht.signals.export import analysis_sheets
+from veerkracht.signals.maps import geometry_edition
 
 if TYPE_CHECKING:
     from veerkracht.pipeline import SignalView
@@ -31,17 +43,6 @@ class ReportFiles:
 
 def build_content(store: Store, view: SignalView, folder: Path) -> ReportContent:
     """Everything the report shows; map PNGs (300 dpi) are written to ``folder``."""
-    import datetime as dt
-    import warnings
-
-    from veerkracht.maps.board import attention_buurten, board_image
-    from veerkracht.maps.from_signals import mapset_from_view
-    from veerkracht.maps.static import render_processes, start_workers
-    from veerkracht.report import content as c
-    from veerkracht.report.figures import chart_images, data_uri, jpeg_bytes, map_images
-    from veerkracht.signals.export import analysis_sheets
-    from veerkracht.signals.maps import geometry_edition
-
     result = view.result
     processes = render_processes()
     start_workers(processes)
@@ -138,8 +139,6 @@ def build_report(
     signal with its reasons, the whole catalogue, the translation per period) goes to
     ``<gm>_rapport-bijlage.html`` (and ``.pdf``) with ``appendix=True``.
     """
-    from veerkracht.report.html import render_report
-
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     content = build_content(store, view, folder)
@@ -154,8 +153,6 @@ def build_report(
         files.appendix_html = folder / f"{stem}-bijlage.html"
         files.appendix_html.write_text(appendix_text, encoding="utf-8")
     if pdf:
-        from veerkracht.report.pdf import write_pdf
-
         files.pdf = write_pdf(html_text, folder / f"{stem}.pdf")
         if appendix:
             files.appendix_pdf = write_pdf(appendix_text, folder / f"{stem}-bijlage.pdf")

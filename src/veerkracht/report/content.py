@@ -20,7 +20,13 @@ if TYPE_CHECKING:
     from veerkracht.signals import SignalResult
     from veerkracht.store import Store
 
-from veerkracht.signals.typology import SIGNAL_CODES  # classes that are a signal
+from veerkracht.indicators import GROUPS, catalogue
+from veerkracht.signals.compute import rankable, source_title
+from veerkracht.signals.corporation import MIN_GROUP, corporation_correlation
+from veerkracht.signals.typology import (
+    SIGNAL_CODES,  # classes that are a signal
+    rule_description,
+)
 
 DIRECTIONS = {
     "hoger_kwetsbaarder": "hoger = kwetsbaarder",
@@ -174,8 +180,6 @@ def _headline_indicator(result: SignalResult) -> Any:
 
 
 def rule_rows(result: SignalResult) -> list[dict[str, str]]:
-    from veerkracht.signals.typology import rule_description
-
     assert result.config is not None
     return [
         {
@@ -234,8 +238,6 @@ def _p_text(p: float) -> str:
 
 
 def _corporation_findings(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> list[str]:
-    from veerkracht.signals.corporation import MIN_GROUP, corporation_correlation
-
     out = []
     ind = _headline_indicator(result)
     if ind is not None:
@@ -281,8 +283,6 @@ def _corporation_findings(result: SignalResult, sheets: dict[str, pd.DataFrame])
 
 
 def _ranking_finding(result: SignalResult) -> list[str]:
-    from veerkracht.signals.compute import rankable
-
     t = rankable(result.table, result.min_inhabitants).dropna(subset=["concentratie_index"])
     if len(t) < 10:
         return []
@@ -394,8 +394,6 @@ def signal_rows(result: SignalResult) -> list[dict[str, Any]]:
 
 def indicator_rows(result: SignalResult, store: Store) -> list[dict[str, str]]:
     """The whole catalogue: label, group, unit, source, direction, core, periods used."""
-    from veerkracht.indicators import GROUPS, catalogue
-
     publishers = _dataset_names(store)
     rows = []
     for ind in catalogue():
@@ -417,8 +415,6 @@ def indicator_rows(result: SignalResult, store: Store) -> list[dict[str, str]]:
 
 def _dataset_names(store: Store) -> dict[str, str]:
     """dataset_key -> 'publisher, title without years' from the imports table."""
-    from veerkracht.signals.compute import source_title
-
     imports = store.imports()
     names = {}
     for key, rows in imports.groupby("dataset_key"):
@@ -544,7 +540,6 @@ def corporation_table(result: SignalResult, curves: pd.DataFrame | None) -> dict
     part = curves[curves.indicator.isin(keys)]
     if part.empty:
         return {}
-    from veerkracht.signals.corporation import MIN_GROUP
 
     bins = list(dict.fromkeys(str(b) for b in part.corporatiebezit))
     rows = []

@@ -14,13 +14,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import matplotlib
 import pandas as pd
+from PIL import Image
 
+from veerkracht.maps._png import render_rgba, save_png
+from veerkracht.maps.charts import (
+    corporation_index_figure,
+    liveability_development_figure,
+    ranking_figure,
+)
+from veerkracht.maps.static import _RC, DPI, build_figure, map_layers
+from veerkracht.report.content import _headline_indicator
+from veerkracht.signals.compute import rankable
+from veerkracht.signals.corporation import MIN_GROUP
 from veerkracht.signals.maps import citations
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-    from PIL import Image
 
     from veerkracht.maps.layers import MapLayer, MapSet
     from veerkracht.signals import SignalResult
@@ -57,8 +68,6 @@ def map_images(
     With ``processes`` > 1 the maps are drawn (and scaled down) in worker processes,
     while ``meanwhile()`` runs here.
     """
-    from veerkracht.maps.static import map_layers
-
     done = map_layers(mapset, _map_image, (folder,), processes=processes, meanwhile=meanwhile)
     return [done[layer.key] for layer in mapset.layers]
 
@@ -66,12 +75,6 @@ def map_images(
 def _map_image(mapset: MapSet, layer: MapLayer, folder: Path) -> dict[str, str]:
     """The 300-dpi PNG next to the report and the embedded copy, from one figure: the
     copy is drawn again at ``EMBED_DPI`` (cheaper than decoding and shrinking the PNG)."""
-    import matplotlib
-    from PIL import Image
-
-    from veerkracht.maps._png import render_rgba, save_png
-    from veerkracht.maps.static import _RC, DPI, build_figure
-
     fig = build_figure(mapset, layer)
     png = folder / f"{mapset.gemeente_code.lower()}_{layer.key}.png"
     with matplotlib.rc_context(_RC):
@@ -104,14 +107,10 @@ def chart_images(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> list[
 
 
 def _corporation_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any:
-    from veerkracht.maps.charts import corporation_index_figure
-    from veerkracht.report.content import _headline_indicator
-
     curves = sheets.get("Corporatiebezit")
     ind = _headline_indicator(result)
     if curves is None or ind is None:
         return None
-    from veerkracht.signals.corporation import MIN_GROUP
 
     part = curves[curves.indicator == ind.key].dropna(subset=["index_nl"])
     part = part[part.buurten >= MIN_GROUP]  # groups of fewer buurten carry no pattern
@@ -143,9 +142,6 @@ def _corporation_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) ->
 
 
 def _liveability_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any:
-    from veerkracht.maps.charts import liveability_development_figure
-    from veerkracht.signals.corporation import MIN_GROUP
-
     frame = sheets.get("Leefbaarheid x eindklasse")
     lbm = result.periods.get("lbm2_totaal")
     if frame is None or frame.empty or not lbm:
@@ -179,9 +175,6 @@ def _liveability_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) ->
 
 
 def _ranking_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any:
-    from veerkracht.maps.charts import ranking_figure
-    from veerkracht.signals.compute import rankable
-
     t = rankable(result.table, result.min_inhabitants)
     if t.concentratie_index.notna().sum() == 0:
         return None

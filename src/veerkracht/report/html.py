@@ -5,6 +5,8 @@ from __future__ import annotations
 from importlib import resources
 from typing import TYPE_CHECKING
 
+import jinja2
+
 if TYPE_CHECKING:
     from veerkracht.report.content import ReportContent
 
@@ -13,8 +15,6 @@ STYLESHEET = "rapport.css"
 
 
 def _environment():
-    import jinja2
-
     loader = jinja2.PackageLoader("veerkracht.report", "templates")
     return jinja2.Environment(
         loader=loader,

@@ -11,7 +11,7 @@ from veerkracht.errors import VeerkrachtError
 def write_pdf(html_text: str, path: str | Path) -> Path:
     """Print the report HTML to ``path``; needs the Pango libraries (see scripts/apt-packages)."""
     try:
-        import weasyprint
+        import weasyprint  # lazy: optional (needs Pango); 1.3 s to import, only for a PDF
     except (ImportError, OSError) as exc:  # OSError: Pango missing on the system
         raise VeerkrachtError(
             f"de PDF kan niet worden gemaakt: WeasyPrint is niet beschikbaar ({exc})",

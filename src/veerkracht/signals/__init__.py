@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from veerkracht.errors import ParameterError
+from veerkracht.harmonise import translate
 from veerkracht.settings import DEFAULT_SCHEME
 from veerkracht.signals.compute import BuurtIndicators, buurt_indicators, concentration_columns
+from veerkracht.signals.reference import parse_reference
 from veerkracht.signals.typology import (
     RuleCount,
     TypologyConfig,
@@ -51,8 +53,6 @@ def ensure_translation(store: Store, gemeente: str, edition: int) -> bool:
 
     Returns True when a translation was written. Needs a writable store.
     """
-    from veerkracht.harmonise import translate
-
     if store.has_translation(gemeente, edition):
         return False
     translate(store, gemeente=gemeente, edition=edition)
@@ -86,8 +86,6 @@ def signals_for_gemeente(
     long: pd.DataFrame | None = None,
 ) -> SignalResult:
     """Every buurt of a gemeente with its indicators, class and reasons for (van, tot)."""
-    from veerkracht.signals.reference import parse_reference
-
     check_periods(van, tot)
     config = config or load_typology()
     gm_code = gemeente if isinstance(gemeente, str) else gemeente.code

@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 
+import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -82,7 +83,6 @@ def class_bounds(
         return [float(b) for b in np.unique(np.percentile(arr, np.linspace(100 / k, 100, k)))]
     with warnings.catch_warnings():  # "Numba not installed": harmless for a few thousand buurten
         warnings.simplefilter("ignore", UserWarning)
-        import mapclassify
 
         return [float(b) for b in mapclassify.FisherJenks(arr, k=k).bins]
 

@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from scipy.stats import spearmanr
 
 from veerkracht.errors import VeerkrachtError
+from veerkracht.signals.compute import buurt_indicators
+from veerkracht.signals.maps import LBM_CLASSES
 
 if TYPE_CHECKING:
     from veerkracht.signals.compute import BuurtIndicators
@@ -133,8 +136,6 @@ def corporation_share_curves_for(
     Returns the curves and the gemeenten that were left out (no KWB buurt data), each with
     the reason, so a 'national' curve says what it is built from.
     """
-    from veerkracht.signals.compute import buurt_indicators
-
     codes = gemeenten if gemeenten is not None else store.gemeenten().gemeente_code.tolist()
     # only gemeenten with the corporation share per buurt can contribute: find them in one
     # query instead of computing every gemeente's indicators to learn it
@@ -373,7 +374,6 @@ def liveability_by_end_class(store: Store, van: int, tot: int) -> pd.DataFrame:
             "te_klein",
         ],
     )
-    from veerkracht.signals.maps import LBM_CLASSES
 
     out["klasse"] = out.eindklasse.astype(str).map(lambda c: LBM_CLASSES.get(c, (c, ""))[0])
     return out
@@ -381,8 +381,6 @@ def liveability_by_end_class(store: Store, van: int, tot: int) -> pd.DataFrame:
 
 def corporation_correlation(result: BuurtIndicators, key: str) -> dict | None:
     """Spearman rank correlation of corporation share and an indicator over the buurten."""
-    from scipy.stats import spearmanr
-
     t = result.table
     if "corporatiebezit__tot" not in t or f"{key}__tot" not in t:
         return None

@@ -6,8 +6,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+import xlsxwriter
 
 from veerkracht.errors import VeerkrachtError
+from veerkracht.signals.composite import composite_scores, load_composites
+from veerkracht.signals.compute import rankable
+from veerkracht.signals.corporation import (
+    corporation_share_curves,
+    liveability_by_corporation_share,
+    liveability_by_end_class,
+    turning_points,
+)
+from veerkracht.signals.early_warning import early_warning
+from veerkracht.signals.maps import geometry_edition
+from veerkracht.signals.statistics import lisa_hotspots, regression_table
+from veerkracht.signals.typology import rule_description
 from veerkracht.spreadsheet import neutralise_formulas
 
 if TYPE_CHECKING:
@@ -72,8 +85,6 @@ def signal_table(result: SignalResult) -> pd.DataFrame:
 
 def accountability(view: SignalView) -> pd.DataFrame:
     """Sources, periods, reference, coverage, rules and thresholds: what a reader needs."""
-    from veerkracht.signals.typology import rule_description
-
     result = view.result
     rows = [
         ("Gemeente", f"{result.gemeente.name} ({result.gemeente.code})"),
@@ -129,15 +140,6 @@ def analysis_sheets(
     ``hotspots``: also the LISA sheet (local Moran's I, 999 permutations), which needs
     esda and the buurt polygons; ``veerkracht signalen`` leaves it out unless asked.
     """
-    from veerkracht.signals.composite import composite_scores, load_composites
-    from veerkracht.signals.corporation import (
-        corporation_share_curves,
-        liveability_by_corporation_share,
-        liveability_by_end_class,
-        turning_points,
-    )
-    from veerkracht.signals.early_warning import early_warning
-
     sheets = {
         "Vroegsignalering": early_warning(result),
         "Corporatiebezit": corporation_share_curves(result),
@@ -165,10 +167,6 @@ def _statistics_sheets(
 
     The polygons are read only when a spatial model or the hotspots need them.
     """
-    from veerkracht.signals.compute import rankable
-    from veerkracht.signals.maps import geometry_edition
-    from veerkracht.signals.statistics import lisa_hotspots, regression_table
-
     sheets: dict[str, pd.DataFrame] = {}
     t = rankable(result.table, result.min_inhabitants)  # no small or data-less buurten
     gdf = None
@@ -241,8 +239,6 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
     Five times faster than ``DataFrame.to_excel`` with openpyxl for the signal table;
     empty cells (NaN, NA, None) stay empty and text is never read as a formula.
     """
-    import xlsxwriter
-
     options = {
         "constant_memory": True,
         "strings_to_formulas": False,

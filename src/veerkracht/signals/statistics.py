@@ -6,10 +6,13 @@ The spatial lag/error models need the optional ``spreg`` package (PySAL).
 from __future__ import annotations
 
 import math
+import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from esda.moran import Moran_Local
+from libpysal.weights import Queen
 
 from veerkracht.errors import ParameterError
 
@@ -41,12 +44,11 @@ def regression_table(
         table = ols_hc3(data[dependent], data[explanatory])
     elif model in {"lag", "error"}:
         try:
-            import spreg
+            import spreg  # lazy: optional extra; 4.3 s to import, only for --model lag/error
         except ImportError as exc:
             raise ParameterError(
                 "--model", model, "het pakket spreg ontbreekt", fix="pip install spreg"
             ) from exc
-        from libpysal.weights import Queen
 
         if geometries is None:
             raise ParameterError(
@@ -117,13 +119,9 @@ def lisa_hotspots(
     buurten: gpd.GeoDataFrame, column: str, *, permutations: int = 999, alpha: float = 0.05
 ) -> pd.DataFrame:
     """Local Moran's I (Queen contiguity) with permutation p-values and a fixed seed."""
-    from esda.moran import Moran_Local
-    from libpysal.weights import Queen
-
     data = buurten[buurten[column].notna()].reset_index(drop=True)
     w = Queen.from_dataframe(data, use_index=False, silence_warnings=True)
     w.transform = "r"
-    import warnings
 
     with warnings.catch_warnings():  # buurten without neighbours (islands) warn and get NaN
         warnings.simplefilter("ignore", RuntimeWarning)

@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from veerkracht.codes import NL_BOX_RD, NL_BOX_WGS84, clean_codes, gemeente_of, levels_of
 from veerkracht.errors import InputFileError
 from veerkracht.settings import STORE_CRS
 from veerkracht.sources.base import REGION_COLUMNS
 from veerkracht.sources.validation.geometry_repair import check_repair
-
-if TYPE_CHECKING:
-    import geopandas as gpd
 
 RD = "EPSG:28992"
 WGS84 = "EPSG:4326"
@@ -108,8 +106,6 @@ def to_store_crs(
 
 def repair(gdf: gpd.GeoDataFrame, path: Path, notes: list[str]) -> gpd.GeoDataFrame:
     """Make polygons valid; a geometry that is missing or not a polygon is an error."""
-    import shapely
-
     geoms = gdf.geometry.to_numpy()
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if missing.any():
@@ -169,8 +165,6 @@ def _m2_per_unit(gdf: gpd.GeoDataFrame) -> float:
 
 def _polygonal(geom: object) -> object | None:
     """The polygon part of a repaired geometry, or None when nothing areal is left."""
-    import shapely
-
     if geom.geom_type in {"Polygon", "MultiPolygon"}:
         return geom
     parts = [p for p in shapely.get_parts(geom) if p.geom_type in {"Polygon", "MultiPolygon"}]
@@ -204,8 +198,6 @@ def finish(
     declared: bool = True,
 ) -> gpd.GeoDataFrame:
     """Codes + names + geometry -> checked store GeoDataFrame (EPSG:28992, valid, unique)."""
-    import geopandas as gpd
-
     codes = clean_codes(pd.Series(codes).reset_index(drop=True))
     names = codes if names is None else pd.Series(names).reset_index(drop=True)
     bad = levels_of(codes).isna()

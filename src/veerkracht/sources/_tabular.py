@@ -19,6 +19,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from veerkracht.codes import levels_of
 from veerkracht.errors import InputFileError
@@ -29,6 +32,8 @@ from veerkracht.sources.base import (
     header_fields,
     sniff_separator,
 )
+from veerkracht.sources.validation import Finding, record_unparsed, refuse
+from veerkracht.sources.validation.encoding import CODE
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -86,8 +91,6 @@ def _refuse_mixed_encoding(raw: bytes, exc: UnicodeDecodeError, path: Path) -> N
     text = raw.decode("utf-8", errors="replace")
     if text.isascii() or len(text) - len(text.encode("ascii", "ignore")) <= text.count("\ufffd"):
         return  # no valid multi-byte character: a genuine cp1252 file
-    from veerkracht.sources.validation import Finding, refuse
-    from veerkracht.sources.validation.encoding import CODE
 
     line = raw.count(b"\n", 0, exc.start) + 1
     refuse(
@@ -121,8 +124,6 @@ def read_delimited(path: Path) -> pd.DataFrame:
     header = header_fields(first, sep)
     if len(set(header)) != len(header):
         return _read_delimited_pandas(path, text, sep)
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     try:
         table = pacsv.read_csv(
@@ -174,8 +175,6 @@ def _status_series(codes: np.ndarray, index: pd.Index) -> pd.Series:
 
 def _arrow_strings(column: pd.Series):
     """A text column as a pyarrow string array (zero-copy for pyarrow-backed columns)."""
-    import pyarrow as pa
-
     if isinstance(column.dtype, pd.ArrowDtype) or (
         isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow"
     ):
@@ -189,9 +188,6 @@ def _parse_text(arr, unparsed: list | None = None) -> tuple[np.ndarray, np.ndarr
     Text that is not a number counts as empty; ``unparsed`` (a list) receives the mask
     of those cells.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     # trimming and comma replacement are the costly kernels: skip them when the column's
     # bytes hold no whitespace (or non-ASCII) and no comma, as in most whole-NL files
     text = pc.utf8_trim_whitespace(arr) if _needs_trim(arr) else arr
@@ -255,10 +251,6 @@ def _parse_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _report_unparsed(column: pd.Series, arr, bad: np.ndarray) -> None:
     """Tell the validation which cells were neither a number, empty nor suppressed."""
-    import pyarrow.compute as pc
-
-    from veerkracht.sources.validation import record_unparsed
-
     text = pc.utf8_trim_whitespace(arr)
     positions = np.flatnonzero(bad)
     index = column.index

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from openpyxl import load_workbook
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -167,7 +168,6 @@ class FileSample:
         """Header row of the first sheet of an xlsx workbook (empty if not xlsx)."""
         if self.suffix not in {".xlsx", ".xlsm"}:
             return []
-        from openpyxl import load_workbook
 
         try:
             wb = load_workbook(self.path, read_only=True)

@@ -24,8 +24,11 @@ import re
 import zipfile
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
+import shapely
 
 from veerkracht.codes import clean_codes, gemeente_of, levels_of
 from veerkracht.errors import InputFileError, MissingColumnsError
@@ -43,6 +46,7 @@ from veerkracht.sources.base import (
     SourceTable,
     Variable,
 )
+from veerkracht.sources.cbs_kwb import PREFIX, SPEC_PATH
 
 #: Own-level code column per layer, most specific first, with its name column.
 _CODE_NAME = [
@@ -151,8 +155,6 @@ def _code_and_name(columns: list[str]) -> tuple[str, str | None] | None:
 
 def _kwb_columns(columns: list[str]) -> dict[str, str]:
     """KWB key -> kaart column, by exact (normalised) alias only: no fuzzy title matching."""
-    from veerkracht.sources.cbs_kwb import PREFIX, SPEC_PATH
-
     spec = load_spec(SPEC_PATH, PREFIX)
     found: dict[str, str] = {}
     normalised = {normalise_title(c): c for c in columns}
@@ -191,8 +193,6 @@ def _kaart_values(
     frame: pd.DataFrame, codes: pd.Series, edition: int, notes: list[str]
 ) -> tuple[pd.DataFrame, list[Variable]]:
     """KWB figures in a kaart attribute table -> long values (water regions left out)."""
-    from veerkracht.sources.cbs_kwb import PREFIX, SPEC_PATH
-
     mapping = _kwb_columns(list(frame.columns))
     if not mapping:
         return pd.DataFrame(columns=VALUE_COLUMNS), []
@@ -284,8 +284,6 @@ def _layer_parts(
 def _concat_table(
     info: DatasetInfo, path: Path, parts: list[tuple], notes: list[str]
 ) -> SourceTable:
-    import geopandas as gpd
-
     geoms = [g for g, *_ in parts if g is not None]
     regions = pd.concat([r for _, r, *_ in parts], ignore_index=True)
     values = [v for _, _, v, _ in parts if not v.empty]
@@ -314,8 +312,6 @@ def _kaart_source(path: Path) -> str:
 
 
 def _layer_fields(source: str) -> dict[str, list[str]]:
-    import pyogrio
-
     layers = pyogrio.list_layers(source)
     out = {}
     for name, _geom in layers:
@@ -339,8 +335,6 @@ def _sniff_kaart(sample: FileSample) -> bool:
 
 def read_kaart(path: Path, *, year: int | None = None) -> SourceTable:
     """CBS wijk- en buurtkaart (GeoPackage, shapefile, zipped shapefile or attribute .dbf)."""
-    import pyogrio
-
     path = Path(path)
     source = _kaart_source(path)
     notes: list[str] = []
@@ -384,8 +378,6 @@ def _sniff_geojson(sample: FileSample) -> bool:
 
 def read_geojson(path: Path, *, year: int | None = None) -> SourceTable:
     """PDOK WFS / OGC API Features GeoJSON with statcode or buurtcode properties."""
-    import geopandas as gpd
-
     path = Path(path)
     try:
         frame = gpd.read_file(path)
@@ -425,8 +417,6 @@ def _sniff_wkt_csv(sample: FileSample) -> bool:
 
 def _parse_wkt(texts: pd.Series, path: Path, column: str) -> tuple[np.ndarray, str | None]:
     """EWKT/WKT strings -> geometries and the SRID they declare (None when absent)."""
-    import shapely
-
     text = texts.astype("string").str.strip()
     srid = text.str.extract(r"^SRID=(\d+);", flags=re.IGNORECASE)[0].dropna().unique()
     if len(srid) > 1:
@@ -464,8 +454,6 @@ def _parse_wkt(texts: pd.Series, path: Path, column: str) -> tuple[np.ndarray, s
 
 def read_wkt_csv(path: Path, *, year: int | None = None) -> SourceTable:
     """Municipal buurt polygons (WKT) with CBS codes of one or more indelingen."""
-    import geopandas as gpd
-
     path = Path(path)
     frame = read_delimited(path)
     columns = list(frame.columns)
@@ -530,8 +518,6 @@ def _crosswalk(row_codes: dict[int, np.ndarray], geoms: np.ndarray) -> pd.DataFr
     Each row is one polygon carrying a code per edition, so a from-code spread over
     several rows splits by area; the 1:1 rows of Amsterdam get weight 1.0.
     """
-    import shapely
-
     if len(row_codes) < 2:
         return None
     editions = sorted(row_codes)
@@ -564,7 +550,6 @@ TIR_EDITION = 2020
 def _sniff_tir(sample: FileSample) -> bool:
     if sample.suffix != ".shp":
         return False
-    import pyogrio
 
     fields = {str(f).upper() for f in pyogrio.read_info(sample.path)["fields"]}
     return fields >= _TIR_FIELDS
@@ -572,8 +557,6 @@ def _sniff_tir(sample: FileSample) -> bool:
 
 def read_tir(path: Path, *, year: int | None = None) -> SourceTable:
     """Territoriale Indeling Rotterdam: buurten ("BU0599"+gebied+buurt) or gebieden (wijken)."""
-    import geopandas as gpd
-
     path = Path(path)
     frame = gpd.read_file(path)
     if frame.empty:

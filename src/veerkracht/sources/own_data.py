@@ -32,8 +32,8 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -50,10 +50,8 @@ from veerkracht.sources.base import (
     SourceTable,
     Variable,
 )
+from veerkracht.sources.validation import check_file
 from veerkracht.spreadsheet import neutralise_formulas
-
-if TYPE_CHECKING:
-    import geopandas as gpd
 
 KEY_TYPES = ("buurt", "pc6", "pc4", "punt", "adres")
 #: column with the reason a row cannot be used (lenient reading only)
@@ -288,8 +286,6 @@ def _points(
 ):
     """Points in EPSG:28992; lenient (``errors`` given): bad rows get an empty point and a
     reason, otherwise they refuse the file."""
-    import geopandas as gpd
-
     xs, ys = (_numbers(frame[c]) for c in columns)
     missing = xs.isna() | ys.isna()
     if missing.any() and errors is None:
@@ -400,8 +396,6 @@ def own_data_from_file(
     ``lenient``: a row with a bad key (code, coordinate) is kept with its reason in the
     column ``_fout`` (the placement path lists it) instead of refusing the file.
     """
-    from veerkracht.sources.validation import check_file
-
     organisation = _check_organisation(organisation)
     path = _check_path(path)
     check_file(path)  # size, lines, zip bombs: before pandas or openpyxl open it
@@ -483,8 +477,6 @@ def _assign_buurt(
     if own.key_type == "buurt":
         return frame.assign(region_code=frame["key"], weight=1.0)
     if own.key_type == "punt":
-        import geopandas as gpd
-
         polys = buurten[["region_code", "geometry"]].to_crs(STORE_CRS)
         pts = gpd.GeoDataFrame(frame[[]], geometry=own.points.geometry.to_numpy(), crs=STORE_CRS)
         joined = gpd.sjoin(pts, polys, how="left", predicate="within")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
+import pyarrow as pa
 
 from veerkracht.numbers import count, km2, number
 from veerkracht.store.schema import _unregister
@@ -91,7 +92,6 @@ def _compare_values(con: duckdb.DuckDBPyConnection, rows: StoreRows, out: Stored
     ]
     if not earlier:
         return  # a first file of this dataset and period: nothing is replaced
-    import pyarrow as pa
 
     values = rows.values
     assert values is not None

@@ -7,6 +7,7 @@ and a failure or interrupt rolls back to exactly the previous state.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from dataclasses import dataclass, field
@@ -17,9 +18,11 @@ from typing import TYPE_CHECKING
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from veerkracht.errors import StoreError
 from veerkracht.settings import get_settings
+from veerkracht.store._compare import compare_with_store
 from veerkracht.store._rows import StoreRows, rows_from_table
 from veerkracht.store.queries import StoreQueries
 from veerkracht.store.schema import (
@@ -208,8 +211,6 @@ class Store(StoreQueries):
         DuckDB connections are not thread-safe, cursors are (one per thread); reads and
         writes through the cursor see the same database. Closing the store closes it too.
         """
-        import copy
-
         clone = copy.copy(self)
         clone.con = self.con.cursor()
         clone._region_keys = _KeyTable("region_keys", "region_id", ["region_code", "level"])
@@ -234,8 +235,6 @@ class Store(StoreQueries):
 
     def compare(self, rows: StoreRows) -> StoredComparison:
         """What importing ``rows`` would change in stored values and boundaries (read only)."""
-        from veerkracht.store._compare import compare_with_store
-
         return compare_with_store(self.con, rows)
 
     def import_table(
@@ -360,7 +359,6 @@ class Store(StoreQueries):
         values = rows.values
         if values is None:
             return False
-        import pyarrow as pa
 
         new = pa.table(
             {

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from veerkracht.errors import StoreError
 from veerkracht.settings import STORE_CRS
@@ -159,7 +160,6 @@ def geometry_rows(table: SourceTable) -> pd.DataFrame | None:
     gdf = table.geometries
     if gdf is None or gdf.empty:
         return None
-    import shapely
 
     gdf = gdf.to_crs(STORE_CRS) if gdf.crs is not None and gdf.crs != STORE_CRS else gdf
     geoms = gdf.geometry.to_numpy()

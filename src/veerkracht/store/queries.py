@@ -7,15 +7,13 @@ A mixin of :class:`veerkracht.store.Store`; it needs only ``self.con``.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
 
 import duckdb
+import geopandas as gpd
 import pandas as pd
+import shapely
 
 from veerkracht.settings import STORE_CRS
-
-if TYPE_CHECKING:
-    import geopandas as gpd
 
 
 class StoreQueries:
@@ -310,9 +308,6 @@ class StoreQueries:
         (BU + the gemeente's four digits) for sources that gave no gemeente. ``bbox``
         (x0, y0, x1, y1 in RD) keeps the polygons whose extent touches it.
         """
-        import geopandas as gpd
-        import shapely
-
         where, params = ["level = ?"], [level]
         if edition is not None:
             where.append("edition = ?")

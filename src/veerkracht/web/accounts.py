@@ -25,6 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from veerkracht.errors import ParameterError, StoreError
+from veerkracht.web.repo import (
+    check_email,
+    check_organisation_name,
+    check_password,
+    check_role,
+    hash_password,
+)
 
 WEB_TABLES = (
     "web_organisations",
@@ -90,14 +97,6 @@ def send_account_request(
     timeout_s: float = 20.0,
 ) -> dict:
     """Hand a new account to the running web app; its answer (or a Dutch StoreError)."""
-    from veerkracht.web.repo import (
-        check_email,
-        check_organisation_name,
-        check_password,
-        check_role,
-        hash_password,
-    )
-
     organisation = check_organisation_name(organisation)
     email, role = check_email(email), check_role(role)
     check_password(password, email, organisation)

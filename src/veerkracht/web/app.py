@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
+from veerkracht.web import frontend, handlers, overview
+
 # kept importable from here for modules written before the split into routers
 from veerkracht.web.common import (
     COOKIE,
@@ -26,6 +28,18 @@ from veerkracht.web.common import (
 from veerkracht.web.context import WebApp, view_key, view_state
 from veerkracht.web.data import DataService
 from veerkracht.web.db import Database, open_database
+from veerkracht.web.routes import (
+    account,
+    admin,
+    auth,
+    exports,
+    open_data,
+    own_data,
+    own_data_flow,
+    search,
+    tiles,
+    views,
+)
 from veerkracht.web.uploads import MAX_UPLOAD_BYTES
 
 if TYPE_CHECKING:
@@ -47,19 +61,6 @@ def create_app(
 ) -> FastAPI:
     """The web app on an open store (DuckDB); web tables in the store or PostgreSQL."""
     # imported here, not at the top: route modules may import helpers from this module
-    from veerkracht.web import frontend, handlers, overview
-    from veerkracht.web.routes import (
-        account,
-        admin,
-        auth,
-        exports,
-        open_data,
-        own_data,
-        own_data_flow,
-        search,
-        tiles,
-        views,
-    )
 
     web = _web_app(store, database_url, database, service, store_lock, secure_cookies, max_upload)
     app = FastAPI(

@@ -27,6 +27,10 @@ from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+import numpy as np
+import pandas as pd
+import shapely
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
@@ -258,17 +262,12 @@ class ViewCache(Generic[K, V]):
 def estimate_bytes(value: Any, _depth: int = 0) -> int:
     """Rough in-memory size of a computed view: data frames (deep, with geometry
     coordinates), strings and the public attributes of plain objects, two levels deep."""
-    import numpy as np
-    import pandas as pd
-
     if isinstance(value, (bytes, bytearray, str)):
         return len(value)
     if isinstance(value, pd.DataFrame):
         total = int(value.memory_usage(deep=True, index=True).sum())
         for column in value.columns:
             if str(value[column].dtype) == "geometry":
-                import shapely
-
                 total += int(shapely.get_num_coordinates(value[column].to_numpy()).sum()) * 16
         return total
     if isinstance(value, pd.Series):

@@ -9,17 +9,30 @@ computing. Each thread reads the store through its own DuckDB cursor.
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import tempfile
 import threading
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+import shapely
+
 from veerkracht.errors import NoDataError, ParameterError, StoreError, VeerkrachtError
 from veerkracht.gemeenten import resolve_gemeente
+from veerkracht.indicators import catalogue, indicator_values
+from veerkracht.maps.from_signals import mapset_from_view
+from veerkracht.maps.interactive import render_html
+from veerkracht.maps.layers import MapLayer, axis_labels, classify, layer_style, source_line
+from veerkracht.maps.static import render_map
+from veerkracht.pipeline import signal_view
+from veerkracht.signals.edition import default_edition, values_on_edition
+from veerkracht.signals.export import accountability, analysis_sheets, signal_table
+from veerkracht.spreadsheet import neutralise_formulas
 from veerkracht.web.cache import (
     DEFAULT_MAX_BYTES,
     SizedBlobs,
@@ -29,9 +42,8 @@ from veerkracht.web.cache import (
 )
 
 if TYPE_CHECKING:
-    import pandas as pd
 
-    from veerkracht.maps.layers import MapLayer, MapSet
+    from veerkracht.maps.layers import MapSet
     from veerkracht.pipeline import SignalView
     from veerkracht.signals import SignalResult
     from veerkracht.store import Store
@@ -46,8 +58,6 @@ def clean(value: Any) -> Any:
     if value is None:
         return None
     try:
-        import pandas as pd
-
         if pd.isna(value):
             return None
     except (TypeError, ValueError):
@@ -169,8 +179,6 @@ class DataService:
         """Compute a view; on a read-only store first check that its translation exists
         (a Dutch error instead of silently using untranslated codes)."""
         if self.store.read_only:
-            from veerkracht.signals.edition import default_edition
-
             gm, tot, edition = key[0], key[2], key[3]
             code = resolve_gemeente(self.store, gm).code
             target = edition or (default_edition(self.store, code, tot) if tot else None)
@@ -184,9 +192,6 @@ class DataService:
         return self._compute(key)
 
     def _compute(self, key: CacheKey) -> Computed:
-        from veerkracht.maps.from_signals import mapset_from_view
-        from veerkracht.pipeline import signal_view
-
         gm, van, tot, edition, scheme, reference = key
         view = signal_view(
             self.store, gm, van, tot, edition=edition, scheme=scheme, reference=reference
@@ -211,10 +216,6 @@ class DataService:
         self, result: SignalResult, mapset: MapSet, scheme: str, taken: set[str]
     ) -> dict[str, MapLayer]:
         """One classified map per catalogue indicator (level at ``tot``)."""
-        import pandas as pd
-
-        from veerkracht.maps.layers import MapLayer, classify
-
         out = {}
         sources = [s.citation() for s in result.sources]
         for ind in result.indicators:
@@ -241,9 +242,6 @@ class DataService:
         return out
 
     def _trends(self, gemeente: str, edition: int) -> pd.DataFrame:
-        from veerkracht.indicators import catalogue, indicator_values
-        from veerkracht.signals.edition import values_on_edition
-
         variables = sorted({v for ind in catalogue() for v in ind.variables})
         long = values_on_edition(self.store, gemeente, edition, variables)
         values = indicator_values(long)
@@ -253,8 +251,6 @@ class DataService:
 
     # ------------------------------------------------------------------ JSON views
     def legend(self, c: Computed, key: str) -> dict:
-        from veerkracht.maps.layers import axis_labels, layer_style, source_line
-
         layer = c.layer(key)
         style = layer_style(c.mapset, layer)
         legend = {
@@ -338,7 +334,6 @@ class DataService:
             cached = c.blobs.get(("geojson", key))
             if cached is not None:
                 return cached
-        from veerkracht.maps.layers import layer_style
 
         layer = c.layer(key)
         style = layer_style(c.mapset, layer)
@@ -373,8 +368,6 @@ class DataService:
 
     def geojson_gzip(self, c: Computed, key: str) -> bytes:
         """The layer's GeoJSON, gzipped once (about a quarter of the bytes on the wire)."""
-        import gzip
-
         packed = gzip.compress(self.geojson(c, key), compresslevel=6, mtime=0)
         c.blobs[("geojson.gz", key)] = packed
         return packed
@@ -418,8 +411,6 @@ class DataService:
 
     def profile_gzip(self, c: Computed, buurt: str) -> bytes:
         """The profile blob gzipped, once per buurt (not once per request)."""
-        import gzip
-
         packed = c.blobs.get(("profiel.gz", buurt))
         if packed is None:
             packed = gzip.compress(self.profile_blob(c, buurt), compresslevel=6, mtime=0)
@@ -562,11 +553,6 @@ class DataService:
 
     def _xlsx(self, c: Computed, path: Path, own: OwnExport | None = None) -> bytes:
         """Signals, analyses and 'Verantwoording', formulas neutralised (as the CLI)."""
-        import pandas as pd
-
-        from veerkracht.signals.export import accountability, signal_table
-        from veerkracht.spreadsheet import neutralise_formulas
-
         with self.lock:
             sheets = _sheets(c.result, self.store)
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
@@ -584,24 +570,16 @@ class DataService:
         self, c: Computed, kind: str, layer: str, tmp: Path, own: OwnExport | None = None
     ) -> bytes:
         if kind == "csv":
-            from veerkracht.signals.export import signal_table
-            from veerkracht.spreadsheet import neutralise_formulas
-
             table = neutralise_formulas(_with_own(signal_table(c.result), own))
             return table.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
         if kind == "xlsx":
             return self._xlsx(c, tmp / "signalen.xlsx", own)
         mapset = c.mapset
         if own is not None:
-            from dataclasses import replace
-
             mapset = replace(mapset, overlays=own.overlays)
         if kind in {"png", "pdf"}:
-            from veerkracht.maps.static import render_map
-
             (path,) = render_map(mapset, c.layers[layer], tmp, formats=(kind,))
             return path.read_bytes()
-        from veerkracht.maps.interactive import render_html
 
         return render_html(mapset, tmp / "kaart.html").read_bytes()
 
@@ -625,8 +603,6 @@ def _with_own(table: pd.DataFrame, own: OwnExport | None) -> pd.DataFrame:
 
 def _sheets(result: SignalResult, store: Store) -> dict[str, pd.DataFrame]:
     """The analysis sheets; a failing analysis leaves its sheets out, not the export."""
-    from veerkracht.signals.export import analysis_sheets
-
     try:
         return analysis_sheets(result, store)
     except VeerkrachtError:
@@ -634,8 +610,6 @@ def _sheets(result: SignalResult, store: Store) -> dict[str, pd.DataFrame]:
 
 
 def _geometries(mapset: MapSet) -> list[str]:
-    import shapely
-
     gdf = mapset.buurten[["geometry"]].copy()
     gdf["geometry"] = shapely.simplify(gdf.geometry.to_numpy(), SIMPLIFY_M, preserve_topology=True)
     wgs = gdf.set_crs(mapset.buurten.crs, allow_override=True).to_crs("EPSG:4326")

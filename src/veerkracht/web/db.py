@@ -16,6 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+import psycopg
+
 from veerkracht.errors import StoreError
 
 ENV_DATABASE_URL = "VEERKRACHT_DATABASE_URL"
@@ -129,8 +132,6 @@ class DuckDatabase(Database):
         self._execute("ALTER TABLE web_users_new RENAME TO web_users", [])
 
     def insert_rows(self, table: str, columns: list[str], rows: list[tuple]) -> None:
-        import pandas as pd
-
         if not rows:
             return
         frame = pd.DataFrame(rows, columns=columns)
@@ -159,8 +160,6 @@ class PostgresDatabase(Database):
         self.conn = self._connect()
 
     def _connect(self) -> Any:
-        import psycopg
-
         try:
             return psycopg.connect(self.url, autocommit=True)
         except psycopg.OperationalError as exc:

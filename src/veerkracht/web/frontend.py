@@ -13,6 +13,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
+
 from veerkracht.web import pages
 from veerkracht.web.pages import esc
 
@@ -40,9 +43,6 @@ def install_frontend(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:
 
     Gzipped: the bundle (MapLibre included) shrinks from about 1 MB to about 270 kB.
     """
-    from fastapi.staticfiles import StaticFiles
-    from starlette.middleware.gzip import GZipMiddleware
-
     files = StaticFiles(directory=static_dir, check_dir=False)
     app.mount("/static", GZipMiddleware(files, minimum_size=1024), name="static")
 
@@ -119,7 +119,6 @@ def app_page(
 ) -> str:
     """The map app's HTML; the view state travels in a JSON data block (no inline script)."""
     if not bundle_ready():  # the server-rendered table of the view, with the reason
-        from veerkracht.web import pages
 
         if state is None:
             return pages.error(503, NOT_BUILT)

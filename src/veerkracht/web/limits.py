@@ -17,6 +17,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.responses import JSONResponse
+
 DEFAULT_BODY_LIMIT = 64 * 1024  # JSON and login forms: a few hundred bytes in practice
 MAX_JSON_DEPTH = 16
 
@@ -72,8 +74,6 @@ class BodyLimit:
 
 
 async def _send_413(scope: Any, receive: Any, send: Any, limit: int) -> None:
-    from starlette.responses import JSONResponse
-
     response = JSONResponse(
         {
             "fout": f"het verzoek is groter dan {size_text(limit)}",

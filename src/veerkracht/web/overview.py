@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Query
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from veerkracht.numbers import count, number
+from veerkracht.overview import overview_in_process
 from veerkracht.web import pages
 from veerkracht.web.data import dumps
 
@@ -61,8 +63,6 @@ class OverviewCache:
         return self.result
 
     def _compute(self) -> None:
-        from veerkracht.overview import overview_in_process
-
         def step(i: int, n: int) -> None:
             self.progress = (i, n)
 
@@ -163,8 +163,6 @@ def overview_page(data: dict, sort: str, order: str) -> str:
 
 def register(app: FastAPI, service: DataService) -> OverviewCache:
     """Add ``/overzicht`` and ``/overzicht.json``; the cache is ``app.state.overview``."""
-    from fastapi.concurrency import run_in_threadpool
-
     cache = OverviewCache(service)
     app.state.overview = cache
 

@@ -24,6 +24,12 @@ import urllib.request
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
+import shapely
+
+from veerkracht.maps.palettes import class_colours
+from veerkracht.web.data import SIMPLIFY_M
+
 if TYPE_CHECKING:
     from veerkracht.maps.layers import MapSet
     from veerkracht.web.data import DataService
@@ -276,10 +282,6 @@ def search(index: PlaceIndex, q: str) -> dict[str, Any]:
 def wijk_outlines(mapset: MapSet, names: dict[str, str]) -> dict[str, Any]:
     """The wijken of the buurten on the map (buurt code BUggggwwbb -> wijk WKggggww),
     dissolved, simplified, in WGS84, with a label point inside each wijk."""
-    import shapely
-
-    from veerkracht.web.data import SIMPLIFY_M
-
     frame = mapset.buurten[["region_code", "geometry"]].copy()
     frame["wijk"] = "WK" + frame.region_code.str.slice(2, 8)
     wijken = frame.dissolve(by="wijk", as_index=False)[["wijk", "geometry"]]
@@ -315,9 +317,6 @@ def gemeente_outlines(service: DataService) -> list[tuple[str, str, list[float]]
     boundaries:
     its buurten of the latest boundary edition dissolved (the store holds no gemeente
     polygons), simplified to 40 m: enough for a national overview map."""
-    import geopandas as gpd
-    import shapely
-
     out = []
     for code in service.store.buurt_geometry_gemeenten():
         with service.lock:
@@ -354,8 +353,6 @@ def overview_map(
 ) -> dict[str, Any]:
     """Gemeenten with their number of buurten 'Probleem' and 'Kwetsbaar' (the national
     overview, once computed), coloured by one logic: more = darker red."""
-    from veerkracht.maps.palettes import class_colours
-
     colours = class_colours(len(COUNT_BOUNDS) + 1, worse_when_higher=True)
     result = overview.result
     done = {g.code: g for g in result.done} if result is not None else {}

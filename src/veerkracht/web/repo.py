@@ -14,6 +14,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
 from veerkracht.errors import ParameterError
 from veerkracht.web.db import Database
 from veerkracht.web.repo_organisation import OrganisationTables
@@ -59,8 +62,6 @@ class User:
 
 # ----------------------------------------------------------------------------- hashing
 def _hasher() -> Any:
-    from argon2 import PasswordHasher
-
     return PasswordHasher()  # argon2id, the library's current recommended parameters
 
 
@@ -69,8 +70,6 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored: str, password: str) -> bool:
-    from argon2.exceptions import InvalidHashError, VerificationError
-
     try:
         return bool(_hasher().verify(stored, password))
     except (VerificationError, InvalidHashError):

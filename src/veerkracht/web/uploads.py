@@ -4,21 +4,29 @@ checks with Dutch errors listing the rows at fault, placement in buurten through
 
 from __future__ import annotations
 
+import csv
 import re
 import secrets
 import tempfile
 import threading
 import time
+import zipfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+from starlette.requests import Request as StarletteRequest
+
 from veerkracht.errors import InputFileError, ParameterError, VeerkrachtError
+from veerkracht.maps import palettes
+from veerkracht.maps.layers import own_data_overlay
+from veerkracht.own_data import own_data_points, place_own_data
+from veerkracht.web.data import OwnExport
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    import pandas as pd
     from starlette.datastructures import FormData
     from starlette.requests import Request
 
@@ -26,7 +34,6 @@ if TYPE_CHECKING:
     from veerkracht.own_data import Placement
     from veerkracht.store import Store
     from veerkracht.web.context import WebApp
-    from veerkracht.web.data import OwnExport
     from veerkracht.web.repo import Repository, User
     from veerkracht.web.state import ViewState
 
@@ -53,8 +60,6 @@ def limit_mb(limit: int) -> str:
 
 async def read_form(request: Request, limit: int = MAX_UPLOAD_BYTES) -> FormData:
     """Parse a multipart body, aborting as soon as more than ``limit`` bytes arrived."""
-    from starlette.requests import Request as StarletteRequest
-
     declared = request.headers.get("content-length")
     overhead = 64 * 1024  # multipart boundaries and the other form fields
     if declared and declared.isdigit() and int(declared) > limit + overhead:
@@ -102,8 +107,6 @@ def check_file_name(name: str | None) -> str:
 
 def check_xlsx(path: Path) -> None:
     """Refuse an xlsx that is not a zip, or unpacks to too much (zip bomb): Dutch error."""
-    import zipfile
-
     fix = "Sla het bestand opnieuw op als gewone .xlsx, of lever een CSV aan."
     try:
         with zipfile.ZipFile(path) as archive:
@@ -132,8 +135,6 @@ def check_xlsx(path: Path) -> None:
 
 def check_csv_fields(path: Path) -> None:
     """Refuse a CSV whose rows have more fields than its header (Dutch, with row numbers)."""
-    import csv
-
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -186,8 +187,6 @@ def prepare_upload(
     online: bool | None = None,
 ) -> Placement:
     """Check one file and place its rows (nothing stored): the preview of an upload."""
-    from veerkracht.own_data import place_own_data
-
     with tempfile.TemporaryDirectory(prefix="veerkracht-upload-") as tmp:
         path = Path(tmp) / file_name  # errors name the user's file, never a server path
         path.write_bytes(content_path.read_bytes())
@@ -312,8 +311,6 @@ class PendingUploads:
 
 def upload_frame(repo: Repository, upload_id: str) -> pd.DataFrame:
     """An upload's stored values as one row per buurt (``region_code`` + its columns)."""
-    import pandas as pd
-
     by_buurt: dict[str, dict[str, Any]] = {}
     for code, variable, value, label in repo.upload_values(upload_id):
         by_buurt.setdefault(str(code), {})[str(variable)] = label if label is not None else value
@@ -324,8 +321,6 @@ def upload_frame(repo: Repository, upload_id: str) -> pd.DataFrame:
 def upload_points(store: Store, repo: Repository, upload_id: str) -> gpd.GeoDataFrame:
     """One point (EPSG:28992) per buurt of an upload, with its values and ``aantal rijen``
     (for maps: the board map, exports). Access is the caller's to check."""
-    from veerkracht.own_data import own_data_points
-
     upload = repo.upload(upload_id)
     if upload is None:
         raise ParameterError(
@@ -341,8 +336,6 @@ def upload_points(store: Store, repo: Repository, upload_id: str) -> gpd.GeoData
 
 def map_overlays(store: Store, repo: Repository, uploads: list[dict]) -> list[MapOverlay]:
     """The map overlays of uploads the user may see (PNG, PDF, HTML exports)."""
-    from veerkracht.maps.layers import own_data_overlay
-
     return [
         own_data_overlay(upload_points(store, repo, up["upload_id"]), up["title"]) for up in uploads
     ]
@@ -357,15 +350,12 @@ def overlay_columns(repo: Repository, uploads: list[dict]) -> pd.DataFrame | Non
         frames.append(frame)
     if not frames:
         return None
-    import pandas as pd
 
     return pd.concat(frames, axis=1).rename_axis("region_code").reset_index()
 
 
 def overlays_json(uploads: list[dict]) -> list[dict[str, Any]]:
     """A small description of overlays for a layer menu's 'eigen data' group."""
-    from veerkracht.maps import palettes
-
     return [
         {
             "id": up["upload_id"],
@@ -388,8 +378,6 @@ def overlays_json(uploads: list[dict]) -> list[dict[str, Any]]:
 
 def own_export(web: WebApp, user: User | None, state: ViewState) -> OwnExport:
     """The overlays of a view for an export, after the same access check as the map."""
-    from veerkracht.web.data import OwnExport
-
     uploads = [web.overlay(user, i, state.gemeente) for i in state.overlays]
     store = web.service.store
     return OwnExport(map_overlays(store, web.repo, uploads), overlay_columns(web.repo, uploads))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -82,8 +83,6 @@ def z_for(thresholds: dict, tests: int) -> float:
     The standard library's quantile agrees with scipy's ``norm.ppf`` to within 5e-16
     (a test checks this) and saves every command the scipy.stats import (± 1 s).
     """
-    from statistics import NormalDist
-
     return NormalDist().inv_cdf(1 - thresholds["toename_alfa"] / max(tests, 1))
 
 

@@ -12,6 +12,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from veerkracht.errors import InputFileError
 from veerkracht.settings import get_limits
 
@@ -145,8 +147,6 @@ def scan_text(path: Path, limits: Limits, *, delimited: bool = True) -> TextScan
     Stops early once a line is longer than ``limits.max_line_bytes`` or there are more
     than ``limits.max_rows`` lines (for delimited files): the file is refused anyway.
     """
-    import numpy as np
-
     scan = TextScan()
     strict = codecs.getincrementaldecoder("utf-8")("strict")
     lenient = codecs.getincrementaldecoder("utf-8")("replace")

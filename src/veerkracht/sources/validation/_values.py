@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from veerkracht.numbers import shortest
+from veerkracht.sources.validation._core import Finding
 
 if TYPE_CHECKING:
     from veerkracht.store._rows import StoreRows, ValueRows
@@ -47,8 +48,6 @@ def out_of_range(
     rows: StoreRows, kind: str, low: float, high: float, code: str, what: str, fix: str
 ) -> list:
     """One finding for the values of variables of ``kind`` outside [low, high], or none."""
-    from veerkracht.sources.validation._core import Finding
-
     mask = kind_mask(rows, kind)
     if mask is None:
         return []

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from veerkracht.numbers import count
 from veerkracht.sources.validation._core import FileFacts, Finding, Rule
 
 CODE = "VK105"
@@ -53,7 +54,6 @@ def check(facts: FileFacts) -> list[Finding]:
     depth = max_depth(facts.path, limit)
     if depth <= limit:
         return []
-    from veerkracht.numbers import count
 
     return [
         Finding(

@@ -6,6 +6,8 @@ with (see :meth:`~veerkracht.web.context.WebApp.overlay`).
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
@@ -44,9 +46,6 @@ def _upload_route(app: FastAPI, web: WebApp) -> None:
         c = await web.view(request, state)
 
         def work() -> str:
-            import tempfile
-            from pathlib import Path
-
             with tempfile.TemporaryDirectory(prefix="veerkracht-web-") as tmp:
                 raw = Path(tmp) / "inhoud"
                 file.file.seek(0)

@@ -23,12 +23,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from veerkracht.errors import ParameterError, VeerkrachtError
+from veerkracht.own_data import buurtindelingen, indeling_label
 from veerkracht.web.common import ApiError, busy, json_response
+from veerkracht.web.limits import GateFull
 from veerkracht.web.pages import esc, page
 from veerkracht.web.state import check_gemeente
 from veerkracht.web.uploads import (
     PendingUploads,
     check_file_name,
+    overlays_json,
     prepare_upload,
     read_form,
     upload_meta,
@@ -55,8 +58,6 @@ def register(app: FastAPI, web: WebApp) -> None:
     indelingen_cache: dict[str, list[dict]] = {}
 
     def choices(gm: str) -> list[dict]:
-        from veerkracht.own_data import buurtindelingen
-
         if gm not in indelingen_cache:
             indelingen_cache[gm] = buurtindelingen(web.service.store, gm)
         return indelingen_cache[gm]
@@ -74,8 +75,6 @@ def register(app: FastAPI, web: WebApp) -> None:
     @app.get("/api/eigen-data/lagen.json")
     def overlay_layers(request: Request, gemeente: str | None = None) -> Response:
         """The overlays the user may see, described for a layer menu's 'eigen data' group."""
-        from veerkracht.web.uploads import overlays_json
-
         user = web.require(request)
         gm = check_gemeente(gemeente) if gemeente else None
         return json_response(
@@ -208,8 +207,6 @@ async def _place(web: WebApp, pending: PendingUploads, user: User, form: Any) ->
         meta = upload_meta(placement, name)
         return pending.add(user.organisation_id, user.user_id, title, placement, meta)
 
-    from veerkracht.web.limits import GateFull
-
     try:
         async with web.renders.slot():  # reading a file is heavy work too: bounded
             return await run_in_threadpool(work)
@@ -231,8 +228,6 @@ def _preview_json(item: Pending) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ pages
 def _form_page(user: User, data: dict[str, Any], error: VeerkrachtError | None = None) -> str:
-    from veerkracht.own_data import indeling_label
-
     gm = data["gemeente"]
     options = "".join(
         f'<option value="{esc(g["code"])}"{" selected" if g["code"] == gm else ""}>'

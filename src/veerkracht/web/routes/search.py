@@ -20,6 +20,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
+from veerkracht.indicators import layer_groups, layer_infos, source_names
 from veerkracht.web import pages
 from veerkracht.web.context import view_state
 from veerkracht.web.data import dumps
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
 
 def layer_metadata() -> dict:
     """Groups (in display order) and every layer's explanation, from the catalogue."""
-    from veerkracht.indicators import layer_groups, layer_infos, source_names
-
     names = source_names()
     return {
         "groepen": [{"key": k, "label": v} for k, v in layer_groups().items()],

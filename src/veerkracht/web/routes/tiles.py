@@ -27,10 +27,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
 from fastapi import FastAPI, Query
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from veerkracht.errors import NoDataError, ParameterError
+from veerkracht.indicators import by_key
+from veerkracht.maps.palettes import SEQUENTIAL
+from veerkracht.numbers import number
 from veerkracht.web import pages
 from veerkracht.web.data import dumps
 
@@ -112,9 +120,6 @@ class TileCache:
 
 def write_archive(store: Store, edition: int, folder: Path) -> _Archive:
     """All buurt polygons of ``edition`` as one PMTiles file (EPSG:3857 inside)."""
-    import pyogrio
-    import shapely
-
     frame = store.geometry_frame("buurt", edition)
     if frame.empty:
         raise NoDataError(f"geen buurtgrenzen van indeling {edition} in de store")
@@ -144,8 +149,6 @@ def write_archive(store: Store, edition: int, folder: Path) -> _Archive:
 
 
 def _indicator(key: str | None):
-    from veerkracht.indicators import by_key
-
     known = by_key()
     offered = [k for k in NATIONAL_INDICATORS if k in known]
     if key is None:
@@ -168,9 +171,6 @@ def national_values(store: Store, indicator: str | None, year: int | None) -> di
     by (buurt code, edition). The classes are national quintiles; the sources name the
     datasets and years.
     """
-    import numpy as np
-    import pandas as pd
-
     polygons = store.geometry_codes(level="buurt")
     if polygons.empty:
         raise NoDataError(
@@ -205,8 +205,6 @@ def national_values(store: Store, indicator: str | None, year: int | None) -> di
 
 def _rates(values, ind):
     """One value per (buurt, edition, period): as published, or numerator/denominator."""
-    import pandas as pd
-
     if values.empty:
         return pd.Series(dtype=float)
     wide = values.pivot_table(
@@ -225,9 +223,6 @@ def _rates(values, ind):
 
 
 def _payload(store, ind, year, edition, years, per_buurt, np) -> dict[str, Any]:
-    from veerkracht.maps.palettes import SEQUENTIAL
-    from veerkracht.numbers import number
-
     data = per_buurt.to_numpy(dtype=float)
     cuts = [float(c) for c in np.quantile(data, np.linspace(0, 1, CLASSES + 1))[1:-1]]
     cls = np.searchsorted(cuts, data, side="right")
@@ -310,8 +305,6 @@ def _page(data: dict[str, Any] | None, error: str = "") -> str:
 
 def register(app: FastAPI, web: WebApp) -> None:
     """Add the tile archive, the national values and the ``/nederland`` page."""
-    from fastapi.concurrency import run_in_threadpool
-
     store = web.service.store
     cache = TileCache()
     app.state.tiles = cache
