@@ -202,6 +202,57 @@ def _statistics_sheets(
     return sheets
 
 
+def with_own_columns(table: pd.DataFrame, own_columns: pd.DataFrame | None) -> pd.DataFrame:
+    """The signal table with a user's own-data columns (``region_code`` + 'Eigen gegevens:
+    …'), joined by buurt code (never by row)."""
+    if own_columns is None:
+        return table
+    code = next(c for c in table.columns if c in {"region_code", "buurtcode", "Buurtcode"})
+    return table.merge(own_columns.rename(columns={"region_code": code}), on=code, how="left")
+
+
+def signal_sheets(
+    view: SignalView,
+    store: Store | None = None,
+    *,
+    model: str = "ols",
+    hotspots: bool = True,
+    own_columns: pd.DataFrame | None = None,
+    skip_failed_analyses: bool = False,
+) -> dict[str, pd.DataFrame]:
+    """Every sheet of a view's XLSX: 'Signalen', the analyses, 'Verantwoording', with
+    formulas neutralised. The CLI and the web app export exactly these.
+
+    ``skip_failed_analyses``: an analysis that fails leaves its sheets out instead of
+    failing the export (the web app: the table is still worth downloading).
+    """
+    result = view.result
+    sheets = {"Signalen": neutralise_formulas(with_own_columns(signal_table(result), own_columns))}
+    try:
+        analyses = analysis_sheets(result, store, model=model, hotspots=hotspots)
+    except VeerkrachtError:
+        if not skip_failed_analyses:
+            raise
+        analyses = {}
+    for name, sheet in analyses.items():
+        sheets[name[:31]] = neutralise_formulas(sheet)
+    why = accountability(view)
+    if store is not None and not hotspots:
+        why.loc[len(why)] = (
+            "Hotspots (LISA)",
+            "niet berekend; 'veerkracht signalen --hotspots' en het rapport tonen ze",
+        )
+    sheets["Verantwoording"] = neutralise_formulas(why)
+    return sheets
+
+
+def table_csv(table: pd.DataFrame) -> bytes:
+    """A table as the CSV users get: ';' separated, decimal comma, UTF-8 with BOM (Excel
+    opens it with the accents intact), formulas neutralised."""
+    text = neutralise_formulas(table).to_csv(sep=";", decimal=",", index=False)
+    return text.encode("utf-8-sig")
+
+
 def write_signal_tables(
     view: SignalView,
     out_dir: str | Path,
@@ -211,23 +262,12 @@ def write_signal_tables(
     hotspots: bool = True,
 ) -> list[Path]:
     """The signal table as CSV and, with the analyses and the accountability, as XLSX."""
-    result = view.result
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"signalen_{result.gemeente.code}_{view.start}_{view.end}"
-    table = neutralise_formulas(signal_table(result))
+    stem = f"signalen_{view.result.gemeente.code}_{view.start}_{view.end}"
+    sheets = signal_sheets(view, store, model=model, hotspots=hotspots)
     csv_path = out_dir / f"{stem}.csv"
-    table.to_csv(csv_path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
-    sheets = {"Signalen": table}
-    for name, sheet in analysis_sheets(result, store, model=model, hotspots=hotspots).items():
-        sheets[name[:31]] = neutralise_formulas(sheet)
-    why = accountability(view)
-    if store is not None and not hotspots:
-        why.loc[len(why)] = (
-            "Hotspots (LISA)",
-            "niet berekend; 'veerkracht signalen --hotspots' en het rapport tonen ze",
-        )
-    sheets["Verantwoording"] = neutralise_formulas(why)
+    csv_path.write_bytes(table_csv(sheets["Signalen"]))
     xlsx_path = out_dir / f"{stem}.xlsx"
     write_xlsx(xlsx_path, sheets)
     return [csv_path, xlsx_path]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import shapely
 
-from veerkracht.errors import NoDataError, ParameterError, StoreError, VeerkrachtError
+from veerkracht.errors import NoDataError, ParameterError, StoreError
 from veerkracht.gemeenten import resolve_gemeente
 from veerkracht.indicators import catalogue, indicator_values
 from veerkracht.maps.from_signals import mapset_from_view
@@ -31,8 +31,13 @@ from veerkracht.maps.layers import MapLayer, axis_labels, classify, layer_style,
 from veerkracht.maps.static import render_map
 from veerkracht.pipeline import signal_view
 from veerkracht.signals.edition import default_edition, values_on_edition
-from veerkracht.signals.export import accountability, analysis_sheets, signal_table
-from veerkracht.spreadsheet import neutralise_formulas
+from veerkracht.signals.export import (
+    signal_sheets,
+    signal_table,
+    table_csv,
+    with_own_columns,
+    write_xlsx,
+)
 from veerkracht.web.cache import (
     DEFAULT_MAX_BYTES,
     SizedBlobs,
@@ -552,26 +557,19 @@ class DataService:
         return c.blobs[key]
 
     def _xlsx(self, c: Computed, path: Path, own: OwnExport | None = None) -> bytes:
-        """Signals, analyses and 'Verantwoording', formulas neutralised (as the CLI)."""
+        """The CLI's sheets through the CLI's writer (``signals.export``)."""
         with self.lock:
-            sheets = _sheets(c.result, self.store)
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            neutralise_formulas(_with_own(signal_table(c.result), own)).to_excel(
-                writer, sheet_name="Signalen", index=False
+            own_columns = own.columns if own else None
+            sheets = signal_sheets(
+                c.view, self.store, own_columns=own_columns, skip_failed_analyses=True
             )
-            for name, sheet in sheets.items():
-                neutralise_formulas(sheet).to_excel(writer, sheet_name=name[:31], index=False)
-            neutralise_formulas(accountability(c.view)).to_excel(
-                writer, sheet_name="Verantwoording", index=False
-            )
-        return path.read_bytes()
+        return write_xlsx(path, sheets).read_bytes()
 
     def _render(
         self, c: Computed, kind: str, layer: str, tmp: Path, own: OwnExport | None = None
     ) -> bytes:
         if kind == "csv":
-            table = neutralise_formulas(_with_own(signal_table(c.result), own))
-            return table.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+            return table_csv(with_own_columns(signal_table(c.result), own.columns if own else None))
         if kind == "xlsx":
             return self._xlsx(c, tmp / "signalen.xlsx", own)
         mapset = c.mapset
@@ -590,23 +588,6 @@ class OwnExport:
 
     overlays: list  # veerkracht.maps.layers.MapOverlay
     columns: pd.DataFrame | None  # region_code + 'Eigen gegevens: …' columns
-
-
-def _with_own(table: pd.DataFrame, own: OwnExport | None) -> pd.DataFrame:
-    """The signal table with the own-data columns joined by buurt code (never by row)."""
-    if own is None or own.columns is None:
-        return table
-    code = next(c for c in table.columns if c in {"region_code", "buurtcode", "Buurtcode"})
-    extra = own.columns.rename(columns={"region_code": code})
-    return table.merge(extra, on=code, how="left")
-
-
-def _sheets(result: SignalResult, store: Store) -> dict[str, pd.DataFrame]:
-    """The analysis sheets; a failing analysis leaves its sheets out, not the export."""
-    try:
-        return analysis_sheets(result, store)
-    except VeerkrachtError:
-        return {}
 
 
 def _geometries(mapset: MapSet) -> list[str]:
