@@ -38,7 +38,6 @@ from veerkracht.signals.typology import load_typology
 from veerkracht.store import Store
 
 if TYPE_CHECKING:
-
     from veerkracht.pipeline import SignalView
 
 log = logging.getLogger(__name__)

@@ -37,7 +37,6 @@ from veerkracht.settings import STORE_CRS, get_settings
 from veerkracht.sources.own_data import ERROR_COLUMN, OwnData, own_data_from_file
 
 if TYPE_CHECKING:
-
     from veerkracht.settings import Settings
     from veerkracht.store import Store
 

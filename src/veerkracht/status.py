@@ -11,7 +11,6 @@ from veerkracht.indicators import catalogue
 from veerkracht.numbers import count, percent
 
 if TYPE_CHECKING:
-
     from veerkracht.store import Store
 
 

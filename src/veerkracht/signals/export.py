@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from veerkracht.signals import SignalResult
     from veerkracht.store import Store
 
+
 def signal_table(result: SignalResult) -> pd.DataFrame:
     """The main table: one row per buurt, Dutch column names, the year beside every value.
 

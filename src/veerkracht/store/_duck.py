@@ -36,13 +36,11 @@ from veerkracht.store.schema import (
 )
 
 if TYPE_CHECKING:
-
     from veerkracht.settings import Settings
     from veerkracht.sources.base import SourceTable
     from veerkracht.store._compare import StoredComparison
 
 log = logging.getLogger(__name__)
-
 
 
 @dataclass

@@ -47,7 +47,6 @@ from veerkracht.web.cache import (
 )
 
 if TYPE_CHECKING:
-
     from veerkracht.maps.layers import MapSet
     from veerkracht.pipeline import SignalView
     from veerkracht.signals import SignalResult
