@@ -288,13 +288,14 @@ def _draw_buurten(ax: Axes, mapset: MapSet, style: LayerStyle) -> None:
     ax.set_axis_off()
 
 
-def _draw_overlays(ax: Axes, mapset: MapSet) -> None:
-    """Own data: magenta diamonds sized by their value, above the buurten."""
+def _draw_overlays(ax: Axes, mapset: MapSet, scale: float = 1.0) -> None:
+    """Own data: magenta diamonds sized by their value, above the buurten (``scale``: the
+    symbol area relative to a single map, smaller where a map carries more)."""
     for overlay in mapset.overlays:
         pts = overlay.points
         if pts.empty:
             continue
-        sizes = 14 + 70 * pts["grootte"].fillna(0.5).clip(0, 1).to_numpy()
+        sizes = scale * (14 + 70 * pts["grootte"].fillna(0.5).clip(0, 1).to_numpy())
         ax.scatter(
             pts.geometry.x,
             pts.geometry.y,

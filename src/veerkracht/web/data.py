@@ -539,7 +539,8 @@ class DataService:
     def export(
         self, c: Computed, kind: str, layer: str = "", own: OwnExport | None = None
     ) -> bytes:
-        """csv | xlsx | png | pdf | html, rendered once per computation and cached.
+        """csv | xlsx | png | pdf | html | bestuurskaart (``layer``: its paper size),
+        rendered once per computation and cached.
 
         ``own``: the user's overlays (symbols and legend on maps, columns in tables);
         private, so never cached.
@@ -600,6 +601,11 @@ class DataService:
             from veerkracht.maps.static import render_map
 
             (path,) = render_map(mapset, c.layers[layer], tmp, formats=(kind,))
+            return path.read_bytes()
+        if kind == "bestuurskaart":
+            from veerkracht.maps.board import render_board_map
+
+            (path,) = render_board_map(c.view, mapset, tmp, paper=layer)
             return path.read_bytes()
         from veerkracht.maps.interactive import render_html
 

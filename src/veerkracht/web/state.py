@@ -230,6 +230,9 @@ class ViewState:
                 "png": f"/export/{gm}/kaart.png?{self.data_query(layer=True)}",
                 "pdf": f"/export/{gm}/kaart.pdf?{self.data_query(layer=True)}",
                 "html": f"/export/{gm}/kaart.html?{self.data_query()}",
+                "bestuurskaart": f"/export/{gm}/bestuurskaart.pdf?{self.data_query()}",
+                "bestuurskaart_a3": f"/export/{gm}/bestuurskaart.pdf?{self.data_query()}"
+                "&formaat=A3",
             },
         }
         if len(self.buurten) >= 2:

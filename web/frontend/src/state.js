@@ -67,6 +67,9 @@ export function links(s) {
       csv: `/export/${gm}.csv?${dataQuery(s, { overlays: true })}`,
       xlsx: `/export/${gm}.xlsx?${dataQuery(s, { overlays: true })}`,
       html: `/export/${gm}/kaart.html?${dataQuery(s, { overlays: true })}`,
+      // the one-page board map (PDF, landscape), own complexes drawn in
+      bestuurskaart: `/export/${gm}/bestuurskaart.pdf?${dataQuery(s, { overlays: true })}`,
+      bestuurskaart_a3: `/export/${gm}/bestuurskaart.pdf?${dataQuery(s, { overlays: true })}&formaat=A3`,
     },
   };
 }
