@@ -12,6 +12,7 @@ from veerkracht.web.common import ApiError
 from veerkracht.web.context import VIEW_PARAMETERS, view_state
 from veerkracht.web.presenters import EXPORT_TYPES, export_disposition
 from veerkracht.web.state import ViewState
+from veerkracht.web.urls import ROUTES
 
 if TYPE_CHECKING:
     from veerkracht.web.context import WebApp
@@ -25,27 +26,27 @@ def register(app: FastAPI, web: WebApp) -> None:
             blob, media_type=EXPORT_TYPES[kind], headers={"Content-Disposition": disposition}
         )
 
-    @app.get("/export/{gm}.csv", openapi_extra=VIEW_PARAMETERS)
+    @app.get(ROUTES["export_csv"], openapi_extra=VIEW_PARAMETERS)
     async def export_csv(request: Request, state: ViewState = Depends(view_state)) -> Response:
         return await send(request, state, "csv")
 
-    @app.get("/export/{gm}.xlsx", openapi_extra=VIEW_PARAMETERS)
+    @app.get(ROUTES["export_xlsx"], openapi_extra=VIEW_PARAMETERS)
     async def export_xlsx(request: Request, state: ViewState = Depends(view_state)) -> Response:
         return await send(request, state, "xlsx")
 
-    @app.get("/export/{gm}/kaart.png", openapi_extra=VIEW_PARAMETERS)
+    @app.get(ROUTES["export_png"], openapi_extra=VIEW_PARAMETERS)
     async def export_png(request: Request, state: ViewState = Depends(view_state)) -> Response:
         return await send(request, state, "png", state.laag)
 
-    @app.get("/export/{gm}/kaart.pdf", openapi_extra=VIEW_PARAMETERS)
+    @app.get(ROUTES["export_pdf"], openapi_extra=VIEW_PARAMETERS)
     async def export_pdf(request: Request, state: ViewState = Depends(view_state)) -> Response:
         return await send(request, state, "pdf", state.laag)
 
-    @app.get("/export/{gm}/kaart.html", openapi_extra=VIEW_PARAMETERS)
+    @app.get(ROUTES["export_html"], openapi_extra=VIEW_PARAMETERS)
     async def export_html(request: Request, state: ViewState = Depends(view_state)) -> Response:
         return await send(request, state, "html")
 
-    @app.get("/export/{gm}/bestuurskaart.pdf", openapi_extra=VIEW_PARAMETERS)
+    @app.get(ROUTES["export_board"], openapi_extra=VIEW_PARAMETERS)
     async def export_board(request: Request, state: ViewState = Depends(view_state)) -> Response:
         return await send(request, state, "bestuurskaart", board_paper(request))
 
