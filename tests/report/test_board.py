@@ -175,3 +175,24 @@ def test_cli_unknown_paper_is_a_dutch_error(amsterdam_store, capsys):
     assert main(args) == 1
     err = capsys.readouterr().err
     assert "--formaat" in err and "A5" in err and "A4" in err and "Traceback" not in err
+
+
+def test_cli_report_with_own_data_names_it_with_the_sources(
+    board, amsterdam_store, tmp_path: Path, capsys
+):
+    """The report draws own data on its board map and maps through the same placement, and
+    says under 'Bronnen' that these are the user's own figures (not open data)."""
+    import html
+    import re
+
+    _, mapset = board
+    csv = _complexes_csv(mapset, tmp_path / "complexen.csv", n=3)
+    args = ["rapport", "Amsterdam", "--van", "2017", "--tot", "2019", "--geen-pdf"]
+    args += ["--eigen-data", str(csv), "--eigen-data-titel", "Complexen 2024"]
+    assert main([*args, "--uit", str(tmp_path), "--store", str(amsterdam_store.path)]) == 0
+    assert "3 van 3 rijen geplaatst" in " ".join(capsys.readouterr().out.split())
+    page = (tmp_path / "gm0363_2017_2019" / "gm0363_rapport_2017_2019.html").read_text("utf-8")
+    sources = page[page.index('<section id="bronnen">') :]
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", sources)).split())
+    assert "eigen gegevens van de gebruiker (geen open data" in text
+    assert "Eigen gegevens: Complexen 2024 (3 rijen in 3 buurten)" in text

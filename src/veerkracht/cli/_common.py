@@ -76,14 +76,13 @@ def settings_for(store: Path | None):
     return get_settings(store)
 
 
-def with_own_data(st, mapset, path: Path, edition: int | None, title: str | None, view):
-    """The map set with the file's rows as an overlay; unplaceable rows listed, not drawn.
+def own_data_overlay_from_file(st, path: Path, edition: int | None, title: str | None, view):
+    """The file's rows placed in the view's buurten as one map overlay; unplaceable rows are
+    listed with row number and reason, not drawn.
 
     The same placement as the web app and Python (:func:`veerkracht.own_data.place_own_data`),
-    for every command that draws maps.
+    for every command that draws maps (kaart, bestuurskaart, rapport).
     """
-    from dataclasses import replace
-
     from rich.table import Table
 
     from veerkracht.cli import console
@@ -112,4 +111,12 @@ def with_own_data(st, mapset, path: Path, edition: int | None, title: str | None
         console.print(table)
     for note in placement.notes:
         console.print(f"  {note}", markup=False)
+    return overlay
+
+
+def with_own_data(st, mapset, path: Path, edition: int | None, title: str | None, view):
+    """The map set with the file's rows as its overlay (see :func:`own_data_overlay_from_file`)."""
+    from dataclasses import replace
+
+    overlay = own_data_overlay_from_file(st, path, edition, title, view)
     return replace(mapset, overlays=[overlay])
