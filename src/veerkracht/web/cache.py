@@ -23,6 +23,7 @@ No lock is held while computing: the internal lock only guards the bookkeeping.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
@@ -34,6 +35,8 @@ from veerkracht.cancel import Cancelled, CancelToken, cancellable
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 POLL_S = 0.25  # how often a waiting request checks whether its client is still there
@@ -195,6 +198,7 @@ class ViewCache(Generic[K, V]):
             elif not flight.token.cancelled:
                 flight.token.cancel()  # running: stop at the next checkpoint
                 self.stats.cancelled += 1
+                log.info("berekening %s afgebroken: geen wachtende client meer", key)
             if self._flights.get(key) is flight:  # a new request starts afresh
                 del self._flights[key]
 
