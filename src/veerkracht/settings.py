@@ -58,6 +58,9 @@ class Limits:
     max_text_bytes: int = 100 * 1024**2
     #: bytes in one line of a CSV or other delimited text file
     max_line_bytes: int = 4 * 1024**2
+    #: bytes in one JSON file (not GeoJSON, which GDAL reads as a stream): parsed whole, a
+    #: 100 MB Leefbaarometer JSON peaked at 1.6 GB (measured); the real one is 1.1 MB
+    max_json_bytes: int = 32 * 1024**2
     #: bytes in one cell of a delimited text file (a WKT polygon is the largest real cell)
     max_cell_bytes: int = 1024**2
     #: lines in one delimited text file

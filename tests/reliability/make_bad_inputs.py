@@ -281,6 +281,12 @@ def _big_manifest(folder: Path) -> None:
     )
 
 
+def _big_json(folder: Path) -> None:
+    # a Leefbaarometer wijk file of ~2 MB; the case lowers max_json_bytes to 1 MiB
+    entries = ", ".join(f'"WK{i:06d}": {{"KL16": 5, "KL18": 6}}' for i in range(60_000))
+    (folder / "wijk.json").write_text("{" + entries + "}", encoding="utf-8")
+
+
 def _empty(folder: Path) -> None:
     (folder / "kwb-2019.csv").write_bytes(b"")
 
@@ -347,6 +353,13 @@ CASES = [
         "VK101",
         "meer dan de grens",
         env={"VEERKRACHT_LIMIET_MAX_TEXT_BYTES": "100"},
+    ),
+    Case(
+        "te_grote_json",
+        _big_json,
+        "VK101",
+        "meer dan de grens van 1 MB",
+        env={"VEERKRACHT_LIMIET_MAX_JSON_BYTES": str(1024**2)},
     ),
     Case("grens_veranderd", _grown, "VK402", "0,36 → 1,44 km²", confirmable=True),
     Case("veel_vervangen", _replaced, "VK401", "vervangt 12 van de", confirmable=True),
