@@ -161,9 +161,9 @@ def repair(gdf: gpd.GeoDataFrame, path: Path, notes: list[str]) -> gpd.GeoDataFr
 def _m2_per_unit(gdf: gpd.GeoDataFrame) -> float:
     """Square metres per squared coordinate unit, roughly (degrees at 52° N for WGS84)."""
     crs = gdf.crs
-    geographic = (
-        crs.is_geographic if crs is not None else guess_crs(tuple(gdf.total_bounds)) == "EPSG:4326"
-    )
+    geographic = crs.is_geographic if crs is not None else guess_crs(
+        tuple(gdf.total_bounds)
+    ) == "EPSG:4326"
     return 111_320.0 * 68_700.0 if geographic else 1.0
 
 
@@ -272,7 +272,9 @@ def year_from_column(frame: pd.DataFrame, path: Path) -> int | None:
     text = frame[column].astype("string")
     # a whole-NL layer has ~14,000 rows and one distinct value: extract from the distinct
     distinct = pd.Series(text.dropna().unique(), dtype="string")
-    found = sorted({int(y) for y in distinct.str.extract(r"((?:19|20)\d\d)")[0].dropna()})
+    found = sorted(
+        {int(y) for y in distinct.str.extract(r"((?:19|20)\d\d)")[0].dropna()}
+    )
     if len(found) > 1:
         years = pd.to_numeric(text.str.extract(r"((?:19|20)\d\d)")[0])
         rows = [int(i) + 1 for i in frame.index[years != found[0]][:10]]

@@ -104,7 +104,9 @@ def _wide_from_observations(
         flagged = ~attribute.isin(["None", ""]) & frame["Value"].isna()
         value = value.mask(flagged, ".")
     index = [region] + (["Perioden"] if "Perioden" in frame.columns else [])
-    long = frame.assign(_value=value, _title=frame["Measure"].map(titles).fillna(frame["Measure"]))
+    long = frame.assign(
+        _value=value, _title=frame["Measure"].map(titles).fillna(frame["Measure"])
+    )
     doubled = long.duplicated(subset=[*index, "_title"], keep=False)
     if doubled.any():
         first = long.loc[doubled].iloc[0]

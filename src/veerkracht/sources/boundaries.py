@@ -65,11 +65,8 @@ _KAART_ALIASES = {
     "ste_oad": ["omgevingsadressendichtheid"],
     # PDOK wijken-en-buurten (GeoPackage v3, OGC API): snake_case names, compared
     # normalised (underscores -> spaces)
-    "g_hhgro": [
-        "gemiddeldehuishoudsgrootte",
-        "gemiddeldehuishoudensgrootte",
-        "gemiddelde_huishoudsgrootte",
-    ],
+    "g_hhgro": ["gemiddeldehuishoudsgrootte", "gemiddeldehuishoudensgrootte",
+                "gemiddelde_huishoudsgrootte"],
     "bev_dich": ["bevolkingsdichtheidinwonersperkm2", "bevolkingsdichtheid_inwoners_per_km2"],
     "g_woz": ["gemiddeldewoningwaarde", "woz", "gemiddelde_woningwaarde"],
     "p_koopw": ["percentagekoopwoningen", "p koopwon", "percentage_koopwoningen"],

@@ -46,39 +46,21 @@ PREFIX = "misdrijven"
 MONTHS = {
     name: i + 1
     for i, names in enumerate(
-        [
-            "januari jan",
-            "februari feb",
-            "maart mrt maa",
-            "april apr",
-            "mei",
-            "juni jun",
-            "juli jul",
-            "augustus aug",
-            "september sep",
-            "oktober okt",
-            "november nov",
-            "december dec",
-        ]
+        ["januari jan", "februari feb", "maart mrt maa", "april apr", "mei", "juni jun",
+         "juli jul", "augustus aug", "september sep", "oktober okt", "november nov",
+         "december dec"]
     )
     for name in names.split()
 }
 
 ID_COLUMNS = (
     ColumnSpec("soort", aliases=("soort misdrijf",), odata=("SoortMisdrijf",)),
-    ColumnSpec(
-        "code",
-        aliases=("regiocode", "codering"),
-        odata=("Codering",),
-        titles=(r"^regiocode", r"codering( code)?$"),
-    ),
+    ColumnSpec("code", aliases=("regiocode", "codering"), odata=("Codering",),
+               titles=(r"^regiocode", r"codering( code)?$")),
     ColumnSpec("region", aliases=("wijken en buurten",), odata=("WijkenEnBuurten",)),
     ColumnSpec("period", aliases=("perioden",), odata=("Perioden",)),
-    ColumnSpec(
-        "count",
-        odata=("GeregistreerdeMisdrijven",),
-        titles=(r"^geregistreerde misdrijven( aantal)?$",),
-    ),
+    ColumnSpec("count", odata=("GeregistreerdeMisdrijven",),
+               titles=(r"^geregistreerde misdrijven( aantal)?$",)),
 )
 
 
@@ -156,14 +138,10 @@ def frame_to_table(frame: pd.DataFrame, path: Path) -> SourceTable:
     ids = resolve(list(frame.columns), ID_COLUMNS)
     absent = [n for n in ("soort", "period", "count") if n not in ids]
     if absent:
-        names = {
-            "soort": "Soort misdrijf",
-            "period": "Perioden",
-            "count": "Geregistreerde misdrijven (aantal)",
-        }
+        names = {"soort": "Soort misdrijf", "period": "Perioden",
+                 "count": "Geregistreerde misdrijven (aantal)"}
         raise MissingColumnsError(
-            path,
-            [names[a] for a in absent],
+            path, [names[a] for a in absent],
             expected="Soort misdrijf, Wijken en buurten/Regiocode, Perioden, "
             "Geregistreerde misdrijven (aantal)",
         )
@@ -174,10 +152,8 @@ def frame_to_table(frame: pd.DataFrame, path: Path) -> SourceTable:
     if bad.any():
         rows = [int(i) + 2 for i in frame.index[bad][:10]]
         raise InputFileError(
-            path,
-            f"periode niet te lezen: {frame[ids['period']][bad].iloc[0]!r}",
-            column=ids["period"],
-            rows=rows,
+            path, f"periode niet te lezen: {frame[ids['period']][bad].iloc[0]!r}",
+            column=ids["period"], rows=rows,
             fix="Verwacht bijvoorbeeld 2021MM01, 2020JJ00, '2021 januari' of 2020.",
         )
     values, statuses = parse_numbers(frame[ids["count"]])
@@ -247,14 +223,11 @@ def _sum_groups(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         _ok=rows["status"] == STATUS_OK,
         _v=rows["value"].where(rows["status"] == STATUS_OK, 0.0),
     )
-    out = (
-        rows.groupby(by, dropna=True)
-        .agg(value=("_v", "sum"), secret=("_secret", "any"), ok=("_ok", "any"))
-        .reset_index()
-    )
-    out["status"] = np.where(
-        out["secret"], STATUS_SUPPRESSED, np.where(out["ok"], STATUS_OK, STATUS_EMPTY)
-    )
+    out = rows.groupby(by, dropna=True).agg(
+        value=("_v", "sum"), secret=("_secret", "any"), ok=("_ok", "any")
+    ).reset_index()
+    out["status"] = np.where(out["secret"], STATUS_SUPPRESSED, np.where(out["ok"], STATUS_OK,
+                                                                        STATUS_EMPTY))
     out["value"] = out["value"].where(out["status"] == STATUS_OK)
     return out.drop(columns=["secret", "ok"])
 
@@ -298,21 +271,7 @@ def read_odata_json(path: Path, *, year: int | None = None) -> SourceTable:
     return frame_to_table(frame, path)
 
 
-register(
-    Reader(
-        "cbs_misdrijven_csv",
-        dataset(),
-        _sniff_csv,
-        read_csv,
-        "Geregistreerde misdrijven per wijk/buurt (StatLine-CSV)",
-    )
-)
-register(
-    Reader(
-        "cbs_misdrijven_odata",
-        dataset(),
-        _sniff_json,
-        read_odata_json,
-        "Geregistreerde misdrijven per wijk/buurt (OData-JSON)",
-    )
-)
+register(Reader("cbs_misdrijven_csv", dataset(), _sniff_csv, read_csv,
+                "Geregistreerde misdrijven per wijk/buurt (StatLine-CSV)"))
+register(Reader("cbs_misdrijven_odata", dataset(), _sniff_json, read_odata_json,
+                "Geregistreerde misdrijven per wijk/buurt (OData-JSON)"))

@@ -144,8 +144,7 @@ def frame_to_table(frame: pd.DataFrame, path: Path) -> SourceTable:
     frame = frame.loc[marges == POINT_ESTIMATE]
     if frame.empty:
         raise InputFileError(
-            path,
-            f"geen rijen met puntschatting (Marges = {POINT_ESTIMATE})",
+            path, f"geen rijen met puntschatting (Marges = {POINT_ESTIMATE})",
             column=by_prefix["Marges"],
         )
     codes = clean_codes(frame[by_prefix["WijkenEnBuurten"]])

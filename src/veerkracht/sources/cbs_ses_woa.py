@@ -47,10 +47,7 @@ VARIABLES = (
     # are the closest available weight when regions merge.
     Variable(f"{PREFIX}.opleiding_laag", "Opleidingsniveau laag", "%", "percentage", HOUSEHOLDS),
     Variable(
-        f"{PREFIX}.opleiding_middelbaar",
-        "Opleidingsniveau middelbaar",
-        "%",
-        "percentage",
+        f"{PREFIX}.opleiding_middelbaar", "Opleidingsniveau middelbaar", "%", "percentage",
         HOUSEHOLDS,
     ),
     Variable(f"{PREFIX}.opleiding_hoog", "Opleidingsniveau hoog", "%", "percentage", HOUSEHOLDS),
@@ -59,30 +56,19 @@ VARIABLES = (
 )
 
 COLUMNS = (
-    ColumnSpec(
-        "huishoudens",
-        odata=("ParticuliereHuishoudens",),
-        titles=(r"^particuliere huishoudens( aantal)?$",),
-    ),
+    ColumnSpec("huishoudens", odata=("ParticuliereHuishoudens",),
+               titles=(r"^particuliere huishoudens( aantal)?$",)),
     ColumnSpec("opleiding_laag", odata=("Laag",), titles=(r"^opleidingsniveau laag",)),
-    ColumnSpec(
-        "opleiding_middelbaar", odata=("Middelbaar",), titles=(r"^opleidingsniveau middelbaar",)
-    ),
+    ColumnSpec("opleiding_middelbaar", odata=("Middelbaar",),
+               titles=(r"^opleidingsniveau middelbaar",)),
     ColumnSpec("opleiding_hoog", odata=("Hoog",), titles=(r"^opleidingsniveau hoog",)),
     ColumnSpec("totaal", odata=("GemiddeldeScore",), titles=(r"^ses woa totaalscore",)),
-    ColumnSpec(
-        "spreiding",
-        odata=("SpreidingTotaal", "Spreiding"),
-        titles=(r"^spreiding spreiding totaal",),
-    ),
+    ColumnSpec("spreiding", odata=("SpreidingTotaal", "Spreiding"),
+               titles=(r"^spreiding spreiding totaal",)),
 )
 ID_COLUMNS = (
-    ColumnSpec(
-        "code",
-        aliases=("regiocode",),
-        odata=("Codering", "WijkenEnBuurten"),
-        titles=(r"^regiocode", r"codering( code)?$"),
-    ),
+    ColumnSpec("code", aliases=("regiocode",), odata=("Codering", "WijkenEnBuurten"),
+               titles=(r"^regiocode", r"codering( code)?$")),
     ColumnSpec("name", titles=(r"^wijken en buurten$",)),
     ColumnSpec("period", aliases=("perioden",), odata=("Perioden",)),
 )
@@ -113,16 +99,11 @@ def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None = None) -> 
     ids = resolve(columns, ID_COLUMNS)
     found = resolve(columns, COLUMNS)
     if "code" not in ids or "totaal" not in found:
-        absent = [
-            n
-            for n, ok in (("regiocode", "code" in ids), ("SES-WOA totaalscore", "totaal" in found))
-            if not ok
-        ]
+        absent = [n for n, ok in (("regiocode", "code" in ids), ("SES-WOA totaalscore",
+                  "totaal" in found)) if not ok]
         raise MissingColumnsError(
-            path,
-            absent,
-            expected="'Regiocode (gemeente, wijk, buurt) (code)' en "
-            "'SES-WOA/Totaalscore/Gemiddelde score (Getal)'",
+            path, absent, expected="'Regiocode (gemeente, wijk, buurt) (code)' en "
+            "'SES-WOA/Totaalscore/Gemiddelde score (Getal)'"
         )
     codes = clean_codes(frame[ids["code"]])
     known = levels_of(codes).notna()
@@ -164,8 +145,7 @@ def _periods(frame: pd.DataFrame, ids: dict[str, str], path: Path, year: int | N
     if "period" not in ids:
         if year is None:
             raise InputFileError(
-                path,
-                "geen kolom 'Perioden' en geen jaar opgegeven",
+                path, "geen kolom 'Perioden' en geen jaar opgegeven",
                 fix='Zet in veerkracht.toml: [bestanden."naam.csv"] jaar = 2019',
             )
         return pd.Series(year, index=frame.index)

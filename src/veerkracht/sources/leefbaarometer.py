@@ -61,18 +61,12 @@ def dataset(version: int, meting: int | None = None) -> DatasetInfo:
 # --- variables ---------------------------------------------------------------------------
 
 LBM2_CLASS = Variable(
-    "lbm2.klasse",
-    "Leefbaarometer 2.0 klasse (1 = zeer onvoldoende … 9 = uitstekend)",
-    "klasse",
-    "klasse",
+    "lbm2.klasse", "Leefbaarometer 2.0 klasse (1 = zeer onvoldoende … 9 = uitstekend)",
+    "klasse", "klasse",
 )
 LBM2_SCORES = {
-    "RMTR": Variable(
-        "lbm2.totaal",
-        "Leefbaarometer 2.0 totaalscore (t.o.v. landelijk gemiddelde)",
-        "score",
-        "score",
-    ),
+    "RMTR": Variable("lbm2.totaal", "Leefbaarometer 2.0 totaalscore (t.o.v. landelijk gemiddelde)",
+                     "score", "score"),
     "WON": Variable("lbm2.won", "Leefbaarometer 2.0 dimensie woningen", "score", "score"),
     "BEV": Variable("lbm2.bev", "Leefbaarometer 2.0 dimensie bewoners", "score", "score"),
     "VRZ": Variable("lbm2.vrz", "Leefbaarometer 2.0 dimensie voorzieningen", "score", "score"),
@@ -89,17 +83,12 @@ LBM3 = {
     "won": Variable("lbm3.won", "Leefbaarometer 3.0 woningvoorraad", "score", "score"),
 }
 LBM3_CLASS = Variable(
-    "lbm3.klasse",
-    "Leefbaarometer 3.0 klasse (1 = zeer onvoldoende … 9 = uitstekend)",
-    "klasse",
-    "klasse",
+    "lbm3.klasse", "Leefbaarometer 3.0 klasse (1 = zeer onvoldoende … 9 = uitstekend)",
+    "klasse", "klasse",
 )
 LBM3_CLASS_COLUMNS = {"kl", "klasse", "lbm_kl", "kl_lbm", "lbm_klasse"}
 LBM3_CODE_COLUMNS = {
-    "bu_code": "buurt",
-    "wk_code": "wijk",
-    "gm_code": "gemeente",
-    "grid_id": "grid",
+    "bu_code": "buurt", "wk_code": "wijk", "gm_code": "gemeente", "grid_id": "grid",
 }
 
 
@@ -121,10 +110,7 @@ def _year(yy: str) -> int:
 
 
 def _long(
-    codes: pd.Series,
-    levels: pd.Series,
-    frame: pd.DataFrame,
-    mapping: dict[str, tuple[str, int]],
+    codes: pd.Series, levels: pd.Series, frame: pd.DataFrame, mapping: dict[str, tuple[str, int]],
     edition: int,
 ) -> pd.DataFrame:
     """Columns of ``frame`` mapped to (variable key, period) -> store long format."""
@@ -155,10 +141,7 @@ def _pc4_codes(column: pd.Series, path: Path, name: str) -> pd.Series:
     if bad.any():
         rows = [int(i) + 2 for i in codes.index[bad][:10]]
         raise InputFileError(
-            path,
-            f"geen geldige postcode (PC4): {codes[bad].iloc[0]!r}",
-            column=name,
-            rows=rows,
+            path, f"geen geldige postcode (PC4): {codes[bad].iloc[0]!r}", column=name, rows=rows,
             fix="Een PC4 bestaat uit vier cijfers, bijvoorbeeld 1011.",
         )
     return codes
@@ -271,19 +254,15 @@ def _regions(codes: pd.Series, names: pd.Series | None, edition: int) -> pd.Data
     levels = levels_of(codes)
     if names is None:
         names = pd.Series(pd.NA, index=codes.index, dtype="string")
-    return (
-        pd.DataFrame(
-            {
-                "region_code": codes.to_numpy(),
-                "level": levels.to_numpy(),
-                "edition": edition,
-                "name": names.to_numpy(),
-                "gemeente_code": gemeente_of(codes).to_numpy(),
-            }
-        )
-        .drop_duplicates("region_code")
-        .reset_index(drop=True)
-    )
+    return pd.DataFrame(
+        {
+            "region_code": codes.to_numpy(),
+            "level": levels.to_numpy(),
+            "edition": edition,
+            "name": names.to_numpy(),
+            "gemeente_code": gemeente_of(codes).to_numpy(),
+        }
+    ).drop_duplicates("region_code").reset_index(drop=True)
 
 
 # --- Leefbaarometer 3.0 CSV ----------------------------------------------------------------
@@ -311,9 +290,8 @@ def read_lbm3(path: Path, *, year: int | None = None) -> SourceTable:
         absent.append("lbm")
     if absent:
         raise MissingColumnsError(
-            path,
-            absent,
-            expected="bu_code/wk_code/gm_code/grid_id, jaar, lbm, afw, fys, onv, soc, vrz, won",
+            path, absent, expected="bu_code/wk_code/gm_code/grid_id, jaar, lbm, afw, fys, onv, "
+            "soc, vrz, won",
         )
     jaar = pd.to_numeric(frame[cols["jaar"]].str.strip(), errors="coerce")
     if jaar.isna().any():
@@ -332,12 +310,8 @@ def read_lbm3(path: Path, *, year: int | None = None) -> SourceTable:
         bad = levels.isna()
         if bad.any():
             rows = [int(i) + 2 for i in codes.index[bad][:10]]
-            raise InputFileError(
-                path,
-                f"ongeldige regiocode {codes[bad].iloc[0]!r}",
-                column=cols[code_key],
-                rows=rows,
-            )
+            raise InputFileError(path, f"ongeldige regiocode {codes[bad].iloc[0]!r}",
+                                 column=cols[code_key], rows=rows)
     variables = {k: v for k, v in LBM3.items() if k in cols}
     class_col = next((cols[c] for c in LBM3_CLASS_COLUMNS if c in cols), None)
     parts = []
@@ -352,22 +326,15 @@ def read_lbm3(path: Path, *, year: int | None = None) -> SourceTable:
     if level != "grid":
         names = frame[cols[name_key]].astype("string").str.strip() if name_key in cols else None
         regions = _regions(codes, names, edition)
-    used = {
-        cols[code_key],
-        cols["jaar"],
-        *(cols[k] for k in variables),
-        class_col,
-        cols.get(name_key),
-    }
+    used = {cols[code_key], cols["jaar"], *(cols[k] for k in variables), class_col,
+            cols.get(name_key)}
     unused = [c for c in frame.columns if c not in used]
     notes = [f"indeling {edition} (meetjaar) voor alle jaren"]
     missing = {}
     if "lbm" not in cols:  # Leefbaarometer WFS: z-scores and class, no total score
         missing = {int(p): [LBM3["lbm"].key] for p in sorted(jaar.unique())}
-        notes.append(
-            "geen totaalscore 'lbm' in het bestand (WFS): lbm3.lbm ontbreekt; "
-            "afwijking (afw), dimensies en klasse wel"
-        )
+        notes.append("geen totaalscore 'lbm' in het bestand (WFS): lbm3.lbm ontbreekt; "
+                     "afwijking (afw), dimensies en klasse wel")
     if unused:
         notes.append(f"kolommen niet gebruikt: {', '.join(unused)}")
     return SourceTable(
@@ -381,39 +348,11 @@ def read_lbm3(path: Path, *, year: int | None = None) -> SourceTable:
     )
 
 
-register(
-    Reader(
-        "lbm2_pc4_klassen",
-        dataset(2),
-        _sniff_pc4_classes,
-        read_pc4_classes,
-        "Leefbaarometer 2.0 PC4LBR.csv (klassen per PC4)",
-    )
-)
-register(
-    Reader(
-        "lbm2_pc4_dimensies",
-        dataset(2),
-        _sniff_pc4_dimensions,
-        read_pc4_dimensions,
-        "Leefbaarometer 2.0 PC4DIMENSIE.csv (scores per PC4)",
-    )
-)
-register(
-    Reader(
-        "lbm2_json",
-        dataset(2),
-        _sniff_json,
-        read_json,
-        "Leefbaarometer 2.0 klassen per wijk/gemeente (JSON)",
-    )
-)
-register(
-    Reader(
-        "lbm3_csv",
-        dataset(3),
-        _sniff_lbm3,
-        read_lbm3,
-        "Leefbaarometer 3.0 scores buurten/wijken/gemeenten/grid (CSV)",
-    )
-)
+register(Reader("lbm2_pc4_klassen", dataset(2), _sniff_pc4_classes, read_pc4_classes,
+                "Leefbaarometer 2.0 PC4LBR.csv (klassen per PC4)"))
+register(Reader("lbm2_pc4_dimensies", dataset(2), _sniff_pc4_dimensions, read_pc4_dimensions,
+                "Leefbaarometer 2.0 PC4DIMENSIE.csv (scores per PC4)"))
+register(Reader("lbm2_json", dataset(2), _sniff_json, read_json,
+                "Leefbaarometer 2.0 klassen per wijk/gemeente (JSON)"))
+register(Reader("lbm3_csv", dataset(3), _sniff_lbm3, read_lbm3,
+                "Leefbaarometer 3.0 scores buurten/wijken/gemeenten/grid (CSV)"))

@@ -52,10 +52,8 @@ DATASET = DatasetInfo(
 
 #: key -> (Dutch label, accepted normalised column names)
 GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "psychiatrisch": (
-        "Psychiatrische problematiek",
-        ("psychiatrisch", "psychiatrische problematiek", "psychische problematiek", "ggz"),
-    ),
+    "psychiatrisch": ("Psychiatrische problematiek", (
+        "psychiatrisch", "psychiatrische problematiek", "psychische problematiek", "ggz")),
     "lvb": ("Licht verstandelijke beperking", ("lvb", "licht verstandelijke beperking")),
     "dementie": ("Dementie", ("dementie",)),
     "somatisch": ("Somatische problematiek", ("somatisch", "somatische problematiek")),
@@ -81,12 +79,8 @@ def _find(columns: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for column in columns:
         n = _norm(column)
-        for role, names in (
-            ("buurt", BUURT_NAMES),
-            ("pc6", PC6_NAMES),
-            ("jaar", YEAR_NAMES),
-            ("indeling", EDITION_NAMES),
-        ):
+        for role, names in (("buurt", BUURT_NAMES), ("pc6", PC6_NAMES), ("jaar", YEAR_NAMES),
+                            ("indeling", EDITION_NAMES)):
             if n in names:
                 found.setdefault(role, column)
         for key, (_label, names) in GROUPS.items():
@@ -129,11 +123,8 @@ def _regions(frame: pd.DataFrame, found: dict[str, str], path: Path) -> tuple[pd
     if bad.any():
         column = found["buurt" if level == "buurt" else "pc6"]
         raise InputFileError(
-            path,
-            f"ongeldige regiocode {codes[bad].iloc[0]!r}",
-            column=column,
-            rows=_rows(bad),
-            fix=fix,
+            path, f"ongeldige regiocode {codes[bad].iloc[0]!r}", column=column,
+            rows=_rows(bad), fix=fix,
         )
     return codes, level
 
@@ -143,11 +134,8 @@ def _years(frame: pd.DataFrame, found: dict[str, str], role: str, path: Path) ->
     bad = years.isna() | (years < 1990) | (years > 2100)
     if bad.any():
         raise InputFileError(
-            path,
-            f"ongeldig jaar {frame[found[role]][bad].iloc[0]!r}",
-            column=found[role],
-            rows=_rows(bad),
-            fix="Een jaar heeft vier cijfers, bijvoorbeeld 2023.",
+            path, f"ongeldig jaar {frame[found[role]][bad].iloc[0]!r}", column=found[role],
+            rows=_rows(bad), fix="Een jaar heeft vier cijfers, bijvoorbeeld 2023.",
         )
     return years.astype(int)
 
@@ -185,24 +173,16 @@ def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None = None) -> 
         bad = (values[key] < 0) | (values[key] > 100)
         if bad.any():
             raise InputFileError(
-                path,
-                f"aandeel buiten 0–100 %: {frame[found[key]][bad].iloc[0]!r}",
-                column=found[key],
-                rows=_rows(bad),
+                path, f"aandeel buiten 0–100 %: {frame[found[key]][bad].iloc[0]!r}",
+                column=found[key], rows=_rows(bad),
                 fix="Geef aandelen als percentage (0–100) of als fractie (0–1).",
             )
     parts = [
-        pd.DataFrame(
-            {
-                "region_code": codes,
-                "level": level,
-                "edition": editions.astype("int32"),
-                "period": periods.astype("int32"),
-                "variable": f"{PREFIX}.{key}",
-                "value": values[key],
-                "status": statuses[key],
-            }
-        )
+        pd.DataFrame({
+            "region_code": codes, "level": level, "edition": editions.astype("int32"),
+            "period": periods.astype("int32"), "variable": f"{PREFIX}.{key}",
+            "value": values[key], "status": statuses[key],
+        })
         for key in groups
     ]
     long = pd.concat(parts, ignore_index=True)
@@ -212,32 +192,18 @@ def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None = None) -> 
     published = set(long.loc[long["status"] == STATUS_OK, "variable"])
     variables = [
         Variable(f"{PREFIX}.{k}", f"Aandeel bewoners: {GROUPS[k][0].lower()}", "%", "score")
-        for k in groups
-        if f"{PREFIX}.{k}" in published
+        for k in groups if f"{PREFIX}.{k}" in published
     ]
     missing = [f"{PREFIX}.{k}" for k in GROUPS if f"{PREFIX}.{k}" not in published]
     regions = None
     if level == "buurt":
-        regions = (
-            pd.DataFrame(
-                {
-                    "region_code": codes,
-                    "level": level,
-                    "edition": editions,
-                    "name": pd.NA,
-                    "gemeente_code": gemeente_of(codes),
-                }
-            )
-            .drop_duplicates(["region_code", "edition"])
-            .reset_index(drop=True)
-        )
+        regions = pd.DataFrame({
+            "region_code": codes, "level": level, "edition": editions, "name": pd.NA,
+            "gemeente_code": gemeente_of(codes),
+        }).drop_duplicates(["region_code", "edition"]).reset_index(drop=True)
         regions["name"] = regions["name"].astype("string")
     return SourceTable(
-        dataset=DATASET,
-        path=path,
-        values=long,
-        variables=variables,
-        regions=regions,
+        dataset=DATASET, path=path, values=long, variables=variables, regions=regions,
         missing={int(p): missing for p in sorted(periods.unique())} if missing else {},
         notes=notes,
     )
