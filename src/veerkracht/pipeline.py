@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from veerkracht.cancel import checkpoint
 from veerkracht.errors import StoreError, TranslationMissing, VeerkrachtError
 from veerkracht.gemeenten import Gemeente, resolve_gemeente
 from veerkracht.indicators import catalogue
@@ -101,7 +102,9 @@ def signal_view(
     indicators = list(catalogue())
     available = gemeente_periods(store, gm)
     choice = choose_periods(available, indicators, config.thresholds, gm.name, start, end)
+    checkpoint()  # stage boundaries: a web computation nobody waits for stops here
     edition = prepare_edition(store, gm.code, choice.end, edition)
+    checkpoint()
     ref = parse_reference(reference or config.thresholds["referentie"], gm.code)
     result = signals_for_gemeente(
         store,
@@ -113,6 +116,7 @@ def signal_view(
         scheme=scheme,
         reference=ref,
     )
+    checkpoint()
     return SignalView(
         result=result,
         choice=choice,

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from veerkracht.cancel import checkpoint
 from veerkracht.maps.layers import (
     NO_DATA_LABEL,
     MapLayer,
@@ -36,6 +37,7 @@ def render_html(mapset: MapSet, path: str | Path, *, tolerance: float = SIMPLIFY
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = build_data(mapset, tolerance=tolerance)
+    checkpoint()  # a cancelled web export stops before the page is written
     page = _template("kaart.html")
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     payload = payload.replace("</", "<\\/")  # never close the <script> early

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from veerkracht.cancel import checkpoint
 from veerkracht.maps import palettes
 from veerkracht.maps._png import save_png
 from veerkracht.maps.layers import (
@@ -59,10 +60,12 @@ def render_map(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     fig = build_figure(mapset, layer, labels=labels, basemap=basemap)
+    checkpoint()  # drawing and encoding each take seconds: a cancelled export stops here
     stem = f"{mapset.gemeente_code.lower()}_{layer.key}"
     written = []
     with matplotlib.rc_context(_RC):
         for fmt in formats:
+            checkpoint()
             path = out / f"{stem}.{fmt}"
             if fmt == "png":
                 # the same pixels as savefig, encoded ~4x faster (see maps/_png.py)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from veerkracht.cancel import checkpoint
 from veerkracht.errors import NoDataError, ParameterError, StoreError, VeerkrachtError
 from veerkracht.gemeenten import resolve_gemeente
 from veerkracht.web.cache import (
@@ -194,13 +195,17 @@ class DataService:
         mapset = mapset_from_view(self.store, view)
         result = view.result
         layers = {layer.key: layer for layer in mapset.layers}
+        checkpoint()  # each stage below takes up to seconds: stop between them when cancelled
         layers.update(self._indicator_layers(result, mapset, scheme, set(layers)))
+        checkpoint()
+        geometries = _geometries(mapset)
+        checkpoint()
         return Computed(
             key=key,
             view=view,
             mapset=mapset,
             layers=layers,
-            geometries=_geometries(mapset),
+            geometries=geometries,
             trends=self._trends(result.gemeente.code, result.edition),
         )
 
@@ -570,6 +575,7 @@ class DataService:
 
         with self.lock:
             sheets = _sheets(c.result, self.store)
+        checkpoint()  # writing the workbook takes seconds: not for a client that left
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             neutralise_formulas(_with_own(signal_table(c.result), own)).to_excel(
                 writer, sheet_name="Signalen", index=False
