@@ -33,6 +33,7 @@ STAGES: dict[str, int] = {
     "veerkracht.http": 0,
     "veerkracht.spreadsheet": 0,
     "veerkracht._pool": 0,
+    "veerkracht.cancel": 0,  # cooperative cancellation: checkpoints in every stage
     # 1: reading files and fetching them from the official services
     "veerkracht.sources": 1,
     "veerkracht.online": 1,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from veerkracht._pool import bounded_map
 from veerkracht.errors import InputFileError, VeerkrachtError
+from veerkracht.numbers import count
 from veerkracht.sources.base import Skipped, file_hash
 from veerkracht.sources.registry import READERS, detect
 from veerkracht.sources.registry import reader as reader_by_code
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MANIFEST = "veerkracht.toml"
+MAX_MANIFEST_BYTES = 1024**2
 #: Files that are documentation, not data.
 _DOC_SUFFIXES = {".md", ".txt", ".pdf", ".html", ".xml"}
 #: Parts of a shapefile: read through their .shp.
@@ -74,6 +76,15 @@ def _manifest(folder: Path) -> dict[str, dict]:
     path = folder / MANIFEST
     if not path.exists():
         return {}
+    size = path.stat().st_size
+    if size > MAX_MANIFEST_BYTES:  # read whole below: a real manifest has a few lines
+
+        raise InputFileError(
+            path,
+            f"het manifest is {count(size // 1024)} kB, meer dan de grens van "
+            f"{count(MAX_MANIFEST_BYTES // 1024)} kB",
+            fix='Zet in veerkracht.toml alleen [bestanden."naam.csv"] met bron, jaar of overslaan.',
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from veerkracht.cancel import checkpoint
 from veerkracht.errors import StoreError, TranslationMissing, VeerkrachtError
 from veerkracht.gemeenten import Gemeente, resolve_gemeente
 from veerkracht.indicators import catalogue
@@ -98,7 +99,9 @@ def signal_view(
     indicators = list(catalogue())
     available = gemeente_periods(store, gm)
     choice = choose_periods(available, indicators, config.thresholds, gm.name, start, end)
+    checkpoint()  # stage boundaries: a web computation nobody waits for stops here
     edition = prepare_edition(store, gm.code, choice.end, edition)
+    checkpoint()
     ref = parse_reference(reference or config.thresholds["referentie"], gm.code)
     result = signals_for_gemeente(
         store,
@@ -110,6 +113,7 @@ def signal_view(
         scheme=scheme,
         reference=ref,
     )
+    checkpoint()
     return SignalView(
         result=result,
         choice=choice,

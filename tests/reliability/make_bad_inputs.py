@@ -110,6 +110,8 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
     #: accepted with --vervangen (the store-stage rules)
     confirmable: bool = False
+    #: exit code: 3 a file refused; 1 the command itself is wrong (e.g. its manifest)
+    code: int = 3
 
 
 def _set(code: str, column: str, value: str) -> Callable[[int, dict], None]:
@@ -245,6 +247,46 @@ def _deep_json(folder: Path) -> None:
     (folder / "wijk.json").write_text('{"WK036300": {"KL16": ' + deep + "}}")
 
 
+def _big_cell(folder: Path) -> None:
+    # a 2 MB name: under the line limit (4 MB), over the cell limit (1 MB)
+    write_kwb(folder / "kwb-2019.csv", kwb_rows(_set("BU03630107", "regio", "x" * 2 * 1024**2)))
+
+
+def _many_rows(folder: Path) -> None:
+    # 15 lines (the case lowers max_rows to 10); one value differs from the stored file
+    write_kwb(folder / "kwb-2019.csv", kwb_rows(_set("BU03630101", "a_inw", "502")))
+
+
+def _stored_zip(folder: Path, members: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(folder / "kwb-2019.xlsx", "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def _unpacks_too_big(folder: Path) -> None:
+    # not compressed at all (ratio 1): only the unpacked total is too large
+    _stored_zip(folder, {"xl/worksheets/sheet1.xml": b"<a>" + b"1;" * 1024**2 + b"</a>"})
+
+
+def _many_members(folder: Path) -> None:
+    _stored_zip(folder, {f"xl/worksheets/sheet{i}.xml": b"<a/>" for i in range(30)})
+
+
+def _big_manifest(folder: Path) -> None:
+    write_kwb(folder / "kerncijfers.csv")
+    filler = "# " + "x" * 1000 + "\n"
+    (folder / "veerkracht.toml").write_text(
+        '[bestanden."kerncijfers.csv"]\njaar = 2019\n' + filler * 2000, encoding="utf-8"
+    )
+
+
+def _big_json(folder: Path) -> None:
+    # a Leefbaarometer wijk file of ~2 MB; the case lowers max_json_bytes to 1 MiB
+    entries = ", ".join(f'"WK{i:06d}": {{"KL16": 5, "KL18": 6}}' for i in range(60_000))
+    (folder / "wijk.json").write_text("{" + entries + "}", encoding="utf-8")
+
+
 def _empty(folder: Path) -> None:
     (folder / "kwb-2019.csv").write_bytes(b"")
 
@@ -266,7 +308,36 @@ CASES = [
     Case("te_veel_kolommen", _many_columns, "VK103", "kolommen, meer dan de grens"),
     Case("lange_naam", _long_name, "VK206", "langer dan 300 tekens"),
     Case("stuurteken_in_naam", _control_name, "VK206", "stuurtekens"),
-    Case("zip_bom", _zip_bomb, "VK102", "zip-bom"),
+    Case("zip_bom", _zip_bomb, "VK102", "keer zo groot uit als het ingepakt is"),
+    Case(
+        "uitgepakt_te_groot",
+        _unpacks_too_big,
+        "VK102",
+        "het archief pakt uit tot 2 MB, meer dan de grens van 1 MB",
+        env={"VEERKRACHT_LIMIET_MAX_UNPACKED_BYTES": str(1024**2)},
+    ),
+    Case(
+        "te_veel_archiefbestanden",
+        _many_members,
+        "VK102",
+        "het archief bevat 31 bestanden, meer dan de grens van 10",
+        env={"VEERKRACHT_LIMIET_MAX_ARCHIVE_MEMBERS": "10"},
+    ),
+    Case(
+        "te_veel_regels",
+        _many_rows,
+        "VK103",
+        "meer dan 10 regels, de grens voor één bestand",
+        env={"VEERKRACHT_LIMIET_MAX_ROWS": "10"},
+    ),
+    Case("te_grote_cel", _big_cell, "VK106", "een cel in kolom 'regio' is 2.048 kB"),
+    Case(
+        "te_groot_manifest",
+        _big_manifest,
+        "",
+        "het manifest is 1.959 kB, meer dan de grens van 1.024 kB",
+        code=1,
+    ),
     Case("kapotte_xlsx", _broken_xlsx, "VK102", "geen geldig zip-archief"),
     Case("zelfdoorsnijdend_vlak", _bow_tie, "VK301", "oppervlakte verandert"),
     Case(
@@ -282,6 +353,13 @@ CASES = [
         "VK101",
         "meer dan de grens",
         env={"VEERKRACHT_LIMIET_MAX_TEXT_BYTES": "100"},
+    ),
+    Case(
+        "te_grote_json",
+        _big_json,
+        "VK101",
+        "meer dan de grens van 1 MB",
+        env={"VEERKRACHT_LIMIET_MAX_JSON_BYTES": str(1024**2)},
     ),
     Case("grens_veranderd", _grown, "VK402", "0,36 → 1,44 km²", confirmable=True),
     Case("veel_vervangen", _replaced, "VK401", "vervangt 12 van de", confirmable=True),

@@ -85,24 +85,65 @@ def test_counts_period_reference_sources_and_edition(board):
     assert "Referentie:" in joined
 
 
-def test_own_complexes_are_drawn_with_a_legend_entry(board, tmp_path: Path):
-    from veerkracht.maps.board import OWN_MARKER, build_board_figure, own_points
-    from veerkracht.sources.own_data import own_data_from_file
+def _complexes_csv(mapset, path: Path, n: int = 5) -> Path:
+    """n complexes with RD coordinates, one inside each of the first n buurten (by code)."""
+    inside = mapset.buurten.sort_values("region_code").geometry.representative_point().iloc[:n]
+    rows = "\n".join(f"C{i},{p.x:.0f},{p.y:.0f},{40 + i}" for i, p in enumerate(inside))
+    path.write_text("complex,x,y,woningen\n" + rows + "\n", encoding="utf-8")
+    return path
+
+
+def test_own_complexes_use_the_shared_overlay(board, amsterdam_store, tmp_path: Path):
+    """The complexes are placed by the one own-data path and drawn with the overlay symbol
+    of every other map (magenta diamonds) and its legend text; no number hides a symbol."""
+    from dataclasses import replace
+
+    from veerkracht.maps import palettes
+    from veerkracht.maps.board import build_board_figure
+    from veerkracht.maps.layers import own_data_overlay
+    from veerkracht.own_data import own_data_points, place_own_data
 
     view, mapset = board
-    inside = mapset.buurten.geometry.representative_point().iloc[:5]
-    csv = tmp_path / "complexen.csv"
-    rows = "\n".join(f"C{i},{p.x:.0f},{p.y:.0f},{40 + i}" for i, p in enumerate(inside))
-    csv.write_text("complex,x,y,woningen\n" + rows + "\n", encoding="utf-8")
-    own = own_data_from_file(csv, organisation="Stadgenoot")
-    points = own_points(own, mapset)
-    fig = build_board_figure(view, mapset, own_points=points, own_label="Complexen Stadgenoot")
+    csv = _complexes_csv(mapset, tmp_path / "complexen.csv")
+    placement = place_own_data(amsterdam_store, csv, gemeente="GM0363", edition=view.edition)
+    assert placement.n_placed == 5 and not placement.unplaced
+    overlay = own_data_overlay(own_data_points(amsterdam_store, placement), "Complexen Stadgenoot")
+    fig = build_board_figure(view, replace(mapset, overlays=[overlay]))
     ax = next(a for a in fig.axes if a.get_label() == "kaart")
     drawn = [c for c in ax.collections if len(c.get_offsets()) == 5]
     assert len(drawn) == 1
-    assert drawn[0].get_paths()[0].vertices.shape[0] == 4  # a triangle (closed path)
-    assert OWN_MARKER == "^"
-    assert "Complexen Stadgenoot (5)" in _texts(fig)
+    assert drawn[0].get_facecolor()[0][:3] == pytest.approx(_rgb(palettes.OWN_DATA_FACE))
+    # the symbols sit in the buurten the file names, joined by code
+    expected = set(mapset.buurten.sort_values("region_code").region_code.iloc[:5])
+    assert set(overlay.points.region_code) == expected
+    assert overlay.label == "Eigen gegevens: Complexen Stadgenoot (5 rijen in 5 buurten)"
+    assert overlay.label in " ".join(" ".join(_texts(fig)).split())
+    # a number disc never covers a diamond
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    discs = [t.get_bbox_patch().get_window_extent(renderer) for t in _numbers(ax)]
+    centres = ax.transData.transform(drawn[0].get_offsets())
+    for x, y in centres:
+        assert not any(b.contains(x, y) for b in discs)
+
+
+def _rgb(hex_colour: str) -> tuple[float, float, float]:
+    return tuple(int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+
+def test_cli_board_map_with_own_data(board, amsterdam_store, tmp_path: Path, capsys):
+    from pypdf import PdfReader
+
+    _, mapset = board
+    csv = _complexes_csv(mapset, tmp_path / "complexen.csv", n=3)
+    args = ["bestuurskaart", "Amsterdam", "--van", "2017", "--tot", "2019", "--eigen-data"]
+    args += [str(csv), "--eigen-data-titel", "Complexen 2024", "--uitvoer", str(tmp_path)]
+    assert main([*args, "--store", str(amsterdam_store.path)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "3 van 3 rijen geplaatst" in out
+    pdf = tmp_path / "gm0363_2017_2019" / "gm0363_bestuurskaart_A4_2017_2019.pdf"
+    text = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert "Complexen 2024 (3 rijen in 3 buurten)" in text
 
 
 def test_cli_writes_a4_and_a3_pdf(amsterdam_store, tmp_path: Path, capsys):
@@ -134,3 +175,24 @@ def test_cli_unknown_paper_is_a_dutch_error(amsterdam_store, capsys):
     assert main(args) == 1
     err = capsys.readouterr().err
     assert "--formaat" in err and "A5" in err and "A4" in err and "Traceback" not in err
+
+
+def test_cli_report_with_own_data_names_it_with_the_sources(
+    board, amsterdam_store, tmp_path: Path, capsys
+):
+    """The report draws own data on its board map and maps through the same placement, and
+    says under 'Bronnen' that these are the user's own figures (not open data)."""
+    import html
+    import re
+
+    _, mapset = board
+    csv = _complexes_csv(mapset, tmp_path / "complexen.csv", n=3)
+    args = ["rapport", "Amsterdam", "--van", "2017", "--tot", "2019", "--geen-pdf"]
+    args += ["--eigen-data", str(csv), "--eigen-data-titel", "Complexen 2024"]
+    assert main([*args, "--uit", str(tmp_path), "--store", str(amsterdam_store.path)]) == 0
+    assert "3 van 3 rijen geplaatst" in " ".join(capsys.readouterr().out.split())
+    page = (tmp_path / "gm0363_2017_2019" / "gm0363_rapport_2017_2019.html").read_text("utf-8")
+    sources = page[page.index('<section id="bronnen">') :]
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", sources)).split())
+    assert "eigen gegevens van de gebruiker (geen open data" in text
+    assert "Eigen gegevens: Complexen 2024 (3 rijen in 3 buurten)" in text

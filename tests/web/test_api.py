@@ -161,6 +161,12 @@ def test_exports(world) -> None:
         world.client.get(f"/export/GM0363/kaart.png?laag=typologie&{Q}").content[:4] == b"\x89PNG"
     )
     assert world.client.get(f"/export/GM0363/kaart.pdf?laag=typologie&{Q}").content[:5] == b"%PDF-"
+    board = world.client.get(f"/export/GM0363/bestuurskaart.pdf?{Q}")
+    assert board.content[:5] == b"%PDF-" and "bestuurskaart_A4.pdf" in board.headers[
+        "content-disposition"
+    ]
+    bad = world.client.get(f"/export/GM0363/bestuurskaart.pdf?formaat=A5&{Q}")
+    assert bad.status_code == 400 and "formaat=A4" in bad.text
     html = world.client.get(f"/export/GM0363/kaart.html?{Q}")
     assert "Kop Zeedijk" in html.text
     from openpyxl import load_workbook

@@ -182,6 +182,9 @@ MATRIX: dict[tuple[str, str], Case] = {
         lambda w: f"/export/GM0363/kaart.pdf?laag=typologie&{Q}", PUBLIC
     ),
     ("GET", "/export/{gm}/kaart.html"): Case(lambda w: f"/export/GM0363/kaart.html?{Q}", PUBLIC),
+    ("GET", "/export/{gm}/bestuurskaart.pdf"): Case(
+        lambda w: f"/export/GM0363/bestuurskaart.pdf?formaat=A3&{Q}", PUBLIC
+    ),
     # own data
     ("GET", "/api/uploads"): Case(lambda w: "/api/uploads", (200, 200, 200, 401)),
     ("POST", "/api/uploads"): Case(

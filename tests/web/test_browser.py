@@ -338,6 +338,25 @@ def test_exports_follow_the_view(server, page) -> None:
     assert csv.status == 200 and csv.headers["content-type"].startswith("text/csv")
 
 
+def _board_pdf_shows(body: bytes, label: str) -> None:
+    """One A3 landscape page whose legend names the own data; kept as PNG to look at."""
+    import io
+    import subprocess
+
+    from pypdf import PdfReader
+
+    page = PdfReader(io.BytesIO(body)).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (1191, 842)
+    assert label in " ".join(page.extract_text().split())
+    folder = os.environ.get("VEERKRACHT_SCHERMAFDRUKKEN")
+    if folder:
+        pdf = Path(folder) / "bestuurskaart_a3.pdf"
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        pdf.write_bytes(body)
+        png = pdf.with_suffix("")
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", pdf, png], check=True)
+
+
 def test_upload_overlay_and_share_view(server, browser, page, tmp_path) -> None:
     from playwright.sync_api import expect
 
@@ -399,6 +418,14 @@ def test_upload_overlay_and_share_view(server, browser, page, tmp_path) -> None:
     expect(page.get_by_role("link", name="PNG")).to_have_attribute(
         "href", re.compile(rf"overlay={upload_id}")
     )
+    # the one-page board map, printed from the browser, shows the complexes
+    board = page.get_by_role("link", name="Bestuurskaart A3")
+    expect(board).to_have_attribute(
+        "href", re.compile(rf"bestuurskaart\.pdf\?.*overlay={upload_id}")
+    )
+    pdf = page.request.get(server.base + board.get_attribute("href"), timeout=180_000)
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    _board_pdf_shows(pdf.body(), "Eigen gegevens: Complexen test (2 rijen in 2 buurten)")
     page.get_by_label("Kaartlaag").select_option("concentratie")
     _drawn(page, "concentratie", upload_id)
     _click_buurt(page, KOP_ZEEDIJK)

@@ -119,6 +119,23 @@ def test_lezer_and_others_cannot_use_a_preview(world) -> None:
     assert world.client.get(f"/eigen-data/voorbeeld/{body['voorbeeld']}.json").status_code == 401
 
 
+def _assert_board_map_shows_overlay(world, q: str) -> None:
+    """The one-page board map from the browser: A3 landscape, own data in its legend."""
+    import io
+
+    from pypdf import PdfReader
+
+    board = world.client.get(f"/export/GM0363/bestuurskaart.pdf?formaat=A3&{q}")
+    assert board.status_code == 200, board.text[:300]
+    assert "bestuurskaart_A3.pdf" in board.headers["content-disposition"]
+    page = PdfReader(io.BytesIO(board.content)).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (1191, 842)
+    text = " ".join(page.extract_text().split())
+    assert "Eigen gegevens: Complexen 2024 (2 rijen in 2 buurten)" in text
+    plain = world.client.get("/export/GM0363/bestuurskaart.pdf?indeling=2019")
+    assert "Eigen gegevens" not in PdfReader(io.BytesIO(plain.content)).pages[0].extract_text()
+
+
 def test_exports_carry_the_overlay_for_those_who_may_see_it(world, tmp_path) -> None:
     import io
 
@@ -142,8 +159,10 @@ def test_exports_carry_the_overlay_for_those_who_may_see_it(world, tmp_path) -> 
     (tmp_path / "kaart_eigen.png").write_bytes(png.content)
     pdf = world.client.get(f"/export/GM0363/kaart.pdf?{q}")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    _assert_board_map_shows_overlay(world, q)
     # the overlay is private: another organisation gets no export with it
     _login(world, "ander")
     assert world.client.get(f"/export/GM0363/kaart.png?{q}").status_code == 403
+    assert world.client.get(f"/export/GM0363/bestuurskaart.pdf?{q}").status_code == 403
     world.client.cookies.clear()
     assert world.client.get(f"/export/GM0363.csv?{q}").status_code == 401

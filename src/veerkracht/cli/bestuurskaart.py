@@ -6,7 +6,16 @@ from pathlib import Path
 
 import typer
 
-from veerkracht.cli._common import REFERENCE_OPTION, STORE_OPTION, console, settings_for
+from veerkracht.cli._common import (
+    OWN_DATA_EDITION_OPTION,
+    OWN_DATA_OPTION,
+    OWN_DATA_TITLE_OPTION,
+    REFERENCE_OPTION,
+    STORE_OPTION,
+    console,
+    settings_for,
+    with_own_data,
+)
 
 DEFAULT_OUT = Path("veerkracht-uitvoer")
 
@@ -21,15 +30,9 @@ def bestuurskaart(
         None, "--tot", help="Eindjaar (standaard: het meest recente jaar met gegevens)."
     ),
     uit: Path = typer.Option(DEFAULT_OUT, "--uit", "--uitvoer", help="Map voor de kaart."),
-    eigen_data: Path | None = typer.Option(
-        None,
-        "--eigen-data",
-        help="CSV/XLSX met de complexen van de corporatie (x/y, lat/lon of buurtcode): "
-        "als driehoekjes op de kaart.",
-    ),
-    organisatie: str = typer.Option(
-        "eigen bezit", "--organisatie", help="Naam van de organisatie voor de legenda."
-    ),
+    eigen_data: Path | None = OWN_DATA_OPTION,
+    eigen_data_indeling: int | None = OWN_DATA_EDITION_OPTION,
+    eigen_data_titel: str | None = OWN_DATA_TITLE_OPTION,
     png: bool = typer.Option(False, "--png", help="Ook een PNG (150 dpi) voor presentaties."),
     indeling: int | None = typer.Option(
         None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."
@@ -40,14 +43,7 @@ def bestuurskaart(
     """Bestuurskaart: één pagina met de signaleringskaart, de genummerde buurten die aandacht
     vragen, de aantallen per signaal en de bronnen."""
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
-    from veerkracht.maps.board import (
-        attention_buurten,
-        check_paper,
-        own_points,
-        render_board_map,
-    )
-
-    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
+    from veerkracht.maps.board import attention_buurten, check_paper, render_board_map
     from veerkracht.maps.from_signals import mapset_from_view
     from veerkracht.pipeline import open_view
 
@@ -58,29 +54,22 @@ def bestuurskaart(
     )
     with st:
         mapset = mapset_from_view(st, view)
-    points = None
-    if eigen_data is not None:
-        # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
-        from veerkracht.sources.own_data import own_data_from_file
-
-        own = own_data_from_file(eigen_data, organisation=organisatie, edition=view.edition)
-        points = own_points(own, mapset)
+        if eigen_data is not None:
+            mapset = with_own_data(
+                st, mapset, eigen_data, eigen_data_indeling, eigen_data_titel, view
+            )
     folder = uit / f"{mapset.gemeente_code.lower()}_{view.start}_{view.end}"
     written = render_board_map(
         view,
         mapset,
         folder,
         paper=paper,
-        own_points=points,
-        own_label=f"Complexen {organisatie}",
         png=png,
     )
     named = attention_buurten(view.result)
     console.print(
         f"Bestuurskaart {view.gemeente.name} ({view.start}–{view.end}, {paper}): "
-        f"{len(named)} buurten genummerd"
-        + (f", {len(points)} complexen getekend" if points is not None else "")
-        + ".",
+        f"{len(named)} buurten genummerd" + "".join(f"; {o.label}" for o in mapset.overlays) + ".",
         markup=False,
     )
     for path in written:

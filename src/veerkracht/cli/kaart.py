@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
 from veerkracht.cli._common import (
+    OWN_DATA_EDITION_OPTION,
+    OWN_DATA_OPTION,
+    OWN_DATA_TITLE_OPTION,
     REFERENCE_OPTION,
     STORE_OPTION,
     console,
     err_console,
     settings_for,
+    with_own_data,
 )
 from veerkracht.cli.signalen import print_view_summary
 from veerkracht.errors import NetworkError
@@ -40,21 +42,9 @@ def kaart(
         None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."
     ),
     referentie: str | None = REFERENCE_OPTION,
-    eigen_data: Path | None = typer.Option(
-        None,
-        "--eigen-data",
-        help="CSV/XLSX met eigen gegevens (buurtcode, postcode, adres of coördinaten) die als "
-        "symbolen met een eigen legenda op elke kaart komen.",
-    ),
-    eigen_data_indeling: int | None = typer.Option(
-        None,
-        "--eigen-data-indeling",
-        help="Buurtindeling (jaar) van de buurtcodes of grenzen in --eigen-data; standaard die "
-        "van de kaart.",
-    ),
-    eigen_data_titel: str | None = typer.Option(
-        None, "--eigen-data-titel", help="Naam in de legenda, bv. 'Complexen 2024'."
-    ),
+    eigen_data: Path | None = OWN_DATA_OPTION,
+    eigen_data_indeling: int | None = OWN_DATA_EDITION_OPTION,
+    eigen_data_titel: str | None = OWN_DATA_TITLE_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Signaleringskaarten per buurt: PNG (300 dpi), SVG, PDF en één interactieve HTML-kaart."""
@@ -73,7 +63,7 @@ def kaart(
     with st:
         mapset = mapset_from_view(st, view)
         if eigen_data is not None:
-            mapset = _with_own_data(
+            mapset = with_own_data(
                 st, mapset, eigen_data, eigen_data_indeling, eigen_data_titel, view
             )
     print_view_summary(view, brief=True)
@@ -116,40 +106,6 @@ def kaart(
         )
     for path in written:
         console.print(f"  {path}", highlight=False)
-
-
-def _with_own_data(st, mapset, path: Path, edition: int | None, title: str | None, view):
-    """The map set with the file's rows as an overlay; unplaceable rows listed, not drawn.
-
-    The same placement as the web app and Python (:func:`veerkracht.own_data.place_own_data`).
-    """
-    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
-    from veerkracht.maps.layers import own_data_overlay
-    from veerkracht.own_data import own_data_points, place_own_data
-
-    placement = place_own_data(
-        st,
-        path,
-        gemeente=view.result.gemeente.code,
-        edition=edition or view.result.edition,
-    )
-    overlay = own_data_overlay(own_data_points(st, placement), title or path.stem)
-    console.print(
-        f"Eigen gegevens ({path.name}, buurtindeling {placement.edition}): "
-        f"{placement.n_placed} van {placement.n_rows} rijen geplaatst; op de kaart als "
-        f"'{overlay.label}'.",
-        markup=False,
-    )
-    if placement.unplaced:
-        table = Table(title="Niet te plaatsen (niet op de kaart)")
-        for column in ("Rij", "Waarde", "Reden"):
-            table.add_column(column)
-        for u in placement.unplaced:
-            table.add_row(str(u.row), u.key, u.reason)
-        console.print(table)
-    for note in placement.notes:
-        console.print(f"  {note}", markup=False)
-    return replace(mapset, overlays=[overlay])
 
 
 def _basemap_settings(settings, mapset):

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import typer
 
-from veerkracht.cli._common import REFERENCE_OPTION, STORE_OPTION, console, settings_for
+from veerkracht.cli._common import (
+    OWN_DATA_EDITION_OPTION,
+    OWN_DATA_OPTION,
+    OWN_DATA_TITLE_OPTION,
+    REFERENCE_OPTION,
+    STORE_OPTION,
+    console,
+    own_data_overlay_from_file,
+    settings_for,
+)
 from veerkracht.cli.signalen import print_view_summary
 from veerkracht.settings import DEFAULT_OUT_DIR
 
@@ -30,6 +39,9 @@ def rapport(
         help="Ook een bijlage met alle details per buurt (redenen, catalogus, vertaling).",
     ),
     referentie: str | None = REFERENCE_OPTION,
+    eigen_data: Path | None = OWN_DATA_OPTION,
+    eigen_data_indeling: int | None = OWN_DATA_EDITION_OPTION,
+    eigen_data_titel: str | None = OWN_DATA_TITLE_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Signaleringsrapport in HTML en PDF (hooguit 15 pagina's): bestuurskaart, samenvatting,
@@ -47,8 +59,14 @@ def rapport(
     with st:
         gm = view.gemeente
         folder = uit / f"{gm.code.lower()}_{view.start}_{view.end}"
+        overlays = None
+        if eigen_data is not None:
+            overlay = own_data_overlay_from_file(
+                st, eigen_data, eigen_data_indeling, eigen_data_titel, view
+            )
+            overlays = [overlay]
         with console.status(f"Rapport voor {gm.name} maken (kaarten, grafieken, PDF)…"):
-            files = build_report(st, view, folder, pdf=pdf, appendix=bijlage)
+            files = build_report(st, view, folder, pdf=pdf, appendix=bijlage, overlays=overlays)
     print_view_summary(view, brief=True)
     counts = view.result.class_counts()
     console.print(

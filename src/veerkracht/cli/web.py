@@ -21,7 +21,7 @@ app = typer.Typer(
 def web(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host", help="Adres om op te luisteren."),
-    port: int = typer.Option(8000, "--port", help="Poort."),
+    port: int = typer.Option(8000, "--poort", "--port", help="Poort (ook: --port)."),
     store: Path | None = STORE_OPTION,
     veilige_cookies: bool = typer.Option(
         False,

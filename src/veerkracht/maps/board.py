@@ -4,8 +4,9 @@ Left the signalling map (typology classes of the one pipeline view) with the buu
 that need attention numbered on it; right the class counts with n and the numbered
 list (name and code) in the order 'Probleem', 'Kwetsbaar, nog geen problemen',
 'Verslechterend'; across the bottom the period, reference, sources with years and the
-boundary edition. A corporation's own complexes, when given, are drawn as black
-triangles with a legend entry (:func:`draw_own_points`).
+boundary edition. A corporation's own data (its complexes), when given, comes as the
+map set's overlays — placed by the one own-data path (:mod:`veerkracht.own_data`) and
+drawn with the same symbol and legend text as on every other map.
 
 Numbers instead of names keep the map readable: a name does not fit in a city-centre
 buurt, a number does, and where two numbers would still touch, one moves aside on a
@@ -20,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from PIL import Image
 
@@ -31,7 +32,13 @@ from veerkracht.errors import ParameterError
 from veerkracht.maps import palettes
 from veerkracht.maps._png import render_rgba, save_png
 from veerkracht.maps.layers import LayerStyle
-from veerkracht.maps.static import _RC, _draw_buurten, _draw_north_arrow, _draw_scale_bar
+from veerkracht.maps.static import (
+    _RC,
+    _draw_buurten,
+    _draw_north_arrow,
+    _draw_overlays,
+    _draw_scale_bar,
+)
 from veerkracht.signals.compute import rankable
 
 if TYPE_CHECKING:
@@ -40,18 +47,15 @@ if TYPE_CHECKING:
     from veerkracht.maps.layers import MapSet
     from veerkracht.pipeline import SignalView
     from veerkracht.signals import SignalResult
-    from veerkracht.sources.own_data import OwnData
 
 #: paper sizes (inches, landscape); font sizes stay in points, so A3 gets more room
 PAPER = {"A4": (11.69, 8.27), "A3": (16.54, 11.69)}
 #: the classes a board acts on, in the order they are listed
 ATTENTION = ("PRO", "KWE", "VER")
-OWN_MARKER = "^"
-OWN_COLOUR = "#111111"
-OWN_SYMBOL = "▲"  # the marker as a legend glyph
 LIST_FONT = 6.2  # pt, the numbered list
 NUMBER_FONT = 5.0  # pt, the numbers on the map
 PNG_DPI = 150  # the copy in the report
+OVERLAY_SCALE = 0.45  # own-data symbols smaller than on a single map: the numbers need room
 
 
 @dataclass(frozen=True)
@@ -136,10 +140,11 @@ def build_board_figure(
     mapset: MapSet,
     *,
     paper: str = "A4",
-    own_points: gpd.GeoDataFrame | None = None,
-    own_label: str = "Complexen eigen bezit",
 ) -> Figure:
-    """The finished board-map figure (not saved), so tests can inspect its artists."""
+    """The finished board-map figure (not saved), so tests can inspect its artists.
+
+    Own data travels in ``mapset.overlays`` (see :func:`veerkracht.maps.layers.own_data_overlay`).
+    """
     width, height = PAPER[check_paper(paper)]
     with matplotlib.rc_context({**_RC, "font.family": "DejaVu Sans"}):
         fig = Figure(figsize=(width, height), dpi=PNG_DPI, facecolor="white")
@@ -151,13 +156,12 @@ def build_board_figure(
         ax = fig.add_axes((margin, bottom, map_w, top - bottom), label="kaart")
         buurten = attention_buurten(view.result)
         _draw_classes(ax, mapset, view.result)
+        _draw_overlays(ax, mapset, scale=OVERLAY_SCALE)
         _draw_numbers(ax, mapset, buurten, width)
-        own_n = 0
-        if own_points is not None and len(own_points):
-            own_n = draw_own_points(ax, own_points)
         panel = (margin + map_w + 0.02, bottom, 1 - (margin + map_w + 0.02) - margin, top - bottom)
         on_map = set(mapset.buurten.region_code[~mapset.buurten.geometry.is_empty])
-        _draw_panel(fig, panel, view.result, buurten, own_n, own_label, (width, height), on_map)
+        overlays = [o.label for o in mapset.overlays if not o.points.empty]
+        _draw_panel(fig, panel, view.result, buurten, overlays, (width, height), on_map)
         _draw_header(fig, view, mapset, margin, height)
         _draw_footer(fig, view, mapset, margin, width, height)
     return fig
@@ -180,7 +184,8 @@ def _draw_classes(ax: Axes, mapset: MapSet, result: SignalResult) -> None:
 
 def _draw_numbers(ax: Axes, mapset: MapSet, buurten: list[AttentionBuurt], width: float) -> None:
     """A white disc with the number at each named buurt; a number that would touch an
-    earlier one moves outwards (first free spot on rings around the buurt) on a leader."""
+    earlier one or an own-data symbol moves outwards (first free spot on rings around the
+    buurt) on a leader line, so no symbol is hidden under a number."""
     if not buurten:
         return
     ax.apply_aspect()
@@ -188,7 +193,9 @@ def _draw_numbers(ax: Axes, mapset: MapSet, buurten: list[AttentionBuurt], width
     metres_per_pt = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (pos.width * width * 72)
     gdf = mapset.buurten.set_index("region_code")
     radius = NUMBER_FONT * 1.05 * metres_per_pt  # half a disc, in metres
-    placed: list[tuple[float, float]] = []
+    placed: list[tuple[float, float]] = [
+        (p.x, p.y) for o in mapset.overlays for p in o.points.geometry if p is not None
+    ]
     for b in buurten:
         if b.code not in gdf.index:
             continue  # no polygon: listed with a note, not drawn
@@ -236,23 +243,6 @@ def _free_spot(
             if free(px, py):
                 return px, py
     return x, y  # a crowd beyond 12 rings: overlap rather than lose the number
-
-
-def draw_own_points(ax: Axes, points: gpd.GeoDataFrame) -> int:
-    """The corporation's complexes as black triangles (EPSG:28992); returns how many."""
-    pts = points.to_crs("EPSG:28992") if points.crs is not None else points
-    pts = pts[pts.geometry.notna() & ~pts.geometry.is_empty]
-    ax.scatter(
-        pts.geometry.x,
-        pts.geometry.y,
-        marker=OWN_MARKER,
-        s=20,
-        c=OWN_COLOUR,
-        edgecolors="white",
-        linewidths=0.4,
-        zorder=5,
-    )
-    return len(pts)
 
 
 def _draw_header(fig: Figure, view: SignalView, mapset: MapSet, left: float, height: float) -> None:
@@ -316,12 +306,11 @@ def _draw_panel(
     rect: tuple[float, float, float, float],
     result: SignalResult,
     buurten: list[AttentionBuurt],
-    own_n: int,
-    own_label: str,
+    overlays: list[str],
     size: tuple[float, float],
     on_map: set[str],
 ) -> None:
-    """Class counts with n (the legend), then the numbered list in columns."""
+    """Class counts with n (the legend), own data, then the numbered list in columns."""
     left, bottom, w, h = rect
     width, height = size
     line = lambda pt: pt * 1.32 / 72 / height  # noqa: E731 - a line height in figure units
@@ -394,27 +383,30 @@ def _draw_panel(
         color=palettes.TEXT,
     )
     y -= line(8.6)
-    if own_n:
-        fig.text(
-            left + box_w * 0.5,
-            y - line(8) * 0.38,
-            OWN_SYMBOL,
-            fontsize=7,
-            va="center",
-            ha="center",
-            color=OWN_COLOUR,
-        )
-        fig.text(
-            left + box_w * 1.5,
-            y,
-            f"{own_label} ({own_n})",
-            fontsize=8,
-            va="top",
-            color=palettes.TEXT,
-        )
-        y -= line(8.6)
+    for label in overlays:
+        y = _draw_overlay_entry(fig, left, y, box_w, w, label, line)
     y -= line(6)
     _draw_list(fig, (left, bottom, w, y - bottom), result, buurten, line, on_map)
+
+
+def _draw_overlay_entry(fig, left: float, y: float, box_w: float, w: float, label: str, line):
+    """The own-data symbol (as on every map) and its legend text; returns the next y."""
+    fig.add_artist(
+        Line2D(
+            [left + box_w * 0.5],
+            [y - line(8) * 0.38],
+            transform=fig.transFigure,
+            linestyle="none",
+            marker="D",
+            markersize=5,
+            markerfacecolor=palettes.OWN_DATA_FACE,
+            markeredgecolor=palettes.OWN_DATA_EDGE,
+        )
+    )
+    chars = int(w * 0.95 * fig.get_figwidth() * 72 / (8 * 0.55))
+    text = textwrap.fill(label, chars)
+    fig.text(left + box_w * 1.5, y, text, fontsize=8, va="top", color=palettes.TEXT)
+    return y - line(8.6) * (text.count("\n") + 1)
 
 
 def _draw_list(
@@ -509,14 +501,12 @@ def render_board_map(
     out_dir: str | Path,
     *,
     paper: str = "A4",
-    own_points: gpd.GeoDataFrame | None = None,
-    own_label: str = "Complexen eigen bezit",
     png: bool = False,
 ) -> list[Path]:
     """Write ``<gm>_bestuurskaart_<A4|A3>_<van>_<tot>.pdf`` (and a PNG when asked)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    fig = build_board_figure(view, mapset, paper=paper, own_points=own_points, own_label=own_label)
+    fig = build_board_figure(view, mapset, paper=paper)
     stem = f"{mapset.gemeente_code.lower()}_bestuurskaart_{paper}_{view.start}_{view.end}"
     title = f"Signaleringskaart {view.gemeente.name} voor het bestuur, {view.start}–{view.end}"
     written = []
@@ -536,33 +526,8 @@ def board_image(
     *,
     paper: str = "A4",
     dpi: float = PNG_DPI,
-    own_points: gpd.GeoDataFrame | None = None,
 ) -> Image.Image:
     """The board map as a Pillow image (for the report, which embeds it)."""
-    fig = build_board_figure(view, mapset, paper=paper, own_points=own_points)
+    fig = build_board_figure(view, mapset, paper=paper)
     with matplotlib.rc_context(_RC):
         return Image.fromarray(render_rgba(fig, dpi).copy(), "RGBA").convert("RGB")
-
-
-def own_points(own: OwnData, mapset: MapSet) -> gpd.GeoDataFrame:
-    """Points to draw for an organisation's own data, until the store offers own-data
-    points: coordinates as given; buurtcodes at a point inside their buurt (joined by
-    code); postcodes cannot be placed without the address register."""
-    if own.key_type == "punt":
-        assert own.points is not None
-        return own.points
-    if own.key_type == "buurt":
-        codes = set(own.frame["key"].astype(str))
-        buurten = mapset.buurten[mapset.buurten.region_code.isin(codes)]
-        return gpd.GeoDataFrame(
-            {"region_code": buurten.region_code.to_numpy()},
-            geometry=buurten.geometry.representative_point().to_numpy(),
-            crs=mapset.buurten.crs,
-        )
-
-    raise ParameterError(
-        "--eigen-data",
-        str(own.path),
-        f"een bestand met postcodes ({own.key_type}) kan nog niet als punten op de kaart",
-        fix="Geef een bestand met x/y (RD) of lat/lon per complex, of met een buurtcode.",
-    )

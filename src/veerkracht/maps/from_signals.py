@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from veerkracht.cancel import checkpoint
 from veerkracht.errors import NoDataError
 from veerkracht.indicators import by_key
 from veerkracht.maps.layers import MapLayer, MapSet
@@ -65,6 +66,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
             "veerkracht data ophalen --gemeente … --bronnen grenzen.",
         )
     geoms = store.geometries(gm.code, geo_ed)[["region_code", "geometry"]]
+    checkpoint()  # reading polygons takes a while on a large gemeente
     table = result.table
     gdf = geoms.merge(table, on="region_code", how="inner").rename(columns={"naam": "name"})
     sources = [s.citation() for s in result.sources]

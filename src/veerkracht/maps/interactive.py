@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from veerkracht.cancel import checkpoint
 from veerkracht.maps.layers import (
     NO_DATA_LABEL,
     MapLayer,
@@ -39,6 +40,7 @@ def render_html(mapset: MapSet, path: str | Path, *, tolerance: float = SIMPLIFY
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = build_data(mapset, tolerance=tolerance)
+    checkpoint()  # a cancelled web export stops before the page is written
     page = _template("kaart.html")
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     payload = payload.replace("</", "<\\/")  # never close the <script> early

@@ -29,6 +29,7 @@ from matplotlib.patches import Patch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
 
 from veerkracht._pool import _start_forkserver
+from veerkracht.cancel import checkpoint
 from veerkracht.maps import palettes
 from veerkracht.maps._png import save_png
 from veerkracht.maps.basemap import ATTRIBUTION, add_basemap
@@ -73,10 +74,12 @@ def render_map(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     fig = build_figure(mapset, layer, labels=labels, basemap=basemap)
+    checkpoint()  # drawing and encoding each take seconds: a cancelled export stops here
     stem = f"{mapset.gemeente_code.lower()}_{layer.key}"
     written = []
     with matplotlib.rc_context(_RC):
         for fmt in formats:
+            checkpoint()
             path = out / f"{stem}.{fmt}"
             if fmt == "png":
                 # the same pixels as savefig, encoded ~4x faster (see maps/_png.py)
@@ -280,13 +283,14 @@ def _draw_buurten(ax: Axes, mapset: MapSet, style: LayerStyle) -> None:
     ax.set_axis_off()
 
 
-def _draw_overlays(ax: Axes, mapset: MapSet) -> None:
-    """Own data: magenta diamonds sized by their value, above the buurten."""
+def _draw_overlays(ax: Axes, mapset: MapSet, scale: float = 1.0) -> None:
+    """Own data: magenta diamonds sized by their value, above the buurten (``scale``: the
+    symbol area relative to a single map, smaller where a map carries more)."""
     for overlay in mapset.overlays:
         pts = overlay.points
         if pts.empty:
             continue
-        sizes = 14 + 70 * pts["grootte"].fillna(0.5).clip(0, 1).to_numpy()
+        sizes = scale * (14 + 70 * pts["grootte"].fillna(0.5).clip(0, 1).to_numpy())
         ax.scatter(
             pts.geometry.x,
             pts.geometry.y,
@@ -353,6 +357,7 @@ def _shapes(mapset: MapSet) -> _Shapes:
     found = _SHAPES.get(id(geometry))
     if found is not None and found.geometry is geometry:
         return found
+
     # as geopandas.plotting: normalised rings, one compound path per (multi)polygon
     geoms = shapely.normalize(np.asarray(geometry))
     paths, rows = [], []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from veerkracht.signals.export import analysis_sheets
 from veerkracht.signals.maps import geometry_edition
 
 if TYPE_CHECKING:
+    from veerkracht.maps.layers import MapOverlay
     from veerkracht.pipeline import SignalView
     from veerkracht.report.content import ReportContent
     from veerkracht.store import Store
@@ -41,12 +42,19 @@ class ReportFiles:
     appendix_pdf: Path | None = None
 
 
-def build_content(store: Store, view: SignalView, folder: Path) -> ReportContent:
-    """Everything the report shows; map PNGs (300 dpi) are written to ``folder``."""
+def build_content(
+    store: Store, view: SignalView, folder: Path, overlays: list[MapOverlay] | None = None
+) -> ReportContent:
+    """Everything the report shows; map PNGs (300 dpi) are written to ``folder``.
+
+    ``overlays``: own data (e.g. a corporation's complexes) drawn on the board map and on
+    every map, with its legend entry."""
     result = view.result
     processes = render_processes()
     start_workers(processes)
     mapset = mapset_from_view(store, view)
+    if overlays:
+        mapset = replace(mapset, overlays=list(overlays))
     sheets: dict = {}
     board: list[bytes] = []
     charts: list[dict[str, str]] = []
@@ -102,6 +110,7 @@ def build_content(store: Store, view: SignalView, folder: Path) -> ReportContent
         board=data_uri(board[0]),
         attention=c.attention_rows(attention_buurten(result), colours),
         reference_short=result.reference_label(),
+        own_data=[o.label for o in mapset.overlays],
     )
 
 
@@ -132,6 +141,7 @@ def build_report(
     *,
     pdf: bool = True,
     appendix: bool = False,
+    overlays: list[MapOverlay] | None = None,
 ) -> ReportFiles:
     """Write ``<gm>_rapport.html`` (and ``.pdf``) plus the map PNGs into ``out_dir``.
 
@@ -141,7 +151,7 @@ def build_report(
     """
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    content = build_content(store, view, folder)
+    content = build_content(store, view, folder, overlays)
     stem = f"{view.gemeente.code.lower()}_rapport_{view.start}_{view.end}"
     content.appendix_note = APPENDIX_NOTE if appendix else NO_APPENDIX_NOTE
     html_text = render_report(content)

@@ -139,6 +139,8 @@ class ReportContent:
     board: str = ""  # the board map as a PNG data URI
     attention: list[dict[str, str]] = field(default_factory=list)
     reference_short: str = ""
+    #: own data on the maps, as its legend says (supplied by the user, not an open source)
+    own_data: list[str] = field(default_factory=list)
     appendix_note: str = ""
     conservation_max: str = ""
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -25,6 +24,8 @@ import pyarrow.csv as pacsv
 
 from veerkracht.codes import levels_of
 from veerkracht.errors import InputFileError
+from veerkracht.numbers import count
+from veerkracht.settings import Limits, get_limits
 from veerkracht.sources.base import (
     STATUS_EMPTY,
     STATUS_OK,
@@ -33,7 +34,9 @@ from veerkracht.sources.base import (
     sniff_separator,
 )
 from veerkracht.sources.validation import Finding, record_unparsed, refuse
-from veerkracht.sources.validation.encoding import CODE
+from veerkracht.sources.validation.cell_size import refuse_cell
+from veerkracht.sources.validation.encoding import CODE as ENCODING_CODE
+from veerkracht.sources.validation.text_lines import CODE as TEXT_LINES_CODE
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -56,49 +59,87 @@ def odata_prefix(key: str) -> str:
     return re.sub(r"_\d+$", "", str(key).strip())
 
 
-def decode_text(path: Path) -> tuple[str, str]:
-    """Text of a file and the encoding used; a clear error for binary or garbled files."""
-    return _decoded(path.read_bytes(), path)
+_BLOCK = 4 * 1024**2  # bytes read (and parsed) at a time
 
 
-def _decoded(raw: bytes, path: Path) -> tuple[str, str]:
-    if not raw.strip():
+def text_encoding(path: Path) -> str:
+    """'utf-8' or 'cp1252' (Excel on Dutch Windows), in one streaming pass over the file.
+
+    Refuses an empty or binary file, a UTF-8 file with a bad byte (VK104: read as cp1252
+    every accented name would be garbled) and bytes that are neither.
+    """
+    strict = codecs.getincrementaldecoder("utf-8")("strict")
+    blank, offset = True, 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_BLOCK):
+            if offset == 0 and b"\x00" in chunk[:4096]:
+                raise InputFileError(
+                    path,
+                    "dit is geen tekstbestand (binaire inhoud of UTF-16)",
+                    fix="Sla het bestand op als CSV in UTF-8.",
+                )
+            blank = blank and not chunk.strip()
+            pending = len(strict.getstate()[0])
+            try:
+                strict.decode(chunk)
+            except UnicodeDecodeError as exc:
+                _refuse_mixed_encoding(path, offset - pending + exc.start)
+                return _check_cp1252(path)
+            offset += len(chunk)
+    if blank:
         raise InputFileError(path, "het bestand is leeg", fix="Download het bestand opnieuw.")
-    if b"\x00" in raw[:4096]:
-        raise InputFileError(
-            path,
-            "dit is geen tekstbestand (binaire inhoud of UTF-16)",
-            fix="Sla het bestand op als CSV in UTF-8.",
-        )
     try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as exc:
-        _refuse_mixed_encoding(raw, exc, path)
-    try:
-        # Excel on Dutch Windows saves CSV as cp1252; accept it but say so.
-        return raw.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        raise InputFileError(
-            path,
-            f"onbekende tekencodering (byte {exc.start})",
-            fix="Sla het bestand op als CSV in UTF-8.",
-        ) from exc
+        strict.decode(b"", final=True)  # a multi-byte character cut off at the end
+    except UnicodeDecodeError:
+        _refuse_mixed_encoding(path, offset - 1)
+        return _check_cp1252(path)
+    return "utf-8"
 
 
-def _refuse_mixed_encoding(raw: bytes, exc: UnicodeDecodeError, path: Path) -> None:
-    """A UTF-8 file with one bad byte must not be read as cp1252 (rule VK104): that
-    would garble every accented name in it ("BelgiÃ«plein")."""
-    text = raw.decode("utf-8", errors="replace")
-    if text.isascii() or len(text) - len(text.encode("ascii", "ignore")) <= text.count("\ufffd"):
+def _check_cp1252(path: Path) -> str:
+    decoder = codecs.getincrementaldecoder("cp1252")("strict")
+    offset = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_BLOCK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise InputFileError(
+                    path,
+                    f"onbekende tekencodering (byte {offset + exc.start})",
+                    fix="Sla het bestand op als CSV in UTF-8.",
+                ) from exc
+            offset += len(chunk)
+    return "cp1252"
+
+
+def _refuse_mixed_encoding(path: Path, bad: int) -> None:
+    """A UTF-8 file with one bad byte (at offset ``bad``) must not be read as cp1252 (rule
+    VK104): that would garble every accented name in it ("BelgiÃ«plein")."""
+    lenient = codecs.getincrementaldecoder("utf-8")("replace")
+    line, utf8, offset = 1, False, 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_BLOCK):
+            if offset <= bad:
+                line += chunk.count(b"\n", 0, bad - offset)
+            text = lenient.decode(chunk)
+            if not text.isascii():
+                # a valid multi-byte character: evidence that the file is UTF-8
+                utf8 = utf8 or len(text) - len(text.encode("ascii", "ignore")) > text.count(
+                    "\ufffd"
+                )
+            offset += len(chunk)
+            if utf8 and offset > bad:
+                break
+    if not utf8:
         return  # no valid multi-byte character: a genuine cp1252 file
 
-    line = raw.count(b"\n", 0, exc.start) + 1
     refuse(
         path,
         [
             Finding(
-                CODE,
-                f"gemengde tekencodering: het bestand is UTF-8, maar byte {exc.start} op regel "
+                ENCODING_CODE,
+                f"gemengde tekencodering: het bestand is UTF-8, maar byte {bad} op regel "
                 f"{line} is geen geldige UTF-8; als cp1252 gelezen zouden alle namen met "
                 "accenten verminkt raken",
                 "Herstel het teken op die regel of sla het bestand opnieuw op als UTF-8.",
@@ -108,53 +149,113 @@ def _refuse_mixed_encoding(raw: bytes, exc: UnicodeDecodeError, path: Path) -> N
     )
 
 
-def read_delimited(path: Path) -> pd.DataFrame:
+def first_line(path: Path, encoding: str, limit: int) -> str:
+    """The first line of a text file (at most ``limit`` bytes), without BOM or line break."""
+    with path.open("rb") as fh:
+        raw = fh.readline(limit)
+    text = raw.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="replace")
+    return text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+
+
+def read_delimited(path: Path, limits: Limits | None = None) -> pd.DataFrame:
     """A CSV as all-string columns, separator and encoding detected, headers stripped.
 
-    Parsed with pyarrow (multi-threaded C++; the whole-NL benchmark reads ~14,000 rows
-    x 10 years this way); pandas only as fallback for duplicate column names.
+    Streamed: pyarrow parses the file block by block (multi-threaded C++; cp1252 is
+    transcoded on the way), so memory is the table read, not the file's text several
+    times over. Each block is checked against ``max_rows`` (VK103) and ``max_cell_bytes``
+    (VK106) before the next is read. pandas (also streaming from the file) only as
+    fallback for duplicate column names and ragged rows.
     """
-    raw = path.read_bytes()
-    text, encoding = _decoded(raw, path)
-    text = text.lstrip("\ufeff")
-    # the first line as splitlines() sees it, without splitting the whole file
-    head = text[: text.find("\n") + 1 or len(text)]
-    first = head.splitlines()[0] if head else ""
+    limits = limits or get_limits()
+    encoding = text_encoding(path)
+    first = first_line(path, encoding, limits.max_line_bytes)
     sep = sniff_separator(first)
     header = header_fields(first, sep)
     if len(set(header)) != len(header):
-        return _read_delimited_pandas(path, text, sep)
+        return read_csv_blocks(path, encoding, sep, limits)
 
     try:
-        table = pacsv.read_csv(
-            # UTF-8 files go to pyarrow as read (no second encoding of the whole text)
-            io.BytesIO(raw.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8" else text.encode()),
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                column_names=header,
+                skip_rows=1,
+                block_size=_BLOCK,
+                encoding="utf8" if encoding == "utf-8" else encoding,
+            ),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
             ),
         )
+        batches, rows = [], 0
+        for batch in reader:
+            _check_block(path, batch, rows, limits)
+            rows += batch.num_rows
+            batches.append(batch)
     except pa.ArrowInvalid:
         # ragged rows (a postcode line without trailing separators, as in PC4LBR.csv):
         # pandas fills the missing fields, and names the line if the file is really broken
-        return _read_delimited_pandas(path, text, sep)
-    if table.num_rows == 0:
+        return read_csv_blocks(path, encoding, sep, limits)
+    if rows == 0:
         raise InputFileError(path, "het bestand heeft een kop maar geen rijen")
-    return table.to_pandas()  # pandas' own (pyarrow-backed) string columns
+    # pandas' own (pyarrow-backed) string columns
+    return pa.Table.from_batches(batches, schema=reader.schema).to_pandas()
 
 
-def _read_delimited_pandas(path: Path, text: str, sep: str) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL
+def _check_block(path: Path, batch, rows_before: int, limits: Limits) -> None:
+    """Refuse the file when this block takes it over ``max_rows`` or has an oversized
+    cell; the line number counts the header as 1 (exact unless values hold line breaks)."""
+    if rows_before + batch.num_rows > limits.max_rows:
+        refuse(
+            path,
+            [
+                Finding(
+                    TEXT_LINES_CODE,
+                    f"meer dan {count(limits.max_rows)} regels, de grens voor één bestand",
+                    "Splits het bestand (bijv. per jaar) of verhoog de grens met "
+                    "VEERKRACHT_LIMIET_MAX_ROWS.",
+                )
+            ],
         )
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        lengths = pc.binary_length(column)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > limits.max_cell_bytes:
+            at = int(
+                np.flatnonzero(lengths.to_numpy(zero_copy_only=False) > limits.max_cell_bytes)[0]
+            )
+            refuse_cell(path, name, rows_before + at + 2, longest, limits.max_cell_bytes)
+
+
+def read_csv_blocks(path: Path, encoding: str, sep: str, limits: Limits) -> pd.DataFrame:
+    """A CSV as text columns via pandas, 100 000 rows at a time, each block checked
+    against the row and cell limits (VK103, VK106)."""
+    try:
+        chunks = pd.read_csv(
+            path,
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            quoting=csv.QUOTE_MINIMAL,
+            encoding="utf-8-sig" if encoding == "utf-8" else encoding,
+            chunksize=100_000,
+        )
+        parts, rows = [], 0
+        with chunks:
+            for part in chunks:
+                _check_block(
+                    path, pa.RecordBatch.from_pandas(part, preserve_index=False), rows, limits
+                )
+                rows += len(part)
+                parts.append(part)
     except (pd.errors.ParserError, csv.Error) as exc:
         raise InputFileError(
             path,
             f"kan de CSV niet lezen: {exc}",
             fix="Controleer scheidingsteken en aanhalingstekens.",
         ) from exc
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     if frame.empty:
         raise InputFileError(path, "het bestand heeft een kop maar geen rijen")

@@ -28,7 +28,6 @@ with a leading ``'`` and reported.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +38,14 @@ import pandas as pd
 
 from veerkracht.codes import NL_BOX_RD, NL_BOX_WGS84
 from veerkracht.errors import InputFileError, ParameterError
-from veerkracht.settings import STORE_CRS
-from veerkracht.sources._tabular import decode_text, normalise_title, sniff_separator
+from veerkracht.settings import STORE_CRS, get_limits
+from veerkracht.sources._tabular import (
+    first_line,
+    normalise_title,
+    read_csv_blocks,
+    sniff_separator,
+    text_encoding,
+)
 from veerkracht.sources.base import (
     STATUS_OK,
     VALUE_COLUMNS,
@@ -144,25 +149,7 @@ def _read_table(path: Path, notes: list[str]) -> pd.DataFrame:
                 fix="Open het in Excel en sla het opnieuw op als .xlsx.",
             ) from exc
     else:
-        text, encoding = decode_text(path)
-        if encoding != "utf-8":
-            notes.append(f"tekencodering {encoding} (Windows) aangenomen; bewaar liever als UTF-8")
-        if "Ã" in text and re.search(r"Ã[©«¨¯¶¼]", text):
-            raise InputFileError(
-                path,
-                "de tekst is dubbel gecodeerd (bijv. 'Ã©' in plaats van 'é')",
-                fix="Sla het bestand op als CSV UTF-8 en lees het niet eerst als ANSI.",
-            )
-        text = text.lstrip("\ufeff")
-        sep = sniff_separator(text.splitlines()[0] if text.strip() else "")
-        try:
-            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-        except pd.errors.ParserError as exc:
-            raise InputFileError(
-                path,
-                f"kan de CSV niet lezen: {exc}",
-                fix="Controleer scheidingsteken (; of ,) en aanhalingstekens.",
-            ) from exc
+        frame = _read_own_csv(path, notes)
         if frame.shape[1] == 1:
             raise InputFileError(
                 path,
@@ -174,6 +161,34 @@ def _read_table(path: Path, notes: list[str]) -> pd.DataFrame:
     frame = frame.loc[~(frame.fillna("") == "").all(axis=1)]
     if frame.empty:
         raise InputFileError(path, "het bestand heeft een kop maar geen rijen")
+    return frame
+
+
+def _read_own_csv(path: Path, notes: list[str]) -> pd.DataFrame:
+    """A CSV of own data as text columns, streamed (encoding sniffed in one pass, then
+    parsed block by block with the row and cell limits of every CSV reader)."""
+    limits = get_limits()
+    encoding = text_encoding(path)
+    if encoding != "utf-8":
+        notes.append(f"tekencodering {encoding} (Windows) aangenomen; bewaar liever als UTF-8")
+    sep = sniff_separator(first_line(path, encoding, limits.max_line_bytes))
+    try:
+        frame = read_csv_blocks(path, encoding, sep, limits)
+    except InputFileError as exc:
+        if "kan de CSV niet lezen" not in exc.message:
+            raise
+        raise InputFileError(
+            path,
+            exc.message,
+            fix="Controleer scheidingsteken (; of ,) en aanhalingstekens.",
+        ) from exc
+    text = pd.concat([pd.Series(frame.columns, dtype=object), *(frame[c] for c in frame.columns)])
+    if text.astype("string").str.contains(r"Ã[©«¨¯¶¼]", regex=True, na=False).any():
+        raise InputFileError(
+            path,
+            "de tekst is dubbel gecodeerd (bijv. 'Ã©' in plaats van 'é')",
+            fix="Sla het bestand op als CSV UTF-8 en lees het niet eerst als ANSI.",
+        )
     return frame
 
 

@@ -9,7 +9,10 @@ Computing a view (signals of a gemeente for van/tot/indeling/klassen) takes seco
   ``max_queued`` more wait; beyond that a request gets :class:`Busy` (a Dutch 503)
   at once instead of piling up threads and memory;
 * a queued computation that nobody waits for any more (every client went away) is
-  dropped before it starts;
+  dropped before it starts, and a running one is cancelled: its
+  :class:`~veerkracht.cancel.CancelToken` is set and the pipeline stops at its next
+  :func:`~veerkracht.cancel.checkpoint` (within one stage), freeing the worker. With
+  several waiters on one view it is cancelled only when the last of them has left;
 * finished views are kept in an LRU whose size is measured in bytes (the computed
   tables plus every blob — GeoJSON, exports, profiles — derived from it later), not
   in a number of views.
@@ -20,6 +23,7 @@ No lock is held while computing: the internal lock only guards the bookkeeping.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
@@ -27,12 +31,17 @@ from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+import anyio.to_thread
 import numpy as np
 import pandas as pd
 import shapely
 
+from veerkracht.cancel import Cancelled, CancelToken, cancellable
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 POLL_S = 0.25  # how often a waiting request checks whether its client is still there
@@ -76,7 +85,8 @@ def _len(value: Any) -> int:
 
 @dataclass
 class _Flight:
-    future: Future
+    token: CancelToken = field(default_factory=CancelToken)
+    future: Future | None = None
     waiters: int = 0
 
 
@@ -98,7 +108,9 @@ class CacheStats:
     computed: int = 0
     evicted: int = 0
     refused: int = 0
-    dropped: int = 0
+    dropped: int = 0  # queued, nobody waited any more: never started
+    cancelled: int = 0  # running, nobody waited any more: told to stop
+    stopped: int = 0  # of those, how many stopped at a checkpoint (did not finish)
     nbytes: int = 0
     entries: int = 0
     running: dict = field(default_factory=dict)
@@ -173,34 +185,48 @@ class ViewCache(Generic[K, V]):
                     self.stats.refused += 1
                     raise Busy(len(self._flights))
                 self.stats.misses += 1
-                flight = _Flight(self._pool.submit(self._run, key))
+                flight = _Flight()
+                flight.future = self._pool.submit(self._run, key, flight)
                 self._flights[key] = flight
             flight.waiters += 1
             return None, flight
 
-    def _leave(self, key: K, flight: _Flight) -> None:
+    def _leave(self, key: K, flight: _Flight, *, abandon: bool = True) -> None:
+        """One waiter less; the last one to leave (``abandon``: without the result) drops
+        the computation when it is still queued and cancels it when it is running."""
         with self._lock:
             flight.waiters -= 1
-            if flight.waiters == 0 and flight.future.cancel():  # not started yet: drop it
+            if flight.waiters > 0 or not abandon or flight.future.done():
+                return
+            if flight.future.cancel():  # not started yet: drop it
                 self.stats.dropped += 1
+            elif not flight.token.cancelled:
+                flight.token.cancel()  # running: stop at the next checkpoint
+                self.stats.cancelled += 1
+                log.info("berekening %s afgebroken: geen wachtende client meer", key)
+            if self._flights.get(key) is flight:  # a new request starts afresh
+                del self._flights[key]
+
+    def _run(self, key: K, flight: _Flight) -> V:
+        try:
+            with cancellable(flight.token):
+                value = self._compute(key)
+        except BaseException as exc:
+            with self._lock:
                 if self._flights.get(key) is flight:
                     del self._flights[key]
-
-    def _run(self, key: K) -> V:
-        try:
-            value = self._compute(key)
-        except BaseException:
-            with self._lock:
-                self._flights.pop(key, None)
+                if isinstance(exc, Cancelled):
+                    self.stats.stopped += 1
             raise
         blobs = self._blobs_of(value)
         entry = _Entry(value, self._size_of(value), blobs)
         if blobs is not None:
             blobs.on_grow = self._trim
         with self._lock:
-            self._entries[key] = entry
+            self._entries[key] = entry  # also when cancelled after its last checkpoint
             self._entries.move_to_end(key)
-            self._flights.pop(key, None)
+            if self._flights.get(key) is flight:
+                del self._flights[key]
             self.stats.computed += 1
         self._trim()
         return value
@@ -225,7 +251,7 @@ class ViewCache(Generic[K, V]):
         try:
             return flight.future.result()
         finally:
-            self._leave(key, flight)
+            self._leave(key, flight, abandon=False)  # a blocking caller never leaves early
 
     async def obtain_async(
         self, key: K, disconnected: Callable[[], Awaitable[bool]] | None = None
@@ -235,21 +261,24 @@ class ViewCache(Generic[K, V]):
         hit, flight = self._join(key)
         if flight is None:
             return hit  # type: ignore[return-value]
+        abandon = True
         try:
             waiting = asyncio.wrap_future(flight.future)
             while True:
                 done, _ = await asyncio.wait({waiting}, timeout=POLL_S)
                 if done:
+                    abandon = False
                     try:
                         return waiting.result()
-                    except CancelledError:  # dropped while queued: nobody else waited
+                    except (CancelledError, Cancelled):  # nobody else waited: it was dropped
                         raise ClientGone() from None
                 if disconnected is not None and await disconnected():
                     # never waiting.cancel(): that would cancel the shared computation for
-                    # the other waiters too; _leave drops it only when nobody waits
+                    # the other waiters too; _leave cancels it only when nobody waits
+                    waiting.add_done_callback(_consume)  # its outcome is nobody's now
                     raise ClientGone()
         finally:
-            self._leave(key, flight)
+            self._leave(key, flight, abandon=abandon)
 
     def clear(self) -> None:
         with self._lock:
@@ -257,6 +286,50 @@ class ViewCache(Generic[K, V]):
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _consume(future: asyncio.Future) -> None:
+    """Read a left-behind future's exception, so asyncio does not log it as lost."""
+    if not future.cancelled():
+        future.exception()
+
+
+async def run_cancellable(
+    fn: Callable[..., V],
+    *args: Any,
+    disconnected: Callable[[], Awaitable[bool]],
+    stats: CacheStats,
+) -> V:
+    """``fn(*args)`` in a worker thread for one client; when the client disconnects the
+    work is cancelled (it stops at its next checkpoint) and ``ClientGone`` is raised once
+    it has stopped, so that whoever bounds the work (a render slot) stays bounded."""
+    token = CancelToken()
+
+    def work() -> V:
+        with cancellable(token):
+            return fn(*args)
+
+    task = asyncio.ensure_future(anyio.to_thread.run_sync(work))
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=POLL_S)
+            if done:
+                value = task.result()
+                stats.computed += 1
+                return value
+            if await disconnected():
+                token.cancel()
+                stats.cancelled += 1
+                break
+        try:
+            await task  # the thread stops at its next checkpoint
+            stats.computed += 1  # it was past its last one: finished after all
+        except Cancelled:
+            stats.stopped += 1
+        raise ClientGone()
+    finally:
+        if not task.done():  # this coroutine itself was cancelled: stop the thread too
+            token.cancel()
 
 
 def estimate_bytes(value: Any, _depth: int = 0) -> int:

@@ -26,7 +26,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from veerkracht.web import presenters
-from veerkracht.web.cache import Busy, ClientGone
+from veerkracht.web.cache import Busy, CacheStats, ClientGone, run_cancellable
 from veerkracht.web.common import COOKIE, DEVICE_COOKIE, ApiError, busy, client_address
 from veerkracht.web.data import DataService
 from veerkracht.web.db import Database
@@ -131,6 +131,7 @@ class WebApp:
         self.throttle = LoginThrottle()
         self.argon2 = Gate(ARGON2_SLOTS, ARGON2_WAITING)
         self.renders = Gate(RENDER_SLOTS, RENDER_WAITING)
+        self.render_stats = CacheStats()  # renders finished / cancelled / stopped early
         self.expensive = RateLimiter(EXPENSIVE_PER_MINUTE, 60, EXPENSIVE_BURST)
         self._device_key = secrets.token_bytes(32)
 
@@ -310,7 +311,15 @@ class WebApp:
                 async with self.renders.slot():
                     if await request.is_disconnected():  # left while queued: render nothing
                         raise ClientGone()
-                    blob = await run_in_threadpool(self.service.export, c, kind, layer, own)
+                    blob = await run_cancellable(
+                        self.service.export,
+                        c,
+                        kind,
+                        layer,
+                        own,
+                        disconnected=request.is_disconnected,
+                        stats=self.render_stats,
+                    )
             except GateFull:
                 raise busy(5, "de server is druk met downloads maken") from None
         return blob, c

@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import shapely
 
+from veerkracht.cancel import checkpoint
 from veerkracht.errors import NoDataError, ParameterError, StoreError
 from veerkracht.gemeenten import resolve_gemeente
 from veerkracht.indicators import catalogue, indicator_values
+from veerkracht.maps.board import render_board_map
 from veerkracht.maps.from_signals import mapset_from_view
 from veerkracht.maps.interactive import render_html
 from veerkracht.maps.layers import MapLayer, axis_labels, classify, layer_style, source_line
@@ -203,13 +205,17 @@ class DataService:
         mapset = mapset_from_view(self.store, view)
         result = view.result
         layers = {layer.key: layer for layer in mapset.layers}
+        checkpoint()  # each stage below takes up to seconds: stop between them when cancelled
         layers.update(self._indicator_layers(result, mapset, scheme, set(layers)))
+        checkpoint()
+        geometries = _geometries(mapset)
+        checkpoint()
         return Computed(
             key=key,
             view=view,
             mapset=mapset,
             layers=layers,
-            geometries=_geometries(mapset),
+            geometries=geometries,
             trends=self._trends(result.gemeente.code, result.edition),
         )
 
@@ -534,7 +540,8 @@ class DataService:
     def export(
         self, c: Computed, kind: str, layer: str = "", own: OwnExport | None = None
     ) -> bytes:
-        """csv | xlsx | png | pdf | html, rendered once per computation and cached.
+        """csv | xlsx | png | pdf | html | bestuurskaart (``layer``: its paper size),
+        rendered once per computation and cached.
 
         ``own``: the user's overlays (symbols and legend on maps, columns in tables);
         private, so never cached.
@@ -562,6 +569,7 @@ class DataService:
             sheets = signal_sheets(
                 c.view, self.store, own_columns=own_columns, skip_failed_analyses=True
             )
+        checkpoint()  # writing the workbook takes seconds: not for a client that left
         return write_xlsx(path, sheets).read_bytes()
 
     def _render(
@@ -576,6 +584,9 @@ class DataService:
             mapset = replace(mapset, overlays=own.overlays)
         if kind in {"png", "pdf"}:
             (path,) = render_map(mapset, c.layers[layer], tmp, formats=(kind,))
+            return path.read_bytes()
+        if kind == "bestuurskaart":
+            (path,) = render_board_map(c.view, mapset, tmp, paper=layer)
             return path.read_bytes()
 
         return render_html(mapset, tmp / "kaart.html").read_bytes()

@@ -111,7 +111,15 @@ def _share(user: Any) -> str:
     )
 
 
-_EXPORTS = (("png", "PNG"), ("pdf", "PDF"), ("csv", "CSV"), ("xlsx", "Excel"), ("html", "HTML"))
+_EXPORTS = (
+    ("png", "PNG"),
+    ("pdf", "PDF"),
+    ("csv", "CSV"),
+    ("xlsx", "Excel"),
+    ("html", "HTML"),
+    ("bestuurskaart", "Bestuurskaart A4"),
+    ("bestuurskaart_a3", "Bestuurskaart A3"),
+)
 
 
 def app_page(

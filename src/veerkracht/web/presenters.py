@@ -17,7 +17,10 @@ EXPORT_TYPES = {
     "png": "image/png",
     "pdf": "application/pdf",
     "html": "text/html; charset=utf-8",
+    "bestuurskaart": "application/pdf",
 }
+#: the file extension of an export kind when it is not the kind itself
+_EXTENSIONS = {"bestuurskaart": "pdf"}
 
 
 def upload_json(repo: Repository, upload: dict) -> dict:
@@ -76,8 +79,11 @@ def shared_view_json(token: str, organisations: list[str]) -> dict:
 
 
 def export_disposition(gemeente: str, start: Any, end: Any, kind: str, layer: str) -> str:
-    """Inline or attachment, with a file name that says gemeente, period and layer."""
+    """Inline or attachment, with a file name that says gemeente, period and layer
+    (for the board map: its paper size)."""
     name = f"veerkracht_{gemeente}_{start}_{end}"
+    name += "_bestuurskaart" if kind == "bestuurskaart" else ""
     name += f"_{layer}" if layer else ""
-    disposition = "inline" if kind in {"html", "png", "pdf"} else "attachment"
-    return f'{disposition}; filename="{name}.{kind}"'
+    ext = _EXTENSIONS.get(kind, kind)
+    disposition = "inline" if ext in {"html", "png", "pdf"} else "attachment"
+    return f'{disposition}; filename="{name}.{ext}"'

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from veerkracht.errors import ParameterError
 from veerkracht.settings import DEFAULT_LAYER, DEFAULT_REFERENCE, DEFAULT_SCHEME
 from veerkracht.signals.classes import SCHEMES_WITHOUT_BOUNDS, canonical_scheme
+from veerkracht.web.urls import url as route_url
 
 #: no period in a URL = the gemeente's most recent period with data (the pipeline's default)
 DEFAULT_VAN: int | None = None
@@ -210,31 +211,33 @@ class ViewState:
         return [(k, str(v)) for k, v in (("van", self.van), ("tot", self.tot)) if v is not None]
 
     def url(self) -> str:
-        return f"/kaart/{self.gemeente}?{self.query()}"
+        return f"{route_url('view_page', gm=self.gemeente)}?{self.query()}"
 
     def links(self) -> dict:
         """Every data URL the front end needs to draw this view."""
-        gm = self.gemeente
-        base = f"/api/gemeenten/{gm}"
+        gm = {"gm": self.gemeente}
+        data = self.data_query()
         links: dict = {
             "pagina": self.url(),
-            "json": f"/kaart/{gm}.json?{self.query()}",
-            "signalen": f"{base}/signalen.json?{self.data_query()}",
-            "kaart": f"{base}/kaart.geojson?{self.data_query(layer=True, overlays=True)}",
+            "json": f"{route_url('view_page', **gm)}.json?{self.query()}",
+            "signalen": f"{route_url('signals', **gm)}?{data}",
+            "kaart": f"{route_url('map', **gm)}?{self.data_query(layer=True, overlays=True)}",
             "profielen": [
-                f"{base}/buurten/{b}.json?{self.data_query(overlays=True)}" for b in self.buurten
+                f"{route_url('profile', **gm, bu=b)}?{self.data_query(overlays=True)}"
+                for b in self.buurten
             ],
             "export": {
-                "csv": f"/export/{gm}.csv?{self.data_query()}",
-                "xlsx": f"/export/{gm}.xlsx?{self.data_query()}",
-                "png": f"/export/{gm}/kaart.png?{self.data_query(layer=True)}",
-                "pdf": f"/export/{gm}/kaart.pdf?{self.data_query(layer=True)}",
-                "html": f"/export/{gm}/kaart.html?{self.data_query()}",
+                "csv": f"{route_url('export_csv', **gm)}?{data}",
+                "xlsx": f"{route_url('export_xlsx', **gm)}?{data}",
+                "png": f"{route_url('export_png', **gm)}?{self.data_query(layer=True)}",
+                "pdf": f"{route_url('export_pdf', **gm)}?{self.data_query(layer=True)}",
+                "html": f"{route_url('export_html', **gm)}?{data}",
+                "bestuurskaart": f"{route_url('export_board', **gm)}?{data}",
+                "bestuurskaart_a3": f"{route_url('export_board', **gm)}?{data}&formaat=A3",
             },
         }
         if len(self.buurten) >= 2:
             pair = ",".join(self.buurten[:2])
-            links["vergelijking"] = (
-                f"{base}/vergelijk.json?buurten={pair}&{self.data_query(overlays=True)}"
-            )
+            own = self.data_query(overlays=True)
+            links["vergelijking"] = f"{route_url('compare_buurten', **gm)}?buurten={pair}&{own}"
         return links

@@ -6,6 +6,7 @@ import { comparePanel, gemeentenPanel, profilePanel } from "./profile.js";
 import { dataQuery, links, normalise, pageUrl } from "./state.js";
 import { Combobox, PlaceSearch } from "./search.js";
 import { fold, remember } from "./recent.js";
+import { route } from "./routes.js";
 
 const START = JSON.parse($("#vk-start").textContent);
 const REFERENCES = [
@@ -229,7 +230,7 @@ function bindControls() {
 // ------------------------------------------------------------------ loading
 async function lookupGemeente(code) {
   if (!app.gemeente || app.gemeente.code !== code) {
-    const found = await getJSON(`/api/gemeenten?q=${encodeURIComponent(code)}`);
+    const found = await getJSON(`${route("gemeenten")}?q=${encodeURIComponent(code)}`);
     app.gemeente = found.gemeenten.find((g) => g.code === code) || { code, naam: code, indelingen: [] };
   }
   $("#vk-gemeentenaam").textContent = app.gemeente.naam || code;
@@ -316,7 +317,7 @@ async function loadWijken() {
   const key = `${s.gemeente}?${dataQuery(s)}`;
   if (app.wijkenKey === key) return;
   try {
-    app.wijken = await getJSON(`/api/gemeenten/${s.gemeente}/wijken.geojson?${dataQuery(s)}`);
+    app.wijken = await getJSON(links(s).wijken);
     app.wijkenKey = key;
     if (app.map) await app.map.showWijken(app.wijken);
   } catch (err) {
@@ -374,7 +375,7 @@ async function findPending() {
 
 async function placeName(code) {
   try {
-    const found = await getJSON(`/api/zoeken.json?q=${encodeURIComponent(code)}`);
+    const found = await getJSON(`${route("search")}?q=${encodeURIComponent(code)}`);
     const hit = found.resultaten.find((r) => r.code === code);
     return hit ? hit.naam : null;
   } catch {
@@ -577,7 +578,7 @@ async function compareGemeenten(other) {
   const body = clear($("#vk-paneel-inhoud"));
   body.append(h("p", { class: "vk-sub" }, "Laden…"));
   try {
-    const data = await getJSON(`/api/vergelijk.json?gemeenten=${s.gemeente},${other.code}`);
+    const data = await getJSON(`${route("compare_gemeenten")}?gemeenten=${s.gemeente},${other.code}`);
     clear(body).append(gemeentenPanel(data));
   } catch (err) {
     clear(body).append(h("p", { class: "vk-fout", role: "alert" }, describe(err)));
@@ -595,14 +596,14 @@ function updateExports() {
 
 function updateLoginLink() {
   const a = $("#vk-inloggen");
-  if (a) a.href = `/inloggen?volgende=${encodeURIComponent(location.pathname + location.search)}`;
+  if (a) a.href = `${route("login_page")}?volgende=${encodeURIComponent(location.pathname + location.search)}`;
 }
 
 async function loadUploads() {
   const box = $("#vk-eigen-lijst");
   if (!app.user || !box) return;
   try {
-    const data = await getJSON(`/api/uploads?gemeente=${app.state.gemeente}`);
+    const data = await getJSON(`${route("uploads")}?gemeente=${app.state.gemeente}`);
     app.uploads = data.uploads;
   } catch (err) {
     app.uploads = [];
@@ -635,9 +636,9 @@ async function share(event) {
   try {
     if (form.ookdata.checked) {
       const own = app.uploads.filter((u) => app.state.overlays.includes(u.id) && u.organisatie === app.user.organisatie);
-      for (const up of own) await postJSON(`/api/uploads/${up.id}/delen`, { organisaties: names });
+      for (const up of own) await postJSON(route("upload_share", { upload_id: up.id }), { organisaties: names });
     }
-    const made = await postJSON("/api/gedeeld", { staat: app.state, organisaties: names });
+    const made = await postJSON(route("shares"), { staat: app.state, organisaties: names });
     const url = new URL(made.url, location.origin).href;
     const field = h("input", { type: "text", readonly: true, value: url, id: "vk-deellink", "aria-label": "Gedeelde link" });
     const copy = h("button", { type: "button", class: "vk-knop" }, "Kopieer");
@@ -655,7 +656,7 @@ async function share(event) {
 async function start() {
   const search = new PlaceSearch($("#vk-zoek"), $("#vk-suggesties"), $("#vk-zoek-melding"), goTo);
   try {
-    app.meta = await getJSON("/api/lagen.json");
+    app.meta = await getJSON(route("layers"));
   } catch {
     app.meta = null; // layers then show their titles only
   }

@@ -1,6 +1,7 @@
 // An accessible gemeente search box (WAI-ARIA combobox pattern) fed by /api/gemeenten?q=.
 import { getJSON } from "./api.js";
 import { clear, h } from "./dom.js";
+import { route } from "./routes.js";
 
 let counter = 0;
 
@@ -33,7 +34,7 @@ export class Combobox {
 
   async search(q) {
     const seq = ++this.seq;
-    const data = await getJSON(`/api/gemeenten?q=${encodeURIComponent(q)}`);
+    const data = await getJSON(`${route("gemeenten")}?q=${encodeURIComponent(q)}`);
     if (seq !== this.seq) return; // an older answer arriving late
     this.items = data.gemeenten.slice(0, 10);
     this.render();
@@ -113,7 +114,7 @@ export class PlaceSearch extends Combobox {
 
   async search(q) {
     const seq = ++this.seq;
-    const data = await getJSON(`/api/zoeken.json?q=${encodeURIComponent(q)}`);
+    const data = await getJSON(`${route("search")}?q=${encodeURIComponent(q)}`);
     if (seq !== this.seq) return;
     this.items = data.resultaten.slice(0, 12);
     if (this.note) {

@@ -6,6 +6,7 @@ import { $, clear, fmt, h } from "./dom.js";
 import { bbox, placeLabels, webglAvailable } from "./map.js";
 import { recent } from "./recent.js";
 import { PlaceSearch } from "./search.js";
+import { route } from "./routes.js";
 
 maplibregl.setWorkerUrl("/static/maplibre-worker.js");
 const REFRESH_MS = 10000;
@@ -97,7 +98,7 @@ function drawMap(data) {
 
 async function load(map) {
   try {
-    const data = await getJSON("/api/overzicht/kaart.geojson");
+    const data = await getJSON(route("overview_map"));
     current = data;
     renderList(data.metadata);
     renderLegend(data.metadata);

@@ -1,5 +1,6 @@
 // The view state and its canonical URL, mirroring src/veerkracht/web/state.py
 // (ViewState.query / data_query): same keys, same order, defaults included.
+import { route } from "./routes.js";
 
 // van/tot null: the gemeente's most recent period with data (chosen by the server)
 export const DEFAULTS = { laag: "typologie", van: null, tot: null, indeling: null, klassen: "kwantielen", referentie: "gemeente" };
@@ -49,24 +50,29 @@ export function dataQuery(s, { layer = false, overlays = false } = {}) {
 }
 
 export function pageUrl(s) {
-  return `/kaart/${s.gemeente}?${query(s)}`;
+  return `${route("view_page", { gm: s.gemeente })}?${query(s)}`;
 }
 
 export function links(s) {
-  const gm = s.gemeente;
-  const base = `/api/gemeenten/${gm}`;
+  const gm = { gm: s.gemeente };
+  const withLayer = dataQuery(s, { layer: true, overlays: true });
+  const withOwn = dataQuery(s, { overlays: true });
   return {
-    signalen: `${base}/signalen.json?${dataQuery(s)}`,
-    kaart: `${base}/kaart.geojson?${dataQuery(s, { layer: true, overlays: true })}`,
-    profiel: (bu) => `${base}/buurten/${bu}.json?${dataQuery(s, { overlays: true })}`,
-    vergelijking: (a, b) => `${base}/vergelijk.json?buurten=${a},${b}&${dataQuery(s, { overlays: true })}`,
+    signalen: `${route("signals", gm)}?${dataQuery(s)}`,
+    kaart: `${route("map", gm)}?${withLayer}`,
+    wijken: `${route("wijken", gm)}?${dataQuery(s)}`,
+    profiel: (bu) => `${route("profile", { ...gm, bu })}?${withOwn}`,
+    vergelijking: (a, b) => `${route("compare_buurten", gm)}?buurten=${a},${b}&${withOwn}`,
     export: {
       // own data travels along: the server draws it (symbol, legend) and adds its columns
-      png: `/export/${gm}/kaart.png?${dataQuery(s, { layer: true, overlays: true })}`,
-      pdf: `/export/${gm}/kaart.pdf?${dataQuery(s, { layer: true, overlays: true })}`,
-      csv: `/export/${gm}.csv?${dataQuery(s, { overlays: true })}`,
-      xlsx: `/export/${gm}.xlsx?${dataQuery(s, { overlays: true })}`,
-      html: `/export/${gm}/kaart.html?${dataQuery(s, { overlays: true })}`,
+      png: `${route("export_png", gm)}?${withLayer}`,
+      pdf: `${route("export_pdf", gm)}?${withLayer}`,
+      csv: `${route("export_csv", gm)}?${withOwn}`,
+      xlsx: `${route("export_xlsx", gm)}?${withOwn}`,
+      html: `${route("export_html", gm)}?${withOwn}`,
+      // the one-page board map (PDF, landscape), own complexes drawn in
+      bestuurskaart: `${route("export_board", gm)}?${withOwn}`,
+      bestuurskaart_a3: `${route("export_board", gm)}?${withOwn}&formaat=A3`,
     },
   };
 }

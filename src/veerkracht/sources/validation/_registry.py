@@ -29,6 +29,7 @@ from veerkracht.sources.validation import archive
 from veerkracht.sources.validation import text_lines
 from veerkracht.sources.validation import json_depth
 from veerkracht.sources.validation import encoding
+from veerkracht.sources.validation import cell_size
 from veerkracht.sources.validation import geometry_repair
 from veerkracht.sources.validation import unparsed
 from veerkracht.sources.validation import duplicates
@@ -48,6 +49,7 @@ RULES = [
         text_lines,
         json_depth,
         encoding,
+        cell_size,
         geometry_repair,
         unparsed,
         duplicates,

@@ -1,5 +1,5 @@
-"""VK101: a file larger than ``Limits.max_file_bytes`` (text: ``max_text_bytes``) is not
-read at all."""
+"""VK101: a file larger than ``Limits.max_file_bytes`` (text: ``max_text_bytes``; JSON,
+which is parsed whole: ``max_json_bytes``) is not read at all."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ def _mb(n: float) -> str:
 def check(facts: FileFacts) -> list[Finding]:
     text = facts.is_text
     limit = facts.limits.max_text_bytes if text else facts.limits.max_file_bytes
+    name = "MAX_TEXT_BYTES" if text else "MAX_FILE_BYTES"
+    if text and facts.suffix == ".json" and facts.limits.max_json_bytes < limit:
+        limit, name = facts.limits.max_json_bytes, "MAX_JSON_BYTES"
     if facts.size <= limit:
         return []
-    name = "MAX_TEXT_BYTES" if text else "MAX_FILE_BYTES"
     return [
         Finding(
             CODE,
@@ -29,4 +31,9 @@ def check(facts: FileFacts) -> list[Finding]:
     ]
 
 
-RULE = Rule(CODE, "bestand", "bestand groter dan de grens (max_file_bytes, max_text_bytes)", check)
+RULE = Rule(
+    CODE,
+    "bestand",
+    "bestand groter dan de grens (max_file_bytes, max_text_bytes, max_json_bytes)",
+    check,
+)

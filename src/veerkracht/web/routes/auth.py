@@ -16,6 +16,7 @@ from veerkracht.web.common import (
     read_small_form,
     safe_next,
 )
+from veerkracht.web.urls import ROUTES
 
 if TYPE_CHECKING:
     from veerkracht.web.context import WebApp
@@ -27,11 +28,11 @@ def register(app: FastAPI, web: WebApp) -> None:
 
 
 def _login_routes(app: FastAPI, web: WebApp) -> None:
-    @app.get("/inloggen", response_class=HTMLResponse)
+    @app.get(ROUTES["login_page"], response_class=HTMLResponse)
     def login_page(volgende: str = "/") -> HTMLResponse:
         return HTMLResponse(pages.login(safe_next(volgende)))
 
-    @app.post("/inloggen")
+    @app.post(ROUTES["login_page"])
     async def login_form(request: Request) -> Response:
         form = await read_small_form(request, 5, "Vul het inlogformulier opnieuw in.")
         target = safe_next(str(form.get("volgende") or "/"))

@@ -17,6 +17,7 @@ from veerkracht.web.common import COOKIE, accepts_gzip, cacheable_response, json
 from veerkracht.web.context import VIEW_PARAMETERS, view_state
 from veerkracht.web.data import dumps
 from veerkracht.web.state import ViewState, check_buurt, check_gemeente, split_list
+from veerkracht.web.urls import ROUTES
 
 if TYPE_CHECKING:
     from veerkracht.web.context import WebApp
@@ -34,12 +35,12 @@ def _gemeente_routes(app: FastAPI, web: WebApp) -> None:
     def home(request: Request) -> HTMLResponse:
         return HTMLResponse(frontend.home(service.gemeenten(), web.user(request)))
 
-    @app.get("/api/gemeenten")
+    @app.get(ROUTES["gemeenten"])
     def gemeenten(q: str = "") -> Response:
         found = service.gemeenten(q[:100])
         return json_response({"zoekterm": q, "aantal": len(found), "gemeenten": found})
 
-    @app.get("/api/gemeenten/{gm}/signalen.json", openapi_extra=VIEW_PARAMETERS)
+    @app.get(ROUTES["signals"], openapi_extra=VIEW_PARAMETERS)
     async def signalen(request: Request, state: ViewState = Depends(view_state)) -> Response:
         c = await web.view(request, state)
         blob = c.blobs.get(("signalen", ""))
@@ -48,7 +49,7 @@ def _gemeente_routes(app: FastAPI, web: WebApp) -> None:
             c.blobs[("signalen", "")] = blob
         return Response(blob, media_type="application/json")
 
-    @app.get("/api/gemeenten/{gm}/kaart.geojson", openapi_extra=VIEW_PARAMETERS)
+    @app.get(ROUTES["map"], openapi_extra=VIEW_PARAMETERS)
     async def kaart(request: Request, state: ViewState = Depends(view_state)) -> Response:
         c = await web.view(request, state)
         c.layer(state.laag)
@@ -67,7 +68,7 @@ def _gemeente_routes(app: FastAPI, web: WebApp) -> None:
             )
         return cacheable_response(body, "application/geo+json")
 
-    @app.get("/api/vergelijk.json")
+    @app.get(ROUTES["compare_gemeenten"])
     async def vergelijk_gemeenten(
         request: Request, gemeenten: str = "", van: str | None = None, tot: str | None = None
     ) -> Response:
@@ -90,7 +91,7 @@ def _gemeente_routes(app: FastAPI, web: WebApp) -> None:
 def _buurt_routes(app: FastAPI, web: WebApp) -> None:
     service = web.service
 
-    @app.get("/api/gemeenten/{gm}/buurten/{bu}.json", openapi_extra=VIEW_PARAMETERS)
+    @app.get(ROUTES["profile"], openapi_extra=VIEW_PARAMETERS)
     async def buurt(request: Request, bu: str, state: ViewState = Depends(view_state)) -> Response:
         code = check_buurt(bu)
         c = await web.view(request, state)
@@ -116,7 +117,7 @@ def _buurt_routes(app: FastAPI, web: WebApp) -> None:
             )
         return json_response(await run_in_threadpool(service.profile, c, code, overlays))
 
-    @app.get("/api/gemeenten/{gm}/vergelijk.json", openapi_extra=VIEW_PARAMETERS)
+    @app.get(ROUTES["compare_buurten"], openapi_extra=VIEW_PARAMETERS)
     async def vergelijk_buurten(
         request: Request, buurten: str = "", state: ViewState = Depends(view_state)
     ) -> Response:

@@ -19,6 +19,7 @@ from veerkracht.web.common import ApiError, busy, json_response, read_json
 from veerkracht.web.limits import GateFull
 from veerkracht.web.state import ViewState, check_gemeente
 from veerkracht.web.uploads import check_file_name, prepare_upload, read_form, upload_meta
+from veerkracht.web.urls import ROUTES
 
 if TYPE_CHECKING:
     from veerkracht.web.context import WebApp
@@ -30,7 +31,7 @@ def register(app: FastAPI, web: WebApp) -> None:
 
 
 def _upload_route(app: FastAPI, web: WebApp) -> None:
-    @app.post("/api/uploads")
+    @app.post(ROUTES["uploads"])
     async def upload(request: Request) -> Response:
         user = await run_in_threadpool(web.require, request, "analist")
         form = await read_form(request, web.max_upload)
@@ -87,7 +88,7 @@ def _upload_route(app: FastAPI, web: WebApp) -> None:
 
 
 def _overlay_routes(app: FastAPI, web: WebApp) -> None:
-    @app.get("/api/uploads")
+    @app.get(ROUTES["uploads"])
     def uploads(request: Request, gemeente: str | None = None) -> Response:
         user = web.require(request)
         gm = check_gemeente(gemeente) if gemeente else None
@@ -102,7 +103,7 @@ def _overlay_routes(app: FastAPI, web: WebApp) -> None:
             {"upload": web.upload_json(up), "waarden": web.overlay_values(upload_id)}
         )
 
-    @app.post("/api/uploads/{upload_id}/delen")
+    @app.post(ROUTES["upload_share"])
     async def share(request: Request, upload_id: str) -> Response:
         user, up = await run_in_threadpool(web.owned_overlay, request, upload_id)
         body = await read_json(request)

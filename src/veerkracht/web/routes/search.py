@@ -32,6 +32,7 @@ from veerkracht.web.places import (
     wijk_outlines,
 )
 from veerkracht.web.state import ViewState  # FastAPI reads the annotation at runtime
+from veerkracht.web.urls import ROUTES
 
 if TYPE_CHECKING:
     from veerkracht.web.context import WebApp
@@ -81,7 +82,7 @@ def register(app: FastAPI, web: WebApp) -> None:
     index = PlaceIndex(web.service)
     app.state.places = index
 
-    @app.get("/api/zoeken.json")
+    @app.get(ROUTES["search"])
     async def search_json(q: str = "") -> Response:
         answer = await run_in_threadpool(search, index, q)
         return Response(dumps(answer), media_type="application/json")
@@ -91,7 +92,7 @@ def register(app: FastAPI, web: WebApp) -> None:
         answer = await run_in_threadpool(search, index, q)
         return HTMLResponse(_results_page(answer))
 
-    @app.get("/api/lagen.json")
+    @app.get(ROUTES["layers"])
     def layers_json() -> Response:
         return Response(dumps(layer_metadata()), media_type="application/json")
 
@@ -117,11 +118,11 @@ def register(app: FastAPI, web: WebApp) -> None:
             f'{{"type":"FeatureCollection","metadata":{head},"features":[{",".join(features)}]}}'
         ).encode()
 
-    @app.get("/api/overzicht/kaart.geojson")
+    @app.get(ROUTES["overview_map"])
     async def start_map_json() -> Response:
         return Response(await run_in_threadpool(start_map), media_type="application/geo+json")
 
-    @app.get("/api/gemeenten/{gm}/wijken.geojson")
+    @app.get(ROUTES["wijken"])
     async def wijken(request: Request, state: ViewState = Depends(view_state)) -> Response:
         c = await web.view(request, state)
         blob = c.blobs.get(("wijken", ""))

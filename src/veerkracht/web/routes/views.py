@@ -13,6 +13,7 @@ from veerkracht.web.common import ApiError, json_response, read_json
 from veerkracht.web.context import VIEW_PARAMETERS, partner_names, view_state
 from veerkracht.web.presenters import view_json
 from veerkracht.web.state import ViewState
+from veerkracht.web.urls import ROUTES
 
 if TYPE_CHECKING:
     from veerkracht.web.context import WebApp
@@ -29,14 +30,14 @@ def _map_routes(app: FastAPI, web: WebApp) -> None:
         web.check_overlays(request, state)
         return json_response(view_json(state))
 
-    @app.get("/kaart/{gm}", response_class=HTMLResponse, openapi_extra=VIEW_PARAMETERS)
+    @app.get(ROUTES["view_page"], response_class=HTMLResponse, openapi_extra=VIEW_PARAMETERS)
     def view_page(request: Request, state: ViewState = Depends(view_state)) -> HTMLResponse:
         user = web.check_overlays(request, state)
         return HTMLResponse(frontend.app_page(state, f"Kaart {state.gemeente}", user))
 
 
 def _shared_routes(app: FastAPI, web: WebApp) -> None:
-    @app.post("/api/gedeeld")
+    @app.post(ROUTES["shares"])
     async def share_view(request: Request) -> Response:
         user = await run_in_threadpool(web.require, request, "analist")
         body = await read_json(request)
