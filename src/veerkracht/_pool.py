@@ -17,7 +17,10 @@ import itertools
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,7 @@ def bounded_map(
     per_worker: int = 2,
     local_first: bool = False,
     preload: list[str] | None = None,
+    executor: ProcessPoolExecutor | None = None,
 ) -> Iterator[R]:
     """``func(item)`` for every item in ``workers`` processes; one result per item.
 
@@ -69,7 +73,9 @@ def bounded_map(
     early, so the queued items are cancelled at once. ``preload``: modules the forkserver
     imports once, in the background, before forking the workers (otherwise each worker
     spends most of a second importing them). ``local_first`` runs the first item in this
-    process meanwhile, and yields it first.
+    process meanwhile, and yields it first. ``executor``: a pool (of ``workers``
+    processes) that the caller made and shuts down, to share its started workers between
+    several runs; a pool that breaks is replaced by one of this run's own.
     """
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -81,7 +87,7 @@ def bounded_map(
     source = iter(items)
     limit = max(1, workers * per_worker)
     pending: deque[tuple[T, Future[R]]] = deque()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp_context)
+    pool = executor or ProcessPoolExecutor(max_workers=workers, mp_context=mp_context)
 
     def fill() -> None:
         nonlocal pool
@@ -123,4 +129,8 @@ def bounded_map(
             fill()
             yield result
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is executor:  # the caller's: only what this run queued is cancelled
+            for _, future in pending:
+                future.cancel()
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)
