@@ -84,3 +84,32 @@ def test_local_first_failure_is_reported_like_a_worker_failure() -> None:
         bounded_map(_double_or_raise, [2, 3, 4], workers=2, failed=_failed, local_first=True)
     )
     assert results == ["2: onverwachte fout in werkproces: ValueError: kapot", 6, 8]
+
+
+def _executor(workers: int = 2):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+
+
+def test_a_shared_executor_serves_several_runs_with_the_same_workers() -> None:
+    with _executor() as executor:
+        first = list(bounded_map(_pid_of, range(6), workers=2, failed=_failed, executor=executor))
+        second = list(bounded_map(_pid_of, range(6), workers=2, failed=_failed, executor=executor))
+    assert [x for x, _ in first] == [x for x, _ in second] == list(range(6))
+    # the first run did not shut the pool down: the second used the same processes
+    assert {pid for _, pid in second} <= {pid for _, pid in first}
+    assert os.getpid() not in {pid for _, pid in first + second}
+
+
+def test_a_shared_executor_that_breaks_is_replaced_for_the_rest_of_the_run() -> None:
+    with _executor() as executor:
+        results = list(
+            bounded_map(_double_or_die, range(12), workers=2, failed=_failed, executor=executor)
+        )
+        assert len(results) == 12 and results[3] == f"3: {WORKER_DIED}"
+        assert results[7:] == [2 * i for i in range(7, 12)]
+        # a later run on the broken pool gets a fresh one of its own
+        again = list(bounded_map(_double, range(4), workers=2, failed=_failed, executor=executor))
+    assert again == [0, 2, 4, 6]

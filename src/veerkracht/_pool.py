@@ -61,6 +61,7 @@ def bounded_map(
     per_worker: int = 2,
     local_first: bool = False,
     preload: list[str] | None = None,
+    executor: ProcessPoolExecutor | None = None,
 ) -> Iterator[R]:
     """``func(item)`` for every item in ``workers`` processes; one result per item.
 
@@ -69,7 +70,9 @@ def bounded_map(
     early, so the queued items are cancelled at once. ``preload``: modules the forkserver
     imports once, in the background, before forking the workers (otherwise each worker
     spends most of a second importing them). ``local_first`` runs the first item in this
-    process meanwhile, and yields it first.
+    process meanwhile, and yields it first. ``executor``: a pool (of ``workers``
+    processes) that the caller made and shuts down, to share its started workers between
+    several runs; a pool that breaks is replaced by one of this run's own.
     """
     mp_context = multiprocessing.get_context(context)
     if preload and context == "forkserver":
@@ -77,7 +80,7 @@ def bounded_map(
     source = iter(items)
     limit = max(1, workers * per_worker)
     pending: deque[tuple[T, Future[R]]] = deque()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp_context)
+    pool = executor or ProcessPoolExecutor(max_workers=workers, mp_context=mp_context)
 
     def fill() -> None:
         nonlocal pool
@@ -119,4 +122,8 @@ def bounded_map(
             fill()
             yield result
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is executor:  # the caller's: only what this run queued is cancelled
+            for _, future in pending:
+                future.cancel()
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -10,11 +10,13 @@ gemeente that fails is recorded with a Dutch reason; the run goes on.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import time
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import closing
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager, closing, nullcontext
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 
@@ -52,6 +54,9 @@ class AtlasJob:
     out_dir: Path
     formats: tuple[str, ...] = FORMATS
     html: bool = True
+    #: keep the worker's read-only connection open for its next gemeente (pool workers
+    #: only: DuckDB's caches stay warm, and no writer needs the store while they draw)
+    keep_store: bool = False
 
 
 @dataclass
@@ -165,6 +170,7 @@ def prepare_parallel(
     tot: int | None,
     processes: int,
     on_progress: Callable[[int, int], None] | None = None,
+    executor: ProcessPoolExecutor | None = None,
 ) -> list[AtlasOutcome]:
     """As :func:`prepare`, with the translations computed in ``processes`` workers.
 
@@ -186,6 +192,7 @@ def prepare_parallel(
                 failed=lambda job, reason: (job, reason),
                 context="spawn",
                 ordered=True,
+                executor=executor,
             )
         )
         with Store(store_path) as st:  # no reader is open now: every worker closed its own
@@ -220,7 +227,7 @@ def render_gemeente(job: AtlasJob) -> AtlasOutcome:
 
 
 def _render(job: AtlasJob) -> list[Path]:
-    with Store(job.store_path, read_only=True) as st:
+    with _store(job) as st:
         view = signal_view(st, job.gemeente_code, job.van, job.tot)
         mapset = mapset_from_view(st, view)
     folder = job.out_dir / f"{job.gemeente_code.lower()}_{view.start}_{view.end}"
@@ -238,22 +245,46 @@ def _render(job: AtlasJob) -> list[Path]:
     return files
 
 
-def run(jobs: list[AtlasJob], processes: int = 1) -> Iterator[AtlasOutcome]:
+#: this worker's read-only connections, by store path (see ``AtlasJob.keep_store``)
+_worker_stores: dict[Path, Store] = {}
+
+
+def _store(job: AtlasJob) -> AbstractContextManager[Store]:
+    """A read-only connection for one job: the worker's own, opened once, or a new one."""
+    if not job.keep_store:
+        return Store(job.store_path, read_only=True)
+    st = _worker_stores.get(job.store_path)
+    if st is None:
+        st = _worker_stores[job.store_path] = Store(job.store_path, read_only=True)
+    return nullcontext(st)
+
+
+def pool(processes: int) -> ProcessPoolExecutor:
+    """The atlas's one pool, shared by the translations and the maps (workers start once).
+
+    spawn: a fresh interpreter per worker, no forked DuckDB or matplotlib state.
+    """
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+
+
+def run(
+    jobs: list[AtlasJob], processes: int = 1, executor: ProcessPoolExecutor | None = None
+) -> Iterator[AtlasOutcome]:
     """Render the jobs, yielding each outcome as it finishes (pool when processes > 1)."""
     if processes <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield render_gemeente(job)
         return
 
-    # spawn: a fresh interpreter per worker, no forked DuckDB or matplotlib state;
     # a dead worker fails only the gemeenten it had in hand, in Dutch (see _pool)
     yield from bounded_map(
         render_gemeente,
-        jobs,
-        workers=min(processes, len(jobs)),
+        [replace(job, keep_store=True) for job in jobs],
+        workers=processes if executor else min(processes, len(jobs)),
         failed=lambda job, reason: AtlasOutcome(job.gemeente_code, job.name, reason=reason),
         context="spawn",
         ordered=False,
+        executor=executor,
     )
 
 
@@ -272,12 +303,37 @@ def atlas(
     on_prepare: Callable[[int, int], None] | None = None,
 ) -> tuple[list[AtlasOutcome], list[AtlasOutcome]]:
     """Render every qualifying gemeente; return (done, skipped_or_failed)."""
-    with Store(store_path) as st:  # the only write connection; closed before the pool starts
+    executor = pool(processes) if processes > 1 else None
+    try:
+        return _atlas(
+            store_path, van, tot, out_dir, processes, executor, formats, html, gemeenten,
+            on_start, on_done, on_prepare,
+        )
+    finally:
+        if executor is not None:  # Ctrl+C: queued gemeenten are cancelled, not waited for
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _atlas(
+    store_path: Path,
+    van: int | None,
+    tot: int | None,
+    out_dir: Path,
+    processes: int,
+    executor: ProcessPoolExecutor | None,
+    formats: tuple[str, ...],
+    html: bool,
+    gemeenten: list[str] | None,
+    on_start: Callable[[int], None] | None,
+    on_done: Callable[[AtlasOutcome], None] | None,
+    on_prepare: Callable[[int, int], None] | None,
+) -> tuple[list[AtlasOutcome], list[AtlasOutcome]]:
+    with Store(store_path) as st:  # the only write connection; closed before the pool works
         candidates, skipped = survey(st, van, tot, gemeenten)
         if processes <= 1:
             prepare(st, candidates, tot)
     if processes > 1:  # translations computed on all cores, written by this process
-        prepare_parallel(Path(store_path), candidates, tot, processes, on_prepare)
+        prepare_parallel(Path(store_path), candidates, tot, processes, on_prepare, executor)
     skipped += [c for c in candidates if not c.ok]
     jobs = [
         AtlasJob(c.gemeente_code, c.name, van, tot, Path(store_path), Path(out_dir), formats, html)
@@ -288,7 +344,7 @@ def atlas(
     if on_start:
         on_start(len(jobs))
     done = []
-    with closing(run(jobs, processes)) as outcomes:  # closing: Ctrl+C cancels queued jobs
+    with closing(run(jobs, processes, executor)) as outcomes:  # closing: Ctrl+C cancels queued jobs
         for outcome in outcomes:
             outcome.note = outcome.note or periods.get(outcome.gemeente_code, "")
             (done if outcome.ok else skipped).append(outcome)

@@ -247,6 +247,58 @@ def _first_turn(xs: np.ndarray, ys: np.ndarray) -> float | None:
     return float(xs[i] + (xs[i + 1] - xs[i]) * ys[i] / (ys[i] - ys[i + 1]))
 
 
+def _resamples(n: int) -> np.ndarray:
+    """``BOOTSTRAP`` resamples of ``n`` buurten (rows), drawn one by one as before: the
+    same seed gives the same resamples, so the published intervals do not move."""
+    rng = np.random.default_rng(SEED)
+    return np.stack([rng.integers(0, n, n) for _ in range(BOOTSTRAP)])
+
+
+def _bootstrap(
+    arrays: list[np.ndarray], point: float | None
+) -> tuple[list[float], int, int, int]:
+    """Turning points of the resamples and how many resamples (a) turn once, (b) have a
+    positive mean development below ``point`` and (c) a negative one from it on.
+
+    All resamples at once: one bincount over (resample, bin) instead of a loop of numpy
+    calls per resample (0.4 s of every ``veerkracht signalen``); the bin sums add the
+    same numbers in the same order, so every figure is the same as resample by resample.
+    """
+    share, change, weight = arrays
+    idx = _resamples(len(share))
+    k = len(BIN_LABELS)
+    cells = (np.digitize(share, _EDGES)[idx] + k * np.arange(BOOTSTRAP)[:, None]).ravel()
+
+    def per_bin(values: np.ndarray | None) -> np.ndarray:
+        w = None if values is None else values[idx].ravel()
+        return np.bincount(cells, weights=w, minlength=k * BOOTSTRAP).reshape(BOOTSTRAP, k)
+
+    n, w, wc = per_bin(None), per_bin(weight), per_bin(weight * change)
+    keep = (n >= MIN_GROUP) & (w > 0)
+    points, single = [], 0
+    for row in range(BOOTSTRAP):
+        ys = wc[row, keep[row]] / w[row, keep[row]]
+        tp = _first_turn(_MIDS[keep[row]], ys)
+        if tp is not None:
+            points.append(tp)
+        # one turn only: non-negative up to the turn, negative from it on (a curve whose
+        # bin means change sign several times is noise, not a turning point)
+        signs = ys < 0
+        if signs.any() and not signs[0] and not np.any(signs[:-1] & ~signs[1:]):
+            single += 1
+    if point is None:
+        return points, single, 0, 0
+    s, c, ww = share[idx], change[idx], weight[idx]
+    low = s < point
+    # the sign of a weighted mean is the sign of its weighted sum (weights > 0)
+    w_low, w_high = np.where(low, ww, 0.0).sum(axis=1), np.where(low, 0.0, ww).sum(axis=1)
+    cw = c * ww
+    s_low, s_high = np.where(low, cw, 0.0).sum(axis=1), np.where(low, 0.0, cw).sum(axis=1)
+    below_pos = int(np.sum((w_low > 0) & (s_low > 0)))
+    above_neg = int(np.sum((w_high > 0) & (s_high < 0)))
+    return points, single, below_pos, above_neg
+
+
 def turning_point_test(
     share: pd.Series, change: pd.Series, weight: pd.Series | None = None
 ) -> dict:
@@ -276,26 +328,7 @@ def turning_point_test(
     arrays = [frame[c].to_numpy(float) for c in ("share", "change", "weight")]
     point = _first_turn(*_bin_means(*arrays))
     out["omslagpunt"] = point
-    rng = np.random.default_rng(SEED)
-    points, below_pos, above_neg, single = [], 0, 0, 0
-    for _ in range(BOOTSTRAP):
-        idx = rng.integers(0, len(frame), len(frame))
-        s, c, w = (a[idx] for a in arrays)
-        xs, ys = _bin_means(s, c, w)
-        tp = _first_turn(xs, ys)
-        if tp is not None:
-            points.append(tp)
-        # one turn only: non-negative up to the turn, negative from it on (a curve whose
-        # bin means change sign several times is noise, not a turning point)
-        signs = ys < 0
-        if signs.any() and not signs[0] and not np.any(signs[:-1] & ~signs[1:]):
-            single += 1
-        if point is not None:
-            low, high = s < point, s >= point
-            if w[low].sum() > 0 and np.average(c[low], weights=w[low]) > 0:
-                below_pos += 1
-            if w[high].sum() > 0 and np.average(c[high], weights=w[high]) < 0:
-                above_neg += 1
+    points, single, below_pos, above_neg = _bootstrap(arrays, point)
     out["aandeel_met_omslag"] = len(points) / BOOTSTRAP
     if points:
         out["ci_laag"], out["ci_hoog"] = (float(q) for q in np.percentile(points, [2.5, 97.5]))

@@ -293,10 +293,24 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
             sheet.write_row(0, 0, [str(c) for c in frame.columns], bold)
             columns = [_cells(frame.iloc[:, i]) for i in range(frame.shape[1])]
             for r, row in enumerate(zip(*columns, strict=True), start=1):
-                for c, value in enumerate(row):
-                    if value is not None:
-                        sheet.write(r, c, value)
+                _write_row(sheet, r, row)
     return path
+
+
+def _write_row(sheet, r: int, row: tuple) -> None:
+    """One row, the typed writer called directly for the common types (a quarter faster
+    than ``sheet.write``, same cells: with the workbook options above ``write`` sends
+    numbers to ``write_number``, non-empty text to ``write_string`` and skips '')."""
+    number, string = sheet.write_number, sheet.write_string
+    for c, value in enumerate(row):
+        kind = value.__class__
+        if kind is float or kind is int:
+            number(r, c, value)
+        elif kind is str:
+            if value:
+                string(r, c, value)
+        elif value is not None:
+            sheet.write(r, c, value)
 
 
 def _cells(column: pd.Series) -> list:

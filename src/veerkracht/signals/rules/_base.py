@@ -55,9 +55,15 @@ def empty_lists(index: pd.Index) -> pd.Series:
 
 
 def add_reason(reasons: pd.Series, mask: pd.Series, texts: pd.Series) -> None:
-    """Append ``texts`` (per buurt) to ``reasons`` where ``mask`` holds."""
-    for idx in mask[mask.fillna(False).astype(bool)].index:
-        reasons.at[idx] = [*reasons.at[idx], texts.at[idx]]
+    """Append ``texts`` (per buurt) to ``reasons`` where ``mask`` holds (by label)."""
+    labels = mask.index[mask.fillna(False).astype(bool).to_numpy()]
+    if not len(labels):
+        return
+    # one assignment of new lists instead of a get and set per buurt (they dominated
+    # every rule); the lists are new objects, as before, so no two series share one
+    pairs = zip(reasons.loc[labels], texts.loc[labels], strict=True)
+    extended = [[*old, text] for old, text in pairs]
+    reasons.loc[labels] = pd.Series(extended, index=labels, dtype=object)
 
 
 def robust_sd(values: pd.Series) -> float:
