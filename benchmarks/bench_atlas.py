@@ -22,8 +22,8 @@ def main() -> int:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--processen", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--van", type=int, default=2017)
-    parser.add_argument("--tot", type=int, default=2019)
+    parser.add_argument("--van", dest="start_year", type=int, default=2017)
+    parser.add_argument("--tot", dest="end_year", type=int, default=2019)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -34,7 +34,7 @@ def main() -> int:
         print(f"Store opgebouwd uit shared/data: {time.perf_counter() - t:.1f} s (niet meegeteld)")
         t0 = time.perf_counter()
         done, skipped = atlas(
-            store_path, args.van, args.tot, Path(tmp) / "uit", processes=args.processen
+            store_path, args.start_year, args.end_year, Path(tmp) / "uit", processes=args.processen
         )
         total = time.perf_counter() - t0
         for o in done:
@@ -43,7 +43,8 @@ def main() -> int:
                   f"{len(o.files):3d} bestanden  {size:6.1f} MB")
         for o in skipped:
             print(f"{o.gemeente_code} {o.name:20s} overgeslagen: {o.reason}")
-        print(f"Totaal ({args.processen} processen, {args.van}–{args.tot}): {total:.1f} s "
+        period = f"{args.start_year}–{args.end_year}"
+        print(f"Totaal ({args.processen} processen, {period}): {total:.1f} s "
               f"voor {len(done)} gemeenten")
     return 0
 

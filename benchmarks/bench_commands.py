@@ -163,7 +163,9 @@ def environment(data_dir: Path, src: Path = ROOT / "src") -> dict[str, str]:
 # ----------------------------------------------------------------------------- baseline input
 
 
-def export_baseline_input(store_path: Path, gemeente: str, van: int, tot: int, folder: Path):
+def export_baseline_input(
+    store_path: Path, gemeente: str, start_year: int, end_year: int, folder: Path
+):
     """The buurten with each map's class colour as a column, and the map texts, for
     ``naive_maps.py`` (the same classes and colours as ``veerkracht kaart``)."""
     from veerkracht.maps.from_signals import mapset_from_signals
@@ -172,7 +174,7 @@ def export_baseline_input(store_path: Path, gemeente: str, van: int, tot: int, f
     from veerkracht.store import Store
 
     with Store(store_path, read_only=True) as st:
-        result = signals_for_gemeente(st, gemeente, van, tot)
+        result = signals_for_gemeente(st, gemeente, start_year, end_year)
         mapset = mapset_from_signals(st, result)
     gdf = mapset.buurten[["region_code", "name", "geometry"]].copy()
     layers = []
@@ -291,8 +293,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--herhalingen", type=int, default=3)
     parser.add_argument("--gemeente", default="GM0363", help="GM-code (standaard Amsterdam)")
-    parser.add_argument("--van", type=int, default=2017)
-    parser.add_argument("--tot", type=int, default=2019)
+    parser.add_argument("--van", dest="start_year", type=int, default=2017)
+    parser.add_argument("--tot", dest="end_year", type=int, default=2019)
     parser.add_argument("--data", type=Path, default=None, help="map met de open data")
     parser.add_argument("--alleen", default="", help="bv. kaart,naief (standaard alles)")
     parser.add_argument("--nl", action="store_true", help="ook de atlas van heel NL (minuten)")
@@ -315,14 +317,16 @@ def main() -> int:
         data = args.data or shared_data_dir()
         s = measure(cli("data", "importeren", str(data)), env, log)
         print(f"Store opgebouwd uit {data}: {s.seconds:.1f} s (niet meegeteld)")
-        period = ["--van", str(args.van), "--tot", str(args.tot)]
+        period = ["--van", str(args.start_year), "--tot", str(args.end_year)]
         out = tmp / "uit"
         g = args.gemeente
         s = measure(cli("signalen", g, *period, "--uit", str(out / "warm")), env, log)
         print(f"Eerste signalen (vertalen naar één indeling, eenmalig): {_s(s.seconds)} "
               "(niet meegeteld)")
         store_path = tmp / "data" / "veerkracht.duckdb"
-        gpkg, meta, code = export_baseline_input(store_path, g, args.van, args.tot, tmp / "naief")
+        gpkg, meta, code = export_baseline_input(
+            store_path, g, args.start_year, args.end_year, tmp / "naief"
+        )
         naive = [sys.executable, str(HERE / "naive_maps.py"), str(gpkg), str(meta)]
         commands = {
             "signalen": lambda i: cli("signalen", g, *period, "--uit", str(out / f"s{i}")),
@@ -353,7 +357,8 @@ def main() -> int:
                 samples[name].append(measure(make(i), e, log))
                 print(f"  ronde {i + 1} {name:12s} {_s(samples[name][-1].seconds)}", flush=True)
         if args.herhalingen and samples:
-            print(f"\n{code} {args.van}–{args.tot}, mediaan van {args.herhalingen} (wandklok), "
+            period = f"{args.start_year}–{args.end_year}"
+            print(f"\n{code} {period}, mediaan van {args.herhalingen} (wandklok), "
                   f"{os.cpu_count()} kernen, {_load()}:")
             report(samples)
         if args.nl:

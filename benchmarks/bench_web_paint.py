@@ -72,7 +72,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, default=None, help="store (default: settings)")
     parser.add_argument("--gemeente", default="GM0363")
-    parser.add_argument("--laag", default="typologie")
+    parser.add_argument("--laag", dest="layer", default="typologie")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--nederland", action="store_true", help="de landelijke buurtkaart")
@@ -89,7 +89,7 @@ def main() -> None:
         cmd += ["--schrijfbaar"]
     env = {**os.environ, "VEERKRACHT_DATABASE_URL": ""}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
-    url = f"{base}/kaart/{args.gemeente}?laag={args.laag}"
+    url = f"{base}/kaart/{args.gemeente}?laag={args.layer}"
     selector = "#vk-kaart[data-getekend]"
     if args.nederland:
         url, selector = f"{base}/nederland", "#vk-nederland[data-getekend]"

@@ -48,8 +48,8 @@ FORMATS = ("png", "svg", "pdf")
 class AtlasJob:
     gemeente_code: str
     name: str
-    van: int | None  # None: each gemeente's own default period (pipeline)
-    tot: int | None
+    start_year: int | None  # None: each gemeente's own default period (pipeline)
+    end_year: int | None
     store_path: Path
     out_dir: Path
     formats: tuple[str, ...] = FORMATS
@@ -78,8 +78,8 @@ class AtlasOutcome:
 
 def survey(
     store: Store,
-    van: int | None,
-    tot: int | None,
+    start_year: int | None,
+    end_year: int | None,
     gemeenten: list[str] | None = None,
     *,
     need_geometry: bool = True,
@@ -107,7 +107,12 @@ def survey(
         gm = Gemeente(code, out.name)
         try:
             choice = choose_periods(
-                gemeente_periods(store, gm), list(catalogue()), thresholds, gm.name, van, tot
+                gemeente_periods(store, gm),
+                list(catalogue()),
+                thresholds,
+                gm.name,
+                start_year,
+                end_year,
             )
             out.note = f"{choice.start}–{choice.end}"
         except VeerkrachtError as exc:
@@ -116,11 +121,13 @@ def survey(
     return candidates, skipped
 
 
-def prepare(store: Store, candidates: list[AtlasOutcome], tot: int | None) -> list[AtlasOutcome]:
+def prepare(
+    store: Store, candidates: list[AtlasOutcome], end_year: int | None
+) -> list[AtlasOutcome]:
     """Translate each candidate once (write connection), exactly as the pipeline would;
     failures get a reason."""
     for cand in candidates:
-        end = int(cand.note.split("–")[1]) if cand.note else tot
+        end = int(cand.note.split("–")[1]) if cand.note else end_year
         try:
             prepare_edition(store, cand.gemeente_code, end)
         except VeerkrachtError as exc:
@@ -143,12 +150,12 @@ TRANSLATE_BATCH = 120
 
 
 def translation_jobs(
-    store: Store, candidates: list[AtlasOutcome], tot: int | None
+    store: Store, candidates: list[AtlasOutcome], end_year: int | None
 ) -> list[TranslateJob]:
     """The (gemeente, edition) pairs that still need a translation, as the pipeline decides."""
     jobs = []
     for cand in candidates:
-        end = int(cand.note.split("–")[1]) if cand.note else tot
+        end = int(cand.note.split("–")[1]) if cand.note else end_year
         try:
             edition = default_edition(store, cand.gemeente_code, end)
             if needs_translation(store, cand.gemeente_code, edition):
@@ -167,7 +174,7 @@ def compute_translation(job: TranslateJob):
 def prepare_parallel(
     store_path: Path,
     candidates: list[AtlasOutcome],
-    tot: int | None,
+    end_year: int | None,
     processes: int,
     on_progress: Callable[[int, int], None] | None = None,
     executor: ProcessPoolExecutor | None = None,
@@ -179,7 +186,7 @@ def prepare_parallel(
     parent then writes that batch with the one write connection.
     """
     with Store(store_path, read_only=True) as st:
-        jobs = translation_jobs(st, candidates, tot)
+        jobs = translation_jobs(st, candidates, end_year)
     by_code = {c.gemeente_code: c for c in candidates}
     done = 0
     for start in range(0, len(jobs), TRANSLATE_BATCH):
@@ -228,7 +235,7 @@ def render_gemeente(job: AtlasJob) -> AtlasOutcome:
 
 def _render(job: AtlasJob) -> list[Path]:
     with _store(job) as st:
-        view = signal_view(st, job.gemeente_code, job.van, job.tot)
+        view = signal_view(st, job.gemeente_code, job.start_year, job.end_year)
         mapset = mapset_from_view(st, view)
     folder = job.out_dir / f"{job.gemeente_code.lower()}_{view.start}_{view.end}"
     # mapset_from_signals already left out every layer without values
@@ -290,8 +297,8 @@ def run(
 
 def atlas(
     store_path: Path,
-    van: int | None,
-    tot: int | None,
+    start_year: int | None,
+    end_year: int | None,
     out_dir: Path,
     *,
     processes: int = 1,
@@ -306,8 +313,18 @@ def atlas(
     executor = pool(processes) if processes > 1 else None
     try:
         return _atlas(
-            store_path, van, tot, out_dir, processes, executor, formats, html, gemeenten,
-            on_start, on_done, on_prepare,
+            store_path,
+            start_year,
+            end_year,
+            out_dir,
+            processes,
+            executor,
+            formats,
+            html,
+            gemeenten,
+            on_start,
+            on_done,
+            on_prepare,
         )
     finally:
         if executor is not None:  # Ctrl+C: queued gemeenten are cancelled, not waited for
@@ -316,8 +333,8 @@ def atlas(
 
 def _atlas(
     store_path: Path,
-    van: int | None,
-    tot: int | None,
+    start_year: int | None,
+    end_year: int | None,
     out_dir: Path,
     processes: int,
     executor: ProcessPoolExecutor | None,
@@ -329,14 +346,23 @@ def _atlas(
     on_prepare: Callable[[int, int], None] | None,
 ) -> tuple[list[AtlasOutcome], list[AtlasOutcome]]:
     with Store(store_path) as st:  # the only write connection; closed before the pool works
-        candidates, skipped = survey(st, van, tot, gemeenten)
+        candidates, skipped = survey(st, start_year, end_year, gemeenten)
         if processes <= 1:
-            prepare(st, candidates, tot)
+            prepare(st, candidates, end_year)
     if processes > 1:  # translations computed on all cores, written by this process
-        prepare_parallel(Path(store_path), candidates, tot, processes, on_prepare, executor)
+        prepare_parallel(Path(store_path), candidates, end_year, processes, on_prepare, executor)
     skipped += [c for c in candidates if not c.ok]
     jobs = [
-        AtlasJob(c.gemeente_code, c.name, van, tot, Path(store_path), Path(out_dir), formats, html)
+        AtlasJob(
+            c.gemeente_code,
+            c.name,
+            start_year,
+            end_year,
+            Path(store_path),
+            Path(out_dir),
+            formats,
+            html,
+        )
         for c in candidates
         if c.ok
     ]
@@ -352,14 +378,14 @@ def _atlas(
                 on_done(outcome)
     done.sort(key=lambda o: o.gemeente_code)
     skipped.sort(key=lambda o: o.gemeente_code)
-    write_index(out_dir, van, tot, done, skipped)
+    write_index(out_dir, start_year, end_year, done, skipped)
     return done, skipped
 
 
 def write_index(
     out_dir: Path,
-    van: int | None,
-    tot: int | None,
+    start_year: int | None,
+    end_year: int | None,
     done: list[AtlasOutcome],
     skipped: list[AtlasOutcome],
 ) -> Path:
@@ -375,7 +401,11 @@ def write_index(
     missing = [
         f"<li>{escape(o.name)} ({o.gemeente_code}): {escape(o.reason)}</li>" for o in skipped
     ]
-    title = "meest recente periode per gemeente" if van is None and tot is None else f"{van}–{tot}"
+    title = (
+        "meest recente periode per gemeente"
+        if start_year is None and end_year is None
+        else f"{start_year}–{end_year}"
+    )
     text = (
         '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">'
         f"<title>Veerkracht-atlas {title}</title>"
@@ -386,6 +416,6 @@ def write_index(
         f"<h2>Overgeslagen gemeenten ({len(skipped)})</h2><ul>{''.join(missing)}</ul>"
         "</body></html>"
     )
-    path = out_dir / f"atlas_{period_name(van, tot)}.html"
+    path = out_dir / f"atlas_{period_name(start_year, end_year)}.html"
     path.write_text(text, encoding="utf-8")
     return path

@@ -95,13 +95,13 @@ def summarise(view: SignalView, seconds: float = 0.0) -> GemeenteSummary:
     """The overview line of one pipeline view: buurten and residents per class."""
     table = view.result.table
     counts = view.result.class_counts()
-    known = "inwoners__tot" in table and bool(table["inwoners__tot"].notna().any())
+    known = "inwoners__end" in table and bool(table["inwoners__end"].notna().any())
     residents: dict[str, float] = {}
     for code in counts:
         if not known:
             residents[code] = math.nan
             continue
-        rows = table.loc[table.typologie == code, "inwoners__tot"]
+        rows = table.loc[table.typologie == code, "inwoners__end"]
         # a sum over buurten with unknown residents would be too low: unknown, not a number
         residents[code] = math.nan if rows.isna().any() else float(rows.sum())
     return GemeenteSummary(
@@ -121,14 +121,16 @@ def summarise(view: SignalView, seconds: float = 0.0) -> GemeenteSummary:
 
 
 def summary_for(
-    store: Store, code: str, name: str, van: int | None = None, tot: int | None = None
+    store: Store, code: str, name: str, start_year: int | None = None, end_year: int | None = None
 ) -> GemeenteSummary:
     """One gemeente through the pipeline (absolute reference); never raises."""
     began = time.perf_counter()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            view = signal_view(store, Gemeente(code, name), van, tot, reference=REFERENCE)
+            view = signal_view(
+                store, Gemeente(code, name), start_year, end_year, reference=REFERENCE
+            )
         return summarise(view, time.perf_counter() - began)
     except VeerkrachtError as exc:
         reason = exc.message + (f" ({exc.fix})" if exc.fix else "")
@@ -145,8 +147,8 @@ def summary_for(
 class OverviewJob:
     code: str
     name: str
-    van: int | None
-    tot: int | None
+    start_year: int | None
+    end_year: int | None
     store_path: Path
 
 
@@ -163,15 +165,17 @@ def _worker_store(path: Path) -> Store:
 
 def run_job(job: OverviewJob) -> GemeenteSummary:
     """One gemeente in a worker process (never raises)."""
-    return summary_for(_worker_store(job.store_path), job.code, job.name, job.van, job.tot)
+    return summary_for(
+        _worker_store(job.store_path), job.code, job.name, job.start_year, job.end_year
+    )
 
 
 @dataclass
 class Overview:
     """Every gemeente's summary plus what was skipped, for one requested period."""
 
-    van: int | None
-    tot: int | None
+    start_year: int | None
+    end_year: int | None
     done: list[GemeenteSummary]
     skipped: list[GemeenteSummary]
     seconds: float = 0.0
@@ -182,8 +186,8 @@ class Overview:
         return [g for g in self.done if any(g.counts.get(c, 0) > 0 for c in classes)]
 
     def period_text(self) -> str:
-        if self.van is not None or self.tot is not None:
-            return f"periode {self.van}–{self.tot}"
+        if self.start_year is not None or self.end_year is not None:
+            return f"periode {self.start_year}–{self.end_year}"
         periods: dict[str, int] = {}
         for g in self.done:
             periods[g.period] = periods.get(g.period, 0) + 1
@@ -339,7 +343,7 @@ def _plain(value: Any) -> Any:
 
 
 def plan(
-    store: Store, van: int | None, tot: int | None, gemeenten: list[str] | None = None
+    store: Store, start_year: int | None, end_year: int | None, gemeenten: list[str] | None = None
 ) -> tuple[list[GemeenteSummary], list[GemeenteSummary]]:
     """(to compute, skipped): every gemeente in the store with buurt values or boundaries.
 
@@ -353,7 +357,7 @@ def plan(
     if gemeenten is not None:
         codes &= set(gemeenten)
     translatable = sorted(codes & set(store.buurt_region_gemeenten()))
-    candidates, skipped = survey(store, van, tot, translatable, need_geometry=False)
+    candidates, skipped = survey(store, start_year, end_year, translatable, need_geometry=False)
     out_skipped = [GemeenteSummary(c.gemeente_code, c.name, reason=c.reason) for c in skipped]
     todo = [GemeenteSummary(code, names.get(code, code)) for code in codes - set(translatable)]
     for cand in candidates:
@@ -372,8 +376,8 @@ def plan(
 
 def overview(
     store_path: Path,
-    van: int | None = None,
-    tot: int | None = None,
+    start_year: int | None = None,
+    end_year: int | None = None,
     *,
     processes: int = 1,
     gemeenten: list[str] | None = None,
@@ -384,8 +388,8 @@ def overview(
     began = time.perf_counter()
     # the only write connection; closed before the pool starts
     with Store(store_path, must_exist=True) as st:
-        todo, skipped = plan(st, van, tot, gemeenten)
-    jobs = [OverviewJob(g.code, g.name, van, tot, Path(store_path)) for g in todo]
+        todo, skipped = plan(st, start_year, end_year, gemeenten)
+    jobs = [OverviewJob(g.code, g.name, start_year, end_year, Path(store_path)) for g in todo]
     if on_start:
         on_start(len(jobs))
     done: list[GemeenteSummary] = []
@@ -395,7 +399,9 @@ def overview(
             on_done(summary)
     done.sort(key=lambda g: g.code)
     skipped.sort(key=lambda g: g.code)
-    return Overview(van, tot, done, skipped, time.perf_counter() - began, max(1, processes))
+    return Overview(
+        start_year, end_year, done, skipped, time.perf_counter() - began, max(1, processes)
+    )
 
 
 def _run(jobs: list[OverviewJob], processes: int):
@@ -424,8 +430,8 @@ def _run(jobs: list[OverviewJob], processes: int):
 
 def overview_in_process(
     store: Store,
-    van: int | None = None,
-    tot: int | None = None,
+    start_year: int | None = None,
+    end_year: int | None = None,
     *,
     lock: Any = None,
     gemeenten: list[str] | None = None,
@@ -439,17 +445,17 @@ def overview_in_process(
     began = time.perf_counter()
     guard = lock if lock is not None else nullcontext()
     with guard:
-        todo, skipped = plan(store, van, tot, gemeenten)
+        todo, skipped = plan(store, start_year, end_year, gemeenten)
     done = []
     for i, item in enumerate(todo, 1):
         with guard:
-            summary = summary_for(store, item.code, item.name, van, tot)
+            summary = summary_for(store, item.code, item.name, start_year, end_year)
         (done if summary.ok else skipped).append(summary)
         if on_done:
             on_done(i, len(todo))
     done.sort(key=lambda g: g.code)
     skipped.sort(key=lambda g: g.code)
-    return Overview(van, tot, done, skipped, time.perf_counter() - began, 1)
+    return Overview(start_year, end_year, done, skipped, time.perf_counter() - began, 1)
 
 
 # ----------------------------------------------------------------------------- outputs
@@ -460,7 +466,7 @@ def write_tables(ov: Overview, out_dir: Path) -> list[Path]:
     (the national figures with their definitions) and ``.xlsx`` (four sheets)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = out_dir / f"overzicht_{period_name(ov.van, ov.tot)}"
+    stem = out_dir / f"overzicht_{period_name(ov.start_year, ov.end_year)}"
     table = ov.table()
     csv = stem.with_suffix(".csv")
     table.to_csv(csv, index=False, sep=";", decimal=",", encoding="utf-8-sig")

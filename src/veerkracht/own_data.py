@@ -149,7 +149,7 @@ def buurtindelingen(store: Store, gemeente: str) -> list[dict[str, Any]]:
     return out
 
 
-def indeling_label(choice: dict[str, Any]) -> str:
+def edition_label(choice: dict[str, Any]) -> str:
     """'Buurtindeling 2022 (439 buurten, 439 met kaartgrens)' for a form's option."""
     return (
         f"Buurtindeling {choice['jaar']} ({choice['buurten']} buurten, "

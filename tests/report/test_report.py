@@ -101,7 +101,7 @@ def test_findings_carry_their_test_and_n(report):
     result, _, page = report
     text = " ".join(_text(page).split())
     t = result.table[result.table.typologie != "KLEIN"]
-    pair = t[["corporatiebezit__tot", "laag_inkomen__tot"]].dropna()
+    pair = t[["corporatiebezit__end", "laag_inkomen__end"]].dropna()
     rho = spearmanr(pair.iloc[:, 0], pair.iloc[:, 1])[0]
     rho_text = f"{rho:.2f}".replace(".", ",")
     assert (

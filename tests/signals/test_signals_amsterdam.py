@@ -57,12 +57,12 @@ def test_every_buurt_gets_exactly_one_class_with_reasons(amsterdam) -> None:
 def test_small_buurten_get_no_signal_and_no_rate(amsterdam) -> None:
     t = amsterdam.table.set_index("region_code")
     amc = t.loc["BU03639205"]  # AMC: 35 inhabitants, 0 households
-    assert amc.inwoners__tot < 200
+    assert amc.inwoners__end < 200
     assert amc.typologie == "KLEIN"
-    assert pd.isna(amc.geweld__tot) and amc.geweld__status == "te weinig inwoners"
-    small = t[t.inwoners__tot < 200]
+    assert pd.isna(amc.geweld__end) and amc.geweld__status == "te weinig inwoners"
+    small = t[t.inwoners__end < 200]
     assert (small.typologie == "KLEIN").all()
-    assert small.geweld__tot.isna().all()
+    assert small.geweld__end.isna().all()
 
 
 def test_no_rule_flags_more_than_half(default_view, view_2017_2019) -> None:
@@ -121,10 +121,10 @@ def test_known_buurt_values(amsterdam) -> None:
     assert kop.naam == "Kop Zeedijk"
     refs = amsterdam.references.query("indicator == 'laag_inkomen' and period == 2019")
     assert refs.nl.iloc[0] == pytest.approx(7.5)
-    assert kop.laag_inkomen__index_nl == pytest.approx(kop.laag_inkomen__tot / 7.5 * 100)
+    assert kop.laag_inkomen__index_nl == pytest.approx(kop.laag_inkomen__end / 7.5 * 100)
     # the default reference is the gemeente: index against Amsterdam's own 2019 figure
     assert kop.laag_inkomen__index_ref == pytest.approx(
-        kop.laag_inkomen__tot / refs.gemeente.iloc[0] * 100
+        kop.laag_inkomen__end / refs.gemeente.iloc[0] * 100
     )
 
 

@@ -82,12 +82,12 @@ def proef_store(store: Store) -> Store:
     return store
 
 
-def signals_for_gemeente(store, gemeente, van, tot, **kwargs):
+def signals_for_gemeente(store, gemeente, start_year, end_year, **kwargs):
     return _signals_for_gemeente(
         store,
         gemeente,
-        van,
-        tot,
+        start_year,
+        end_year,
         reference=kwargs.pop("reference", Reference("nederland")),
         **kwargs,
     )
@@ -103,10 +103,10 @@ def test_index_change_and_derived_rate(proef_store: Store) -> None:
     assert b1["laag_inkomen__index_nl"] == pytest.approx(16 / 8 * 100)
     assert b1["laag_inkomen__index_gemeente"] == pytest.approx(160.0)
     # bijstand = a_soz_wb / a_inw * 100, derived: 20/400 = 5 %, NL 400/20000 = 2 %
-    assert b1["bijstand__tot"] == pytest.approx(5.0)
+    assert b1["bijstand__end"] == pytest.approx(5.0)
     assert b1["bijstand__index_nl"] == pytest.approx(250.0)
     b3 = _row(r, "BU99990003")
-    assert b3["laag_inkomen__verschil"] == pytest.approx(2.5)
+    assert b3["laag_inkomen__change"] == pytest.approx(2.5)
     assert b3["laag_inkomen__relatief"] == pytest.approx(2.5 / 6)
     assert r.periods["laag_inkomen"] == (2017, 2019)
 
@@ -203,7 +203,7 @@ def test_early_warning_separates_preventive_from_reactive(proef_store: Store) ->
 def test_rankings_leave_out_tiny_buurten() -> None:
     from veerkracht.signals.compute import rankable
 
-    table = pd.DataFrame({"naam": ["klein", "groot"], "inwoners__tot": [40.0, 900.0]})
+    table = pd.DataFrame({"naam": ["klein", "groot"], "inwoners__end": [40.0, 900.0]})
     assert rankable(table).naam.tolist() == ["groot"]
 
 

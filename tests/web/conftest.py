@@ -238,7 +238,7 @@ def world(web_service, web_db, request) -> World:
     client = TestClient(app, headers={"Origin": ORIGIN})
     w = World(app, client, repo, users, "", "", web_db.kind)
     w.upload_id = w.new_upload()
-    state = ViewState.parse("GM0363", laag="concentratie", buurt=[BU_A], overlay=[w.upload_id])
+    state = ViewState.parse("GM0363", layer="concentratie", buurt=[BU_A], overlay=[w.upload_id])
     w.view_token = repo.save_view(
         users["eigenaar"].organisation_id,
         users["eigenaar"].user_id,

@@ -235,5 +235,7 @@ def test_a_disconnected_client_stops_the_real_pipeline(world, monkeypatch) -> No
     # it stopped at the first checkpoint after the cancel: no classification finished,
     # while a whole view classifies every indicator (the next view: many)
     assert (held["begonnen"], held["afgerond"]) == (1, 0) and held["andere"] > 10
-    fisher = view_key(ViewState.parse("GM0363", van="2016", tot="2019", klassen="fisher_jenks"))
+    fisher = view_key(
+        ViewState.parse("GM0363", start_year="2016", end_year="2019", scheme="fisher_jenks")
+    )
     assert fisher not in views

@@ -257,7 +257,7 @@ def test_anonymous_expensive_requests_are_rate_limited(world) -> None:
     client = _client(world, "10.3.0.1")
     assert client.get(f"/api/gemeenten/GM0363/signalen.json?{Q}").status_code == 200  # cached
     with _attr(web, "expensive", RateLimiter(1, 3600, 0)):  # no budget left for this client
-        state = ViewState.parse("GM0363", van="2016", tot="2019", klassen="fisher_jenks")
+        state = ViewState.parse("GM0363", start_year="2016", end_year="2019", scheme="fisher_jenks")
         url = f"/api/gemeenten/GM0363/signalen.json?{state.data_query()}"
         refused = client.get(url)
         assert refused.status_code == 429 and refused.headers["retry-after"]
@@ -307,7 +307,7 @@ def test_logged_in_users_do_not_wait_for_a_computation(world) -> None:
         for t in heavy:
             t.join(60)
     assert answers == [200, 200] and calls == [
-        _key(ViewState.parse("GM0363", van="2017", tot="2019"))
+        _key(ViewState.parse("GM0363", start_year="2017", end_year="2019"))
     ]
 
 
@@ -330,14 +330,14 @@ def test_nothing_is_computed_or_rendered_for_a_client_that_left(world, monkeypat
     from veerkracht.web.cache import ClientGone
 
     web = world.app.state.web
-    fresh = ViewState.parse("GM0363", van="2016", tot="2019", klassen="fisher_jenks")
+    fresh = ViewState.parse("GM0363", start_year="2016", end_year="2019", scheme="fisher_jenks")
     before = web.service.views.stats.misses
     with pytest.raises(ClientGone):
         asyncio.run(web.view(_GoneRequest(), fresh))
     assert _key(fresh) not in web.service.views
     assert web.service.views.stats.misses == before and web.service.views.pending() == 0
 
-    state = ViewState.parse("GM0363", van="2017", tot="2019")
+    state = ViewState.parse("GM0363", start_year="2017", end_year="2019")
     assert _client(world).get(f"/api/gemeenten/GM0363/signalen.json?{Q}").status_code == 200
     c = web.service.cached(_key(state))
     layer = next(k for k in c.layers if ("pdf", k) not in c.blobs)  # one not rendered yet

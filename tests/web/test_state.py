@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 
 from veerkracht.errors import ParameterError
-from veerkracht.web.state import ViewState
+from veerkracht.web.state import FIELD_NAMES, ViewState
 
 
 def test_round_trip() -> None:
     state = ViewState.parse(
         "gm0363",
-        laag="concentratie",
-        van="2016",
-        tot="2019",
-        indeling="2019",
-        klassen="natuurlijke_grenzen",
+        layer="concentratie",
+        start_year="2016",
+        end_year="2019",
+        edition="2019",
+        scheme="natuurlijke_grenzen",
         buurt=["BU03630001,BU03630000"],
         overlay=["abcdefgh12"],
     )
@@ -39,4 +39,4 @@ def test_round_trip() -> None:
 )
 def test_bad_values(kwargs: dict, message: str) -> None:
     with pytest.raises(ParameterError, match=message):
-        ViewState.parse("GM0363", **kwargs)
+        ViewState.parse("GM0363", **{FIELD_NAMES.get(k, k): v for k, v in kwargs.items()})

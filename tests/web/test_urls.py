@@ -40,7 +40,9 @@ def test_front_end_spells_no_route_itself() -> None:
 def test_view_links_are_built_from_the_table() -> None:
     from veerkracht.web.state import ViewState
 
-    state = ViewState.parse("GM0363", van="2017", tot="2019", buurt=["BU03630000", "BU03630001"])
+    state = ViewState.parse(
+        "GM0363", start_year="2017", end_year="2019", buurt=["BU03630000", "BU03630001"]
+    )
     links = state.links()
     assert links["signalen"].startswith(url("signals", gm="GM0363") + "?")
     assert links["profielen"][0].startswith(url("profile", gm="GM0363", bu="BU03630000") + "?")

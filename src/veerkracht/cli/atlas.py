@@ -23,8 +23,8 @@ from veerkracht.settings import DEFAULT_OUT_DIR
 
 
 def atlas(
-    van: int | None = ALL_START_OPTION,
-    tot: int | None = ALL_END_OPTION,
+    start_year: int | None = ALL_START_OPTION,
+    end_year: int | None = ALL_END_OPTION,
     uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor de kaarten."),
     processen: int = PROCESSES_OPTION,
     store: Path | None = STORE_OPTION,
@@ -32,11 +32,11 @@ def atlas(
     """Kaarten (PNG, SVG, PDF en HTML) van elke gemeente met buurtgrenzen en signalen."""
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     from veerkracht import atlas as at
-    if van is not None and tot is not None and tot <= van:
+    if start_year is not None and end_year is not None and end_year <= start_year:
         raise ParameterError(
             "--tot",
-            tot,
-            f"moet later zijn dan --van ({van})",
+            end_year,
+            f"moet later zijn dan --van ({start_year})",
             fix="Bijvoorbeeld --van 2017 --tot 2019.",
         )
     settings = settings_for(store)
@@ -61,8 +61,8 @@ def atlas(
 
         done, skipped = at.atlas(
             settings.store_path,
-            van,
-            tot,
+            start_year,
+            end_year,
             uit,
             processes=processes,
             on_start=started,
@@ -70,7 +70,7 @@ def atlas(
             on_prepare=translated,
         )
 
-    table = Table(title=f"Atlas {at.period_name(van, tot)}: {len(done)} gemeenten")
+    table = Table(title=f"Atlas {at.period_name(start_year, end_year)}: {len(done)} gemeenten")
     for col in ("Gemeente", "Code", "Bestanden", "Tijd (s)", "Periode"):
         table.add_column(col, justify="right" if col in {"Bestanden", "Tijd (s)"} else "left")
     for o in done:
@@ -81,7 +81,8 @@ def atlas(
         console.print(f"[bold]Overgeslagen ({len(skipped)}):[/]")
         for o in skipped:
             console.print(f"  {o.name} ({o.gemeente_code}): {o.reason}", highlight=False)
-    console.print(f"Overzicht: {uit / f'atlas_{at.period_name(van, tot)}.html'}", highlight=False)
+    index = uit / f"atlas_{at.period_name(start_year, end_year)}.html"
+    console.print(f"Overzicht: {index}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

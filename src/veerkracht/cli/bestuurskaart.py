@@ -23,18 +23,18 @@ DEFAULT_OUT = Path("veerkracht-uitvoer")
 def bestuurskaart(
     gemeente: str = typer.Argument(..., help="Gemeentenaam of GM-code, bv. Amsterdam of GM0363."),
     formaat: str = typer.Option("A4", "--formaat", help="Papierformaat: A4 of A3 (liggend)."),
-    van: int | None = typer.Option(
+    start_year: int | None = typer.Option(
         None, "--van", help="Beginjaar (standaard: gekozen bij het meest recente eindjaar)."
     ),
-    tot: int | None = typer.Option(
+    end_year: int | None = typer.Option(
         None, "--tot", help="Eindjaar (standaard: het meest recente jaar met gegevens)."
     ),
     uit: Path = typer.Option(DEFAULT_OUT, "--uit", "--uitvoer", help="Map voor de kaart."),
     eigen_data: Path | None = OWN_DATA_OPTION,
-    eigen_data_indeling: int | None = OWN_DATA_EDITION_OPTION,
-    eigen_data_titel: str | None = OWN_DATA_TITLE_OPTION,
+    own_data_edition: int | None = OWN_DATA_EDITION_OPTION,
+    own_data_title: str | None = OWN_DATA_TITLE_OPTION,
     png: bool = typer.Option(False, "--png", help="Ook een PNG (150 dpi) voor presentaties."),
-    indeling: int | None = typer.Option(
+    edition: int | None = typer.Option(
         None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."
     ),
     referentie: str | None = REFERENCE_OPTION,
@@ -50,14 +50,12 @@ def bestuurskaart(
     paper = check_paper(formaat.upper())  # before the signals are computed
     settings = settings_for(store)
     st, view = open_view(
-        settings.store_path, gemeente, van, tot, edition=indeling, reference=referentie
+        settings.store_path, gemeente, start_year, end_year, edition=edition, reference=referentie
     )
     with st:
         mapset = mapset_from_view(st, view)
         if eigen_data is not None:
-            mapset = with_own_data(
-                st, mapset, eigen_data, eigen_data_indeling, eigen_data_titel, view
-            )
+            mapset = with_own_data(st, mapset, eigen_data, own_data_edition, own_data_title, view)
     folder = uit / f"{mapset.gemeente_code.lower()}_{view.start}_{view.end}"
     written = render_board_map(
         view,

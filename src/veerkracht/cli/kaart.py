@@ -25,10 +25,10 @@ from veerkracht.settings import DEFAULT_OUT_DIR
 
 def kaart(
     gemeente: str = typer.Argument(..., help="Gemeentenaam of GM-code, bv. Amsterdam of GM0363."),
-    van: int | None = typer.Option(
+    start_year: int | None = typer.Option(
         None, "--van", help="Beginjaar (standaard: gekozen bij het meest recente eindjaar)."
     ),
-    tot: int | None = typer.Option(
+    end_year: int | None = typer.Option(
         None, "--tot", help="Eindjaar (standaard: het meest recente jaar met gegevens)."
     ),
     uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor de kaarten."),
@@ -38,13 +38,13 @@ def kaart(
         "--achtergrond",
         help="Achtergrondkaart van PDOK onder de buurten (alleen online; ook zonder compleet).",
     ),
-    indeling: int | None = typer.Option(
+    edition: int | None = typer.Option(
         None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."
     ),
     referentie: str | None = REFERENCE_OPTION,
     eigen_data: Path | None = OWN_DATA_OPTION,
-    eigen_data_indeling: int | None = OWN_DATA_EDITION_OPTION,
-    eigen_data_titel: str | None = OWN_DATA_TITLE_OPTION,
+    own_data_edition: int | None = OWN_DATA_EDITION_OPTION,
+    own_data_title: str | None = OWN_DATA_TITLE_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Signaleringskaarten per buurt: PNG (300 dpi), SVG, PDF en één interactieve HTML-kaart."""
@@ -58,19 +58,17 @@ def kaart(
     start_workers(processes)  # matplotlib loads in the background while signals are computed
     settings = settings_for(store)
     st, view = open_view(
-        settings.store_path, gemeente, van, tot, edition=indeling, reference=referentie
+        settings.store_path, gemeente, start_year, end_year, edition=edition, reference=referentie
     )
     with st:
         mapset = mapset_from_view(st, view)
         if eigen_data is not None:
-            mapset = with_own_data(
-                st, mapset, eigen_data, eigen_data_indeling, eigen_data_titel, view
-            )
+            mapset = with_own_data(st, mapset, eigen_data, own_data_edition, own_data_title, view)
     print_view_summary(view, brief=True)
-    van, tot = view.start, view.end
+    start_year, end_year = view.start, view.end
 
     basemap = _basemap_settings(settings, mapset) if achtergrond else None
-    folder = uit / f"{mapset.gemeente_code.lower()}_{van}_{tot}"
+    folder = uit / f"{mapset.gemeente_code.lower()}_{start_year}_{end_year}"
     written: list[Path] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=console, transient=True) as progress:
@@ -95,7 +93,7 @@ def kaart(
         written.append(html)
     console.print(
         f"{len(mapset.layers)} kaarten van {mapset.gemeente_name} "
-        f"(buurtindeling {mapset.edition}, {van}–{tot}) geschreven naar {folder}:",
+        f"(buurtindeling {mapset.edition}, {start_year}–{end_year}) geschreven naar {folder}:",
         markup=False,
     )
     if mapset.without_geometry:

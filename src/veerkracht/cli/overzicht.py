@@ -21,8 +21,8 @@ from veerkracht.settings import DEFAULT_OUT_DIR
 
 
 def overzicht(
-    van: int | None = ALL_START_OPTION,
-    tot: int | None = ALL_END_OPTION,
+    start_year: int | None = ALL_START_OPTION,
+    end_year: int | None = ALL_END_OPTION,
     uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor tabel en kaart."),
     processen: int = PROCESSES_OPTION,
     store: Path | None = STORE_OPTION,
@@ -38,11 +38,11 @@ def overzicht(
         raise ParameterError(
             "--processen", processen, "mag niet negatief zijn", fix="Bijvoorbeeld --processen 2."
         )
-    if van is not None and tot is not None and tot <= van:
+    if start_year is not None and end_year is not None and end_year <= start_year:
         raise ParameterError(
             "--tot",
-            tot,
-            f"moet later zijn dan --van ({van})",
+            end_year,
+            f"moet later zijn dan --van ({start_year})",
             fix="Bijvoorbeeld --van 2016 --tot 2020.",
         )
     settings = settings_for(store)
@@ -61,8 +61,8 @@ def overzicht(
 
         ov = ovm.overview(
             settings.store_path,
-            van,
-            tot,
+            start_year,
+            end_year,
             processes=processes,
             on_start=started,
             on_done=finished,

@@ -22,13 +22,13 @@ from veerkracht.settings import DEFAULT_OUT_DIR
 
 def rapport(
     gemeente: str = typer.Argument(..., help="Gemeentenaam of GM-code, bv. Amsterdam of GM0363."),
-    van: int | None = typer.Option(
+    start_year: int | None = typer.Option(
         None, "--van", help="Beginjaar (standaard: gekozen bij het meest recente eindjaar)."
     ),
-    tot: int | None = typer.Option(
+    end_year: int | None = typer.Option(
         None, "--tot", help="Eindjaar (standaard: het meest recente jaar met gegevens)."
     ),
-    indeling: int | None = typer.Option(
+    edition: int | None = typer.Option(
         None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."
     ),
     uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor het rapport."),
@@ -40,8 +40,8 @@ def rapport(
     ),
     referentie: str | None = REFERENCE_OPTION,
     eigen_data: Path | None = OWN_DATA_OPTION,
-    eigen_data_indeling: int | None = OWN_DATA_EDITION_OPTION,
-    eigen_data_titel: str | None = OWN_DATA_TITLE_OPTION,
+    own_data_edition: int | None = OWN_DATA_EDITION_OPTION,
+    own_data_title: str | None = OWN_DATA_TITLE_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Signaleringsrapport in HTML en PDF (hooguit 15 pagina's): bestuurskaart, samenvatting,
@@ -54,7 +54,7 @@ def rapport(
     start_workers(render_processes())  # matplotlib loads while signals are computed
     settings = settings_for(store)
     st, view = open_view(
-        settings.store_path, gemeente, van, tot, edition=indeling, reference=referentie
+        settings.store_path, gemeente, start_year, end_year, edition=edition, reference=referentie
     )
     with st:
         gm = view.gemeente
@@ -62,7 +62,7 @@ def rapport(
         overlays = None
         if eigen_data is not None:
             overlay = own_data_overlay_from_file(
-                st, eigen_data, eigen_data_indeling, eigen_data_titel, view
+                st, eigen_data, own_data_edition, own_data_title, view
             )
             overlays = [overlay]
         with console.status(f"Rapport voor {gm.name} maken (kaarten, grafieken, PDF)…"):

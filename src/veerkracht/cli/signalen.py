@@ -21,20 +21,20 @@ from veerkracht.settings import DEFAULT_OUT_DIR, DEFAULT_SCHEME
 
 def signalen(
     gemeente: str = typer.Argument(..., help="Gemeentenaam of GM-code, bv. Amsterdam of GM0363."),
-    van: int | None = typer.Option(
+    start_year: int | None = typer.Option(
         None, "--van", help="Beginjaar (standaard: gekozen bij het meest recente eindjaar)."
     ),
-    tot: int | None = typer.Option(
+    end_year: int | None = typer.Option(
         None, "--tot", help="Eindjaar (standaard: het meest recente jaar met gegevens)."
     ),
-    indeling: int | None = typer.Option(
+    edition: int | None = typer.Option(
         None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."
     ),
     referentie: str | None = REFERENCE_OPTION,
-    klassen: str = typer.Option(
+    scheme: str = typer.Option(
         DEFAULT_SCHEME, "--klassen", help="Klassenschema: kwantielen, fisher_jenks of grenzen."
     ),
-    typologie: Path | None = typer.Option(
+    typology: Path | None = typer.Option(
         None, "--typologie", help="Eigen typologie-instellingen (TOML)."
     ),
     model: str = typer.Option(
@@ -61,16 +61,16 @@ def signalen(
             "--model", model, "onbekend regressiemodel", fix="Kies ols, lag of error."
         )
     settings = settings_for(store)
-    config = load_typology(typologie) if typologie else None
+    config = load_typology(typology) if typology else None
     st, view = open_view(
         settings.store_path,
         gemeente,
-        van,
-        tot,
-        edition=indeling,
+        start_year,
+        end_year,
+        edition=edition,
         reference=referentie,
         config=config,
-        scheme=klassen,
+        scheme=scheme,
     )
     with st:
         paths = write_signal_tables(view, uit, store=st, model=model, hotspots=hotspots)

@@ -105,7 +105,9 @@ def class_count_rows(result: SignalResult) -> list[tuple[str, str, str, int]]:
     """(code, label, colour, n) per class in the order of the typology settings."""
     assert result.config is not None
     counts = result.class_counts()
-    return [(c.code, c.label, c.kleur, int(counts.get(c.code, 0))) for c in result.config.classes]
+    return [
+        (c.code, c.label, c.base_colour, int(counts.get(c.code, 0))) for c in result.config.classes
+    ]
 
 
 def source_lines(view: SignalView, mapset: MapSet) -> list[str]:
@@ -297,7 +299,7 @@ def _draw_footer(
 def _explanations(result: SignalResult) -> list[str]:
     """One line: what each class on the list means (from the typology settings)."""
     assert result.config is not None
-    parts = [f"{c.label}: {c.uitleg}" for c in result.config.classes if c.code in ATTENTION]
+    parts = [f"{c.label}: {c.explanation}" for c in result.config.classes if c.code in ATTENTION]
     return [" ".join(parts)]
 
 

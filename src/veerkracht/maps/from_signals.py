@@ -70,7 +70,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
     table = result.table
     gdf = geoms.merge(table, on="region_code", how="inner").rename(columns={"naam": "name"})
     sources = [s.citation() for s in result.sources]
-    period = f"{result.van}–{result.tot}"
+    period = f"{result.start_year}–{result.end_year}"
     edition_note = (
         f"Buurtindeling {result.edition}; grenzen van indeling {geo_ed}"
         if geo_ed != result.edition
@@ -83,7 +83,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
     layers = [
         MapLayer(
             key="concentratie",
-            title=f"Concentratie kwetsbare groepen in {gm.name}, {result.tot}",
+            title=f"Concentratie kwetsbare groepen in {gm.name}, {result.end_year}",
             column="concentratie_index",
             kind="klassen",
             legend_title=f"Index ({result.reference_label()})",
@@ -144,28 +144,28 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
     ]
     optional = [
         (
-            "lbm2_klasse__tot",
+            "lbm2_klasse__end",
             "leefbaarheid",
             "Leefbaarheid (Leefbaarometer 2.0)",
             "Leefbaarheidsklasse",
             "categorie",
         ),
         (
-            "overlast_lbm3__tot",
+            "overlast_lbm3__end",
             "overlast",
             "Overlast en onveiligheid (Leefbaarometer 3.0)",
             "Score",
             "klassen",
         ),
         (
-            "overlast_lbm2__tot",
+            "overlast_lbm2__end",
             "overlast",
             "Veiligheid (Leefbaarometer 2.0-dimensie; 3.0 ontbreekt)",
             "Score (afwijking van NL)",
             "klassen",
         ),
         (
-            "corporatiebezit__tot",
+            "corporatiebezit__end",
             "corporatiebezit",
             "Woningen in bezit van woningcorporaties",
             "Aandeel (%)",
@@ -177,7 +177,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
         if column not in gdf or gdf[column].notna().sum() == 0 or key in keys:
             continue
         ind_key = column.split("__")[0]
-        p_van, p_tot = result.periods.get(ind_key, (None, None))
+        p_start, p_end = result.periods.get(ind_key, (None, None))
         layer_kwargs = {}
         if kind == "categorie":
             gdf[column] = gdf[column].round().astype("Int64").astype("string")
@@ -189,12 +189,12 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
         layers.append(
             MapLayer(
                 key=key,
-                title=f"{title}, {p_tot}",
+                title=f"{title}, {p_end}",
                 column=column,
                 kind=kind,
                 legend_title=legend,
                 sources=_layer_sources(result, ind_key),
-                period=str(p_tot),
+                period=str(p_end),
                 note=edition_note,
                 **layer_kwargs,
             )
@@ -203,21 +203,21 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
     profile = {}
     extra: dict[str, pd.Series | float] = {}
     for ind in result.indicators:
-        col = f"{ind.key}__tot"
+        col = f"{ind.key}__end"
         if col not in gdf:
             continue
         unit = f" ({ind.unit})" if ind.unit not in {"", "aantal"} else ""
         profile[col] = f"{ind.label}{unit}"
-        p_van, p_tot = result.periods[ind.key]
+        p_start, p_end = result.periods[ind.key]
         refs = result.references[
-            (result.references.indicator == ind.key) & (result.references.period == p_tot)
+            (result.references.indicator == ind.key) & (result.references.period == p_end)
         ]
         if len(refs):
             extra[f"{col}__nl"] = refs.nl.iloc[0]
             extra[f"{col}__gemeente"] = refs.gemeente.iloc[0]
-        if p_van is not None:
-            extra[f"{col}__{p_van}"] = gdf[f"{ind.key}__van"]
-            extra[f"{col}__{p_tot}"] = gdf[col]
+        if p_start is not None:
+            extra[f"{col}__{p_start}"] = gdf[f"{ind.key}__start"]
+            extra[f"{col}__{p_end}"] = gdf[col]
     gdf = pd.concat([gdf, pd.DataFrame(extra, index=gdf.index)], axis=1)
     profile["concentratie_index"] = (
         f"Concentratie kwetsbare groepen (index {result.reference_label()})"

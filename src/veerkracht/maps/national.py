@@ -206,7 +206,7 @@ def render_national_map(
     written = []
     with matplotlib.rc_context(_RC):
         for fmt in formats:
-            path = out / f"overzicht_{period_name(ov.van, ov.tot)}_kaart.{fmt}"
+            path = out / f"overzicht_{period_name(ov.start_year, ov.end_year)}_kaart.{fmt}"
             meta = {"Title": title, "Software" if fmt == "png" else "Creator": "veerkracht"}
             extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
             fig.savefig(path, format=fmt, dpi=DPI, metadata=meta, facecolor="white", **extra)

@@ -69,7 +69,7 @@ def build_content(
     maps = map_images(mapset, folder, processes=processes, meanwhile=analyses)
     geo_ed = geometry_edition(store, result.gemeente.code, result.edition, result.table.region_code)
     assert result.config is not None
-    colours = {k.code: k.kleur for k in result.config.classes}
+    colours = {k.code: k.base_colour for k in result.config.classes}
     conservation = c.conservation_rows(store, result.gemeente.code, result.edition)
     periods = [
         {"label": ind.label, "van": str(p[0] or "–"), "tot": str(p[1] or "–")}
@@ -80,8 +80,8 @@ def build_content(
         title=f"Veerkracht-signalering {result.gemeente.name}",
         gemeente=result.gemeente.name,
         gemeente_code=result.gemeente.code,
-        van=result.van,
-        tot=result.tot,
+        start_year=result.start_year,
+        end_year=result.end_year,
         edition=result.edition,
         date=_dutch_date(dt.date.today()),
         periods=periods,

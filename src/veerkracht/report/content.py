@@ -110,8 +110,8 @@ class ReportContent:
     title: str
     gemeente: str
     gemeente_code: str
-    van: int
-    tot: int
+    start_year: int
+    end_year: int
     edition: int
     date: str
     periods: list[dict[str, str]]
@@ -164,8 +164,8 @@ def class_counts(result: SignalResult) -> list[dict[str, Any]]:
         {
             "code": c.code,
             "label": c.label,
-            "kleur": c.kleur,
-            "uitleg": c.uitleg,
+            "kleur": c.base_colour,
+            "uitleg": c.explanation,
             "n": counts[c.code],
             "aandeel": nl(100 * counts[c.code] / total if total else float("nan"), 0),
         }
@@ -373,7 +373,7 @@ def signal_rows(result: SignalResult) -> list[dict[str, Any]]:
     """Every buurt with a signal, by class order then concentration index (high first)."""
     assert result.config is not None
     order = {c.code: i for i, c in enumerate(result.config.classes)}
-    colours = {c.code: c.kleur for c in result.config.classes}
+    colours = {c.code: c.base_colour for c in result.config.classes}
     t = result.table[result.table.typologie.isin(SIGNAL_CODES)]
     t = t.assign(_o=t.typologie.map(order)).sort_values(
         ["_o", "concentratie_index", "region_code"], ascending=[True, False, True]
@@ -399,8 +399,8 @@ def indicator_rows(result: SignalResult, store: Store) -> list[dict[str, str]]:
     publishers = _dataset_names(store)
     rows = []
     for ind in catalogue():
-        p_van, p_tot = result.periods.get(ind.key, (None, None))
-        used = " → ".join(str(p) for p in (p_van, p_tot) if p) or "niet beschikbaar"
+        p_start, p_end = result.periods.get(ind.key, (None, None))
+        used = " → ".join(str(p) for p in (p_start, p_end) if p) or "niet beschikbaar"
         rows.append(
             {
                 "label": ind.label,

@@ -183,7 +183,7 @@ def _ranking_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any
     fig = ranking_figure(
         df,
         title=title,
-        subtitle=f"{result.gemeente.name}, {result.tot}: gemiddelde index van de "
+        subtitle=f"{result.gemeente.name}, {result.end_year}: gemiddelde index van de "
         f"kernindicatoren ({result.reference_label()})",
         value_label=f"Index ({result.reference_label()})",
         sources=citations(result, "cbs"),

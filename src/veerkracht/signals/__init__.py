@@ -38,12 +38,12 @@ __all__ = [
 ]
 
 
-def check_periods(van: int, tot: int) -> None:
-    if tot <= van:
+def check_periods(start_year: int, end_year: int) -> None:
+    if end_year <= start_year:
         raise ParameterError(
             "--tot",
-            tot,
-            f"moet later zijn dan --van ({van})",
+            end_year,
+            f"moet later zijn dan --van ({start_year})",
             fix="Bijvoorbeeld --van 2017 --tot 2019.",
         )
 
@@ -75,8 +75,8 @@ class SignalResult(BuurtIndicators):
 def signals_for_gemeente(
     store: Store,
     gemeente: str | Gemeente,
-    van: int,
-    tot: int,
+    start_year: int,
+    end_year: int,
     *,
     edition: int | None = None,
     config: TypologyConfig | None = None,
@@ -86,15 +86,15 @@ def signals_for_gemeente(
     long: pd.DataFrame | None = None,
 ) -> SignalResult:
     """Every buurt of a gemeente with its indicators, class and reasons for (van, tot)."""
-    check_periods(van, tot)
+    check_periods(start_year, end_year)
     config = config or load_typology()
     gm_code = gemeente if isinstance(gemeente, str) else gemeente.code
     reference = reference or parse_reference(config.thresholds["referentie"], gm_code)
     base = buurt_indicators(
         store,
         gemeente,
-        van,
-        tot,
+        start_year,
+        end_year,
         edition=edition,
         scheme=scheme,
         k=k,
@@ -113,8 +113,8 @@ def signals_for_gemeente(
     return SignalResult(
         gemeente=base.gemeente,
         edition=base.edition,
-        van=van,
-        tot=tot,
+        start_year=start_year,
+        end_year=end_year,
         table=table,
         periods=base.periods,
         references=base.references,

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from veerkracht.errors import ParameterError
+from veerkracht.signals.compute import internal_column
 
 COMPOSITE = Path(__file__).with_name("composite.toml")
 
@@ -44,13 +45,15 @@ def composite_scores(table: pd.DataFrame, definitions: list[dict]) -> pd.DataFra
                 present > 0
             )
         elif d["methode"] == "product":
-            if any(c["kolom"] not in table for c in d["componenten"]):
+            if any(internal_column(c["kolom"]) not in table for c in d["componenten"]):
                 # a product needs every component; without one the score is unknown
                 out[d["key"]] = np.nan
                 out[f"{d['key']}__onder_drempel"] = pd.NA
                 continue
             pts = [
-                _points(table[c["kolom"]], c["grenzen"], c.get("hoger_beter", True))
+                _points(
+                    table[internal_column(c["kolom"])], c["grenzen"], c.get("hoger_beter", True)
+                )
                 for c in d["componenten"]
             ]
             score = pts[0]

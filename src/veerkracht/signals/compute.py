@@ -37,7 +37,29 @@ from veerkracht.store import Store
 
 log = logging.getLogger(__name__)
 
-MEASURES = ("van", "tot", "verschil", "relatief", "index_nl", "index_gemeente", "klasse", "status")
+#: the Dutch measure suffixes where raw columns leave the program (web JSON rows) or where
+#: users name them (composite TOML): ``inwoners__end`` is ``inwoners__tot`` outside
+PUBLIC_MEASURES: dict[str, str] = {"start": "van", "end": "tot", "change": "verschil"}
+
+
+def public_column(name: object) -> object:
+    """The public (Dutch) name of a table column (suffix start/end/change)."""
+    if not isinstance(name, str):  # e.g. a positional index label
+        return name
+    key, sep, measure = name.rpartition("__")
+    dutch = PUBLIC_MEASURES.get(measure) if sep else None
+    return f"{key}{sep}{dutch}" if dutch else name
+
+
+def internal_column(name: str) -> str:
+    """The table column of a public name (:func:`public_column` reversed)."""
+    key, sep, measure = name.rpartition("__")
+    inverse = {dutch: english for english, dutch in PUBLIC_MEASURES.items()}
+    english = inverse.get(measure) if sep else None
+    return f"{key}{sep}{english}" if english else name
+
+
+MEASURES = ("start", "end", "change", "relatief", "index_nl", "index_gemeente", "klasse", "status")
 #: Buurten with fewer inhabitants get no signal, no ranking and no rate per 1,000: there
 #: a handful of households or incidents moves a figure by tens of points (business
 #: parks, sports parks, a hospital with 35 inhabitants). Default of ``min_inwoners``.
@@ -75,8 +97,8 @@ class SourceUse:
 class BuurtIndicators:
     gemeente: Gemeente
     edition: int
-    van: int
-    tot: int
+    start_year: int
+    end_year: int
     table: pd.DataFrame  # one row per buurt
     periods: dict[str, tuple[int | None, int | None]]  # indicator -> (van, tot) used
     references: pd.DataFrame  # indicator, period, nl, gemeente, regio, referentie, basis
@@ -137,8 +159,8 @@ def load_values(store: Store, gemeente: str, edition: int) -> pd.DataFrame:
 def buurt_indicators(
     store: Store,
     gemeente: str | Gemeente,
-    van: int,
-    tot: int,
+    start_year: int,
+    end_year: int,
     *,
     edition: int | None = None,
     scheme: str = DEFAULT_SCHEME,
@@ -150,7 +172,7 @@ def buurt_indicators(
     """Level, index, change and class of every catalogue indicator for every buurt."""
     gm = gemeente if isinstance(gemeente, Gemeente) else resolve_gemeente(store, gemeente)
     reference = reference or Reference()
-    edition = edition or default_edition(store, gm.code, tot)
+    edition = edition or default_edition(store, gm.code, end_year)
     indicators = list(catalogue())
     if long is None:
         long = load_values(store, gm.code, edition)
@@ -164,26 +186,26 @@ def buurt_indicators(
         )
     at_buurt = ind_values[ind_values.region_code.isin(buurten.region_code)]
     table = buurten.rename(columns={"name": "naam"}).set_index("region_code")
-    population = _population(at_buurt, tot)
+    population = _population(at_buurt, end_year)
     periods: dict[str, tuple[int | None, int | None]] = {}
     used, blocks, changes, ref_rows = [], [], {}, []
     by_indicator = dict(tuple(at_buurt.groupby("indicator", sort=False)))
     for ind in indicators:
         rows = by_indicator.get(ind.key, at_buurt.iloc[:0])
         available = sorted(int(p) for p in rows.dropna(subset=["value"]).period.unique())
-        p_tot = nearest(available, tot)
-        p_van = nearest(available, van, before=p_tot) if p_tot is not None else None
-        if p_tot is None and p_van is None:
+        p_end = nearest(available, end_year)
+        p_start = nearest(available, start_year, before=p_end) if p_end is not None else None
+        if p_end is None and p_start is None:
             continue
-        periods[ind.key] = (p_van, p_tot)
+        periods[ind.key] = (p_start, p_end)
         used.append(ind)
-        ref_van, ref_tot, basis = _reference_pair(
-            refs, ind, rows, population, reference, (p_van, p_tot)
+        ref_start, ref_end, basis = _reference_pair(
+            refs, ind, rows, population, reference, (p_start, p_end)
         )
         ref_rows.append({"indicator": ind.key, "basis": basis})
-        changes[ind.key] = ref_tot - ref_van if p_van is not None else np.nan
+        changes[ind.key] = ref_end - ref_start if p_start is not None else np.nan
         blocks.append(
-            _indicator_columns(ind, rows, refs, p_van, p_tot, ref_van, ref_tot, scheme, k)
+            _indicator_columns(ind, rows, refs, p_start, p_end, ref_start, ref_end, scheme, k)
         )
     # Leefbaarometer 3.0 is the primary liveability source: 2.0 only where 3.0 is absent
     superseded = {i.prefer_over for i in used if i.prefer_over and periods[i.key][1] is not None}
@@ -204,8 +226,8 @@ def buurt_indicators(
     return BuurtIndicators(
         gemeente=gm,
         edition=edition,
-        van=van,
-        tot=tot,
+        start_year=start_year,
+        end_year=end_year,
         table=table,
         periods=periods,
         references=refs,
@@ -218,10 +240,10 @@ def buurt_indicators(
     )
 
 
-def _population(at_buurt: pd.DataFrame, tot: int) -> pd.Series:
+def _population(at_buurt: pd.DataFrame, end_year: int) -> pd.Series:
     """Inhabitants per buurt in the year nearest to ``tot`` (weights for fallbacks)."""
     rows = at_buurt[(at_buurt.indicator == "inwoners")].dropna(subset=["value"])
-    year = nearest(sorted(int(p) for p in rows.period.unique()), tot)
+    year = nearest(sorted(int(p) for p in rows.period.unique()), end_year)
     if year is None:
         return pd.Series(dtype=float)
     return rows[rows.period == year].set_index("region_code").value
@@ -292,10 +314,10 @@ def _indicator_columns(
     ind: Indicator,
     rows: pd.DataFrame,
     refs: pd.DataFrame,
-    p_van: int | None,
-    p_tot: int | None,
-    ref_van: float,
-    ref_tot: float,
+    p_start: int | None,
+    p_end: int | None,
+    ref_start: float,
+    ref_end: float,
     scheme: str,
     k: int,
 ) -> pd.DataFrame:
@@ -304,29 +326,29 @@ def _indicator_columns(
     out = pd.DataFrame(index=rows.region_code.unique())
     out.index.name = "region_code"
     key = ind.key
-    out[f"{key}__van"] = by_period.get(p_van, np.nan)
-    out[f"{key}__tot"] = by_period.get(p_tot, np.nan)
-    out[f"{key}__status"] = status.get(p_tot, "ontbreekt")
-    out[f"{key}__methode"] = method.get(p_tot, pd.NA)
+    out[f"{key}__start"] = by_period.get(p_start, np.nan)
+    out[f"{key}__end"] = by_period.get(p_end, np.nan)
+    out[f"{key}__status"] = status.get(p_end, "ontbreekt")
+    out[f"{key}__methode"] = method.get(p_end, pd.NA)
     out[f"{key}__benadering"] = out[f"{key}__methode"].map(is_approximation).astype(bool)
-    out[f"{key}__verschil"] = out[f"{key}__tot"] - out[f"{key}__van"]
+    out[f"{key}__change"] = out[f"{key}__end"] - out[f"{key}__start"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        out[f"{key}__relatief"] = out[f"{key}__verschil"] / out[f"{key}__van"].where(
-            out[f"{key}__van"] != 0
+        out[f"{key}__relatief"] = out[f"{key}__change"] / out[f"{key}__start"].where(
+            out[f"{key}__start"] != 0
         )
-    nl, gm = _reference(refs, key, p_tot)
-    nl_van, _ = _reference(refs, key, p_van)
-    out[f"{key}__index_nl"] = _ratio(out[f"{key}__tot"], nl, ind.index)
-    out[f"{key}__index_gemeente"] = _ratio(out[f"{key}__tot"], gm, ind.index)
-    out[f"{key}__index_nl_van"] = _ratio(out[f"{key}__van"], nl_van, ind.index)
-    out[f"{key}__index_ref"] = _ratio(out[f"{key}__tot"], ref_tot, ind.index)
-    out[f"{key}__index_ref_van"] = _ratio(out[f"{key}__van"], ref_van, ind.index)
-    out[f"{key}__afwijking_ref"] = out[f"{key}__tot"] - ref_tot
-    out[f"{key}__verschil_ref"] = out[f"{key}__verschil"] - (ref_tot - ref_van)
+    nl, gm = _reference(refs, key, p_end)
+    nl_start, _ = _reference(refs, key, p_start)
+    out[f"{key}__index_nl"] = _ratio(out[f"{key}__end"], nl, ind.index)
+    out[f"{key}__index_gemeente"] = _ratio(out[f"{key}__end"], gm, ind.index)
+    out[f"{key}__index_nl_van"] = _ratio(out[f"{key}__start"], nl_start, ind.index)
+    out[f"{key}__index_ref"] = _ratio(out[f"{key}__end"], ref_end, ind.index)
+    out[f"{key}__index_ref_van"] = _ratio(out[f"{key}__start"], ref_start, ind.index)
+    out[f"{key}__afwijking_ref"] = out[f"{key}__end"] - ref_end
+    out[f"{key}__verschil_ref"] = out[f"{key}__change"] - (ref_end - ref_start)
     if ind.unit != "klasse":
-        out[f"{key}__klasse"] = classify(out[f"{key}__tot"], scheme, k).classes
+        out[f"{key}__klasse"] = classify(out[f"{key}__end"], scheme, k).classes
     else:
-        out[f"{key}__klasse"] = out[f"{key}__tot"].round().astype("Int64")
+        out[f"{key}__klasse"] = out[f"{key}__end"].round().astype("Int64")
     return out
 
 
@@ -338,9 +360,9 @@ def _ratio(values: pd.Series, base: float, meaningful: bool) -> pd.Series:
 
 def _blank_small_areas(table: pd.DataFrame, used: list[Indicator], minimum: int) -> pd.DataFrame:
     """No rate per 1,000 inhabitants for buurten below ``minimum`` inhabitants."""
-    if "inwoners__tot" not in table:
+    if "inwoners__end" not in table:
         return table
-    small = table["inwoners__tot"] < minimum
+    small = table["inwoners__end"] < minimum
     for ind in used:
         if ind.unit != PER_INHABITANTS:
             continue
@@ -430,7 +452,7 @@ def concentration_columns(result: BuurtIndicators) -> pd.DataFrame:
             index=t.index,
         )
     index = t[[f"{i.key}__index_ref" for i in core]].mean(axis=1, skipna=True)
-    change = t[[f"{i.key}__verschil" for i in core]].mean(axis=1, skipna=True)
+    change = t[[f"{i.key}__change" for i in core]].mean(axis=1, skipna=True)
     return pd.DataFrame(
         {"concentratie_index": index, "concentratie_verschil": change, "concentratie_basis": basis},
         index=t.index,
@@ -441,6 +463,6 @@ def rankable(table: pd.DataFrame, minimum: int = MIN_INWONERS) -> pd.DataFrame:
     """Buurten large enough to rank (see :data:`MIN_INWONERS`); small areas are marked."""
     if "typologie" in table:
         table = table[~table["typologie"].isin(["KLEIN", "ONV"])]
-    if "inwoners__tot" not in table:
+    if "inwoners__end" not in table:
         return table
-    return table[table["inwoners__tot"] >= minimum]
+    return table[table["inwoners__end"] >= minimum]

@@ -57,7 +57,7 @@ def _bin_sums(result: BuurtIndicators) -> pd.DataFrame:
     for ind in result.indicators:
         if ind.group != "kwetsbaarheid" or not ind.index:
             continue
-        for which, period in zip(("van", "tot"), result.periods[ind.key], strict=True):
+        for which, period in zip(("start", "end"), result.periods[ind.key], strict=True):
             if period is None or f"corporatiebezit__{which}" not in t:
                 continue
             weight_key = "huishoudens" if ind.key in HOUSEHOLD_INDICATORS else "inwoners"
@@ -129,7 +129,7 @@ def corporation_share_curves(result: BuurtIndicators | list[BuurtIndicators]) ->
 
 
 def corporation_share_curves_for(
-    store: Store, gemeenten: list[str] | None, van: int, tot: int
+    store: Store, gemeenten: list[str] | None, start_year: int, end_year: int
 ) -> tuple[pd.DataFrame, list[str]]:
     """Curves for a region (list of gemeenten) or, with ``None``, every gemeente in the store.
 
@@ -146,12 +146,12 @@ def corporation_share_curves_for(
         skipped.append(f"{code}: geen corporatiebezit per buurt in de store")
     for code in [c for c in codes if c in with_share]:
         try:
-            result = buurt_indicators(store, code, van, tot)
+            result = buurt_indicators(store, code, start_year, end_year)
         except VeerkrachtError as exc:
             skipped.append(f"{code}: {exc.message}")
             continue
         if result.periods.get("corporatiebezit", (None, None))[1] is None:
-            skipped.append(f"{code}: geen corporatiebezit per buurt rond {tot}")
+            skipped.append(f"{code}: geen corporatiebezit per buurt rond {end_year}")
             continue
         results.append(result)
     return corporation_share_curves(results), skipped
@@ -165,7 +165,7 @@ def liveability_by_corporation_share(result: BuurtIndicators) -> pd.DataFrame:
         for i in result.indicators
         if i.key.startswith(("lbm2_", "lbm3_", "overlast_lbm")) and i.unit == "score"
     ]
-    share = t.get("corporatiebezit__van")
+    share = t.get("corporatiebezit__start")
     if share is None or not keys:
         return pd.DataFrame(
             columns=["indicator", "corporatiebezit", "buurten", "gemiddelde_verandering"]
@@ -175,8 +175,8 @@ def liveability_by_corporation_share(result: BuurtIndicators) -> pd.DataFrame:
         frame = pd.DataFrame(
             {
                 "bin": corporation_bin(share),
-                "change": t[f"{key}__verschil"],
-                "weight": t.get("inwoners__van", pd.Series(1.0, index=t.index)),
+                "change": t[f"{key}__change"],
+                "weight": t.get("inwoners__start", pd.Series(1.0, index=t.index)),
             }
         ).dropna()
         for label, group in frame.groupby("bin", observed=True):
@@ -351,11 +351,11 @@ def turning_points(
         t = t[t.typologie != "KLEIN"]  # a handful of households is not a pattern
     for key, group in liveability.groupby("indicator"):
         row = {"indicator": key, "omslagpunt_corporatiebezit": turning_point(group)}
-        if t is not None and f"{key}__verschil" in t and "corporatiebezit__van" in t:
+        if t is not None and f"{key}__change" in t and "corporatiebezit__start" in t:
             test = turning_point_test(
-                t["corporatiebezit__van"],
-                t[f"{key}__verschil"],
-                t.get("inwoners__van"),
+                t["corporatiebezit__start"],
+                t[f"{key}__change"],
+                t.get("inwoners__start"),
             )
             row.update(
                 omslagpunt_corporatiebezit=test["omslagpunt"],
@@ -369,7 +369,7 @@ def turning_points(
     return pd.DataFrame(rows)
 
 
-def liveability_by_end_class(store: Store, van: int, tot: int) -> pd.DataFrame:
+def liveability_by_end_class(store: Store, start_year: int, end_year: int) -> pd.DataFrame:
     """Whole NL at PC4 (study figure 8): development of the Leefbaarometer 2.0 total score
     from ``van`` to ``tot``, grouped by the liveability class at the END year.
 
@@ -377,7 +377,7 @@ def liveability_by_end_class(store: Store, van: int, tot: int) -> pd.DataFrame:
     errors), and the share of areas that improved; classes with fewer than ``MIN_GROUP``
     areas are kept but marked ``te_klein`` so charts leave them out.
     """
-    frame = store.lbm2_pc4_development(van, tot)
+    frame = store.lbm2_pc4_development(start_year, end_year)
     rows = []
     for klasse, group in frame.groupby("eindklasse"):
         change = group.score_tot - group.score_van
@@ -415,10 +415,10 @@ def liveability_by_end_class(store: Store, van: int, tot: int) -> pd.DataFrame:
 def corporation_correlation(result: BuurtIndicators, key: str) -> dict | None:
     """Spearman rank correlation of corporation share and an indicator over the buurten."""
     t = result.table
-    if "corporatiebezit__tot" not in t or f"{key}__tot" not in t:
+    if "corporatiebezit__end" not in t or f"{key}__end" not in t:
         return None
     keep = ~t.get("typologie", pd.Series("", index=t.index)).eq("KLEIN")
-    frame = t.loc[keep, ["corporatiebezit__tot", f"{key}__tot"]].dropna()
+    frame = t.loc[keep, ["corporatiebezit__end", f"{key}__end"]].dropna()
     if len(frame) < 2 * MIN_GROUP:
         return None
     rho, p = spearmanr(frame.iloc[:, 0], frame.iloc[:, 1])

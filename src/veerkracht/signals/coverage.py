@@ -77,7 +77,7 @@ def coverage_of(result, available: dict[str, list[int]]) -> Coverage:
             continue
         if ind.key in result.periods:
             start, end = result.periods[ind.key]
-            values = t.get(f"{ind.key}__tot")
+            values = t.get(f"{ind.key}__end")
             approx = t.get(f"{ind.key}__benadering")
             n = int(values.notna().sum()) if values is not None else 0
             n_approx = (
@@ -93,12 +93,12 @@ def coverage_of(result, available: dict[str, list[int]]) -> Coverage:
         elif ind.core:
             years = available.get(ind.key, [])
             reason = (
-                f"geen jaar binnen {TOLERANCE} jaar van {result.tot} (wel: "
+                f"geen jaar binnen {TOLERANCE} jaar van {result.end_year} (wel: "
                 f"{', '.join(map(str, years))})"
                 if years
                 else "niet in de store voor deze gemeente"
             )
             missing.append(IndicatorGap(ind.key, ind.label, ind.group, reason))
-    people = t.get("inwoners__tot")
+    people = t.get("inwoners__end")
     known = people is not None and bool(people.notna().any())
     return Coverage(tuple(used), tuple(missing), known, result.min_inhabitants)

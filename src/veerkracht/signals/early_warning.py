@@ -23,16 +23,16 @@ _NO_STATE = ("KLEIN", "ONV")  # no signal at all: never reported as early warnin
 def table_at_start(table: pd.DataFrame) -> pd.DataFrame:
     """The signal table as it looked at the start period (levels and indices of 'van')."""
     start = table.copy()
-    for col in [c for c in table.columns if c.endswith("__van")]:
-        key = col[: -len("__van")]
-        start[f"{key}__tot"] = table[col]
+    for col in [c for c in table.columns if c.endswith("__start")]:
+        key = col[: -len("__start")]
+        start[f"{key}__end"] = table[col]
         start[f"{key}__index_nl"] = table.get(f"{key}__index_nl_van", np.nan)
         start[f"{key}__index_ref"] = table.get(f"{key}__index_ref_van", np.nan)
         start[f"{key}__index_gemeente"] = np.nan
         start[f"{key}__afwijking_ref"] = np.nan  # the reference's start level is not kept
         start[f"{key}__verschil_ref"] = np.nan
         # no change is known before the start
-        start[f"{key}__verschil"] = np.nan
+        start[f"{key}__change"] = np.nan
         start[f"{key}__relatief"] = np.nan
     return start
 
@@ -69,9 +69,9 @@ def early_warning(result: SignalResult) -> pd.DataFrame:
         np.where(worse | rising, "preventief", ""),
     )
     conc = [
-        f"{i.key}__verschil"
+        f"{i.key}__change"
         for i in result.indicators
-        if i.core and i.group == "kwetsbaarheid" and f"{i.key}__verschil" in t
+        if i.core and i.group == "kwetsbaarheid" and f"{i.key}__change" in t
     ]
     out["toename_concentratie"] = t[conc].mean(axis=1, skipna=True) if conc else np.nan
     out = out[out.soort != ""].sort_values(

@@ -21,7 +21,7 @@ def buurt_codes(store: Store, gemeente: str, edition: int) -> pd.DataFrame:
     return store.buurten(gemeente, edition)
 
 
-def default_edition(store: Store, gemeente: str, tot: int) -> int:
+def default_edition(store: Store, gemeente: str, end_year: int) -> int:
     """The boundary edition a view of the gemeente ending in ``tot`` is computed on.
 
     Only editions whose buurten are known (regions or boundaries) qualify. Among them
@@ -38,10 +38,10 @@ def default_edition(store: Store, gemeente: str, tot: int) -> int:
     editions = store.buurt_editions(gemeente)
     kwb = sorted({int(e) for e in editions[editions.dataset_key == "cbs_kwb"].edition} & known)
     for candidates in (kwb, sorted(known)):
-        earlier = [e for e in candidates if e <= tot]
+        earlier = [e for e in candidates if e <= end_year]
         if earlier:
             return int(earlier[-1])
-    return int(min((e for e in known if e > tot), default=max(known)))
+    return int(min((e for e in known if e > end_year), default=max(known)))
 
 
 def values_on_edition(

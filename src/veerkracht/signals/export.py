@@ -10,7 +10,7 @@ import xlsxwriter
 
 from veerkracht.errors import VeerkrachtError
 from veerkracht.signals.composite import composite_scores, load_composites
-from veerkracht.signals.compute import rankable
+from veerkracht.signals.compute import public_column, rankable
 from veerkracht.signals.corporation import (
     corporation_share_curves,
     liveability_by_corporation_share,
@@ -54,31 +54,31 @@ def signal_table(result: SignalResult) -> pd.DataFrame:
         f"Concentratie kwetsbare groepen (gemiddelde index, {ref})": t["concentratie_index"].round(
             1
         ),
-        "Inwoners": t["inwoners__tot"] if "inwoners__tot" in t else pd.Series(pd.NA, index=t.index),
+        "Inwoners": t["inwoners__end"] if "inwoners__end" in t else pd.Series(pd.NA, index=t.index),
     }
     for ind in result.indicators:
-        p_van, p_tot = result.periods[ind.key]
+        p_start, p_end = result.periods[ind.key]
         unit = f" ({ind.unit})" if ind.unit else ""
-        if p_tot is not None:
-            extra[f"{ind.label}{unit} {p_tot}"] = t[f"{ind.key}__tot"].round(3)
+        if p_end is not None:
+            extra[f"{ind.label}{unit} {p_end}"] = t[f"{ind.key}__end"].round(3)
             status = t[f"{ind.key}__status"].astype("string").fillna("ontbreekt")
             if (status != "ok").any():
-                extra[f"{ind.label}: status {p_tot}"] = status
+                extra[f"{ind.label}: status {p_end}"] = status
             approx = t.get(f"{ind.key}__benadering")
             if approx is not None and approx.fillna(False).any():
-                extra[f"{ind.label}: bron {p_tot}"] = approx.map(
+                extra[f"{ind.label}: bron {p_end}"] = approx.map(
                     {True: "benadering (postcodegebied)", False: "buurt"}
                 )
-        if p_van is not None and p_tot is not None:
-            extra[f"{ind.label}: verschil {p_van}–{p_tot}"] = t[f"{ind.key}__verschil"].round(3)
+        if p_start is not None and p_end is not None:
+            extra[f"{ind.label}: verschil {p_start}–{p_end}"] = t[f"{ind.key}__change"].round(3)
         if ind.index and t[f"{ind.key}__index_ref"].notna().any():
-            extra[f"{ind.label}: index {ref} {p_tot}"] = t[f"{ind.key}__index_ref"].round(1)
+            extra[f"{ind.label}: index {ref} {p_end}"] = t[f"{ind.key}__index_ref"].round(1)
         if (
             ind.index
             and result.reference.kind != "nederland"
             and t[f"{ind.key}__index_nl"].notna().any()
         ):
-            extra[f"{ind.label}: index Nederland = 100 {p_tot}"] = t[f"{ind.key}__index_nl"].round(
+            extra[f"{ind.label}: index Nederland = 100 {p_end}"] = t[f"{ind.key}__index_nl"].round(
                 1
             )
     return pd.concat([out, pd.DataFrame(extra, index=t.index)], axis=1)
@@ -99,9 +99,9 @@ def accountability(view: SignalView) -> pd.DataFrame:
     for src in result.sources:
         rows.append(("Bron", src.citation()))
     for ind in result.indicators:
-        p_van, p_tot = result.periods[ind.key]
+        p_start, p_end = result.periods[ind.key]
         rows.append(
-            (f"Periode {ind.label}", f"{p_van if p_van else '–'} → {p_tot if p_tot else '–'}")
+            (f"Periode {ind.label}", f"{p_start if p_start else '–'} → {p_end if p_end else '–'}")
         )
     if result.config is not None:
         for rule in result.rules:
@@ -116,7 +116,7 @@ def accountability(view: SignalView) -> pd.DataFrame:
         for key, value in result.config.thresholds.items():
             rows.append((f"Drempel {key}", str(value)))
         for cls in result.config.classes:
-            rows.append((f"Klasse {cls.code}", f"{cls.label}: {cls.uitleg}"))
+            rows.append((f"Klasse {cls.code}", f"{cls.label}: {cls.explanation}"))
         rows.append(("Typologie-instellingen", str(result.config.path.name)))
     if result.methods is not None:
         for m in result.methods.itertuples():
@@ -177,11 +177,11 @@ def _statistics_sheets(
     if edition is not None:
         geoms = store.geometries(result.gemeente.code, edition)[["region_code", "geometry"]]
         gdf = geoms.merge(t, on="region_code")
-    candidates = ["overlast_lbm3__verschil", "overlast_lbm2__verschil"]
+    candidates = ["overlast_lbm3__change", "overlast_lbm2__change"]
     dependent = next((c for c in candidates if c in t and t[c].notna().sum() > 20), None)
-    controls = [c for c in ("corporatiebezit__van", "dichtheid__van") if c in t]
+    controls = [c for c in ("corporatiebezit__start", "dichtheid__start") if c in t]
     if dependent:
-        start = dependent.replace("__verschil", "__van")
+        start = dependent.replace("__change", "__start")
         frame = gdf if model != "ols" and gdf is not None else t
         try:
             reg = regression_table(
@@ -194,7 +194,8 @@ def _statistics_sheets(
             reg["n"] = reg.attrs["n"]
             reg["r2"] = reg.attrs["r2"]
             reg["model"] = reg.attrs["model"]
-            reg["afhankelijke_variabele"] = dependent
+            reg["afhankelijke_variabele"] = public_column(dependent)
+            reg["variabele"] = reg["variabele"].map(public_column)
             sheets["Regressie"] = reg
         except VeerkrachtError:
             pass

@@ -20,20 +20,23 @@ from veerkracht.signals.rules import RULES, RuleContext
 
 TYPOLOGY = Path(__file__).with_name("typology.toml")
 
+#: the Dutch keys of a [[klasse]] in the (user-editable) typology TOML -> TypologyClass fields
+TOML_KEYS: dict[str, str] = {"kleur": "base_colour", "uitleg": "explanation", "tinten": "shades"}
+
 
 @dataclass(frozen=True)
 class TypologyClass:
     code: str
     label: str
-    kleur: str
-    uitleg: str
-    tinten: tuple[str, ...] = ()
+    base_colour: str
+    explanation: str
+    shades: tuple[str, ...] = ()
 
     def colour(self, step: object = None) -> str:
         """The class colour, darker for step 1-3 of the increase when shades are given."""
-        if step is None or pd.isna(step) or not self.tinten:
-            return self.kleur
-        return self.tinten[min(int(step), len(self.tinten)) - 1]
+        if step is None or pd.isna(step) or not self.shades:
+            return self.base_colour
+        return self.shades[min(int(step), len(self.shades)) - 1]
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,8 @@ class TypologyConfig:
         """Map legend categories: each class, and each class x step where shades exist."""
         out: dict[str, tuple[str, str]] = {}
         for c in self.classes:
-            out[c.code] = (c.label, c.kleur)
-            for step in range(1, len(c.tinten) + 1):
+            out[c.code] = (c.label, c.base_colour)
+            for step in range(1, len(c.shades) + 1):
                 out[f"{c.code}-{step}"] = (f"{c.label}: toename stap {step}", c.colour(step))
         return out
 
@@ -97,7 +100,11 @@ def load_typology(path: str | Path | None = None) -> TypologyConfig:
         raise InputFileError(path, f"[drempels] mist: {', '.join(missing)}", fix=fix)
     try:
         classes = tuple(
-            TypologyClass(**{**c, "tinten": tuple(c.get("tinten", ()))}) for c in data["klasse"]
+            TypologyClass(
+                **{TOML_KEYS.get(k, k): v for k, v in c.items() if k != "tinten"},
+                shades=tuple(c.get("tinten", ())),
+            )
+            for c in data["klasse"]
         )
     except (KeyError, TypeError) as exc:
         raise InputFileError(
@@ -153,7 +160,7 @@ def classify_buurten(
     code = pd.Series(pd.NA, index=table.index, dtype="string")
     for cls in config.classes:
         code = code.mask(code.isna() & conditions[cls.code], cls.code)
-    shaded = code.isin([c.code for c in config.classes if c.tinten])
+    shaded = code.isin([c.code for c in config.classes if c.shades])
     step = outcome["R-TOEN"].step.where(shaded)
     out = pd.DataFrame(index=table.index)
     out["typologie"] = code

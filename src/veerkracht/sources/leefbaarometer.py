@@ -292,12 +292,12 @@ def read_lbm3(path: Path, *, year: int | None = None) -> SourceTable:
             path, absent, expected="bu_code/wk_code/gm_code/grid_id, jaar, lbm, afw, fys, onv, "
             "soc, vrz, won",
         )
-    jaar = pd.to_numeric(frame[cols["jaar"]].str.strip(), errors="coerce")
-    if jaar.isna().any():
-        rows = [int(i) + 2 for i in jaar.index[jaar.isna()][:10]]
+    years = pd.to_numeric(frame[cols["jaar"]].str.strip(), errors="coerce")
+    if years.isna().any():
+        rows = [int(i) + 2 for i in years.index[years.isna()][:10]]
         raise InputFileError(path, "jaar is geen getal", column=cols["jaar"], rows=rows)
-    jaar = jaar.astype(int)
-    edition = int(jaar.max())
+    years = years.astype(int)
+    edition = int(years.max())
     level = LBM3_CODE_COLUMNS[code_key]
     raw_codes = frame[cols[code_key]].astype("string").str.strip()
     if level == "grid":
@@ -314,7 +314,7 @@ def read_lbm3(path: Path, *, year: int | None = None) -> SourceTable:
     variables = {k: v for k, v in LBM3.items() if k in cols}
     class_col = next((cols[c] for c in LBM3_CLASS_COLUMNS if c in cols), None)
     parts = []
-    for period, index in frame.groupby(jaar).groups.items():
+    for period, index in frame.groupby(years).groups.items():
         mapping = {cols[k]: (v.key, int(period)) for k, v in variables.items()}
         if class_col:
             mapping[class_col] = (LBM3_CLASS.key, int(period))
@@ -331,7 +331,7 @@ def read_lbm3(path: Path, *, year: int | None = None) -> SourceTable:
     notes = [f"indeling {edition} (meetjaar) voor alle jaren"]
     missing = {}
     if "lbm" not in cols:  # Leefbaarometer WFS: z-scores and class, no total score
-        missing = {int(p): [LBM3["lbm"].key] for p in sorted(jaar.unique())}
+        missing = {int(p): [LBM3["lbm"].key] for p in sorted(years.unique())}
         notes.append("geen totaalscore 'lbm' in het bestand (WFS): lbm3.lbm ontbreekt; "
                      "afwijking (afw), dimensies en klasse wel")
     if unused:

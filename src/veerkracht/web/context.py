@@ -33,7 +33,7 @@ from veerkracht.web.db import Database
 from veerkracht.web.limits import Gate, GateFull, LoginThrottle, RateLimiter
 from veerkracht.web.organisation import Organisations
 from veerkracht.web.repo import Repository, User, hash_password
-from veerkracht.web.state import ViewState, check_id
+from veerkracht.web.state import FIELD_NAMES, ViewState, check_id
 from veerkracht.web.uploads import own_export
 
 if TYPE_CHECKING:
@@ -51,10 +51,10 @@ def view_key(state: ViewState) -> tuple:
     """The cache key of a computed view: everything that changes the computation."""
     return (
         state.gemeente,
-        state.van,
-        state.tot,
-        state.indeling,
-        state.klassen,
+        state.start_year,
+        state.end_year,
+        state.edition,
+        state.scheme,
         state.referentie,
     )
 
@@ -96,7 +96,7 @@ async def view_state(request: Request) -> ViewState:  # async: no thread-pool ho
     query = request.query_params
     return ViewState.parse(
         request.path_params["gm"],
-        **{name: query.get(name) for name in _VIEW_QUERY},
+        **{FIELD_NAMES.get(name, name): query.get(name) for name in _VIEW_QUERY},
         buurt=query.getlist("buurt"),
         overlay=query.getlist("overlay"),
     )

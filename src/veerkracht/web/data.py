@@ -32,6 +32,7 @@ from veerkracht.maps.interactive import render_html
 from veerkracht.maps.layers import MapLayer, axis_labels, classify, layer_style, source_line
 from veerkracht.maps.static import render_map
 from veerkracht.pipeline import signal_view
+from veerkracht.signals.compute import public_column
 from veerkracht.signals.edition import default_edition, values_on_edition
 from veerkracht.signals.export import (
     signal_sheets,
@@ -185,9 +186,9 @@ class DataService:
         """Compute a view; on a read-only store first check that its translation exists
         (a Dutch error instead of silently using untranslated codes)."""
         if self.store.read_only:
-            gm, tot, edition = key[0], key[2], key[3]
+            gm, end_year, edition = key[0], key[2], key[3]
             code = resolve_gemeente(self.store, gm).code
-            target = edition or (default_edition(self.store, code, tot) if tot else None)
+            target = edition or (default_edition(self.store, code, end_year) if end_year else None)
             if target is not None and not self.store.has_translation(code, target):
                 raise StoreError(
                     f"de cijfers van {code} zijn nog niet naar buurtindeling {target} vertaald, "
@@ -198,9 +199,15 @@ class DataService:
         return self._compute(key)
 
     def _compute(self, key: CacheKey) -> Computed:
-        gm, van, tot, edition, scheme, reference = key
+        gm, start_year, end_year, edition, scheme, reference = key
         view = signal_view(
-            self.store, gm, van, tot, edition=edition, scheme=scheme, reference=reference
+            self.store,
+            gm,
+            start_year,
+            end_year,
+            edition=edition,
+            scheme=scheme,
+            reference=reference,
         )
         mapset = mapset_from_view(self.store, view)
         result = view.result
@@ -229,23 +236,23 @@ class DataService:
         out = {}
         sources = [s.citation() for s in result.sources]
         for ind in result.indicators:
-            column = f"{ind.key}__tot"
+            column = f"{ind.key}__end"
             if ind.key in taken or column not in mapset.buurten:
                 continue
             values = pd.to_numeric(mapset.buurten[column], errors="coerce")
             if values.notna().sum() < 2:
                 continue
-            p_tot = result.periods[ind.key][1]
+            p_end = result.periods[ind.key][1]
             out[ind.key] = MapLayer(
                 key=ind.key,
-                title=f"{ind.label}, {p_tot}",
+                title=f"{ind.label}, {p_end}",
                 column=column,
                 kind="klassen",
                 legend_title=ind.unit or ind.label,
                 unit=ind.unit,
                 bins=classify(values, scheme, 5),
                 sources=sources,
-                period=str(p_tot),
+                period=str(p_end),
                 note=f"Buurtindeling {result.edition}; klassen: {scheme}",
                 worse_when_higher=None if ind.direction == "neutraal" else ind.worse_when_higher,
             )
@@ -297,13 +304,15 @@ class DataService:
         r = c.result
         rows = [
             {k: clean(v) for k, v in row.items()}
-            for row in r.table.drop(columns=["regels"], errors="ignore").to_dict("records")
+            for row in r.table.drop(columns=["regels"], errors="ignore")
+            .rename(columns=public_column)
+            .to_dict("records")
         ]
         v = c.view
         return {
             "gemeente": {"code": r.gemeente.code, "naam": r.gemeente.name},
-            "van": r.van,
-            "tot": r.tot,
+            "van": r.start_year,
+            "tot": r.end_year,
             "standaardperiode": v.choice.default,
             "perioden_met_gegevens": [{"van": a, "tot": b} for a, b in v.periods_that_work],
             "referentie": {
@@ -331,7 +340,7 @@ class DataService:
             ],
             "bronnen": [s.citation() for s in r.sources],
             "typologie": [
-                {"code": k.code, "label": k.label, "kleur": k.kleur, "uitleg": k.uitleg}
+                {"code": k.code, "label": k.label, "kleur": k.base_colour, "uitleg": k.explanation}
                 for k in (r.config.classes if r.config else [])
             ],
             "lagen": [self.legend(c, key) for key in c.layers],
@@ -433,7 +442,7 @@ class DataService:
         index = self._profile_index(c)
         indicators = []
         for ind in r.indicators:
-            p_van, p_tot = r.periods[ind.key]
+            p_start, p_end = r.periods[ind.key]
             ref = index["refs"].get(ind.key, {})
             own = index["trends"].get((buurt, ind.key), {})
             periods = sorted(set(own) | set(ref))
@@ -443,16 +452,16 @@ class DataService:
                     "label": ind.label,
                     "eenheid": ind.unit,
                     "groep": ind.group,
-                    "van": p_van,
-                    "tot": p_tot,
-                    "waarde": clean(row.get(f"{ind.key}__tot")),
-                    "waarde_van": clean(row.get(f"{ind.key}__van")),
-                    "verschil": clean(row.get(f"{ind.key}__verschil")),
+                    "van": p_start,
+                    "tot": p_end,
+                    "waarde": clean(row.get(f"{ind.key}__end")),
+                    "waarde_van": clean(row.get(f"{ind.key}__start")),
+                    "verschil": clean(row.get(f"{ind.key}__change")),
                     "index_nl": clean(row.get(f"{ind.key}__index_nl")),
                     "index_gemeente": clean(row.get(f"{ind.key}__index_gemeente")),
                     "klasse": clean(row.get(f"{ind.key}__klasse")),
-                    "nl": clean(ref[p_tot][0]) if p_tot in ref else None,
-                    "gemeente": clean(ref[p_tot][1]) if p_tot in ref else None,
+                    "nl": clean(ref[p_end][0]) if p_end in ref else None,
+                    "gemeente": clean(ref[p_end][1]) if p_end in ref else None,
                     "trend": [
                         {
                             "jaar": int(p),
@@ -469,8 +478,8 @@ class DataService:
             "naam": clean(row.get("naam")),
             "gemeente": {"code": r.gemeente.code, "naam": r.gemeente.name},
             "indeling": r.edition,
-            "van": r.van,
-            "tot": r.tot,
+            "van": r.start_year,
+            "tot": r.end_year,
             "typologie": clean(row.get("typologie")),
             "typologie_label": clean(row.get("typologie_label")),
             "redenen": clean(row.get("redenen")),
@@ -513,14 +522,14 @@ class DataService:
         counts = r.table.typologie.value_counts()
         indicators = []
         for ind in r.indicators:
-            p_tot = r.periods[ind.key][1]
-            ref = r.references[(r.references.indicator == ind.key) & (r.references.period == p_tot)]
+            p_end = r.periods[ind.key][1]
+            ref = r.references[(r.references.indicator == ind.key) & (r.references.period == p_end)]
             indicators.append(
                 {
                     "key": ind.key,
                     "label": ind.label,
                     "eenheid": ind.unit,
-                    "jaar": p_tot,
+                    "jaar": p_end,
                     "gemeente": clean(ref.gemeente.iloc[0]) if len(ref) else None,
                     "nl": clean(ref.nl.iloc[0]) if len(ref) else None,
                 }

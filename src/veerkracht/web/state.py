@@ -17,14 +17,24 @@ from veerkracht.signals.classes import SCHEMES_WITHOUT_BOUNDS, canonical_scheme
 from veerkracht.web.urls import url as route_url
 
 #: no period in a URL = the gemeente's most recent period with data (the pipeline's default)
-DEFAULT_VAN: int | None = None
-DEFAULT_TOT: int | None = None
+DEFAULT_START_YEAR: int | None = None
+DEFAULT_END_YEAR: int | None = None
 REFERENCES = ("gemeente", "nederland")
 _GM = re.compile(r"^GM\d{4}$")
 _BU = re.compile(r"^BU\d{4}[0-9A-Z]{4}$")
 _LAYER = re.compile(r"^[a-z0-9_]{1,60}$")
 _ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_SELECTED = 10
+
+#: the view's fields under their Dutch names in URLs and JSON (the edge); code uses English
+WIRE_NAMES: dict[str, str] = {
+    "layer": "laag",
+    "start_year": "van",
+    "end_year": "tot",
+    "edition": "indeling",
+    "scheme": "klassen",
+}
+FIELD_NAMES: dict[str, str] = {dutch: field for field, dutch in WIRE_NAMES.items()}
 
 
 def check_gemeente(code: str) -> str:
@@ -81,11 +91,11 @@ def split_list(values: list[str] | None) -> list[str]:
 @dataclass(frozen=True)
 class ViewState:
     gemeente: str
-    laag: str = DEFAULT_LAYER
-    van: int | None = DEFAULT_VAN
-    tot: int | None = DEFAULT_TOT
-    indeling: int | None = None
-    klassen: str = DEFAULT_SCHEME
+    layer: str = DEFAULT_LAYER
+    start_year: int | None = DEFAULT_START_YEAR
+    end_year: int | None = DEFAULT_END_YEAR
+    edition: int | None = None
+    scheme: str = DEFAULT_SCHEME
     buurten: tuple[str, ...] = field(default_factory=tuple)
     overlays: tuple[str, ...] = field(default_factory=tuple)
     referentie: str = DEFAULT_REFERENCE
@@ -95,21 +105,23 @@ class ViewState:
         cls,
         gemeente: str,
         *,
-        laag: str | None = None,
-        van: object = None,
-        tot: object = None,
-        indeling: object = None,
-        klassen: str | None = None,
+        layer: str | None = None,
+        start_year: object = None,
+        end_year: object = None,
+        edition: object = None,
+        scheme: str | None = None,
         buurt: list[str] | None = None,
         overlay: list[str] | None = None,
         referentie: str | None = None,
     ) -> ViewState:
         """Validate raw query values; a bad one is a Dutch :class:`ParameterError`."""
-        layer = (laag or DEFAULT_LAYER).strip()
-        if not _LAYER.match(layer):
-            raise ParameterError("laag", laag, "ongeldige laagnaam", fix="Bijv. typologie.")
-        start = check_year("van", van) if van not in (None, "") else DEFAULT_VAN
-        end = check_year("tot", tot) if tot not in (None, "") else DEFAULT_TOT
+        key = (layer or DEFAULT_LAYER).strip()
+        if not _LAYER.match(key):
+            raise ParameterError("laag", layer, "ongeldige laagnaam", fix="Bijv. typologie.")
+        start = (
+            check_year("van", start_year) if start_year not in (None, "") else DEFAULT_START_YEAR
+        )
+        end = check_year("tot", end_year) if end_year not in (None, "") else DEFAULT_END_YEAR
         reference = (referentie or DEFAULT_REFERENCE).strip().lower()
         if reference not in REFERENCES:
             raise ParameterError(
@@ -122,7 +134,7 @@ class ViewState:
             raise ParameterError(
                 "tot", end, f"moet later zijn dan van ({start})", fix="Bijv. van=2017&tot=2019."
             )
-        edition = check_year("indeling", indeling) if indeling not in (None, "") else None
+        edition = check_year("indeling", edition) if edition not in (None, "") else None
         buurten = tuple(check_buurt(b) for b in split_list(buurt))
         if len(buurten) > MAX_SELECTED:
             raise ParameterError(
@@ -133,11 +145,11 @@ class ViewState:
             )
         return cls(
             gemeente=check_gemeente(gemeente),
-            laag=layer,
-            van=start,
-            tot=end,
-            indeling=edition,
-            klassen=check_scheme(klassen or DEFAULT_SCHEME),
+            layer=key,
+            start_year=start,
+            end_year=end,
+            edition=edition,
+            scheme=check_scheme(scheme or DEFAULT_SCHEME),
             buurten=buurten,
             overlays=tuple(check_id(o) for o in split_list(overlay)),
             referentie=reference,
@@ -164,27 +176,27 @@ class ViewState:
             lists[name] = value
         return cls.parse(
             data.get("gemeente") or "",
-            laag=data.get("laag"),
-            van=data.get("van"),
-            tot=data.get("tot"),
-            indeling=data.get("indeling"),
-            klassen=data.get("klassen"),
+            layer=data.get("laag"),
+            start_year=data.get("van"),
+            end_year=data.get("tot"),
+            edition=data.get("indeling"),
+            scheme=data.get("klassen"),
             buurt=lists["buurten"],
             overlay=lists["overlays"],
             referentie=data.get("referentie") if isinstance(data.get("referentie"), str) else None,
         )
 
     def as_dict(self) -> dict:
-        d = asdict(self)
+        d = {WIRE_NAMES.get(k, k): v for k, v in asdict(self).items()}
         d["buurten"], d["overlays"] = list(self.buurten), list(self.overlays)
         return d
 
     def query(self) -> str:
         """Canonical query string: fixed order, every key that matters."""
-        pairs: list[tuple[str, str]] = [("laag", self.laag), *self._period_pairs()]
-        if self.indeling is not None:
-            pairs.append(("indeling", str(self.indeling)))
-        pairs.append(("klassen", self.klassen))
+        pairs: list[tuple[str, str]] = [("laag", self.layer), *self._period_pairs()]
+        if self.edition is not None:
+            pairs.append(("indeling", str(self.edition)))
+        pairs.append(("klassen", self.scheme))
         if self.referentie != DEFAULT_REFERENCE:
             pairs.append(("referentie", self.referentie))
         pairs += [("buurt", b) for b in self.buurten]
@@ -195,11 +207,11 @@ class ViewState:
         """Query string of the data endpoints (signals, geojson) for this view."""
         pairs: list[tuple[str, str]] = []
         if layer:
-            pairs.append(("laag", self.laag))
+            pairs.append(("laag", self.layer))
         pairs += self._period_pairs()
-        if self.indeling is not None:
-            pairs.append(("indeling", str(self.indeling)))
-        pairs.append(("klassen", self.klassen))
+        if self.edition is not None:
+            pairs.append(("indeling", str(self.edition)))
+        pairs.append(("klassen", self.scheme))
         if self.referentie != DEFAULT_REFERENCE:
             pairs.append(("referentie", self.referentie))
         if overlays:
@@ -208,7 +220,11 @@ class ViewState:
 
     def _period_pairs(self) -> list[tuple[str, str]]:
         """Only the years given: without them the gemeente's most recent period is shown."""
-        return [(k, str(v)) for k, v in (("van", self.van), ("tot", self.tot)) if v is not None]
+        return [
+            (k, str(v))
+            for k, v in (("van", self.start_year), ("tot", self.end_year))
+            if v is not None
+        ]
 
     def url(self) -> str:
         return f"{route_url('view_page', gm=self.gemeente)}?{self.query()}"

@@ -75,13 +75,13 @@ def thresholds(**overrides) -> dict:
 
 def frame(n: int = 20, **columns) -> pd.DataFrame:
     """``n`` ordinary buurten (index 100, no change, 1.000 inwoners); override columns."""
-    base: dict[str, object] = {"inwoners__tot": np.full(n, 1000.0)}
+    base: dict[str, object] = {"inwoners__end": np.full(n, 1000.0)}
     for ind in INDICATORS:
-        base[f"{ind.key}__tot"] = np.full(n, 10.0)
+        base[f"{ind.key}__end"] = np.full(n, 10.0)
         base[f"{ind.key}__index_ref"] = np.full(n, 100.0)
         base[f"{ind.key}__afwijking_ref"] = np.zeros(n)
         # small changes that scatter like noise around the reference's change
-        base[f"{ind.key}__verschil"] = np.linspace(-0.5, 0.5, n)
+        base[f"{ind.key}__change"] = np.linspace(-0.5, 0.5, n)
         base[f"{ind.key}__verschil_ref"] = np.linspace(-0.5, 0.5, n)
         base[f"{ind.key}__relatief"] = np.zeros(n)
         base[f"{ind.key}__benadering"] = np.zeros(n, dtype=bool)

@@ -12,7 +12,7 @@ def test_complete_buurt_does_not_fire() -> None:
 
 def test_fires_without_vulnerability_data() -> None:
     t = set_row(
-        frame(), 0, **{"laag_inkomen__tot": np.nan, "bijstand__tot": np.nan, "angst__tot": np.nan}
+        frame(), 0, **{"laag_inkomen__end": np.nan, "bijstand__end": np.nan, "angst__end": np.nan}
     )
     out = enough_data.evaluate(context(t))
     assert out.fired.iloc[0] and not out.fired.iloc[1]
@@ -20,7 +20,7 @@ def test_fires_without_vulnerability_data() -> None:
 
 
 def test_postcode_approximation_is_not_buurt_level_nuisance() -> None:
-    t = set_row(frame(), 0, **{"geweld__tot": np.nan, "lbm_vei__benadering": True})
+    t = set_row(frame(), 0, **{"geweld__end": np.nan, "lbm_vei__benadering": True})
     assert enough_data.evaluate(context(t)).fired.iloc[0]
     # with the measured crime rate the same buurt has enough data
     t = set_row(frame(), 0, **{"lbm_vei__benadering": True})
@@ -28,5 +28,5 @@ def test_postcode_approximation_is_not_buurt_level_nuisance() -> None:
 
 
 def test_small_area_rates_missing_counts_as_missing() -> None:
-    t = set_row(frame(), 0, **{"geweld__tot": np.nan, "lbm_vei__tot": np.nan})
+    t = set_row(frame(), 0, **{"geweld__end": np.nan, "lbm_vei__end": np.nan})
     assert enough_data.evaluate(context(t)).fired.iloc[0]

@@ -7,7 +7,7 @@ from veerkracht.signals.rules import nuisance
 
 
 def test_high_crime_rate_fires() -> None:
-    t = set_row(frame(), 0, **{"geweld__index_ref": 180.0, "geweld__tot": 18.0})
+    t = set_row(frame(), 0, **{"geweld__index_ref": 180.0, "geweld__end": 18.0})
     out = nuisance.evaluate(context(t))
     assert out.fired.iloc[0] and not out.fired.iloc[1:].any()
     assert "index 180 ≥ 150" in out.reasons.iloc[0][0]

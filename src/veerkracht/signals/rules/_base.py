@@ -25,7 +25,7 @@ class RuleContext:
         return [
             i
             for i in self.indicators
-            if i.core and i.group == group and f"{i.key}__tot" in self.table
+            if i.core and i.group == group and f"{i.key}__end" in self.table
         ]
 
     def column(self, ind: Indicator, measure: str) -> pd.Series:

@@ -31,7 +31,7 @@ def evaluate(ctx: RuleContext) -> RuleOutcome:
     count = pd.Series(0, index=ctx.table.index)
     for ind in ctx.core("kwetsbaarheid"):
         index = ctx.column(ind, "index_ref")
-        value = ctx.column(ind, "tot")
+        value = ctx.column(ind, "end")
         bound = high_threshold(ind, t)
         high = (index >= bound).fillna(False)
         count += high.astype(int)

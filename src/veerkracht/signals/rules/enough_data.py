@@ -22,7 +22,7 @@ DESCRIPTION = (
 
 def _judged(ctx: RuleContext, ind) -> pd.Series:
     measure = "afwijking_ref" if ind.direction == "hoger_beter" else "index_ref"
-    return ctx.column(ind, "tot").notna() & ctx.column(ind, measure).notna()
+    return ctx.column(ind, "end").notna() & ctx.column(ind, measure).notna()
 
 
 def evaluate(ctx: RuleContext) -> RuleOutcome:

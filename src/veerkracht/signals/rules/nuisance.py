@@ -42,7 +42,7 @@ def _hits(ctx: RuleContext, ind) -> tuple[pd.Series, pd.Series]:
         )
     else:
         index = ctx.column(ind, "index_ref")
-        value = ctx.column(ind, "tot")
+        value = ctx.column(ind, "end")
         bound = high_threshold(ind, t, "overlast_index_hoog")
         hit = index >= bound
         texts = pd.Series(

@@ -37,12 +37,12 @@ def evaluate(ctx: RuleContext) -> RuleOutcome:
     reasons = empty_lists(index)
     count = pd.Series(0, index=index)
     biggest = pd.Series(np.nan, index=index)
-    people = ctx.table.get("inwoners__tot", pd.Series(float("nan"), index=index))
+    people = ctx.table.get("inwoners__end", pd.Series(float("nan"), index=index))
     small = (people < t["min_inwoners"]).fillna(False)  # their noise would widen the band
     tested = [i for i in ctx.core("kwetsbaarheid") if i.unit == "%"]
     for ind in tested:
         excess = ctx.column(ind, "verschil_ref")
-        change = ctx.column(ind, "verschil")
+        change = ctx.column(ind, "change")
         band, n = noise_band(excess[~small], t, steps[0], len(tested))
         hit = (excess >= band).fillna(False)
         count += hit.astype(int)

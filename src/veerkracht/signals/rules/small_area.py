@@ -14,7 +14,7 @@ DESCRIPTION = (
 
 
 def evaluate(ctx: RuleContext) -> RuleOutcome:
-    people = ctx.table.get("inwoners__tot", pd.Series(float("nan"), index=ctx.table.index))
+    people = ctx.table.get("inwoners__end", pd.Series(float("nan"), index=ctx.table.index))
     minimum = ctx.thresholds["min_inwoners"]
     fired = (people < minimum).fillna(False)
     reasons = empty_lists(ctx.table.index)

@@ -37,11 +37,11 @@ def register(app: FastAPI, web: WebApp) -> None:
 
     @app.get(ROUTES["export_png"], openapi_extra=VIEW_PARAMETERS)
     async def export_png(request: Request, state: ViewState = Depends(view_state)) -> Response:
-        return await send(request, state, "png", state.laag)
+        return await send(request, state, "png", state.layer)
 
     @app.get(ROUTES["export_pdf"], openapi_extra=VIEW_PARAMETERS)
     async def export_pdf(request: Request, state: ViewState = Depends(view_state)) -> Response:
-        return await send(request, state, "pdf", state.laag)
+        return await send(request, state, "pdf", state.layer)
 
     @app.get(ROUTES["export_html"], openapi_extra=VIEW_PARAMETERS)
     async def export_html(request: Request, state: ViewState = Depends(view_state)) -> Response:

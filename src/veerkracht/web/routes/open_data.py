@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
@@ -52,25 +52,28 @@ def _gemeente_routes(app: FastAPI, web: WebApp) -> None:
     @app.get(ROUTES["map"], openapi_extra=VIEW_PARAMETERS)
     async def kaart(request: Request, state: ViewState = Depends(view_state)) -> Response:
         c = await web.view(request, state)
-        c.layer(state.laag)
+        c.layer(state.layer)
         if state.overlays:
             user = await run_in_threadpool(web.user, request)
             values = await run_in_threadpool(web.overlays_for, user, state.overlays, state.gemeente)
-            body = await run_in_threadpool(service.geojson, c, state.laag, values)
+            body = await run_in_threadpool(service.geojson, c, state.layer, values)
         elif accepts_gzip(request):
-            packed = c.blobs.get(("geojson.gz", state.laag)) or await run_in_threadpool(
-                service.geojson_gzip, c, state.laag
+            packed = c.blobs.get(("geojson.gz", state.layer)) or await run_in_threadpool(
+                service.geojson_gzip, c, state.layer
             )
             return cacheable_response(packed, "application/geo+json", gzipped=True)
         else:
-            body = c.blobs.get(("geojson", state.laag)) or await run_in_threadpool(
-                service.geojson, c, state.laag
+            body = c.blobs.get(("geojson", state.layer)) or await run_in_threadpool(
+                service.geojson, c, state.layer
             )
         return cacheable_response(body, "application/geo+json")
 
     @app.get(ROUTES["compare_gemeenten"])
     async def vergelijk_gemeenten(
-        request: Request, gemeenten: str = "", van: str | None = None, tot: str | None = None
+        request: Request,
+        gemeenten: str = "",
+        start_year: str | None = Query(None, alias="van"),
+        end_year: str | None = Query(None, alias="tot"),
     ) -> Response:
         codes = [check_gemeente(g) for g in split_list([gemeenten])]
         if not 2 <= len(codes) <= 4:
@@ -79,7 +82,7 @@ def _gemeente_routes(app: FastAPI, web: WebApp) -> None:
             )
         out = []
         for code in codes:
-            state = ViewState.parse(code, van=van, tot=tot)
+            state = ViewState.parse(code, start_year=start_year, end_year=end_year)
             try:
                 c = await web.view(request, state)
                 out.append(await run_in_threadpool(service.gemeente_summary, c))

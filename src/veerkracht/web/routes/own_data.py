@@ -42,7 +42,7 @@ def _upload_route(app: FastAPI, web: WebApp) -> None:
             )
         name = check_file_name(file.filename)
         gm = check_gemeente(str(form.get("gemeente") or ""))
-        state = ViewState.parse(gm, indeling=form.get("indeling") or None)
+        state = ViewState.parse(gm, edition=form.get("indeling") or None)
         title = str(form.get("titel") or name).strip()[:120]
         c = await web.view(request, state)
 

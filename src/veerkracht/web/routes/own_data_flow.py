@@ -23,7 +23,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from veerkracht.errors import ParameterError, VeerkrachtError
-from veerkracht.own_data import buurtindelingen, indeling_label
+from veerkracht.own_data import buurtindelingen, edition_label
 from veerkracht.web.common import ApiError, busy, json_response
 from veerkracht.web.limits import GateFull
 from veerkracht.web.pages import esc, page
@@ -256,7 +256,7 @@ def _form_page(user: User, data: dict[str, Any], error: VeerkrachtError | None =
     )
     if gm:
         indelingen = "".join(
-            f'<option value="{c["jaar"]}">{esc(indeling_label(c))}</option>'
+            f'<option value="{c["jaar"]}">{esc(edition_label(c))}</option>'
             for c in data["indelingen"]
         )
         body += (

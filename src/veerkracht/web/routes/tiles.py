@@ -336,17 +336,17 @@ def register(app: FastAPI, web: WebApp) -> None:
 
     memo: dict[tuple, dict[str, Any]] = {}  # (indicator, year) -> payload; the store is fixed
 
-    def values(indicator: str | None, jaar: int | None) -> dict[str, Any]:
-        if (indicator, jaar) not in memo:
-            memo[(indicator, jaar)] = national_values(store, indicator, jaar)
-        return memo[(indicator, jaar)]
+    def values(indicator: str | None, year: int | None) -> dict[str, Any]:
+        if (indicator, year) not in memo:
+            memo[(indicator, year)] = national_values(store, indicator, year)
+        return memo[(indicator, year)]
 
     @app.get("/api/nederland/waarden.json")
     async def national_json(
         indicator: str | None = Query(None, max_length=60),
-        jaar: int | None = Query(None, ge=1990, le=2100),
+        year: int | None = Query(None, ge=1990, le=2100, alias="jaar"),
     ) -> Response:
-        data = await run_in_threadpool(values, indicator, jaar)
+        data = await run_in_threadpool(values, indicator, year)
         return Response(
             dumps(data),
             media_type="application/json",
@@ -356,9 +356,9 @@ def register(app: FastAPI, web: WebApp) -> None:
     @app.get("/nederland.json")
     async def page_json(
         indicator: str | None = Query(None, max_length=60),
-        jaar: int | None = Query(None, ge=1990, le=2100),
+        year: int | None = Query(None, ge=1990, le=2100, alias="jaar"),
     ) -> Response:
-        data = await run_in_threadpool(values, indicator, jaar)
+        data = await run_in_threadpool(values, indicator, year)
         cache.prepare(store, data["indeling"])
         summary = {k: v for k, v in data.items() if k != "waarden"}
         summary["waarden_url"] = (
@@ -369,10 +369,10 @@ def register(app: FastAPI, web: WebApp) -> None:
     @app.get("/nederland", response_class=HTMLResponse)
     async def page(
         indicator: str | None = Query(None, max_length=60),
-        jaar: int | None = Query(None, ge=1990, le=2100),
+        year: int | None = Query(None, ge=1990, le=2100, alias="jaar"),
     ) -> HTMLResponse:
         try:
-            data = await run_in_threadpool(values, indicator, jaar)
+            data = await run_in_threadpool(values, indicator, year)
         except NoDataError as exc:
             return HTMLResponse(_page(None, exc.message), 404)
         cache.prepare(store, data["indeling"])  # the tiles are asked for right after
