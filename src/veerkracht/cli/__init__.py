@@ -14,7 +14,7 @@ import sys
 import typer
 from rich.markup import escape
 
-from veerkracht.cli import data
+from veerkracht.cli import _dutch, data
 from veerkracht.cli._common import console as console  # re-exported: tests swap its file
 from veerkracht.cli._common import err_console
 from veerkracht.errors import VeerkrachtError
@@ -29,6 +29,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
+    _dutch.install()
     app.add_typer(data.app, name="data", help="Data ophalen, importeren en bekijken.")
     for module in ("signalen", "kaart", "bestuurskaart", "rapport", "atlas", "overzicht", "web"):
         try:
@@ -71,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         return 1
     except Exception as exc:
-        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click usage errors
-            exc.show()
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # usage errors
+            for line in _dutch.usage_error_lines(exc):
+                err_console.print(line, markup=False, highlight=False)
             return int(exc.exit_code)
         if os.environ.get("VEERKRACHT_DEBUG"):
             raise

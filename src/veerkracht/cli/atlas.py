@@ -22,7 +22,7 @@ from veerkracht.numbers import number
 from veerkracht.settings import DEFAULT_OUT_DIR
 
 
-def atlas(
+def atlas_command(
     start_year: int | None = ALL_START_OPTION,
     end_year: int | None = ALL_END_OPTION,
     uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor de kaarten."),
@@ -86,4 +86,4 @@ def atlas(
 
 
 def register(app: typer.Typer) -> None:
-    app.command(name="atlas")(atlas)
+    app.command(name="atlas")(atlas_command)

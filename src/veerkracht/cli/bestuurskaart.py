@@ -20,7 +20,7 @@ from veerkracht.cli._common import (
 DEFAULT_OUT = Path("veerkracht-uitvoer")
 
 
-def bestuurskaart(
+def board_map_command(
     gemeente: str = typer.Argument(..., help="Gemeentenaam of GM-code, bv. Amsterdam of GM0363."),
     formaat: str = typer.Option("A4", "--formaat", help="Papierformaat: A4 of A3 (liggend)."),
     start_year: int | None = typer.Option(
@@ -75,4 +75,4 @@ def bestuurskaart(
 
 
 def register(app: typer.Typer) -> None:
-    app.command(name="bestuurskaart")(bestuurskaart)
+    app.command(name="bestuurskaart")(board_map_command)

@@ -128,7 +128,7 @@ _VERVANGEN_OPTION = typer.Option(
 
 
 @app.command("importeren")
-def importeren(
+def import_command(
     map_: Path = typer.Argument(..., metavar="MAP", help="Map met gedownloade bestanden."),
     vervangen: bool = _VERVANGEN_OPTION,
     store: Path | None = STORE_OPTION,
@@ -198,7 +198,7 @@ def _summary(report: ImportReport) -> None:
 
 
 @app.command("status")
-def status(store: Path | None = STORE_OPTION) -> None:
+def status_command(store: Path | None = STORE_OPTION) -> None:
     """Toon wat er in de store staat: datasets, perioden, indelingen, dekking, vertaalfouten."""
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     from veerkracht.status import store_status
@@ -240,7 +240,7 @@ _VERNIEUWEN_OPTION = typer.Option(
 
 
 @app.command("ophalen")
-def ophalen(
+def fetch_command(
     gemeente: str | None = _GEMEENTE_OPTION,
     jaren: str = _JAREN_OPTION,
     bronnen: str | None = _BRONNEN_OPTION,
@@ -264,12 +264,12 @@ def ophalen(
         )
     years, sources = parse_years(jaren), parse_sources(bronnen)
     if alle_gemeenten:
-        _ophalen_alle(years, sources, naar, vernieuwen, gelijktijdig, store)
+        _fetch_all(years, sources, naar, vernieuwen, gelijktijdig, store)
     else:
-        _ophalen_een(str(gemeente), years, sources, naar, vernieuwen, store)
+        _fetch_one(str(gemeente), years, sources, naar, vernieuwen, store)
 
 
-def _ophalen_een(
+def _fetch_one(
     gemeente: str,
     years: list[int],
     sources: list[str],
@@ -330,7 +330,7 @@ def _print_successors(settings, gemeente_code: str | None) -> None:
             console.print(f"[bold]Vervangen variabele:[/] {line}")
 
 
-def _ophalen_alle(
+def _fetch_all(
     years: list[int],
     sources: list[str],
     naar: Path | None,
@@ -422,7 +422,7 @@ def _all_problems(problems: list) -> Table:
 
 
 @app.command("kwb-dekking")
-def kwb_dekking(
+def kwb_coverage_command(
     mappen: list[Path] | None = typer.Argument(
         None,
         metavar="[MAP]...",
@@ -473,7 +473,7 @@ def kwb_dekking(
 
 
 @app.command("vertalen")
-def vertalen(
+def translate_command(
     gemeente: str = typer.Option(..., "--gemeente", help="Gemeentenaam of GM-code (GM0363)."),
     naar: int = typer.Option(..., "--naar", help="Referentie-indeling (jaar), bijv. 2022."),
     gewichten: Path | None = typer.Option(

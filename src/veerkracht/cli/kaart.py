@@ -23,7 +23,7 @@ from veerkracht.errors import NetworkError
 from veerkracht.settings import DEFAULT_OUT_DIR
 
 
-def kaart(
+def maps_command(
     gemeente: str = typer.Argument(..., help="Gemeentenaam of GM-code, bv. Amsterdam of GM0363."),
     start_year: int | None = typer.Option(
         None, "--van", help="Beginjaar (standaard: gekozen bij het meest recente eindjaar)."
@@ -125,4 +125,4 @@ def _basemap_settings(settings, mapset):
 
 
 def register(app: typer.Typer) -> None:
-    app.command(name="kaart")(kaart)
+    app.command(name="kaart")(maps_command)

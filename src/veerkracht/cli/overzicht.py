@@ -20,7 +20,7 @@ from veerkracht.errors import NoDataError, ParameterError
 from veerkracht.settings import DEFAULT_OUT_DIR
 
 
-def overzicht(
+def overview_command(
     start_year: int | None = ALL_START_OPTION,
     end_year: int | None = ALL_END_OPTION,
     uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor tabel en kaart."),
@@ -99,4 +99,4 @@ def overzicht(
 
 
 def register(app: typer.Typer) -> None:
-    app.command(name="overzicht")(overzicht)
+    app.command(name="overzicht")(overview_command)

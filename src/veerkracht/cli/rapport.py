@@ -20,7 +20,7 @@ from veerkracht.cli.signalen import print_view_summary
 from veerkracht.settings import DEFAULT_OUT_DIR
 
 
-def rapport(
+def report_command(
     gemeente: str = typer.Argument(..., help="Gemeentenaam of GM-code, bv. Amsterdam of GM0363."),
     start_year: int | None = typer.Option(
         None, "--van", help="Beginjaar (standaard: gekozen bij het meest recente eindjaar)."
@@ -84,4 +84,4 @@ def rapport(
 
 
 def register(app: typer.Typer) -> None:
-    app.command(name="rapport")(rapport)
+    app.command(name="rapport")(report_command)

@@ -19,7 +19,7 @@ from veerkracht.errors import ParameterError
 from veerkracht.settings import DEFAULT_OUT_DIR, DEFAULT_SCHEME
 
 
-def signalen(
+def signals_command(
     gemeente: str = typer.Argument(..., help="Gemeentenaam of GM-code, bv. Amsterdam of GM0363."),
     start_year: int | None = typer.Option(
         None, "--van", help="Beginjaar (standaard: gekozen bij het meest recente eindjaar)."
@@ -146,4 +146,4 @@ def print_view_summary(view, *, brief: bool = False) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("signalen")(signalen)
+    app.command("signalen")(signals_command)

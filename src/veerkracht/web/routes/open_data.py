@@ -41,7 +41,7 @@ def _gemeente_routes(app: FastAPI, web: WebApp) -> None:
         return json_response({"zoekterm": q, "aantal": len(found), "gemeenten": found})
 
     @app.get(ROUTES["signals"], openapi_extra=VIEW_PARAMETERS)
-    async def signalen(request: Request, state: ViewState = Depends(view_state)) -> Response:
+    async def signals(request: Request, state: ViewState = Depends(view_state)) -> Response:
         c = await web.view(request, state)
         blob = c.blobs.get(("signalen", ""))
         if blob is None:
@@ -50,7 +50,7 @@ def _gemeente_routes(app: FastAPI, web: WebApp) -> None:
         return Response(blob, media_type="application/json")
 
     @app.get(ROUTES["map"], openapi_extra=VIEW_PARAMETERS)
-    async def kaart(request: Request, state: ViewState = Depends(view_state)) -> Response:
+    async def map_layer(request: Request, state: ViewState = Depends(view_state)) -> Response:
         c = await web.view(request, state)
         c.layer(state.layer)
         if state.overlays:
@@ -121,7 +121,7 @@ def _buurt_routes(app: FastAPI, web: WebApp) -> None:
         return json_response(await run_in_threadpool(service.profile, c, code, overlays))
 
     @app.get(ROUTES["compare_buurten"], openapi_extra=VIEW_PARAMETERS)
-    async def vergelijk_buurten(
+    async def compare_buurten(
         request: Request, buurten: str = "", state: ViewState = Depends(view_state)
     ) -> Response:
         codes = [check_buurt(b) for b in split_list([buurten])]
