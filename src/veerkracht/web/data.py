@@ -32,6 +32,7 @@ from veerkracht.maps.interactive import render_html
 from veerkracht.maps.layers import MapLayer, axis_labels, classify, layer_style, source_line
 from veerkracht.maps.static import render_map
 from veerkracht.pipeline import signal_view
+from veerkracht.settings import DEFAULT_LAYER
 from veerkracht.signals.compute import public_column
 from veerkracht.signals.edition import default_edition, values_on_edition
 from veerkracht.signals.export import (
@@ -343,7 +344,10 @@ class DataService:
                 {"code": k.code, "label": k.label, "kleur": k.base_colour, "uitleg": k.explanation}
                 for k in (r.config.classes if r.config else [])
             ],
-            "lagen": [self.legend(c, key) for key in c.layers],
+            # the layer the app opens with first, then the map set's order (as in the report)
+            "lagen": [
+                self.legend(c, key) for key in sorted(c.layers, key=lambda k: k != DEFAULT_LAYER)
+            ],
             "rijen": rows,
         }
 

@@ -17,7 +17,6 @@ const SCHEMES = [
   ["kwantielen", "Kwantielen (gelijke aantallen buurten)"],
   ["fisher_jenks", "Natuurlijke grenzen (Fisher-Jenks)"],
 ];
-const SIGNAL_LAYERS = ["typologie", "concentratie", "ontwikkeling", "bivariaat", "leefbaarheid", "overlast", "corporatiebezit"];
 const BASEMAP_KEY = "vk-achtergrondkaart";
 
 const app = {
@@ -108,11 +107,7 @@ function layerGroups() {
   const meta = (app.meta && app.meta.lagen) || {};
   const indicatorGroup = new Map(sig.indicatoren.map((i) => [i.key, i.groep]));
   const groups = new Map(((app.meta && app.meta.groepen) || []).map((g) => [g.key, { label: g.label, layers: [] }]));
-  const ordered = [...sig.lagen].sort((a, b) => {
-    const ia = SIGNAL_LAYERS.indexOf(a.laag), ib = SIGNAL_LAYERS.indexOf(b.laag);
-    return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
-  });
-  for (const l of ordered) {
+  for (const l of sig.lagen) { // in the server's order: the layer list is defined once, in maps/
     const key = (meta[l.laag] && meta[l.laag].groep) || indicatorGroup.get(l.laag) || "context";
     if (!groups.has(key)) groups.set(key, { label: capital(key), layers: [] });
     groups.get(key).layers.push([l.laag, l.titel]);
