@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
 
 from veerkracht.errors import VeerkrachtError
 from veerkracht.signals.compute import buurt_indicators
@@ -421,5 +420,8 @@ def corporation_correlation(result: BuurtIndicators, key: str) -> dict | None:
     frame = t.loc[keep, ["corporatiebezit__end", f"{key}__end"]].dropna()
     if len(frame) < 2 * MIN_GROUP:
         return None
+    # lazy: scipy.stats 0.7 s; signalen 5.9 s instead of 3.6 s
+    from scipy.stats import spearmanr
+
     rho, p = spearmanr(frame.iloc[:, 0], frame.iloc[:, 1])
     return {"rho": float(rho), "p": float(p), "n": len(frame)}

@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from esda.moran import Moran_Local
-from libpysal.weights import Queen
 
 from veerkracht.errors import ParameterError
 
@@ -57,6 +55,9 @@ def regression_table(
                 "ruimtelijk model zonder geometrie",
                 fix="Geef de buurtgrenzen mee.",
             )
+        # lazy: 0.2 s, only with polygons; signalen 5.9 s instead of 3.6 s
+        from libpysal.weights import Queen
+
         w = Queen.from_dataframe(geometries.loc[data.index], use_index=True, silence_warnings=True)
         w.transform = "r"
         cls = spreg.ML_Lag if model == "lag" else spreg.ML_Error
@@ -119,6 +120,10 @@ def lisa_hotspots(
     buurten: gpd.GeoDataFrame, column: str, *, permutations: int = 999, alpha: float = 0.05
 ) -> pd.DataFrame:
     """Local Moran's I (Queen contiguity) with permutation p-values and a fixed seed."""
+    # lazy: 0.2 s, LISA is optional; signalen 5.9 s instead of 3.6 s
+    from esda.moran import Moran_Local
+    from libpysal.weights import Queen  # lazy: as esda
+
     data = buurten[buurten[column].notna()].reset_index(drop=True)
     w = Queen.from_dataframe(data, use_index=False, silence_warnings=True)
     w.transform = "r"
