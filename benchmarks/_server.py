@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import httpx
 
@@ -27,3 +30,16 @@ def wait_until_up(base: str, proc: subprocess.Popen, timeout: float = 60.0) -> N
         except httpx.HTTPError:
             time.sleep(0.2)
     raise SystemExit("server did not start in time")
+
+
+def start_web(store: Path | None) -> tuple[subprocess.Popen, str, int]:
+    """(process, base URL, port) of a `veerkracht web` on a free loopback port, on the DuckDB
+    web database (no PostgreSQL URL from the environment); the caller waits and stops it."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "veerkracht.cli", "web", "--host", "127.0.0.1"]
+    cmd += ["--poort", str(port)]
+    if store:
+        cmd += ["--store", str(store)]
+    env = {**os.environ, "VEERKRACHT_DATABASE_URL": ""}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+    return proc, f"http://127.0.0.1:{port}", port

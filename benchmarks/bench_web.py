@@ -34,7 +34,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import free_port, wait_until_up
+from _server import start_web, wait_until_up
 
 LAYERS = ["typologie", "concentratie", "ontwikkeling", "bivariaat", "laag_inkomen", "overlast"]
 GOALS = {"kaartlagen": (50.0, 0.0), "buurtprofiel": (100.0, 200.0)}  # p95 ms, requests/s
@@ -183,14 +183,7 @@ def main() -> int:
     if "ingelogd" in scenarios:
         _add_user(args.store, email)
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "veerkracht.cli", "web", "--host", "127.0.0.1"]
-    cmd += ["--port", str(port)]
-    if args.store:
-        cmd += ["--store", str(args.store)]
-    env = {**os.environ, "VEERKRACHT_DATABASE_URL": ""}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+    proc, base, _ = start_web(args.store)
     failed = False
     try:
         wait_until_up(base, proc)

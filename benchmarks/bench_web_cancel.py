@@ -13,9 +13,7 @@ keeps the worker until it is done; with it the worker is free within one pipelin
 from __future__ import annotations
 
 import argparse
-import os
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,7 +21,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import free_port, wait_until_up
+from _server import start_web, wait_until_up
 
 
 def _timed(client: httpx.Client, url: str) -> float:
@@ -40,14 +38,7 @@ def main() -> int:
     args = parser.parse_args()
     gm = args.gemeente
     api = f"/api/gemeenten/{gm}/signalen.json"
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "veerkracht.cli", "web", "--host", "127.0.0.1"]
-    cmd += ["--port", str(port)]
-    if args.store:
-        cmd += ["--store", str(args.store)]
-    env = {**os.environ, "VEERKRACHT_DATABASE_URL": ""}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+    proc, base, port = start_web(args.store)
     try:
         wait_until_up(base, proc)
         with httpx.Client(base_url=base, timeout=600) as client:
