@@ -195,46 +195,56 @@ def indicator_values(
     wide_method = wide.get("method", pd.DataFrame())
     # suppressed cells have no value: pivot_table drops such rows from the value side
     wide_value = wide_value.reindex(index=wide_status.index, columns=wide_status.columns)
-    frames = []
+    # Columns as arrays, one frame at the end: a frame per indicator was most of the time.
+    parts: list[tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     for ind in indicators:
+        if not all(v in wide_status.columns for v in ind.variables):
+            continue
         if ind.variable:
-            if ind.variable not in wide_status.columns:
-                continue
-            value = wide_value.get(ind.variable, pd.Series(np.nan, index=wide_status.index))
-            status = wide_status[ind.variable]
-            method = wide_method.get(ind.variable)
+            value = _column(wide_value, ind.variable)
+            status = wide_status[ind.variable].to_numpy(dtype=object)
         else:
-            if (
-                ind.numerator not in wide_status.columns
-                or ind.denominator not in wide_status.columns
-            ):
-                continue
-            num = wide_value.get(ind.numerator, pd.Series(np.nan, index=wide_status.index))
-            den = wide_value.get(ind.denominator, pd.Series(np.nan, index=wide_status.index))
+            num = _column(wide_value, ind.numerator)
+            den = _column(wide_value, ind.denominator)
             with np.errstate(divide="ignore", invalid="ignore"):
-                value = (num / den.where(den >= MIN_DENOMINATOR)) * ind.scale
+                value = (num / np.where(den >= MIN_DENOMINATOR, den, np.nan)) * ind.scale
             suppressed = (
-                (wide_status[ind.numerator] == "geheim")
-                | (wide_status[ind.denominator] == "geheim")
+                (wide_status[ind.numerator].to_numpy(dtype=object) == "geheim")
+                | (wide_status[ind.denominator].to_numpy(dtype=object) == "geheim")
                 | (den < MIN_DENOMINATOR)
             )
-            status = pd.Series(
-                np.where(suppressed, "geheim", np.where(value.isna(), "leeg", "ok")),
-                index=value.index,
-            )
-            method = wide_method.get(ind.numerator)
-        if method is None:
-            method = pd.Series("identiek", index=value.index)
-        method = method.reindex(value.index)
-        frame = pd.DataFrame({"value": value, "status": status, "method": method}).dropna(
-            subset=["status"]
+            status = np.where(suppressed, "geheim", np.where(np.isnan(value), "leeg", "ok"))
+            status = status.astype(object)
+        source = ind.variable or ind.numerator
+        method = (
+            wide_method[source].reindex(wide_status.index).to_numpy(dtype=object)
+            if source in wide_method
+            else np.full(len(value), "identiek", dtype=object)
         )
-        frame["indicator"] = ind.key
-        frames.append(frame.reset_index())
-    if not frames:
+        rows = np.flatnonzero(pd.notna(status))
+        parts.append((ind.key, rows, value[rows], status[rows], method[rows]))
+    if not parts:
         return pd.DataFrame(
             columns=["region_code", "period", "indicator", "value", "status", "method"]
         )
-    out = pd.concat(frames, ignore_index=True)
-    out.loc[out["status"] != "ok", "value"] = np.nan
-    return out[["region_code", "period", "indicator", "value", "status", "method"]]
+    rows = np.concatenate([p[1] for p in parts])
+    status = np.concatenate([p[3] for p in parts])
+    value = np.where(status == "ok", np.concatenate([p[2] for p in parts]), np.nan)
+    keys = wide_status.index[rows]
+    return pd.DataFrame(
+        {
+            "region_code": keys.get_level_values("region_code"),
+            "period": keys.get_level_values("period"),
+            "indicator": np.repeat([p[0] for p in parts], [len(p[1]) for p in parts]),
+            "value": value,
+            "status": pd.array(status, dtype="str"),
+            "method": pd.array(np.concatenate([p[4] for p in parts]), dtype="str"),
+        }
+    )
+
+
+def _column(wide: pd.DataFrame, variable: str) -> np.ndarray:
+    """A variable's values as floats; all missing when no row has a value for it."""
+    if variable not in wide:
+        return np.full(len(wide), np.nan)
+    return wide[variable].to_numpy(dtype=float, na_value=np.nan)

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from veerkracht.gemeenten import Gemeente, resolve_gemeente
-from veerkracht.indicators import Indicator, catalogue, indicator_values, wide_first
+from veerkracht.indicators import Indicator, catalogue, indicator_values
 from veerkracht.settings import DEFAULT_SCHEME
 from veerkracht.signals.classes import classify
 from veerkracht.signals.edition import buurt_codes, default_edition, values_on_edition
@@ -190,9 +190,11 @@ def buurt_indicators(
     periods: dict[str, tuple[int | None, int | None]] = {}
     used, blocks, changes, ref_rows = [], [], {}, []
     by_indicator = dict(tuple(at_buurt.groupby("indicator", sort=False)))
+    cells = _Cells(at_buurt)
+    ref_lookup = _ReferenceLookup(refs)
     for ind in indicators:
         rows = by_indicator.get(ind.key, at_buurt.iloc[:0])
-        available = sorted(int(p) for p in rows.dropna(subset=["value"]).period.unique())
+        available = cells.periods(ind.key)
         p_end = nearest(available, end_year)
         p_start = nearest(available, start_year, before=p_end) if p_end is not None else None
         if p_end is None and p_start is None:
@@ -200,12 +202,14 @@ def buurt_indicators(
         periods[ind.key] = (p_start, p_end)
         used.append(ind)
         ref_start, ref_end, basis = _reference_pair(
-            refs, ind, rows, population, reference, (p_start, p_end)
+            ref_lookup, ind, rows, population, reference, (p_start, p_end)
         )
         ref_rows.append({"indicator": ind.key, "basis": basis})
         changes[ind.key] = ref_end - ref_start if p_start is not None else np.nan
         blocks.append(
-            _indicator_columns(ind, rows, refs, p_start, p_end, ref_start, ref_end, scheme, k)
+            _indicator_columns(
+                ind, cells, ref_lookup, (p_start, p_end), (ref_start, ref_end), scheme, k
+            )
         )
     # Leefbaarometer 3.0 is the primary liveability source: 2.0 only where 3.0 is absent
     superseded = {i.prefer_over for i in used if i.prefer_over and periods[i.key][1] is not None}
@@ -250,7 +254,7 @@ def _population(at_buurt: pd.DataFrame, end_year: int) -> pd.Series:
 
 
 def _reference_pair(
-    refs: pd.DataFrame,
+    refs: _ReferenceLookup,
     ind: Indicator,
     rows: pd.DataFrame,
     population: pd.Series,
@@ -263,15 +267,7 @@ def _reference_pair(
     reference without a published figure (postcode-based scores, extracts without a GM
     row) the inhabitant-weighted mean of its buurten, said so in ``basis``.
     """
-    column = reference.column
-
-    def published(year: int | None) -> float:
-        hit = refs[(refs.indicator == ind.key) & (refs.period == year)]
-        if year is None or hit.empty or column not in hit or pd.isna(hit[column].iloc[0]):
-            return np.nan
-        return float(hit[column].iloc[0])
-
-    values = [published(y) for y in years]
+    values = [refs.value(ind.key, y, reference.column) for y in years]
     wanted = [y is not None for y in years]
     if all(pd.notna(v) for v, w in zip(values, wanted, strict=True) if w):
         return values[0], values[1], "gepubliceerd"
@@ -310,46 +306,108 @@ def _with_reference_column(
     return refs
 
 
+class _Cells:
+    """First non-missing value, status and method per indicator, period and buurt.
+
+    What one pivot per indicator (``wide_first``) gave, grouped once for all indicators:
+    those pivots were the hot part of every signal view. Rows keep their order, so
+    "first" is the first row in the store's order, as before.
+    """
+
+    FIELDS = ("value", "status", "method")
+
+    def __init__(self, at_buurt: pd.DataFrame) -> None:
+        self._frame = at_buurt
+        self._codes = at_buurt.region_code.to_numpy()
+        self._groups: dict[str, dict[tuple[str, int], np.ndarray]] = {}
+        for field_name in self.FIELDS:
+            present = at_buurt[field_name].notna().to_numpy()
+            keys = at_buurt.loc[present, ["indicator", "period", "region_code"]]
+            first = ~keys.duplicated().to_numpy()
+            positions = np.flatnonzero(present)[first]
+            groups = at_buurt.iloc[positions].groupby(["indicator", "period"], sort=False)
+            self._groups[field_name] = {key: positions[idx] for key, idx in groups.indices.items()}
+        self._regions = {
+            key: pd.unique(self._codes[idx])
+            for key, idx in at_buurt.groupby("indicator", sort=False).indices.items()
+        }
+
+    def periods(self, key: str) -> list[int]:
+        """The periods with at least one buurt value of the indicator, ascending."""
+        return sorted(int(period) for ind, period in self._groups["value"] if ind == key)
+
+    def regions(self, key: str) -> np.ndarray:
+        """Buurt codes with any row of the indicator, in order of first appearance."""
+        return self._regions.get(key, np.array([], dtype=object))
+
+    def get(self, field_name: str, key: str, period: int | None, default: object) -> object:
+        """One field of every buurt in a period (a Series by buurt code), else ``default``."""
+        rows = self._groups[field_name].get((key, period)) if period is not None else None
+        if rows is None:
+            return default
+        return self._frame[field_name].iloc[rows].set_axis(pd.Index(self._codes[rows]))
+
+
+class _ReferenceLookup:
+    """The reference table by (indicator, period): one dictionary lookup per value."""
+
+    def __init__(self, refs: pd.DataFrame) -> None:
+        self._rows: dict[tuple[str, int], dict] = {}
+        for row in refs.to_dict("records"):  # the first row of a key wins, as before
+            self._rows.setdefault((row["indicator"], row["period"]), row)
+
+    def value(self, key: str, period: int | None, column: str) -> float:
+        """A reference column's value; NaN when absent, suppressed or not a column."""
+        row = self._rows.get((key, period)) if period is not None else None
+        if row is None or pd.isna(row.get(column, np.nan)):
+            return np.nan
+        return float(row[column])
+
+
 def _indicator_columns(
     ind: Indicator,
-    rows: pd.DataFrame,
-    refs: pd.DataFrame,
-    p_start: int | None,
-    p_end: int | None,
-    ref_start: float,
-    ref_end: float,
+    cells: _Cells,
+    refs: _ReferenceLookup,
+    years: tuple[int | None, int | None],
+    reference_values: tuple[float, float],
     scheme: str,
     k: int,
 ) -> pd.DataFrame:
-    wide = wide_first(rows, ["region_code"], "period", ["value", "status", "method"])
-    by_period, status, method = wide["value"], wide["status"], wide["method"]
-    out = pd.DataFrame(index=rows.region_code.unique())
-    out.index.name = "region_code"
-    key = ind.key
-    out[f"{key}__start"] = by_period.get(p_start, np.nan)
-    out[f"{key}__end"] = by_period.get(p_end, np.nan)
-    out[f"{key}__status"] = status.get(p_end, "ontbreekt")
-    out[f"{key}__methode"] = method.get(p_end, pd.NA)
-    out[f"{key}__benadering"] = out[f"{key}__methode"].map(is_approximation).astype(bool)
-    out[f"{key}__change"] = out[f"{key}__end"] - out[f"{key}__start"]
+    key, (p_start, p_end), (ref_start, ref_end) = ind.key, years, reference_values
+    index = pd.Index(cells.regions(key), name="region_code")
+    out = pd.DataFrame(
+        {
+            f"{key}__start": cells.get("value", key, p_start, np.nan),
+            f"{key}__end": cells.get("value", key, p_end, np.nan),
+            f"{key}__status": cells.get("status", key, p_end, "ontbreekt"),
+            f"{key}__methode": cells.get("method", key, p_end, pd.NA),
+        },
+        index=index,
+    )
+    start, end = out[f"{key}__start"], out[f"{key}__end"]
+    change = end - start
     with np.errstate(divide="ignore", invalid="ignore"):
-        out[f"{key}__relatief"] = out[f"{key}__change"] / out[f"{key}__start"].where(
-            out[f"{key}__start"] != 0
-        )
-    nl, gm = _reference(refs, key, p_end)
-    nl_start, _ = _reference(refs, key, p_start)
-    out[f"{key}__index_nl"] = _ratio(out[f"{key}__end"], nl, ind.index)
-    out[f"{key}__index_gemeente"] = _ratio(out[f"{key}__end"], gm, ind.index)
-    out[f"{key}__index_nl_van"] = _ratio(out[f"{key}__start"], nl_start, ind.index)
-    out[f"{key}__index_ref"] = _ratio(out[f"{key}__end"], ref_end, ind.index)
-    out[f"{key}__index_ref_van"] = _ratio(out[f"{key}__start"], ref_start, ind.index)
-    out[f"{key}__afwijking_ref"] = out[f"{key}__end"] - ref_end
-    out[f"{key}__verschil_ref"] = out[f"{key}__change"] - (ref_end - ref_start)
+        relative = change / start.where(start != 0)
+    nl, gm = refs.value(key, p_end, "nl"), refs.value(key, p_end, "gemeente")
+    nl_start = refs.value(key, p_start, "nl")
     if ind.unit != "klasse":
-        out[f"{key}__klasse"] = classify(out[f"{key}__end"], scheme, k).classes
+        classes = classify(end, scheme, k).classes
     else:
-        out[f"{key}__klasse"] = out[f"{key}__end"].round().astype("Int64")
-    return out
+        classes = end.round().astype("Int64")
+    more = {
+        f"{key}__benadering": out[f"{key}__methode"].map(is_approximation).astype(bool),
+        f"{key}__change": change,
+        f"{key}__relatief": relative,
+        f"{key}__index_nl": _ratio(end, nl, ind.index),
+        f"{key}__index_gemeente": _ratio(end, gm, ind.index),
+        f"{key}__index_nl_van": _ratio(start, nl_start, ind.index),
+        f"{key}__index_ref": _ratio(end, ref_end, ind.index),
+        f"{key}__index_ref_van": _ratio(start, ref_start, ind.index),
+        f"{key}__afwijking_ref": end - ref_end,
+        f"{key}__verschil_ref": change - (ref_end - ref_start),
+        f"{key}__klasse": classes,
+    }
+    return pd.concat([out, pd.DataFrame(more, index=index)], axis=1)
 
 
 def _ratio(values: pd.Series, base: float, meaningful: bool) -> pd.Series:
@@ -374,15 +432,6 @@ def _blank_small_areas(table: pd.DataFrame, used: list[Indicator], minimum: int)
     return table
 
 
-def _reference(refs: pd.DataFrame, key: str, period: int | None) -> tuple[float, float]:
-    """NL and gemeente value of an indicator in a period (NaN when absent or suppressed)."""
-    ref = refs[(refs.indicator == key) & (refs.period == period)]
-    if ref.empty:
-        return np.nan, np.nan
-    nl, gm = ref.nl.iloc[0], ref.gemeente.iloc[0]
-    return (float(nl) if pd.notna(nl) else np.nan, float(gm) if pd.notna(gm) else np.nan)
-
-
 def _sources(
     store: Store,
     long: pd.DataFrame,
@@ -396,14 +445,16 @@ def _sources(
     datasets of the buurt rows that hold a value (a rate also names its denominator's).
     """
     rows = long[long.region_code.isin(set(buurten)) & long.value.notna()]
+    datasets = rows.groupby(["variable", "period"], sort=False).dataset_key.unique()
+    found = {(variable, int(period)): keys for (variable, period), keys in datasets.items()}
     wanted: dict[str, set[int]] = {}
     for ind in used:
         for period in periods.get(ind.key, (None, None)):
             if period is None:
                 continue
-            hit = rows[rows.variable.isin(ind.variables) & (rows.period == period)]
-            for dataset in hit.dataset_key.unique():
-                wanted.setdefault(str(dataset), set()).add(int(period))
+            for variable in ind.variables:
+                for dataset in found.get((variable, int(period)), ()):
+                    wanted.setdefault(str(dataset), set()).add(int(period))
     imports = store.imports()
     out = []
     for key, years in sorted(wanted.items()):
