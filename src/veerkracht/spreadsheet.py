@@ -17,9 +17,8 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             text = out[col].astype("string")
-            risky = (
-                text.str.startswith(FORMULA_START, na=False)
-                & pd.to_numeric(text, errors="coerce").isna()
-            )
+            risky = text.str.startswith(FORMULA_START, na=False)
+            if risky.any():  # a number such as -3 or +5 is not a formula
+                risky[risky] = pd.to_numeric(text[risky], errors="coerce").isna()
             out[col] = text.mask(risky, "'" + text)
     return out

@@ -170,21 +170,34 @@ def classify_buurten(
         c if pd.isna(s) else f"{c}-{int(s)}" for c, s in zip(code, step, strict=True)
     ]
     out["redenen"] = _reason_lines(table.index, outcome, code)
-    out["regels"] = [",".join(c for c in RULES if bool(fired[c].at[idx])) for idx in table.index]
+    fired_rows = [fired[c].reindex(table.index).to_numpy(dtype=bool) for c in RULES]
+    out["regels"] = [
+        ",".join(c for c, hits in zip(RULES, fired_rows, strict=True) if hits[i])
+        for i in range(len(table.index))
+    ]
     return out
 
 
 def _reason_lines(index: pd.Index, outcome: dict, code: pd.Series) -> list[str]:
+    # plain lists by position of ``index`` (one .at per buurt and rule was most of the time)
+    small = (code.reindex(index) == "KLEIN").fillna(False).to_numpy(dtype=bool)
+    columns = {}
+    for rule_code in RULES:
+        o = outcome[rule_code]
+        fired = o.fired.reindex(index).fillna(False).astype(bool).to_numpy()
+        reasons = o.reasons.reindex(index).tolist()
+        support = o.support.reindex(index).tolist() if o.support is not None else None
+        columns[rule_code] = (fired, reasons, support)
     lines = []
-    for idx in index:
+    for i in range(len(index)):
         parts = []
         # a small buurt gets no signal: its other rules are not reasons for anything
-        rules = ["R-KLEIN"] if code.at[idx] == "KLEIN" else list(RULES)
+        rules = ["R-KLEIN"] if small[i] else list(RULES)
         for rule_code in rules:
-            o = outcome[rule_code]
-            texts = [r for r in o.reasons.at[idx] if r] if bool(o.fired.at[idx]) else []
-            if o.support is not None:
-                texts += [s for s in o.support.at[idx] if s]
+            fired, reasons, support = columns[rule_code]
+            texts = [r for r in reasons[i] if r] if fired[i] else []
+            if support is not None:
+                texts += [s for s in support[i] if s]
             if texts:
                 parts.append(f"{rule_code} {RULES[rule_code].TITLE}: " + "; ".join(texts))
         lines.append(" | ".join(parts))
