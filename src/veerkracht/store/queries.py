@@ -7,13 +7,15 @@ A mixin of :class:`veerkracht.store.Store`; it needs only ``self.con``.
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 import duckdb
-import geopandas as gpd
 import pandas as pd
-import shapely
 
 from veerkracht.settings import STORE_CRS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 
 class StoreQueries:
@@ -325,6 +327,10 @@ class StoreQueries:
             "ORDER BY region_code, edition",
             params,
         )
+        # lazy: geopandas+pyproj+shapely ~0.15 s of every command; signalen reads no polygons
+        import geopandas as gpd
+        import shapely  # lazy: as geopandas
+
         # DuckDB returns BLOBs as bytearray, which shapely refuses
         geoms = shapely.from_wkb([bytes(b) for b in frame.pop("geometry")])
         return gpd.GeoDataFrame(frame, geometry=geoms, crs=STORE_CRS)
