@@ -47,11 +47,10 @@ def report_command(
     """Signaleringsrapport in HTML en PDF (hooguit 15 pagina's): bestuurskaart, samenvatting,
     buurten die aandacht vragen, kaarten, grafieken, methode, bronnen."""
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
-    from veerkracht.maps.static import render_processes, start_workers
     from veerkracht.pipeline import open_view
-    from veerkracht.report import build_report
+    from veerkracht.report import build_report, start_report_workers
 
-    start_workers(render_processes())  # matplotlib loads while signals are computed
+    start_report_workers()  # matplotlib and esda load while the signals are computed
     settings = settings_for(store)
     st, view = open_view(
         settings.store_path, gemeente, start_year, end_year, edition=edition, reference=referentie

@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import matplotlib
 import numpy as np
@@ -104,14 +104,16 @@ def render_processes() -> int:
     return min(os.cpu_count() or 1, 4)
 
 
-def start_workers(processes: int) -> None:
+def start_workers(processes: int, preload: list[str] | None = None) -> None:
     """Start the render workers' forkserver now, in the background (call this before the
     signals are computed): it imports matplotlib and warms the fonts meanwhile, so
-    :func:`render_maps` can start at once. Does nothing for one process."""
+    :func:`render_maps` can start at once. Does nothing for one process. ``preload``:
+    the modules to import instead of :data:`PRELOAD` (the report's workers also need
+    esda); the first call in a process decides."""
     if processes <= 1:
         return
 
-    _start_forkserver(multiprocessing.get_context("forkserver"), PRELOAD)
+    _start_forkserver(multiprocessing.get_context("forkserver"), preload or PRELOAD)
 
 
 def _init_worker(mapset: MapSet) -> None:
@@ -119,8 +121,10 @@ def _init_worker(mapset: MapSet) -> None:
     _worker_mapset = mapset  # once per worker; the buurt paths are then made once too
 
 
-def _in_worker(func: Callable[..., R], key: str, args: tuple) -> R:
+def _in_worker(func: Callable[..., R], key: str | None, args: tuple) -> R:
     assert _worker_mapset is not None
+    if key is None:  # one of the other jobs: func(mapset, *args)
+        return func(_worker_mapset, *args)
     return func(_worker_mapset, _worker_mapset.layer(key), *args)
 
 
@@ -132,7 +136,8 @@ def map_layers(
     processes: int = 1,
     on_done: Callable[[MapLayer], None] | None = None,
     meanwhile: Callable[[], object] | None = None,
-) -> dict[str, R]:
+    jobs: dict[str, tuple[Callable[..., Any], tuple]] | None = None,
+) -> dict[str, Any]:
     """``func(mapset, layer, *args)`` for every layer, on ``processes`` processes.
 
     Returns ``{layer.key: result}``; ``func`` must be a module-level function (it is
@@ -140,40 +145,55 @@ def map_layers(
     runs in this process while the workers draw. Workers are forked from a forkserver
     that has matplotlib loaded (:func:`start_workers`) and get the map set once. A layer
     whose worker died (not: whose map failed) is done again in this process.
+    ``jobs``: other work for the same workers, ``{name: (job, args)}`` run as
+    ``job(mapset, *args)`` before the layers; its result is under ``name``.
     """
     layers = list(mapset.layers)
-    done: dict[str, R] = {}
-    if processes > 1 and len(layers) > 1:
+    jobs = jobs or {}
+    if clash := set(jobs) & {layer.key for layer in layers}:
+        raise ValueError(f"job names that are layer keys: {sorted(clash)}")
+    work: list[tuple[str, Callable[..., Any], str | None, tuple]] = [
+        (name, job, None, job_args) for name, (job, job_args) in jobs.items()
+    ] + [(layer.key, func, layer.key, args) for layer in layers]
+    done: dict[str, Any] = {}
+    if processes > 1 and len(work) > 1:
         context = multiprocessing.get_context("forkserver")
         _start_forkserver(context, PRELOAD)  # no-op when start_workers() started it
         pool = ProcessPoolExecutor(
-            max_workers=min(processes, len(layers)),
+            max_workers=min(processes, len(work)),
             mp_context=context,
             initializer=_init_worker,
             initargs=(mapset,),
         )
         try:
-            futures = {pool.submit(_in_worker, func, layer.key, args): layer for layer in layers}
+            futures = {
+                pool.submit(_in_worker, job, key, job_args): name
+                for name, job, key, job_args in work
+            }
             if meanwhile is not None:
                 meanwhile()
                 meanwhile = None
             for future in as_completed(futures):
-                layer = futures[future]
+                name = futures[future]
                 try:
-                    done[layer.key] = future.result()
+                    done[name] = future.result()
                 except (BrokenProcessPool, OSError):
                     continue  # done below, in this process
-                if on_done is not None:
-                    on_done(layer)
+                if on_done is not None and name not in jobs:
+                    on_done(mapset.layer(name))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     if meanwhile is not None:
         meanwhile()
-    for layer in layers:
-        if layer.key not in done:
-            done[layer.key] = func(mapset, layer, *args)
+    for name, job, key, job_args in work:
+        if name in done:
+            continue
+        if key is None:
+            done[name] = job(mapset, *job_args)
+        else:
+            done[name] = job(mapset, mapset.layer(key), *job_args)
             if on_done is not None:
-                on_done(layer)
+                on_done(mapset.layer(key))
     return done
 
 

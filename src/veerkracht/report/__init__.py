@@ -13,14 +13,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from veerkracht.maps.board import attention_buurten, board_image
+from veerkracht.maps.board import attention_buurten
 from veerkracht.maps.from_signals import mapset_from_view
-from veerkracht.maps.static import render_processes, start_workers
+from veerkracht.maps.static import PRELOAD, render_processes, start_workers
 from veerkracht.report import content as c
-from veerkracht.report.figures import chart_images, data_uri, jpeg_bytes, map_images
+from veerkracht.report.figures import board_jpeg, chart_images, data_uri, hotspots, map_images
 from veerkracht.report.html import render_report
 from veerkracht.report.pdf import write_pdf
-from veerkracht.signals.export import analysis_sheets
+from veerkracht.signals.export import HOTSPOT_SHEET, analysis_sheets, hotspot_input
 from veerkracht.signals.maps import geometry_edition
 
 if TYPE_CHECKING:
@@ -29,7 +29,16 @@ if TYPE_CHECKING:
     from veerkracht.report.content import ReportContent
     from veerkracht.store import Store
 
-__all__ = ["ReportFiles", "build_content", "build_report"]
+__all__ = ["ReportFiles", "build_content", "build_report", "start_report_workers"]
+
+#: what the report's workers import once, in their forkserver: matplotlib (the maps and
+#: the board map) and esda (the hotspots), while this process computes the signals
+WORKER_PRELOAD = [*PRELOAD, "esda.moran", "libpysal.weights"]
+
+
+def start_report_workers() -> None:
+    """Start the report's worker processes in the background (before the signals)."""
+    start_workers(render_processes(), preload=WORKER_PRELOAD)
 
 
 @dataclass
@@ -51,22 +60,27 @@ def build_content(
     every map, with its legend entry."""
     result = view.result
     processes = render_processes()
-    start_workers(processes)
+    start_report_workers()
     mapset = mapset_from_view(store, view)
     if overlays:
         mapset = replace(mapset, overlays=list(overlays))
     sheets: dict = {}
-    board: list[bytes] = []
     charts: list[dict[str, str]] = []
+    # the board map and the hotspots (LISA: esda alone takes ~1.3 s to import) go to the
+    # map workers, which have esda loaded; the other analyses run here meanwhile
+    jobs = {"bestuurskaart": (board_jpeg, (view,))}
+    if (buurten := hotspot_input(result, store)) is not None:
+        jobs["hotspots"] = (hotspots, (buurten,))
 
     def analyses() -> None:  # here, while the workers draw the maps
-        board.append(jpeg_bytes(board_image(view, mapset)))
-        with warnings.catch_warnings():  # esda divides by zero for permutation-free islands
+        with warnings.catch_warnings():  # e.g. a regression over a constant column
             warnings.simplefilter("ignore", RuntimeWarning)
-            sheets.update(analysis_sheets(result, store))
+            sheets.update(analysis_sheets(result, store, hotspots=False))
         charts.extend(chart_images(result, sheets))
 
-    maps = map_images(mapset, folder, processes=processes, meanwhile=analyses)
+    maps, done = map_images(mapset, folder, processes=processes, meanwhile=analyses, jobs=jobs)
+    if "hotspots" in done and not done["hotspots"].empty:
+        sheets[HOTSPOT_SHEET] = done["hotspots"]
     geo_ed = geometry_edition(store, result.gemeente.code, result.edition, result.table.region_code)
     assert result.config is not None
     colours = {k.code: k.base_colour for k in result.config.classes}
@@ -107,7 +121,7 @@ def build_content(
         rules=c.rule_rows(result),
         warnings=view.warnings,
         without_geometry=", ".join(f"{n} ({code})" for code, n in mapset.without_geometry),
-        board=data_uri(board[0]),
+        board=data_uri(done["bestuurskaart"]),
         attention=c.attention_rows(attention_buurten(result), colours),
         reference_short=result.reference_label(),
         own_data=[o.label for o in mapset.overlays],

@@ -19,6 +19,7 @@ import pandas as pd
 from PIL import Image
 
 from veerkracht.maps._png import render_rgba, save_png
+from veerkracht.maps.board import board_image
 from veerkracht.maps.charts import (
     corporation_index_figure,
     liveability_development_figure,
@@ -28,12 +29,15 @@ from veerkracht.maps.static import _RC, DPI, build_figure, map_layers
 from veerkracht.report.content import _headline_indicator
 from veerkracht.signals.compute import rankable
 from veerkracht.signals.corporation import MIN_GROUP
+from veerkracht.signals.export import HOTSPOT_COLUMN
 from veerkracht.signals.maps import citations
+from veerkracht.signals.statistics import lisa_hotspots
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from veerkracht.maps.layers import MapLayer, MapSet
+    from veerkracht.pipeline import SignalView
     from veerkracht.signals import SignalResult
 
 EMBED_DPI = 120  # 1400 px across an A4-landscape map: about 200 dpi at two maps a page
@@ -61,15 +65,30 @@ def map_images(
     *,
     processes: int = 1,
     meanwhile: Callable[[], object] | None = None,
-) -> list[dict[str, str]]:
+    jobs: dict[str, tuple[Callable[..., Any], tuple]] | None = None,
+) -> tuple[list[dict[str, str]], dict[str, Any]]:
     """One 300-dpi PNG per layer in ``folder`` and its embedded, smaller copy.
 
     The map set holds only layers with values (``signals.maps`` leaves empty ones out).
     With ``processes`` > 1 the maps are drawn (and scaled down) in worker processes,
-    while ``meanwhile()`` runs here.
+    while ``meanwhile()`` runs here; ``jobs`` run in the same workers (see
+    :func:`~veerkracht.maps.static.map_layers`). Returns the maps and the jobs' results.
     """
-    done = map_layers(mapset, _map_image, (folder,), processes=processes, meanwhile=meanwhile)
-    return [done[layer.key] for layer in mapset.layers]
+    done = map_layers(
+        mapset, _map_image, (folder,), processes=processes, meanwhile=meanwhile, jobs=jobs
+    )
+    return [done[layer.key] for layer in mapset.layers], {k: done[k] for k in jobs or {}}
+
+
+def board_jpeg(mapset: MapSet, view: SignalView) -> bytes:
+    """The board map for the report, as JPEG bytes (a job for :func:`map_images`)."""
+    return jpeg_bytes(board_image(view, mapset))
+
+
+def hotspots(mapset: MapSet, buurten: pd.DataFrame) -> pd.DataFrame:
+    """The LISA sheet of :func:`~veerkracht.signals.export.hotspot_input`'s buurten (a job
+    for :func:`map_images`: its workers have esda loaded, see ``report.WORKER_PRELOAD``)."""
+    return lisa_hotspots(buurten, HOTSPOT_COLUMN)
 
 
 def _map_image(mapset: MapSet, layer: MapLayer, folder: Path) -> dict[str, str]:

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from veerkracht.store import Store
 
 
+HOTSPOT_SHEET = "Hotspots (LISA)"
+HOTSPOT_COLUMN = "concentratie_index"
+
+
 def signal_table(result: SignalResult) -> pd.DataFrame:
     """The main table: one row per buurt, Dutch column names, the year beside every value.
 
@@ -170,13 +174,7 @@ def _statistics_sheets(
     """
     sheets: dict[str, pd.DataFrame] = {}
     t = rankable(result.table, result.min_inhabitants)  # no small or data-less buurten
-    gdf = None
-    edition = None
-    if hotspots or model != "ols":
-        edition = geometry_edition(store, result.gemeente.code, result.edition, t.region_code)
-    if edition is not None:
-        geoms = store.geometries(result.gemeente.code, edition)[["region_code", "geometry"]]
-        gdf = geoms.merge(t, on="region_code")
+    gdf = _with_polygons(result, store, t) if hotspots or model != "ols" else None
     candidates = ["overlast_lbm3__change", "overlast_lbm2__change"]
     dependent = next((c for c in candidates if c in t and t[c].notna().sum() > 20), None)
     controls = [c for c in ("corporatiebezit__start", "dichtheid__start") if c in t]
@@ -200,8 +198,28 @@ def _statistics_sheets(
         except VeerkrachtError:
             pass
     if hotspots and gdf is not None and gdf.concentratie_index.notna().sum() > 10:
-        sheets["Hotspots (LISA)"] = lisa_hotspots(gdf, "concentratie_index")
+        sheets[HOTSPOT_SHEET] = lisa_hotspots(gdf, HOTSPOT_COLUMN)
     return sheets
+
+
+def _with_polygons(result: SignalResult, store: Store, table: pd.DataFrame):
+    """``table`` joined to its buurt polygons by code (None when there are none)."""
+    edition = geometry_edition(store, result.gemeente.code, result.edition, table.region_code)
+    if edition is None:
+        return None
+    geoms = store.geometries(result.gemeente.code, edition)[["region_code", "geometry"]]
+    return geoms.merge(table, on="region_code")
+
+
+def hotspot_input(result: SignalResult, store: Store):
+    """The buurten (code, polygon, concentration index) the LISA sheet is computed from,
+    as :func:`analysis_sheets` chooses them; None when it has no LISA sheet. For callers
+    that compute the hotspots elsewhere (the report, in a worker process)."""
+    t = rankable(result.table, result.min_inhabitants)
+    gdf = _with_polygons(result, store, t)
+    if gdf is None or gdf.concentratie_index.notna().sum() <= 10:
+        return None
+    return gdf[["region_code", "geometry", HOTSPOT_COLUMN]]
 
 
 def with_own_columns(table: pd.DataFrame, own_columns: pd.DataFrame | None) -> pd.DataFrame:
