@@ -191,7 +191,7 @@ def test_more_than_seven_classes_get_brewer_colours() -> None:
 
 
 def test_maps_drawn_in_workers_equal_the_maps_drawn_here(amsterdam, tmp_path) -> None:
-    from veerkracht.maps.static import render_maps
+    from veerkracht.maps.workers import render_maps
 
     two = dataclasses.replace(amsterdam, layers=amsterdam.layers[:2])
     here = render_maps(two, tmp_path / "hier", formats=("png", "svg"), processes=1)

@@ -51,7 +51,7 @@ def maps_command(
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     from veerkracht.maps.from_signals import mapset_from_view
     from veerkracht.maps.interactive import render_html
-    from veerkracht.maps.static import render_maps, render_processes, start_workers
+    from veerkracht.maps.workers import render_maps, render_processes, start_workers
     from veerkracht.pipeline import open_view
 
     processes = render_processes()

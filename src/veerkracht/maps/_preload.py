@@ -1,4 +1,4 @@
-"""Imported once by the map renderers' forkserver (see ``static.start_workers``).
+"""Imported once by the map renderers' forkserver (see ``workers.start_workers``).
 
 Importing this module loads what every map render needs (matplotlib with the Agg,
 PDF and SVG backends, geopandas to unpickle the map set) and draws one tiny

@@ -42,7 +42,6 @@ import pandas as pd
 
 from veerkracht.maps import palettes
 from veerkracht.numbers import number as format_number  # the one Dutch formatter
-from veerkracht.own_data import COUNT, legend_label
 from veerkracht.signals.classes import ALIASES, canonical_scheme, class_bounds
 
 if TYPE_CHECKING:
@@ -100,6 +99,10 @@ class MapOverlay:
 def own_data_overlay(points: gpd.GeoDataFrame, title: str) -> MapOverlay:
     """A :class:`MapOverlay` from :func:`veerkracht.own_data.own_data_points`: symbol size by
     the number of rows per point, a legend label that counts rows and buurten."""
+    # ``veerkracht kaart`` without own data never needs httpx, openpyxl and geopandas
+    # lazy: own_data loads them (~0.6 s of every map command)
+    from veerkracht.own_data import COUNT, legend_label
+
     counts = points[COUNT].astype("float64").fillna(0) if COUNT in points else None
     if counts is None or counts.empty or counts.max() <= 0:
         sizes = np.full(len(points), 0.5)

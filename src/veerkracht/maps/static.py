@@ -7,15 +7,10 @@ legend never covers the city; the source line across the bottom.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import textwrap
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import matplotlib
 import numpy as np
@@ -28,7 +23,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
 
-from veerkracht._pool import _start_forkserver
 from veerkracht.cancel import checkpoint
 from veerkracht.maps import palettes
 from veerkracht.maps._png import save_png
@@ -43,19 +37,18 @@ from veerkracht.maps.layers import (
     layer_style,
     source_line,
 )
+from veerkracht.maps.workers import FORMATS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from veerkracht.settings import Settings
 
-R = TypeVar("R")
 DPI = 300
 FIGSIZE = (11.69, 8.27)  # A4 landscape, inches
 MAP_RECT = (0.025, 0.085, 0.70, 0.78)  # left, bottom, width, height (figure fraction)
 LEGEND_RECT = (0.745, 0.085, 0.235, 0.78)
 FONT = {"family": "DejaVu Sans"}
-FORMATS = ("png", "svg", "pdf")
 
 
 def render_map(
@@ -90,135 +83,6 @@ def render_map(
             fig.savefig(path, format=fmt, dpi=DPI, metadata=meta, facecolor="white")
             written.append(path)
     return written
-
-
-# ----------------------------------------------------------------------------- in parallel
-
-#: imported once by the forkserver that the render workers are forked from
-PRELOAD = ["veerkracht.maps._preload"]
-_worker_mapset: MapSet | None = None
-
-
-def render_processes() -> int:
-    """How many processes draw one gemeente's maps: every core, at most 4 (7 maps)."""
-    return min(os.cpu_count() or 1, 4)
-
-
-def start_workers(processes: int, preload: list[str] | None = None) -> None:
-    """Start the render workers' forkserver now, in the background (call this before the
-    signals are computed): it imports matplotlib and warms the fonts meanwhile, so
-    :func:`render_maps` can start at once. Does nothing for one process. ``preload``:
-    the modules to import instead of :data:`PRELOAD` (the report's workers also need
-    esda); the first call in a process decides."""
-    if processes <= 1:
-        return
-
-    _start_forkserver(multiprocessing.get_context("forkserver"), preload or PRELOAD)
-
-
-def _init_worker(mapset: MapSet) -> None:
-    global _worker_mapset
-    _worker_mapset = mapset  # once per worker; the buurt paths are then made once too
-
-
-def _in_worker(func: Callable[..., R], key: str | None, args: tuple) -> R:
-    assert _worker_mapset is not None
-    if key is None:  # one of the other jobs: func(mapset, *args)
-        return func(_worker_mapset, *args)
-    return func(_worker_mapset, _worker_mapset.layer(key), *args)
-
-
-def map_layers(
-    mapset: MapSet,
-    func: Callable[..., R],
-    args: tuple = (),
-    *,
-    processes: int = 1,
-    on_done: Callable[[MapLayer], None] | None = None,
-    meanwhile: Callable[[], object] | None = None,
-    jobs: dict[str, tuple[Callable[..., Any], tuple]] | None = None,
-) -> dict[str, Any]:
-    """``func(mapset, layer, *args)`` for every layer, on ``processes`` processes.
-
-    Returns ``{layer.key: result}``; ``func`` must be a module-level function (it is
-    pickled). ``on_done(layer)`` is called as each layer is finished; ``meanwhile()``
-    runs in this process while the workers draw. Workers are forked from a forkserver
-    that has matplotlib loaded (:func:`start_workers`) and get the map set once. A layer
-    whose worker died (not: whose map failed) is done again in this process.
-    ``jobs``: other work for the same workers, ``{name: (job, args)}`` run as
-    ``job(mapset, *args)`` before the layers; its result is under ``name``.
-    """
-    layers = list(mapset.layers)
-    jobs = jobs or {}
-    if clash := set(jobs) & {layer.key for layer in layers}:
-        raise ValueError(f"job names that are layer keys: {sorted(clash)}")
-    work: list[tuple[str, Callable[..., Any], str | None, tuple]] = [
-        (name, job, None, job_args) for name, (job, job_args) in jobs.items()
-    ] + [(layer.key, func, layer.key, args) for layer in layers]
-    done: dict[str, Any] = {}
-    if processes > 1 and len(work) > 1:
-        context = multiprocessing.get_context("forkserver")
-        _start_forkserver(context, PRELOAD)  # no-op when start_workers() started it
-        pool = ProcessPoolExecutor(
-            max_workers=min(processes, len(work)),
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(mapset,),
-        )
-        try:
-            futures = {
-                pool.submit(_in_worker, job, key, job_args): name
-                for name, job, key, job_args in work
-            }
-            if meanwhile is not None:
-                meanwhile()
-                meanwhile = None
-            for future in as_completed(futures):
-                name = futures[future]
-                try:
-                    done[name] = future.result()
-                except (BrokenProcessPool, OSError):
-                    continue  # done below, in this process
-                if on_done is not None and name not in jobs:
-                    on_done(mapset.layer(name))
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-    if meanwhile is not None:
-        meanwhile()
-    for name, job, key, job_args in work:
-        if name in done:
-            continue
-        if key is None:
-            done[name] = job(mapset, *job_args)
-        else:
-            done[name] = job(mapset, mapset.layer(key), *job_args)
-            if on_done is not None:
-                on_done(mapset.layer(key))
-    return done
-
-
-def render_maps(
-    mapset: MapSet,
-    out_dir: str | Path,
-    *,
-    labels: bool = False,
-    formats: tuple[str, ...] = FORMATS,
-    basemap: Settings | None = None,
-    processes: int = 1,
-    on_done: Callable[[MapLayer], None] | None = None,
-    meanwhile: Callable[[], object] | None = None,
-) -> list[Path]:
-    """Every layer as :func:`render_map` draws it, on ``processes`` processes (see
-    :func:`map_layers`); the written paths in layer order."""
-    written = map_layers(
-        mapset,
-        _render_layer,
-        (Path(out_dir), {"labels": labels, "formats": formats, "basemap": basemap}),
-        processes=processes,
-        on_done=on_done,
-        meanwhile=meanwhile,
-    )
-    return [path for layer in mapset.layers for path in written[layer.key]]
 
 
 def _render_layer(mapset: MapSet, layer: MapLayer, out_dir: Path, options: dict) -> list[Path]:

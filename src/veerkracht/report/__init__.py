@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from veerkracht.maps.board import attention_buurten
 from veerkracht.maps.from_signals import mapset_from_view
-from veerkracht.maps.static import PRELOAD, render_processes, start_workers
+from veerkracht.maps.workers import PRELOAD, render_processes, start_workers
 from veerkracht.report import content as c
 from veerkracht.report.figures import board_jpeg, chart_images, data_uri, hotspots, map_images
 from veerkracht.report.html import render_report

@@ -25,7 +25,8 @@ from veerkracht.maps.charts import (
     liveability_development_figure,
     ranking_figure,
 )
-from veerkracht.maps.static import _RC, DPI, build_figure, map_layers
+from veerkracht.maps.static import _RC, DPI, build_figure
+from veerkracht.maps.workers import map_layers
 from veerkracht.report.content import _headline_indicator
 from veerkracht.signals.compute import rankable
 from veerkracht.signals.corporation import MIN_GROUP
@@ -72,7 +73,7 @@ def map_images(
     The map set holds only layers with values (``signals.maps`` leaves empty ones out).
     With ``processes`` > 1 the maps are drawn (and scaled down) in worker processes,
     while ``meanwhile()`` runs here; ``jobs`` run in the same workers (see
-    :func:`~veerkracht.maps.static.map_layers`). Returns the maps and the jobs' results.
+    :func:`~veerkracht.maps.workers.map_layers`). Returns the maps and the jobs' results.
     """
     done = map_layers(
         mapset, _map_image, (folder,), processes=processes, meanwhile=meanwhile, jobs=jobs
