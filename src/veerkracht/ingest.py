@@ -205,6 +205,7 @@ def _read_validated(path: Path, reader: str | None, year: int | None) -> tuple[R
         table = chosen.read(path, year=year) if year else chosen.read(path)
     # the store's rows are made here too: CPU work the single writer need not do
     rows = rows_from_table(table)
+    del table  # the long values now live in ``rows``: free the reader's copy first
     check_content(rows, unparsed=unparsed)
     return chosen, rows
 
