@@ -40,10 +40,8 @@ def _block(rng: np.random.Generator, start: int, n: int) -> bytes:
     cols = [codes, np.char.add("Buurt ", idx.astype(str)),
             np.char.add("Gemeente ", gemeente.astype(str)), np.full(n, "Buurt")]  # fmt: skip
     for name, decimals in VARIABLES:
-        if name.startswith("p_"):
-            x = rng.uniform(0, 100, n)
-        else:
-            x = np.round(rng.lognormal(6, 1, n))
+        share = name.startswith("p_")
+        x = rng.uniform(0, 100, n) if share else np.round(rng.lognormal(6, 1, n))
         text = np.char.mod(f"%.{decimals}f", x)
         text = np.char.replace(text, ".", ",") if decimals else text
         cols.append(np.where(rng.random(n) < 0.05, ".", text))

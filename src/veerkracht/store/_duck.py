@@ -19,6 +19,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from veerkracht.errors import StoreError
 from veerkracht.settings import get_settings
@@ -93,27 +94,36 @@ class _KeyTable:
         self.table, self.id_column, self.key = table, id_column, key
 
     def ids(self, con: duckdb.DuckDBPyConnection, keys: pa.Table) -> np.ndarray:
-        """The id of every key (a row of ``keys``, columns ``self.key``), in order; keys not
-        yet known are added in sorted order (so one gemeente's buurten get neighbouring ids
-        and DuckDB can skip row groups)."""
-        cols = ", ".join(self.key)
+        """The id of every key (a row of ``keys``, columns ``self.key``, all distinct), in
+        order; keys not yet known are added in sorted order (so one gemeente's buurten get
+        neighbouring ids and DuckDB can skip row groups). One join, no hash of the new keys
+        twice: it dominated the memory of importing 1.35 million regions."""
         same = " AND ".join(f"t.{c} = n.{c}" for c in self.key)
-        con.register("new_keys", keys.append_column("key_pos", pa.array(np.arange(len(keys)))))
-        try:
-            con.execute(
-                f"""INSERT INTO {self.table}
-                    SELECT (SELECT coalesce(max({self.id_column}), 0) FROM {self.table})
-                           + row_number() OVER (ORDER BY {cols}), {cols}
-                    FROM (SELECT DISTINCT {cols} FROM new_keys n WHERE NOT EXISTS
-                          (SELECT 1 FROM {self.table} t WHERE {same}))"""
-            )
-            found = con.execute(
-                f"""SELECT t.{self.id_column} AS id FROM new_keys n
-                    JOIN {self.table} t ON {same} ORDER BY n.key_pos"""
-            ).fetchnumpy()["id"]
-        finally:
-            _unregister(con, "new_keys")
-        return np.asarray(found, dtype="int32")
+        # relations, not register(): a registered view lives until the commit
+        new_keys = con.from_arrow(keys.append_column("key_pos", pa.array(np.arange(len(keys)))))
+        found = new_keys.query(
+            "n",
+            f"""SELECT t.{self.id_column} AS id FROM n
+                LEFT JOIN {self.table} t ON {same} ORDER BY n.key_pos""",
+        ).fetchnumpy()["id"]
+        ids = np.ma.getdata(found).astype("int32")
+        new = np.flatnonzero(np.ma.getmaskarray(found))
+        if len(new):
+            ids[new] = self._add(con, keys.take(pa.array(new)), new)
+        return ids
+
+    def _add(self, con: duckdb.DuckDBPyConnection, fresh: pa.Table, new: np.ndarray) -> np.ndarray:
+        """Give the keys ``fresh`` ids after the highest, in sorted key order; their ids."""
+        order = pc.sort_indices(fresh, sort_keys=[(c, "ascending") for c in self.key])
+        [(highest,)] = con.execute(
+            f"SELECT coalesce(max({self.id_column}), 0) FROM {self.table}"
+        ).fetchall()
+        numbers = np.arange(highest + 1, highest + 1 + len(new), dtype="int32")
+        rows = fresh.take(order).add_column(0, self.id_column, pa.array(numbers))
+        con.from_arrow(rows).insert_into(self.table)
+        ids = np.empty(len(new), dtype="int32")
+        ids[order.to_numpy()] = numbers
+        return ids
 
 
 class Store(StoreQueries):
@@ -260,14 +270,17 @@ class Store(StoreQueries):
         self.con.execute("BEGIN TRANSACTION")
         try:
             import_id = self._insert_import(rows, file_hash, reader, retrieved_at)
+            result.n_values = len(rows.values) if rows.values else 0
             replaced = self._write_values(rows, import_id)
+            # written: the rows are consumed, free ~25 bytes a value before the regions
+            # are merged (the peak of a 100 MiB CSV import, bench_import_memory.py)
+            rows.values = None
             self._write_variables(rows)
             self._write_regions(rows, import_id)
             result.n_geometries, geometries_replaced = self._write_geometries(rows, import_id)
             replaced = replaced or geometries_replaced
             self._write_crosswalk(rows, import_id)
             self._invalidate_translations(rows.touched)
-            result.n_values = len(rows.values) if rows.values else 0
             self.con.execute(
                 "UPDATE imports SET n_values = ?, n_geometries = ? WHERE import_id = ?",
                 [result.n_values, result.n_geometries, import_id],
@@ -347,6 +360,7 @@ class Store(StoreQueries):
         )
         for start in range(0, len(values), _VALUE_BLOCK):
             part = slice(start, start + _VALUE_BLOCK)
+            n = len(values.value[part])
             new = pa.table(
                 {
                     "region_id": region_ids[values.region_index[part]],
@@ -356,13 +370,12 @@ class Store(StoreQueries):
                     # NaN -> NULL: SQL over the store (sums, casts, IS NULL) must see missing
                     "value": pa.array(values.value[part], from_pandas=True),
                     "status": values.status[part],
+                    "import_id": pa.array(np.full(n, import_id, dtype="int32")),
                 }
             )
-            self.con.register("new_values", new)
-            try:
-                self.con.execute("INSERT INTO value_rows SELECT *, ? FROM new_values", [import_id])
-            finally:
-                self._unregister("new_values")
+            # a relation, not register(): a view registered inside the transaction keeps
+            # its table alive until the commit (every block at once: +200 MB measured)
+            self.con.from_arrow(new).insert_into("value_rows")
             del new
         return self._delete_replaced_values(rows, import_id)
 

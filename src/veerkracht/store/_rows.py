@@ -87,7 +87,7 @@ class ValueRows:
     region_keys: RegionKeys  # distinct (region_code, level); a list of pairs is converted
     region_index: np.ndarray  # int32 per row
     variables: list[str]  # distinct variables
-    variable_index: np.ndarray  # int32 per row
+    variable_index: np.ndarray  # int16 (or int32 for many variables) per row
     edition: np.ndarray  # int32
     period: np.ndarray  # int32
     value: np.ndarray  # float64
@@ -167,7 +167,8 @@ def value_rows(values: pd.DataFrame) -> ValueRows:
     if (var_idx < 0).any():
         raise StoreError("waarden zonder variabele kunnen niet worden opgeslagen")
     used = np.flatnonzero(_used(var_idx, len(var_uniques)))
-    renumber = np.full(len(var_uniques), -1, dtype="int32")
+    # few variables: int16 codes, half the memory of int32 for millions of rows
+    renumber = np.full(len(var_uniques), -1, dtype="int16" if len(used) < 2**15 else "int32")
     renumber[used] = np.arange(len(used), dtype="int32")
     return ValueRows(
         region_keys=region_keys,
