@@ -26,7 +26,6 @@ import pyarrow.csv as pacsv
 
 from veerkracht.codes import levels_of
 from veerkracht.errors import InputFileError
-from veerkracht.numbers import count
 from veerkracht.settings import Limits, get_limits
 from veerkracht.sources.base import (
     STATUS_EMPTY,
@@ -38,7 +37,7 @@ from veerkracht.sources.base import (
 from veerkracht.sources.validation import Finding, record_unparsed, refuse
 from veerkracht.sources.validation.cell_size import refuse_cell
 from veerkracht.sources.validation.encoding import CODE as ENCODING_CODE
-from veerkracht.sources.validation.text_lines import CODE as TEXT_LINES_CODE
+from veerkracht.sources.validation.text_lines import too_many_rows
 
 T = TypeVar("T")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -227,17 +226,7 @@ def _check_block(path: Path, batch, rows_before: int, limits: Limits) -> None:
     """Refuse the file when this block takes it over ``max_rows`` or has an oversized
     cell; the line number counts the header as 1 (exact unless values hold line breaks)."""
     if rows_before + batch.num_rows > limits.max_rows:
-        refuse(
-            path,
-            [
-                Finding(
-                    TEXT_LINES_CODE,
-                    f"meer dan {count(limits.max_rows)} regels, de grens voor één bestand",
-                    "Splits het bestand (bijv. per jaar) of verhoog de grens met "
-                    "VEERKRACHT_LIMIET_MAX_ROWS.",
-                )
-            ],
-        )
+        refuse(path, [too_many_rows(limits.max_rows)])
     for name, column in zip(batch.schema.names, batch.columns, strict=True):
         lengths = pc.binary_length(column)
         longest = pc.max(lengths).as_py()
