@@ -151,14 +151,23 @@ def value_rows(values: pd.DataFrame) -> ValueRows:
     # number the (code, level) pairs that occur; the key space is small, so a lookup
     # array is several times faster than hashing millions of pairs
     n_pairs = len(code_uniques) * len(level_uniques)
-    key = code_idx.astype("int32" if n_pairs < 2**31 else "int64")  # half the memory
-    key *= len(level_uniques)
-    key += level_idx
+    if len(level_uniques) == 1 and n_pairs < 2**31:
+        key = code_idx.astype("int32", copy=False)  # one level: the code is the pair
+    else:
+        key = code_idx.astype("int32" if n_pairs < 2**31 else "int64")  # half the memory
+        key *= len(level_uniques)
+        key += level_idx
     present = np.zeros(n_pairs, dtype=bool)
     present[key] = True
     pairs = np.flatnonzero(present)
-    number = np.full(len(present), -1, dtype="int32")
-    number[pairs] = np.arange(len(pairs), dtype="int32")
+    # every pair occurs (as readers make them): the key is already the index, no copy
+    # of millions of rows; otherwise renumber the pairs that occur
+    if len(pairs) == n_pairs:
+        region_index = key.astype("int32", copy=False)
+    else:
+        number = np.full(len(present), -1, dtype="int32")
+        number[pairs] = np.arange(len(pairs), dtype="int32")
+        region_index = number[key]
     region_keys = RegionKeys(
         _strings(code_uniques).take(pa.array(pairs // len(level_uniques))),
         _strings(level_uniques).take(pa.array(pairs % len(level_uniques))),
@@ -172,7 +181,7 @@ def value_rows(values: pd.DataFrame) -> ValueRows:
     renumber[used] = np.arange(len(used), dtype="int32")
     return ValueRows(
         region_keys=region_keys,
-        region_index=number[key],
+        region_index=region_index,
         variables=[str(var_uniques[i]) for i in used],
         variable_index=renumber[var_idx],
         edition=values["edition"].to_numpy(dtype="int32"),
