@@ -56,7 +56,7 @@ class Limits:
     max_file_bytes: int = 2 * 1024**3
     #: bytes in one text file (CSV, JSON). CSVs are parsed in blocks and the values written
     #: in blocks; what an import makes of them (one value per cell) stays in memory: a 100 MiB
-    #: KWB CSV of 1.35 million buurt rows peaked at 0.95 GB (benchmarks/bench_import_memory.py;
+    #: KWB CSV of 1.35 million buurt rows peaked at 0.9 GB (benchmarks/bench_import_memory.py;
     #: 1.6 GB before the blocks); the national KWB CSV is ~30 MB
     max_text_bytes: int = 100 * 1024**2
     #: bytes in one line of a CSV or other delimited text file
