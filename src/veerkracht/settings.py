@@ -54,9 +54,10 @@ class Limits:
 
     #: bytes in one input file (GeoPackage, shapefile, xlsx, ...)
     max_file_bytes: int = 2 * 1024**3
-    #: bytes in one text file (CSV, JSON). CSVs are parsed in blocks, but what an import
-    #: makes of them (one value per cell) stays in memory: a 100 MiB CSV of 1.8 million buurt
-    #: rows peaked at 1.7 GB (measured); the national KWB CSV is ~30 MB
+    #: bytes in one text file (CSV, JSON). CSVs are parsed in blocks and the values written
+    #: in blocks; what an import makes of them (one value per cell) stays in memory: a 100 MiB
+    #: KWB CSV of 1.35 million buurt rows peaked at 0.9 GB (benchmarks/bench_import_memory.py;
+    #: 1.6 GB before the blocks); the national KWB CSV is ~30 MB
     max_text_bytes: int = 100 * 1024**2
     #: bytes in one line of a CSV or other delimited text file
     max_line_bytes: int = 4 * 1024**2
@@ -65,7 +66,7 @@ class Limits:
     max_json_bytes: int = 32 * 1024**2
     #: bytes in one cell of a delimited text file (a WKT polygon is the largest real cell)
     max_cell_bytes: int = 1024**2
-    #: lines in one delimited text file
+    #: lines in one delimited text file; also features in one geometry layer
     max_rows: int = 5_000_000
     #: fields in the header of a delimited text file
     max_columns: int = 5_000

@@ -221,6 +221,25 @@ def _vertices(folder: Path) -> None:
     write_geojson(folder / "buurten_2022.geojson", {"BU03630101": [*ring, ring[0]]})
 
 
+def _many_features(folder: Path) -> None:
+    # 12 buurten side by side (the case lowers max_rows to 10): refused before GDAL reads
+    rings = {f"BU036301{i:02d}": square(dx=i * 200.0) for i in range(12)}
+    write_geojson(folder / "buurten_2022.geojson", rings)
+
+
+def _many_features_gpkg(folder: Path) -> None:
+    import geopandas as gpd
+    import shapely
+
+    codes = [f"BU036301{i:02d}" for i in range(12)]
+    gpd.GeoDataFrame(
+        {"buurtcode": codes, "buurtnaam": [f"Buurt {c[-2:]}" for c in codes],
+         "gemeentecode": "GM0363", "jaarcode": 2022},
+        geometry=[shapely.Polygon(square(dx=i * 200.0)) for i in range(12)],
+        crs="EPSG:28992",
+    ).to_file(folder / "wijkenbuurten_2022.gpkg", layer="buurten", driver="GPKG")  # fmt: skip
+
+
 def _grown(folder: Path) -> None:
     write_geojson(folder / "buurten_2022.geojson", {"BU03630101": square(scale=2.0)})
 
@@ -360,6 +379,20 @@ CASES = [
         "VK101",
         "meer dan de grens van 1 MB",
         env={"VEERKRACHT_LIMIET_MAX_JSON_BYTES": str(1024**2)},
+    ),
+    Case(
+        "te_veel_vlakken",
+        _many_features,
+        "VK103",
+        "meer dan 10 objecten (vlakken of rijen), de grens voor één bestand",
+        env={"VEERKRACHT_LIMIET_MAX_ROWS": "10"},
+    ),
+    Case(
+        "te_veel_vlakken_geopackage",
+        _many_features_gpkg,
+        "VK103",
+        "meer dan 10 objecten (vlakken of rijen), de grens voor één bestand",
+        env={"VEERKRACHT_LIMIET_MAX_ROWS": "10"},
     ),
     Case("grens_veranderd", _grown, "VK402", "0,36 → 1,44 km²", confirmable=True),
     Case("veel_vervangen", _replaced, "VK401", "vervangt 12 van de", confirmable=True),

@@ -101,3 +101,39 @@ def test_empty_and_binary_files_get_a_dutch_message(tmp_path: Path) -> None:
     binary.write_bytes(HEADER.encode("utf-16"))
     with pytest.raises(InputFileError, match="geen tekstbestand"):
         read_delimited(binary)
+
+
+@pytest.mark.parametrize("block", [4096, 4 * 1024**2])
+def test_kwb_read_by_blocks_equals_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    """The KWB reader works block by block (issue 12: a 100 MiB import held everything);
+    what it makes must equal reading the file whole: values, regions, years, notes. With
+    4 KiB blocks the file has ~60, with a column that is '.' in one block only, a footer
+    line and unparsed-free decimal commas spread over them."""
+    from veerkracht.sources import _tabular, cbs_kwb
+
+    monkeypatch.setattr(_tabular, "_BLOCK", block)
+    lines = ["gwb_code_10;regio;gm_naam;a_inw;p_wcorpw;g_woz;Perioden\n"]
+    for i in range(6000):
+        code = f"BU0363{i:04d}" if i % 50 else f"GM{i // 50 + 1:04d}"
+        share = "." if 2000 <= i < 2100 else f"{(i * 7) % 1000 / 10:.1f}".replace(".", ",")
+        lines.append(f"{code};Buurt {i} ë;Gemeente;{i % 900};{share};{i % 400};2019JJ00\n")
+    lines.append("Bron: CBS;;;;;;\n")
+    path = tmp_path / "kwb-2019.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+
+    blocks = cbs_kwb.read_csv(path)
+    whole = cbs_kwb.frame_to_table(_tabular.read_delimited(path), path, None)
+
+    assert blocks.periods == whole.periods == [2019]
+    for column in ("region_code", "level", "variable", "status"):
+        assert blocks.values[column].astype(str).tolist() == whole.values[column].astype(
+            str
+        ).tolist()
+    assert blocks.values["value"].equals(whole.values["value"])
+    assert blocks.values["edition"].tolist() == whole.values["edition"].tolist()
+    assert len(blocks.values) > 6000 * 2  # every region kept: the footer only dropped
+    assert blocks.regions.astype(str).equals(whole.regions.astype(str))
+    assert blocks.regions["name"].iloc[1] == "Buurt 1 ë"
+    assert blocks.missing == whole.missing and blocks.notes == whole.notes

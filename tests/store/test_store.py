@@ -378,3 +378,38 @@ def test_parallel_import_stores_exactly_what_a_sequential_import_stores(
     assert len(sequential[2]) > 100_000  # KWB, LBM and geometry files all went in
     for got, expected in zip(parallel[2:], sequential[2:], strict=True):
         pd.testing.assert_frame_equal(got, expected)
+
+
+def test_new_keys_get_ids_after_the_highest_in_sorted_order(store: Store) -> None:
+    """Key ids are handed out in SQL (no Python cache): known keys keep their id, new ones
+    follow the highest id in sorted (code, level) order, whatever order the file has."""
+    frame = pd.DataFrame(
+        {
+            "region_code": ["BU00010005", "GM0001", "BU00010002", "BU00010005"],
+            "level": ["buurt", "gemeente", "buurt", "buurt"],
+            "edition": 2020, "period": 2020,
+            "variable": ["v.b", "v.b", "v.a", "v.a"],
+            "value": [1.0, 2.0, 3.0, 4.0], "status": "ok",
+        }
+    )  # fmt: skip
+    first = SourceTable(DatasetInfo(key="eigen", publisher="t", title="t"), Path("a.csv"), frame)
+    store.import_table(first, file_hash="k1", reader="test")
+    second = _one_value("BU00010001", "v.a", 5.0)  # sorts before every stored code
+    store.import_table(second, file_hash="k2", reader="test")
+    ids = store.con.execute(
+        "SELECT region_code, level, region_id FROM region_keys ORDER BY region_id"
+    ).fetchall()
+    assert [(c, lv) for c, lv, _ in ids] == [
+        ("BU00010002", "buurt"), ("BU00010005", "buurt"), ("GM0001", "gemeente"),
+        ("BU00010001", "buurt"),
+    ]  # fmt: skip
+    assert [i for *_, i in ids] == list(range(ids[0][2], ids[0][2] + 4))
+    variables = store.con.execute(
+        "SELECT variable FROM variable_keys ORDER BY variable_id"
+    ).fetchall()
+    assert [v for (v,) in variables] == ["v.a", "v.b"]
+    got = store.values()[["region_code", "variable", "value"]].values.tolist()
+    assert sorted(got) == [
+        ["BU00010001", "v.a", 5.0], ["BU00010002", "v.a", 3.0], ["BU00010005", "v.a", 4.0],
+        ["BU00010005", "v.b", 1.0], ["GM0001", "v.b", 2.0],
+    ]  # fmt: skip

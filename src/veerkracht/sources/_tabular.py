@@ -12,9 +12,11 @@ import codecs
 import csv
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -24,7 +26,6 @@ import pyarrow.csv as pacsv
 
 from veerkracht.codes import levels_of
 from veerkracht.errors import InputFileError
-from veerkracht.numbers import count
 from veerkracht.settings import Limits, get_limits
 from veerkracht.sources.base import (
     STATUS_EMPTY,
@@ -36,8 +37,9 @@ from veerkracht.sources.base import (
 from veerkracht.sources.validation import Finding, record_unparsed, refuse
 from veerkracht.sources.validation.cell_size import refuse_cell
 from veerkracht.sources.validation.encoding import CODE as ENCODING_CODE
-from veerkracht.sources.validation.text_lines import CODE as TEXT_LINES_CODE
+from veerkracht.sources.validation.text_lines import too_many_rows
 
+T = TypeVar("T")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
@@ -164,7 +166,21 @@ def read_delimited(path: Path, limits: Limits | None = None) -> pd.DataFrame:
     transcoded on the way), so memory is the table read, not the file's text several
     times over. Each block is checked against ``max_rows`` (VK103) and ``max_cell_bytes``
     (VK106) before the next is read. pandas (also streaming from the file) only as
-    fallback for duplicate column names and ragged rows.
+    fallback for duplicate column names and ragged rows. A reader that can work per
+    block uses :func:`map_delimited_blocks` and never holds the whole text table.
+    """
+    parts = map_delimited_blocks(path, lambda frame: frame, limits)
+    return parts[0] if len(parts) == 1 else pd.concat(parts)
+
+
+def map_delimited_blocks(
+    path: Path, handle: Callable[[pd.DataFrame], T], limits: Limits | None = None
+) -> list[T]:
+    """``handle`` applied to each block of a CSV (all-string columns, index = data row
+    number from 0, as in :func:`read_delimited`), in order; the results as a list.
+
+    Only one block of text is in memory at a time. Should pyarrow fail on a later block
+    (ragged rows), the results so far are dropped and pandas reads the file again.
     """
     limits = limits or get_limits()
     encoding = text_encoding(path)
@@ -172,7 +188,7 @@ def read_delimited(path: Path, limits: Limits | None = None) -> pd.DataFrame:
     sep = sniff_separator(first)
     header = header_fields(first, sep)
     if len(set(header)) != len(header):
-        return read_csv_blocks(path, encoding, sep, limits)
+        return _map_pandas_blocks(path, encoding, sep, limits, handle)
 
     try:
         reader = pacsv.open_csv(
@@ -188,36 +204,29 @@ def read_delimited(path: Path, limits: Limits | None = None) -> pd.DataFrame:
                 column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
             ),
         )
-        batches, rows = [], 0
+        results, rows = [], 0
         for batch in reader:
             _check_block(path, batch, rows, limits)
+            if batch.num_rows:
+                # pandas' own (pyarrow-backed) string columns, numbered as in the file
+                frame = batch.to_pandas()
+                frame.index = pd.RangeIndex(rows, rows + batch.num_rows)
+                results.append(handle(frame))
             rows += batch.num_rows
-            batches.append(batch)
     except pa.ArrowInvalid:
         # ragged rows (a postcode line without trailing separators, as in PC4LBR.csv):
         # pandas fills the missing fields, and names the line if the file is really broken
-        return read_csv_blocks(path, encoding, sep, limits)
+        return _map_pandas_blocks(path, encoding, sep, limits, handle)
     if rows == 0:
         raise InputFileError(path, "het bestand heeft een kop maar geen rijen")
-    # pandas' own (pyarrow-backed) string columns
-    return pa.Table.from_batches(batches, schema=reader.schema).to_pandas()
+    return results
 
 
 def _check_block(path: Path, batch, rows_before: int, limits: Limits) -> None:
     """Refuse the file when this block takes it over ``max_rows`` or has an oversized
     cell; the line number counts the header as 1 (exact unless values hold line breaks)."""
     if rows_before + batch.num_rows > limits.max_rows:
-        refuse(
-            path,
-            [
-                Finding(
-                    TEXT_LINES_CODE,
-                    f"meer dan {count(limits.max_rows)} regels, de grens voor één bestand",
-                    "Splits het bestand (bijv. per jaar) of verhoog de grens met "
-                    "VEERKRACHT_LIMIET_MAX_ROWS.",
-                )
-            ],
-        )
+        refuse(path, [too_many_rows(limits.max_rows)])
     for name, column in zip(batch.schema.names, batch.columns, strict=True):
         lengths = pc.binary_length(column)
         longest = pc.max(lengths).as_py()
@@ -231,6 +240,14 @@ def _check_block(path: Path, batch, rows_before: int, limits: Limits) -> None:
 def read_csv_blocks(path: Path, encoding: str, sep: str, limits: Limits) -> pd.DataFrame:
     """A CSV as text columns via pandas, 100 000 rows at a time, each block checked
     against the row and cell limits (VK103, VK106)."""
+    parts = _map_pandas_blocks(path, encoding, sep, limits, lambda frame: frame)
+    return pd.concat(parts) if len(parts) > 1 else parts[0]
+
+
+def _map_pandas_blocks(
+    path: Path, encoding: str, sep: str, limits: Limits, handle: Callable[[pd.DataFrame], T]
+) -> list[T]:
+    """:func:`map_delimited_blocks` through pandas (100 000 rows at a time)."""
     try:
         chunks = pd.read_csv(
             path,
@@ -241,25 +258,26 @@ def read_csv_blocks(path: Path, encoding: str, sep: str, limits: Limits) -> pd.D
             encoding="utf-8-sig" if encoding == "utf-8" else encoding,
             chunksize=100_000,
         )
-        parts, rows = [], 0
+        results, rows = [], 0
         with chunks:
             for part in chunks:
                 _check_block(
                     path, pa.RecordBatch.from_pandas(part, preserve_index=False), rows, limits
                 )
                 rows += len(part)
-                parts.append(part)
+                if part.empty:
+                    continue
+                part.columns = [str(c).strip().lstrip("\ufeff") for c in part.columns]
+                results.append(handle(part))
     except (pd.errors.ParserError, csv.Error) as exc:
         raise InputFileError(
             path,
             f"kan de CSV niet lezen: {exc}",
             fix="Controleer scheidingsteken en aanhalingstekens.",
         ) from exc
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
-    if frame.empty:
+    if not results:
         raise InputFileError(path, "het bestand heeft een kop maar geen rijen")
-    return frame
+    return results
 
 
 #: StatLine's suppressed marker and CBS's sentinels in the kaart attribute tables.
@@ -405,6 +423,8 @@ class Cells:
         """Only the columns with at least one published value: a column that is all
         '.' (early KWB releases) is a variable the year lacks, not suppressed cells."""
         keep = (self.status == 0).any(axis=0)
+        if keep.all():  # the usual case: no copy of a table that can be 100 MB
+            return self
         return Cells(
             [c for c, k in zip(self.columns, keep, strict=True) if k],
             self.numbers[:, keep],
@@ -466,7 +486,9 @@ def long_from_cells(codes: pd.Series, cells: Cells, *, edition: int, period: int
     keep = (cells.status != 2).ravel()
     # index arrays in the small integer types pandas keeps as categorical codes: fewer
     # and smaller temporaries (a whole-NL year is ~700,000 rows)
-    region_cat = pd.Categorical(pd.Series(codes).astype("string").to_numpy(dtype=object))
+    # straight from the arrow-backed strings: no Python string per row (half the time and
+    # memory of going through an object array)
+    region_cat = pd.Categorical(pd.Series(codes).astype("string"))
     region_codes = np.repeat(region_cat.codes, n_cols)[keep]
     col_idx = np.tile(np.arange(n_cols, dtype=_code_type(n_cols)), n_rows)[keep]
     level_cat = levels_of(pd.Series(region_cat.categories, dtype="string")).fillna("onbekend")
@@ -481,8 +503,9 @@ def long_from_cells(codes: pd.Series, cells: Cells, *, edition: int, period: int
         data={
             "region_code": categorical(region_codes, region_cat.categories),
             "level": categorical(level_values.codes[region_codes], level_values.categories),
-            "edition": np.full(len(col_idx), edition, dtype="int32"),
-            "period": np.full(len(col_idx), period, dtype="int32"),
+            # one number repeated: a read-only view, 4 bytes instead of 4 per row
+            "edition": np.broadcast_to(np.int32(edition), len(col_idx)),
+            "period": np.broadcast_to(np.int32(period), len(col_idx)),
             "variable": categorical(col_idx, pd.Index(cells.columns)),
             "value": cells.numbers.ravel()[keep],
             "status": categorical(cells.status.ravel()[keep], STATUSES),

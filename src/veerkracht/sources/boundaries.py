@@ -32,6 +32,7 @@ import shapely
 
 from veerkracht.codes import clean_codes, gemeente_of, levels_of
 from veerkracht.errors import InputFileError, MissingColumnsError
+from veerkracht.settings import get_limits
 from veerkracht.sources import _geo
 from veerkracht.sources._columns import load_spec
 from veerkracht.sources._tabular import normalise_title, numeric_frame, read_delimited, to_long
@@ -47,6 +48,8 @@ from veerkracht.sources.base import (
     Variable,
 )
 from veerkracht.sources.cbs_kwb import PREFIX, SPEC_PATH
+from veerkracht.sources.validation import refuse
+from veerkracht.sources.validation.text_lines import too_many_rows
 
 #: Own-level code column per layer, most specific first, with its name column.
 _CODE_NAME = [
@@ -306,6 +309,15 @@ def _concat_table(
     )
 
 
+def _check_feature_count(path: Path, source: str, layer: str | None = None) -> None:
+    """Refuse a layer with more features than ``max_rows`` before GDAL reads it whole
+    (VK103): the count comes from the layer's header (GeoPackage, shapefile, dbf)."""
+    limit = get_limits().max_rows
+    features = int(pyogrio.read_info(source, layer=layer)["features"])
+    if features > limit:
+        refuse(path, [too_many_rows(limit, "objecten (vlakken of rijen)")])
+
+
 # ---------------------------------------------------------------- CBS wijk- en buurtkaart
 def _kaart_source(path: Path) -> str:
     return f"zip://{path}" if path.suffix.lower() == ".zip" else str(path)
@@ -347,6 +359,8 @@ def read_kaart(path: Path, *, year: int | None = None) -> SourceTable:
         layers.append(name)
     if not layers:
         raise _missing_code_error(path, next(iter(_layer_fields(source).values()), []))
+    for name in layers:
+        _check_feature_count(path, source, name)
     frames = {
         name: pyogrio.read_dataframe(source, layer=name, read_geometry=not attributes_only)
         for name in layers
@@ -380,6 +394,7 @@ def read_geojson(path: Path, *, year: int | None = None) -> SourceTable:
     """PDOK WFS / OGC API Features GeoJSON with statcode or buurtcode properties."""
     path = Path(path)
     try:
+        _check_feature_count(path, str(path))
         frame = gpd.read_file(path)
     except Exception as exc:
         raise InputFileError(

@@ -9,15 +9,22 @@ The KWB year is also the boundary edition of its region codes.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from veerkracht.codes import clean_codes, gemeente_of, levels_of
 from veerkracht.errors import InputFileError
 from veerkracht.sources import _odata
 from veerkracht.sources._columns import load_spec, resolve
-from veerkracht.sources._tabular import long_from_cells, numeric_cells, read_delimited
+from veerkracht.sources._tabular import (
+    Cells,
+    long_from_cells,
+    map_delimited_blocks,
+    numeric_cells,
+)
 from veerkracht.sources.base import DatasetInfo, FileSample, Reader, SourceTable
 
 SPEC_PATH = Path(__file__).with_name("cbs_kwb.toml")
@@ -74,10 +81,28 @@ def year_from_name(path: Path) -> int | None:
     return int(found[0]) if len(found) == 1 else None
 
 
-def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None) -> SourceTable:
-    """Wide KWB frame (any header style) -> SourceTable."""
+@dataclass
+class _Layout:
+    """Which column of a KWB file is what (from its header alone)."""
+
+    columns: list[str]
+    ids: dict[str, str]  # role (code, name, period, ...) -> column
+    variables: dict[str, str]  # variable key -> column
+
+
+@dataclass
+class _Block:
+    """What one block of rows gives (see ``_read_block``): the rows with a valid code."""
+
+    codes: pd.Series
+    levels: pd.Series
+    names: pd.Series
+    cells: Cells  # every variable column, published or not
+    periods: set[str]  # years found in the period column (all rows)
+
+
+def _layout(columns: list[str], path: Path) -> _Layout:
     spec = load_spec(SPEC_PATH, PREFIX)
-    columns = list(frame.columns)
     ids = resolve(columns, list(spec.id_columns.values()))
     if "code" not in ids:
         raise InputFileError(
@@ -85,11 +110,41 @@ def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None) -> SourceT
             "geen kolom met regiocodes gevonden",
             fix="Verwacht een kolom 'Codering' / 'gwb_code_10' met codes als BU03630000.",
         )
-    period_year = year
+    return _Layout(columns, ids, resolve(columns, spec.columns))
+
+
+def _read_block(frame: pd.DataFrame, layout: _Layout) -> _Block:
+    ids = layout.ids
+    periods: set[str] = set()
     if "period" in ids:
-        found = frame[ids["period"]].astype("string").str.extract(r"(20\d\d)")[0].dropna().unique()
-        if len(found) == 1:
-            period_year = int(found[0])
+        found = frame[ids["period"]].astype("string").str.extract(r"(20\d\d)")[0].dropna()
+        periods = set(found.unique())
+    codes = clean_codes(frame[ids["code"]])
+    levels = levels_of(codes)
+    known = levels.notna()
+    if not known.all():  # e.g. a footer line; most files need no copy
+        frame, codes, levels = frame.loc[known], codes.loc[known], levels.loc[known]
+    raw = frame[list(layout.variables.values())]
+    raw.columns = [f"{PREFIX}.{k}" for k in layout.variables]
+    return _Block(codes, levels, _region_names(frame, ids, codes), numeric_cells(raw), periods)
+
+
+def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None) -> SourceTable:
+    """Wide KWB frame (any header style) -> SourceTable."""
+    layout = _layout(list(frame.columns), path)
+    notes = list(frame.attrs.get("notes", []))
+    return _blocks_to_table([_read_block(frame, layout)], layout, path, year, notes)
+
+
+def _blocks_to_table(
+    blocks: list[_Block], layout: _Layout, path: Path, year: int | None, notes: list[str]
+) -> SourceTable:
+    """The blocks of one file (in order) as one SourceTable."""
+    spec = load_spec(SPEC_PATH, PREFIX)
+    period_year = year
+    found = set().union(*(b.periods for b in blocks))
+    if len(found) == 1:
+        period_year = int(found.pop())
     if period_year is None:
         period_year = year_from_name(path)
     if period_year is None:
@@ -99,37 +154,37 @@ def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None) -> SourceT
             fix="Zet het jaar in de bestandsnaam (…_2019.csv) of in veerkracht.toml: "
             '[bestanden."naam.csv"] jaar = 2019',
         )
-    codes = clean_codes(frame[ids["code"]])
-    levels = levels_of(codes)
-    known = levels.notna()
-    if not known.any():
+    if not any(len(b.codes) for b in blocks):
         raise InputFileError(
             path,
             "geen geldige regiocodes (GM/WK/BU)",
-            column=ids["code"],
+            column=layout.ids["code"],
             fix="Regiocodes hebben de vorm GM0363, WK036300 of BU03630000.",
         )
-    if not known.all():  # e.g. a footer line; most files need no copy
-        frame, codes, levels = frame.loc[known], codes.loc[known], levels.loc[known]
-    variable_columns = resolve(columns, spec.columns)
-    raw = frame[list(variable_columns.values())]
-    raw.columns = [f"{PREFIX}.{k}" for k in variable_columns]
-    cells = numeric_cells(raw).published()
+    codes, levels, names = (
+        _joined([getattr(b, part) for b in blocks]) for part in ("codes", "levels", "names")
+    )
+    cells = _stacked([b.cells for b in blocks]).published()
+    blocks.clear()  # the caller's list: the parts are joined, free them as we go
     long = long_from_cells(codes, cells, edition=period_year, period=period_year)
     missing = [v.key for v in spec.variables if v.key not in set(cells.columns)]
-
-    names = _region_names(frame, ids, codes)
+    del cells
+    # the columns' arrow-backed arrays, not object arrays: a Python string per cell
+    # would take ~300 MB for the 1.35 million rows of a 100 MiB CSV
     regions = pd.DataFrame(
         {
-            "region_code": codes.to_numpy(),
-            "level": levels.to_numpy(),
+            "region_code": codes.array,
+            "level": levels.array,
             "edition": period_year,
-            "name": names.to_numpy(),
-            "gemeente_code": gemeente_of(codes).to_numpy(),
+            "name": names.array,
+            "gemeente_code": gemeente_of(codes).array,
         }
     )
-    notes = list(frame.attrs.get("notes", [])) + _ambiguous_notes(columns, variable_columns)
-    unmapped = [c for c in columns if c not in variable_columns.values() and c not in ids.values()]
+    columns = layout.columns
+    notes = notes + _ambiguous_notes(columns, layout.variables)
+    unmapped = [
+        c for c in columns if c not in layout.variables.values() and c not in layout.ids.values()
+    ]
     if unmapped:
         notes.append(f"{len(unmapped)} kolommen niet gebruikt (geen veerkracht-variabele)")
     return SourceTable(
@@ -140,6 +195,20 @@ def frame_to_table(frame: pd.DataFrame, path: Path, year: int | None) -> SourceT
         regions=regions,
         missing={period_year: missing} if missing else {},
         notes=notes,
+    )
+
+
+def _joined(parts: list[pd.Series]) -> pd.Series:
+    return parts[0] if len(parts) == 1 else pd.concat(parts)
+
+
+def _stacked(parts: list[Cells]) -> Cells:
+    if len(parts) == 1:
+        return parts[0]
+    return Cells(
+        parts[0].columns,
+        np.concatenate([p.numbers for p in parts]),
+        np.concatenate([p.status for p in parts]),
     )
 
 
@@ -183,7 +252,17 @@ def _ambiguous_notes(columns: list[str], chosen: dict[str, str]) -> list[str]:
 
 
 def read_csv(path: Path, *, year: int | None = None) -> SourceTable:
-    return frame_to_table(read_delimited(path), path, year)
+    """Read block by block: the file's text is never in memory whole, only the numbers
+    and names it gives (a 100 MiB CSV: see benchmarks/bench_import_memory.py)."""
+    layouts: list[_Layout] = []
+
+    def block(frame: pd.DataFrame) -> _Block:
+        if not layouts or layouts[0].columns != list(frame.columns):  # pandas' re-read
+            layouts[:] = [_layout(list(frame.columns), path)]
+        return _read_block(frame, layouts[0])
+
+    blocks = map_delimited_blocks(path, block)
+    return _blocks_to_table(blocks, layouts[0], path, year, [])
 
 
 def read_xlsx(path: Path, *, year: int | None = None) -> SourceTable:

@@ -95,7 +95,7 @@ def _compare_values(con: duckdb.DuckDBPyConnection, rows: StoreRows, out: Stored
 
     values = rows.values
     assert values is not None
-    codes = pa.array([k[0] for k in values.region_keys], pa.string())
+    codes = values.region_keys.codes
     new = pa.table(
         {
             "region_code": pa.DictionaryArray.from_arrays(

@@ -19,6 +19,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from veerkracht.errors import StoreError
 from veerkracht.settings import get_settings
@@ -41,6 +42,10 @@ if TYPE_CHECKING:
     from veerkracht.store._compare import StoredComparison
 
 log = logging.getLogger(__name__)
+
+
+#: value rows written per INSERT (see ``Store._write_values``)
+_VALUE_BLOCK = 1_000_000
 
 
 @dataclass
@@ -79,53 +84,46 @@ def write_failure(exc: BaseException) -> str | None:
 
 
 class _KeyTable:
-    """Integer ids for the keys of region_keys or variable_keys, cached between imports.
+    """Integer ids for the keys of region_keys or variable_keys, handed out in SQL.
 
-    ``refresh`` (at the start of every import transaction) checks the cache against the
-    table's row count and highest id, so a rolled-back import or another connection's
-    additions make it reload.
+    No cache in Python: a dict of tuples for 1.35 million regions took ~300 MB, and ids
+    handed out in a rolled-back transaction can never be reused wrongly from the table.
     """
 
     def __init__(self, table: str, id_column: str, key: list[str]) -> None:
         self.table, self.id_column, self.key = table, id_column, key
-        self.ids_by_key: dict[tuple, int] = {}
-        self.state: tuple[int, int] = (-1, -1)  # (row count, highest id) when cached
 
-    def ids(self, con: duckdb.DuckDBPyConnection, keys: list[tuple]) -> np.ndarray:
-        """The id of every key, in order; keys not yet known are added in sorted order
-        (so one gemeente's buurten get neighbouring ids and DuckDB can skip row groups)."""
-        new = sorted({k for k in keys if k not in self.ids_by_key})
-        if new:
-            first = self.state[1] + 1
-            rows = [(first + i, *k) for i, k in enumerate(new)]
-            self._insert(con, rows)
-            self.ids_by_key.update((k, first + i) for i, k in enumerate(new))
-            self.state = (self.state[0] + len(new), first + len(new) - 1)
-        return np.fromiter((self.ids_by_key[k] for k in keys), dtype="int32", count=len(keys))
+    def ids(self, con: duckdb.DuckDBPyConnection, keys: pa.Table) -> np.ndarray:
+        """The id of every key (a row of ``keys``, columns ``self.key``, all distinct), in
+        order; keys not yet known are added in sorted order (so one gemeente's buurten get
+        neighbouring ids and DuckDB can skip row groups). One join, no hash of the new keys
+        twice: it dominated the memory of importing 1.35 million regions."""
+        same = " AND ".join(f"t.{c} = n.{c}" for c in self.key)
+        # relations, not register(): a registered view lives until the commit
+        new_keys = con.from_arrow(keys.append_column("key_pos", pa.array(np.arange(len(keys)))))
+        found = new_keys.query(
+            "n",
+            f"""SELECT t.{self.id_column} AS id FROM n
+                LEFT JOIN {self.table} t ON {same} ORDER BY n.key_pos""",
+        ).fetchnumpy()["id"]
+        ids = np.ma.getdata(found).astype("int32")
+        new = np.flatnonzero(np.ma.getmaskarray(found))
+        if len(new):
+            ids[new] = self._add(con, keys.take(pa.array(new)), new)
+        return ids
 
-    def _insert(self, con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
-        frame = pd.DataFrame(rows, columns=[self.id_column, *self.key])
-        con.register("new_keys", frame)
-        try:
-            con.execute(f"INSERT INTO {self.table} SELECT * FROM new_keys")
-        finally:
-            _unregister(con, "new_keys")
-
-    def forget(self) -> None:
-        self.ids_by_key, self.state = {}, (-1, -1)
-
-    def refresh(self, con: duckdb.DuckDBPyConnection) -> None:
-        # fetchall, not fetchone: a half-read result blocks registering frames afterwards
-        [(count, highest)] = con.execute(
-            f"SELECT count(*), coalesce(max({self.id_column}), 0) FROM {self.table}"
+    def _add(self, con: duckdb.DuckDBPyConnection, fresh: pa.Table, new: np.ndarray) -> np.ndarray:
+        """Give the keys ``fresh`` ids after the highest, in sorted key order; their ids."""
+        order = pc.sort_indices(fresh, sort_keys=[(c, "ascending") for c in self.key])
+        [(highest,)] = con.execute(
+            f"SELECT coalesce(max({self.id_column}), 0) FROM {self.table}"
         ).fetchall()
-        state = (int(count), int(highest))
-        if state == self.state:
-            return
-        cols = ", ".join(self.key)
-        found = con.execute(f"SELECT {self.id_column}, {cols} FROM {self.table}").fetchall()
-        self.ids_by_key = {tuple(r[1:]): int(r[0]) for r in found}
-        self.state = state
+        numbers = np.arange(highest + 1, highest + 1 + len(new), dtype="int32")
+        rows = fresh.take(order).add_column(0, self.id_column, pa.array(numbers))
+        con.from_arrow(rows).insert_into(self.table)
+        ids = np.empty(len(new), dtype="int32")
+        ids[order.to_numpy()] = numbers
+        return ids
 
 
 class Store(StoreQueries):
@@ -271,17 +269,18 @@ class Store(StoreQueries):
             return result
         self.con.execute("BEGIN TRANSACTION")
         try:
-            self._region_keys.refresh(self.con)
-            self._variable_keys.refresh(self.con)
             import_id = self._insert_import(rows, file_hash, reader, retrieved_at)
+            result.n_values = len(rows.values) if rows.values else 0
             replaced = self._write_values(rows, import_id)
+            # written: the rows are consumed, free ~25 bytes a value before the regions
+            # are merged (the peak of a 100 MiB CSV import, bench_import_memory.py)
+            rows.values = None
             self._write_variables(rows)
             self._write_regions(rows, import_id)
             result.n_geometries, geometries_replaced = self._write_geometries(rows, import_id)
             replaced = replaced or geometries_replaced
             self._write_crosswalk(rows, import_id)
             self._invalidate_translations(rows.touched)
-            result.n_values = len(rows.values) if rows.values else 0
             self.con.execute(
                 "UPDATE imports SET n_values = ?, n_geometries = ? WHERE import_id = ?",
                 [result.n_values, result.n_geometries, import_id],
@@ -289,10 +288,6 @@ class Store(StoreQueries):
             self.con.execute("COMMIT")
         except BaseException:
             self._rollback()
-            # ids handed out in this transaction are free again: another connection may
-            # give them to other keys, which a count and maximum check cannot notice
-            self._region_keys.forget()
-            self._variable_keys.forget()
             raise
         if replaced:
             result.status = "vervangen"
@@ -354,35 +349,39 @@ class Store(StoreQueries):
         return int(import_id)
 
     def _write_values(self, rows: StoreRows, import_id: int) -> bool:
+        """Write the values block by block (``_VALUE_BLOCK`` rows), so a file of millions
+        of values never exists a second time as one table; then drop what they replace."""
         values = rows.values
         if values is None:
             return False
-
-        new = pa.table(
-            {
-                "region_id": self._region_keys.ids(self.con, values.region_keys)[
-                    values.region_index
-                ],
-                "edition": values.edition,
-                "period": values.period,
-                "variable_id": self._variable_keys.ids(self.con, [(v,) for v in values.variables])[
-                    values.variable_index
-                ],
-                # NaN -> NULL: SQL over the store (sums, casts, IS NULL) must see missing
-                "value": pa.array(values.value, from_pandas=True),
-                "status": values.status,
-            }
+        region_ids = self._region_keys.ids(self.con, values.region_keys.table())
+        variable_ids = self._variable_keys.ids(
+            self.con, pa.table({"variable": pa.array(values.variables, pa.string())})
         )
-        self.con.register("new_values", new)
-        try:
-            deleted = self._delete_replaced_values(rows)
-            self.con.execute("INSERT INTO value_rows SELECT *, ? FROM new_values", [import_id])
-        finally:
-            self._unregister("new_values")
-        return deleted
+        for start in range(0, len(values), _VALUE_BLOCK):
+            part = slice(start, start + _VALUE_BLOCK)
+            n = len(values.value[part])
+            new = pa.table(
+                {
+                    "region_id": region_ids[values.region_index[part]],
+                    "edition": values.edition[part],
+                    "period": values.period[part],
+                    "variable_id": variable_ids[values.variable_index[part]],
+                    # NaN -> NULL: SQL over the store (sums, casts, IS NULL) must see missing
+                    "value": pa.array(values.value[part], from_pandas=True),
+                    "status": values.status[part],
+                    "import_id": pa.array(np.full(n, import_id, dtype="int32")),
+                }
+            )
+            # a relation, not register(): a view registered inside the transaction keeps
+            # its table alive until the commit (every block at once: +200 MB measured)
+            self.con.from_arrow(new).insert_into("value_rows")
+            del new
+        return self._delete_replaced_values(rows, import_id)
 
-    def _delete_replaced_values(self, rows: StoreRows) -> bool:
-        """Same dataset, period, variable and region from an earlier file: the new file wins."""
+    def _delete_replaced_values(self, rows: StoreRows, import_id: int) -> bool:
+        """Same dataset, period, variable and region from an earlier file: the new file
+        (the rows of ``import_id``, written in this transaction) wins."""
         earlier = [
             r[0]
             for r in self.con.execute(
@@ -395,14 +394,15 @@ class Store(StoreQueries):
             return False  # nothing to replace: spares a join over millions of rows
         [(deleted,)] = self.con.execute(
             """DELETE FROM value_rows AS v USING (
-                   SELECT DISTINCT period, variable_id FROM new_values) AS n
+                   SELECT DISTINCT period, variable_id FROM value_rows WHERE import_id = ?) AS n
                WHERE list_contains(?, v.import_id) AND list_contains(?, v.period)
                  AND v.period = n.period AND v.variable_id = n.variable_id
                  AND v.region_id IN (  -- the same code on any level an older file gave it
                      SELECT same.region_id FROM region_keys same JOIN region_keys k
                        ON k.region_code = same.region_code
-                     WHERE k.region_id IN (SELECT region_id FROM new_values))""",
-            [earlier, rows.periods],
+                     WHERE k.region_id IN (
+                         SELECT region_id FROM value_rows WHERE import_id = ?))""",
+            [import_id, earlier, rows.periods, import_id],
         ).fetchall()
         return bool(deleted)
 

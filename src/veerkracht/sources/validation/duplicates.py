@@ -33,9 +33,8 @@ def _keys(values: ValueRows) -> np.ndarray:
 def conflicting(values: ValueRows) -> np.ndarray:
     """Rows whose key repeats with another value or status (mask)."""
     key = _keys(values)
-    if int(key.max()) < 50_000_000:  # the usual case: a count per key, O(n)
-        counts = np.bincount(key)
-        repeated = counts[key] > 1
+    if int(key.max()) < max(4 * len(key), 1_000_000):  # usual: a count per key, O(n)
+        repeated = (np.bincount(key) > 1)[key]  # a bool per key: no third int64 array
     else:
         _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
         repeated = counts[inverse] > 1

@@ -29,14 +29,7 @@ def check(facts: FileFacts) -> list[Finding]:
             )
         ]
     if scan.n_lines > limits.max_rows:
-        return [
-            Finding(
-                CODE,
-                f"meer dan {count(limits.max_rows)} regels, de grens voor één bestand",
-                "Splits het bestand (bijv. per jaar) of verhoog de grens met "
-                "VEERKRACHT_LIMIET_MAX_ROWS.",
-            )
-        ]
+        return [too_many_rows(limits.max_rows)]
     header = scan.first_line
     n_columns = max(header.count(sep) for sep in (b";", b",", b"\t")) + 1
     if n_columns > limits.max_columns:
@@ -51,6 +44,17 @@ def check(facts: FileFacts) -> list[Finding]:
             )
         ]
     return []
+
+
+def too_many_rows(limit: int, what: str = "regels") -> Finding:
+    """The finding for a file with more than ``limit`` rows (``what``: regels, objecten);
+    also used by the readers that count rows while they read (CSV blocks, geometry)."""
+    return Finding(
+        CODE,
+        f"meer dan {count(limit)} {what}, de grens voor één bestand",
+        "Splits het bestand (bijv. per jaar of per gemeente) of verhoog de grens met "
+        "VEERKRACHT_LIMIET_MAX_ROWS.",
+    )
 
 
 RULE = Rule(
