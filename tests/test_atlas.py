@@ -67,9 +67,7 @@ def test_atlas_map_shows_the_classes_of_the_signal_table(atlas_run, amsterdam_st
     )
     layer = next(layer for layer in data["layers"] if layer["key"] == "typologie")
     labels = view.result.config.map_categories()
-    expected = dict(
-        zip(view.result.table.region_code, view.result.table.typologie_kaart, strict=True)
-    )
+    expected = dict(zip(view.result.table.region_code, view.result.table.typology_map, strict=True))
     shown = {f["c"]: v for f, v in zip(data["features"], layer["values"], strict=True)}
     assert shown == {code: labels[expected[code]][0] for code in shown}
     # buurten without a polygon are named, so the map's counts plus these equal the table's

@@ -30,7 +30,7 @@ def test_every_output_shows_the_views_classes(view, amsterdam_store, tmp_path) -
     from veerkracht.signals.export import write_signal_tables
     from veerkracht.web.app import create_app
 
-    truth = dict(zip(view.result.table.region_code, view.result.table.typologie, strict=True))
+    truth = dict(zip(view.result.table.region_code, view.result.table.typology, strict=True))
     counts = view.result.class_counts()
     assert sum(counts.values()) == len(truth) == 479
 
@@ -55,9 +55,7 @@ def test_every_output_shows_the_views_classes(view, amsterdam_store, tmp_path) -
     data = json.loads(payload.replace("<\\/", "</"))
     layer = next(x for x in data["layers"] if x["key"] == "typologie")
     categories = view.result.config.map_categories()
-    map_code = dict(
-        zip(view.result.table.region_code, view.result.table.typologie_kaart, strict=True)
-    )
+    map_code = dict(zip(view.result.table.region_code, view.result.table.typology_map, strict=True))
     shown = {f["c"]: v for f, v in zip(data["features"], layer["values"], strict=True)}
     assert shown == {code: categories[map_code[code]][0] for code in shown}
     assert {b["c"] for b in data["withoutGeometry"]} == set(truth) - set(shown)

@@ -1,12 +1,18 @@
-"""Code identifiers are English (issue 11): no Dutch ``van``/``tot`` as Python names.
+"""Code identifiers are English (issue 11): no Dutch ``van``/``tot`` as Python names, and
+the signal table's keys are English (``typology``, ``name``, ``reasons``, ``…__relative``).
 
 Dutch stays at the edge - CLI options (``--van``), URL parameters (``?van=``), JSON keys,
-column headers - and those are strings, which this test does not look at.
+column headers - and those are strings, which the name check does not look at. The key check
+looks at the strings that read or write a table (``t["typologie"]``, ``"naam" in t``,
+``t.get("redenen")``, ``column="typologie_kaart"``) in the modules that handle the table;
+``signals.compute.public_column`` gives the Dutch names where the table leaves the program.
 """
 
 from __future__ import annotations
 
+import ast
 import io
+import re
 import tokenize
 from pathlib import Path
 
@@ -43,3 +49,87 @@ def test_no_dutch_van_tot_identifiers_in_the_package() -> None:
                 found.append(f"{rel}:{line}: {name}")
     assert len(list(PACKAGE.rglob("*.py"))) > 50  # the package was found
     assert not found, "Dutch identifiers (use start_year/end_year):\n" + "\n".join(found)
+
+
+#: the signal table's keys as they were in Dutch (now English inside the code)
+DUTCH_KEYS = {
+    "naam",
+    "typologie",
+    "typologie_label",
+    "typologie_kaart",
+    "redenen",
+    "regels",
+    "stap",
+}
+DUTCH_SUFFIX = re.compile(r"__(relatief|klasse)(?![A-Za-z0-9_])")
+#: the modules that read or write the signal table (elsewhere ``g["naam"]`` is a JSON key)
+TABLE_MODULES = ("signals/", "maps/", "report/", "cli/", "overview.py", "pipeline.py")
+
+
+def _text(node: ast.AST) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def dutch_keys(source: str) -> list[tuple[int, str]]:
+    """(line, key) of each Dutch table key read or written as code: ``t.typologie``, and in
+    table-key positions ``t["naam"]``, ``t[["a", "naam"]]``, ``"naam" in t``,
+    ``t.get("naam")``, ``column="naam"``; any string with a ``__relatief``/``__klasse`` suffix."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        keys: list[ast.AST] = []
+        if isinstance(node, ast.Attribute) and node.attr in DUTCH_KEYS:
+            found.append((node.lineno, node.attr))
+        elif isinstance(node, ast.Subscript):
+            inner = node.slice
+            keys = list(inner.elts) if isinstance(inner, (ast.Tuple, ast.List)) else [inner]
+            keys += [e for k in keys if isinstance(k, ast.List) for e in k.elts]
+        elif isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            keys = [node.left]
+        elif isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+                keys = [node.args[0]]
+            keys += [k.value for k in node.keywords if k.arg == "column"]
+        found += [(k.lineno, _text(k)) for k in keys if _text(k) in DUTCH_KEYS]
+        text = _text(node)
+        if text is not None and DUTCH_SUFFIX.search(text):
+            found.append((node.lineno, text))
+        if isinstance(node, ast.JoinedStr):  # f"{key}__klasse"
+            parts = "".join(_text(v) or "{}" for v in node.values)
+            if DUTCH_SUFFIX.search(parts):
+                found.append((node.lineno, parts))
+    return sorted(set(found))
+
+
+def test_the_key_check_sees_table_keys_not_json_keys() -> None:
+    code = (
+        'x = t["typologie"], t.loc[i, "naam"], t[["a", "naam"]], t.redenen\n'
+        'y = "typologie" in t, t.get("typologie_label"), MapLayer(column="typologie_kaart")\n'
+        'z = {"naam": 1}, MapLayer(key="typologie"), f"{k}__klasse", "a__relatief"\n'
+    )
+    assert dutch_keys(code) == [
+        (1, "naam"),
+        (1, "redenen"),
+        (1, "typologie"),
+        (2, "typologie"),
+        (2, "typologie_kaart"),
+        (2, "typologie_label"),
+        (3, "__klasse"),
+        (3, "a__relatief"),
+        (3, "{}__klasse"),
+    ]
+
+
+def test_no_dutch_table_keys_in_the_code() -> None:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE).as_posix()
+        source = path.read_text(encoding="utf-8")
+        for line, key in dutch_keys(source):
+            table_module = rel.startswith(TABLE_MODULES)
+            if table_module or not key.isidentifier() or f".{key}" in source.splitlines()[line - 1]:
+                found.append(f"{rel}:{line}: {key}")
+    assert not found, (
+        "Dutch table keys in the code (English: name, typology, typology_label, typology_map, "
+        "reasons, rules, step, suffixes __relative/__class; Dutch only via public_column):\n"
+        + "\n".join(found)
+    )

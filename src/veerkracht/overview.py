@@ -101,7 +101,7 @@ def summarise(view: SignalView, seconds: float = 0.0) -> GemeenteSummary:
         if not known:
             residents[code] = math.nan
             continue
-        rows = table.loc[table.typologie == code, "inwoners__end"]
+        rows = table.loc[table.typology == code, "inwoners__end"]
         # a sum over buurten with unknown residents would be too low: unknown, not a number
         residents[code] = math.nan if rows.isna().any() else float(rows.sum())
     return GemeenteSummary(

@@ -81,7 +81,7 @@ def amsterdam_mapset(shared: Path) -> MapSet:
         np.where(rising, "hoog_stijgend", "hoog_stabiel"),
         np.where(rising, "laag_stijgend", "laag_stabiel"),
     )
-    gdf["typologie"] = pd.Series(typ, index=gdf.index).where(
+    gdf["typology"] = pd.Series(typ, index=gdf.index).where(
         gdf["p_hh_lkk"].notna() & gdf["verandering_lkk"].notna()
     )
     layers = [
@@ -110,7 +110,7 @@ def amsterdam_mapset(shared: Path) -> MapSet:
         MapLayer(
             key="typologie",
             title="Typologie laag inkomen: niveau en ontwikkeling",
-            column="typologie",
+            column="typology",
             kind="categorie",
             legend_title="Type buurt",
             categories=TYPES,

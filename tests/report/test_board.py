@@ -35,7 +35,7 @@ def test_numbers_on_map_are_the_attention_buurten_by_code(board):
     ax = next(a for a in fig.axes if a.get_label() == "kaart")
     named = attention_buurten(view.result)
     table = view.result.table.set_index("region_code")
-    assert {b.code for b in named} == set(table.index[table.typologie.isin(["PRO", "KWE", "VER"])])
+    assert {b.code for b in named} == set(table.index[table.typology.isin(["PRO", "KWE", "VER"])])
     with_polygon = set(mapset.buurten.region_code[~mapset.buurten.geometry.is_empty])
     on_map = sorted(int(t.get_text()) for t in _numbers(ax))
     assert on_map == [b.number for b in named if b.code in with_polygon]
@@ -43,7 +43,7 @@ def test_numbers_on_map_are_the_attention_buurten_by_code(board):
     listed = " ".join(_texts(fig))
     for b in named:
         assert b.code in listed
-        assert b.name == table.loc[b.code, "naam"]
+        assert b.name == table.loc[b.code, "name"]
 
 
 def test_numbers_do_not_overlap(board):

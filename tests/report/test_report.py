@@ -100,7 +100,7 @@ def test_findings_carry_their_test_and_n(report):
 
     result, _, page = report
     text = " ".join(_text(page).split())
-    t = result.table[result.table.typologie != "KLEIN"]
+    t = result.table[result.table.typology != "KLEIN"]
     pair = t[["corporatiebezit__end", "laag_inkomen__end"]].dropna()
     rho = spearmanr(pair.iloc[:, 0], pair.iloc[:, 1])[0]
     rho_text = f"{rho:.2f}".replace(".", ",")
@@ -230,16 +230,16 @@ def test_attention_list_is_the_view_classes_joined_by_code(report):
     )
     listed = {code: (int(nr), html.unescape(name)) for nr, name, code in rows}
     table = result.table.set_index("region_code")
-    expected = table[table.typologie.isin(["PRO", "KWE", "VER"])]
+    expected = table[table.typology.isin(["PRO", "KWE", "VER"])]
     assert set(listed) == set(expected.index) and len(rows) == len(expected) > 0
     for code, (_, name) in listed.items():
-        assert name == table.loc[code, "naam"]  # the name belongs to the code
+        assert name == table.loc[code, "name"]  # the name belongs to the code
     # numbered Probleem first, then Kwetsbaar, then Verslechterend
     order = {"PRO": 0, "KWE": 1, "VER": 2}
     by_number = sorted(listed, key=lambda c: listed[c][0])
-    classes = [order[table.loc[c, "typologie"]] for c in by_number]
+    classes = [order[table.loc[c, "typology"]] for c in by_number]
     assert classes == sorted(classes)
     assert [listed[c][0] for c in by_number] == list(range(1, len(listed) + 1))
     # small buurten are never ranked
-    assert not (table.loc[list(listed), "typologie"] == "KLEIN").any()
+    assert not (table.loc[list(listed), "typology"] == "KLEIN").any()
     assert files.content.attention[0]["nr"] == "1"

@@ -48,20 +48,20 @@ def test_every_buurt_gets_exactly_one_class_with_reasons(amsterdam) -> None:
     t = amsterdam.table
     assert len(t) == 479  # all buurten of the 2019 edition
     assert t.region_code.is_unique
-    assert t.typologie.notna().all()
-    assert set(t.typologie) <= {"KLEIN", "ONV", "PRO", "KWE", "VER", "TOE", "GEEN"}
-    flagged = t[t.typologie != "GEEN"]
-    assert (flagged.redenen.str.len() > 0).all()
+    assert t.typology.notna().all()
+    assert set(t.typology) <= {"KLEIN", "ONV", "PRO", "KWE", "VER", "TOE", "GEEN"}
+    flagged = t[t.typology != "GEEN"]
+    assert (flagged.reasons.str.len() > 0).all()
 
 
 def test_small_buurten_get_no_signal_and_no_rate(amsterdam) -> None:
     t = amsterdam.table.set_index("region_code")
     amc = t.loc["BU03639205"]  # AMC: 35 inhabitants, 0 households
     assert amc.inwoners__end < 200
-    assert amc.typologie == "KLEIN"
+    assert amc.typology == "KLEIN"
     assert pd.isna(amc.geweld__end) and amc.geweld__status == "te weinig inwoners"
     small = t[t.inwoners__end < 200]
-    assert (small.typologie == "KLEIN").all()
+    assert (small.typology == "KLEIN").all()
     assert small.geweld__end.isna().all()
 
 
@@ -77,15 +77,15 @@ def test_no_rule_flags_more_than_half(default_view, view_2017_2019) -> None:
 def test_every_flag_rests_on_a_buurt_level_value(default_view, view_2017_2019) -> None:
     for view in (default_view, view_2017_2019):
         t = view.result.table
-        for row in t[t.typologie.isin(["PRO", "KWE", "VER", "TOE"])].itertuples():
-            parts = [p for p in row.redenen.split(" | ") if p]
+        for row in t[t.typology.isin(["PRO", "KWE", "VER", "TOE"])].itertuples():
+            parts = [p for p in row.reasons.split(" | ") if p]
             decisive = [p for p in parts if "telt niet mee" not in p or "; " in p]
-            assert decisive, row.redenen
+            assert decisive, row.reasons
             # a 'probleem' needs a nuisance reason that is not a postcode approximation
-            if row.typologie == "PRO":
+            if row.typology == "PRO":
                 over = next(p for p in parts if p.startswith("R-OVER"))
                 texts = over.split(": ", 1)[1].split("; ")
-                assert any("benadering" not in x for x in texts), row.redenen
+                assert any("benadering" not in x for x in texts), row.reasons
 
 
 def test_default_period_is_the_most_recent_with_data(default_view) -> None:
@@ -118,7 +118,7 @@ def test_known_buurt_values(amsterdam) -> None:
     t = amsterdam.table.set_index("region_code")
     # Kop Zeedijk: low income households 2019 = 15,3 % in KWB 2019 vs NL 7,5 %
     kop = t.loc["BU03630000"]
-    assert kop.naam == "Kop Zeedijk"
+    assert kop["name"] == "Kop Zeedijk"
     refs = amsterdam.references.query("indicator == 'laag_inkomen' and period == 2019")
     assert refs.nl.iloc[0] == pytest.approx(7.5)
     assert kop.laag_inkomen__index_nl == pytest.approx(kop.laag_inkomen__end / 7.5 * 100)
@@ -152,7 +152,7 @@ def distribution_markdown(views, geometry_csv: Path) -> str:
         t = view.result.table
         part = t.region_code.map(letter).map(STADSDELEN).fillna("(geen grens)")
         codes = [c.code for c in view.result.config.classes]
-        counts = pd.crosstab(part, t.typologie).reindex(columns=codes, fill_value=0)
+        counts = pd.crosstab(part, t.typology).reindex(columns=codes, fill_value=0)
         counts.loc["Totaal"] = counts.sum()
         lines.append(f"**{view.period_line()}**; {view.reference_line()}\n")
         lines.append("| stadsdeel | " + " | ".join(codes) + " |")

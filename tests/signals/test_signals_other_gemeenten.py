@@ -22,8 +22,8 @@ def test_health_only_gemeenten_get_signals(amsterdam_store, name) -> None:
     t = view.result.table
     assert len(t) == BUURTEN[name] or (name == "Rotterdam" and len(t) == 91)
     assert (view.start, view.end) == (2016, 2020)
-    assert set(t.typologie) & {"PRO", "KWE", "TOE"}  # signals, not only 'onvoldoende'
-    assert (t.typologie == "ONV").sum() < len(t) / 2
+    assert set(t.typology) & {"PRO", "KWE", "TOE"}  # signals, not only 'onvoldoende'
+    assert (t.typology == "ONV").sum() < len(t) / 2
     lines = " ".join(view.coverage.lines())
     assert "Hoog risico op angststoornis of depressie (18+) (2016→2020)" in lines
     assert "Huishoudens met een laag inkomen (niet in de store voor deze gemeente)" in lines

@@ -107,13 +107,13 @@ def test_index_change_and_derived_rate(proef_store: Store) -> None:
     assert b1["bijstand__index_nl"] == pytest.approx(250.0)
     b3 = _row(r, "BU99990003")
     assert b3["laag_inkomen__change"] == pytest.approx(2.5)
-    assert b3["laag_inkomen__relatief"] == pytest.approx(2.5 / 6)
+    assert b3["laag_inkomen__relative"] == pytest.approx(2.5 / 6)
     assert r.periods["laag_inkomen"] == (2017, 2019)
 
 
 def test_typology_classes_and_reasons(proef_store: Store) -> None:
     r = signals_for_gemeente(proef_store, "GM9999", 2017, 2019)
-    classes = r.table.set_index("region_code").typologie.to_dict()
+    classes = r.table.set_index("region_code").typology.to_dict()
     # B1: index 200/200/250 >= 150 and crime index 8/5*100 = 160 >= 150 -> probleem
     # B2: 175/150/100 -> 2 high, crime 80 -> kwetsbaar, nog geen problemen
     # B3: low level, +2,5 pp laag inkomen (NL +0) -> toenemende concentratie, step 2; with
@@ -127,11 +127,11 @@ def test_typology_classes_and_reasons(proef_store: Store) -> None:
         "BU99990004": "VER",
     }
     b3 = _row(r, "BU99990003")
-    assert b3["stap"] == 2
-    assert "+2,5 procentpunt" in b3["redenen"]
-    assert "ruisgrens 2,0 (n = 4 buurten)" in b3["redenen"]
-    assert "R-CONC" in _row(r, "BU99990001")["redenen"]
-    assert "index 160 ≥ 150 (Nederland = 100)" in _row(r, "BU99990001")["redenen"]
+    assert b3["step"] == 2
+    assert "+2,5 procentpunt" in b3["reasons"]
+    assert "ruisgrens 2,0 (n = 4 buurten)" in b3["reasons"]
+    assert "R-CONC" in _row(r, "BU99990001")["reasons"]
+    assert "index 160 ≥ 150 (Nederland = 100)" in _row(r, "BU99990001")["reasons"]
 
 
 def test_relative_reference_compares_with_the_gemeente(proef_store: Store) -> None:
@@ -139,8 +139,8 @@ def test_relative_reference_compares_with_the_gemeente(proef_store: Store) -> No
     b1 = _row(r, "BU99990001")
     assert b1["laag_inkomen__index_ref"] == pytest.approx(16 / 10 * 100)
     assert b1["geweld__index_ref"] == pytest.approx(8 / 6 * 100)  # 133 < 150: no problem
-    assert b1.typologie == "KWE"
-    assert "(Proefgem = 100)" in b1.redenen
+    assert b1.typology == "KWE"
+    assert "(Proefgem = 100)" in b1.reasons
 
 
 def test_thresholds_come_from_config(proef_store: Store, tmp_path: Path) -> None:
@@ -151,8 +151,8 @@ def test_thresholds_come_from_config(proef_store: Store, tmp_path: Path) -> None
     custom.write_text(text, encoding="utf-8")
     r = signals_for_gemeente(proef_store, "GM9999", 2017, 2019, config=load_typology(custom))
     # nothing reaches index 300 any more: B1 and B2 lose their concentration class
-    assert _row(r, "BU99990001").typologie not in {"PRO", "KWE"}
-    assert _row(r, "BU99990002").typologie not in {"PRO", "KWE"}
+    assert _row(r, "BU99990001").typology not in {"PRO", "KWE"}
+    assert _row(r, "BU99990002").typology not in {"PRO", "KWE"}
 
 
 def test_missing_data_is_never_a_silent_class(proef_store: Store) -> None:
@@ -163,9 +163,9 @@ def test_missing_data_is_never_a_silent_class(proef_store: Store) -> None:
     )
     r = signals_for_gemeente(proef_store, "GM9999", 2017, 2019)
     b2 = _row(r, "BU99990002")
-    assert b2.typologie == "ONV"
-    assert b2.typologie_label == "Onvoldoende gegevens"
-    assert "0 kernindicatoren kwetsbaarheid" in b2.redenen
+    assert b2.typology == "ONV"
+    assert b2.typology_label == "Onvoldoende gegevens"
+    assert "0 kernindicatoren kwetsbaarheid" in b2.reasons
 
 
 def test_classify_quantiles_and_bounds() -> None:
@@ -203,8 +203,8 @@ def test_early_warning_separates_preventive_from_reactive(proef_store: Store) ->
 def test_rankings_leave_out_tiny_buurten() -> None:
     from veerkracht.signals.compute import rankable
 
-    table = pd.DataFrame({"naam": ["klein", "groot"], "inwoners__end": [40.0, 900.0]})
-    assert rankable(table).naam.tolist() == ["groot"]
+    table = pd.DataFrame({"name": ["klein", "groot"], "inwoners__end": [40.0, 900.0]})
+    assert rankable(table)["name"].tolist() == ["groot"]
 
 
 def _liveability(period: int, variable: str, dataset: str, values: dict) -> SourceTable:
@@ -235,4 +235,4 @@ def test_leefbaarometer_3_is_preferred_over_2(proef_store: Store) -> None:
     )
     r = signals_for_gemeente(proef_store, "GM9999", 2017, 2019)
     assert "overlast_lbm3" in r.periods and "overlast_lbm2" not in r.periods
-    assert all("Leefbaarometer 2.0" not in str(x) for x in r.table.redenen)
+    assert all("Leefbaarometer 2.0" not in str(x) for x in r.table.reasons)

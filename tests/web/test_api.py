@@ -38,7 +38,7 @@ def test_signals_json(world) -> None:
     # the web shows exactly the pipeline's class per buurt, joined by code
     by_code = {row["region_code"]: row["typologie"] for row in data["rijen"]}
     assert by_code == dict(
-        zip(view.result.table.region_code, view.result.table.typologie, strict=True)
+        zip(view.result.table.region_code, view.result.table.typology, strict=True)
     )
     assert data["aantallen"] == view.result.class_counts()
     layers = {layer["laag"]: layer for layer in data["lagen"]}

@@ -77,15 +77,15 @@ def signals_command(
     print_view_summary(view)
     result = view.result
     order = {c.code: i for i, c in enumerate(result.config.classes)} if result.config else {}
-    ranked = result.table.assign(_o=result.table.typologie.map(order)).sort_values(
+    ranked = result.table.assign(_o=result.table.typology.map(order)).sort_values(
         ["_o", "region_code"]
     )
     detail = Table(title="Buurten met een signaal", show_lines=False)
     for col in ("Buurt", "Code", "Signaal", "Regels"):
         detail.add_column(col, overflow="fold")
-    flagged = ranked[ranked.typologie.isin(SIGNAL_CODES)]
+    flagged = ranked[ranked.typology.isin(SIGNAL_CODES)]
     for row in flagged.head(25).itertuples():
-        detail.add_row(str(row.naam), row.region_code, _label(row), row.regels)
+        detail.add_row(str(row.name), row.region_code, _label(row), row.rules)
     if len(flagged) > 25:
         detail.caption = (
             f"… en {len(flagged) - 25} buurten meer; alle redenen staan in de CSV/XLSX."
@@ -99,8 +99,8 @@ def _label(row) -> str:
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     import pandas as pd
 
-    step = "" if pd.isna(row.stap) else f" (stap {int(row.stap)})"
-    return f"{row.typologie_label}{step}"
+    step = "" if pd.isna(row.step) else f" (stap {int(row.step)})"
+    return f"{row.typology_label}{step}"
 
 
 def print_view_summary(view, *, brief: bool = False) -> None:

@@ -80,10 +80,10 @@ def attention_buurten(result: SignalResult) -> list[AttentionBuurt]:
     assert result.config is not None
     labels = {c.code: c.label for c in result.config.classes}
     table = rankable(result.table, result.min_inhabitants)
-    table = table[table["typologie"].isin(ATTENTION)].copy()
+    table = table[table["typology"].isin(ATTENTION)].copy()
     order = {code: i for i, code in enumerate(ATTENTION)}
     table = table.assign(
-        sort_class=table["typologie"].map(order),
+        sort_class=table["typology"].map(order),
         sort_index=table["concentratie_index"].astype(float),
     ).sort_values(
         ["sort_class", "sort_index", "region_code"],
@@ -92,7 +92,7 @@ def attention_buurten(result: SignalResult) -> list[AttentionBuurt]:
     )
     out = []
     rows = zip(
-        table["region_code"], table["naam"], table["typologie"], table["sort_index"], strict=True
+        table["region_code"], table["name"], table["typology"], table["sort_index"], strict=True
     )
     for number, (code, name, klasse, index) in enumerate(rows, start=1):
         text = "" if name is None or name != name else str(name)
@@ -172,7 +172,7 @@ def build_board_figure(
 def _draw_classes(ax: Axes, mapset: MapSet, result: SignalResult) -> None:
     """Every buurt in the colour of its class (base classes: a board needs no shades)."""
     colours = {code: colour for code, _, colour, _ in class_count_rows(result)}
-    codes = mapset.buurten["typologie"]
+    codes = mapset.buurten["typology"]
     style = LayerStyle(
         colours=[colours.get(str(c)) if c == c and c is not None else None for c in codes],
         legend=[],

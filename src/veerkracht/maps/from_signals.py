@@ -68,7 +68,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
     geoms = store.geometries(gm.code, geo_ed)[["region_code", "geometry"]]
     checkpoint()  # reading polygons takes a while on a large gemeente
     table = result.table
-    gdf = geoms.merge(table, on="region_code", how="inner").rename(columns={"naam": "name"})
+    gdf = geoms.merge(table, on="region_code", how="inner")
     sources = [s.citation() for s in result.sources]
     period = f"{result.start_year}–{result.end_year}"
     edition_note = (
@@ -122,7 +122,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
         MapLayer(
             key="typologie",
             title=f"Signaleringskaart {gm.name}, {period}",
-            column="typologie_kaart",
+            column="typology_map",
             kind="categorie",
             legend_title="Signaal (donkerder = sterkere toename)",
             categories=result.config.map_categories() if result.config else {},
@@ -223,8 +223,8 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
         f"Concentratie kwetsbare groepen (index {result.reference_label()})"
     )
     profile["concentratie_verschil"] = "Toename concentratie (procentpunt)"
-    profile["typologie_label"] = "Signaal"
-    profile["redenen"] = "Redenen"
+    profile["typology_label"] = "Signaal"
+    profile["reasons"] = "Redenen"
     layers = [layer for layer in layers if _has_values(gdf, layer)]
     return MapSet(
         gemeente_code=gm.code,
@@ -233,6 +233,6 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
         buurten=gdf,
         layers=layers,
         profile_columns=profile,
-        without_geometry=list(zip(missing.region_code, missing.naam.fillna(""), strict=True)),
+        without_geometry=list(zip(missing.region_code, missing["name"].fillna(""), strict=True)),
         geometry_edition=geo_ed,
     )

@@ -289,7 +289,7 @@ def _ranking_finding(result: SignalResult) -> list[str]:
     if len(t) < 10:
         return []
     top = t.nlargest(3, "concentratie_index")
-    names = ", ".join(f"{r.naam} ({nl(r.concentratie_index, 0)})" for r in top.itertuples())
+    names = ", ".join(f"{r.name} ({nl(r.concentratie_index, 0)})" for r in top.itertuples())
     return [
         f"De hoogste concentratie kwetsbare groepen (gemiddelde index van de kernindicatoren, "
         f"{result.reference_label()}; van {count(len(t))} buurten met minstens "
@@ -374,21 +374,21 @@ def signal_rows(result: SignalResult) -> list[dict[str, Any]]:
     assert result.config is not None
     order = {c.code: i for i, c in enumerate(result.config.classes)}
     colours = {c.code: c.base_colour for c in result.config.classes}
-    t = result.table[result.table.typologie.isin(SIGNAL_CODES)]
-    t = t.assign(_o=t.typologie.map(order)).sort_values(
+    t = result.table[result.table.typology.isin(SIGNAL_CODES)]
+    t = t.assign(_o=t.typology.map(order)).sort_values(
         ["_o", "concentratie_index", "region_code"], ascending=[True, False, True]
     )
     rows = []
     for r in t.itertuples():
-        step = "" if pd.isna(r.stap) else f" (stap {int(r.stap)})"
+        step = "" if pd.isna(r.step) else f" (stap {int(r.step)})"
         rows.append(
             {
-                "naam": r.naam,
+                "naam": r.name,
                 "code": r.region_code,
-                "signaal": f"{r.typologie_label}{step}",
-                "kleur": colours.get(r.typologie, "#ffffff"),
+                "signaal": f"{r.typology_label}{step}",
+                "kleur": colours.get(r.typology, "#ffffff"),
                 "index": nl(r.concentratie_index, 0),
-                "redenen": [p for p in str(r.redenen).split(" | ") if p],
+                "redenen": [p for p in str(r.reasons).split(" | ") if p],
             }
         )
     return rows

@@ -67,7 +67,7 @@ class SignalResult(BuurtIndicators):
 
     def class_counts(self) -> dict[str, int]:
         """Buurten per class code, every class of the config (0 where none)."""
-        counts = self.table.typologie.value_counts()
+        counts = self.table.typology.value_counts()
         classes = self.config.classes if self.config else ()
         return {c.code: int(counts.get(c.code, 0)) for c in classes}
 

@@ -3,19 +3,22 @@
 One row per buurt of the reference edition; columns ``<indicator>__<measure>`` with
 measure in:
 
-- ``van``, ``tot``: levels in the indicator's start and end year (``periods``);
+- ``start``, ``end``: levels in the indicator's start and end year (``periods``);
 - ``status``: ``ok`` | ``geheim`` (suppressed) | ``leeg`` (not published) |
   ``ontbreekt`` (no row) | ``te weinig inwoners`` (small area, rate not computed);
   suppressed, missing and zero stay three different things;
 - ``methode``: how the end value reached the edition (``identiek``, ``kruistabel``,
   ``overlap``, ``pc4-postcode`` …); ``benadering`` is True for values taken from a
   buurt's postcode area (an approximation, never decisive on its own);
-- ``verschil`` (percentage points / units), ``relatief`` (fraction);
+- ``change`` (percentage points / units), ``relative`` (fraction);
 - ``index_nl``, ``index_gemeente``, ``index_ref`` (against the chosen reference, = 100),
   ``index_ref_van`` (the same at the start);
 - ``afwijking_ref``: level minus the reference level (for scores around 0);
 - ``verschil_ref``: change minus the reference's own change over the same years;
-- ``klasse``: class 1..k of the level (maps).
+- ``class``: class 1..k of the level (maps).
+
+Outside the program (web JSON rows, sheet headers, composite TOML) the columns have
+their Dutch names: :func:`public_column`, :func:`internal_column`.
 """
 
 from __future__ import annotations
@@ -37,15 +40,34 @@ from veerkracht.store import Store
 
 log = logging.getLogger(__name__)
 
-#: the Dutch measure suffixes where raw columns leave the program (web JSON rows) or where
-#: users name them (composite TOML): ``inwoners__end`` is ``inwoners__tot`` outside
-PUBLIC_MEASURES: dict[str, str] = {"start": "van", "end": "tot", "change": "verschil"}
+#: the Dutch names of table columns where they leave the program (web JSON rows, sheet
+#: headers) or where users name them (composite TOML): ``inwoners__end`` is
+#: ``inwoners__tot`` and ``typology`` is ``typologie`` outside
+PUBLIC_KEYS: dict[str, str] = {
+    "name": "naam",
+    "typology": "typologie",
+    "typology_label": "typologie_label",
+    "typology_map": "typologie_kaart",
+    "reasons": "redenen",
+    "rules": "regels",
+    "step": "stap",
+}
+PUBLIC_MEASURES: dict[str, str] = {
+    "start": "van",
+    "end": "tot",
+    "change": "verschil",
+    "relative": "relatief",
+    "class": "klasse",
+}
 
 
 def public_column(name: object) -> object:
-    """The public (Dutch) name of a table column (suffix start/end/change)."""
+    """The public (Dutch) name of a table column (a key of ``PUBLIC_KEYS``, or a
+    ``PUBLIC_MEASURES`` suffix)."""
     if not isinstance(name, str):  # e.g. a positional index label
         return name
+    if name in PUBLIC_KEYS:
+        return PUBLIC_KEYS[name]
     key, sep, measure = name.rpartition("__")
     dutch = PUBLIC_MEASURES.get(measure) if sep else None
     return f"{key}{sep}{dutch}" if dutch else name
@@ -53,13 +75,16 @@ def public_column(name: object) -> object:
 
 def internal_column(name: str) -> str:
     """The table column of a public name (:func:`public_column` reversed)."""
+    keys = {dutch: english for english, dutch in PUBLIC_KEYS.items()}
+    if name in keys:
+        return keys[name]
     key, sep, measure = name.rpartition("__")
     inverse = {dutch: english for english, dutch in PUBLIC_MEASURES.items()}
     english = inverse.get(measure) if sep else None
     return f"{key}{sep}{english}" if english else name
 
 
-MEASURES = ("start", "end", "change", "relatief", "index_nl", "index_gemeente", "klasse", "status")
+MEASURES = ("start", "end", "change", "relative", "index_nl", "index_gemeente", "class", "status")
 #: Buurten with fewer inhabitants get no signal, no ranking and no rate per 1,000: there
 #: a handful of households or incidents moves a figure by tens of points (business
 #: parks, sports parks, a hospital with 35 inhabitants). Default of ``min_inwoners``.
@@ -185,7 +210,7 @@ def buurt_indicators(
             _region_references(store, reference, variables), on=["indicator", "period"], how="outer"
         )
     at_buurt = ind_values[ind_values.region_code.isin(buurten.region_code)]
-    table = buurten.rename(columns={"name": "naam"}).set_index("region_code")
+    table = buurten.set_index("region_code")
     population = _population(at_buurt, end_year)
     periods: dict[str, tuple[int | None, int | None]] = {}
     used, blocks, changes, ref_rows = [], [], {}, []
@@ -397,7 +422,7 @@ def _indicator_columns(
     more = {
         f"{key}__benadering": out[f"{key}__methode"].map(is_approximation).astype(bool),
         f"{key}__change": change,
-        f"{key}__relatief": relative,
+        f"{key}__relative": relative,
         f"{key}__index_nl": _ratio(end, nl, ind.index),
         f"{key}__index_gemeente": _ratio(end, gm, ind.index),
         f"{key}__index_nl_van": _ratio(start, nl_start, ind.index),
@@ -405,7 +430,7 @@ def _indicator_columns(
         f"{key}__index_ref_van": _ratio(start, ref_start, ind.index),
         f"{key}__afwijking_ref": end - ref_end,
         f"{key}__verschil_ref": change - (ref_end - ref_start),
-        f"{key}__klasse": classes,
+        f"{key}__class": classes,
     }
     return pd.concat([out, pd.DataFrame(more, index=index)], axis=1)
 
@@ -512,8 +537,8 @@ def concentration_columns(result: BuurtIndicators) -> pd.DataFrame:
 
 def rankable(table: pd.DataFrame, minimum: int = MIN_INWONERS) -> pd.DataFrame:
     """Buurten large enough to rank (see :data:`MIN_INWONERS`); small areas are marked."""
-    if "typologie" in table:
-        table = table[~table["typologie"].isin(["KLEIN", "ONV"])]
+    if "typology" in table:
+        table = table[~table["typology"].isin(["KLEIN", "ONV"])]
     if "inwoners__end" not in table:
         return table
     return table[table["inwoners__end"] >= minimum]

@@ -357,8 +357,8 @@ def turning_points(
     """Per Leefbaarometer measure: turning point, 95 % interval, n and whether it holds."""
     rows = []
     t = result.table if result is not None else None
-    if t is not None and "typologie" in t:
-        t = t[t.typologie != "KLEIN"]  # a handful of households is not a pattern
+    if t is not None and "typology" in t:
+        t = t[t.typology != "KLEIN"]  # a handful of households is not a pattern
     for key, group in liveability.groupby("indicator"):
         row = {"indicator": key, "omslagpunt_corporatiebezit": turning_point(group)}
         if t is not None and f"{key}__change" in t and "corporatiebezit__start" in t:
@@ -427,7 +427,7 @@ def corporation_correlation(result: BuurtIndicators, key: str) -> dict | None:
     t = result.table
     if "corporatiebezit__end" not in t or f"{key}__end" not in t:
         return None
-    keep = ~t.get("typologie", pd.Series("", index=t.index)).eq("KLEIN")
+    keep = ~t.get("typology", pd.Series("", index=t.index)).eq("KLEIN")
     frame = t.loc[keep, ["corporatiebezit__end", f"{key}__end"]].dropna()
     if len(frame) < 2 * MIN_GROUP:
         return None

@@ -33,7 +33,7 @@ def table_at_start(table: pd.DataFrame) -> pd.DataFrame:
         start[f"{key}__verschil_ref"] = np.nan
         # no change is known before the start
         start[f"{key}__change"] = np.nan
-        start[f"{key}__relatief"] = np.nan
+        start[f"{key}__relative"] = np.nan
     return start
 
 
@@ -52,17 +52,17 @@ def early_warning(result: SignalResult) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "region_code": t.region_code,
-            "naam": t.naam,
-            "toestand_van": _state(at_start.typologie).to_numpy(),
-            "toestand_tot": _state(t.typologie).to_numpy(),
-            "typologie": t.typologie_label,
-            "redenen": t.redenen,
+            "naam": t["name"],
+            "toestand_van": _state(at_start.typology).to_numpy(),
+            "toestand_tot": _state(t.typology).to_numpy(),
+            "typologie": t.typology_label,
+            "redenen": t.reasons,
         }
     )
-    worse = (out.toestand_tot.map(_RANK) > out.toestand_van.map(_RANK)) & ~t.typologie.isin(
+    worse = (out.toestand_tot.map(_RANK) > out.toestand_van.map(_RANK)) & ~t.typology.isin(
         _NO_STATE
     ).to_numpy()
-    rising = t.typologie.isin(["TOE", "VER"]) & (out.toestand_tot == "geen")
+    rising = t.typology.isin(["TOE", "VER"]) & (out.toestand_tot == "geen")
     out["soort"] = np.where(
         worse & (out.toestand_tot == "probleem"),
         "reactief",

@@ -44,12 +44,12 @@ def signal_table(result: SignalResult) -> pd.DataFrame:
     t = result.table
     cols = {
         "region_code": "Buurtcode",
-        "naam": "Buurt",
-        "typologie": "Signaalcode",
-        "typologie_label": "Signaal",
-        "stap": "Stap toename",
-        "regels": "Regels",
-        "redenen": "Redenen",
+        "name": "Buurt",
+        "typology": "Signaalcode",
+        "typology_label": "Signaal",
+        "step": "Stap toename",
+        "rules": "Regels",
+        "reasons": "Redenen",
     }
     out = t[list(cols)].rename(columns=cols)
     out.insert(2, "Indeling", result.edition)
@@ -160,7 +160,7 @@ def analysis_sheets(
         sheets.update(_statistics_sheets(result, store, model, hotspots=hotspots))
     scores = composite_scores(result.table, load_composites())
     sheets["Samengestelde scores"] = pd.concat(
-        [result.table[["region_code", "naam"]], scores], axis=1
+        [result.table[["region_code", "name"]].rename(columns=public_column), scores], axis=1
     )
     return {k: v for k, v in sheets.items() if not v.empty}
 

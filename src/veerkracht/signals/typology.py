@@ -163,15 +163,15 @@ def classify_buurten(
     shaded = code.isin([c.code for c in config.classes if c.shades])
     step = outcome["R-TOEN"].step.where(shaded)
     out = pd.DataFrame(index=table.index)
-    out["typologie"] = code
-    out["typologie_label"] = code.map({c.code: c.label for c in config.classes})
-    out["stap"] = step
-    out["typologie_kaart"] = [
+    out["typology"] = code
+    out["typology_label"] = code.map({c.code: c.label for c in config.classes})
+    out["step"] = step
+    out["typology_map"] = [
         c if pd.isna(s) else f"{c}-{int(s)}" for c, s in zip(code, step, strict=True)
     ]
-    out["redenen"] = _reason_lines(table.index, outcome, code)
+    out["reasons"] = _reason_lines(table.index, outcome, code)
     fired_rows = [fired[c].reindex(table.index).to_numpy(dtype=bool) for c in RULES]
-    out["regels"] = [
+    out["rules"] = [
         ",".join(c for c, hits in zip(RULES, fired_rows, strict=True) if hits[i])
         for i in range(len(table.index))
     ]
@@ -227,8 +227,8 @@ def rule_counts(table: pd.DataFrame) -> list[RuleCount]:
     R-KLEIN and R-DATA are judged on every buurt; the others on the buurten that got a
     class (not too small, enough data).
     """
-    fired = table.regels.fillna("").str.split(",")
-    classified = ~table.typologie.isin(["KLEIN", "ONV"])
+    fired = table.rules.fillna("").str.split(",")
+    classified = ~table.typology.isin(["KLEIN", "ONV"])
     out = []
     for code, rule in RULES.items():
         hit = fired.map(lambda rules, code=code: code in rules)

@@ -305,7 +305,7 @@ class DataService:
         r = c.result
         rows = [
             {k: clean(v) for k, v in row.items()}
-            for row in r.table.drop(columns=["regels"], errors="ignore")
+            for row in r.table.drop(columns=["rules"], errors="ignore")
             .rename(columns=public_column)
             .to_dict("records")
         ]
@@ -463,7 +463,7 @@ class DataService:
                     "verschil": clean(row.get(f"{ind.key}__change")),
                     "index_nl": clean(row.get(f"{ind.key}__index_nl")),
                     "index_gemeente": clean(row.get(f"{ind.key}__index_gemeente")),
-                    "klasse": clean(row.get(f"{ind.key}__klasse")),
+                    "klasse": clean(row.get(f"{ind.key}__class")),
                     "nl": clean(ref[p_end][0]) if p_end in ref else None,
                     "gemeente": clean(ref[p_end][1]) if p_end in ref else None,
                     "trend": [
@@ -479,14 +479,14 @@ class DataService:
             )
         return {
             "code": buurt,
-            "naam": clean(row.get("naam")),
+            "naam": clean(row.get("name")),
             "gemeente": {"code": r.gemeente.code, "naam": r.gemeente.name},
             "indeling": r.edition,
             "van": r.start_year,
             "tot": r.end_year,
-            "typologie": clean(row.get("typologie")),
-            "typologie_label": clean(row.get("typologie_label")),
-            "redenen": clean(row.get("redenen")),
+            "typologie": clean(row.get("typology")),
+            "typologie_label": clean(row.get("typology_label")),
+            "redenen": clean(row.get("reasons")),
             "concentratie_index": clean(row.get("concentratie_index")),
             "concentratie_verschil": clean(row.get("concentratie_verschil")),
             "indicatoren": indicators,
@@ -523,7 +523,7 @@ class DataService:
 
     def gemeente_summary(self, c: Computed) -> dict:
         r = c.result
-        counts = r.table.typologie.value_counts()
+        counts = r.table.typology.value_counts()
         indicators = []
         for ind in r.indicators:
             p_end = r.periods[ind.key][1]

@@ -83,7 +83,7 @@ def frame(n: int = 20, **columns) -> pd.DataFrame:
         # small changes that scatter like noise around the reference's change
         base[f"{ind.key}__change"] = np.linspace(-0.5, 0.5, n)
         base[f"{ind.key}__verschil_ref"] = np.linspace(-0.5, 0.5, n)
-        base[f"{ind.key}__relatief"] = np.zeros(n)
+        base[f"{ind.key}__relative"] = np.zeros(n)
         base[f"{ind.key}__benadering"] = np.zeros(n, dtype=bool)
     out = pd.DataFrame(base)
     for name, value in columns.items():

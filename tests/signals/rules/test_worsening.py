@@ -7,7 +7,7 @@ from veerkracht.signals.rules import worsening
 
 
 def test_rising_crime_fires() -> None:
-    t = set_row(frame(40), 0, **{"geweld__relatief": 0.5, "geweld__verschil_ref": 5.0})
+    t = set_row(frame(40), 0, **{"geweld__relative": 0.5, "geweld__verschil_ref": 5.0})
     out = worsening.evaluate(context(t))
     assert out.fired.iloc[0] and not out.fired.iloc[1:].any()
 
@@ -23,10 +23,10 @@ def test_falling_liveability_fires_only_at_buurt_level() -> None:
 
 
 def test_small_relative_rise_does_not_fire() -> None:
-    t = set_row(frame(40), 0, **{"geweld__relatief": 0.1, "geweld__verschil_ref": 5.0})
+    t = set_row(frame(40), 0, **{"geweld__relative": 0.1, "geweld__verschil_ref": 5.0})
     assert not worsening.evaluate(context(t)).fired.iloc[0]
 
 
 def test_missing_change_does_not_fire() -> None:
-    t = set_row(frame(40), 0, **{"geweld__relatief": np.nan, "geweld__verschil_ref": np.nan})
+    t = set_row(frame(40), 0, **{"geweld__relative": np.nan, "geweld__verschil_ref": np.nan})
     assert not worsening.evaluate(context(t)).fired.iloc[0]

@@ -42,7 +42,7 @@ def _worse(ctx: RuleContext, ind, tests: int) -> tuple[pd.Series, pd.Series]:
             )
         )
     else:
-        rel = ctx.column(ind, "relatief")
+        rel = ctx.column(ind, "relative")
         band, n = noise_band(excess, t, t["verslechtering_min_stijging"], tests)
         hit = (rel >= t["verslechtering_relatief"]) & (excess > band)
         texts = pd.Series(
