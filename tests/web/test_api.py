@@ -41,7 +41,17 @@ def test_signals_json(world) -> None:
         zip(view.result.table.region_code, view.result.table.typology, strict=True)
     )
     assert data["aantallen"] == view.result.class_counts()
+    # the rows are a public API: the table's English keys leave under their Dutch names
+    row = data["rijen"][0]
+    dutch = {"naam", "typologie", "typologie_label", "typologie_kaart", "redenen", "stap"}
+    assert dutch <= set(row)
+    assert {"laag_inkomen__van", "laag_inkomen__relatief", "laag_inkomen__klasse"} <= set(row)
+    english = {"name", "typology", "typology_label", "typology_map", "reasons", "rules", "step"}
+    assert not english & set(row) and not any(k.endswith(("__relative", "__class")) for k in row)
     layers = {layer["laag"]: layer for layer in data["lagen"]}
+    # every layer has its explanation and group for the web app ([[kaartlaag]] or indicator)
+    explained = world.client.get("/api/lagen.json").json()["lagen"]
+    assert set(layers) <= set(explained)
     assert {"concentratie", "ontwikkeling", "typologie", "bivariaat", "laag_inkomen"} <= set(layers)
     typ = layers["typologie"]
     assert [k["label"] for k in typ["klassen"]][:3] == [
