@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 from veerkracht.indicators import GROUPS, catalogue
 from veerkracht.signals.compute import rankable, source_title
 from veerkracht.signals.corporation import MIN_GROUP, corporation_correlation
+from veerkracht.signals.rules import RULE_THRESHOLDS
 from veerkracht.signals.typology import (
     SIGNAL_CODES,  # classes that are a signal
     rule_description,
@@ -35,7 +36,8 @@ DIRECTIONS = {
     "neutraal": "neutraal",
 }
 
-#: Dutch explanation per typology threshold (the TOML comments are English).
+#: Dutch explanation per typology threshold (the TOML comments are English): the ones
+#: several rules share; each rule module explains its own (``THRESHOLDS``).
 THRESHOLD_TEXTS = {
     "referentie": "Waarmee elke buurt vergeleken wordt: gemeente (relatief), nederland "
     "(absoluut) of een regio",
@@ -47,23 +49,7 @@ THRESHOLD_TEXTS = {
     "toename_alfa": "Kans op een toevallige melding van een toename per buurt (verdeeld over "
     "de getoetste indicatoren)",
     "min_buurten_ruis": "Minimum aantal buurten om de ruis van een verandering te schatten",
-    "min_hoog": "Aantal hoge kernindicatoren kwetsbaarheid voor 'hoge concentratie'",
-    "min_kwetsbaarheid": "Minimum beschikbare kernindicatoren kwetsbaarheid (anders "
-    "'onvoldoende gegevens')",
-    "min_overlast": "Minimum beschikbare kernindicatoren overlast (anders 'onvoldoende gegevens')",
-    "overlast_index_hoog": "Index misdrijven/overlast t.o.v. de referentie vanaf waar sprake "
-    "is van een overlastprobleem",
-    "lbm_dimensie_laag": "Leefbaarometer-dimensie t.o.v. de referentie waarop of waaronder "
-    "sprake is van een probleem",
-    "toename_stappen": "Toename boven die van de referentie, in procentpunten, voor stap 1, 2 "
-    "en 3 (de tint op de kaart)",
-    "toename_min_indicatoren": "Aantal kernindicatoren dat meer dan de ruis moet stijgen",
-    "verslechtering_lbm": "Verandering van een Leefbaarometer-dimensie waarop of waaronder "
-    "sprake is van verslechtering",
-    "verslechtering_min_stijging": "Minimale stijging boven die van de referentie (per 1.000 "
-    "inwoners of procentpunt) voor 'verslechterend'",
-    "verslechtering_relatief": "Relatieve stijging van een misdrijf- of overlastcijfer vanaf "
-    "waar sprake is van verslechtering",
+    **RULE_THRESHOLDS,
 }
 
 THRESHOLD_ORIGIN = (

@@ -19,7 +19,12 @@ from veerkracht.signals.rules import (
 )
 from veerkracht.signals.rules._base import RuleContext, RuleOutcome
 
-#: code -> module (each has CODE, TITLE, DESCRIPTION and evaluate(ctx) -> RuleOutcome)
+#: code -> module (each has CODE, TITLE, DESCRIPTION and evaluate(ctx) -> RuleOutcome; and
+#: THRESHOLDS, the Dutch explanation of the thresholds only it reads)
 RULES = {m.CODE: m for m in (small_area, enough_data, concentration, nuisance, rising, worsening)}
+#: threshold key -> Dutch explanation, from the rules that own the threshold (``THRESHOLDS``)
+RULE_THRESHOLDS: dict[str, str] = {
+    key: text for m in RULES.values() for key, text in getattr(m, "THRESHOLDS", {}).items()
+}
 
-__all__ = ["RULES", "RuleContext", "RuleOutcome"]
+__all__ = ["RULES", "RULE_THRESHOLDS", "RuleContext", "RuleOutcome"]

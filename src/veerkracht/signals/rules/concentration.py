@@ -24,6 +24,12 @@ DESCRIPTION = (
     "referentie (modelschattingen van de gezondheidsmonitor: ≥ {index_hoog_schatting})."
 )
 
+#: Dutch explanation of this rule's own thresholds (``typology.toml`` [drempels]),
+#: shown in the report's method table
+THRESHOLDS: dict[str, str] = {
+    "min_hoog": "Aantal hoge kernindicatoren kwetsbaarheid voor 'hoge concentratie'",
+}
+
 
 def evaluate(ctx: RuleContext) -> RuleOutcome:
     t = ctx.thresholds

@@ -19,6 +19,14 @@ DESCRIPTION = (
     "{min_overlast} kernindicator(en) overlast op buurtniveau beschikbaar."
 )
 
+#: Dutch explanation of this rule's own thresholds (``typology.toml`` [drempels]),
+#: shown in the report's method table
+THRESHOLDS: dict[str, str] = {
+    "min_kwetsbaarheid": "Minimum beschikbare kernindicatoren kwetsbaarheid (anders "
+    "'onvoldoende gegevens')",
+    "min_overlast": "Minimum beschikbare kernindicatoren overlast (anders 'onvoldoende gegevens')",
+}
+
 
 def _judged(ctx: RuleContext, ind) -> pd.Series:
     measure = "afwijking_ref" if ind.direction == "hoger_beter" else "index_ref"

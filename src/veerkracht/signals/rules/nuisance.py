@@ -28,6 +28,15 @@ DESCRIPTION = (
     "≥ {lbm_dimensie_laag_abs} onder de referentie."
 )
 
+#: Dutch explanation of this rule's own thresholds (``typology.toml`` [drempels]),
+#: shown in the report's method table
+THRESHOLDS: dict[str, str] = {
+    "overlast_index_hoog": "Index misdrijven/overlast t.o.v. de referentie vanaf waar sprake "
+    "is van een overlastprobleem",
+    "lbm_dimensie_laag": "Leefbaarometer-dimensie t.o.v. de referentie waarop of waaronder "
+    "sprake is van een probleem",
+}
+
 
 def _hits(ctx: RuleContext, ind) -> tuple[pd.Series, pd.Series]:
     t = ctx.thresholds

@@ -29,6 +29,14 @@ DESCRIPTION = (
     "op de robuuste spreiding over de buurten; minstens {toename_stap_1} procentpunt)."
 )
 
+#: Dutch explanation of this rule's own thresholds (``typology.toml`` [drempels]),
+#: shown in the report's method table
+THRESHOLDS: dict[str, str] = {
+    "toename_stappen": "Toename boven die van de referentie, in procentpunten, voor stap 1, 2 "
+    "en 3 (de tint op de kaart)",
+    "toename_min_indicatoren": "Aantal kernindicatoren dat meer dan de ruis moet stijgen",
+}
+
 
 def evaluate(ctx: RuleContext) -> RuleOutcome:
     t = ctx.thresholds

@@ -28,6 +28,17 @@ DESCRIPTION = (
     "≤ {verslechtering_lbm})."
 )
 
+#: Dutch explanation of this rule's own thresholds (``typology.toml`` [drempels]),
+#: shown in the report's method table
+THRESHOLDS: dict[str, str] = {
+    "verslechtering_lbm": "Verandering van een Leefbaarometer-dimensie waarop of waaronder "
+    "sprake is van verslechtering",
+    "verslechtering_min_stijging": "Minimale stijging boven die van de referentie (per 1.000 "
+    "inwoners of procentpunt) voor 'verslechterend'",
+    "verslechtering_relatief": "Relatieve stijging van een misdrijf- of overlastcijfer vanaf "
+    "waar sprake is van verslechtering",
+}
+
 
 def _worse(ctx: RuleContext, ind, tests: int) -> tuple[pd.Series, pd.Series]:
     t = ctx.thresholds
