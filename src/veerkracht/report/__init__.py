@@ -19,7 +19,7 @@ from veerkracht.maps.workers import PRELOAD, render_processes, start_workers
 from veerkracht.report import content as c
 from veerkracht.report.figures import board_jpeg, chart_images, data_uri, hotspots, map_images
 from veerkracht.report.html import render_report
-from veerkracht.report.pdf import write_pdf
+from veerkracht.report.pdf import load_in_background, write_pdf
 from veerkracht.signals.export import HOTSPOT_SHEET, analysis_sheets, hotspot_input
 from veerkracht.signals.maps import geometry_edition
 
@@ -165,6 +165,8 @@ def build_report(
     """
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    if pdf:
+        load_in_background()
     content = build_content(store, view, folder, overlays)
     stem = f"{view.gemeente.code.lower()}_rapport_{view.start}_{view.end}"
     content.appendix_note = APPENDIX_NOTE if appendix else NO_APPENDIX_NOTE

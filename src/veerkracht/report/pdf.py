@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import logging
+import threading
 from pathlib import Path
 
 from veerkracht.errors import VeerkrachtError
+
+
+def load_in_background() -> None:
+    """Start importing WeasyPrint (1.3 s) in a thread, so that it is loaded by the time
+    the report is printed: the main process mostly waits for the map workers meanwhile.
+    A failure is left to :func:`write_pdf`, which says what to install."""
+
+    def load() -> None:
+        with contextlib.suppress(ImportError, OSError):
+            importlib.import_module("weasyprint")
+
+    threading.Thread(target=load, name="weasyprint-import", daemon=True).start()
 
 
 def write_pdf(html_text: str, path: str | Path) -> Path:
