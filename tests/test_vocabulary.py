@@ -61,7 +61,10 @@ DUTCH_KEYS = {
     "regels",
     "stap",
 }
-DUTCH_SUFFIX = re.compile(r"__(relatief|klasse)(?![A-Za-z0-9_])")
+DUTCH_SUFFIX = re.compile(
+    r"__(relatief|klasse|methode|benadering|index_nl_van|index_ref_van|afwijking_ref|verschil_ref)"
+    r"(?![A-Za-z0-9_])"
+)
 #: the modules that read or write the signal table (elsewhere ``g["naam"]`` is a JSON key)
 TABLE_MODULES = ("signals/", "maps/", "report/", "cli/", "overview.py", "pipeline.py")
 
@@ -105,6 +108,7 @@ def test_the_key_check_sees_table_keys_not_json_keys() -> None:
         'x = t["typologie"], t.loc[i, "naam"], t[["a", "naam"]], t.redenen\n'
         'y = "typologie" in t, t.get("typologie_label"), MapLayer(column="typologie_kaart")\n'
         'z = {"naam": 1}, MapLayer(key="typologie"), f"{k}__klasse", "a__relatief"\n'
+        'w = f"{k}__verschil_ref", "a__methode"\n'
     )
     assert dutch_keys(code) == [
         (1, "naam"),
@@ -116,6 +120,9 @@ def test_the_key_check_sees_table_keys_not_json_keys() -> None:
         (3, "__klasse"),
         (3, "a__relatief"),
         (3, "{}__klasse"),
+        (4, "__verschil_ref"),
+        (4, "a__methode"),
+        (4, "{}__verschil_ref"),
     ]
 
 

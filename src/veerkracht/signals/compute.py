@@ -7,14 +7,14 @@ measure in:
 - ``status``: ``ok`` | ``geheim`` (suppressed) | ``leeg`` (not published) |
   ``ontbreekt`` (no row) | ``te weinig inwoners`` (small area, rate not computed);
   suppressed, missing and zero stay three different things;
-- ``methode``: how the end value reached the edition (``identiek``, ``kruistabel``,
-  ``overlap``, ``pc4-postcode`` …); ``benadering`` is True for values taken from a
+- ``method``: how the end value reached the edition (``identiek``, ``kruistabel``,
+  ``overlap``, ``pc4-postcode`` …); ``approximation`` is True for values taken from a
   buurt's postcode area (an approximation, never decisive on its own);
 - ``change`` (percentage points / units), ``relative`` (fraction);
 - ``index_nl``, ``index_gemeente``, ``index_ref`` (against the chosen reference, = 100),
-  ``index_ref_van`` (the same at the start);
-- ``afwijking_ref``: level minus the reference level (for scores around 0);
-- ``verschil_ref``: change minus the reference's own change over the same years;
+  ``index_nl_start``, ``index_ref_start`` (the same at the start);
+- ``deviation_ref``: level minus the reference level (for scores around 0);
+- ``change_ref``: change minus the reference's own change over the same years;
 - ``class``: class 1..k of the level (maps).
 
 Outside the program (web JSON rows, sheet headers, composite TOML) the columns have
@@ -58,6 +58,12 @@ PUBLIC_MEASURES: dict[str, str] = {
     "change": "verschil",
     "relative": "relatief",
     "class": "klasse",
+    "method": "methode",
+    "approximation": "benadering",
+    "index_nl_start": "index_nl_van",
+    "index_ref_start": "index_ref_van",
+    "deviation_ref": "afwijking_ref",
+    "change_ref": "verschil_ref",
 }
 
 
@@ -405,7 +411,7 @@ def _indicator_columns(
             f"{key}__start": cells.get("value", key, p_start, np.nan),
             f"{key}__end": cells.get("value", key, p_end, np.nan),
             f"{key}__status": cells.get("status", key, p_end, "ontbreekt"),
-            f"{key}__methode": cells.get("method", key, p_end, pd.NA),
+            f"{key}__method": cells.get("method", key, p_end, pd.NA),
         },
         index=index,
     )
@@ -420,16 +426,16 @@ def _indicator_columns(
     else:
         classes = end.round().astype("Int64")
     more = {
-        f"{key}__benadering": out[f"{key}__methode"].map(is_approximation).astype(bool),
+        f"{key}__approximation": out[f"{key}__method"].map(is_approximation).astype(bool),
         f"{key}__change": change,
         f"{key}__relative": relative,
         f"{key}__index_nl": _ratio(end, nl, ind.index),
         f"{key}__index_gemeente": _ratio(end, gm, ind.index),
-        f"{key}__index_nl_van": _ratio(start, nl_start, ind.index),
+        f"{key}__index_nl_start": _ratio(start, nl_start, ind.index),
         f"{key}__index_ref": _ratio(end, ref_end, ind.index),
-        f"{key}__index_ref_van": _ratio(start, ref_start, ind.index),
-        f"{key}__afwijking_ref": end - ref_end,
-        f"{key}__verschil_ref": change - (ref_end - ref_start),
+        f"{key}__index_ref_start": _ratio(start, ref_start, ind.index),
+        f"{key}__deviation_ref": end - ref_end,
+        f"{key}__change_ref": change - (ref_end - ref_start),
         f"{key}__class": classes,
     }
     return pd.concat([out, pd.DataFrame(more, index=index)], axis=1)
@@ -450,7 +456,7 @@ def _blank_small_areas(table: pd.DataFrame, used: list[Indicator], minimum: int)
         if ind.unit != PER_INHABITANTS:
             continue
         for col in [c for c in table.columns if c.startswith(f"{ind.key}__")]:
-            if col.endswith(("__status", "__methode", "__benadering")):
+            if col.endswith(("__status", "__method", "__approximation")):
                 continue
             table.loc[small, col] = np.nan
         table.loc[small & table[f"{ind.key}__status"].notna(), f"{ind.key}__status"] = SMALL_STATUS

@@ -78,7 +78,7 @@ def coverage_of(result, available: dict[str, list[int]]) -> Coverage:
         if ind.key in result.periods:
             start, end = result.periods[ind.key]
             values = t.get(f"{ind.key}__end")
-            approx = t.get(f"{ind.key}__benadering")
+            approx = t.get(f"{ind.key}__approximation")
             n = int(values.notna().sum()) if values is not None else 0
             n_approx = (
                 int((approx.fillna(False) & values.notna()).sum()) if approx is not None else 0

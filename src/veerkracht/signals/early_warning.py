@@ -26,11 +26,11 @@ def table_at_start(table: pd.DataFrame) -> pd.DataFrame:
     for col in [c for c in table.columns if c.endswith("__start")]:
         key = col[: -len("__start")]
         start[f"{key}__end"] = table[col]
-        start[f"{key}__index_nl"] = table.get(f"{key}__index_nl_van", np.nan)
-        start[f"{key}__index_ref"] = table.get(f"{key}__index_ref_van", np.nan)
+        start[f"{key}__index_nl"] = table.get(f"{key}__index_nl_start", np.nan)
+        start[f"{key}__index_ref"] = table.get(f"{key}__index_ref_start", np.nan)
         start[f"{key}__index_gemeente"] = np.nan
-        start[f"{key}__afwijking_ref"] = np.nan  # the reference's start level is not kept
-        start[f"{key}__verschil_ref"] = np.nan
+        start[f"{key}__deviation_ref"] = np.nan  # the reference's start level is not kept
+        start[f"{key}__change_ref"] = np.nan
         # no change is known before the start
         start[f"{key}__change"] = np.nan
         start[f"{key}__relative"] = np.nan

@@ -68,7 +68,7 @@ def signal_table(result: SignalResult) -> pd.DataFrame:
             status = t[f"{ind.key}__status"].astype("string").fillna("ontbreekt")
             if (status != "ok").any():
                 extra[f"{ind.label}: status {p_end}"] = status
-            approx = t.get(f"{ind.key}__benadering")
+            approx = t.get(f"{ind.key}__approximation")
             if approx is not None and approx.fillna(False).any():
                 extra[f"{ind.label}: bron {p_end}"] = approx.map(
                     {True: "benadering (postcodegebied)", False: "buurt"}

@@ -79,12 +79,12 @@ def frame(n: int = 20, **columns) -> pd.DataFrame:
     for ind in INDICATORS:
         base[f"{ind.key}__end"] = np.full(n, 10.0)
         base[f"{ind.key}__index_ref"] = np.full(n, 100.0)
-        base[f"{ind.key}__afwijking_ref"] = np.zeros(n)
+        base[f"{ind.key}__deviation_ref"] = np.zeros(n)
         # small changes that scatter like noise around the reference's change
         base[f"{ind.key}__change"] = np.linspace(-0.5, 0.5, n)
-        base[f"{ind.key}__verschil_ref"] = np.linspace(-0.5, 0.5, n)
+        base[f"{ind.key}__change_ref"] = np.linspace(-0.5, 0.5, n)
         base[f"{ind.key}__relative"] = np.zeros(n)
-        base[f"{ind.key}__benadering"] = np.zeros(n, dtype=bool)
+        base[f"{ind.key}__approximation"] = np.zeros(n, dtype=bool)
     out = pd.DataFrame(base)
     for name, value in columns.items():
         out[name] = value

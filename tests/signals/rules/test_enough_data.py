@@ -20,10 +20,10 @@ def test_fires_without_vulnerability_data() -> None:
 
 
 def test_postcode_approximation_is_not_buurt_level_nuisance() -> None:
-    t = set_row(frame(), 0, **{"geweld__end": np.nan, "lbm_vei__benadering": True})
+    t = set_row(frame(), 0, **{"geweld__end": np.nan, "lbm_vei__approximation": True})
     assert enough_data.evaluate(context(t)).fired.iloc[0]
     # with the measured crime rate the same buurt has enough data
-    t = set_row(frame(), 0, **{"lbm_vei__benadering": True})
+    t = set_row(frame(), 0, **{"lbm_vei__approximation": True})
     assert not enough_data.evaluate(context(t)).fired.iloc[0]
 
 

@@ -14,14 +14,14 @@ def test_high_crime_rate_fires() -> None:
 
 
 def test_low_liveability_dimension_fires_only_when_measured_for_the_buurt() -> None:
-    t = set_row(frame(), 0, **{"lbm_vei__afwijking_ref": -0.2})
+    t = set_row(frame(), 0, **{"lbm_vei__deviation_ref": -0.2})
     assert nuisance.evaluate(context(t)).fired.iloc[0]
-    t = set_row(t, 0, **{"lbm_vei__benadering": True})
+    t = set_row(t, 0, **{"lbm_vei__approximation": True})
     out = nuisance.evaluate(context(t))
     assert not out.fired.iloc[0]  # a postcode-area value never decides alone
     assert "benadering" in out.support.iloc[0][0]
 
 
 def test_missing_values_do_not_fire() -> None:
-    t = set_row(frame(), 0, **{"geweld__index_ref": np.nan, "lbm_vei__afwijking_ref": np.nan})
+    t = set_row(frame(), 0, **{"geweld__index_ref": np.nan, "lbm_vei__deviation_ref": np.nan})
     assert not nuisance.evaluate(context(t)).fired.iloc[0]

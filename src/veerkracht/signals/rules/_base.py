@@ -36,7 +36,7 @@ class RuleContext:
 
     def buurt_level(self, ind: Indicator) -> pd.Series:
         """True where the end value was measured for the buurt (not taken from its PC4)."""
-        approx = self.table.get(f"{ind.key}__benadering")
+        approx = self.table.get(f"{ind.key}__approximation")
         if approx is None:
             return pd.Series(True, index=self.table.index)
         return ~approx.fillna(False).astype(bool)

@@ -29,7 +29,7 @@ THRESHOLDS: dict[str, str] = {
 
 
 def _judged(ctx: RuleContext, ind) -> pd.Series:
-    measure = "afwijking_ref" if ind.direction == "hoger_beter" else "index_ref"
+    measure = "deviation_ref" if ind.direction == "hoger_beter" else "index_ref"
     return ctx.column(ind, "end").notna() & ctx.column(ind, measure).notna()
 
 

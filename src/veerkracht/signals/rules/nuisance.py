@@ -41,7 +41,7 @@ THRESHOLDS: dict[str, str] = {
 def _hits(ctx: RuleContext, ind) -> tuple[pd.Series, pd.Series]:
     t = ctx.thresholds
     if ind.direction == "hoger_beter":
-        gap = ctx.column(ind, "afwijking_ref")
+        gap = ctx.column(ind, "deviation_ref")
         hit = gap <= t["lbm_dimensie_laag"]
         texts = gap.map(
             lambda v: (

@@ -49,7 +49,7 @@ def evaluate(ctx: RuleContext) -> RuleOutcome:
     small = (people < t["min_inwoners"]).fillna(False)  # their noise would widen the band
     tested = [i for i in ctx.core("kwetsbaarheid") if i.unit == "%"]
     for ind in tested:
-        excess = ctx.column(ind, "verschil_ref")
+        excess = ctx.column(ind, "change_ref")
         change = ctx.column(ind, "change")
         band, n = noise_band(excess[~small], t, steps[0], len(tested))
         hit = (excess >= band).fillna(False)

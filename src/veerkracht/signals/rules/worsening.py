@@ -42,7 +42,7 @@ THRESHOLDS: dict[str, str] = {
 
 def _worse(ctx: RuleContext, ind, tests: int) -> tuple[pd.Series, pd.Series]:
     t = ctx.thresholds
-    excess = ctx.column(ind, "verschil_ref")
+    excess = ctx.column(ind, "change_ref")
     if ind.direction == "hoger_beter":
         band, n = noise_band(-excess, t, abs(t["verslechtering_lbm"]), tests)
         hit = excess <= -band
