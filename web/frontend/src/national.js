@@ -4,8 +4,10 @@
 // has no layer menu, no profile and no uploads.
 import maplibregl from "maplibre-gl/dist/maplibre-gl-csp.js";
 import { Protocol } from "pmtiles";
+import { onScreen, sourceLoaded } from "./map.js";
 
 maplibregl.setWorkerUrl("/static/maplibre-worker.js");
+performance.mark("vk-bundel-geladen");
 const protocol = new Protocol();
 maplibregl.addProtocol("pmtiles", protocol.tile);
 
@@ -37,7 +39,8 @@ function style(data) {
         type: "fill",
         source: "buurten",
         "source-layer": data.laag,
-        paint: { "fill-color": fillColour(data), "fill-outline-color": "rgba(60,60,60,0.25)" },
+        // transparent until every tile in view is in (see start): drawn once, complete
+        paint: { "fill-color": fillColour(data), "fill-outline-color": "rgba(60,60,60,0.25)", "fill-opacity": 0 },
       },
     ],
   };
@@ -77,6 +80,7 @@ async function start() {
     return;
   }
   const data = await response.json();
+  performance.mark("vk-waarden-gelezen");
   const map = new maplibregl.Map({
     container: box,
     style: style(data),
@@ -91,11 +95,19 @@ async function start() {
     join(map, data);
     performance.mark("vk-nederland-gekoppeld");
   });
-  map.once("load", () => {
-    map.once("idle", () => {
-      performance.mark("vk-nederland-getekend");
-      box.dataset.getekend = "ja";
-    });
+  // The buurten are drawn once, complete: while the tiles come in one by one they are
+  // transparent, and MapLibre skips a layer of opacity 0 in a frame, so WebGL (on the
+  // CPU where there is no graphics card) does not draw each half-loaded state.
+  map.once("load", async () => {
+    performance.mark("vk-stijl-geladen");
+    await sourceLoaded(map, "buurten");
+    performance.mark("vk-tegels-geladen");
+    map.setPaintProperty("buurten", "fill-opacity", 1);
+    await new Promise((resolve) => map.once("idle", resolve));
+    performance.mark("vk-eerste-idle");
+    await onScreen();
+    performance.mark("vk-nederland-getekend");
+    box.dataset.getekend = "ja";
   });
   popup(map, data);
 }
