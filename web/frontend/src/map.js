@@ -10,7 +10,7 @@ export const PDOK_TILES = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_
 const BUURT_LABEL_ZOOM = 13.5; // buurt names from this zoom on; wijk names always
 const MAX_LABELS = 250;
 const OWN = "eigen-ruit";
-/** The buurten's own opacities (fill without and with the background map, edges). */
+/** The buurten's opacities (fill without and with the background map, edges). */
 const FILL_OPACITY = 0.92;
 const BACKGROUND = "#eef1f3";
 const FILL_OPACITY_BASEMAP = 0.62;
@@ -86,9 +86,7 @@ export class BuurtMap {
     this.handlers = handlers;
     this.hovered = null;
     this.selected = [];
-    this.holding = false;
     this.ownShown = false;
-    this.fillOpacity = FILL_OPACITY;
     markOnce("vk-kaart-gemaakt");
     this.ready = new Promise((resolve) => {
       this.map = new maplibregl.Map({
@@ -131,7 +129,7 @@ export class BuurtMap {
       id: "buurten-vlak",
       type: "fill",
       source: "buurten",
-      paint: { "fill-color": ["coalesce", ["get", "kleur"], "#f5f5f5"], "fill-opacity": this.fillOpacity },
+      paint: { "fill-color": ["coalesce", ["get", "kleur"], "#f5f5f5"], "fill-opacity": FILL_OPACITY },
     });
     m.addLayer({
       id: "buurten-geen",
@@ -228,34 +226,13 @@ export class BuurtMap {
       const box = bbox(collection);
       if (box) this.map.fitBounds(box, { padding: 28, animate: false });
     }
-    // The first layer is drawn once, complete: while its tiles come in one by one the
-    // buurten are transparent, and MapLibre skips a layer of opacity 0 in a frame, so
-    // WebGL (on the CPU where there is no graphics card: ~0.25 s per frame) does not
-    // draw each half-loaded state. Later layers replace the drawn one tile by tile.
-    const first = !this.collection;
-    if (first) this.hold(true);
     this.map.getSource("buurten").setData(collection);
     markOnce("vk-bron-gezet");
     this.collection = collection;
     this.markSelected(this.selected);
-    if (first) {
-      await sourceLoaded(this.map, "buurten");
-      markOnce("vk-tegels-geladen");
-      this.hold(false);
-    }
     await new Promise((resolve) => this.map.once("idle", resolve));
     markOnce("vk-eerste-idle");
     this.placeLabels();
-  }
-
-  /** The buurten transparent (on) or with their own opacities (off). Opacity is paint,
-   * so the tiles are not cut again when it changes. */
-  hold(on) {
-    const m = this.map;
-    this.holding = on;
-    m.setPaintProperty("buurten-vlak", "fill-opacity", on ? 0 : this.fillOpacity);
-    m.setPaintProperty("buurten-geen", "fill-opacity", on ? 0 : 1);
-    m.setPaintProperty("buurten-rand", "line-opacity", on ? 0 : EDGE_OPACITY);
   }
 
   /** Own data as diamonds at the buurt centres, sized by the number of rows per buurt;
@@ -321,7 +298,7 @@ export class BuurtMap {
     if (!on) {
       if (m.getLayer("pdok")) m.removeLayer("pdok");
       if (m.getSource("pdok")) m.removeSource("pdok");
-      this.setFillOpacity(FILL_OPACITY);
+      m.setPaintProperty("buurten-vlak", "fill-opacity", FILL_OPACITY);
       return true;
     }
     const ok = await probeTile();
@@ -336,13 +313,8 @@ export class BuurtMap {
       });
       m.addLayer({ id: "pdok", type: "raster", source: "pdok" }, "buurten-vlak");
     }
-    this.setFillOpacity(FILL_OPACITY_BASEMAP);
+    m.setPaintProperty("buurten-vlak", "fill-opacity", FILL_OPACITY_BASEMAP);
     return true;
-  }
-
-  setFillOpacity(value) {
-    this.fillOpacity = value;
-    if (!this.holding) this.map.setPaintProperty("buurten-vlak", "fill-opacity", value);
   }
 
   /** Zoom to one wijk and outline it. */
