@@ -24,20 +24,6 @@ export function markOnce(name) {
   if (!performance.getEntriesByName(name).length) performance.mark(name);
 }
 
-/** Resolves once every tile of the source in view is loaded (or the map is idle). */
-export function sourceLoaded(map, id) {
-  return new Promise((resolve) => {
-    const done = () => {
-      map.off("sourcedata", check);
-      map.off("idle", done);
-      resolve();
-    };
-    const check = (e) => { if (e.sourceId === id && map.isSourceLoaded(id)) done(); };
-    map.on("sourcedata", check);
-    map.on("idle", done);
-  });
-}
-
 /** Resolves after the next frame was composited: the browser is two frames further. */
 export function onScreen() {
   return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));

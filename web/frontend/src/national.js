@@ -4,7 +4,7 @@
 // has no layer menu, no profile and no uploads.
 import maplibregl from "maplibre-gl/dist/maplibre-gl-csp.js";
 import { Protocol } from "pmtiles";
-import { onScreen, sourceLoaded } from "./map.js";
+import { onScreen } from "./map.js";
 
 maplibregl.setWorkerUrl("/static/maplibre-worker.js");
 performance.mark("vk-bundel-geladen");
@@ -39,8 +39,7 @@ function style(data) {
         type: "fill",
         source: "buurten",
         "source-layer": data.laag,
-        // transparent until every tile in view is in (see start): drawn once, complete
-        paint: { "fill-color": fillColour(data), "fill-outline-color": "rgba(60,60,60,0.25)", "fill-opacity": 0 },
+        paint: { "fill-color": fillColour(data), "fill-outline-color": "rgba(60,60,60,0.25)" },
       },
     ],
   };
@@ -95,19 +94,14 @@ async function start() {
     join(map, data);
     performance.mark("vk-nederland-gekoppeld");
   });
-  // The buurten are drawn once, complete: while the tiles come in one by one they are
-  // transparent, and MapLibre skips a layer of opacity 0 in a frame, so WebGL (on the
-  // CPU where there is no graphics card) does not draw each half-loaded state.
-  map.once("load", async () => {
-    performance.mark("vk-stijl-geladen");
-    await sourceLoaded(map, "buurten");
-    performance.mark("vk-tegels-geladen");
-    map.setPaintProperty("buurten", "fill-opacity", 1);
-    await new Promise((resolve) => map.once("idle", resolve));
-    performance.mark("vk-eerste-idle");
-    await onScreen();
-    performance.mark("vk-nederland-getekend");
-    box.dataset.getekend = "ja";
+  map.once("load", () => {
+    performance.mark("vk-kaart-geladen"); // style, tile index and the first tiles
+    map.once("idle", async () => {
+      performance.mark("vk-eerste-idle");
+      await onScreen(); // the mark once the frame is on the screen
+      performance.mark("vk-nederland-getekend");
+      box.dataset.getekend = "ja";
+    });
   });
   popup(map, data);
 }
