@@ -5,7 +5,12 @@ in headless Chromium (SwiftShader WebGL, as in the browser tests) and reads:
 
 * first paint / first contentful paint — ``performance.getEntriesByType('paint')``;
 * buurten drawn — the app's ``vk-buurten-getekend`` mark, set once MapLibre reports
-  ``idle`` after the layer's GeoJSON went into the map (data fetched and rendered);
+  ``idle`` after the layer's GeoJSON went into the map (data fetched and rendered) and
+  two animation frames later: the frame is then composited, on the screen (with WebGL
+  on the CPU that takes another 0.2–0.5 s after ``idle``);
+* the timeline of the first view: the app's own ``vk-*`` marks (bundle run, map made,
+  style loaded, GeoJSON read, source set, first ``idle``) and when the script, the
+  GeoJSON, the layer list and the signals were requested and received;
 * bytes of the GeoJSON on the wire (gzip) and of the bundle.
 
 Run 1 is cold (the server computes the signals); the next runs hit the server's
