@@ -5,7 +5,12 @@ in headless Chromium (SwiftShader WebGL, as in the browser tests) and reads:
 
 * first paint / first contentful paint — ``performance.getEntriesByType('paint')``;
 * buurten drawn — the app's ``vk-buurten-getekend`` mark, set once MapLibre reports
-  ``idle`` after the layer's GeoJSON went into the map (data fetched and rendered);
+  ``idle`` after the layer's GeoJSON went into the map (data fetched and rendered) and
+  two animation frames later: the frame is then composited, on the screen (with WebGL
+  on the CPU that takes another 0.2–0.5 s after ``idle``);
+* the timeline of the first view: the app's own ``vk-*`` marks (bundle run, map made,
+  style loaded, GeoJSON read, source set, first ``idle``) and when the script, the
+  GeoJSON, the layer list and the signals were requested and received;
 * bytes of the GeoJSON on the wire (gzip) and of the bundle.
 
 Run 1 is cold (the server computes the signals); the next runs hit the server's
@@ -48,7 +53,18 @@ MEASURE = """() => {
     || res.find((r) => r.name.includes('waarden.json'));
   const tiles = res.filter((r) => r.name.includes('.pmtiles'));
   const js = res.find((r) => r.name.includes('/static/app.js') || r.name.includes('national.js'));
-  return {fp: paint['first-paint'], fcp: paint['first-contentful-paint'],
+  // the timeline of the first view: the app's own marks and when its requests ran
+  const steps = {};
+  for (const m of performance.getEntriesByType('mark')) {
+    if (m.name.startsWith('vk-') && !(m.name in steps)) steps[m.name] = m.startTime;
+  }
+  const lagen = res.find((r) => r.name.includes('/api/lagen'));
+  const signalen = res.find((r) => r.name.includes('signalen.json'));
+  const requests = [['script', js], ['geojson', geo], ['lagen', lagen], ['signalen', signalen]];
+  for (const [key, r] of requests) {
+    if (r) { steps[`${key} start`] = r.startTime; steps[`${key} binnen`] = r.responseEnd; }
+  }
+  return {steps, fp: paint['first-paint'], fcp: paint['first-contentful-paint'],
           drawn: drawn && drawn.startTime, dcl: nav.domContentLoadedEventEnd,
           geo_bytes: geo && geo.transferSize, geo_ms: geo && geo.duration,
           tile_bytes: tiles.reduce((a, r) => a + r.transferSize, 0), tiles: tiles.length,
@@ -122,6 +138,14 @@ def main() -> None:
         [r["geo_ms"] for r in runs],
     )
     row("buurten getekend", [r["drawn"] for r in runs])
+    print("tijdlijn van de eerste weergave (warm, mediaan, ms na navigatie):")
+    steps = {k for r in runs[1:] or runs for k in r["steps"]}
+    timeline = {
+        k: statistics.median(r["steps"][k] for r in runs[1:] or runs if k in r["steps"])
+        for k in steps
+    }
+    for name, at in sorted(timeline.items(), key=lambda kv: kv[1]):
+        print(f"  {at:7.0f}  {name}")
     last = runs[-1]
     print(
         f"bytes over de lijn: {'waarden' if args.nederland else 'GeoJSON'} "

@@ -7,7 +7,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = resolve(here, "../../src/veerkracht/web/static");
+const out = process.env.VK_OUT ? resolve(process.env.VK_OUT) : resolve(here, "../../src/veerkracht/web/static");
 const require = createRequire(import.meta.url);
 mkdirSync(out, { recursive: true });
 

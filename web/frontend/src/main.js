@@ -1,13 +1,15 @@
 // Veerkracht kaart-app: the interactive Dutch map of /kaart/{gm} and /gedeeld/{token}.
 import { capital, describe, getJSON, postJSON } from "./api.js";
 import { $, clear, fmt, h } from "./dom.js";
-import { BuurtMap, centre, webglAvailable } from "./map.js";
+import { BuurtMap, centre, markOnce, onScreen, webglAvailable } from "./map.js";
 import { comparePanel, gemeentenPanel, profilePanel } from "./profile.js";
 import { dataQuery, links, normalise, pageUrl } from "./state.js";
 import { Combobox, PlaceSearch } from "./search.js";
 import { fold, remember } from "./recent.js";
 import { route } from "./routes.js";
 
+// Timeline marks (Performance panel, benchmarks/bench_web_paint.py): where the wait goes
+performance.mark("vk-bundel-geladen");
 const START = JSON.parse($("#vk-start").textContent);
 const REFERENCES = [
   ["gemeente", "Binnen de gemeente (relatief)"],
@@ -35,6 +37,27 @@ const app = {
   wijkenKey: "",
   pending: null, // {wijk} or {naam} to show once the gemeente is drawn (search, #wijk=)
 };
+// The first view's data is requested before anything else (map, controls): the map
+// needs only its layer's GeoJSON, and that should not wait for the layer list.
+const early = new Map();
+function fetchEarly(url) {
+  const pending = getJSON(url);
+  pending.catch(() => {}); // reported by whoever takes it (getOnce)
+  early.set(url, pending);
+}
+/** The early request for this URL if there is one (once), else a new one. */
+function getOnce(url) {
+  const pending = early.get(url);
+  early.delete(url);
+  return pending || getJSON(url);
+}
+if (app.state.gemeente) {
+  fetchEarly(links(app.state).kaart);
+  fetchEarly(links(app.state).signalen);
+}
+// layers show their titles only without the catalogue's explanations
+app.metaReady = getJSON(route("layers")).then((meta) => { app.meta = meta; }, () => { app.meta = null; });
+
 window.veerkracht = {
   staat: () => JSON.parse(JSON.stringify(app.state)),
   kaart: () => app.map && app.map.map,
@@ -242,11 +265,12 @@ async function loadGemeente({ fit = true } = {}) {
   const layerDone = loadLayer({ fit, silent: true });
   try {
     const named = lookupGemeente(s.gemeente);
-    app.signals = await getJSON(links(s).signalen);
+    app.signals = await getOnce(links(s).signalen);
     // a view without years shows the most recent period; name it so the URL stays the same view
     if (s.van === null) s.van = app.signals.van;
     if (s.tot === null) s.tot = app.signals.tot;
     let layerError = await layerDone;
+    await app.metaReady; // the layer menu's groups and explanations
     if (!app.signals.lagen.some((l) => l.laag === s.laag)) {
       s.laag = "typologie";
       layerError = await loadLayer({ fit, silent: true });
@@ -277,7 +301,8 @@ async function loadLayer({ fit = false, silent = false } = {}) {
   const seq = ++layerSeq;
   busy(true);
   try {
-    const collection = await getJSON(links(s).kaart);
+    const collection = await getOnce(links(s).kaart);
+    markOnce("vk-geojson-gelezen");
     if (seq !== layerSeq) return null; // a newer choice is on its way
     app.collection = collection;
     renderLegend(collection.metadata.legenda, collection);
@@ -292,10 +317,13 @@ async function loadLayer({ fit = false, silent = false } = {}) {
       }
       app.map.markSelected(s.buurten);
     }
+    if (!performance.getEntriesByName("vk-buurten-getekend").length) {
+      if (app.map) await onScreen(); // the first view's mark: once its frame is on the screen
+      markOnce("vk-buurten-getekend");
+    }
     app.loaded = { laag: s.laag, n: collection.features.length, gemeente: s.gemeente, overlays: [...s.overlays] };
     $("#vk-kaart").dataset.laag = s.laag;
     $("#vk-kaart").dataset.getekend = `${s.gemeente}:${s.laag}:${s.overlays.join(",")}`;
-    if (!performance.getEntriesByName("vk-buurten-getekend").length) performance.mark("vk-buurten-getekend");
     return null;
   } catch (err) {
     if (silent) return err;
@@ -650,11 +678,6 @@ async function share(event) {
 // ------------------------------------------------------------------ start
 async function start() {
   const search = new PlaceSearch($("#vk-zoek"), $("#vk-suggesties"), $("#vk-zoek-melding"), goTo);
-  try {
-    app.meta = await getJSON(route("layers"));
-  } catch {
-    app.meta = null; // layers then show their titles only
-  }
   const other = new Combobox($("#vk-andere-gemeente"), $("#vk-andere-suggesties"), (g) => compareGemeenten(g));
   void search; void other;
   bindControls();

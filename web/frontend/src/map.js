@@ -10,9 +10,24 @@ export const PDOK_TILES = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_
 const BUURT_LABEL_ZOOM = 13.5; // buurt names from this zoom on; wijk names always
 const MAX_LABELS = 250;
 const OWN = "eigen-ruit";
+/** The buurten's opacities (fill without and with the background map, edges). */
+const FILL_OPACITY = 0.92;
+const BACKGROUND = "#eef1f3";
+const FILL_OPACITY_BASEMAP = 0.62;
+const EDGE_OPACITY = 0.9;
 /** Own data: magenta diamonds with a dark edge (maps/palettes.py OWN_DATA_*), a colour no
  * typology class or palette uses. */
 export const OWN_COLOUR = "#d01c8b";
+
+/** A timeline mark, only the first time (the first view is what the benchmark measures). */
+export function markOnce(name) {
+  if (!performance.getEntriesByName(name).length) performance.mark(name);
+}
+
+/** Resolves after the next frame was composited: the browser is two frames further. */
+export function onScreen() {
+  return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+}
 
 export function webglAvailable() {
   try {
@@ -57,13 +72,15 @@ export class BuurtMap {
     this.handlers = handlers;
     this.hovered = null;
     this.selected = [];
+    this.ownShown = false;
+    markOnce("vk-kaart-gemaakt");
     this.ready = new Promise((resolve) => {
       this.map = new maplibregl.Map({
         container,
         style: {
           version: 8,
           sources: {},
-          layers: [{ id: "achtergrond", type: "background", paint: { "background-color": "#eef1f3" } }],
+          layers: [{ id: "achtergrond", type: "background", paint: { "background-color": BACKGROUND } }],
         },
         center: [4.9, 52.37],
         zoom: 10,
@@ -77,6 +94,7 @@ export class BuurtMap {
       this.labels = [];
       this.wijken = empty();
       this.map.on("load", () => {
+        markOnce("vk-stijl-geladen");
         this.map.addImage(NO_DATA, hatch());
         this.map.addImage(OWN, diamond());
         this.map.addSource("buurten", { type: "geojson", data: empty(), promoteId: "code" });
@@ -85,6 +103,7 @@ export class BuurtMap {
         this.map.on("moveend", () => this.placeLabels());
         this.addLayers();
         this.bindEvents();
+
         resolve(this);
       });
     });
@@ -96,7 +115,7 @@ export class BuurtMap {
       id: "buurten-vlak",
       type: "fill",
       source: "buurten",
-      paint: { "fill-color": ["coalesce", ["get", "kleur"], "#f5f5f5"], "fill-opacity": 0.92 },
+      paint: { "fill-color": ["coalesce", ["get", "kleur"], "#f5f5f5"], "fill-opacity": FILL_OPACITY },
     });
     m.addLayer({
       id: "buurten-geen",
@@ -109,7 +128,7 @@ export class BuurtMap {
       id: "buurten-rand",
       type: "line",
       source: "buurten",
-      paint: { "line-color": "#ffffff", "line-width": 0.6, "line-opacity": 0.9 },
+      paint: { "line-color": "#ffffff", "line-width": 0.6, "line-opacity": EDGE_OPACITY },
     });
     m.addLayer({
       id: "wijken-rand",
@@ -128,7 +147,10 @@ export class BuurtMap {
       id: "buurten-hover",
       type: "line",
       source: "buurten",
+      // opacity 0 while no buurt is pointed at: MapLibre then skips the layer in every
+      // frame (a width by feature state alone is drawn for every buurt, at width 0)
       paint: {
+        "line-opacity": 0,
         "line-color": "#1b1b1b",
         "line-width": ["case", ["boolean", ["feature-state", "hover"], false], 2, 0],
       },
@@ -148,7 +170,8 @@ export class BuurtMap {
       id: "buurten-gekozen",
       type: "line",
       source: "buurten",
-      paint: {
+      paint: { // opacity 1 only while buurten are chosen (see buurten-hover)
+        "line-opacity": 0,
         "line-color": ["case", ["==", ["feature-state", "gekozen"], 2], "#e66100", "#000000"],
         "line-width": ["case", [">", ["coalesce", ["feature-state", "gekozen"], 0], 0], 3.5, 0],
       },
@@ -163,6 +186,7 @@ export class BuurtMap {
       m.getCanvas().style.cursor = "pointer";
       if (this.hovered !== f.id) {
         if (this.hovered !== null) m.setFeatureState({ source: "buurten", id: this.hovered }, { hover: false });
+        else m.setPaintProperty("buurten-hover", "line-opacity", 1);
         this.hovered = f.id;
         m.setFeatureState({ source: "buurten", id: f.id }, { hover: true });
       }
@@ -171,6 +195,7 @@ export class BuurtMap {
     m.on("mouseleave", "buurten-vlak", () => {
       m.getCanvas().style.cursor = "";
       if (this.hovered !== null) m.setFeatureState({ source: "buurten", id: this.hovered }, { hover: false });
+      m.setPaintProperty("buurten-hover", "line-opacity", 0);
       this.hovered = null;
       this.handlers.hover(null);
     });
@@ -188,9 +213,11 @@ export class BuurtMap {
       if (box) this.map.fitBounds(box, { padding: 28, animate: false });
     }
     this.map.getSource("buurten").setData(collection);
+    markOnce("vk-bron-gezet");
     this.collection = collection;
     this.markSelected(this.selected);
     await new Promise((resolve) => this.map.once("idle", resolve));
+    markOnce("vk-eerste-idle");
     this.placeLabels();
   }
 
@@ -223,7 +250,9 @@ export class BuurtMap {
         rijen: rows,
       },
     }));
-    this.map.getSource("eigen").setData({ type: "FeatureCollection", features });
+    // nothing to show and nothing shown: no new data, so no tiles cut and no extra frame
+    if (features.length || this.ownShown) this.map.getSource("eigen").setData({ type: "FeatureCollection", features });
+    this.ownShown = features.length > 0;
     return { n: features.length, per: counts };
   }
 
@@ -255,7 +284,7 @@ export class BuurtMap {
     if (!on) {
       if (m.getLayer("pdok")) m.removeLayer("pdok");
       if (m.getSource("pdok")) m.removeSource("pdok");
-      m.setPaintProperty("buurten-vlak", "fill-opacity", 0.92);
+      m.setPaintProperty("buurten-vlak", "fill-opacity", FILL_OPACITY);
       return true;
     }
     const ok = await probeTile();
@@ -270,7 +299,7 @@ export class BuurtMap {
       });
       m.addLayer({ id: "pdok", type: "raster", source: "pdok" }, "buurten-vlak");
     }
-    m.setPaintProperty("buurten-vlak", "fill-opacity", 0.62);
+    m.setPaintProperty("buurten-vlak", "fill-opacity", FILL_OPACITY_BASEMAP);
     return true;
   }
 
@@ -287,6 +316,7 @@ export class BuurtMap {
     const changed = codes.join() !== this.selected.join();
     this.selected = [...codes];
     this.selected.forEach((code, i) => this.map.setFeatureState({ source: "buurten", id: code }, { gekozen: i + 1 }));
+    this.map.setPaintProperty("buurten-gekozen", "line-opacity", this.selected.length ? 1 : 0);
     if (changed && this.labels) this.placeLabels();
   }
 }

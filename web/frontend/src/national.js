@@ -4,8 +4,10 @@
 // has no layer menu, no profile and no uploads.
 import maplibregl from "maplibre-gl/dist/maplibre-gl-csp.js";
 import { Protocol } from "pmtiles";
+import { onScreen } from "./map.js";
 
 maplibregl.setWorkerUrl("/static/maplibre-worker.js");
+performance.mark("vk-bundel-geladen");
 const protocol = new Protocol();
 maplibregl.addProtocol("pmtiles", protocol.tile);
 
@@ -77,6 +79,7 @@ async function start() {
     return;
   }
   const data = await response.json();
+  performance.mark("vk-waarden-gelezen");
   const map = new maplibregl.Map({
     container: box,
     style: style(data),
@@ -92,7 +95,10 @@ async function start() {
     performance.mark("vk-nederland-gekoppeld");
   });
   map.once("load", () => {
-    map.once("idle", () => {
+    performance.mark("vk-kaart-geladen"); // style, tile index and the first tiles
+    map.once("idle", async () => {
+      performance.mark("vk-eerste-idle");
+      await onScreen(); // the mark once the frame is on the screen
       performance.mark("vk-nederland-getekend");
       box.dataset.getekend = "ja";
     });

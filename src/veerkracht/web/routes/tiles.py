@@ -283,13 +283,17 @@ def _page(data: dict[str, Any] | None, error: str = "") -> str:
         for item in data["legenda"]
     )
     sources = "".join(f"<li>{esc(s)}</li>" for s in data["bronnen"])
+    values = (
+        f"/api/nederland/waarden.json?indicator={esc(data['indicator'])}&amp;jaar={esc(data['jaar'])}"
+    )
     body = (
+        # the values are fetched while the script loads (the same URL as data-waarden)
+        f'<link rel="preload" href="{values}" as="fetch" crossorigin>'
         f"<p>{esc(data['label'])} per buurt, {esc(data['jaar'])}; buurtindeling "
         f"{esc(data['indeling'])}; {esc(data['buurten'])} buurten met een waarde. Klassen: "
         f"{esc(data['klassen'])}.</p>"
         '<div id="vk-nederland" style="height:70vh;border:1px solid #ccc" '
-        f'data-waarden="/api/nederland/waarden.json?indicator={esc(data["indicator"])}'
-        f'&amp;jaar={esc(data["jaar"])}" role="img" '
+        f'data-waarden="{values}" role="img" '
         f'aria-label="Kaart van Nederland: {esc(data["label"])} per buurt"></div>'
         '<ul id="vk-legenda" style="list-style:none;padding:0">'
         f'{legend}<li><span class="vk-vlak" style="background:{NO_DATA}"></span>'
