@@ -220,11 +220,9 @@ def buurt_indicators(
     population = _population(at_buurt, end_year)
     periods: dict[str, tuple[int | None, int | None]] = {}
     used, blocks, changes, ref_rows = [], [], {}, []
-    by_indicator = dict(tuple(at_buurt.groupby("indicator", sort=False)))
     cells = _Cells(at_buurt)
     ref_lookup = _ReferenceLookup(refs)
     for ind in indicators:
-        rows = by_indicator.get(ind.key, at_buurt.iloc[:0])
         available = cells.periods(ind.key)
         p_end = nearest(available, end_year)
         p_start = nearest(available, start_year, before=p_end) if p_end is not None else None
@@ -233,7 +231,7 @@ def buurt_indicators(
         periods[ind.key] = (p_start, p_end)
         used.append(ind)
         ref_start, ref_end, basis = _reference_pair(
-            ref_lookup, ind, rows, population, reference, (p_start, p_end)
+            ref_lookup, ind, cells, population, reference, (p_start, p_end)
         )
         ref_rows.append({"indicator": ind.key, "basis": basis})
         changes[ind.key] = ref_end - ref_start if p_start is not None else np.nan
@@ -287,7 +285,7 @@ def _population(at_buurt: pd.DataFrame, end_year: int) -> pd.Series:
 def _reference_pair(
     refs: _ReferenceLookup,
     ind: Indicator,
-    rows: pd.DataFrame,
+    cells: _Cells,
     population: pd.Series,
     reference: Reference,
     years: tuple[int | None, int | None],
@@ -305,6 +303,7 @@ def _reference_pair(
     # start and end from ONE source: mixing a published figure with a buurt mean would
     # put a systematic offset into every buurt's excess change
     if reference.kind == "gemeente":
+        rows = cells.rows(ind.key)
         out = [
             _buurt_mean(rows[rows.period == y], population) if y is not None else np.nan
             for y in years
@@ -358,14 +357,16 @@ class _Cells:
             positions = np.flatnonzero(present)[first]
             groups = at_buurt.iloc[positions].groupby(["indicator", "period"], sort=False)
             self._groups[field_name] = {key: positions[idx] for key, idx in groups.indices.items()}
-        self._regions = {
-            key: pd.unique(self._codes[idx])
-            for key, idx in at_buurt.groupby("indicator", sort=False).indices.items()
-        }
+        self._rows = at_buurt.groupby("indicator", sort=False).indices
+        self._regions = {key: pd.unique(self._codes[idx]) for key, idx in self._rows.items()}
 
     def periods(self, key: str) -> list[int]:
         """The periods with at least one buurt value of the indicator, ascending."""
         return sorted(int(period) for ind, period in self._groups["value"] if ind == key)
+
+    def rows(self, key: str) -> pd.DataFrame:
+        """The indicator's rows, in their order."""
+        return self._frame.iloc[self._rows.get(key, np.array([], dtype=np.intp))]
 
     def regions(self, key: str) -> np.ndarray:
         """Buurt codes with any row of the indicator, in order of first appearance."""

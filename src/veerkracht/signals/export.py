@@ -24,6 +24,8 @@ from veerkracht.signals.typology import rule_description
 from veerkracht.spreadsheet import neutralise_formulas
 
 if TYPE_CHECKING:
+    import geopandas as gpd
+
     from veerkracht.pipeline import SignalView
     from veerkracht.signals import SignalResult
     from veerkracht.store import Store
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
 
 HOTSPOT_SHEET = "Hotspots (LISA)"
 HOTSPOT_COLUMN = "concentratie_index"
+#: the LISA sheet needs more buurten with a concentration index than this
+MIN_HOTSPOT_BUURTEN = 10
 
 
 def signal_table(result: SignalResult) -> pd.DataFrame:
@@ -197,12 +201,18 @@ def _statistics_sheets(
             sheets["Regressie"] = reg
         except VeerkrachtError:
             pass
-    if hotspots and gdf is not None and gdf.concentratie_index.notna().sum() > 10:
+    if hotspots and _enough_for_hotspots(gdf):
         sheets[HOTSPOT_SHEET] = lisa_hotspots(gdf, HOTSPOT_COLUMN)
     return sheets
 
 
-def _with_polygons(result: SignalResult, store: Store, table: pd.DataFrame):
+def _enough_for_hotspots(gdf: gpd.GeoDataFrame | None) -> bool:
+    return gdf is not None and gdf[HOTSPOT_COLUMN].notna().sum() > MIN_HOTSPOT_BUURTEN
+
+
+def _with_polygons(
+    result: SignalResult, store: Store, table: pd.DataFrame
+) -> gpd.GeoDataFrame | None:
     """``table`` joined to its buurt polygons by code (None when there are none)."""
     edition = geometry_edition(store, result.gemeente.code, result.edition, table.region_code)
     if edition is None:
@@ -211,15 +221,13 @@ def _with_polygons(result: SignalResult, store: Store, table: pd.DataFrame):
     return geoms.merge(table, on="region_code")
 
 
-def hotspot_input(result: SignalResult, store: Store):
+def hotspot_input(result: SignalResult, store: Store) -> gpd.GeoDataFrame | None:
     """The buurten (code, polygon, concentration index) the LISA sheet is computed from,
     as :func:`analysis_sheets` chooses them; None when it has no LISA sheet. For callers
     that compute the hotspots elsewhere (the report, in a worker process)."""
     t = rankable(result.table, result.min_inhabitants)
     gdf = _with_polygons(result, store, t)
-    if gdf is None or gdf.concentratie_index.notna().sum() <= 10:
-        return None
-    return gdf[["region_code", "geometry", HOTSPOT_COLUMN]]
+    return gdf[["region_code", "geometry", HOTSPOT_COLUMN]] if _enough_for_hotspots(gdf) else None
 
 
 def with_own_columns(table: pd.DataFrame, own_columns: pd.DataFrame | None) -> pd.DataFrame:
