@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from veerkracht.errors import ParameterError
-from veerkracht.own_data import COUNT, OFFLINE_REASON, buurtindelingen, own_data_points
+from veerkracht.own_data import COUNT, OFFLINE_REASON, edition_choices, own_data_points
 from veerkracht.own_data import place_own_data as place
 
 INSIDE_RD = (121400.0, 487400.0)  # Oude Kerk e.o. (BU0363AE02 in indeling 2022)
@@ -121,7 +121,7 @@ def test_the_edition_must_be_one_the_gemeente_has(amsterdam_store, tmp_path) -> 
     with pytest.raises(ParameterError) as err:
         place(amsterdam_store, path, gemeente="GM0363", edition=2011)
     assert err.value.parameter == "buurtindeling" and "2019" in (err.value.fix or "")
-    years = [c["jaar"] for c in buurtindelingen(amsterdam_store, "GM0363")]
+    years = [c["jaar"] for c in edition_choices(amsterdam_store, "GM0363")]
     assert 2019 in years and 2022 in years and years == sorted(years, reverse=True)
 
 

@@ -254,17 +254,17 @@ def translate_values(
         area = np.where(np.isnan(area), 1.0, area)
     else:
         area = np.ones(len(v))
-    basis = np.where(is_count | is_class, 1.0, np.where(has_den, den_v, area))
+    weight_basis = np.where(is_count | is_class, 1.0, np.where(has_den, den_v, area))
     # conservation totals are numerators in units of the denominator (40 % of 100 -> 40);
     # the arithmetic itself stays unscaled so that a 1:1 translation returns the value exactly
     scale = v["kind"].map(_SCALE).fillna(1.0).to_numpy(dtype=float)
-    num = np.where(is_count | is_class, value, value * basis)
+    num = np.where(is_count | is_class, value, value * weight_basis)
     v = v.assign(
         num=np.where(usable, num, 0.0),
-        basis=np.where(usable, basis, 0.0),
+        weight_basis=np.where(usable, weight_basis, 0.0),
         scale=scale,
         usable=usable,
-        geheim=(v["status"].to_numpy() == "geheim") & ~usable,
+        suppressed=(v["status"].to_numpy() == "geheim") & ~usable,
         is_count=is_count,
         is_class=is_class,
         has_den=has_den,
@@ -274,9 +274,9 @@ def translate_values(
     p = v.merge(w, left_on="region_code", right_on="from_code", how="inner")
     wt = p["weight"].to_numpy()
     p["num_st"] = p["num"].to_numpy() * wt
-    p["den_st"] = p["basis"].to_numpy() * wt
+    p["den_st"] = p["weight_basis"].to_numpy() * wt
     p["w_ok"] = np.where(p["usable"], wt, 0.0)
-    p["w_geheim"] = np.where(p["geheim"], wt, 0.0)
+    p["w_suppressed"] = np.where(p["suppressed"], wt, 0.0)
     # basis for split/merged shares: the count itself, the denominator, or the weight
     share_b = np.where(
         p["is_count"], np.abs(p["num_st"]), np.where(p["is_class"], p["w_ok"], p["den_st"])
@@ -291,7 +291,7 @@ def translate_values(
         den=("den_st", "sum"),
         w_all=("weight", "sum"),
         w_ok=("w_ok", "sum"),
-        w_geheim=("w_geheim", "sum"),
+        w_suppressed=("w_suppressed", "sum"),
         share_sum=("share_b", "sum"),
         share_max=("share_b", "max"),
         split_sum=("split_b", "sum"),
@@ -321,7 +321,7 @@ def translate_values(
     withheld = (missing_share > SUPPRESSED_SHARE + 1e-12) | (out["w_ok"] <= 0)
     status = np.where(
         withheld,
-        np.where(out["w_geheim"] > 0, "geheim", "leeg"),
+        np.where(out["w_suppressed"] > 0, "geheim", "leeg"),
         np.where(np.isnan(result.astype(float)), "leeg", "ok"),
     )
     methods = w.groupby("to_code")["method"].agg(_join_methods)

@@ -72,7 +72,7 @@ class Placement:
     gemeente: str
     gemeente_name: str
     edition: int
-    #: one row per (file row, buurt): rij, region_code, weight, x, y (RD, NaN when the row
+    #: one row per (file row, buurt): row, region_code, weight, x, y (RD, NaN when the row
     #: has no point of its own) and the value columns
     placed: pd.DataFrame
     unplaced: list[Unplaced]
@@ -84,7 +84,7 @@ class Placement:
 
     @property
     def n_placed(self) -> int:
-        return int(self.placed["rij"].nunique()) if len(self.placed) else 0
+        return int(self.placed["row"].nunique()) if len(self.placed) else 0
 
     def buurt_values(self) -> pd.DataFrame:
         """Per buurt with a placed row: numeric sums (weighted), most frequent label and
@@ -137,7 +137,7 @@ def _mode(labels: pd.Series) -> object:
 
 
 # ------------------------------------------------------------------ choices
-def buurtindelingen(store: Store, gemeente: str) -> list[dict[str, Any]]:
+def edition_choices(store: Store, gemeente: str) -> list[dict[str, Any]]:
     """The buurtindelingen (editions) a file of ``gemeente`` can be placed in, newest
     first: ``{"jaar", "buurten", "grenzen"}`` (grenzen: polygons for points and the map)."""
     out = []
@@ -177,7 +177,7 @@ def polygons_for(store: Store, gemeente: str, edition: int) -> tuple[gpd.GeoData
 
 
 def _check_edition(store: Store, gemeente: str, edition: int) -> None:
-    choices = buurtindelingen(store, gemeente)
+    choices = edition_choices(store, gemeente)
     if not any(c["jaar"] == edition for c in choices):
         raise ParameterError(
             "buurtindeling",
@@ -212,7 +212,7 @@ def place_own_data(
     own = own_data_from_file(path, organisation=organisation, edition=edition, lenient=True)
     frame = own.frame
     bad = frame[ERROR_COLUMN].notna()
-    unplaced = [Unplaced(int(r.rij), _shown(r.key), str(r.fout)) for r in _rows(frame[bad])]
+    unplaced = [Unplaced(int(r.row), _shown(r.key), str(r.error)) for r in _rows(frame[bad])]
     todo = frame[~bad]
     placement = Placement(own, found.code, found.name, edition, _empty(own), unplaced)
     placer = {
@@ -223,13 +223,13 @@ def place_own_data(
         "adres": _by_lookup,
     }[own.key_type]
     placed = placer(store, placement, todo, online=online, settings=settings, client=client)
-    placement.placed = placed.sort_values(["rij", "region_code"]).reset_index(drop=True)
+    placement.placed = placed.sort_values(["row", "region_code"]).reset_index(drop=True)
     placement.unplaced.sort(key=lambda u: u.row)
     return placement
 
 
 def _rows(frame: pd.DataFrame):
-    return frame.rename(columns={ERROR_COLUMN: "fout"}).itertuples(index=False)
+    return frame.rename(columns={ERROR_COLUMN: "error"}).itertuples(index=False)
 
 
 def _shown(key: object) -> str:
@@ -237,14 +237,14 @@ def _shown(key: object) -> str:
 
 
 def _empty(own: OwnData) -> pd.DataFrame:
-    columns = ["rij", "region_code", "weight", "x", "y", *own.numeric, *own.labels]
+    columns = ["row", "region_code", "weight", "x", "y", *own.numeric, *own.labels]
     return pd.DataFrame(columns=columns)
 
 
 def _with(rows: pd.DataFrame, own: OwnData, codes, weights=1.0, xs=None, ys=None) -> pd.DataFrame:
     out = pd.DataFrame(
         {
-            "rij": rows["rij"].to_numpy(),
+            "row": rows["row"].to_numpy(),
             "region_code": list(codes),
             "weight": weights,
             "x": xs if xs is not None else float("nan"),
@@ -277,7 +277,7 @@ def _by_code(store: Store, p: Placement, rows: pd.DataFrame, **_: Any) -> pd.Dat
             reason = (
                 f"buurtcode {code} is onbekend in buurtindeling {p.edition} van {p.gemeente_name}"
             )
-        p.unplaced.append(Unplaced(int(r.rij), code, reason))
+        p.unplaced.append(Unplaced(int(r.row), code, reason))
     placed = rows[ok]
     polygons, _ = polygons_for(store, p.gemeente, p.edition)
     with_polygon = set(polygons["region_code"].astype(str))
@@ -323,7 +323,7 @@ def _by_pc4(store: Store, p: Placement, rows: pd.DataFrame, **_: Any) -> pd.Data
                 else f"de gegevens hebben geen postcode per buurt voor indeling {p.edition}; "
                 "kies een andere indeling of lever buurtcodes aan"
             )
-            p.unplaced.append(Unplaced(int(r["rij"]), str(r["key"]), reason))
+            p.unplaced.append(Unplaced(int(r["row"]), str(r["key"]), reason))
             continue
         split += len(buurten) > 1
         repeated = pd.DataFrame([r] * len(buurten))
@@ -353,7 +353,7 @@ def _place_points(
         for r, key in zip(rows.itertuples(index=False), shown, strict=True):
             p.unplaced.append(
                 Unplaced(
-                    int(r.rij),
+                    int(r.row),
                     key,
                     f"buurtindeling {p.edition} heeft geen kaartgrenzen om punten in te plaatsen; "
                     "kies een indeling met kaartgrenzen",
@@ -378,7 +378,7 @@ def _place_points(
                 f"; {len(without)} buurt(en) hebben daar geen kaartgrens en kunnen geen punten "
                 f"krijgen (o.a. {', '.join(without[:3])})"
             )
-        p.unplaced.append(Unplaced(int(r.rij), key, reason))
+        p.unplaced.append(Unplaced(int(r.row), key, reason))
     keep = rows[inside]
     return _with(
         keep,
@@ -404,7 +404,7 @@ def _by_lookup(
         online = not settings.offline
     if not online or rows.empty:
         for r in rows.itertuples(index=False):
-            p.unplaced.append(Unplaced(int(r.rij), _shown(r.key), OFFLINE_REASON))
+            p.unplaced.append(Unplaced(int(r.row), _shown(r.key), OFFLINE_REASON))
         return _empty(p.own)
     found_rows, xs, ys, shown = [], [], [], []
     own_client = client is None
@@ -418,17 +418,17 @@ def _by_lookup(
             except NetworkError as exc:  # the service is down: the rest cannot be placed
                 reason = f"{OFFLINE_REASON}; de dienst gaf: {exc.message}"
                 for rest in rows.iloc[position:].itertuples(index=False):
-                    p.unplaced.append(Unplaced(int(rest.rij), _shown(rest.key), reason))
+                    p.unplaced.append(Unplaced(int(rest.row), _shown(rest.key), reason))
                 break
             if hit is None:
                 what = "adres" if kind == "adres" else "postcode"
                 p.unplaced.append(
-                    Unplaced(int(r.rij), str(r.key), f"{what} niet gevonden bij PDOK Locatieserver")
+                    Unplaced(int(r.row), str(r.key), f"{what} niet gevonden bij PDOK Locatieserver")
                 )
             elif hit.gemeente and hit.gemeente != p.gemeente:
                 p.unplaced.append(
                     Unplaced(
-                        int(r.rij),
+                        int(r.row),
                         str(r.key),
                         f"gevonden als '{hit.name}', in een andere gemeente ({hit.gemeente}) "
                         f"dan {p.gemeente_name}",

@@ -55,7 +55,7 @@ def test_amsterdam_csv_two_editions_and_crosswalk(shared_data: Path) -> None:
 def test_groningen_kaart_zip_with_kwb_values(shared_data: Path) -> None:
     path = shared_data / "cbs_wijkbuurtkaart_2017_groningen" / "buurt2017.zip"
     assert detect(path).code == "cbs_wijkbuurtkaart"
-    table = boundaries.read_kaart(path)
+    table = boundaries.read_wijkbuurtkaart(path)
     _assert_contract(table)
     g = table.geometries
     assert len(g) == 108 and set(g["level"]) == {"buurt"} and table.editions == [2017]
@@ -65,7 +65,7 @@ def test_groningen_kaart_zip_with_kwb_values(shared_data: Path) -> None:
     assert v.loc[("BU00140000", "kwb.a_inw"), "value"] == 4440
     assert set(table.values["period"]) == {2017}
     assert table.dataset.title == "Wijk- en buurtkaart 2017"
-    wijken = boundaries.read_kaart(
+    wijken = boundaries.read_wijkbuurtkaart(
         shared_data / "cbs_wijkbuurtkaart_2017_groningen" / "wijk2017.zip"
     )
     assert len(wijken.geometries) == 15 and set(wijken.geometries["level"]) == {"wijk"}
@@ -74,7 +74,7 @@ def test_groningen_kaart_zip_with_kwb_values(shared_data: Path) -> None:
 def test_whole_nl_wijk_attributes_dbf(shared_data: Path) -> None:
     folder = shared_data / "cbs_wijkbuurtkaart_2017_nl_wijk_gem_attributes"
     assert detect(folder / "wijk_2017.dbf").code == "cbs_wijkbuurtkaart"
-    table = boundaries.read_kaart(folder / "wijk_2017.dbf")
+    table = boundaries.read_wijkbuurtkaart(folder / "wijk_2017.dbf")
     assert table.geometries is None
     assert len(table.regions) == 3159
     assert any("88 gebieden zijn water" in n for n in table.notes)
@@ -83,7 +83,7 @@ def test_whole_nl_wijk_attributes_dbf(shared_data: Path) -> None:
     # water wijken are regions without values
     assert "WK001099" in set(table.regions["region_code"])
     assert "WK001099" not in set(table.values["region_code"])
-    gem = boundaries.read_kaart(folder / "gem_2017.dbf")
+    gem = boundaries.read_wijkbuurtkaart(folder / "gem_2017.dbf")
     assert len(gem.regions) == 389  # 477 rows minus 88 water parts of the same gemeenten
     assert (
         gem.values.set_index(["region_code", "variable"]).loc[("GM0003", "kwb.a_inw"), "value"]
@@ -204,7 +204,7 @@ def _pdok_gpkg(path: Path) -> Path:
 def test_pdok_geopackage_layers(tmp_path: Path) -> None:
     path = _pdok_gpkg(tmp_path / "wijkenbuurten_2022_v3.gpkg")
     assert detect(path).code == "cbs_wijkbuurtkaart"
-    table = boundaries.read_kaart(path)
+    table = boundaries.read_wijkbuurtkaart(path)
     _assert_contract(table)
     g = table.geometries
     assert g.groupby("level").size().to_dict() == {"buurt": 3, "wijk": 1, "gemeente": 1}
@@ -222,9 +222,9 @@ def test_geopackage_without_year_asks_for_it(tmp_path: Path) -> None:
     folder.mkdir()
     path = _pdok_gpkg(folder / "buurten.gpkg")
     with pytest.raises(InputFileError, match=r"(?s)indelingsjaar.*jaar = 2022") as info:
-        boundaries.read_kaart(path)
+        boundaries.read_wijkbuurtkaart(path)
     assert "buurten.gpkg" in str(info.value)
-    assert boundaries.read_kaart(path, year=2021).editions == [2021]
+    assert boundaries.read_wijkbuurtkaart(path, year=2021).editions == [2021]
 
 
 def test_geojson_mixed_editions(tmp_path: Path) -> None:
@@ -292,14 +292,14 @@ def test_shapefile_without_prj_and_outside_nl(tmp_path: Path) -> None:
     path = tmp_path / "buurt_2019.shp"
     frame.to_file(path)
     assert not path.with_suffix(".prj").exists()
-    table = boundaries.read_kaart(path)
+    table = boundaries.read_wijkbuurtkaart(path)
     assert any("afgeleid uit de coördinaten: EPSG:28992" in n for n in table.notes)
 
     far = gpd.GeoDataFrame({"BU_CODE": ["BU03630001"]}, geometry=[box(52.3, 4.8, 52.4, 4.9)])
     far_path = tmp_path / "swapped_2019.shp"
     far.to_file(far_path)
     with pytest.raises(InputFileError, match="onbekend coördinatenstelsel"):
-        boundaries.read_kaart(far_path)
+        boundaries.read_wijkbuurtkaart(far_path)
 
 
 def test_invalid_geometry_repaired_or_rejected(tmp_path: Path) -> None:

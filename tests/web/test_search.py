@@ -175,7 +175,7 @@ def test_wijk_outlines_fit_the_buurten_on_the_map(client, web_service) -> None:
     data = client.get(f"/api/gemeenten/{GM}/wijken.geojson?{Q}").json()
     codes = [f["properties"]["code"] for f in data["features"]]
     state = ViewState.parse(GM, start_year="2017", end_year="2019")
-    c = web_service.computed(("GM0363", 2017, 2019, None, state.scheme, state.referentie))
+    c = web_service.computed(("GM0363", 2017, 2019, None, state.scheme, state.reference))
     buurt_wijken = {"WK" + code[2:8] for code in c.mapset.buurten.region_code}
     assert sorted(codes) == sorted(buurt_wijken)  # one outline per wijk, no stray wijk
     named = [f for f in data["features"] if f["properties"]["naam"]]

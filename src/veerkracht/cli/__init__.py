@@ -43,10 +43,10 @@ def _register() -> None:
 
 @app.callback()
 def _main(
-    uitgebreid: bool = typer.Option(False, "--uitgebreid", "-v", help="Toon voortgangsmeldingen."),
+    verbose: bool = typer.Option(False, "--uitgebreid", "-v", help="Toon voortgangsmeldingen."),
 ) -> None:
     logging.basicConfig(
-        level=logging.INFO if uitgebreid else logging.WARNING,
+        level=logging.INFO if verbose else logging.WARNING,
         format="%(message)s",
     )
 

@@ -25,8 +25,8 @@ from veerkracht.settings import DEFAULT_OUT_DIR
 def atlas_command(
     start_year: int | None = ALL_START_OPTION,
     end_year: int | None = ALL_END_OPTION,
-    uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor de kaarten."),
-    processen: int = PROCESSES_OPTION,
+    out_dir: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor de kaarten."),
+    process_count: int = PROCESSES_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Kaarten (PNG, SVG, PDF en HTML) van elke gemeente met buurtgrenzen en signalen."""
@@ -40,7 +40,7 @@ def atlas_command(
             fix="Bijvoorbeeld --van 2017 --tot 2019.",
         )
     settings = settings_for(store)
-    processes = processen or os.cpu_count() or 1
+    processes = process_count or os.cpu_count() or 1
     with gemeente_progress(console) as progress:
         task = progress.add_task("Gemeenten voorbereiden (vertalen naar één indeling)", total=None)
 
@@ -63,7 +63,7 @@ def atlas_command(
             settings.store_path,
             start_year,
             end_year,
-            uit,
+            out_dir,
             processes=processes,
             on_start=started,
             on_done=finished,
@@ -81,7 +81,7 @@ def atlas_command(
         console.print(f"[bold]Overgeslagen ({len(skipped)}):[/]")
         for o in skipped:
             console.print(f"  {o.name} ({o.gemeente_code}): {o.reason}", highlight=False)
-    index = uit / f"atlas_{at.period_name(start_year, end_year)}.html"
+    index = out_dir / f"atlas_{at.period_name(start_year, end_year)}.html"
     console.print(f"Overzicht: {index}", highlight=False)
 
 

@@ -31,9 +31,9 @@ def maps_command(
     end_year: int | None = typer.Option(
         None, "--tot", help="Eindjaar (standaard: het meest recente jaar met gegevens)."
     ),
-    uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor de kaarten."),
+    out_dir: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor de kaarten."),
     labels: bool = typer.Option(False, "--labels", help="Buurtnamen op de kaarten."),
-    achtergrond: bool = typer.Option(
+    with_basemap: bool = typer.Option(
         False,
         "--achtergrond",
         help="Achtergrondkaart van PDOK onder de buurten (alleen online; ook zonder compleet).",
@@ -41,8 +41,8 @@ def maps_command(
     edition: int | None = typer.Option(
         None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."
     ),
-    referentie: str | None = REFERENCE_OPTION,
-    eigen_data: Path | None = OWN_DATA_OPTION,
+    reference: str | None = REFERENCE_OPTION,
+    own_data: Path | None = OWN_DATA_OPTION,
     own_data_edition: int | None = OWN_DATA_EDITION_OPTION,
     own_data_title: str | None = OWN_DATA_TITLE_OPTION,
     store: Path | None = STORE_OPTION,
@@ -58,17 +58,17 @@ def maps_command(
     start_workers(processes)  # matplotlib loads in the background while signals are computed
     settings = settings_for(store)
     st, view = open_view(
-        settings.store_path, gemeente, start_year, end_year, edition=edition, reference=referentie
+        settings.store_path, gemeente, start_year, end_year, edition=edition, reference=reference
     )
     with st:
         mapset = mapset_from_view(st, view)
-        if eigen_data is not None:
-            mapset = with_own_data(st, mapset, eigen_data, own_data_edition, own_data_title, view)
+        if own_data is not None:
+            mapset = with_own_data(st, mapset, own_data, own_data_edition, own_data_title, view)
     print_view_summary(view, brief=True)
     start_year, end_year = view.start, view.end
 
-    basemap = _basemap_settings(settings, mapset) if achtergrond else None
-    folder = uit / f"{mapset.gemeente_code.lower()}_{start_year}_{end_year}"
+    basemap = _basemap_settings(settings, mapset) if with_basemap else None
+    folder = out_dir / f"{mapset.gemeente_code.lower()}_{start_year}_{end_year}"
     written: list[Path] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=console, transient=True) as progress:

@@ -23,8 +23,8 @@ from veerkracht.settings import DEFAULT_OUT_DIR
 def overview_command(
     start_year: int | None = ALL_START_OPTION,
     end_year: int | None = ALL_END_OPTION,
-    uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor tabel en kaart."),
-    processen: int = PROCESSES_OPTION,
+    out_dir: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor tabel en kaart."),
+    process_count: int = PROCESSES_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Landelijk overzicht: signalen van elke gemeente (t.o.v. Nederland), CSV, XLSX en kaart."""
@@ -34,9 +34,12 @@ def overview_command(
     from veerkracht.maps.national import render_national_map
     from veerkracht.store import Store
 
-    if processen < 0:
+    if process_count < 0:
         raise ParameterError(
-            "--processen", processen, "mag niet negatief zijn", fix="Bijvoorbeeld --processen 2."
+            "--processen",
+            process_count,
+            "mag niet negatief zijn",
+            fix="Bijvoorbeeld --processen 2.",
         )
     if start_year is not None and end_year is not None and end_year <= start_year:
         raise ParameterError(
@@ -46,7 +49,7 @@ def overview_command(
             fix="Bijvoorbeeld --van 2016 --tot 2020.",
         )
     settings = settings_for(store)
-    processes = processen or os.cpu_count() or 1
+    processes = process_count or os.cpu_count() or 1
     with gemeente_progress(console) as progress:
         task = progress.add_task("Gemeenten voorbereiden (perioden, vertalen)", total=None)
 
@@ -73,10 +76,10 @@ def overview_command(
             + (f" ({ov.skipped_text()})" if ov.skipped else ""),
             fix="Importeer eerst data met 'veerkracht data importeren MAP'.",
         )
-    files = ovm.write_tables(ov, uit)
+    files = ovm.write_tables(ov, out_dir)
     with Store(settings.store_path, read_only=True) as st:
         shapes = ovm.gemeente_shapes(st, [g.code for g in (*ov.done, *ov.skipped)])
-    files += render_national_map(ov, shapes, uit)
+    files += render_national_map(ov, shapes, out_dir)
 
     console.print(
         f"[bold]Landelijk overzicht[/], {ov.period_text()}: {len(ov.done)} gemeenten "

@@ -31,15 +31,15 @@ def report_command(
     edition: int | None = typer.Option(
         None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."
     ),
-    uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor het rapport."),
+    out_dir: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor het rapport."),
     pdf: bool = typer.Option(True, "--pdf/--geen-pdf", help="Ook een PDF maken (WeasyPrint)."),
-    bijlage: bool = typer.Option(
+    appendix: bool = typer.Option(
         False,
         "--bijlage/--geen-bijlage",
         help="Ook een bijlage met alle details per buurt (redenen, catalogus, vertaling).",
     ),
-    referentie: str | None = REFERENCE_OPTION,
-    eigen_data: Path | None = OWN_DATA_OPTION,
+    reference: str | None = REFERENCE_OPTION,
+    own_data: Path | None = OWN_DATA_OPTION,
     own_data_edition: int | None = OWN_DATA_EDITION_OPTION,
     own_data_title: str | None = OWN_DATA_TITLE_OPTION,
     store: Path | None = STORE_OPTION,
@@ -53,19 +53,19 @@ def report_command(
     start_report_workers()  # matplotlib and esda load while the signals are computed
     settings = settings_for(store)
     st, view = open_view(
-        settings.store_path, gemeente, start_year, end_year, edition=edition, reference=referentie
+        settings.store_path, gemeente, start_year, end_year, edition=edition, reference=reference
     )
     with st:
         gm = view.gemeente
-        folder = uit / f"{gm.code.lower()}_{view.start}_{view.end}"
+        folder = out_dir / f"{gm.code.lower()}_{view.start}_{view.end}"
         overlays = None
-        if eigen_data is not None:
+        if own_data is not None:
             overlay = own_data_overlay_from_file(
-                st, eigen_data, own_data_edition, own_data_title, view
+                st, own_data, own_data_edition, own_data_title, view
             )
             overlays = [overlay]
         with console.status(f"Rapport voor {gm.name} maken (kaarten, grafieken, PDF)…"):
-            files = build_report(st, view, folder, pdf=pdf, appendix=bijlage, overlays=overlays)
+            files = build_report(st, view, folder, pdf=pdf, appendix=appendix, overlays=overlays)
     print_view_summary(view, brief=True)
     counts = view.result.class_counts()
     console.print(

@@ -30,7 +30,7 @@ def signals_command(
     edition: int | None = typer.Option(
         None, "--indeling", help="Buurtindeling (jaar); standaard die van het eindjaar."
     ),
-    referentie: str | None = REFERENCE_OPTION,
+    reference: str | None = REFERENCE_OPTION,
     scheme: str = typer.Option(
         DEFAULT_SCHEME, "--klassen", help="Klassenschema: kwantielen, fisher_jenks of grenzen."
     ),
@@ -46,7 +46,7 @@ def signals_command(
         help="Ook het blad 'Hotspots (LISA)' (lokale Moran's I, 999 permutaties; ± 1 s extra). "
         "Het rapport toont ze altijd.",
     ),
-    uit: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor CSV en XLSX."),
+    out_dir: Path = typer.Option(DEFAULT_OUT_DIR, "--uit", help="Map voor CSV en XLSX."),
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Signalen per buurt: concentratie, ontwikkeling en typologie, met redenen."""
@@ -68,12 +68,12 @@ def signals_command(
         start_year,
         end_year,
         edition=edition,
-        reference=referentie,
+        reference=reference,
         config=config,
         scheme=scheme,
     )
     with st:
-        paths = write_signal_tables(view, uit, store=st, model=model, hotspots=hotspots)
+        paths = write_signal_tables(view, out_dir, store=st, model=model, hotspots=hotspots)
     print_view_summary(view)
     result = view.result
     order = {c.code: i for i, c in enumerate(result.config.classes)} if result.config else {}

@@ -23,12 +23,12 @@ def web(
     host: str = typer.Option("127.0.0.1", "--host", help="Adres om op te luisteren."),
     port: int = typer.Option(8000, "--poort", "--port", help="Poort (ook: --port)."),
     store: Path | None = STORE_OPTION,
-    veilige_cookies: bool = typer.Option(
+    secure_cookies: bool = typer.Option(
         False,
         "--veilige-cookies",
         help="Sessiecookie alleen via HTTPS, met HSTS (achter een HTTPS-proxy).",
     ),
-    schrijfbaar: bool = typer.Option(
+    writable: bool = typer.Option(
         False,
         "--schrijfbaar",
         help="Open de store schrijfbaar: ontbrekende vertalingen worden dan gemaakt, maar "
@@ -51,19 +51,19 @@ def web(
 
     settings = settings_for(store)
     path = settings.store_path
-    if schrijfbaar:
+    if writable:
         st = Store(path)
     else:
         _prepare_translations(path, console)
         st = Store(path, read_only=True, must_exist=True)
     url = database_url()
     db, web_con = _web_database(st, path, url)
-    application = create_app(st, database=db, secure_cookies=veilige_cookies)
+    application = create_app(st, database=db, secure_cookies=secure_cookies)
     inbox = None
     if not url:
         inbox = Inbox(path, application.state.web.repo)
         inbox.start()
-    mode = "schrijfbaar" if schrijfbaar else "alleen-lezen"
+    mode = "schrijfbaar" if writable else "alleen-lezen"
     console.print(
         f"Veerkracht web-app op http://{host}:{port}/ (store: {path}, {mode})", highlight=False
     )
@@ -138,10 +138,10 @@ def _web_database(st: object, path: Path, url: str | None) -> tuple[object, obje
 
 @app.command("gebruiker-toevoegen")
 def add_user(
-    organisatie: str = typer.Option(..., "--organisatie", help="Naam van de organisatie."),
+    organisation: str = typer.Option(..., "--organisatie", help="Naam van de organisatie."),
     email: str = typer.Option(..., "--email", help="E-mailadres (inlognaam)."),
-    rol: str = typer.Option("analist", "--rol", help="beheerder, analist of lezer."),
-    wachtwoord_stdin: bool = typer.Option(
+    role: str = typer.Option("analist", "--rol", help="beheerder, analist of lezer."),
+    password_from_stdin: bool = typer.Option(
         False, "--wachtwoord-stdin", help="Lees het wachtwoord van standaardinvoer."
     ),
     store: Path | None = STORE_OPTION,
@@ -151,13 +151,13 @@ def add_user(
     from veerkracht.web.db import database_url, open_database
     from veerkracht.web.repo import Repository
 
-    if wachtwoord_stdin:
+    if password_from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
     url = database_url()
     if url:
-        user = Repository(open_database(url)).add_user(organisatie, email, password, rol)
+        user = Repository(open_database(url)).add_user(organisation, email, password, role)
         _added(console, user.email, user.role, user.organisation)
         return
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
@@ -174,7 +174,7 @@ def add_user(
         con = duckdb.connect(str(target))
     except (duckdb.IOException, duckdb.ConnectionException):
         # the web app holds the file: hand the account over through its inbox
-        answer = send_account_request(path, organisatie, email, password, rol)
+        answer = send_account_request(path, organisation, email, password, role)
         u = answer["gebruiker"]
         _added(console, u["email"], u["rol"], u["organisatie"], via_app=True)
         return
@@ -189,7 +189,7 @@ def add_user(
                     copy_web_tables(st, con)
             except VeerkrachtError:
                 pass  # store busy or missing: nothing to carry over now
-        user = Repository(db).add_user(organisatie, email, password, rol)
+        user = Repository(db).add_user(organisation, email, password, role)
     finally:
         con.close()
     _added(console, user.email, user.role, user.organisation)

@@ -64,7 +64,7 @@ _CODE_NAME = [
 _CODE_COLUMNS = {c for c, _ in _CODE_NAME}
 #: PDOK GeoPackage / OGC API attribute names of KWB variables (normalised), beyond the
 #: kaart aliases already in cbs_kwb.toml (AANT_INW, AANTAL_HH, BEV_DICHTH, …).
-_KAART_ALIASES = {
+_WIJKBUURTKAART_ALIASES = {
     "a_inw": ["aantalinwoners", "aantal inwoners"],
     "a_hh": ["aantalhuishoudens", "aantal huishoudens"],
     "a_woning": ["woningvoorraad", "woningen"],
@@ -107,7 +107,7 @@ _KAART_ALIASES = {
 _SENTINEL_BELOW = -99990
 
 
-def kaart_info(year: int | None) -> DatasetInfo:
+def wijkbuurtkaart_info(year: int | None) -> DatasetInfo:
     # Key cbs_kwb: the kaart carries KWB figures; sharing the key lets a later KWB file
     # for the same region/year replace them instead of duplicating them.
     return DatasetInfo(
@@ -163,7 +163,7 @@ def _kwb_columns(columns: list[str]) -> dict[str, str]:
     normalised = {normalise_title(c): c for c in columns}
     for column_spec in spec.columns:
         aliases = {normalise_title(a) for a in column_spec.aliases}
-        aliases |= {normalise_title(a) for a in _KAART_ALIASES.get(column_spec.key, [])}
+        aliases |= {normalise_title(a) for a in _WIJKBUURTKAART_ALIASES.get(column_spec.key, [])}
         hit = next((normalised[a] for a in aliases if a in normalised), None)
         if hit is not None and hit not in found.values():
             found[column_spec.key] = hit
@@ -192,7 +192,7 @@ def _drop_water_parts(frame: pd.DataFrame, code_col: str, notes: list[str]) -> p
     return frame.loc[~parts]
 
 
-def _kaart_values(
+def _wijkbuurtkaart_values(
     frame: pd.DataFrame, codes: pd.Series, edition: int, notes: list[str]
 ) -> tuple[pd.DataFrame, list[Variable]]:
     """KWB figures in a kaart attribute table -> long values (water regions left out)."""
@@ -268,7 +268,7 @@ def _layer_parts(
         )
     codes = clean_codes(frame[code_col]).reset_index(drop=True)
     regions = _regions_from_attributes(frame, code_col, name_col, edition)
-    values, variables = _kaart_values(frame, codes, edition, notes)
+    values, variables = _wijkbuurtkaart_values(frame, codes, edition, notes)
     geometries = None
     if "geometry" in frame.columns and frame.geometry.notna().any():
         geometries = _geo.finish(
@@ -319,7 +319,7 @@ def _check_feature_count(path: Path, source: str, layer: str | None = None) -> N
 
 
 # ---------------------------------------------------------------- CBS wijk- en buurtkaart
-def _kaart_source(path: Path) -> str:
+def _wijkbuurtkaart_source(path: Path) -> str:
     return f"zip://{path}" if path.suffix.lower() == ".zip" else str(path)
 
 
@@ -332,7 +332,7 @@ def _layer_fields(source: str) -> dict[str, list[str]]:
     return out
 
 
-def _sniff_kaart(sample: FileSample) -> bool:
+def _sniff_wijkbuurtkaart(sample: FileSample) -> bool:
     if sample.suffix not in {".gpkg", ".zip", ".shp", ".dbf"}:
         return False
     if sample.suffix == ".zip":
@@ -341,14 +341,14 @@ def _sniff_kaart(sample: FileSample) -> bool:
                 return False
     if sample.suffix == ".gpkg" and not sample.head_bytes.startswith(b"SQLite format 3"):
         return False
-    fields = _layer_fields(_kaart_source(sample.path))
+    fields = _layer_fields(_wijkbuurtkaart_source(sample.path))
     return any(_code_and_name(cols) is not None for cols in fields.values())
 
 
-def read_kaart(path: Path, *, year: int | None = None) -> SourceTable:
+def read_wijkbuurtkaart(path: Path, *, year: int | None = None) -> SourceTable:
     """CBS wijk- en buurtkaart (GeoPackage, shapefile, zipped shapefile or attribute .dbf)."""
     path = Path(path)
-    source = _kaart_source(path)
+    source = _wijkbuurtkaart_source(path)
     notes: list[str] = []
     attributes_only = path.suffix.lower() == ".dbf"
     layers = []
@@ -376,7 +376,7 @@ def read_kaart(path: Path, *, year: int | None = None) -> SourceTable:
     parts = [_layer_parts(frame, path, edition, notes) for frame in frames.values()]
     if attributes_only:
         notes.append("alleen attributen (.dbf zonder .shp): regio's en waarden, geen geometrie")
-    return _concat_table(kaart_info(edition), path, parts, notes)
+    return _concat_table(wijkbuurtkaart_info(edition), path, parts, notes)
 
 
 # ---------------------------------------------------------------- PDOK GeoJSON
@@ -413,7 +413,7 @@ def read_geojson(path: Path, *, year: int | None = None) -> SourceTable:
         declared = b'"crs"' in fh.read(65536)
     part = _layer_parts(frame, path, edition, notes, declared_crs=declared)
     statcode = "statcode" in _lower_map(list(frame.columns))
-    info = gebiedsindelingen_info(edition) if statcode else kaart_info(edition)
+    info = gebiedsindelingen_info(edition) if statcode else wijkbuurtkaart_info(edition)
     return _concat_table(info, path, [part], notes)
 
 
@@ -585,18 +585,18 @@ def read_tir(path: Path, *, year: int | None = None) -> SourceTable:
             fix="Splits het bestand per gemeente.",
         )
     gm = f"{gemeenten[0]:04d}"
-    gebied = pd.to_numeric(frame["GEBIED"], errors="coerce").astype("Int64")
+    area = pd.to_numeric(frame["GEBIED"], errors="coerce").astype("Int64")
     buurt = pd.to_numeric(frame["BUURT"], errors="coerce").astype("Int64")
     notes: list[str] = []
     if (buurt > 0).all():
-        codes = "BU" + gm + gebied.map("{:02d}".format) + buurt.map("{:02d}".format)
+        codes = "BU" + gm + area.map("{:02d}".format) + buurt.map("{:02d}".format)
         names = frame["BUURTNAAM"]
         notes.append(
             f"CBS-buurtcode = 'BU{gm}' + gebied + buurt (= TEKST); indeling {TIR_EDITION} "
             "aangenomen: de codes vallen 91/91 samen met CBS-indeling 2020"
         )
     elif (buurt <= 0).all():
-        codes = "WK" + gm + gebied.map("{:02d}".format)
+        codes = "WK" + gm + area.map("{:02d}".format)
         names = frame["GEBDNAAM"]
         notes.append(
             f"TIR-gebieden als CBS-wijken 'WK{gm}' + gebied: "
@@ -647,9 +647,9 @@ READERS = (
     ),
     Reader(
         "cbs_wijkbuurtkaart",
-        kaart_info(None),
-        _sniff_kaart,
-        read_kaart,
+        wijkbuurtkaart_info(None),
+        _sniff_wijkbuurtkaart,
+        read_wijkbuurtkaart,
         "CBS Wijk- en buurtkaart: GeoPackage, (gezipte) shapefile of .dbf",
     ),
     Reader(

@@ -53,7 +53,7 @@ MONTHS = {
 }
 
 ID_COLUMNS = (
-    ColumnSpec("soort", aliases=("soort misdrijf",), odata=("SoortMisdrijf",)),
+    ColumnSpec("crime_type", aliases=("soort misdrijf",), odata=("SoortMisdrijf",)),
     ColumnSpec("code", aliases=("regiocode", "codering"), odata=("Codering",),
                titles=(r"^regiocode", r"codering( code)?$")),
     ColumnSpec("region", aliases=("wijken en buurten",), odata=("WijkenEnBuurten",)),
@@ -97,7 +97,7 @@ def _sniff_csv(sample: FileSample) -> bool:
     if sample.suffix not in {".csv", ".txt"}:
         return False
     found = resolve(sample.header, ID_COLUMNS)
-    return {"soort", "count"} <= set(found)
+    return {"crime_type", "count"} <= set(found)
 
 
 def _sniff_json(sample: FileSample) -> bool:
@@ -135,9 +135,9 @@ def parse_period(text: str) -> tuple[int, str, int] | None:
 
 def frame_to_table(frame: pd.DataFrame, path: Path) -> SourceTable:
     ids = resolve(list(frame.columns), ID_COLUMNS)
-    absent = [n for n in ("soort", "period", "count") if n not in ids]
+    absent = [n for n in ("crime_type", "period", "count") if n not in ids]
     if absent:
-        names = {"soort": "Soort misdrijf", "period": "Perioden",
+        names = {"crime_type": "Soort misdrijf", "period": "Perioden",
                  "count": "Geregistreerde misdrijven (aantal)"}
         raise MissingColumnsError(
             path, [names[a] for a in absent],
@@ -145,7 +145,7 @@ def frame_to_table(frame: pd.DataFrame, path: Path) -> SourceTable:
             "Geregistreerde misdrijven (aantal)",
         )
     codes = _region_codes(frame, ids, path)
-    soort = frame[ids["soort"]].map(crime_code)
+    crime_types = frame[ids["crime_type"]].map(crime_code)
     periods = frame[ids["period"]].map(parse_period)
     bad = periods.isna()
     if bad.any():
@@ -159,17 +159,17 @@ def frame_to_table(frame: pd.DataFrame, path: Path) -> SourceTable:
     rows = pd.DataFrame(
         {
             "region_code": codes,
-            "soort": soort,
+            "crime_type": crime_types,
             "year": [p[0] for p in periods],
             "gran": [p[1] for p in periods],
             "n": [p[2] for p in periods],
             "value": values,
             "status": statuses,
         }
-    ).dropna(subset=["soort"])
+    ).dropna(subset=["crime_type"])
     notes: list[str] = []
     rows = _complete_years(rows, notes)
-    yearly = _sum_groups(rows, ["region_code", "soort", "year"])
+    yearly = _sum_groups(rows, ["region_code", "crime_type", "year"])
     long, missing = _categories(yearly)
     if frame[ids["period"]].astype("string").str.strip().str.endswith("*").any():
         notes.append("bevat voorlopige cijfers (*)")
@@ -234,12 +234,12 @@ def _sum_groups(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 def _categories(yearly: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, list[str]]]:
     parts, missing = [], {}
     for year, group in yearly.groupby("year"):
-        in_file = set(group["soort"])
+        in_file = set(group["crime_type"])
         for key, (_label, codes) in load_categories().items():
             if not set(codes) <= in_file:
                 missing.setdefault(int(year), []).append(f"{PREFIX}.{key}")
                 continue
-            summed = _sum_groups(group[group["soort"].isin(codes)], ["region_code", "year"])
+            summed = _sum_groups(group[group["crime_type"].isin(codes)], ["region_code", "year"])
             parts.append(summed.assign(variable=f"{PREFIX}.{key}"))
     if not parts:
         long = pd.DataFrame(columns=["region_code", "year", "value", "status", "variable"])

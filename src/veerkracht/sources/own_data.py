@@ -60,7 +60,7 @@ from veerkracht.spreadsheet import neutralise_formulas
 
 KEY_TYPES = ("buurt", "pc6", "pc4", "punt", "adres")
 #: column with the reason a row cannot be used (lenient reading only)
-ERROR_COLUMN = "_fout"
+ERROR_COLUMN = "_error"
 _BUURT_NAMES = {
     "buurtcode",
     "bu code",
@@ -443,7 +443,7 @@ def own_data_from_file(
     head = pd.DataFrame({"key_type": key_type, "key": keys}, index=frame.index)
     if errors is not None:
         head[ERROR_COLUMN] = errors
-    head["rij"] = _rows(frame.index)
+    head["row"] = _rows(frame.index)
     tidy = pd.concat([head, values], axis=1).reset_index(drop=True)
     if points is not None:
         points = points.reset_index(drop=True)

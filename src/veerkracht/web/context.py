@@ -55,7 +55,7 @@ def view_key(state: ViewState) -> tuple:
         state.end_year,
         state.edition,
         state.scheme,
-        state.referentie,
+        state.reference,
     )
 
 

@@ -180,8 +180,8 @@ def register(app: FastAPI, service: DataService) -> OverviewCache:
 
     @app.get("/overzicht", response_class=HTMLResponse)
     async def overview_html(
-        sorteer: str = Query("rang", max_length=60),
-        volgorde: str = Query("op", pattern="^(op|af)$"),
+        sort: str = Query("rang", alias="sorteer", max_length=60),
+        order: str = Query("op", alias="volgorde", pattern="^(op|af)$"),
     ) -> HTMLResponse:
         result = await run_in_threadpool(cache.get)
         if cache.error:
@@ -190,6 +190,6 @@ def register(app: FastAPI, service: DataService) -> OverviewCache:
             )
         if result is None:
             return HTMLResponse(_busy_page(cache), 202)
-        return HTMLResponse(overview_page(result.as_json(), sorteer, volgorde))
+        return HTMLResponse(overview_page(result.as_json(), sort, order))
 
     return cache

@@ -157,7 +157,7 @@ class PlaceIndex:
             url = f"/kaart/{gm}#wijk={place.code}&naam={urllib.parse.quote(place.name)}"
         else:
             url = f"/kaart/{gm}?buurt={place.code}"
-        soort = {"gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}[place.level]
+        kind_label = {"gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}[place.level]
         if place.level == "gemeente" and not self.has_map(gm):
             note = note or "Gemeente · geen buurtcijfers of buurtgrenzen in de gegevens"
         return {
@@ -169,7 +169,7 @@ class PlaceIndex:
             "postcode": place.pc4,
             "kaart": self.has_map(gm),
             "url": url,
-            "toelichting": note or f"{soort} in {self.gemeente_name(gm)}",
+            "toelichting": note or f"{kind_label} in {self.gemeente_name(gm)}",
         }
 
 

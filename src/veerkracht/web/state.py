@@ -33,6 +33,7 @@ WIRE_NAMES: dict[str, str] = {
     "end_year": "tot",
     "edition": "indeling",
     "scheme": "klassen",
+    "reference": "referentie",
 }
 FIELD_NAMES: dict[str, str] = {dutch: field for field, dutch in WIRE_NAMES.items()}
 
@@ -98,7 +99,7 @@ class ViewState:
     scheme: str = DEFAULT_SCHEME
     buurten: tuple[str, ...] = field(default_factory=tuple)
     overlays: tuple[str, ...] = field(default_factory=tuple)
-    referentie: str = DEFAULT_REFERENCE
+    reference: str = DEFAULT_REFERENCE
 
     @classmethod
     def parse(
@@ -112,7 +113,7 @@ class ViewState:
         scheme: str | None = None,
         buurt: list[str] | None = None,
         overlay: list[str] | None = None,
-        referentie: str | None = None,
+        reference: str | None = None,
     ) -> ViewState:
         """Validate raw query values; a bad one is a Dutch :class:`ParameterError`."""
         key = (layer or DEFAULT_LAYER).strip()
@@ -122,11 +123,11 @@ class ViewState:
             check_year("van", start_year) if start_year not in (None, "") else DEFAULT_START_YEAR
         )
         end = check_year("tot", end_year) if end_year not in (None, "") else DEFAULT_END_YEAR
-        reference = (referentie or DEFAULT_REFERENCE).strip().lower()
-        if reference not in REFERENCES:
+        chosen = (reference or DEFAULT_REFERENCE).strip().lower()
+        if chosen not in REFERENCES:
             raise ParameterError(
                 "referentie",
-                referentie,
+                reference,
                 "onbekende referentie",
                 fix="Kies gemeente (relatief) of nederland (absoluut).",
             )
@@ -152,7 +153,7 @@ class ViewState:
             scheme=check_scheme(scheme or DEFAULT_SCHEME),
             buurten=buurten,
             overlays=tuple(check_id(o) for o in split_list(overlay)),
-            referentie=reference,
+            reference=chosen,
         )
 
     @classmethod
@@ -183,7 +184,7 @@ class ViewState:
             scheme=data.get("klassen"),
             buurt=lists["buurten"],
             overlay=lists["overlays"],
-            referentie=data.get("referentie") if isinstance(data.get("referentie"), str) else None,
+            reference=data.get("referentie") if isinstance(data.get("referentie"), str) else None,
         )
 
     def as_dict(self) -> dict:
@@ -197,8 +198,8 @@ class ViewState:
         if self.edition is not None:
             pairs.append(("indeling", str(self.edition)))
         pairs.append(("klassen", self.scheme))
-        if self.referentie != DEFAULT_REFERENCE:
-            pairs.append(("referentie", self.referentie))
+        if self.reference != DEFAULT_REFERENCE:
+            pairs.append(("referentie", self.reference))
         pairs += [("buurt", b) for b in self.buurten]
         pairs += [("overlay", o) for o in self.overlays]
         return urlencode(pairs)
@@ -212,8 +213,8 @@ class ViewState:
         if self.edition is not None:
             pairs.append(("indeling", str(self.edition)))
         pairs.append(("klassen", self.scheme))
-        if self.referentie != DEFAULT_REFERENCE:
-            pairs.append(("referentie", self.referentie))
+        if self.reference != DEFAULT_REFERENCE:
+            pairs.append(("referentie", self.reference))
         if overlays:
             pairs += [("overlay", o) for o in self.overlays]
         return urlencode(pairs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -35,9 +35,11 @@ def _account(app: FastAPI, web: WebApp) -> None:
         return json_response({"gebruiker": web.require(request).as_json()})
 
     @app.get("/account", response_class=HTMLResponse)
-    def account_page(request: Request, gedaan: str | None = None) -> HTMLResponse:
+    def account_page(
+        request: Request, done: str | None = Query(None, alias="gedaan")
+    ) -> HTMLResponse:
         user = web.require(request)
-        return HTMLResponse(admin_pages.account({"gebruiker": user.as_json()}, user, gedaan))
+        return HTMLResponse(admin_pages.account({"gebruiker": user.as_json()}, user, done))
 
     @app.post("/account/wachtwoord")
     async def password_form(request: Request) -> Response:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -50,9 +50,11 @@ def _pages(app: FastAPI, web: WebApp) -> None:
         return json_response(orgs.overview(user))
 
     @app.get("/organisatie", response_class=HTMLResponse)
-    def organisation_page(request: Request, gedaan: str | None = None) -> HTMLResponse:
+    def organisation_page(
+        request: Request, done: str | None = Query(None, alias="gedaan")
+    ) -> HTMLResponse:
         user = web.require(request, "beheerder")
-        return HTMLResponse(admin_pages.organisation(orgs.overview(user), user, gedaan))
+        return HTMLResponse(admin_pages.organisation(orgs.overview(user), user, done))
 
     @app.get("/organisatie/logboek.json")
     def audit_twin(request: Request) -> Response:

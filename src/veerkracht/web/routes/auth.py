@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -29,8 +29,8 @@ def register(app: FastAPI, web: WebApp) -> None:
 
 def _login_routes(app: FastAPI, web: WebApp) -> None:
     @app.get(ROUTES["login_page"], response_class=HTMLResponse)
-    def login_page(volgende: str = "/") -> HTMLResponse:
-        return HTMLResponse(pages.login(safe_next(volgende)))
+    def login_page(next_url: str = Query("/", alias="volgende")) -> HTMLResponse:
+        return HTMLResponse(pages.login(safe_next(next_url)))
 
     @app.post(ROUTES["login_page"])
     async def login_form(request: Request) -> Response:

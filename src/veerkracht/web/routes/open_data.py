@@ -69,7 +69,7 @@ def _gemeente_routes(app: FastAPI, web: WebApp) -> None:
         return cacheable_response(body, "application/geo+json")
 
     @app.get(ROUTES["compare_gemeenten"])
-    async def vergelijk_gemeenten(
+    async def compare_gemeenten(
         request: Request,
         gemeenten: str = "",
         start_year: str | None = Query(None, alias="van"),

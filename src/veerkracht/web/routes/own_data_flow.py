@@ -23,7 +23,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from veerkracht.errors import ParameterError, VeerkrachtError
-from veerkracht.own_data import buurtindelingen, edition_label
+from veerkracht.own_data import edition_choices, edition_label
 from veerkracht.web.common import ApiError, busy, json_response
 from veerkracht.web.limits import GateFull
 from veerkracht.web.pages import esc, page
@@ -55,12 +55,12 @@ def register(app: FastAPI, web: WebApp) -> None:
 
     pending = PendingUploads()
     app.state.pending_uploads = pending
-    indelingen_cache: dict[str, list[dict]] = {}
+    choices_cache: dict[str, list[dict]] = {}
 
     def choices(gm: str) -> list[dict]:
-        if gm not in indelingen_cache:
-            indelingen_cache[gm] = buurtindelingen(web.service.store, gm)
-        return indelingen_cache[gm]
+        if gm not in choices_cache:
+            choices_cache[gm] = edition_choices(web.service.store, gm)
+        return choices_cache[gm]
 
     def form_data(user: User, gemeente: str | None) -> dict[str, Any]:
         gms = [g for g in web.service.gemeenten() if g["kaart"]]
@@ -255,7 +255,7 @@ def _form_page(user: User, data: dict[str, Any], error: VeerkrachtError | None =
         '<button type="submit">Kies</button></p></form>'
     )
     if gm:
-        indelingen = "".join(
+        options = "".join(
             f'<option value="{c["jaar"]}">{esc(edition_label(c))}</option>'
             for c in data["indelingen"]
         )
@@ -265,7 +265,7 @@ def _form_page(user: User, data: dict[str, Any], error: VeerkrachtError | None =
             '<input type="hidden" name="pagina" value="1">'
             f'<input type="hidden" name="gemeente" value="{esc(gm)}">'
             '<p><label for="vk-indeling-keuze">2. Buurtindeling van uw bestand</label>'
-            f'<select id="vk-indeling-keuze" name="indeling" required>{indelingen}</select><br>'
+            f'<select id="vk-indeling-keuze" name="indeling" required>{options}</select><br>'
             '<span class="sub">De indeling (het jaar) waarin uw buurtcodes gelden; bij '
             "coördinaten en adressen: de buurtgrenzen waarin de punten vallen.</span></p>"
             '<p><label for="vk-titel">3. Naam op de kaart</label>'

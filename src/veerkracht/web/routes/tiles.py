@@ -32,6 +32,7 @@ import pandas as pd
 import pyogrio
 import shapely
 from fastapi import FastAPI, Query
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
@@ -324,13 +325,13 @@ def register(app: FastAPI, web: WebApp) -> None:
             return editions
 
     @app.get("/tiles/buurten-{indeling}.pmtiles")
-    async def tiles(indeling: int) -> Response:
-        if indeling not in await run_in_threadpool(polygon_editions):
+    async def tiles(edition: int = PathParam(alias="indeling")) -> Response:
+        if edition not in await run_in_threadpool(polygon_editions):
             raise NoDataError(
-                f"geen buurtgrenzen van indeling {indeling} in de store",
+                f"geen buurtgrenzen van indeling {edition} in de store",
                 fix="Gebruik de indeling die /api/nederland/waarden.json noemt.",
             )
-        archive = await run_in_threadpool(cache.archive, store, indeling)
+        archive = await run_in_threadpool(cache.archive, store, edition)
         # FileResponse answers Range requests (206) itself; MapLibre asks only for ranges
         return FileResponse(
             archive.path,
