@@ -108,3 +108,23 @@ def view(state: Any, title: str, user: Any, heading: str = "") -> str:
 def error(status: int, message: str, fix: str | None = None) -> str:
     extra = f"<p>Oplossing: {esc(fix)}</p>" if fix else ""
     return page(f"Fout {status}", f'<p class="fout">{esc(message)}</p>{extra}')
+
+
+def search_results(answer: dict) -> str:
+    """The /zoeken page: the search form, a status line and the results as links."""
+    items = "".join(
+        f'<li><a href="{esc(r["url"])}">{esc(r["naam"])}</a> '
+        f"<small>{esc(r['toelichting'])}</small></li>"
+        for r in answer["resultaten"]
+    )
+    note = f'<p role="status">{esc(answer["melding"])}</p>' if answer["melding"] else ""
+    form = (
+        '<form method="get" action="/zoeken" role="search"><label>Buurt, wijk, gemeente of '
+        f'postcode <input type="search" name="q" value="{esc(answer["zoekterm"])}"></label> '
+        '<button type="submit">Zoeken</button></form>'
+    )
+    return page(
+        "Zoeken",
+        f"{form}{note}<ul id=\"zoekresultaten\">{items}</ul>",
+        json_url=f"/api/zoeken.json?q={esc(answer['zoekterm'])}",
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from veerkracht.indicators import layer_groups, layer_infos, source_names
 from veerkracht.web.repo import Repository
 from veerkracht.web.state import ViewState
 
@@ -87,3 +88,23 @@ def export_disposition(gemeente: str, start: Any, end: Any, kind: str, layer: st
     ext = _EXTENSIONS.get(kind, kind)
     disposition = "inline" if ext in {"html", "png", "pdf"} else "attachment"
     return f'{disposition}; filename="{name}.{ext}"'
+
+
+def layer_metadata() -> dict:
+    """Groups (in display order) and every layer's explanation, from the catalogue."""
+    names = source_names()
+    return {
+        "groepen": [{"key": k, "label": v} for k, v in layer_groups().items()],
+        "lagen": {
+            info.key: {
+                "label": info.label,
+                "groep": info.group,
+                "uitleg": info.description,
+                "eenheid": info.unit,
+                "richting": info.direction,
+                "richting_tekst": info.direction_text,
+                "bron": names.get(info.source, info.source),
+            }
+            for info in layer_infos().values()
+        },
+    }

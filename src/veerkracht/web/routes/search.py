@@ -20,7 +20,6 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
-from veerkracht.indicators import layer_groups, layer_infos, source_names
 from veerkracht.web import pages
 from veerkracht.web.context import view_state
 from veerkracht.web.data import dumps
@@ -31,51 +30,12 @@ from veerkracht.web.places import (
     search,
     wijk_outlines,
 )
+from veerkracht.web.presenters import layer_metadata
 from veerkracht.web.state import ViewState  # FastAPI reads the annotation at runtime
 from veerkracht.web.urls import ROUTES
 
 if TYPE_CHECKING:
     from veerkracht.web.context import WebApp
-
-
-def layer_metadata() -> dict:
-    """Groups (in display order) and every layer's explanation, from the catalogue."""
-    names = source_names()
-    return {
-        "groepen": [{"key": k, "label": v} for k, v in layer_groups().items()],
-        "lagen": {
-            info.key: {
-                "label": info.label,
-                "groep": info.group,
-                "uitleg": info.description,
-                "eenheid": info.unit,
-                "richting": info.direction,
-                "richting_tekst": info.direction_text,
-                "bron": names.get(info.source, info.source),
-            }
-            for info in layer_infos().values()
-        },
-    }
-
-
-def _results_page(answer: dict) -> str:
-    esc = pages.esc
-    items = "".join(
-        f'<li><a href="{esc(r["url"])}">{esc(r["naam"])}</a> '
-        f"<small>{esc(r['toelichting'])}</small></li>"
-        for r in answer["resultaten"]
-    )
-    note = f'<p role="status">{esc(answer["melding"])}</p>' if answer["melding"] else ""
-    form = (
-        '<form method="get" action="/zoeken" role="search"><label>Buurt, wijk, gemeente of '
-        f'postcode <input type="search" name="q" value="{esc(answer["zoekterm"])}"></label> '
-        '<button type="submit">Zoeken</button></form>'
-    )
-    return pages.page(
-        "Zoeken",
-        f"{form}{note}<ul id=\"zoekresultaten\">{items}</ul>",
-        json_url=f"/api/zoeken.json?q={esc(answer['zoekterm'])}",
-    )
 
 
 def register(app: FastAPI, web: WebApp) -> None:
@@ -90,7 +50,7 @@ def register(app: FastAPI, web: WebApp) -> None:
     @app.get("/zoeken", response_class=HTMLResponse)
     async def search_page(request: Request, q: str = "") -> HTMLResponse:
         answer = await run_in_threadpool(search, index, q)
-        return HTMLResponse(_results_page(answer))
+        return HTMLResponse(pages.search_results(answer))
 
     @app.get(ROUTES["layers"])
     def layers_json() -> Response:
