@@ -166,7 +166,7 @@ def test_json_depth_and_errors() -> None:
 )
 def test_common_passwords_refused(password: str) -> None:
     from veerkracht.errors import ParameterError
-    from veerkracht.web.repo import check_password
+    from veerkracht.store.accounts.repo import check_password
 
     with pytest.raises(ParameterError, match="te makkelijk te raden"):
         check_password(password)
@@ -174,7 +174,7 @@ def test_common_passwords_refused(password: str) -> None:
 
 def test_password_with_own_address_refused_and_passphrase_accepted() -> None:
     from veerkracht.errors import ParameterError
-    from veerkracht.web.repo import check_password, common_passwords
+    from veerkracht.store.accounts.repo import check_password, common_passwords
 
     assert len(common_passwords()) > 200 and "1234567890" in common_passwords()
     with pytest.raises(ParameterError, match="e-mailadres"):

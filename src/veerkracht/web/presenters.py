@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from veerkracht.web.repo import Repository
+from veerkracht.store.accounts.repo import Repository
 from veerkracht.web.state import ViewState
 
 EXPORT_TYPES = {
