@@ -20,6 +20,7 @@ import pandas as pd
 import psycopg
 
 from veerkracht.errors import StoreError
+from veerkracht.store import schema
 
 ENV_DATABASE_URL = "VEERKRACHT_DATABASE_URL"
 _SCHEMA = Path(__file__).with_name("_schema.sql")
@@ -34,6 +35,11 @@ WEB_TABLES = (
     "web_shared_views",
     "web_shared_view_orgs",
 )
+
+
+def table_names() -> list[str]:
+    """Every table the accounts schema creates (all named ``web_*``)."""
+    return schema.table_names(_SCHEMA)
 
 
 def _statements() -> list[str]:
