@@ -1,8 +1,9 @@
-"""The store owns its schema: no SQL against store tables outside ``veerkracht/store/``.
+"""The store owns every schema: no SQL against its tables outside ``veerkracht/store/``.
 
-Other stages ask the store by name (``store.queries``). This test reads every string
-literal (and f-string part) in every module outside the store and fails with file:line
-on SQL that reads or writes a store table.
+Other stages ask the store by name (``store.queries``, ``store.accounts.repo``). This
+test reads every string literal (and f-string part) in every module outside the store
+and fails with file:line on SQL that reads or writes a table of the store or of the web
+app's accounts database (``store/accounts/_schema.sql``, the ``web_*`` tables).
 """
 
 from __future__ import annotations
@@ -12,19 +13,16 @@ import re
 from pathlib import Path
 
 import veerkracht
+from veerkracht.store.accounts import database as accounts_database
 from veerkracht.store.schema import table_names
 
 PACKAGE = Path(veerkracht.__file__).parent
 
-#: Modules that may hold SQL, and why. Not the store: these talk to a database of their own.
-ALLOWED = {
-    # The web app's accounts, sessions, uploads and shared views live in a separate
-    # database (STORE.web.duckdb or PostgreSQL) with its own schema (web/_schema.sql);
-    # its table names (web_*) are not store tables.
-    "web/db.py": "separate web database (accounts, sessions), not the store",
-    "web/repo.py": "separate web database (uploads, shared views), not the store",
-    "web/accounts.py": "copies web_* tables into the separate web database",
-}
+
+def all_tables() -> list[str]:
+    """The store's tables and the accounts database's (``web_*``)."""
+    return sorted({*table_names(), *accounts_database.table_names()})
+
 
 _KEYWORDS = (
     r"(?:SELECT\b.*?\bFROM|INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|JOIN|FROM"
@@ -33,8 +31,12 @@ _KEYWORDS = (
 )
 
 
+#: stands for an f-string's {…} part: a table named at run time (FROM {table}) is SQL too
+_FORMATTED = "{…}"
+
+
 def _sql_pattern(tables: list[str]) -> re.Pattern[str]:
-    names = "|".join(re.escape(t) for t in tables)
+    names = "|".join(re.escape(t) for t in [*tables, _FORMATTED])
     # SQL keywords are written in capitals in this code base; lower-case prose
     # ("values from translated_values") is not SQL
     return re.compile(rf"{_KEYWORDS}\s+\"?(?P<table>{names})\"?(?![\w.])", re.S)
@@ -46,18 +48,19 @@ def _strings(tree: ast.AST) -> list[tuple[int, str]]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             found.append((node.lineno, node.value))
         elif isinstance(node, ast.JoinedStr):
-            text = "".join(v.value if isinstance(v, ast.Constant) else " x " for v in node.values)
+            parts = (v.value if isinstance(v, ast.Constant) else _FORMATTED for v in node.values)
+            text = "".join(parts)
             found.append((node.lineno, text))
     return found
 
 
 def sql_outside_store(package: Path = PACKAGE) -> list[str]:
     """file:line and the offending text of every SQL string against a store table."""
-    pattern = _sql_pattern(table_names())
+    pattern = _sql_pattern(all_tables())
     problems = []
     for path in sorted(package.rglob("*.py")):
         rel = path.relative_to(package).as_posix()
-        if rel.startswith("store/") or rel in ALLOWED:
+        if rel.startswith("store/"):
             continue
         tree = ast.parse(path.read_text("utf-8"), filename=str(path))
         for line, text in sorted(set(_strings(tree))):
@@ -85,11 +88,18 @@ def test_schema_names_are_found() -> None:
         assert expected in tables
 
 
+def test_accounts_schema_names_are_found() -> None:
+    tables = all_tables()
+    for expected in ("web_organisations", "web_users", "web_sessions", "web_uploads"):
+        assert expected in tables
+    assert {"web_invitations", "web_partners", "web_audit", "web_shared_views"} <= set(tables)
+
+
 def test_no_sql_against_store_tables_outside_the_store() -> None:
     problems = sql_outside_store()
     assert not problems, (
         "SQL against store tables outside veerkracht/store/ "
-        "(add a named method to store/queries.py):\n" + "\n".join(problems)
+        "(add a named method to store/queries.py or store/accounts/):\n" + "\n".join(problems)
     )
 
 
@@ -106,14 +116,24 @@ def test_the_scan_finds_sql(tmp_path: Path) -> None:
         'DOC = "values from translated_values, kept per edition"\n'
         "Q2 = 'DELETE FROM \"values\" WHERE 1'\n"
     )
+    (tmp_path / "store" / "accounts").mkdir()
+    (tmp_path / "store" / "accounts" / "ok.py").write_text('Q = "SELECT * FROM web_users"\n')
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "bad.py").write_text(
+        'DOC = "accounts from web_users, per organisation"\n'
+        "def f(db, org):\n"
+        '    return db.fetchall("SELECT u.email FROM web_users u "\n'
+        '                       "JOIN web_organisations o USING (organisation_id)")\n'
+        "Q = f\"UPDATE web_invitations SET used_at = {1}\"\n"
+        "def copy(con, table):\n"
+        '    con.execute(f"INSERT INTO {table} SELECT * FROM old_rows")\n'
+        'MESSAGE = f"Kies uit {1} of {2}"\n'
+    )
     problems = sql_outside_store(tmp_path)
     assert problems == [
         "veerkracht/signals/bad.py:3: SQL on table 'geometries'",
         "veerkracht/signals/bad.py:6: SQL on table 'values'",
+        "veerkracht/web/bad.py:3: SQL on table 'web_users'",
+        "veerkracht/web/bad.py:5: SQL on table 'web_invitations'",
+        "veerkracht/web/bad.py:7: SQL on table '{…}'",
     ]
-
-
-def test_allow_list_is_current() -> None:
-    """Every allowed module exists (a stale entry would hide a new module of that name)."""
-    for rel in ALLOWED:
-        assert (PACKAGE / rel).exists(), rel

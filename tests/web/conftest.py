@@ -157,7 +157,7 @@ def web_service(amsterdam_store):
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def web_db(request, tmp_path_factory):
-    from veerkracht.web.db import open_database
+    from veerkracht.store.accounts.database import open_database
 
     if request.param == "duckdb":
         import duckdb

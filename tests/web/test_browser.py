@@ -71,8 +71,8 @@ def server(web_service, tmp_path_factory):
     import duckdb
 
     from tests.web._live import live_server
+    from veerkracht.store.accounts.database import open_database
     from veerkracht.web.app import create_app
-    from veerkracht.web.db import open_database
     from veerkracht.web.frontend import NOT_BUILT, bundle_ready
 
     if not bundle_ready():

@@ -34,9 +34,9 @@ def test_add_user_into_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     import duckdb
 
+    from veerkracht.store.accounts.database import open_database
+    from veerkracht.store.accounts.repo import Repository
     from veerkracht.web.accounts import web_file
-    from veerkracht.web.db import open_database
-    from veerkracht.web.repo import Repository
 
     # accounts live next to the store (the web app opens the store itself read-only)
     con = duckdb.connect(str(web_file(store)))
@@ -58,8 +58,8 @@ def test_accounts_of_an_older_store_are_carried_over(tmp_path: Path, monkeypatch
     """Before, the web tables lived inside the store: the first use copies them over."""
     monkeypatch.delenv("VEERKRACHT_DATABASE_URL", raising=False)
     from veerkracht.store import Store
-    from veerkracht.web.db import open_database
-    from veerkracht.web.repo import Repository
+    from veerkracht.store.accounts.database import open_database
+    from veerkracht.store.accounts.repo import Repository
 
     store = tmp_path / "oud.duckdb"
     with Store(store) as st:

@@ -17,8 +17,8 @@ def test_web_page_and_json_twin_show_the_same_gemeenten(web_service, tmp_path):
     import duckdb
     from fastapi.testclient import TestClient
 
+    from veerkracht.store.accounts.database import open_database
     from veerkracht.web.app import create_app
-    from veerkracht.web.db import open_database
 
     con = duckdb.connect(str(tmp_path / "web.duckdb"))  # web tables apart from the store
     db = open_database(None, duck_con=con)

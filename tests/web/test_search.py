@@ -24,8 +24,8 @@ def client(web_service, tmp_path_factory):
     import duckdb
     from fastapi.testclient import TestClient
 
+    from veerkracht.store.accounts.database import open_database
     from veerkracht.web.app import create_app
-    from veerkracht.web.db import open_database
 
     con = duckdb.connect(str(tmp_path_factory.mktemp("zoeken") / "web.duckdb"))
     app = create_app(web_service.store, database=open_database(None, duck_con=con),

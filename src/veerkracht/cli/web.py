@@ -45,9 +45,9 @@ def web(
 
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     from veerkracht.store import Store
+    from veerkracht.store.accounts.database import database_url
     from veerkracht.web.accounts import Inbox
     from veerkracht.web.app import create_app
-    from veerkracht.web.db import database_url
 
     settings = settings_for(store)
     path = settings.store_path
@@ -111,7 +111,7 @@ def _prepare_translations(path: Path, console: object) -> None:
 def _web_database(st: object, path: Path, url: str | None) -> tuple[object, object]:
     """PostgreSQL, or STORE.web.duckdb (accounts of an older store are copied over once)."""
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
-    from veerkracht.web.db import open_database
+    from veerkracht.store.accounts.database import open_database
 
     if url:
         return open_database(url), None
@@ -119,7 +119,7 @@ def _web_database(st: object, path: Path, url: str | None) -> tuple[object, obje
     import duckdb
 
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
-    from veerkracht.web.accounts import copy_web_tables, web_file
+    from veerkracht.web.accounts import web_file
 
     target = web_file(path)
     new = not target.exists()
@@ -132,7 +132,7 @@ def _web_database(st: object, path: Path, url: str | None) -> tuple[object, obje
         ) from exc
     db = open_database(None, duck_con=con)
     if new:
-        copy_web_tables(getattr(st, "base", st), con)
+        db.copy_tables_from(getattr(st, "base", st))
     return db, con
 
 
@@ -148,8 +148,8 @@ def add_user(
 ) -> None:
     """Maak een account (en zo nodig de organisatie) aan — ook terwijl de web-app draait."""
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
-    from veerkracht.web.db import database_url, open_database
-    from veerkracht.web.repo import Repository
+    from veerkracht.store.accounts.database import database_url, open_database
+    from veerkracht.store.accounts.repo import Repository
 
     if password_from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -164,7 +164,7 @@ def add_user(
     import duckdb
 
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
-    from veerkracht.web.accounts import copy_web_tables, send_account_request, web_file
+    from veerkracht.web.accounts import send_account_request, web_file
 
     path = settings_for(store).store_path
     target = web_file(path)
@@ -186,7 +186,7 @@ def add_user(
 
             try:
                 with Store(path, read_only=True) as st:
-                    copy_web_tables(st, con)
+                    db.copy_tables_from(st)
             except VeerkrachtError:
                 pass  # store busy or missing: nothing to carry over now
         user = Repository(db).add_user(organisation, email, password, role)

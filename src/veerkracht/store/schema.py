@@ -49,11 +49,11 @@ ERROR_COLUMNS = [
 ]
 
 
-def table_names() -> list[str]:
-    """Every table and view the schema creates (for the SQL-boundary test and tools)."""
+def table_names(schema_file: Path = SCHEMA_FILE) -> list[str]:
+    """Every table and view a schema file creates (for the SQL-boundary test and tools)."""
     found = re.findall(
         r'CREATE (?:TABLE|(?:OR REPLACE )?VIEW|SEQUENCE) (?:IF NOT EXISTS )?"?(\w+)"?',
-        SCHEMA_FILE.read_text(),
+        schema_file.read_text("utf-8"),
     )
     return sorted(set(found))
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from veerkracht.errors import ParameterError, StoreError
-from veerkracht.web.repo import (
+from veerkracht.store.accounts.repo import (
     check_email,
     check_organisation_name,
     check_password,
@@ -33,16 +33,6 @@ from veerkracht.web.repo import (
     hash_password,
 )
 
-WEB_TABLES = (
-    "web_organisations",
-    "web_users",
-    "web_sessions",
-    "web_uploads",
-    "web_upload_values",
-    "web_upload_shares",
-    "web_shared_views",
-    "web_shared_view_orgs",
-)
 POLL_S = 1.0
 
 
@@ -53,26 +43,6 @@ def web_file(store_path: Path) -> Path:
 
 def inbox_dir(store_path: Path) -> Path:
     return store_path.with_name(store_path.stem + ".web-inbox")
-
-
-def copy_web_tables(store: Any, con: Any) -> int:
-    """Copy web tables from a store made by an older version (accounts lived inside the
-    store) into the new web file ``con``; returns the number of rows copied."""
-    copied = 0
-    for table in WEB_TABLES:
-        frame = store.table_rows(table)
-        if frame is None or frame.empty:
-            continue
-        existing = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-        if existing:
-            continue
-        con.register("old_web_rows", frame)
-        try:
-            con.execute(f"INSERT INTO {table} SELECT * FROM old_web_rows")
-        finally:
-            con.unregister("old_web_rows")
-        copied += len(frame)
-    return copied
 
 
 # ----------------------------------------------------------------------------- inbox

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from veerkracht.store.accounts.repo import ROLES
 from veerkracht.web.pages import esc, page
-from veerkracht.web.repo import ROLES
 
 #: fixed texts after a form was handled (the URL carries the key, never the text)
 DONE = {

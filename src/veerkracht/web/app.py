@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
+from veerkracht.store.accounts.database import Database, open_database
 from veerkracht.web import frontend, handlers, overview
 
 # kept importable from here for modules written before the split into routers
@@ -27,7 +28,6 @@ from veerkracht.web.common import (
 )
 from veerkracht.web.context import WebApp, view_key, view_state
 from veerkracht.web.data import DataService
-from veerkracht.web.db import Database, open_database
 from veerkracht.web.routes import (
     account,
     admin,

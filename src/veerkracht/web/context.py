@@ -25,14 +25,14 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from veerkracht.store.accounts.database import Database
+from veerkracht.store.accounts.repo import Repository, User, hash_password
 from veerkracht.web import presenters
 from veerkracht.web.cache import Busy, CacheStats, ClientGone, run_cancellable
 from veerkracht.web.common import COOKIE, DEVICE_COOKIE, ApiError, busy, client_address
 from veerkracht.web.data import DataService
-from veerkracht.web.db import Database
 from veerkracht.web.limits import Gate, GateFull, LoginThrottle, RateLimiter
 from veerkracht.web.organisation import Organisations
-from veerkracht.web.repo import Repository, User, hash_password
 from veerkracht.web.state import FIELD_NAMES, ViewState, check_id
 from veerkracht.web.uploads import own_export
 

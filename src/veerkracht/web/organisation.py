@@ -18,8 +18,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from veerkracht.web.common import ApiError
-from veerkracht.web.repo import (
+from veerkracht.store.accounts.organisation import Invitation
+from veerkracht.store.accounts.repo import (
     ROLES,
     Repository,
     User,
@@ -31,7 +31,7 @@ from veerkracht.web.repo import (
     now,
     token_hash,
 )
-from veerkracht.web.repo_organisation import Invitation
+from veerkracht.web.common import ApiError
 
 KINDS = ("gebruiker", "partner")
 DEFAULT_DAYS, MAX_DAYS = 7, 30

@@ -9,7 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from veerkracht.indicators import layer_groups, layer_infos, source_names
-from veerkracht.web.repo import Repository
+from veerkracht.store.accounts.repo import Repository
 from veerkracht.web.state import ViewState
 
 EXPORT_TYPES = {

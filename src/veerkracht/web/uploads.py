@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from veerkracht.maps.layers import MapOverlay
     from veerkracht.own_data import Placement
     from veerkracht.store import Store
+    from veerkracht.store.accounts.repo import Repository, User
     from veerkracht.web.context import WebApp
-    from veerkracht.web.repo import Repository, User
     from veerkracht.web.state import ViewState
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024

@@ -18,8 +18,8 @@ from veerkracht.web.common import json_response, read_json_object, read_small_fo
 from veerkracht.web.organisation import DEFAULT_DAYS, invitation_json
 
 if TYPE_CHECKING:
+    from veerkracht.store.accounts.repo import User
     from veerkracht.web.context import WebApp
-    from veerkracht.web.repo import User
 
 
 def register(app: FastAPI, web: WebApp) -> None:

@@ -38,8 +38,8 @@ from veerkracht.web.uploads import (
 )
 
 if TYPE_CHECKING:
+    from veerkracht.store.accounts.repo import User
     from veerkracht.web.context import WebApp
-    from veerkracht.web.repo import User
     from veerkracht.web.uploads import Pending
 
 _STYLE = (

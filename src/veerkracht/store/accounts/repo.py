@@ -1,6 +1,6 @@
 """Organisations, accounts, sessions, overlays and shared views: all SQL in one place.
 
-Runs on any :class:`~veerkracht.web.db.Database` (DuckDB or PostgreSQL).
+Runs on any :class:`~veerkracht.store.accounts.database.Database` (DuckDB or PostgreSQL).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from veerkracht.errors import ParameterError
-from veerkracht.web.db import Database
-from veerkracht.web.repo_organisation import OrganisationTables
+from veerkracht.store.accounts.database import Database
+from veerkracht.store.accounts.organisation import OrganisationTables
 
 ROLES = ("beheerder", "analist", "lezer")
 #: what each role may do, from most to least

@@ -1,7 +1,8 @@
 """SQL for invitations, partner organisations, roles and the audit log (web tables).
 
-A mixin of :class:`~veerkracht.web.repo.Repository`: every query on the web tables stays
-in the repository layer, on any :class:`~veerkracht.web.db.Database`.
+A mixin of :class:`~veerkracht.store.accounts.repo.Repository`: every query on the web
+tables stays in the repository layer, on any
+:class:`~veerkracht.store.accounts.database.Database`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from veerkracht.web.db import Database
+    from veerkracht.store.accounts.database import Database
 
 
 @dataclass(frozen=True)

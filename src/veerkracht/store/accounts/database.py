@@ -1,9 +1,9 @@
-"""Where the web tables live: the store's DuckDB file (default) or PostgreSQL.
+"""Where the web tables live: a DuckDB file of their own (default) or PostgreSQL.
 
 One tiny interface (:class:`Database`) with two implementations, so the repository
-layer (:mod:`veerkracht.web.repo`) writes its SQL once. SQL uses ``?`` placeholders;
-the PostgreSQL implementation turns them into ``%s``. Every call holds a lock: one
-connection is shared by the server's threads, and DuckDB connections are not
+layer (:mod:`veerkracht.store.accounts.repo`) writes its SQL once. SQL uses ``?``
+placeholders; the PostgreSQL implementation turns them into ``%s``. Every call holds a
+lock: one connection is shared by the server's threads, and DuckDB connections are not
 thread-safe.
 """
 
@@ -20,9 +20,26 @@ import pandas as pd
 import psycopg
 
 from veerkracht.errors import StoreError
+from veerkracht.store import schema
 
 ENV_DATABASE_URL = "VEERKRACHT_DATABASE_URL"
 _SCHEMA = Path(__file__).with_name("_schema.sql")
+#: the tables an older store held itself (before accounts moved to a file of their own)
+WEB_TABLES = (
+    "web_organisations",
+    "web_users",
+    "web_sessions",
+    "web_uploads",
+    "web_upload_values",
+    "web_upload_shares",
+    "web_shared_views",
+    "web_shared_view_orgs",
+)
+
+
+def table_names() -> list[str]:
+    """Every table the accounts schema creates (all named ``web_*``)."""
+    return schema.table_names(_SCHEMA)
 
 
 def _statements() -> list[str]:
@@ -96,7 +113,7 @@ class Database:
 
 
 class DuckDatabase(Database):
-    """Web tables inside a DuckDB connection (normally the store's own)."""
+    """Web tables inside a DuckDB connection (``STORE.web.duckdb``, or an older store's own)."""
 
     kind = "duckdb"
 
@@ -145,7 +162,28 @@ class DuckDatabase(Database):
             finally:
                 self.con.unregister("web_new_rows")
 
-    def close(self) -> None:  # the store owns the connection
+    def copy_tables_from(self, store: Any) -> int:
+        """Copy the web tables of a store made by an older version (accounts lived inside
+        the store) into these tables, each only while still empty; returns the number of
+        rows copied."""
+        copied = 0
+        for table in WEB_TABLES:
+            frame = store.table_rows(table)
+            if frame is None or frame.empty:
+                continue
+            with self.lock:
+                existing = self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+                if existing:
+                    continue
+                self.con.register("old_web_rows", frame)
+                try:
+                    self.con.execute(f"INSERT INTO {table} SELECT * FROM old_web_rows")
+                finally:
+                    self.con.unregister("old_web_rows")
+            copied += len(frame)
+        return copied
+
+    def close(self) -> None:  # the caller owns the connection
         pass
 
 
