@@ -23,7 +23,7 @@ from veerkracht._pool import bounded_map
 from veerkracht.errors import InputFileError, VeerkrachtError
 from veerkracht.numbers import count
 from veerkracht.sources.base import Skipped, file_hash
-from veerkracht.sources.registry import READERS, detect
+from veerkracht.sources.registry import READER_MODULES, all_readers, detect
 from veerkracht.sources.registry import reader as reader_by_code
 from veerkracht.sources.validation import (
     check_content,
@@ -125,7 +125,7 @@ def manifest_problem(name: str, entry: object) -> str | None:
     if "overslaan" in entry and not isinstance(entry["overslaan"], bool):
         return f"{where}: overslaan = {entry['overslaan']!r}. Oplossing: schrijf overslaan = true."
     if "bron" in entry:
-        codes = [r.code for r in READERS]
+        codes = [r.code for r in all_readers()]
         if entry["bron"] not in codes:
             return (
                 f"{where}: onbekende bron {entry['bron']!r}. "
@@ -354,7 +354,7 @@ def _reads(jobs: list[Job], known: frozenset[str], workers: int) -> Iterator[_Re
         # the libraries the readers need, imported once in the forkserver
         preload=[
             "veerkracht.ingest",
-            "veerkracht.sources.registry",
+            *READER_MODULES,
             "pyarrow.csv",
             "pyarrow.compute",
             "geopandas",

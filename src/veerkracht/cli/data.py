@@ -19,6 +19,7 @@ from rich.text import Text
 
 from veerkracht.cli._common import STORE_OPTION, console, err_console, fmt, settings_for
 from veerkracht.errors import InputFileError, ParameterError
+from veerkracht.sources.registry import DEFAULT_FETCH_CODES, FETCH_CODES, parse_sources
 
 if TYPE_CHECKING:
     from veerkracht.ingest import ImportReport
@@ -227,12 +228,16 @@ _GELIJKTIJDIG_OPTION = typer.Option(
     4, "--gelijktijdig", help="Gemeenten tegelijk bij --alle-gemeenten (1–4)."
 )
 _JAREN_OPTION = typer.Option(..., "--jaren", help="Jaren, bv. 2017,2019 of 2017-2019.")
-_BRONNEN_OPTION = typer.Option(
-    None,
-    "--bronnen",
-    help="Komma-lijst uit kwb, gezondheid, grenzen, leefbaarometer, criminaliteit "
-    "(standaard: kwb,gezondheid,grenzen,leefbaarometer).",
-)
+
+
+def _bronnen_help() -> str:
+    """The ``--bronnen`` help from the registry: the default codes first, then the rest."""
+    others = [code for code in FETCH_CODES if code not in DEFAULT_FETCH_CODES]
+    listed = ", ".join([*DEFAULT_FETCH_CODES, *others])
+    return f"Komma-lijst uit {listed} (standaard: {','.join(DEFAULT_FETCH_CODES)})."
+
+
+_BRONNEN_OPTION = typer.Option(None, "--bronnen", help=_bronnen_help())
 _NAAR_OPTION = typer.Option(None, "--naar", help="Map voor de downloads (standaard in de datamap).")
 _VERNIEUWEN_OPTION = typer.Option(
     False, "--vernieuwen", help="Negeer de cache en haal alles opnieuw op."
@@ -253,7 +258,6 @@ def fetch_command(
     """Haal CBS-, PDOK- en Leefbaarometer-data op voor een gemeente (of alle) en importeer die."""
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     from veerkracht.online.fetch import parse_years
-    from veerkracht.sources.registry import parse_sources
 
     if bool(gemeente) == alle_gemeenten:
         raise ParameterError(
