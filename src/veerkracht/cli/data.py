@@ -120,7 +120,7 @@ def _skipped_table(first_column: str, rows: list[tuple[str, str]], title: str = 
     return skipped
 
 
-_VERVANGEN_OPTION = typer.Option(
+_REPLACE_OPTION = typer.Option(
     False,
     "--vervangen",
     help="Sta toe dat een bestand meer dan een klein deel (1 %) van de opgeslagen waarden "
@@ -131,7 +131,7 @@ _VERVANGEN_OPTION = typer.Option(
 @app.command("importeren")
 def import_command(
     map_: Path = typer.Argument(..., metavar="MAP", help="Map met gedownloade bestanden."),
-    vervangen: bool = _VERVANGEN_OPTION,
+    replace: bool = _REPLACE_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Lees alle herkende bestanden in MAP in de store; toont wat is overgeslagen en waarom.
@@ -153,7 +153,7 @@ def import_command(
         def advance(path: Path) -> None:
             progress.update(task, advance=1, file=path.name)
 
-        report = import_folder(st, map_, progress=advance, replace=vervangen)
+        report = import_folder(st, map_, progress=advance, replace=replace)
         progress.update(task, file="klaar")
 
     # from here on the store is committed: printing must not fail on odd file names
@@ -224,22 +224,22 @@ _ALLE_OPTION = typer.Option(
     "--alle-gemeenten",
     help="Haal alle gemeenten op (lijst van CBS); hervat waar een vorige keer stopte.",
 )
-_GELIJKTIJDIG_OPTION = typer.Option(
+_CONCURRENT_OPTION = typer.Option(
     4, "--gelijktijdig", help="Gemeenten tegelijk bij --alle-gemeenten (1–4)."
 )
-_JAREN_OPTION = typer.Option(..., "--jaren", help="Jaren, bv. 2017,2019 of 2017-2019.")
+_YEARS_OPTION = typer.Option(..., "--jaren", help="Jaren, bv. 2017,2019 of 2017-2019.")
 
 
-def _bronnen_help() -> str:
+def _sources_help() -> str:
     """The ``--bronnen`` help from the registry: the default codes first, then the rest."""
     others = [code for code in FETCH_CODES if code not in DEFAULT_FETCH_CODES]
     listed = ", ".join([*DEFAULT_FETCH_CODES, *others])
     return f"Komma-lijst uit {listed} (standaard: {','.join(DEFAULT_FETCH_CODES)})."
 
 
-_BRONNEN_OPTION = typer.Option(None, "--bronnen", help=_bronnen_help())
-_NAAR_OPTION = typer.Option(None, "--naar", help="Map voor de downloads (standaard in de datamap).")
-_VERNIEUWEN_OPTION = typer.Option(
+_SOURCES_OPTION = typer.Option(None, "--bronnen", help=_sources_help())
+_DEST_OPTION = typer.Option(None, "--naar", help="Map voor de downloads (standaard in de datamap).")
+_REFRESH_OPTION = typer.Option(
     False, "--vernieuwen", help="Negeer de cache en haal alles opnieuw op."
 )
 
@@ -247,12 +247,12 @@ _VERNIEUWEN_OPTION = typer.Option(
 @app.command("ophalen")
 def fetch_command(
     gemeente: str | None = _GEMEENTE_OPTION,
-    jaren: str = _JAREN_OPTION,
-    bronnen: str | None = _BRONNEN_OPTION,
-    naar: Path | None = _NAAR_OPTION,
-    vernieuwen: bool = _VERNIEUWEN_OPTION,
+    years_text: str = _YEARS_OPTION,
+    sources_text: str | None = _SOURCES_OPTION,
+    dest: Path | None = _DEST_OPTION,
+    refresh: bool = _REFRESH_OPTION,
     alle_gemeenten: bool = _ALLE_OPTION,
-    gelijktijdig: int = _GELIJKTIJDIG_OPTION,
+    concurrent: int = _CONCURRENT_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Haal CBS-, PDOK- en Leefbaarometer-data op voor een gemeente (of alle) en importeer die."""
@@ -266,19 +266,19 @@ def fetch_command(
             "geef óf --gemeente óf --alle-gemeenten",
             fix="Bijvoorbeeld --gemeente Amsterdam, of --alle-gemeenten voor heel Nederland.",
         )
-    years, sources = parse_years(jaren), parse_sources(bronnen)
+    years, sources = parse_years(years_text), parse_sources(sources_text)
     if alle_gemeenten:
-        _fetch_all(years, sources, naar, vernieuwen, gelijktijdig, store)
+        _fetch_all(years, sources, dest, refresh, concurrent, store)
     else:
-        _fetch_one(str(gemeente), years, sources, naar, vernieuwen, store)
+        _fetch_one(str(gemeente), years, sources, dest, refresh, store)
 
 
 def _fetch_one(
     gemeente: str,
     years: list[int],
     sources: list[str],
-    naar: Path | None,
-    vernieuwen: bool,
+    dest: Path | None,
+    refresh: bool,
     store: Path | None,
 ) -> None:
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
@@ -308,8 +308,8 @@ def _fetch_one(
             gemeente=gemeente,
             years=years,
             sources=sources,
-            folder=naar,
-            refresh=vernieuwen,
+            folder=dest,
+            refresh=refresh,
             progress=on_progress,
         )
 
@@ -337,9 +337,9 @@ def _print_successors(settings, gemeente_code: str | None) -> None:
 def _fetch_all(
     years: list[int],
     sources: list[str],
-    naar: Path | None,
-    vernieuwen: bool,
-    gelijktijdig: int,
+    dest: Path | None,
+    refresh: bool,
+    concurrent: int,
     store: Path | None,
 ) -> None:
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
@@ -347,7 +347,7 @@ def _fetch_all(
     from veerkracht.store import Store
 
     settings = settings_for(store)
-    check_workers(gelijktijdig)
+    check_workers(concurrent)
     progress = _progress()
     task = progress.add_task("Gemeenten ophalen", total=None, file="gemeentelijst")
 
@@ -361,9 +361,9 @@ def _fetch_all(
             settings,
             years=years,
             sources=sources,
-            root=naar,
-            refresh=vernieuwen,
-            workers=gelijktijdig,
+            root=dest,
+            refresh=refresh,
+            workers=concurrent,
             on_list=lambda n: progress.update(task, total=n),
             on_done=on_done,
         )
@@ -427,13 +427,13 @@ def _all_problems(problems: list) -> Table:
 
 @app.command("kwb-dekking")
 def kwb_coverage_command(
-    mappen: list[Path] | None = typer.Argument(
+    given_folders: list[Path] | None = typer.Argument(
         None,
         metavar="[MAP]...",
         help="Mappen met KWB-bestanden (standaard ../shared/data en ../shared/real_responses).",
     ),
     csv: Path | None = typer.Option(None, "--csv", help="Schrijf de tabel ook als CSV."),
-    alles: bool = typer.Option(
+    show_all: bool = typer.Option(
         False, "--alles", help="Toelichting ook bij 'ja' (in welke kolom gevonden)."
     ),
 ) -> None:
@@ -447,7 +447,7 @@ def kwb_coverage_command(
         table_rows,
     )
 
-    folders = list(mappen) if mappen else default_folders()
+    folders = list(given_folders) if given_folders else default_folders()
     cov = coverage(column_lists(folders))
     table = Table(title="KWB-variabelen per indicator en jaar")
     table.add_column("Indicator")
@@ -460,7 +460,7 @@ def kwb_coverage_command(
     for col in ("Indicator", "Jaar", "Status", "Waar / waarom"):
         notes.add_column(col)
     for key, year, status, detail in explanations(cov):
-        if alles or status != "ja":
+        if show_all or status != "ja":
             notes.add_row(key, str(year), status, detail)
     console.print(notes)
     console.print("'–' = geen KWB-bestand van dat jaar in " + ", ".join(map(str, folders)))
@@ -479,14 +479,14 @@ def kwb_coverage_command(
 @app.command("vertalen")
 def translate_command(
     gemeente: str = typer.Option(..., "--gemeente", help="Gemeentenaam of GM-code (GM0363)."),
-    naar: int = typer.Option(..., "--naar", help="Referentie-indeling (jaar), bijv. 2022."),
-    gewichten: Path | None = typer.Option(
+    dest: int = typer.Option(..., "--naar", help="Referentie-indeling (jaar), bijv. 2022."),
+    weights: Path | None = typer.Option(
         None,
         "--gewichten",
         help="CSV/XLSX met adrespunten (x/y of lat/lon) en een aantal, bv. woningen per adres: "
         "gesplitste buurten worden dan naar woningen verdeeld in plaats van naar oppervlakte.",
     ),
-    gewichtkolom: str = typer.Option(
+    weight_column: str = typer.Option(
         "woningen", "--gewichtkolom", help="Kolom met het aantal per punt."
     ),
     store: Path | None = STORE_OPTION,
@@ -498,9 +498,9 @@ def translate_command(
     from veerkracht.store import Store
 
     settings = settings_for(store)
-    points = _weight_points(gewichten, gewichtkolom) if gewichten else None
+    points = _weight_points(weights, weight_column) if weights else None
     with Store(settings.store_path, must_exist=True) as st:
-        result = translate(st, gemeente=gemeente, edition=naar, points=points)
+        result = translate(st, gemeente=gemeente, edition=dest, points=points)
     table = Table(
         title=_plain(
             f"{result.gemeente_name} ({result.gemeente_code}) vertaald naar indeling "
