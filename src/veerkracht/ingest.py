@@ -285,7 +285,8 @@ def _store_read(store: Store, read: _Read, *, replace: bool = False) -> ImportRe
     if read.known:
         return ImportResult(read.path.name, read.dataset_key, "al aanwezig")
     # import_table itself turns a known hash (an earlier file in this run) into a no-op
-    assert read.rows is not None
+    if read.rows is None:  # a read that failed carries its error; the caller reports it
+        raise InputFileError(read.path, read.error or "het bestand kon niet worden gelezen")
     if store.has_file(read.digest):
         return ImportResult(read.path.name, read.dataset_key, "al aanwezig")
     comparison = store.compare(read.rows)

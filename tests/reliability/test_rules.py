@@ -137,3 +137,13 @@ def test_real_geojson_is_within_the_json_depth_limit(shared_data: Path) -> None:
     files = sorted(shared_data.glob("**/*.geojson")) + sorted(shared_data.glob("**/*.json"))
     assert files
     assert max(max_depth(f, 1000) for f in files) <= Limits().max_json_depth // 8
+
+
+def test_every_rule_runs_somewhere() -> None:
+    """A rule of the file, content or store stage runs its own check; only the reader
+    rules (applied inside the readers) have none - otherwise it would be skipped silently."""
+    from veerkracht.sources.validation._registry import RULES
+
+    assert {r.stage for r in RULES} == {"bestand", "lezer", "inhoud", "store"}
+    for rule in RULES:
+        assert (rule.check is None) == (rule.stage == "lezer"), rule.code

@@ -18,6 +18,8 @@ from veerkracht.sources.validation._core import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from veerkracht.settings import Limits
     from veerkracht.store._compare import StoredComparison
     from veerkracht.store._rows import StoreRows
@@ -69,6 +71,12 @@ def rules(stage: str | None = None) -> list[Rule]:
     return [r for r in RULES if stage is None or r.stage == stage]
 
 
+def _checks(stage: str) -> list[Callable[..., list[Finding]]]:
+    """The checks of a stage's rules, in order (only 'lezer' rules have none: the readers
+    apply them; ``tests/reliability/test_rules.py`` keeps it so)."""
+    return [rule.check for rule in rules(stage) if rule.check is not None]
+
+
 def check_file(path: str | Path, limits: Limits | None = None) -> None:
     """Run the 'bestand' rules; raise ValidationError before any reader opens the file."""
     path = Path(path)
@@ -76,9 +84,8 @@ def check_file(path: str | Path, limits: Limits | None = None) -> None:
         return  # a folder (e.g. a .gdb) or a missing file: the readers report it
     facts = FileFacts(path, _limits(limits))
     findings: list[Finding] = []
-    for rule in rules("bestand"):
-        assert rule.check is not None
-        findings += rule.check(facts)
+    for check in _checks("bestand"):
+        findings += check(facts)
         if findings:  # later file rules assume the earlier ones held (e.g. a sane size)
             break
     refuse(path, findings)
@@ -93,9 +100,8 @@ def check_content(
     """Run the 'inhoud' rules on a file's rows; raise ValidationError on any finding."""
     ctx = ContentContext(rows.path, _limits(limits), list(unparsed or []))
     findings: list[Finding] = []
-    for rule in rules("inhoud"):
-        assert rule.check is not None
-        findings += rule.check(rows, ctx)
+    for check in _checks("inhoud"):
+        findings += check(rows, ctx)
     refuse(rows.path, findings)
 
 
@@ -109,9 +115,8 @@ def check_stored(
     """Run the 'store' rules; refuse unless every finding is confirmable and confirmed."""
     ctx = ContentContext(rows.path, _limits(limits))
     findings: list[Finding] = []
-    for rule in rules("store"):
-        assert rule.check is not None
-        findings += rule.check(rows, comparison, ctx)
+    for check in _checks("store"):
+        findings += check(rows, comparison, ctx)
     if replace:
         findings = [f for f in findings if not f.confirmable]
     refuse(rows.path, findings)
