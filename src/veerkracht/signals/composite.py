@@ -59,18 +59,20 @@ class Composite:
     components: tuple[Component, ...] = ()
 
 
-#: the Dutch keys a score needs, per ``methode``, and that a component needs
-REQUIRED = {WEIGHTED_SUM: ("key", "gewichten"), PRODUCT: ("key", "drempel", "componenten")}
-REQUIRED_COMPONENT = ("kolom", "grenzen")
+#: the fields a score needs, per method, and that a component needs
+REQUIRED = {WEIGHTED_SUM: ("key", "weights"), PRODUCT: ("key", "threshold", "components")}
+REQUIRED_COMPONENT = ("column", "bounds")
 
 
-def _translated(entry: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
-    # a key the program does not know is left out, as it always was
-    return {keys[k]: v for k, v in entry.items() if k in keys}
-
-
-def _check(entry: Mapping[str, Any], required: tuple[str, ...], where: str) -> None:
-    missing = [k for k in required if k not in entry]
+def _translated(
+    entry: Mapping[str, Any], keys: Mapping[str, str], required: tuple[str, ...], where: str
+) -> dict[str, Any]:
+    """English fields of a TOML table; a missing key is named by its Dutch key, a key the
+    program does not know is left out (as it always was)."""
+    fields = {keys[k]: v for k, v in entry.items() if k in keys}
+    missing = [
+        toml_key for toml_key, name in keys.items() if name in required and name not in fields
+    ]
     if missing:
         raise ParameterError(
             where,
@@ -78,11 +80,11 @@ def _check(entry: Mapping[str, Any], required: tuple[str, ...], where: str) -> N
             f"mist {', '.join(missing)}",
             fix=f"Neem {COMPOSITE.name} uit het pakket als voorbeeld.",
         )
+    return fields
 
 
 def _component(raw: Mapping[str, Any], where: str) -> Component:
-    _check(raw, REQUIRED_COMPONENT, where)
-    fields = _translated(raw, COMPONENT_KEYS)
+    fields = _translated(raw, COMPONENT_KEYS, REQUIRED_COMPONENT, where)
     return Component(**{**fields, "bounds": tuple(fields["bounds"])})
 
 
@@ -91,9 +93,8 @@ def parse_composites(scores: list[Mapping[str, Any]]) -> list[Composite]:
     out = []
     for entry in scores:
         where = f"score {entry.get('key', '?')}"
-        _check(entry, ("methode",), where)
-        _check(entry, REQUIRED.get(entry["methode"], ("key",)), where)
-        fields = _translated(entry, SCORE_KEYS)
+        method = _translated(entry, SCORE_KEYS, ("method",), where)["method"]
+        fields = _translated(entry, SCORE_KEYS, REQUIRED.get(method, ("key",)), where)
         fields["components"] = tuple(
             _component(raw, f"{where}, component") for raw in fields.get("components", ())
         )

@@ -159,11 +159,7 @@ def load_typology(path: str | Path | None = None) -> TypologyConfig:
         raise InputFileError(path, f"[drempels] mist: {listed}", fix=fix)
     try:
         classes = tuple(
-            TypologyClass(
-                **{TOML_KEYS.get(k, k): v for k, v in c.items() if k != "tinten"},
-                shades=tuple(c.get("tinten", ())),
-            )
-            for c in data["klasse"]
+            _typology_class({TOML_KEYS.get(k, k): v for k, v in c.items()}) for c in data["klasse"]
         )
     except (KeyError, TypeError) as exc:
         raise InputFileError(
@@ -177,6 +173,10 @@ def load_typology(path: str | Path | None = None) -> TypologyConfig:
             fix=fix,
         )
     return TypologyConfig(Thresholds(given.items()), classes, path)
+
+
+def _typology_class(fields: dict[str, Any]) -> TypologyClass:
+    return TypologyClass(**{**fields, "shades": tuple(fields.get("shades", ()))})
 
 
 def _in_packaged_order(toml_keys: list[str]) -> list[str]:
