@@ -73,24 +73,29 @@ def _text(node: ast.AST) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
+def _key_positions(node: ast.AST) -> list[ast.AST]:
+    """The nodes in key position: ``t[k]``, ``t[[a, k]]``, ``k in t``, ``t.get(k)``."""
+    if isinstance(node, ast.Subscript):
+        inner = node.slice
+        keys = list(inner.elts) if isinstance(inner, (ast.Tuple, ast.List)) else [inner]
+        return keys + [e for k in keys if isinstance(k, ast.List) for e in k.elts]
+    if isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+        return [node.left]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+        return [node.args[0]] if node.func.attr in {"get", "pop", "setdefault"} else []
+    return []
+
+
 def dutch_keys(source: str) -> list[tuple[int, str]]:
     """(line, key) of each Dutch table key read or written as code: ``t.typologie``, and in
     table-key positions ``t["naam"]``, ``t[["a", "naam"]]``, ``"naam" in t``,
     ``t.get("naam")``, ``column="naam"``; any string with a ``__relatief``/``__klasse`` suffix."""
     found = []
     for node in ast.walk(ast.parse(source)):
-        keys: list[ast.AST] = []
         if isinstance(node, ast.Attribute) and node.attr in DUTCH_KEYS:
             found.append((node.lineno, node.attr))
-        elif isinstance(node, ast.Subscript):
-            inner = node.slice
-            keys = list(inner.elts) if isinstance(inner, (ast.Tuple, ast.List)) else [inner]
-            keys += [e for k in keys if isinstance(k, ast.List) for e in k.elts]
-        elif isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.In, ast.NotIn)):
-            keys = [node.left]
-        elif isinstance(node, ast.Call):
-            if isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
-                keys = [node.args[0]]
+        keys = _key_positions(node)
+        if isinstance(node, ast.Call):
             keys += [k.value for k in node.keywords if k.arg == "column"]
         found += [(k.lineno, _text(k)) for k in keys if _text(k) in DUTCH_KEYS]
         text = _text(node)
@@ -168,22 +173,9 @@ def dutch_config_keys(source: str, keys: set[str]) -> list[tuple[int, str]]:
     call (``Threshold("min_hoog", …)``), which this does not look at."""
     found = []
     for node in ast.walk(ast.parse(source)):
-        candidates: list[ast.AST] = []
         if isinstance(node, ast.Attribute) and node.attr in keys:
             found.append((node.lineno, node.attr))
-        elif isinstance(node, ast.Subscript):
-            inner = node.slice
-            candidates = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
-        elif isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.In, ast.NotIn)):
-            candidates = [node.left]
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in {"get", "pop", "setdefault"}
-            and node.args
-        ):
-            candidates = [node.args[0]]
-        found += [(k.lineno, _text(k)) for k in candidates if _text(k) in keys]
+        found += [(k.lineno, _text(k)) for k in _key_positions(node) if _text(k) in keys]
         text = _text(node)
         if text is not None:
             found += [(node.lineno, k) for k in PLACEHOLDER.findall(text) if k in keys]
