@@ -73,24 +73,29 @@ def _text(node: ast.AST) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
+def _key_positions(node: ast.AST) -> list[ast.AST]:
+    """The nodes in key position: ``t[k]``, ``t[[a, k]]``, ``k in t``, ``t.get(k)``."""
+    if isinstance(node, ast.Subscript):
+        inner = node.slice
+        keys = list(inner.elts) if isinstance(inner, (ast.Tuple, ast.List)) else [inner]
+        return keys + [e for k in keys if isinstance(k, ast.List) for e in k.elts]
+    if isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+        return [node.left]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+        return [node.args[0]] if node.func.attr in {"get", "pop", "setdefault"} else []
+    return []
+
+
 def dutch_keys(source: str) -> list[tuple[int, str]]:
     """(line, key) of each Dutch table key read or written as code: ``t.typologie``, and in
     table-key positions ``t["naam"]``, ``t[["a", "naam"]]``, ``"naam" in t``,
     ``t.get("naam")``, ``column="naam"``; any string with a ``__relatief``/``__klasse`` suffix."""
     found = []
     for node in ast.walk(ast.parse(source)):
-        keys: list[ast.AST] = []
         if isinstance(node, ast.Attribute) and node.attr in DUTCH_KEYS:
             found.append((node.lineno, node.attr))
-        elif isinstance(node, ast.Subscript):
-            inner = node.slice
-            keys = list(inner.elts) if isinstance(inner, (ast.Tuple, ast.List)) else [inner]
-            keys += [e for k in keys if isinstance(k, ast.List) for e in k.elts]
-        elif isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.In, ast.NotIn)):
-            keys = [node.left]
-        elif isinstance(node, ast.Call):
-            if isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
-                keys = [node.args[0]]
+        keys = _key_positions(node)
+        if isinstance(node, ast.Call):
             keys += [k.value for k in node.keywords if k.arg == "column"]
         found += [(k.lineno, _text(k)) for k in keys if _text(k) in DUTCH_KEYS]
         text = _text(node)
@@ -138,5 +143,74 @@ def test_no_dutch_table_keys_in_the_code() -> None:
     assert not found, (
         "Dutch table keys in the code (English: name, typology, typology_label, typology_map, "
         "reasons, rules, step, suffixes __relative/__class; Dutch only via public_column):\n"
+        + "\n".join(found)
+    )
+
+
+def _config_keys() -> set[str]:
+    """The Dutch keys of the user-editable TOML files (typology [drempels] and [[klasse]],
+    composite [[score]] and components) that differ from their English name in the code."""
+    from veerkracht.signals.composite import COMPONENT_KEYS, SCORE_KEYS
+    from veerkracht.signals.typology import THRESHOLD_NAMES, TOML_KEYS
+
+    tables = (THRESHOLD_NAMES, TOML_KEYS, SCORE_KEYS, COMPONENT_KEYS)
+    return {dutch for table in tables for dutch, english in table.items() if dutch != english}
+
+
+#: (file, key) pairs that are not config keys: ``refs["referentie"]`` is a column of the
+#: reference table (signals/compute.py), named by the analysis tables' vocabulary
+CONFIG_KEYS_ALLOWED = {("signals/compute.py", "referentie")}
+#: the modules that read the typology or composite config (elsewhere ``referentie`` is a URL
+#: parameter or JSON key, which stay Dutch)
+CONFIG_MODULES = (*TABLE_MODULES, "atlas.py")
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def dutch_config_keys(source: str, keys: set[str]) -> list[tuple[int, str]]:
+    """(line, key) of each Dutch TOML key the code reads by: ``t["toename_alfa"]``,
+    ``spec.get("kolom")``, ``"drempel" in d``, ``t.toename_alfa`` and a format placeholder
+    ``"{min_hoog}"``. The one translation table per file maps them in a dict literal or a
+    call (``Threshold("min_hoog", …)``), which this does not look at."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in keys:
+            found.append((node.lineno, node.attr))
+        found += [(k.lineno, _text(k)) for k in _key_positions(node) if _text(k) in keys]
+        text = _text(node)
+        if text is not None:
+            found += [(node.lineno, k) for k in PLACEHOLDER.findall(text) if k in keys]
+    return sorted(set(found))
+
+
+def test_the_config_key_check_sees_reads_not_the_translation_table() -> None:
+    keys = {"toename_alfa", "kolom", "drempel", "min_hoog"}
+    code = (
+        'a = t["toename_alfa"], spec.get("kolom"), "drempel" in d, t.min_hoog\n'
+        'b = "Minstens {min_hoog} kern", f"{x} {{y}}"\n'
+        'c = {"kolom": "column"}, Threshold("min_hoog", "uitleg"), t["rising_alpha"]\n'
+    )
+    assert dutch_config_keys(code, keys) == [
+        (1, "drempel"),
+        (1, "kolom"),
+        (1, "min_hoog"),
+        (1, "toename_alfa"),
+        (2, "min_hoog"),
+    ]
+
+
+def test_no_dutch_config_keys_in_the_code() -> None:
+    keys = _config_keys()
+    assert {"toename_alfa", "min_hoog", "kolom", "grenzen", "drempel", "tinten"} <= keys
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE).as_posix()
+        if not rel.startswith(CONFIG_MODULES):
+            continue
+        for line, key in dutch_config_keys(path.read_text(encoding="utf-8"), keys):
+            if (rel, key) not in CONFIG_KEYS_ALLOWED:
+                found.append(f"{rel}:{line}: {key}")
+    assert not found, (
+        "Dutch TOML keys read in the code (use the English name: Thresholds / Composite; the "
+        "Dutch key only in the one translation table per file, THRESHOLD_NAMES / SCORE_KEYS):\n"
         + "\n".join(found)
     )

@@ -199,7 +199,7 @@ class Overview:
 
     def conditions(self) -> str:
         """What every national figure is conditional on, in Dutch."""
-        minimum = int(load_typology().thresholds["min_inwoners"])
+        minimum = int(load_typology().thresholds["min_inhabitants"])
         unknown = sum(1 for g in self.done if not g.inhabitants_known)
         return (
             f"vergeleken met Nederland (absolute referentie, index NL = 100); "
@@ -308,7 +308,7 @@ class Overview:
             ("referentie", "Nederland (absoluut): voor elke gemeente dezelfde referentie"),
             ("periode", self.period_text()),
             ("klassen", "typologie van veerkracht (docs/signalen.md), drempels typology.toml"),
-            ("minimum inwoners per buurt", str(thresholds["min_inwoners"])),
+            ("minimum inwoners per buurt", str(thresholds["min_inhabitants"])),
             ("rangorde", "meeste buurten 'Probleem', dan meeste 'Kwetsbaar'; gelijk = zelfde rang"),
             ("gemeenten berekend", str(len(self.done))),
             ("gemeenten overgeslagen", str(len(self.skipped))),

@@ -102,7 +102,7 @@ def signal_view(
     checkpoint()  # stage boundaries: a web computation nobody waits for stops here
     edition = prepare_edition(store, gm.code, choice.end, edition)
     checkpoint()
-    ref = parse_reference(reference or config.thresholds["referentie"], gm.code)
+    ref = parse_reference(reference or config.thresholds["reference"], gm.code)
     result = signals_for_gemeente(
         store,
         gm,

@@ -6,7 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from veerkracht.signals.composite import composite_scores
+from veerkracht.errors import ParameterError
+from veerkracht.signals.composite import (
+    Component,
+    composite_scores,
+    load_composites,
+    parse_composites,
+)
 from veerkracht.signals.corporation import corporation_bin, turning_point
 from veerkracht.signals.statistics import regression_table
 
@@ -43,18 +49,20 @@ def test_composite_weighted_sum_and_product() -> None:
     )
     scores = composite_scores(
         table,
-        [
-            {"key": "som", "methode": "gewogen_som", "gewichten": {"a": 0.5, "b": 0.5}},
-            {
-                "key": "prod",
-                "methode": "product",
-                "drempel": 2,
-                "componenten": [
-                    {"kolom": "x", "grenzen": [-0.1, 0.1], "hoger_beter": True},
-                    {"kolom": "a", "grenzen": [120, 180], "hoger_beter": False},
-                ],
-            },
-        ],
+        parse_composites(
+            [
+                {"key": "som", "methode": "gewogen_som", "gewichten": {"a": 0.5, "b": 0.5}},
+                {
+                    "key": "prod",
+                    "methode": "product",
+                    "drempel": 2,
+                    "componenten": [
+                        {"kolom": "x", "grenzen": [-0.1, 0.1], "hoger_beter": True},
+                        {"kolom": "a", "grenzen": [120, 180], "hoger_beter": False},
+                    ],
+                },
+            ]
+        ),
     )
     # weights renormalised over present components: row 2 = 200, row 3 = 50
     assert scores.som.tolist() == [100.0, 200.0, 50.0]
@@ -69,18 +77,39 @@ def test_composite_without_a_component_is_unknown_not_an_error() -> None:
     table = pd.DataFrame({"a": [100.0, 200.0]})
     scores = composite_scores(
         table,
-        [
-            {"key": "som", "methode": "gewogen_som", "gewichten": {"a": 1.0, "ontbreekt": 1.0}},
-            {
-                "key": "prod",
-                "methode": "product",
-                "drempel": 2,
-                "componenten": [{"kolom": "ontbreekt", "grenzen": [0, 1]}],
-            },
-        ],
+        parse_composites(
+            [
+                {"key": "som", "methode": "gewogen_som", "gewichten": {"a": 1.0, "ontbreekt": 1.0}},
+                {
+                    "key": "prod",
+                    "methode": "product",
+                    "drempel": 2,
+                    "componenten": [{"kolom": "ontbreekt", "grenzen": [0, 1]}],
+                },
+            ]
+        ),
     )
     assert scores.som.tolist() == [100.0, 200.0]
     assert scores["prod"].isna().all()
+
+
+def test_composite_toml_keys_are_translated_once_where_the_file_is_read() -> None:
+    by_key = {c.key: c for c in load_composites()}
+    vitality = by_key["vitaliteit"]  # the packaged example: kolom / grenzen / hoger_beter
+    assert vitality.method == "product" and vitality.threshold == 2
+    assert vitality.components[0] == Component("lbm2_totaal__tot", (-0.1, 0.1), True)
+    assert vitality.components[1].higher_better is False
+    assert by_key["kwetsbaarheidsscore"].weights["bijstand__index_nl"] == 0.3
+
+
+def test_composite_missing_key_is_a_dutch_error_and_an_unknown_one_is_ignored() -> None:
+    product = {"key": "p", "methode": "product", "drempel": 2, "eigen": "x"}
+    with pytest.raises(ParameterError, match="mist componenten"):
+        parse_composites([product])
+    with pytest.raises(ParameterError, match=r"score p, component.*mist grenzen"):
+        parse_composites([{**product, "componenten": [{"kolom": "a"}]}])
+    parsed = parse_composites([{**product, "componenten": [{"kolom": "a", "grenzen": [0, 1]}]}])
+    assert parsed[0].components == (Component("a", (0, 1)),)
 
 
 def test_ols_recovers_known_slope() -> None:
@@ -220,7 +249,7 @@ def test_noise_quantile_matches_scipy() -> None:
     for alfa in (0.01, 0.05, 0.1):
         for tests in range(1, 30):
             expected = norm.ppf(1 - alfa / tests)
-            assert z_for({"toename_alfa": alfa}, tests) == pytest.approx(expected, rel=1e-15)
+            assert z_for({"rising_alpha": alfa}, tests) == pytest.approx(expected, rel=1e-15)
 
 
 def test_xlsx_writer_keeps_values_gaps_and_text(tmp_path) -> None:

@@ -23,10 +23,10 @@ if TYPE_CHECKING:
 from veerkracht.indicators import GROUPS, catalogue
 from veerkracht.signals.compute import rankable, source_title
 from veerkracht.signals.corporation import MIN_GROUP, corporation_correlation
-from veerkracht.signals.rules import RULE_THRESHOLDS
 from veerkracht.signals.typology import (
     SIGNAL_CODES,  # classes that are a signal
     rule_description,
+    threshold_explanation,
 )
 
 DIRECTIONS = {
@@ -34,22 +34,6 @@ DIRECTIONS = {
     "hoger_meer_overlast": "hoger = meer overlast",
     "hoger_beter": "hoger = beter",
     "neutraal": "neutraal",
-}
-
-#: Dutch explanation per typology threshold (the TOML comments are English): the ones
-#: several rules share; each rule module explains its own (``THRESHOLDS``).
-THRESHOLD_TEXTS = {
-    "referentie": "Waarmee elke buurt vergeleken wordt: gemeente (relatief), nederland "
-    "(absoluut) of een regio",
-    "index_hoog": "Index t.o.v. de referentie (= 100) vanaf waar een indicator als hoog telt",
-    "index_hoog_schatting": "Idem voor modelschattingen van de gezondheidsmonitor (die naar "
-    "het gemiddelde zijn gladgestreken)",
-    "min_inwoners": "Buurten met minder inwoners krijgen geen signaal, geen rangorde en geen "
-    "cijfers per 1.000 inwoners",
-    "toename_alfa": "Kans op een toevallige melding van een toename per buurt (verdeeld over "
-    "de getoetste indicatoren)",
-    "min_buurten_ruis": "Minimum aantal buurten om de ruis van een verandering te schatten",
-    **RULE_THRESHOLDS,
 }
 
 THRESHOLD_ORIGIN = (
@@ -413,7 +397,8 @@ def _dataset_names(store: Store) -> dict[str, str]:
 def threshold_rows(result: SignalResult) -> list[dict[str, str]]:
     assert result.config is not None
     rows = []
-    for key, value in result.config.thresholds.items():
+    # users see the Dutch key of typology.toml (theirs, with their own keys, in their order)
+    for key, value in result.config.thresholds.toml_items():
         if isinstance(value, list):
             shown = " / ".join(nl(v, 1) for v in value)
         elif isinstance(value, str):
@@ -427,8 +412,9 @@ def threshold_rows(result: SignalResult) -> list[dict[str, str]]:
 
 
 def _threshold_text(result: SignalResult, key: str) -> str:
-    if key in THRESHOLD_TEXTS:
-        return THRESHOLD_TEXTS[key]
+    explanation = threshold_explanation(key)
+    if explanation is not None:
+        return explanation
     # a user's own threshold: show its comment from the TOML file as written
     assert result.config is not None
     text = result.config.path.read_text(encoding="utf-8")

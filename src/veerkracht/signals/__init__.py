@@ -89,7 +89,7 @@ def signals_for_gemeente(
     check_periods(start_year, end_year)
     config = config or load_typology()
     gm_code = gemeente if isinstance(gemeente, str) else gemeente.code
-    reference = reference or parse_reference(config.thresholds["referentie"], gm_code)
+    reference = reference or parse_reference(config.thresholds["reference"], gm_code)
     base = buurt_indicators(
         store,
         gemeente,
@@ -99,7 +99,7 @@ def signals_for_gemeente(
         scheme=scheme,
         k=k,
         reference=reference,
-        min_inhabitants=int(config.thresholds["min_inwoners"]),
+        min_inhabitants=int(config.thresholds["min_inhabitants"]),
         long=long,
     )
     typ = classify_buurten(

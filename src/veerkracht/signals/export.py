@@ -121,7 +121,8 @@ def accountability(view: SignalView) -> pd.DataFrame:
                 )
             )
         rows += [("Waarschuwing", w) for w in view.warnings]
-        for key, value in result.config.thresholds.items():
+        # the Dutch key of typology.toml, as the user wrote it
+        for key, value in result.config.thresholds.toml_items():
             rows.append((f"Drempel {key}", str(value)))
         for cls in result.config.classes:
             rows.append((f"Klasse {cls.code}", f"{cls.label}: {cls.explanation}"))

@@ -14,7 +14,9 @@ does not meet it, the command stops and names what is missing and which periods 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -67,12 +69,14 @@ def core_at(periods: dict, indicators: list[Indicator], end: int, group: str) ->
     ]
 
 
-def sufficient(periods: dict, indicators: list[Indicator], end: int, thresholds: dict) -> bool:
+def sufficient(
+    periods: dict, indicators: list[Indicator], end: int, thresholds: Mapping[str, Any]
+) -> bool:
     vulnerable = core_at(periods, indicators, end, "kwetsbaarheid")
     nuisance = core_at(periods, indicators, end, "overlast")
     return (
-        len(vulnerable) >= thresholds["min_kwetsbaarheid"]
-        and len(nuisance) >= thresholds["min_overlast"]
+        len(vulnerable) >= thresholds["min_vulnerability"]
+        and len(nuisance) >= thresholds["min_nuisance"]
     )
 
 
@@ -104,7 +108,9 @@ def best_start(periods: dict, indicators: list[Indicator], end: int) -> int | No
     return max(scored, key=lambda ys: (ys[1], ys[0]))[0]
 
 
-def working_periods(periods: dict, indicators: list[Indicator], thresholds: dict) -> list:
+def working_periods(
+    periods: dict, indicators: list[Indicator], thresholds: Mapping[str, Any]
+) -> list:
     """(start, end) pairs that give a signal, most recent end first."""
     years = sorted({p for key in periods for p in periods[key]}, reverse=True)
     out = []
@@ -121,11 +127,13 @@ def _fmt_pairs(pairs: list[tuple[int, int]]) -> str:
     return ", ".join(f"--van {a} --tot {b}" for a, b in pairs[:4])
 
 
-def _missing_text(periods: dict, indicators: list[Indicator], end: int, thresholds: dict) -> str:
+def _missing_text(
+    periods: dict, indicators: list[Indicator], end: int, thresholds: Mapping[str, Any]
+) -> str:
     parts = []
     for group, key, label in (
-        ("kwetsbaarheid", "min_kwetsbaarheid", "kernindicatoren kwetsbaarheid"),
-        ("overlast", "min_overlast", "kernindicatoren overlast op buurtniveau"),
+        ("kwetsbaarheid", "min_vulnerability", "kernindicatoren kwetsbaarheid"),
+        ("overlast", "min_nuisance", "kernindicatoren overlast op buurtniveau"),
     ):
         found = core_at(periods, indicators, end, group)
         names = [i.label for i in indicators if i.key in found]
@@ -137,7 +145,7 @@ def _missing_text(periods: dict, indicators: list[Indicator], end: int, threshol
 def choose_periods(
     periods: dict,
     indicators: list[Indicator],
-    thresholds: dict,
+    thresholds: Mapping[str, Any],
     gemeente_name: str,
     start: int | None = None,
     end: int | None = None,

@@ -8,15 +8,17 @@ class per buurt, the step of increase (the shade on the map) and the reasons.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from veerkracht.errors import InputFileError
 from veerkracht.indicators import Indicator
 from veerkracht.numbers import number
-from veerkracht.signals.rules import RULES, RuleContext
+from veerkracht.signals.rules import RULE_THRESHOLDS, RULES, RuleContext, Threshold
 
 TYPOLOGY = Path(__file__).with_name("typology.toml")
 
@@ -41,7 +43,7 @@ class TypologyClass:
 
 @dataclass(frozen=True)
 class TypologyConfig:
-    thresholds: dict
+    thresholds: Thresholds
     classes: tuple[TypologyClass, ...]
     path: Path
 
@@ -65,24 +67,79 @@ class TypologyConfig:
 CLASS_CODES = ("KLEIN", "ONV", "PRO", "KWE", "VER", "TOE", "GEEN")
 #: the classes that are a signal (rankable, listed in reports)
 SIGNAL_CODES = ("PRO", "KWE", "VER", "TOE")
-THRESHOLDS = (
-    "referentie",
-    "index_hoog",
-    "index_hoog_schatting",
-    "min_hoog",
-    "min_kwetsbaarheid",
-    "min_overlast",
-    "min_inwoners",
-    "overlast_index_hoog",
-    "lbm_dimensie_laag",
-    "toename_stappen",
-    "toename_min_indicatoren",
-    "toename_alfa",
-    "min_buurten_ruis",
-    "verslechtering_lbm",
-    "verslechtering_relatief",
-    "verslechtering_min_stijging",
-)
+
+#: the thresholds several rules (or the pipeline) read: English name -> Dutch TOML key and
+#: explanation. A threshold only one rule reads is declared in that rule's module.
+SHARED_THRESHOLDS: dict[str, Threshold] = {
+    "reference": Threshold(
+        "referentie",
+        "Waarmee elke buurt vergeleken wordt: gemeente (relatief), nederland (absoluut) of een "
+        "regio",
+    ),
+    "index_high": Threshold(
+        "index_hoog",
+        "Index t.o.v. de referentie (= 100) vanaf waar een indicator als hoog telt",
+    ),
+    "index_high_estimate": Threshold(
+        "index_hoog_schatting",
+        "Idem voor modelschattingen van de gezondheidsmonitor (die naar het gemiddelde zijn "
+        "gladgestreken)",
+    ),
+    "min_inhabitants": Threshold(
+        "min_inwoners",
+        "Buurten met minder inwoners krijgen geen signaal, geen rangorde en geen cijfers per "
+        "1.000 inwoners",
+    ),
+    "rising_alpha": Threshold(
+        "toename_alfa",
+        "Kans op een toevallige melding van een toename per buurt (verdeeld over de getoetste "
+        "indicatoren)",
+    ),
+    "noise_min_buurten": Threshold(
+        "min_buurten_ruis",
+        "Minimum aantal buurten om de ruis van een verandering te schatten",
+    ),
+}
+#: every threshold a typology file must set: English name -> Dutch TOML key and explanation
+THRESHOLDS: dict[str, Threshold] = {**SHARED_THRESHOLDS, **RULE_THRESHOLDS}
+#: the Dutch [drempels] keys of the (user-editable) typology TOML -> English names: the one
+#: translation, applied where the file is read (:class:`Thresholds`)
+THRESHOLD_NAMES: dict[str, str] = {t.toml_key: name for name, t in THRESHOLDS.items()}
+
+
+class Thresholds(Mapping[str, Any]):
+    """The [drempels] of a typology file by English name (read-only).
+
+    A key the program does not know (a user's own threshold) is no error: it is kept, under
+    its Dutch key, for the report's method table and the accountability sheet, which show
+    every threshold of the file under its TOML key and in the file's order.
+    """
+
+    def __init__(self, toml_items: Iterable[tuple[str, Any]]) -> None:
+        self._toml = tuple(toml_items)
+        self._values = {THRESHOLD_NAMES[k]: v for k, v in self._toml if k in THRESHOLD_NAMES}
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Thresholds({self._values!r})"
+
+    def toml_items(self) -> tuple[tuple[str, Any], ...]:
+        """(Dutch TOML key, value) as in the file, a user's own keys included: what users see."""
+        return self._toml
+
+
+def threshold_explanation(toml_key: str) -> str | None:
+    """The Dutch explanation of a threshold by its TOML key; None for a user's own key."""
+    name = THRESHOLD_NAMES.get(toml_key)
+    return THRESHOLDS[name].explanation if name else None
 
 
 def load_typology(path: str | Path | None = None) -> TypologyConfig:
@@ -95,16 +152,14 @@ def load_typology(path: str | Path | None = None) -> TypologyConfig:
         raise InputFileError(path, "bestand niet gevonden", fix="Controleer het pad.") from exc
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputFileError(path, f"geen geldige TOML: {exc}", fix=fix) from exc
-    missing = [k for k in THRESHOLDS if k not in data.get("drempels", {})]
+    given = data.get("drempels", {})
+    missing = [t.toml_key for t in THRESHOLDS.values() if t.toml_key not in given]
     if missing:
-        raise InputFileError(path, f"[drempels] mist: {', '.join(missing)}", fix=fix)
+        listed = ", ".join(_in_packaged_order(missing))
+        raise InputFileError(path, f"[drempels] mist: {listed}", fix=fix)
     try:
         classes = tuple(
-            TypologyClass(
-                **{TOML_KEYS.get(k, k): v for k, v in c.items() if k != "tinten"},
-                shades=tuple(c.get("tinten", ())),
-            )
-            for c in data["klasse"]
+            _typology_class({TOML_KEYS.get(k, k): v for k, v in c.items()}) for c in data["klasse"]
         )
     except (KeyError, TypeError) as exc:
         raise InputFileError(
@@ -117,18 +172,29 @@ def load_typology(path: str | Path | None = None) -> TypologyConfig:
             f"klassecodes {', '.join(codes)}; verwacht precies {', '.join(CLASS_CODES)}",
             fix=fix,
         )
-    return TypologyConfig(data["drempels"], classes, path)
+    return TypologyConfig(Thresholds(given.items()), classes, path)
 
 
-def rule_description(code: str, thresholds: dict) -> str:
+def _typology_class(fields: dict[str, Any]) -> TypologyClass:
+    return TypologyClass(**{**fields, "shades": tuple(fields.get("shades", ()))})
+
+
+def _in_packaged_order(toml_keys: list[str]) -> list[str]:
+    """As they stand in the packaged typology.toml, where the user looks them up."""
+    order = list(tomllib.loads(TYPOLOGY.read_text(encoding="utf-8"))["drempels"])
+    return sorted(toml_keys, key=lambda k: order.index(k) if k in order else len(order))
+
+
+def rule_description(code: str, thresholds: Mapping[str, Any]) -> str:
     """The rule's Dutch description with this config's thresholds filled in."""
     values = {
         k: (number(v, 0 if float(v).is_integer() else 2) if isinstance(v, float) else v)
         for k, v in thresholds.items()
     }
-    values["lbm_dimensie_laag_abs"] = number(abs(thresholds["lbm_dimensie_laag"]), 2)
-    values["toename_stap_1"] = number(sorted(thresholds["toename_stappen"])[0], 1)
-    values["verslechtering_relatief_pct"] = number(thresholds["verslechtering_relatief"] * 100, 0)
+    low = thresholds["liveability_dimension_low"]
+    values["liveability_dimension_low_abs"] = number(abs(low), 2)
+    values["rising_step_1"] = number(sorted(thresholds["rising_steps"])[0], 1)
+    values["worsening_relative_pct"] = number(thresholds["worsening_relative"] * 100, 0)
     return RULES[code].DESCRIPTION.format(**values)
 
 

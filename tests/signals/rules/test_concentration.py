@@ -1,4 +1,4 @@
-"""R-CONC: at least min_hoog core indicators high against the reference."""
+"""R-CONC: at least min_high core indicators high against the reference."""
 
 import numpy as np
 

@@ -21,4 +21,4 @@ def test_missing_population_does_not_fire() -> None:
 
 def test_minimum_is_configurable() -> None:
     t = set_row(frame(), 0, **{"inwoners__end": 350.0})
-    assert small_area.evaluate(context(t, min_inwoners=500)).fired.iloc[0]
+    assert small_area.evaluate(context(t, min_inhabitants=500)).fired.iloc[0]

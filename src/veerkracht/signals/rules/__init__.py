@@ -17,14 +17,17 @@ from veerkracht.signals.rules import (
     small_area,
     worsening,
 )
-from veerkracht.signals.rules._base import RuleContext, RuleOutcome
+from veerkracht.signals.rules._base import RuleContext, RuleOutcome, Threshold
 
 #: code -> module (each has CODE, TITLE, DESCRIPTION and evaluate(ctx) -> RuleOutcome; and
-#: THRESHOLDS, the Dutch explanation of the thresholds only it reads)
+#: THRESHOLDS: English name -> Dutch TOML key and explanation of the thresholds only it reads)
 RULES = {m.CODE: m for m in (small_area, enough_data, concentration, nuisance, rising, worsening)}
-#: threshold key -> Dutch explanation, from the rules that own the threshold (``THRESHOLDS``)
-RULE_THRESHOLDS: dict[str, str] = {
-    key: text for m in RULES.values() for key, text in getattr(m, "THRESHOLDS", {}).items()
+#: English threshold name -> Threshold, from the rules that own the threshold (``THRESHOLDS``);
+#: signals.typology adds the shared ones and translates the TOML keys with the whole table
+RULE_THRESHOLDS: dict[str, Threshold] = {
+    name: threshold
+    for m in RULES.values()
+    for name, threshold in getattr(m, "THRESHOLDS", {}).items()
 }
 
-__all__ = ["RULES", "RULE_THRESHOLDS", "RuleContext", "RuleOutcome"]
+__all__ = ["RULES", "RULE_THRESHOLDS", "RuleContext", "RuleOutcome", "Threshold"]

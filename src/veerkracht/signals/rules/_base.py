@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,11 +14,21 @@ from veerkracht.indicators import Indicator
 from veerkracht.numbers import number as fmt  # noqa: F401 - the one Dutch formatter, for the rules
 
 
+@dataclass(frozen=True)
+class Threshold:
+    """A threshold's Dutch face: its key under ``[drempels]`` in ``typology.toml`` (what users
+    edit and see in the report) and its explanation for the report's method table. The code
+    names it in English: the key of the ``THRESHOLDS`` dict that holds this record."""
+
+    toml_key: str
+    explanation: str
+
+
 @dataclass
 class RuleContext:
     table: pd.DataFrame  # the indicator table (see signals.compute), one row per buurt
     indicators: list[Indicator]
-    thresholds: dict
+    thresholds: Mapping[str, Any]  # English name -> value (signals.typology.Thresholds)
     reference_label: str = "Nederland = 100"
     reference_changes: dict[str, float] = field(default_factory=dict)
 
@@ -74,37 +86,37 @@ def robust_sd(values: pd.Series) -> float:
     return float(1.4826 * np.median(np.abs(v - np.median(v))))
 
 
-def high_threshold(ind: Indicator, thresholds: dict, key: str = "index_hoog") -> float:
+def high_threshold(ind: Indicator, thresholds: Mapping[str, Any], key: str = "index_high") -> float:
     """The index that counts as high: model estimates have their own (see typology.toml)."""
-    return thresholds["index_hoog_schatting"] if ind.estimate else thresholds[key]
+    return thresholds["index_high_estimate"] if ind.estimate else thresholds[key]
 
 
-def z_for(thresholds: dict, tests: int) -> float:
-    """One-sided normal quantile for ``toename_alfa`` split over ``tests`` indicators.
+def z_for(thresholds: Mapping[str, Any], tests: int) -> float:
+    """One-sided normal quantile for ``rising_alpha`` split over ``tests`` indicators.
 
     Testing five indicators at 5 % each would flag about a fifth of all buurten by
     chance alone; the Bonferroni split keeps the chance of a false flag per buurt at
-    ``toename_alfa``.
+    ``rising_alpha`` (``toename_alfa`` in typology.toml).
 
     The standard library's quantile agrees with scipy's ``norm.ppf`` to within 5e-16
     (a test checks this) and saves every command the scipy.stats import (± 1 s).
     """
-    return NormalDist().inv_cdf(1 - thresholds["toename_alfa"] / max(tests, 1))
+    return NormalDist().inv_cdf(1 - thresholds["rising_alpha"] / max(tests, 1))
 
 
 def noise_band(
-    excess: pd.Series, thresholds: dict, floor: float, tests: int = 1
+    excess: pd.Series, thresholds: Mapping[str, Any], floor: float, tests: int = 1
 ) -> tuple[float, int]:
     """How large an excess change must be before it counts, and the n it was judged on.
 
     Without published margins, a change counts only when it stands out from the spread
     of the same change over the gemeente's other buurten: beyond :func:`z_for` robust
     standard deviations of the excess changes, and never less than ``floor`` (the first
-    step). With fewer than ``min_buurten_ruis`` buurten the spread cannot be judged and
+    step). With fewer than ``noise_min_buurten`` buurten the spread cannot be judged and
     twice the floor applies.
     """
     n = int(excess.notna().sum())
-    if n < thresholds["min_buurten_ruis"]:
+    if n < thresholds["noise_min_buurten"]:
         return 2 * floor, n
     return max(floor, z_for(thresholds, tests) * robust_sd(excess)), n
 

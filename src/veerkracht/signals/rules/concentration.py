@@ -1,7 +1,7 @@
 """R-CONC: a high concentration of vulnerable groups.
 
-Fires when at least ``min_hoog`` core vulnerability indicators reach an index of
-``index_hoog`` or more against the reference (the gemeente by default, = 100).
+Fires when at least ``min_high`` core vulnerability indicators reach an index of
+``index_high`` or more against the reference (the gemeente by default, = 100).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pandas as pd
 from veerkracht.signals.rules._base import (
     RuleContext,
     RuleOutcome,
+    Threshold,
     add_reason,
     empty_lists,
     fmt,
@@ -20,14 +21,17 @@ from veerkracht.signals.rules._base import (
 CODE = "R-CONC"
 TITLE = "Hoge concentratie kwetsbare groepen"
 DESCRIPTION = (
-    "Minstens {min_hoog} kernindicatoren kwetsbaarheid met index ≥ {index_hoog} tegen de "
-    "referentie (modelschattingen van de gezondheidsmonitor: ≥ {index_hoog_schatting})."
+    "Minstens {min_high} kernindicatoren kwetsbaarheid met index ≥ {index_high} tegen de "
+    "referentie (modelschattingen van de gezondheidsmonitor: ≥ {index_high_estimate})."
 )
 
-#: Dutch explanation of this rule's own thresholds (``typology.toml`` [drempels]),
-#: shown in the report's method table
-THRESHOLDS: dict[str, str] = {
-    "min_hoog": "Aantal hoge kernindicatoren kwetsbaarheid voor 'hoge concentratie'",
+#: the thresholds only this rule reads: English name -> Dutch key in ``typology.toml``
+#: [drempels] and Dutch explanation for the report's method table
+THRESHOLDS: dict[str, Threshold] = {
+    "min_high": Threshold(
+        "min_hoog",
+        "Aantal hoge kernindicatoren kwetsbaarheid voor 'hoge concentratie'",
+    ),
 }
 
 
@@ -50,5 +54,5 @@ def evaluate(ctx: RuleContext) -> RuleOutcome:
             index=ctx.table.index,
         )
         add_reason(reasons, high, texts)
-    fired = count >= t["min_hoog"]
+    fired = count >= t["min_high"]
     return RuleOutcome(fired, reasons.where(fired, empty_lists(ctx.table.index)))

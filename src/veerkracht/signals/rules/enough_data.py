@@ -1,7 +1,7 @@
 """R-DATA: too few published core indicators at buurt level to classify the buurt.
 
-Fires (class 'onvoldoende gegevens') when fewer than ``min_kwetsbaarheid`` core
-vulnerability indicators, or fewer than ``min_overlast`` core nuisance indicators
+Fires (class 'onvoldoende gegevens') when fewer than ``min_vulnerability`` core
+vulnerability indicators, or fewer than ``min_nuisance`` core nuisance indicators
 measured *for the buurt itself*, have a value. A nuisance value taken from the buurt's
 postcode area does not count: it may never decide a class alone.
 """
@@ -10,21 +10,32 @@ from __future__ import annotations
 
 import pandas as pd
 
-from veerkracht.signals.rules._base import RuleContext, RuleOutcome, add_reason, empty_lists
+from veerkracht.signals.rules._base import (
+    RuleContext,
+    RuleOutcome,
+    Threshold,
+    add_reason,
+    empty_lists,
+)
 
 CODE = "R-DATA"
 TITLE = "Onvoldoende gegevens"
 DESCRIPTION = (
-    "Minder dan {min_kwetsbaarheid} kernindicatoren kwetsbaarheid of minder dan "
-    "{min_overlast} kernindicator(en) overlast op buurtniveau beschikbaar."
+    "Minder dan {min_vulnerability} kernindicatoren kwetsbaarheid of minder dan "
+    "{min_nuisance} kernindicator(en) overlast op buurtniveau beschikbaar."
 )
 
-#: Dutch explanation of this rule's own thresholds (``typology.toml`` [drempels]),
-#: shown in the report's method table
-THRESHOLDS: dict[str, str] = {
-    "min_kwetsbaarheid": "Minimum beschikbare kernindicatoren kwetsbaarheid (anders "
-    "'onvoldoende gegevens')",
-    "min_overlast": "Minimum beschikbare kernindicatoren overlast (anders 'onvoldoende gegevens')",
+#: the thresholds only this rule reads: English name -> Dutch key in ``typology.toml``
+#: [drempels] and Dutch explanation for the report's method table
+THRESHOLDS: dict[str, Threshold] = {
+    "min_vulnerability": Threshold(
+        "min_kwetsbaarheid",
+        "Minimum beschikbare kernindicatoren kwetsbaarheid (anders 'onvoldoende gegevens')",
+    ),
+    "min_nuisance": Threshold(
+        "min_overlast",
+        "Minimum beschikbare kernindicatoren overlast (anders 'onvoldoende gegevens')",
+    ),
 }
 
 
@@ -44,13 +55,13 @@ def evaluate(ctx: RuleContext) -> RuleOutcome:
     for ind in ctx.core("overlast"):
         n_nui += (_judged(ctx, ind) & ctx.buurt_level(ind)).astype(int)
     t = ctx.thresholds
-    fired = (n_vul < t["min_kwetsbaarheid"]) | (n_nui < t["min_overlast"])
+    fired = (n_vul < t["min_vulnerability"]) | (n_nui < t["min_nuisance"])
     reasons = empty_lists(index)
     text = (
         n_vul.astype(str)
-        + f" kernindicatoren kwetsbaarheid (minimaal {t['min_kwetsbaarheid']}) en "
+        + f" kernindicatoren kwetsbaarheid (minimaal {t['min_vulnerability']}) en "
         + n_nui.astype(str)
-        + f" overlast op buurtniveau (minimaal {t['min_overlast']}) beschikbaar"
+        + f" overlast op buurtniveau (minimaal {t['min_nuisance']}) beschikbaar"
     )
     add_reason(reasons, fired, text)
     return RuleOutcome(fired, reasons)

@@ -3,8 +3,8 @@
 A core vulnerability indicator (in %) counts as rising when its change, minus the
 reference's own change over the same years, exceeds the noise band (see
 :func:`~veerkracht.signals.rules._base.noise_band`): never less than the first step
-(``toename_stappen[0]`` percentage points). The step (1–3) is the largest excess
-change measured against ``toename_stappen``; it shades the class on the map.
+(``rising_steps[0]`` percentage points). The step (1–3) is the largest excess
+change measured against ``rising_steps``; it shades the class on the map.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pandas as pd
 from veerkracht.signals.rules._base import (
     RuleContext,
     RuleOutcome,
+    Threshold,
     add_reason,
     empty_lists,
     fmt,
@@ -24,29 +25,35 @@ from veerkracht.signals.rules._base import (
 CODE = "R-TOEN"
 TITLE = "Toenemende concentratie"
 DESCRIPTION = (
-    "Minstens {toename_min_indicatoren} kernindicator(en) kwetsbaarheid stijgen meer dan de "
-    "referentie, voorbij de ruis (kans op een toevallige melding per buurt ≤ {toename_alfa}, "
-    "op de robuuste spreiding over de buurten; minstens {toename_stap_1} procentpunt)."
+    "Minstens {rising_min_indicators} kernindicator(en) kwetsbaarheid stijgen meer dan de "
+    "referentie, voorbij de ruis (kans op een toevallige melding per buurt ≤ {rising_alpha}, "
+    "op de robuuste spreiding over de buurten; minstens {rising_step_1} procentpunt)."
 )
 
-#: Dutch explanation of this rule's own thresholds (``typology.toml`` [drempels]),
-#: shown in the report's method table
-THRESHOLDS: dict[str, str] = {
-    "toename_stappen": "Toename boven die van de referentie, in procentpunten, voor stap 1, 2 "
-    "en 3 (de tint op de kaart)",
-    "toename_min_indicatoren": "Aantal kernindicatoren dat meer dan de ruis moet stijgen",
+#: the thresholds only this rule reads: English name -> Dutch key in ``typology.toml``
+#: [drempels] and Dutch explanation for the report's method table
+THRESHOLDS: dict[str, Threshold] = {
+    "rising_steps": Threshold(
+        "toename_stappen",
+        "Toename boven die van de referentie, in procentpunten, voor stap 1, 2 "
+        "en 3 (de tint op de kaart)",
+    ),
+    "rising_min_indicators": Threshold(
+        "toename_min_indicatoren",
+        "Aantal kernindicatoren dat meer dan de ruis moet stijgen",
+    ),
 }
 
 
 def evaluate(ctx: RuleContext) -> RuleOutcome:
     t = ctx.thresholds
-    steps = sorted(t["toename_stappen"])
+    steps = sorted(t["rising_steps"])
     index = ctx.table.index
     reasons = empty_lists(index)
     count = pd.Series(0, index=index)
     biggest = pd.Series(np.nan, index=index)
     people = ctx.table.get("inwoners__end", pd.Series(float("nan"), index=index))
-    small = (people < t["min_inwoners"]).fillna(False)  # their noise would widen the band
+    small = (people < t["min_inhabitants"]).fillna(False)  # their noise would widen the band
     tested = [i for i in ctx.core("kwetsbaarheid") if i.unit == "%"]
     for ind in tested:
         excess = ctx.column(ind, "change_ref")
@@ -66,7 +73,7 @@ def evaluate(ctx: RuleContext) -> RuleOutcome:
             index=index,
         )
         add_reason(reasons, hit, texts)
-    fired = count >= t["toename_min_indicatoren"]
+    fired = count >= t["rising_min_indicators"]
     step = pd.Series(pd.NA, index=index, dtype="Int64")
     for n_step, bound in enumerate(steps, start=1):
         step = step.mask(fired & (biggest >= bound), n_step)

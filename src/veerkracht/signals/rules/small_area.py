@@ -9,13 +9,13 @@ from veerkracht.signals.rules._base import RuleContext, RuleOutcome, add_reason,
 CODE = "R-KLEIN"
 TITLE = "Te weinig inwoners"
 DESCRIPTION = (
-    "Minder dan {min_inwoners} inwoners: geen signaal, geen rangorde, geen cijfer per 1.000."
+    "Minder dan {min_inhabitants} inwoners: geen signaal, geen rangorde, geen cijfer per 1.000."
 )
 
 
 def evaluate(ctx: RuleContext) -> RuleOutcome:
     people = ctx.table.get("inwoners__end", pd.Series(float("nan"), index=ctx.table.index))
-    minimum = ctx.thresholds["min_inwoners"]
+    minimum = ctx.thresholds["min_inhabitants"]
     fired = (people < minimum).fillna(False)
     reasons = empty_lists(ctx.table.index)
     add_reason(
