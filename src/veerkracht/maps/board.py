@@ -84,7 +84,7 @@ def attention_buurten(result: SignalResult) -> list[AttentionBuurt]:
     order = {code: i for i, code in enumerate(ATTENTION)}
     table = table.assign(
         sort_class=table["typology"].map(order),
-        sort_index=table["concentratie_index"].astype(float),
+        sort_index=table["concentration_index"].astype(float),
     ).sort_values(
         ["sort_class", "sort_index", "region_code"],
         ascending=[True, False, True],

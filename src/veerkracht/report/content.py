@@ -271,11 +271,11 @@ def _corporation_findings(result: SignalResult, sheets: dict[str, pd.DataFrame])
 
 
 def _ranking_finding(result: SignalResult) -> list[str]:
-    t = rankable(result.table, result.min_inhabitants).dropna(subset=["concentratie_index"])
+    t = rankable(result.table, result.min_inhabitants).dropna(subset=["concentration_index"])
     if len(t) < 10:
         return []
-    top = t.nlargest(3, "concentratie_index")
-    names = ", ".join(f"{r.name} ({nl(r.concentratie_index, 0)})" for r in top.itertuples())
+    top = t.nlargest(3, "concentration_index")
+    names = ", ".join(f"{r.name} ({nl(r.concentration_index, 0)})" for r in top.itertuples())
     return [
         f"De hoogste concentratie kwetsbare groepen (gemiddelde index van de kernindicatoren, "
         f"{result.reference_label()}; van {count(len(t))} buurten met minstens "
@@ -299,7 +299,7 @@ def _statistics_findings(sheets: dict[str, pd.DataFrame]) -> list[str]:
     out = []
     reg = sheets.get("Regressie")
     if reg is not None and not reg.empty:
-        row = reg[reg.variabele == "concentratie_verschil"]
+        row = reg[reg.variabele == "concentration_change"]
         if not row.empty:
             r = row.iloc[0]
             sig = "wél" if r.p < 0.05 else "géén"
@@ -362,7 +362,7 @@ def signal_rows(result: SignalResult) -> list[dict[str, Any]]:
     colours = {c.code: c.base_colour for c in result.config.classes}
     t = result.table[result.table.typology.isin(SIGNAL_CODES)]
     t = t.assign(_o=t.typology.map(order)).sort_values(
-        ["_o", "concentratie_index", "region_code"], ascending=[True, False, True]
+        ["_o", "concentration_index", "region_code"], ascending=[True, False, True]
     )
     rows = []
     for r in t.itertuples():
@@ -373,7 +373,7 @@ def signal_rows(result: SignalResult) -> list[dict[str, Any]]:
                 "code": r.region_code,
                 "signaal": f"{r.typology_label}{step}",
                 "kleur": colours.get(r.typology, "#ffffff"),
-                "index": nl(r.concentratie_index, 0),
+                "index": nl(r.concentration_index, 0),
                 "redenen": [p for p in str(r.reasons).split(" | ") if p],
             }
         )

@@ -196,9 +196,9 @@ def _liveability_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) ->
 
 def _ranking_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any:
     t = rankable(result.table, result.min_inhabitants)
-    if t.concentratie_index.notna().sum() == 0:
+    if t.concentration_index.notna().sum() == 0:
         return None
-    df = pd.DataFrame({"name": t["name"], "value": t.concentratie_index})
+    df = pd.DataFrame({"name": t["name"], "value": t.concentration_index})
     title = "Buurten met de hoogste concentratie kwetsbare groepen"
     fig = ranking_figure(
         df,

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 
 HOTSPOT_SHEET = "Hotspots (LISA)"
-HOTSPOT_COLUMN = "concentratie_index"
+HOTSPOT_COLUMN = "concentration_index"
 #: the LISA sheet needs more buurten with a concentration index than this
 MIN_HOTSPOT_BUURTEN = 10
 
@@ -59,7 +59,7 @@ def signal_table(result: SignalResult) -> pd.DataFrame:
     out.insert(2, "Indeling", result.edition)
     ref = result.reference_label()
     extra: dict[str, pd.Series] = {
-        f"Concentratie kwetsbare groepen (gemiddelde index, {ref})": t["concentratie_index"].round(
+        f"Concentratie kwetsbare groepen (gemiddelde index, {ref})": t["concentration_index"].round(
             1
         ),
         "Inwoners": t["inwoners__end"] if "inwoners__end" in t else pd.Series(pd.NA, index=t.index),
@@ -189,7 +189,7 @@ def _statistics_sheets(
             reg = regression_table(
                 frame,
                 dependent,
-                ["concentratie_verschil", *controls, start],
+                ["concentration_change", *controls, start],
                 model=model,
                 geometries=gdf,
             )
