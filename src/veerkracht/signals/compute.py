@@ -42,7 +42,8 @@ log = logging.getLogger(__name__)
 
 #: the Dutch names of table columns where they leave the program (web JSON rows, sheet
 #: headers) or where users name them (composite TOML): ``inwoners__end`` is
-#: ``inwoners__tot`` and ``typology`` is ``typologie`` outside
+#: ``inwoners__tot`` and ``typology`` is ``typologie`` outside. The one translation of
+#: table keys: the signal table's and the analysis tables' (the XLSX sheets)
 PUBLIC_KEYS: dict[str, str] = {
     "name": "naam",
     "typology": "typologie",
@@ -55,6 +56,30 @@ PUBLIC_KEYS: dict[str, str] = {
     "concentration_change": "concentratie_verschil",
     "concentration_base": "concentratie_basis",
     "edition": "indeling",
+    # the analysis tables' keys (signals.export.analyses), as their XLSX sheets head them
+    "period": "periode",
+    "corporation_share": "corporatiebezit",
+    "value": "waarde",
+    "mean_change": "gemiddelde_verandering",
+    "turning_point": "omslagpunt_corporatiebezit",
+    "ci_low": "ci_laag",
+    "ci_high": "ci_hoog",
+    "bootstrap_share_turning": "aandeel_bootstrap_met_omslag",
+    "end_class": "eindklasse",
+    "share_improved": "aandeel_vooruit",
+    "too_small": "te_klein",
+    "class_label": "klasse",
+    "rank": "rang",
+    "state_start": "toestand_van",
+    "state_end": "toestand_tot",
+    "kind": "soort",
+    "concentration_rise": "toename_concentratie",
+    "variable": "variabele",
+    "dependent_variable": "afhankelijke_variabele",
+    "standard_error": "standaardfout",
+    "local_moran_i": "lokale_moran_i",
+    "p_permutation": "p_permutatie",
+    "quadrant": "kwadrant",
 }
 PUBLIC_MEASURES: dict[str, str] = {
     "start": "van",
