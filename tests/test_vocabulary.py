@@ -169,6 +169,16 @@ def test_the_key_check_sees_table_keys_not_json_keys() -> None:
     ]
 
 
+def test_the_one_translation_goes_both_ways() -> None:
+    from veerkracht.signals.compute import PUBLIC_KEYS, internal_column, public_column
+
+    assert len(set(PUBLIC_KEYS.values())) == len(PUBLIC_KEYS)  # no two keys share a name
+    for english, dutch in PUBLIC_KEYS.items():
+        assert public_column(english) == dutch and internal_column(dutch) == english
+    assert public_column("concentration_index") == "concentratie_index"
+    assert internal_column("gemiddelde_verandering") == "mean_change"
+
+
 def test_no_dutch_table_keys_in_the_code() -> None:
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):

@@ -198,6 +198,20 @@ def test_early_warning_separates_preventive_from_reactive(proef_store: Store) ->
     # B1 was already a problem in 2017: nothing new to warn about
     assert "BU99990001" not in warn.index
     assert warn["rank"].tolist() == list(range(1, len(warn) + 1))
+    # the sheet's headers are the Dutch ones users know (translated only at the edge)
+    from veerkracht.signals.export import public_table
+
+    assert list(public_table(early_warning(r)).columns) == [
+        "rang",
+        "region_code",
+        "naam",
+        "toestand_van",
+        "toestand_tot",
+        "typologie",
+        "redenen",
+        "soort",
+        "toename_concentratie",
+    ]
 
 
 def test_rankings_leave_out_tiny_buurten() -> None:
