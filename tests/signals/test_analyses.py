@@ -92,6 +92,22 @@ def test_ols_recovers_known_slope() -> None:
     assert table.attrs["n"] == 40
 
 
+def test_spatial_error_model_names_every_coefficient() -> None:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    rng = np.random.default_rng(3)
+    cells = [box(i, j, i + 1, j + 1) for i in range(7) for j in range(7)]
+    x = rng.normal(size=len(cells))
+    y = 2.0 * x + rng.normal(0, 0.3, len(cells))
+    frame = gpd.GeoDataFrame({"y": y, "x": x}, geometry=cells)
+    table = regression_table(frame, "y", ["x"], model="error", geometries=frame)
+    # the constant, x and the error model's lambda, each once (spreg names lambda itself)
+    assert table.variable.tolist() == ["CONSTANT", "x", "lambda"]
+    assert table.set_index("variable").coefficient["x"] == pytest.approx(2.0, abs=0.3)
+    assert table.attrs["model"] == "ruimtelijk (error)"
+
+
 def test_amsterdam_corporation_curve_rises(amsterdam_store) -> None:
     from veerkracht.signals import ensure_translation, signals_for_gemeente
     from veerkracht.signals.corporation import (

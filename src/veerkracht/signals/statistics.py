@@ -76,8 +76,8 @@ def regression_table(
                 "z": z_p[:, 0],
                 "p": z_p[:, 1],
             },
-            # spreg names the lag term itself (W_<y>); the error model adds lambda last
-            index=list(fit.name_x) + ([] if model == "lag" else ["lambda"]),
+            # spreg names the lag term itself (W_<y>), and the error model's lambda (last)
+            index=list(fit.name_x),
         )
         table.attrs.update(
             n=int(fit.n), r2=float(getattr(fit, "pr2", np.nan)), model=f"ruimtelijk ({model})"
