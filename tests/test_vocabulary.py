@@ -1,5 +1,7 @@
 """Code identifiers are English (issue 11): no Dutch ``van``/``tot`` as Python names, and
-the signal table's keys are English (``typology``, ``name``, ``reasons``, ``…__relative``).
+the signal table's keys are English (``typology``, ``name``, ``reasons``, ``…__relative``,
+``concentration_index``), and so are the analysis tables' (``period``, ``mean_change``,
+``kind`` …).
 
 Dutch stays at the edge - CLI options (``--van``), URL parameters (``?van=``), JSON keys,
 column headers - and those are strings, which the name check does not look at. The key check
@@ -60,6 +62,42 @@ DUTCH_KEYS = {
     "redenen",
     "regels",
     "stap",
+    # the concentration columns (``concentration_index`` … in code)
+    "concentratie_index",
+    "concentratie_verschil",
+    "concentratie_basis",
+    "indeling",
+    # the analysis tables' keys (early warning, corporation share, turning points,
+    # liveability by end class, regression, hotspots; Dutch headers via public_column)
+    "periode",
+    "waarde",
+    "gemiddelde_verandering",
+    "omslagpunt",
+    "omslagpunt_corporatiebezit",
+    "ci_laag",
+    "ci_hoog",
+    "aandeel_met_omslag",
+    "aandeel_bootstrap_met_omslag",
+    "eindklasse",
+    "aandeel_vooruit",
+    "te_klein",
+    "klasse",
+    "startklasse",
+    "rang",
+    "toestand_van",
+    "toestand_tot",
+    "soort",
+    "toename_concentratie",
+    "variabele",
+    "afhankelijke_variabele",
+    "standaardfout",
+    "lokale_moran_i",
+    "p_permutatie",
+    "kwadrant",
+    "som",
+    "gewicht",
+    "score_van",
+    "score_tot",
 }
 DUTCH_SUFFIX = re.compile(
     r"__(relatief|klasse|methode|benadering|index_nl_van|index_ref_van|afwijking_ref|verschil_ref)"
@@ -67,6 +105,11 @@ DUTCH_SUFFIX = re.compile(
 )
 #: the modules that read or write the signal table (elsewhere ``g["naam"]`` is a JSON key)
 TABLE_MODULES = ("signals/", "maps/", "report/", "cli/", "overview.py", "pipeline.py")
+#: keys no code reads as a JSON key either: checked in every module (web/data.py too)
+EVERYWHERE = {"concentratie_index", "concentratie_verschil", "concentratie_basis"}
+#: (file, key) pairs that are not table keys: a user file's key (the typology TOML's
+#: ``[[klasse]]``; ``corporatiebezit`` is an indicator key, so it is not in the list)
+ALLOWED_KEYS: set[tuple[str, str]] = {("signals/typology.py", "klasse")}
 
 
 def _text(node: ast.AST) -> str | None:
@@ -131,18 +174,32 @@ def test_the_key_check_sees_table_keys_not_json_keys() -> None:
     ]
 
 
+def test_the_one_translation_goes_both_ways() -> None:
+    from veerkracht.signals.compute import PUBLIC_KEYS, internal_column, public_column
+
+    assert len(set(PUBLIC_KEYS.values())) == len(PUBLIC_KEYS)  # no two keys share a name
+    for english, dutch in PUBLIC_KEYS.items():
+        assert public_column(english) == dutch and internal_column(dutch) == english
+    assert public_column("concentration_index") == "concentratie_index"
+    assert internal_column("gemiddelde_verandering") == "mean_change"
+
+
 def test_no_dutch_table_keys_in_the_code() -> None:
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE).as_posix()
         source = path.read_text(encoding="utf-8")
         for line, key in dutch_keys(source):
-            table_module = rel.startswith(TABLE_MODULES)
+            table_module = rel.startswith(TABLE_MODULES) or key in EVERYWHERE
+            if (rel, key) in ALLOWED_KEYS:
+                continue
             if table_module or not key.isidentifier() or f".{key}" in source.splitlines()[line - 1]:
                 found.append(f"{rel}:{line}: {key}")
     assert not found, (
         "Dutch table keys in the code (English: name, typology, typology_label, typology_map, "
-        "reasons, rules, step, suffixes __relative/__class; Dutch only via public_column):\n"
+        "reasons, rules, step, concentration_index/_change/_base, edition, suffixes "
+        "__relative/__class, the analysis tables' keys such as period, mean_change, ci_low, "
+        "kind, variable; Dutch only via public_column, see PUBLIC_KEYS):\n"
         + "\n".join(found)
     )
 

@@ -24,10 +24,10 @@ def _index_frame(amsterdam) -> pd.DataFrame:
     rows = []
     for year in (2017, 2019):
         nl = {2017: 7.9, 2019: float(b["p_hh_lkk__nl"].iloc[0])}[year]
-        klasse = pd.cut(b[f"p_wcorpw__{year}"], BINS, right=False, labels=LABELS)
-        means = b.groupby(klasse, observed=False)[f"p_hh_lkk__{year}"].mean()
+        share = pd.cut(b[f"p_wcorpw__{year}"], BINS, right=False, labels=LABELS)
+        means = b.groupby(share, observed=False)[f"p_hh_lkk__{year}"].mean()
         rows += [
-            {"klasse": k, "periode": str(year), "index": v / nl * 100} for k, v in means.items()
+            {"category": k, "period": str(year), "index": v / nl * 100} for k, v in means.items()
         ]
     return pd.DataFrame(rows)
 
@@ -72,8 +72,8 @@ def test_ranking_top_buurten(amsterdam, tmp_path) -> None:
 def test_liveability_bars(tmp_path) -> None:
     df = pd.DataFrame(
         {
-            "startklasse": ["onvoldoende", "zwak", "voldoende", "goed"],
-            "waarde": [0.4, 0.1, -0.2, -0.5],
+            "category": ["onvoldoende", "zwak", "voldoende", "goed"],
+            "value": [0.4, 0.1, -0.2, -0.5],
         }
     )
     (png, svg) = liveability_development_chart(
@@ -89,4 +89,4 @@ def test_liveability_bars(tmp_path) -> None:
         "Leefbaarheidsklasse aan het begin van de periode" in text or "Leefbaarheidsklasse" in text
     )
     assert png.stat().st_size > 20_000
-    assert np.isclose(df["waarde"].sum(), -0.2)
+    assert np.isclose(df["value"].sum(), -0.2)

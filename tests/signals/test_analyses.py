@@ -33,13 +33,13 @@ def test_corporation_bins() -> None:
 def test_turning_point_interpolates_between_midpoints() -> None:
     curve = pd.DataFrame(
         {
-            "corporatiebezit": ["30–40%", "40–50%", "50–60%"],
-            "gemiddelde_verandering": [0.02, 0.01, -0.03],
+            "corporation_share": ["30–40%", "40–50%", "50–60%"],
+            "mean_change": [0.02, 0.01, -0.03],
         }
     )
     # midpoints 45 (+0,01) and 55 (-0,03): zero at 45 + 10 * 0,01 / 0,04 = 47,5
     assert turning_point(curve) == pytest.approx(47.5)
-    never = curve.assign(gemiddelde_verandering=[0.03, 0.02, 0.01])
+    never = curve.assign(mean_change=[0.03, 0.02, 0.01])
     assert turning_point(never) is None
 
 
@@ -116,9 +116,25 @@ def test_ols_recovers_known_slope() -> None:
     x = pd.Series(range(40), dtype=float)
     frame = pd.DataFrame({"y": 2.0 * x + 1.0 + (x % 3 - 1) * 0.1, "x": x})
     table = regression_table(frame, "y", ["x"])
-    coef = table.set_index("variabele").coefficient
+    coef = table.set_index("variable").coefficient
     assert coef["x"] == pytest.approx(2.0, abs=0.01)
     assert table.attrs["n"] == 40
+
+
+def test_spatial_error_model_names_every_coefficient() -> None:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    rng = np.random.default_rng(3)
+    cells = [box(i, j, i + 1, j + 1) for i in range(7) for j in range(7)]
+    x = rng.normal(size=len(cells))
+    y = 2.0 * x + rng.normal(0, 0.3, len(cells))
+    frame = gpd.GeoDataFrame({"y": y, "x": x}, geometry=cells)
+    table = regression_table(frame, "y", ["x"], model="error", geometries=frame)
+    # the constant, x and the error model's lambda, each once (spreg names lambda itself)
+    assert table.variable.tolist() == ["CONSTANT", "x", "lambda"]
+    assert table.set_index("variable").coefficient["x"] == pytest.approx(2.0, abs=0.3)
+    assert table.attrs["model"] == "ruimtelijk (error)"
 
 
 def test_amsterdam_corporation_curve_rises(amsterdam_store) -> None:
@@ -131,10 +147,10 @@ def test_amsterdam_corporation_curve_rises(amsterdam_store) -> None:
     ensure_translation(amsterdam_store, "GM0363", 2019)
     result = signals_for_gemeente(amsterdam_store, "GM0363", 2017, 2019)
     curves = corporation_share_curves(result)
-    low = curves.query("indicator == 'laag_inkomen' and periode == 2019").set_index(
-        "corporatiebezit"
+    low = curves.query("indicator == 'laag_inkomen' and period == 2019").set_index(
+        "corporation_share"
     )
-    assert set(curves.periode) >= {2017, 2019}
+    assert set(curves.period) >= {2017, 2019}
     # the study's finding holds in Amsterdam: low incomes concentrate where corporations own most
     assert low.loc["≥ 80%", "index_nl"] > 2 * low.loc["0–10%", "index_nl"]
     assert low.buurten.sum() == 386  # buurten with both a 2019 rate and corporation share
@@ -146,16 +162,16 @@ def test_whole_nl_liveability_by_end_class(amsterdam_store) -> None:
     from veerkracht.signals.corporation import MIN_GROUP, liveability_by_end_class
 
     table = liveability_by_end_class(amsterdam_store, 2016, 2018)
-    assert table.eindklasse.tolist() == sorted(table.eindklasse)
-    assert set(table.eindklasse) <= set(range(1, 10))
+    assert table.end_class.tolist() == sorted(table.end_class)
+    assert set(table.end_class) <= set(range(1, 10))
     assert table.pc4.sum() > 3500  # whole NL
     # n per class, an interval around every mean, small classes marked
-    assert (table.ci_laag <= table.gemiddelde_verandering).all()
-    assert (table.gemiddelde_verandering <= table.ci_hoog).all()
-    assert (table.te_klein == (table.pc4 < MIN_GROUP)).all()
+    assert (table.ci_low <= table.mean_change).all()
+    assert (table.mean_change <= table.ci_high).all()
+    assert (table.too_small == (table.pc4 < MIN_GROUP)).all()
     # the end class is the 2018 class: recompute one class's n from the store
     raw = amsterdam_store.lbm2_pc4_development(2016, 2018)
-    assert int((raw.eindklasse == 7).sum()) == int(table.set_index("eindklasse").pc4[7])
+    assert int((raw.end_class == 7).sum()) == int(table.set_index("end_class").pc4[7])
 
 
 def test_turning_point_needs_a_significant_sign_change() -> None:
@@ -166,8 +182,8 @@ def test_turning_point_needs_a_significant_sign_change() -> None:
     # a clear turn at 50 %: rising below, falling above
     clear = pd.Series(np.where(share < 50, 0.05, -0.05) + rng.normal(0, 0.02, 400))
     hit = turning_point_test(share, clear)
-    assert hit["significant"] and 40 <= hit["omslagpunt"] <= 60
-    assert hit["ci_laag"] <= hit["omslagpunt"] <= hit["ci_hoog"]
+    assert hit["significant"] and 40 <= hit["turning_point"] <= 60
+    assert hit["ci_low"] <= hit["turning_point"] <= hit["ci_high"]
     assert hit["n"] == 400
     # pure noise around zero: bin means change sign by chance, never a finding
     noise = pd.Series(rng.normal(0, 0.005, 400))
@@ -181,19 +197,24 @@ def test_turning_point_needs_a_significant_sign_change() -> None:
 
 def test_amsterdam_statistics_sheets_ols_and_spatial_lag(amsterdam_store) -> None:
     from veerkracht.signals import ensure_translation, signals_for_gemeente
-    from veerkracht.signals.export import _statistics_sheets
+    from veerkracht.signals.export import _statistics_tables, public_table
 
     ensure_translation(amsterdam_store, "GM0363", 2019)
     result = signals_for_gemeente(amsterdam_store, "GM0363", 2017, 2019)
-    ols = _statistics_sheets(result, amsterdam_store, "ols")
-    lag = _statistics_sheets(result, amsterdam_store, "lag")
-    assert ols["Regressie"].model.iloc[0] == "OLS, robuuste fouten (HC3)"
-    assert "W_overlast_lbm2__verschil" in set(lag["Regressie"].variabele)
-    assert lag["Regressie"].p.between(0, 1).all()
+    ols = _statistics_tables(result, amsterdam_store, "ols")
+    lag = _statistics_tables(result, amsterdam_store, "lag")
+    assert ols["regression"].model.iloc[0] == "OLS, robuuste fouten (HC3)"
+    lag_term = "W_overlast_lbm2__change"
+    assert lag_term in set(lag["regression"].variable)
+    assert lag["regression"].p.between(0, 1).all()
     # neighbouring buurten move together: the spatial lag coefficient is clearly positive
-    rho = lag["Regressie"].set_index("variabele").coefficient["W_overlast_lbm2__verschil"]
+    rho = lag["regression"].set_index("variable").coefficient[lag_term]
     assert rho > 0.3
-    hot = ols["Hotspots (LISA)"]
+    # the sheet names the variables and its headers in Dutch
+    sheet = public_table(lag["regression"])
+    assert {"variabele", "standaardfout", "afhankelijke_variabele"} <= set(sheet.columns)
+    assert "W_overlast_lbm2__" + "verschil" in set(sheet.variabele)
+    hot = ols["hotspots"]
     assert set(hot.cluster) <= {
         "hoog-hoog (hotspot)",
         "laag-laag (coldspot)",
@@ -215,7 +236,7 @@ def test_region_curves_pool_gemeenten_and_say_what_is_left_out(amsterdam_store) 
     single = corporation_share_curves(ensure)
     # pooling one gemeente with itself leaves every weighted mean unchanged
     double = corporation_share_curves([ensure, ensure])
-    assert double.waarde.to_numpy() == pytest.approx(single.waarde.to_numpy())
+    assert double.value.to_numpy() == pytest.approx(single.value.to_numpy())
     assert double.buurten.sum() == 2 * single.buurten.sum()
     curves, skipped = corporation_share_curves_for(amsterdam_store, None, 2017, 2019)
     # in shared/data only Amsterdam has KWB buurt data around 2017-2019
@@ -235,7 +256,7 @@ def test_numpy_ols_matches_statsmodels_hc3() -> None:
     ours = ols_hc3(y, x)
     assert list(ours.index) == list(fit.params.index)
     np.testing.assert_allclose(ours.coefficient, fit.params, rtol=1e-12)
-    np.testing.assert_allclose(ours.standaardfout, fit.bse, rtol=1e-12)
+    np.testing.assert_allclose(ours.standard_error, fit.bse, rtol=1e-12)
     np.testing.assert_allclose(ours.t, fit.tvalues, rtol=1e-12)
     np.testing.assert_allclose(ours.p, fit.pvalues, rtol=1e-9)
     assert ours.attrs["r2"] == pytest.approx(fit.rsquared, rel=1e-12)

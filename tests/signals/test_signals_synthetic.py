@@ -189,15 +189,29 @@ def test_early_warning_separates_preventive_from_reactive(proef_store: Store) ->
     )
     r = signals_for_gemeente(proef_store, "GM9999", 2017, 2019)
     warn = early_warning(r).set_index("region_code")
-    assert warn.loc["BU99990002", "soort"] == "reactief"
-    assert (warn.loc["BU99990002", "toestand_van"], warn.loc["BU99990002", "toestand_tot"]) == (
+    assert warn.loc["BU99990002", "kind"] == "reactief"
+    assert (warn.loc["BU99990002", "state_start"], warn.loc["BU99990002", "state_end"]) == (
         "kwetsbaar",
         "probleem",
     )
-    assert warn.loc["BU99990003", "soort"] == "preventief"
+    assert warn.loc["BU99990003", "kind"] == "preventief"
     # B1 was already a problem in 2017: nothing new to warn about
     assert "BU99990001" not in warn.index
-    assert warn.rang.tolist() == list(range(1, len(warn) + 1))
+    assert warn["rank"].tolist() == list(range(1, len(warn) + 1))
+    # the sheet's headers are the Dutch ones users know (translated only at the edge)
+    from veerkracht.signals.export import public_table
+
+    assert list(public_table(early_warning(r)).columns) == [
+        "rang",
+        "region_code",
+        "naam",
+        "toestand_van",
+        "toestand_tot",
+        "typologie",
+        "redenen",
+        "soort",
+        "toename_concentratie",
+    ]
 
 
 def test_rankings_leave_out_tiny_buurten() -> None:

@@ -88,7 +88,7 @@ def test_geojson_layer(world) -> None:
 
     view = signal_view(world.app.state.web.service.store, "GM0363", 2017, 2019)
     kop = view.result.table.set_index("region_code").loc[BU_A]
-    assert first["properties"]["waarde"] == pytest.approx(kop.concentratie_index, abs=1e-3)
+    assert first["properties"]["waarde"] == pytest.approx(kop.concentration_index, abs=1e-3)
     colours = {k["kleur"] for k in data["metadata"]["legenda"]["klassen"]}
     assert first["properties"]["kleur"] in colours
     lon, lat = first["geometry"]["coordinates"][0][0]

@@ -65,7 +65,7 @@ class AttentionBuurt:
     number: int
     code: str
     name: str
-    klasse: str  # typology code: PRO, KWE or VER
+    typology: str  # typology code: PRO, KWE or VER
     label: str  # the Dutch class label
     index: float | None  # concentration index, for ordering within a class
 
@@ -84,7 +84,7 @@ def attention_buurten(result: SignalResult) -> list[AttentionBuurt]:
     order = {code: i for i, code in enumerate(ATTENTION)}
     table = table.assign(
         sort_class=table["typology"].map(order),
-        sort_index=table["concentratie_index"].astype(float),
+        sort_index=table["concentration_index"].astype(float),
     ).sort_values(
         ["sort_class", "sort_index", "region_code"],
         ascending=[True, False, True],
@@ -94,10 +94,10 @@ def attention_buurten(result: SignalResult) -> list[AttentionBuurt]:
     rows = zip(
         table["region_code"], table["name"], table["typology"], table["sort_index"], strict=True
     )
-    for number, (code, name, klasse, index) in enumerate(rows, start=1):
+    for number, (code, name, typology, index) in enumerate(rows, start=1):
         text = "" if name is None or name != name else str(name)
         value = None if math.isnan(index) else float(index)
-        out.append(AttentionBuurt(number, str(code), text, klasse, labels[klasse], value))
+        out.append(AttentionBuurt(number, str(code), text, typology, labels[typology], value))
     return out
 
 
@@ -440,7 +440,7 @@ def _draw_list(
         return
     entries: list[tuple[str, str | None]] = []  # (text, class code of a header or None)
     for code in ATTENTION:
-        group = [b for b in buurten if b.klasse == code]
+        group = [b for b in buurten if b.typology == code]
         if group:
             entries.append((f"{group[0].label} ({len(group)})", code))
             entries += [(_entry(b, b.code in on_map), None) for b in group]

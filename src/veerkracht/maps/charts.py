@@ -2,12 +2,13 @@
 
 Input is always a plain pandas DataFrame:
 
-* :func:`corporation_index_chart` — columns ``klasse`` (corporation-share bin label,
-  e.g. ``"0–10%"`` … ``"≥80%"``, in display order), ``periode`` (e.g.
+* :func:`corporation_index_chart` — columns ``category`` (corporation-share bin label,
+  e.g. ``"0–10%"`` … ``"≥80%"``, in display order), ``period`` (e.g.
   ``"2017–2019"``) and ``index`` (NL = 100). One line per period.
-* :func:`liveability_development_chart` — columns ``startklasse`` (label of the
-  liveability class at the start, in display order) and ``waarde`` (e.g. mean
-  change or share of buurten that declined); optional ``periode`` for grouped bars.
+* :func:`liveability_development_chart` — columns ``category`` (label of the
+  liveability class, in display order) and ``value`` (e.g. mean change or share of
+  buurten that declined); optional ``period`` for grouped bars and ``ci_low``/``ci_high``
+  for a 95 % interval.
 * :func:`ranking_chart` — columns ``name`` and ``value``; the top ``top`` buurten.
 """
 
@@ -89,11 +90,11 @@ def corporation_index_figure(
     df: pd.DataFrame, *, title: str, sources: list[str], subtitle: str = ""
 ) -> Figure:
     """Index (NL = 100) per corporation-share class, one line per period."""
-    _require(df, ["klasse", "periode", "index"], "corporation_index_chart")
+    _require(df, ["category", "period", "index"], "corporation_index_chart")
     fig, ax = _figure()
-    order = list(dict.fromkeys(df["klasse"]))
-    for colour, (period, part) in zip(LINE_COLOURS, df.groupby("periode", sort=True), strict=False):
-        part = part.set_index("klasse").reindex(order)
+    order = list(dict.fromkeys(df["category"]))
+    for colour, (period, part) in zip(LINE_COLOURS, df.groupby("period", sort=True), strict=False):
+        part = part.set_index("category").reindex(order)
         ax.plot(
             range(len(order)),
             part["index"],
@@ -132,24 +133,24 @@ def liveability_development_figure(
     x_label: str = "Leefbaarheidsklasse aan het begin van de periode",
 ) -> Figure:
     """Bars of a development measure per liveability class (optional 95 % interval)."""
-    _require(df, ["startklasse", "waarde"], "liveability_development_chart")
+    _require(df, ["category", "value"], "liveability_development_chart")
     fig, ax = _figure()
-    order = list(dict.fromkeys(df["startklasse"]))
-    periods = list(dict.fromkeys(df["periode"])) if "periode" in df.columns else [None]
+    order = list(dict.fromkeys(df["category"]))
+    periods = list(dict.fromkeys(df["period"])) if "period" in df.columns else [None]
     width = 0.8 / len(periods)
     for k, period in enumerate(periods):
-        part = df if period is None else df[df["periode"] == period]
-        part = part.set_index("startklasse").reindex(order)
+        part = df if period is None else df[df["period"] == period]
+        part = part.set_index("category").reindex(order)
         xs = [i - 0.4 + width * (k + 0.5) for i in range(len(order))]
         errors = None
-        if {"ci_laag", "ci_hoog"} <= set(part.columns):
+        if {"ci_low", "ci_high"} <= set(part.columns):
             errors = [
-                (part["waarde"] - part["ci_laag"]).clip(lower=0),
-                (part["ci_hoog"] - part["waarde"]).clip(lower=0),
+                (part["value"] - part["ci_low"]).clip(lower=0),
+                (part["ci_high"] - part["value"]).clip(lower=0),
             ]
         ax.bar(
             xs,
-            part["waarde"],
+            part["value"],
             width * 0.92,
             color=LINE_COLOURS[k % 4],
             label=None if period is None else str(period),

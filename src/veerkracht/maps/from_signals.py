@@ -84,7 +84,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
         MapLayer(
             key="concentratie",
             title=f"Concentratie kwetsbare groepen in {gm.name}, {result.end_year}",
-            column="concentratie_index",
+            column="concentration_index",
             kind="klassen",
             legend_title=f"Index ({result.reference_label()})",
             bins=[
@@ -93,7 +93,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
                 120,
                 150,
                 200,
-                _top(gdf.concentratie_index, 250.0),
+                _top(gdf.concentration_index, 250.0),
             ],
             sources=sources,
             period=period,
@@ -103,7 +103,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
         MapLayer(
             key="ontwikkeling",
             title=f"Ontwikkeling aandeel kwetsbare groepen, {period}",
-            column="concentratie_verschil",
+            column="concentration_change",
             kind="klassen",
             legend_title="Verschil in procentpunten",
             bins=[
@@ -111,7 +111,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
                 -1.0,
                 1.0,
                 2.5,
-                _top(gdf.concentratie_verschil, 5.0),
+                _top(gdf.concentration_change, 5.0),
             ],
             palette="divergerend",
             worse_when_higher=True,  # a rising share of vulnerable groups: red
@@ -136,7 +136,7 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
             column="bivariaat",
             kind="bivariaat",
             legend_title="Ontwikkeling × niveau",
-            bivariate=("concentratie_verschil", "concentratie_index"),
+            bivariate=("concentration_change", "concentration_index"),
             sources=sources,
             period=period,
             note=edition_note,
@@ -219,10 +219,10 @@ def mapset_from_signals(store: Store, result: SignalResult) -> MapSet:
             extra[f"{col}__{p_start}"] = gdf[f"{ind.key}__start"]
             extra[f"{col}__{p_end}"] = gdf[col]
     gdf = pd.concat([gdf, pd.DataFrame(extra, index=gdf.index)], axis=1)
-    profile["concentratie_index"] = (
+    profile["concentration_index"] = (
         f"Concentratie kwetsbare groepen (index {result.reference_label()})"
     )
-    profile["concentratie_verschil"] = "Toename concentratie (procentpunt)"
+    profile["concentration_change"] = "Toename concentratie (procentpunt)"
     profile["typology_label"] = "Signaal"
     profile["reasons"] = "Redenen"
     layers = [layer for layer in layers if _has_values(gdf, layer)]

@@ -20,7 +20,7 @@ from veerkracht.report import content as c
 from veerkracht.report.figures import board_jpeg, chart_images, data_uri, hotspots, map_images
 from veerkracht.report.html import render_report
 from veerkracht.report.pdf import load_in_background, write_pdf
-from veerkracht.signals.export import HOTSPOT_SHEET, analysis_sheets, hotspot_input
+from veerkracht.signals.export import HOTSPOTS, analyses, hotspot_input
 from veerkracht.signals.maps import geometry_edition
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def build_content(
     mapset = mapset_from_view(store, view)
     if overlays:
         mapset = replace(mapset, overlays=list(overlays))
-    sheets: dict = {}
+    tables: dict = {}  # the analyses by key (signals.export.SHEET_NAMES)
     charts: list[dict[str, str]] = []
     # the board map and the hotspots (LISA: esda alone takes ~1.3 s to import) go to the
     # map workers, which have esda loaded; the other analyses run here meanwhile
@@ -72,15 +72,17 @@ def build_content(
     if (buurten := hotspot_input(result, store)) is not None:
         jobs["hotspots"] = (hotspots, (buurten,))
 
-    def analyses() -> None:  # here, while the workers draw the maps
+    def run_analyses() -> None:  # here, while the workers draw the maps
         with warnings.catch_warnings():  # e.g. a regression over a constant column
             warnings.simplefilter("ignore", RuntimeWarning)
-            sheets.update(analysis_sheets(result, store, hotspots=False))
-        charts.extend(chart_images(result, sheets))
+            tables.update(analyses(result, store, hotspots=False))
+        charts.extend(chart_images(result, tables))
 
-    maps, done = map_images(mapset, folder, processes=processes, meanwhile=analyses, jobs=jobs)
+    maps, done = map_images(
+        mapset, folder, processes=processes, meanwhile=run_analyses, jobs=jobs
+    )
     if "hotspots" in done and not done["hotspots"].empty:
-        sheets[HOTSPOT_SHEET] = done["hotspots"]
+        tables[HOTSPOTS] = done["hotspots"]
     geo_ed = geometry_edition(store, result.gemeente.code, result.edition, result.table.region_code)
     assert result.config is not None
     colours = {k.code: k.base_colour for k in result.config.classes}
@@ -101,7 +103,7 @@ def build_content(
         periods=periods,
         counts=c.class_counts(result),
         n_buurten=len(result.table),
-        findings=c.findings(result, sheets),
+        findings=c.findings(result, tables),
         signals=c.signal_rows(result),
         indicators=c.indicator_rows(result, store),
         thresholds=c.threshold_rows(result),
@@ -112,7 +114,7 @@ def build_content(
         conservation_max=c.largest_conservation_error(conservation),
         sources=c.source_rows(result, store, geo_ed),
         citations=[s.citation() for s in result.sources],
-        corporation_table=c.corporation_table(result, sheets.get("Corporatiebezit")),
+        corporation_table=c.corporation_table(result, tables.get("corporation_share")),
         maps=maps,
         charts=charts,
         period_line=view.period_line(),

@@ -166,12 +166,13 @@ def rule_rows(result: SignalResult) -> list[dict[str, str]]:
     ]
 
 
-def findings(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> list[str]:
+def findings(result: SignalResult, tables: dict[str, pd.DataFrame]) -> list[str]:
     """Key findings in plain Dutch, each from a tested quantity with its n.
 
     Counts come from the typology; a relation is stated only with its test (rank
     correlation, regression, bootstrap interval) and n; a group of fewer than 10
-    buurten is never the basis of a statement.
+    buurten is never the basis of a statement. ``tables``: the analyses by key
+    (:func:`veerkracht.signals.export.analyses`).
     """
     n = result.class_counts()
     total = len(result.table)
@@ -198,10 +199,10 @@ def findings(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> list[str]
             f"Voor {count(n['ONV'])} buurten zijn te weinig openbare cijfers op buurtniveau om "
             "een signaal te geven (vaak buurten waarvan CBS de cijfers geheimhoudt)."
         )
-    out += _corporation_findings(result, sheets)
+    out += _corporation_findings(result, tables)
     out += _ranking_finding(result)
-    out += _early_warning_finding(sheets)
-    out += _statistics_findings(sheets)
+    out += _early_warning_finding(tables)
+    out += _statistics_findings(tables)
     return out
 
 
@@ -209,7 +210,7 @@ def _p_text(p: float) -> str:
     return "p < 0,001" if p < 0.001 else f"p = {nl(p, 3)}"
 
 
-def _corporation_findings(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> list[str]:
+def _corporation_findings(result: SignalResult, tables: dict[str, pd.DataFrame]) -> list[str]:
     out = []
     ind = _headline_indicator(result)
     if ind is not None:
@@ -229,7 +230,7 @@ def _corporation_findings(result: SignalResult, sheets: dict[str, pd.DataFrame])
                     f"'{ind.label.lower()}' (ρ = {nl(corr['rho'], 2)}, {_p_text(corr['p'])}, "
                     f"n = {count(corr['n'])} buurten)."
                 )
-    turning = sheets.get("Omslagpunt")
+    turning = tables.get("turning_points")
     if turning is not None and "significant" in turning:
         labels = {i.key: i.label for i in result.indicators}
         unclear = []
@@ -238,8 +239,8 @@ def _corporation_findings(result: SignalResult, sheets: dict[str, pd.DataFrame])
             if row.significant:
                 out.append(
                     f"De ontwikkeling van '{label}' wordt negatief vanaf ongeveer "
-                    f"{nl(row.omslagpunt_corporatiebezit, 0)}% corporatiebezit (95%-interval "
-                    f"{nl(row.ci_laag, 0)}–{nl(row.ci_hoog, 0)}%, bootstrap over "
+                    f"{nl(row.turning_point, 0)}% corporatiebezit (95%-interval "
+                    f"{nl(row.ci_low, 0)}–{nl(row.ci_high, 0)}%, bootstrap over "
                     f"{count(int(row.n))} buurten; klassen van minstens {MIN_GROUP} buurten)."
                 )
             else:
@@ -255,11 +256,11 @@ def _corporation_findings(result: SignalResult, sheets: dict[str, pd.DataFrame])
 
 
 def _ranking_finding(result: SignalResult) -> list[str]:
-    t = rankable(result.table, result.min_inhabitants).dropna(subset=["concentratie_index"])
+    t = rankable(result.table, result.min_inhabitants).dropna(subset=["concentration_index"])
     if len(t) < 10:
         return []
-    top = t.nlargest(3, "concentratie_index")
-    names = ", ".join(f"{r.name} ({nl(r.concentratie_index, 0)})" for r in top.itertuples())
+    top = t.nlargest(3, "concentration_index")
+    names = ", ".join(f"{r.name} ({nl(r.concentration_index, 0)})" for r in top.itertuples())
     return [
         f"De hoogste concentratie kwetsbare groepen (gemiddelde index van de kernindicatoren, "
         f"{result.reference_label()}; van {count(len(t))} buurten met minstens "
@@ -267,11 +268,11 @@ def _ranking_finding(result: SignalResult) -> list[str]:
     ]
 
 
-def _early_warning_finding(sheets: dict[str, pd.DataFrame]) -> list[str]:
-    ew = sheets.get("Vroegsignalering")
+def _early_warning_finding(tables: dict[str, pd.DataFrame]) -> list[str]:
+    ew = tables.get("early_warning")
     if ew is None or ew.empty:
         return []
-    n = ew.soort.value_counts()
+    n = ew.kind.value_counts()
     return [
         f"Vroegsignalering: {count(int(n.get('reactief', 0)))} buurten zijn in de periode in "
         f"de toestand 'probleem' gekomen (reactief) en {count(int(n.get('preventief', 0)))} "
@@ -279,11 +280,11 @@ def _early_warning_finding(sheets: dict[str, pd.DataFrame]) -> list[str]:
     ]
 
 
-def _statistics_findings(sheets: dict[str, pd.DataFrame]) -> list[str]:
+def _statistics_findings(tables: dict[str, pd.DataFrame]) -> list[str]:
     out = []
-    reg = sheets.get("Regressie")
+    reg = tables.get("regression")
     if reg is not None and not reg.empty:
-        row = reg[reg.variabele == "concentratie_verschil"]
+        row = reg[reg.variable == "concentration_change"]
         if not row.empty:
             r = row.iloc[0]
             sig = "wél" if r.p < 0.05 else "géén"
@@ -293,7 +294,7 @@ def _statistics_findings(sheets: dict[str, pd.DataFrame]) -> list[str]:
                 f"concentratie en de verandering van de overlast (coëfficiënt "
                 f"{nl(r.coefficient, 4)}, {_p_text(r.p)})."
             )
-    lisa = sheets.get("Hotspots (LISA)")
+    lisa = tables.get("hotspots")
     if lisa is not None and not lisa.empty:
         hot = int((lisa.cluster == "hoog-hoog (hotspot)").sum())
         cold = int((lisa.cluster == "laag-laag (coldspot)").sum())
@@ -319,8 +320,8 @@ def attention_rows(buurten: list, colours: dict[str, str]) -> list[dict[str, str
             "naam": b.name,
             "code": b.code,
             "signaal": b.label,
-            "kort": SHORT_LABELS.get(b.klasse, b.label),
-            "kleur": colours.get(b.klasse, "#ffffff"),
+            "kort": SHORT_LABELS.get(b.typology, b.label),
+            "kleur": colours.get(b.typology, "#ffffff"),
             "index": nl(b.index, 0),
         }
         for b in buurten
@@ -346,7 +347,7 @@ def signal_rows(result: SignalResult) -> list[dict[str, Any]]:
     colours = {c.code: c.base_colour for c in result.config.classes}
     t = result.table[result.table.typology.isin(SIGNAL_CODES)]
     t = t.assign(_o=t.typology.map(order)).sort_values(
-        ["_o", "concentratie_index", "region_code"], ascending=[True, False, True]
+        ["_o", "concentration_index", "region_code"], ascending=[True, False, True]
     )
     rows = []
     for r in t.itertuples():
@@ -357,7 +358,7 @@ def signal_rows(result: SignalResult) -> list[dict[str, Any]]:
                 "code": r.region_code,
                 "signaal": f"{r.typology_label}{step}",
                 "kleur": colours.get(r.typology, "#ffffff"),
-                "index": nl(r.concentratie_index, 0),
+                "index": nl(r.concentration_index, 0),
                 "redenen": [p for p in str(r.reasons).split(" | ") if p],
             }
         )
@@ -515,11 +516,11 @@ def corporation_table(result: SignalResult, curves: pd.DataFrame | None) -> dict
     if part.empty:
         return {}
 
-    bins = list(dict.fromkeys(str(b) for b in part.corporatiebezit))
+    bins = list(dict.fromkeys(str(b) for b in part.corporation_share))
     rows = []
-    for (label, period), grp in part.groupby(["label", "periode"], sort=False):
-        by_bin = dict(zip(grp.corporatiebezit.astype(str), grp.index_nl, strict=True))
-        n_bin = dict(zip(grp.corporatiebezit.astype(str), grp.buurten, strict=True))
+    for (label, period), grp in part.groupby(["label", "period"], sort=False):
+        by_bin = dict(zip(grp.corporation_share.astype(str), grp.index_nl, strict=True))
+        n_bin = dict(zip(grp.corporation_share.astype(str), grp.buurten, strict=True))
         rows.append(
             {
                 "label": label,

@@ -115,33 +115,35 @@ def _figure_png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def chart_images(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> list[dict[str, str]]:
-    """Corporation-share index curves, liveability by start class and the buurt ranking."""
+def chart_images(result: SignalResult, tables: dict[str, pd.DataFrame]) -> list[dict[str, str]]:
+    """Corporation-share index curves, liveability by start class and the buurt ranking
+    (``tables``: the analyses by key, :func:`veerkracht.signals.export.analyses`)."""
     charts = []
     for maker in (_corporation_chart, _liveability_chart, _ranking_chart):
-        item = maker(result, sheets)
+        item = maker(result, tables)
         if item is not None:
             fig, title, text = item
             charts.append({"titel": title, "tekst": text, "src": data_uri(_figure_png(fig))})
     return charts
 
 
-def _corporation_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any:
-    curves = sheets.get("Corporatiebezit")
+def _corporation_chart(result: SignalResult, tables: dict[str, pd.DataFrame]) -> Any:
+    curves = tables.get("corporation_share")
     ind = _headline_indicator(result)
     if curves is None or ind is None:
         return None
 
     part = curves[curves.indicator == ind.key].dropna(subset=["index_nl"])
     part = part[part.buurten >= MIN_GROUP]  # groups of fewer buurten carry no pattern
-    if part.periode.nunique() < 1:
+    if part.period.nunique() < 1:
         return None
-    last = part[part.periode == part.periode.max()]
-    n_of = dict(zip(last.corporatiebezit.astype(str), last.buurten, strict=True))
+    last = part[part.period == part.period.max()]
+    n_of = dict(zip(last.corporation_share.astype(str), last.buurten, strict=True))
+    shares = part.corporation_share.astype(str)
     df = pd.DataFrame(
         {
-            "klasse": [f"{k}\nn={n_of.get(str(k), 0)}" for k in part.corporatiebezit.astype(str)],
-            "periode": part.periode.astype(str),
+            "category": [f"{k}\nn={n_of.get(str(k), 0)}" for k in shares],
+            "period": part.period.astype(str),
             "index": part.index_nl,
         }
     )
@@ -161,18 +163,19 @@ def _corporation_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) ->
     return fig, title, text
 
 
-def _liveability_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any:
-    frame = sheets.get("Leefbaarheid x eindklasse")
+def _liveability_chart(result: SignalResult, tables: dict[str, pd.DataFrame]) -> Any:
+    frame = tables.get("liveability_by_end_class")
     lbm = result.periods.get("lbm2_totaal")
     if frame is None or frame.empty or not lbm:
         return None
-    frame = frame[~frame.te_klein]
+    frame = frame[~frame.too_small]
+    labels = zip(frame.class_label, frame.pc4, strict=True)
     df = pd.DataFrame(
         {
-            "startklasse": [f"{k}\nn={n}" for k, n in zip(frame.klasse, frame.pc4, strict=True)],
-            "waarde": frame.gemiddelde_verandering,
-            "ci_laag": frame.ci_laag,
-            "ci_hoog": frame.ci_hoog,
+            "category": [f"{k}\nn={n}" for k, n in labels],
+            "value": frame.mean_change,
+            "ci_low": frame.ci_low,
+            "ci_high": frame.ci_high,
         }
     )
     title = "Ontwikkeling leefbaarheid naar leefbaarheidsklasse"
@@ -194,11 +197,11 @@ def _liveability_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) ->
     return fig, title, text
 
 
-def _ranking_chart(result: SignalResult, sheets: dict[str, pd.DataFrame]) -> Any:
+def _ranking_chart(result: SignalResult, tables: dict[str, pd.DataFrame]) -> Any:
     t = rankable(result.table, result.min_inhabitants)
-    if t.concentratie_index.notna().sum() == 0:
+    if t.concentration_index.notna().sum() == 0:
         return None
-    df = pd.DataFrame({"name": t["name"], "value": t.concentratie_index})
+    df = pd.DataFrame({"name": t["name"], "value": t.concentration_index})
     title = "Buurten met de hoogste concentratie kwetsbare groepen"
     fig = ranking_figure(
         df,

@@ -42,7 +42,8 @@ log = logging.getLogger(__name__)
 
 #: the Dutch names of table columns where they leave the program (web JSON rows, sheet
 #: headers) or where users name them (composite TOML): ``inwoners__end`` is
-#: ``inwoners__tot`` and ``typology`` is ``typologie`` outside
+#: ``inwoners__tot`` and ``typology`` is ``typologie`` outside. The one translation of
+#: table keys: the signal table's and the analysis tables' (the XLSX sheets)
 PUBLIC_KEYS: dict[str, str] = {
     "name": "naam",
     "typology": "typologie",
@@ -51,6 +52,34 @@ PUBLIC_KEYS: dict[str, str] = {
     "reasons": "redenen",
     "rules": "regels",
     "step": "stap",
+    "concentration_index": "concentratie_index",
+    "concentration_change": "concentratie_verschil",
+    "concentration_base": "concentratie_basis",
+    "edition": "indeling",
+    # the analysis tables' keys (signals.export.analyses), as their XLSX sheets head them
+    "period": "periode",
+    "corporation_share": "corporatiebezit",
+    "value": "waarde",
+    "mean_change": "gemiddelde_verandering",
+    "turning_point": "omslagpunt_corporatiebezit",
+    "ci_low": "ci_laag",
+    "ci_high": "ci_hoog",
+    "bootstrap_share_turning": "aandeel_bootstrap_met_omslag",
+    "end_class": "eindklasse",
+    "share_improved": "aandeel_vooruit",
+    "too_small": "te_klein",
+    "class_label": "klasse",
+    "rank": "rang",
+    "state_start": "toestand_van",
+    "state_end": "toestand_tot",
+    "kind": "soort",
+    "concentration_rise": "toename_concentratie",
+    "variable": "variabele",
+    "dependent_variable": "afhankelijke_variabele",
+    "standard_error": "standaardfout",
+    "local_moran_i": "lokale_moran_i",
+    "p_permutation": "p_permutatie",
+    "quadrant": "kwadrant",
 }
 PUBLIC_MEASURES: dict[str, str] = {
     "start": "van",
@@ -132,7 +161,7 @@ class BuurtIndicators:
     end_year: int
     table: pd.DataFrame  # one row per buurt
     periods: dict[str, tuple[int | None, int | None]]  # indicator -> (van, tot) used
-    references: pd.DataFrame  # indicator, period, nl, gemeente, regio, referentie, basis
+    references: pd.DataFrame  # indicator, period, nl, gemeente, regio, reference, base
     indicators: list[Indicator]
     sources: list[SourceUse] = field(default_factory=list)
     methods: pd.DataFrame | None = None  # how values reached the edition
@@ -230,10 +259,10 @@ def buurt_indicators(
             continue
         periods[ind.key] = (p_start, p_end)
         used.append(ind)
-        ref_start, ref_end, basis = _reference_pair(
+        ref_start, ref_end, base = _reference_pair(
             ref_lookup, ind, cells, population, reference, (p_start, p_end)
         )
-        ref_rows.append({"indicator": ind.key, "basis": basis})
+        ref_rows.append({"indicator": ind.key, "base": base})
         changes[ind.key] = ref_end - ref_start if p_start is not None else np.nan
         blocks.append(
             _indicator_columns(
@@ -246,7 +275,7 @@ def buurt_indicators(
     periods = {k: v for k, v in periods.items() if k not in superseded}
     table = pd.concat([table, *blocks], axis=1, join="outer").loc[table.index].copy()
     table = _blank_small_areas(table, used, min_inhabitants)
-    table = table.reset_index().assign(gemeente_code=gm.code, indeling=edition)
+    table = table.reset_index().assign(gemeente_code=gm.code, edition=edition)
     refs = _with_reference_column(refs, reference, pd.DataFrame(ref_rows))
     log.info(
         "%s: %d buurten, %d indicatoren (indeling %d)", gm.name, len(table), len(used), edition
@@ -294,7 +323,7 @@ def _reference_pair(
 
     The published figure of the gemeente (region, NL) when there is one; for the gemeente
     reference without a published figure (postcode-based scores, extracts without a GM
-    row) the inhabitant-weighted mean of its buurten, said so in ``basis``.
+    row) the inhabitant-weighted mean of its buurten, said so in ``base``.
     """
     values = [refs.value(ind.key, y, reference.column) for y in years]
     wanted = [y is not None for y in years]
@@ -330,7 +359,7 @@ def _with_reference_column(
     for col in ("nl", "gemeente", "regio"):
         if col not in refs:
             refs[col] = np.nan
-    refs["referentie"] = refs[reference.column]
+    refs["reference"] = refs[reference.column]
     if not bases.empty:
         refs = refs.merge(bases, on="indicator", how="left")
     return refs
@@ -518,26 +547,26 @@ def source_title(title: object) -> str:
 def concentration_columns(result: BuurtIndicators) -> pd.DataFrame:
     """Composite concentration: mean index and mean change over the core indicators.
 
-    The index is against the chosen reference (= 100; ``concentratie_basis`` names it);
+    The index is against the chosen reference (= 100; ``concentration_base`` names it);
     the change is the mean change of the core indicators in percentage points (the
     development map shows it as is; the rules test the excess over the reference).
     """
     core = [i for i in result.indicators if i.core and i.group == "kwetsbaarheid" and i.unit == "%"]
     t = result.table
-    basis = result.reference_label()
+    base = result.reference_label()
     if not core:
         return pd.DataFrame(
             {
-                "concentratie_index": np.nan,
-                "concentratie_verschil": np.nan,
-                "concentratie_basis": basis,
+                "concentration_index": np.nan,
+                "concentration_change": np.nan,
+                "concentration_base": base,
             },
             index=t.index,
         )
     index = t[[f"{i.key}__index_ref" for i in core]].mean(axis=1, skipna=True)
     change = t[[f"{i.key}__change" for i in core]].mean(axis=1, skipna=True)
     return pd.DataFrame(
-        {"concentratie_index": index, "concentratie_verschil": change, "concentratie_basis": basis},
+        {"concentration_index": index, "concentration_change": change, "concentration_base": base},
         index=t.index,
     )
 

@@ -84,11 +84,11 @@ def _bin_sums(result: BuurtIndicators) -> pd.DataFrame:
                     {
                         "indicator": ind.key,
                         "label": ind.label,
-                        "periode": period,
-                        "corporatiebezit": BIN_LABELS[code],
+                        "period": period,
+                        "corporation_share": BIN_LABELS[code],
                         "buurten": int(members.sum()),
-                        "som": float((value[members] * weight[members]).sum()),
-                        "gewicht": float(weight[members].sum()),
+                        "weighted_sum": float((value[members] * weight[members]).sum()),
+                        "weight": float(weight[members].sum()),
                         "nl": nl_value,
                     }
                 )
@@ -101,30 +101,30 @@ def _curves_from_sums(sums: pd.DataFrame) -> pd.DataFrame:
             columns=[
                 "indicator",
                 "label",
-                "periode",
-                "corporatiebezit",
+                "period",
+                "corporation_share",
                 "buurten",
-                "waarde",
+                "value",
                 "index_nl",
             ]
         )
     pooled = sums.groupby(
-        ["indicator", "label", "periode", "corporatiebezit"], observed=True, as_index=False
+        ["indicator", "label", "period", "corporation_share"], observed=True, as_index=False
     ).agg(
         buurten=("buurten", "sum"),
-        som=("som", "sum"),
-        gewicht=("gewicht", "sum"),
+        weighted_sum=("weighted_sum", "sum"),
+        weight=("weight", "sum"),
         nl=("nl", "first"),
     )
-    pooled["waarde"] = pooled.som / pooled.gewicht.where(pooled.gewicht > 0)
-    pooled["index_nl"] = pooled.waarde / pooled.nl * 100
+    pooled["value"] = pooled.weighted_sum / pooled.weight.where(pooled.weight > 0)
+    pooled["index_nl"] = pooled.value / pooled.nl * 100
     order = {label: i for i, label in enumerate(BIN_LABELS)}
     pooled = pooled.sort_values(
-        ["indicator", "periode", "corporatiebezit"],
-        key=lambda c: c.map(order) if c.name == "corporatiebezit" else c,
+        ["indicator", "period", "corporation_share"],
+        key=lambda c: c.map(order) if c.name == "corporation_share" else c,
     )
     return pooled[
-        ["indicator", "label", "periode", "corporatiebezit", "buurten", "waarde", "index_nl"]
+        ["indicator", "label", "period", "corporation_share", "buurten", "value", "index_nl"]
     ].reset_index(drop=True)
 
 
@@ -178,7 +178,7 @@ def liveability_by_corporation_share(result: BuurtIndicators) -> pd.DataFrame:
     share = t.get("corporatiebezit__start")
     if share is None or not keys:
         return pd.DataFrame(
-            columns=["indicator", "corporatiebezit", "buurten", "gemiddelde_verandering"]
+            columns=["indicator", "corporation_share", "buurten", "mean_change"]
         )
     rows = []
     for key in keys:
@@ -193,9 +193,9 @@ def liveability_by_corporation_share(result: BuurtIndicators) -> pd.DataFrame:
             rows.append(
                 {
                     "indicator": key,
-                    "corporatiebezit": label,
+                    "corporation_share": label,
                     "buurten": len(group),
-                    "gemiddelde_verandering": (
+                    "mean_change": (
                         np.average(group.change, weights=group.weight)
                         if group.weight.sum() > 0
                         else np.nan
@@ -214,7 +214,7 @@ def turning_point(curve: pd.DataFrame) -> float | None:
     mids = dict(zip(BIN_LABELS, BIN_MIDPOINTS, strict=True))
     pts = [
         (mids[str(b)], v)
-        for b, v in zip(curve.corporatiebezit, curve.gemiddelde_verandering, strict=True)
+        for b, v in zip(curve.corporation_share, curve.mean_change, strict=True)
     ]
     pts.sort()
     for (x0, y0), (x1, y1) in pairwise(pts):
@@ -327,21 +327,21 @@ def turning_point_test(
     frame = frame[frame.weight > 0]
     out = {
         "n": len(frame),
-        "omslagpunt": None,
-        "ci_laag": None,
-        "ci_hoog": None,
+        "turning_point": None,
+        "ci_low": None,
+        "ci_high": None,
         "significant": False,
-        "aandeel_met_omslag": 0.0,
+        "share_turning": 0.0,
     }
     if len(frame) < 2 * MIN_GROUP:
         return out
     arrays = [frame[c].to_numpy(float) for c in ("share", "change", "weight")]
     point = _first_turn(*_bin_means(*arrays))
-    out["omslagpunt"] = point
+    out["turning_point"] = point
     points, single, below_pos, above_neg = _bootstrap(arrays, point)
-    out["aandeel_met_omslag"] = len(points) / BOOTSTRAP
+    out["share_turning"] = len(points) / BOOTSTRAP
     if points:
-        out["ci_laag"], out["ci_hoog"] = (float(q) for q in np.percentile(points, [2.5, 97.5]))
+        out["ci_low"], out["ci_high"] = (float(q) for q in np.percentile(points, [2.5, 97.5]))
     out["significant"] = bool(
         point is not None
         and single / BOOTSTRAP >= 0.95
@@ -360,7 +360,7 @@ def turning_points(
     if t is not None and "typology" in t:
         t = t[t.typology != "KLEIN"]  # a handful of households is not a pattern
     for key, group in liveability.groupby("indicator"):
-        row = {"indicator": key, "omslagpunt_corporatiebezit": turning_point(group)}
+        row = {"indicator": key, "turning_point": turning_point(group)}
         if t is not None and f"{key}__change" in t and "corporatiebezit__start" in t:
             test = turning_point_test(
                 t["corporatiebezit__start"],
@@ -368,12 +368,12 @@ def turning_points(
                 t.get("inwoners__start"),
             )
             row.update(
-                omslagpunt_corporatiebezit=test["omslagpunt"],
-                ci_laag=test["ci_laag"],
-                ci_hoog=test["ci_hoog"],
+                turning_point=test["turning_point"],
+                ci_low=test["ci_low"],
+                ci_high=test["ci_high"],
                 n=test["n"],
                 significant=test["significant"],
-                aandeel_bootstrap_met_omslag=test["aandeel_met_omslag"],
+                bootstrap_share_turning=test["share_turning"],
             )
         rows.append(row)
     return pd.DataFrame(rows)
@@ -381,44 +381,44 @@ def turning_points(
 
 def liveability_by_end_class(store: Store, start_year: int, end_year: int) -> pd.DataFrame:
     """Whole NL at PC4 (study figure 8): development of the Leefbaarometer 2.0 total score
-    from ``van`` to ``tot``, grouped by the liveability class at the END year.
+    from ``start_year`` to ``end_year``, grouped by the liveability class at the END year.
 
     Per class: n (PC4 areas), mean change with a 95 % interval (mean ± 1,96 standard
     errors), and the share of areas that improved; classes with fewer than ``MIN_GROUP``
-    areas are kept but marked ``te_klein`` so charts leave them out.
+    areas are kept but marked ``too_small`` so charts leave them out.
     """
     frame = store.lbm2_pc4_development(start_year, end_year)
     rows = []
-    for klasse, group in frame.groupby("eindklasse"):
-        change = group.score_tot - group.score_van
+    for end_class, group in frame.groupby("end_class"):
+        change = group.score_end - group.score_start
         n = len(change)
         se = float(change.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
         mean = float(change.mean())
         rows.append(
             {
-                "eindklasse": int(klasse),
+                "end_class": int(end_class),
                 "pc4": n,
-                "gemiddelde_verandering": mean,
-                "ci_laag": mean - 1.96 * se,
-                "ci_hoog": mean + 1.96 * se,
-                "aandeel_vooruit": float((change > 0).mean()),
-                "te_klein": n < MIN_GROUP,
+                "mean_change": mean,
+                "ci_low": mean - 1.96 * se,
+                "ci_high": mean + 1.96 * se,
+                "share_improved": float((change > 0).mean()),
+                "too_small": n < MIN_GROUP,
             }
         )
     out = pd.DataFrame(
         rows,
         columns=[
-            "eindklasse",
+            "end_class",
             "pc4",
-            "gemiddelde_verandering",
-            "ci_laag",
-            "ci_hoog",
-            "aandeel_vooruit",
-            "te_klein",
+            "mean_change",
+            "ci_low",
+            "ci_high",
+            "share_improved",
+            "too_small",
         ],
     )
 
-    out["klasse"] = out.eindklasse.astype(str).map(lambda c: LBM_CLASSES.get(c, (c, ""))[0])
+    out["class_label"] = out.end_class.astype(str).map(lambda c: LBM_CLASSES.get(c, (c, ""))[0])
     return out
 
 

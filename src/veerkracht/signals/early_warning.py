@@ -21,7 +21,7 @@ _NO_STATE = ("KLEIN", "ONV")  # no signal at all: never reported as early warnin
 
 
 def table_at_start(table: pd.DataFrame) -> pd.DataFrame:
-    """The signal table as it looked at the start period (levels and indices of 'van')."""
+    """The signal table as it looked at the start period (levels and indices at the start)."""
     start = table.copy()
     for col in [c for c in table.columns if c.endswith("__start")]:
         key = col[: -len("__start")]
@@ -52,19 +52,21 @@ def early_warning(result: SignalResult) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "region_code": t.region_code,
-            "naam": t["name"],
-            "toestand_van": _state(at_start.typology).to_numpy(),
-            "toestand_tot": _state(t.typology).to_numpy(),
-            "typologie": t.typology_label,
-            "redenen": t.reasons,
+            "name": t["name"],
+            "state_start": _state(at_start.typology).to_numpy(),
+            "state_end": _state(t.typology).to_numpy(),
+            # the label under the key "typology": the sheet's header 'typologie' has
+            # always shown the label, not the code
+            "typology": t.typology_label,
+            "reasons": t.reasons,
         }
     )
-    worse = (out.toestand_tot.map(_RANK) > out.toestand_van.map(_RANK)) & ~t.typology.isin(
+    worse = (out.state_end.map(_RANK) > out.state_start.map(_RANK)) & ~t.typology.isin(
         _NO_STATE
     ).to_numpy()
-    rising = t.typology.isin(["TOE", "VER"]) & (out.toestand_tot == "geen")
-    out["soort"] = np.where(
-        worse & (out.toestand_tot == "probleem"),
+    rising = t.typology.isin(["TOE", "VER"]) & (out.state_end == "geen")
+    out["kind"] = np.where(
+        worse & (out.state_end == "probleem"),
         "reactief",
         np.where(worse | rising, "preventief", ""),
     )
@@ -73,9 +75,7 @@ def early_warning(result: SignalResult) -> pd.DataFrame:
         for i in result.indicators
         if i.core and i.group == "kwetsbaarheid" and f"{i.key}__change" in t
     ]
-    out["toename_concentratie"] = t[conc].mean(axis=1, skipna=True) if conc else np.nan
-    out = out[out.soort != ""].sort_values(
-        ["soort", "toename_concentratie"], ascending=[False, False]
-    )
-    out.insert(0, "rang", range(1, len(out) + 1))
+    out["concentration_rise"] = t[conc].mean(axis=1, skipna=True) if conc else np.nan
+    out = out[out.kind != ""].sort_values(["kind", "concentration_rise"], ascending=[False, False])
+    out.insert(0, "rank", range(1, len(out) + 1))
     return out.reset_index(drop=True)

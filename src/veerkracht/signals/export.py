@@ -31,8 +31,20 @@ if TYPE_CHECKING:
     from veerkracht.store import Store
 
 
-HOTSPOT_SHEET = "Hotspots (LISA)"
-HOTSPOT_COLUMN = "concentratie_index"
+#: the analyses' keys (in code, e.g. the report's) and their sheet names in the XLSX, in
+#: the order of the sheets
+SHEET_NAMES = {
+    "early_warning": "Vroegsignalering",
+    "corporation_share": "Corporatiebezit",
+    "liveability_by_corporation_share": "Leefbaarheid x corporatie",
+    "turning_points": "Omslagpunt",
+    "liveability_by_end_class": "Leefbaarheid x eindklasse",
+    "regression": "Regressie",
+    "hotspots": "Hotspots (LISA)",
+    "composite_scores": "Samengestelde scores",
+}
+HOTSPOTS = "hotspots"
+HOTSPOT_COLUMN = "concentration_index"
 #: the LISA sheet needs more buurten with a concentration index than this
 MIN_HOTSPOT_BUURTEN = 10
 
@@ -59,7 +71,7 @@ def signal_table(result: SignalResult) -> pd.DataFrame:
     out.insert(2, "Indeling", result.edition)
     ref = result.reference_label()
     extra: dict[str, pd.Series] = {
-        f"Concentratie kwetsbare groepen (gemiddelde index, {ref})": t["concentratie_index"].round(
+        f"Concentratie kwetsbare groepen (gemiddelde index, {ref})": t["concentration_index"].round(
             1
         ),
         "Inwoners": t["inwoners__end"] if "inwoners__end" in t else pd.Series(pd.NA, index=t.index),
@@ -138,6 +150,37 @@ def accountability(view: SignalView) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Onderwerp", "Waarde"])
 
 
+def analyses(
+    result: SignalResult,
+    store: Store | None = None,
+    *,
+    model: str = "ols",
+    hotspots: bool = True,
+) -> dict[str, pd.DataFrame]:
+    """The study's analyses by key (:data:`SHEET_NAMES`), English column keys; empty ones
+    are left out. :func:`analysis_sheets` gives them as the XLSX shows them.
+
+    ``hotspots``: also the LISA table (local Moran's I, 999 permutations), which needs
+    esda and the buurt polygons; ``veerkracht signalen`` leaves it out unless asked.
+    """
+    tables = {
+        "early_warning": early_warning(result),
+        "corporation_share": corporation_share_curves(result),
+    }
+    live = liveability_by_corporation_share(result)
+    tables["liveability_by_corporation_share"] = live
+    if not live.empty:
+        tables["turning_points"] = turning_points(live, result)
+    lbm = result.periods.get("lbm2_totaal")
+    if store is not None and lbm and lbm[0] and lbm[1]:
+        tables["liveability_by_end_class"] = liveability_by_end_class(store, lbm[0], lbm[1])
+    if store is not None:
+        tables.update(_statistics_tables(result, store, model, hotspots=hotspots))
+    scores = composite_scores(result.table, load_composites())
+    tables["composite_scores"] = pd.concat([result.table[["region_code", "name"]], scores], axis=1)
+    return {k: v for k, v in tables.items() if not v.empty}
+
+
 def analysis_sheets(
     result: SignalResult,
     store: Store | None = None,
@@ -145,39 +188,38 @@ def analysis_sheets(
     model: str = "ols",
     hotspots: bool = True,
 ) -> dict[str, pd.DataFrame]:
-    """The study's analyses as extra sheets (empty sheets are left out).
-
-    ``hotspots``: also the LISA sheet (local Moran's I, 999 permutations), which needs
-    esda and the buurt polygons; ``veerkracht signalen`` leaves it out unless asked.
-    """
-    sheets = {
-        "Vroegsignalering": early_warning(result),
-        "Corporatiebezit": corporation_share_curves(result),
+    """The study's analyses as extra sheets: Dutch sheet names and column headers."""
+    tables = analyses(result, store, model=model, hotspots=hotspots)
+    return {
+        SHEET_NAMES[key]: public_table(frame, user_named=key == "composite_scores")
+        for key, frame in tables.items()
     }
-    live = liveability_by_corporation_share(result)
-    sheets["Leefbaarheid x corporatie"] = live
-    if not live.empty:
-        sheets["Omslagpunt"] = turning_points(live, result)
-    lbm = result.periods.get("lbm2_totaal")
-    if store is not None and lbm and lbm[0] and lbm[1]:
-        sheets["Leefbaarheid x eindklasse"] = liveability_by_end_class(store, lbm[0], lbm[1])
-    if store is not None:
-        sheets.update(_statistics_sheets(result, store, model, hotspots=hotspots))
-    scores = composite_scores(result.table, load_composites())
-    sheets["Samengestelde scores"] = pd.concat(
-        [result.table[["region_code", "name"]].rename(columns=public_column), scores], axis=1
-    )
-    return {k: v for k, v in sheets.items() if not v.empty}
 
 
-def _statistics_sheets(
+def public_table(frame: pd.DataFrame, *, user_named: bool = False) -> pd.DataFrame:
+    """An analysis table as users see it: Dutch headers (:func:`public_column`), and the
+    regression's variables (table columns) by their Dutch names.
+
+    ``user_named``: the columns besides the buurt's code and name are named by the user
+    (the composite scores' keys in composite.toml) and stay as they are."""
+    variables = [c for c in ("variable", "dependent_variable") if c in frame]
+    names = {c: frame[c].map(public_column) for c in variables}
+
+    def header(column: object) -> object:
+        named = user_named and column not in {"region_code", "name"}
+        return column if named else public_column(column)
+
+    return frame.assign(**names).rename(columns=header)
+
+
+def _statistics_tables(
     result: SignalResult, store: Store, model: str = "ols", *, hotspots: bool = True
 ) -> dict[str, pd.DataFrame]:
     """Regression of nuisance change on vulnerability change (with controls) and LISA.
 
     The polygons are read only when a spatial model or the hotspots need them.
     """
-    sheets: dict[str, pd.DataFrame] = {}
+    tables: dict[str, pd.DataFrame] = {}
     t = rankable(result.table, result.min_inhabitants)  # no small or data-less buurten
     gdf = _with_polygons(result, store, t) if hotspots or model != "ols" else None
     candidates = ["overlast_lbm3__change", "overlast_lbm2__change"]
@@ -190,21 +232,20 @@ def _statistics_sheets(
             reg = regression_table(
                 frame,
                 dependent,
-                ["concentratie_verschil", *controls, start],
+                ["concentration_change", *controls, start],
                 model=model,
                 geometries=gdf,
             )
             reg["n"] = reg.attrs["n"]
             reg["r2"] = reg.attrs["r2"]
             reg["model"] = reg.attrs["model"]
-            reg["afhankelijke_variabele"] = public_column(dependent)
-            reg["variabele"] = reg["variabele"].map(public_column)
-            sheets["Regressie"] = reg
+            reg["dependent_variable"] = dependent
+            tables["regression"] = reg
         except VeerkrachtError:
             pass
     if hotspots and _enough_for_hotspots(gdf):
-        sheets[HOTSPOT_SHEET] = lisa_hotspots(gdf, HOTSPOT_COLUMN)
-    return sheets
+        tables[HOTSPOTS] = lisa_hotspots(gdf, HOTSPOT_COLUMN)
+    return tables
 
 
 def _enough_for_hotspots(gdf: gpd.GeoDataFrame | None) -> bool:
@@ -224,7 +265,7 @@ def _with_polygons(
 
 def hotspot_input(result: SignalResult, store: Store) -> gpd.GeoDataFrame | None:
     """The buurten (code, polygon, concentration index) the LISA sheet is computed from,
-    as :func:`analysis_sheets` chooses them; None when it has no LISA sheet. For callers
+    as :func:`analyses` chooses them; None when it has no LISA table. For callers
     that compute the hotspots elsewhere (the report, in a worker process)."""
     t = rankable(result.table, result.min_inhabitants)
     gdf = _with_polygons(result, store, t)
@@ -258,12 +299,12 @@ def signal_sheets(
     result = view.result
     sheets = {"Signalen": neutralise_formulas(with_own_columns(signal_table(result), own_columns))}
     try:
-        analyses = analysis_sheets(result, store, model=model, hotspots=hotspots)
+        extra = analysis_sheets(result, store, model=model, hotspots=hotspots)
     except VeerkrachtError:
         if not skip_failed_analyses:
             raise
-        analyses = {}
-    for name, sheet in analyses.items():
+        extra = {}
+    for name, sheet in extra.items():
         sheets[name[:31]] = neutralise_formulas(sheet)
     why = accountability(view)
     if store is not None and not hotspots:

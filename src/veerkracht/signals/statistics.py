@@ -72,19 +72,19 @@ def regression_table(
         table = pd.DataFrame(
             {
                 "coefficient": np.ravel(fit.betas),
-                "standaardfout": np.ravel(fit.std_err),
+                "standard_error": np.ravel(fit.std_err),
                 "z": z_p[:, 0],
                 "p": z_p[:, 1],
             },
-            # spreg names the lag term itself (W_<y>); the error model adds lambda last
-            index=list(fit.name_x) + ([] if model == "lag" else ["lambda"]),
+            # spreg names the lag term itself (W_<y>), and the error model's lambda (last)
+            index=list(fit.name_x),
         )
         table.attrs.update(
             n=int(fit.n), r2=float(getattr(fit, "pr2", np.nan)), model=f"ruimtelijk ({model})"
         )
     else:
         raise ParameterError("--model", model, "onbekend model", fix="Kies ols, lag of error.")
-    table.index.name = "variabele"
+    table.index.name = "variable"
     return table.reset_index()
 
 
@@ -108,7 +108,7 @@ def ols_hc3(y: pd.Series, x: pd.DataFrame) -> pd.DataFrame:
     p = np.array([math.erfc(abs(v) / math.sqrt(2)) for v in z])  # two-sided normal
     centred = endog - endog.mean()
     table = pd.DataFrame(
-        {"coefficient": params, "standaardfout": bse, "t": z, "p": p},
+        {"coefficient": params, "standard_error": bse, "t": z, "p": p},
         index=["const", *x.columns],
     )
     r2 = 1 - float(resid @ resid) / float(centred @ centred)
@@ -137,9 +137,9 @@ def lisa_hotspots(
     return pd.DataFrame(
         {
             "region_code": data.region_code,
-            "lokale_moran_i": lisa.Is,
-            "p_permutatie": lisa.p_sim,
-            "kwadrant": [QUADRANTS[q] for q in lisa.q],
+            "local_moran_i": lisa.Is,
+            "p_permutation": lisa.p_sim,
+            "quadrant": [QUADRANTS[q] for q in lisa.q],
             "cluster": np.where(significant, [QUADRANTS[q] for q in lisa.q], "niet significant"),
         }
     )

@@ -136,17 +136,17 @@ class StoreQueries:
     def lbm2_pc4_development(self, start: int, end: int) -> pd.DataFrame:
         """Per PC4: Leefbaarometer 2.0 class in ``end`` and total score in both years."""
         return self.query(
-            """WITH k AS (SELECT region_code, value AS eindklasse FROM "values"
+            """WITH k AS (SELECT region_code, value AS end_class FROM "values"
                           WHERE variable = 'lbm2.klasse' AND level = 'pc4' AND period = ?),
-                    a AS (SELECT region_code, value AS score_van FROM "values"
+                    a AS (SELECT region_code, value AS score_start FROM "values"
                           WHERE variable = 'lbm2.totaal' AND level = 'pc4' AND period = ?),
-                    b AS (SELECT region_code, value AS score_tot FROM "values"
+                    b AS (SELECT region_code, value AS score_end FROM "values"
                           WHERE variable = 'lbm2.totaal' AND level = 'pc4' AND period = ?)
-               SELECT region_code, CAST(k.eindklasse AS INTEGER) AS eindklasse,
-                      a.score_van, b.score_tot
+               SELECT region_code, CAST(k.end_class AS INTEGER) AS end_class,
+                      a.score_start, b.score_end
                FROM k JOIN a USING (region_code) JOIN b USING (region_code)
-               WHERE a.score_van IS NOT NULL AND b.score_tot IS NOT NULL
-                 AND k.eindklasse IS NOT NULL
+               WHERE a.score_start IS NOT NULL AND b.score_end IS NOT NULL
+                 AND k.end_class IS NOT NULL
                ORDER BY region_code""",
             [end, start, end],
         )
