@@ -121,7 +121,7 @@ def test_the_edition_must_be_one_the_gemeente_has(amsterdam_store, tmp_path) -> 
     with pytest.raises(ParameterError) as err:
         place(amsterdam_store, path, gemeente="GM0363", edition=2011)
     assert err.value.parameter == "buurtindeling" and "2019" in (err.value.fix or "")
-    years = [c["jaar"] for c in edition_choices(amsterdam_store, "GM0363")]
+    years = [c.edition for c in edition_choices(amsterdam_store, "GM0363")]
     assert 2019 in years and 2022 in years and years == sorted(years, reverse=True)
 
 

@@ -137,24 +137,25 @@ def _mode(labels: pd.Series) -> object:
 
 
 # ------------------------------------------------------------------ choices
-def edition_choices(store: Store, gemeente: str) -> list[dict[str, Any]]:
-    """The buurtindelingen (editions) a file of ``gemeente`` can be placed in, newest
-    first: ``{"jaar", "buurten", "grenzen"}`` (grenzen: polygons for points and the map)."""
+@dataclass(frozen=True)
+class EditionChoice:
+    """A buurtindeling a file can be placed in: its year, its buurten, and how many of them
+    have a polygon (for points and the map)."""
+
+    edition: int
+    buurten: int
+    with_boundary: int
+
+
+def edition_choices(store: Store, gemeente: str) -> list[EditionChoice]:
+    """The buurtindelingen (editions) a file of ``gemeente`` can be placed in, newest first."""
     out = []
     for edition in sorted(store.buurt_code_editions(gemeente), reverse=True):
         n = len(store.buurten(gemeente, edition))
         if n:
             polygons, _ = polygons_for(store, gemeente, edition)
-            out.append({"jaar": edition, "buurten": n, "met_grens": len(polygons)})
+            out.append(EditionChoice(edition, n, len(polygons)))
     return out
-
-
-def edition_label(choice: dict[str, Any]) -> str:
-    """'Buurtindeling 2022 (439 buurten, 439 met kaartgrens)' for a form's option."""
-    return (
-        f"Buurtindeling {choice['jaar']} ({choice['buurten']} buurten, "
-        f"{choice['met_grens']} met kaartgrens)"
-    )
 
 
 def polygons_for(store: Store, gemeente: str, edition: int) -> tuple[gpd.GeoDataFrame, int | None]:
@@ -178,12 +179,12 @@ def polygons_for(store: Store, gemeente: str, edition: int) -> tuple[gpd.GeoData
 
 def _check_edition(store: Store, gemeente: str, edition: int) -> None:
     choices = edition_choices(store, gemeente)
-    if not any(c["jaar"] == edition for c in choices):
+    if not any(c.edition == edition for c in choices):
         raise ParameterError(
             "buurtindeling",
             edition,
             f"deze buurtindeling is voor {gemeente} niet in de gegevens",
-            fix="Kies een van: " + ", ".join(str(c["jaar"]) for c in choices) + "."
+            fix="Kies een van: " + ", ".join(str(c.edition) for c in choices) + "."
             if choices
             else "Importeer eerst buurtgegevens van deze gemeente.",
         )

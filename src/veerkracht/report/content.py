@@ -447,9 +447,9 @@ def conservation_rows(store: Store, gemeente: str, edition: int) -> list[dict[st
             "periode": str(r.period),
             "bron_indeling": str(r.source_edition),
             "methode": str(r.method),
-            "variabelen": count(int(r.variabelen)),
-            "max_fout": f"{nl(100 * r.max_fout, 2)}%" if pd.notna(r.max_fout) else "–",
-            "ongekoppeld": f"{count(int(r.ongekoppeld))} van {count(int(r.bronbuurten))}",
+            "variabelen": count(int(r.variables)),
+            "max_fout": f"{nl(100 * r.max_error, 2)}%" if pd.notna(r.max_error) else "–",
+            "ongekoppeld": f"{count(int(r.n_unmatched))} van {count(int(r.n_source))}",
         }
         for r in frame.itertuples()
     ]

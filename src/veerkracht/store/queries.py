@@ -535,9 +535,9 @@ class StoreQueries:
         """The gemeente's conservation errors on ``edition`` per (period, source edition,
         method): variables, largest relative error, source and unmatched buurten."""
         return self.query(
-            """SELECT period, source_edition, method, count(*) AS variabelen,
-                      max(abs(relative_error)) AS max_fout, max(n_source) AS bronbuurten,
-                      max(n_unmatched) AS ongekoppeld
+            """SELECT period, source_edition, method, count(*) AS variables,
+                      max(abs(relative_error)) AS max_error, max(n_source) AS n_source,
+                      max(n_unmatched) AS n_unmatched
                FROM translation_errors WHERE gemeente_code = ? AND edition = ?
                GROUP BY ALL ORDER BY period, source_edition, method""",
             [gemeente, edition],

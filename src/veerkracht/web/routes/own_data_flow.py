@@ -23,7 +23,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from veerkracht.errors import ParameterError, VeerkrachtError
-from veerkracht.own_data import edition_choices, edition_label
+from veerkracht.own_data import EditionChoice, edition_choices
 from veerkracht.web.common import ApiError, busy, json_response
 from veerkracht.web.limits import GateFull
 from veerkracht.web.pages import esc, page
@@ -55,9 +55,9 @@ def register(app: FastAPI, web: WebApp) -> None:
 
     pending = PendingUploads()
     app.state.pending_uploads = pending
-    choices_cache: dict[str, list[dict]] = {}
+    choices_cache: dict[str, list[EditionChoice]] = {}
 
-    def choices(gm: str) -> list[dict]:
+    def choices(gm: str) -> list[EditionChoice]:
         if gm not in choices_cache:
             choices_cache[gm] = edition_choices(web.service.store, gm)
         return choices_cache[gm]
@@ -68,7 +68,7 @@ def register(app: FastAPI, web: WebApp) -> None:
         return {
             "gemeente": gm,
             "gemeenten": [{"code": g["code"], "naam": g["naam"]} for g in gms],
-            "indelingen": choices(gm) if gm else [],
+            "indelingen": [_choice_json(c) for c in choices(gm)] if gm else [],
             "organisatie": user.organisation,
         }
 
@@ -214,6 +214,18 @@ async def _place(web: WebApp, pending: PendingUploads, user: User, form: Any) ->
         raise busy(5, "de server is druk; probeer het uploaden zo opnieuw") from None
 
 
+def _choice_json(choice: EditionChoice) -> dict[str, int]:
+    return {"jaar": choice.edition, "buurten": choice.buurten, "met_grens": choice.with_boundary}
+
+
+def _choice_label(choice: dict[str, Any]) -> str:
+    """'Buurtindeling 2022 (439 buurten, 439 met kaartgrens)' for the form's option."""
+    return (
+        f"Buurtindeling {choice['jaar']} ({choice['buurten']} buurten, "
+        f"{choice['met_grens']} met kaartgrens)"
+    )
+
+
 def _preview_json(item: Pending) -> dict[str, Any]:
     summary = item.placement.summary()
     return {
@@ -256,7 +268,7 @@ def _form_page(user: User, data: dict[str, Any], error: VeerkrachtError | None =
     )
     if gm:
         options = "".join(
-            f'<option value="{c["jaar"]}">{esc(edition_label(c))}</option>'
+            f'<option value="{c["jaar"]}">{esc(_choice_label(c))}</option>'
             for c in data["indelingen"]
         )
         body += (
