@@ -44,7 +44,7 @@ def test_every_output_shows_the_views_classes(view, amsterdam_store, tmp_path) -
     assert {c["code"]: c["n"] for c in class_counts(view.result)} == counts
     labels = {c.code: c.label for c in view.result.config.classes}
     rows = signal_rows(view.result)
-    assert {r["code"]: r["signaal"].split(" (stap")[0] for r in rows} == {
+    assert {r["code"]: r["signal"].split(" (stap")[0] for r in rows} == {
         code: labels[cls] for code, cls in truth.items() if cls in {"PRO", "KWE", "VER", "TOE"}
     }
 

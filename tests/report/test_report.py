@@ -242,4 +242,4 @@ def test_attention_list_is_the_view_classes_joined_by_code(report):
     assert [listed[c][0] for c in by_number] == list(range(1, len(listed) + 1))
     # small buurten are never ranked
     assert not (table.loc[list(listed), "typology"] == "KLEIN").any()
-    assert files.content.attention[0]["nr"] == "1"
+    assert files.content.attention[0]["number"] == "1"

@@ -68,7 +68,7 @@ def build_content(
     charts: list[dict[str, str]] = []
     # the board map and the hotspots (LISA: esda alone takes ~1.3 s to import) go to the
     # map workers, which have esda loaded; the other analyses run here meanwhile
-    jobs = {"bestuurskaart": (board_jpeg, (view,))}
+    jobs = {"board": (board_jpeg, (view,))}
     if (buurten := hotspot_input(result, store)) is not None:
         jobs["hotspots"] = (hotspots, (buurten,))
 
@@ -88,7 +88,7 @@ def build_content(
     colours = {k.code: k.base_colour for k in result.config.classes}
     conservation = c.conservation_rows(store, result.gemeente.code, result.edition)
     periods = [
-        {"label": ind.label, "van": str(p[0] or "–"), "tot": str(p[1] or "–")}
+        {"label": ind.label, "start": str(p[0] or "–"), "end": str(p[1] or "–")}
         for ind in result.indicators
         for p in [result.periods[ind.key]]
     ]
@@ -123,7 +123,7 @@ def build_content(
         rules=c.rule_rows(result),
         warnings=view.warnings,
         without_geometry=", ".join(f"{n} ({code})" for code, n in mapset.without_geometry),
-        board=data_uri(done["bestuurskaart"]),
+        board=data_uri(done["board"]),
         attention=c.attention_rows(attention_buurten(result), colours),
         reference_short=result.reference_label(),
         own_data=[o.label for o in mapset.overlays],
@@ -175,7 +175,7 @@ def build_report(
     html_text = render_report(content)
     html_path = folder / f"{stem}.html"
     html_path.write_text(html_text, encoding="utf-8")
-    files = ReportFiles(html_path, None, [folder / m["bestand"] for m in content.maps], content)
+    files = ReportFiles(html_path, None, [folder / m["file"] for m in content.maps], content)
     if appendix:
         appendix_text = render_report(content, template="bijlage.html")
         files.appendix_html = folder / f"{stem}-bijlage.html"

@@ -134,10 +134,10 @@ def class_counts(result: SignalResult) -> list[dict[str, Any]]:
         {
             "code": c.code,
             "label": c.label,
-            "kleur": c.base_colour,
-            "uitleg": c.explanation,
+            "colour": c.base_colour,
+            "explanation": c.explanation,
             "n": counts[c.code],
-            "aandeel": nl(100 * counts[c.code] / total if total else float("nan"), 0),
+            "share": nl(100 * counts[c.code] / total if total else float("nan"), 0),
         }
         for c in result.config.classes
     ]
@@ -156,11 +156,11 @@ def rule_rows(result: SignalResult) -> list[dict[str, str]]:
     return [
         {
             "code": r.code,
-            "titel": r.title,
-            "omschrijving": rule_description(r.code, result.config.thresholds),
-            "buurten": count(r.flagged),
-            "van": count(r.judged),
-            "breed": "ja" if r.too_broad else "",
+            "title": r.title,
+            "description": rule_description(r.code, result.config.thresholds),
+            "flagged": count(r.flagged),
+            "judged": count(r.judged),
+            "too_broad": "ja" if r.too_broad else "",
         }
         for r in result.rules
     ]
@@ -316,12 +316,12 @@ def attention_rows(buurten: list, colours: dict[str, str]) -> list[dict[str, str
     """The board map's numbered buurten as table rows (the same numbers as on the map)."""
     return [
         {
-            "nr": str(b.number),
-            "naam": b.name,
+            "number": str(b.number),
+            "name": b.name,
             "code": b.code,
-            "signaal": b.label,
-            "kort": SHORT_LABELS.get(b.typology, b.label),
-            "kleur": colours.get(b.typology, "#ffffff"),
+            "signal": b.label,
+            "short": SHORT_LABELS.get(b.typology, b.label),
+            "colour": colours.get(b.typology, "#ffffff"),
             "index": nl(b.index, 0),
         }
         for b in buurten
@@ -332,7 +332,7 @@ def largest_conservation_error(rows: list[dict[str, str]]) -> str:
     """The largest 'Grootste fout' of the conservation table, as it is printed there."""
     values = []
     for r in rows:
-        text = r.get("max_fout", "–")
+        text = r.get("max_error", "–")
         try:  # Dutch notation back to a number, only to pick the largest
             values.append((float(text.rstrip("%").replace(".", "").replace(",", ".")), text))
         except ValueError:
@@ -354,12 +354,12 @@ def signal_rows(result: SignalResult) -> list[dict[str, Any]]:
         step = "" if pd.isna(r.step) else f" (stap {int(r.step)})"
         rows.append(
             {
-                "naam": r.name,
+                "name": r.name,
                 "code": r.region_code,
-                "signaal": f"{r.typology_label}{step}",
-                "kleur": colours.get(r.typology, "#ffffff"),
+                "signal": f"{r.typology_label}{step}",
+                "colour": colours.get(r.typology, "#ffffff"),
                 "index": nl(r.concentration_index, 0),
-                "redenen": [p for p in str(r.reasons).split(" | ") if p],
+                "reasons": [p for p in str(r.reasons).split(" | ") if p],
             }
         )
     return rows
@@ -375,12 +375,12 @@ def indicator_rows(result: SignalResult, store: Store) -> list[dict[str, str]]:
         rows.append(
             {
                 "label": ind.label,
-                "groep": GROUPS[ind.group],
-                "eenheid": ind.unit,
-                "bron": publishers.get(ind.source, ind.source),
-                "richting": DIRECTIONS[ind.direction],
-                "kern": "ja" if ind.core else "",
-                "perioden": used,
+                "group": GROUPS[ind.group],
+                "unit": ind.unit,
+                "source": publishers.get(ind.source, ind.source),
+                "direction": DIRECTIONS[ind.direction],
+                "core": "ja" if ind.core else "",
+                "periods": used,
             }
         )
     return rows
@@ -408,7 +408,7 @@ def threshold_rows(result: SignalResult) -> list[dict[str, str]]:
             shown = str(value)
         else:
             shown = nl(value, 2)
-        rows.append({"sleutel": key, "waarde": shown, "uitleg": _threshold_text(result, key)})
+        rows.append({"key": key, "value": shown, "explanation": _threshold_text(result, key)})
     return rows
 
 
@@ -430,10 +430,10 @@ def harmonisation_rows(result: SignalResult) -> list[dict[str, str]]:
     return [
         {
             "dataset": str(m.dataset_key),
-            "methode": str(m.method),
-            "bron_indeling": str(m.source_edition),
-            "waarden": count(int(m.size)),
-            "uitleg": HARMONISATION_TEXTS.get(str(m.method), ""),
+            "method": str(m.method),
+            "source_edition": str(m.source_edition),
+            "n_values": count(int(m.size)),
+            "explanation": HARMONISATION_TEXTS.get(str(m.method), ""),
         }
         for m in result.methods.itertuples()
     ]
@@ -444,12 +444,12 @@ def conservation_rows(store: Store, gemeente: str, edition: int) -> list[dict[st
     frame = store.conservation_summary(gemeente, edition)
     return [
         {
-            "periode": str(r.period),
-            "bron_indeling": str(r.source_edition),
-            "methode": str(r.method),
-            "variabelen": count(int(r.variables)),
-            "max_fout": f"{nl(100 * r.max_error, 2)}%" if pd.notna(r.max_error) else "–",
-            "ongekoppeld": f"{count(int(r.n_unmatched))} van {count(int(r.n_source))}",
+            "period": str(r.period),
+            "source_edition": str(r.source_edition),
+            "method": str(r.method),
+            "variables": count(int(r.variables)),
+            "max_error": f"{nl(100 * r.max_error, 2)}%" if pd.notna(r.max_error) else "–",
+            "unmatched": f"{count(int(r.n_unmatched))} van {count(int(r.n_source))}",
         }
         for r in frame.itertuples()
     ]
@@ -496,14 +496,14 @@ def _source_row(
     years = sorted({int(p) for ps in grp.periods for p in ps} & used) if used else []
     years = years or sorted({int(e) for es in grp.editions for e in es})
     return {
-        "rol": role,
-        "uitgever": str(publisher),
+        "role": role,
+        "publisher": str(publisher),
         "id": "" if pd.isna(dataset_id) or not dataset_id else str(dataset_id),
-        "titel": str(title),
-        "jaren": ", ".join(str(y) for y in years),
-        "licentie": str(grp.licence.iloc[0]) if pd.notna(grp.licence.iloc[0]) else "onbekend",
+        "title": str(title),
+        "years": ", ".join(str(y) for y in years),
+        "licence": str(grp.licence.iloc[0]) if pd.notna(grp.licence.iloc[0]) else "onbekend",
         "url": str(grp.url.iloc[0]) if pd.notna(grp.url.iloc[0]) else "",
-        "bestanden": ", ".join(sorted(set(grp.file_name))),
+        "files": ", ".join(sorted(set(grp.file_name))),
     }
 
 
@@ -524,8 +524,8 @@ def corporation_table(result: SignalResult, curves: pd.DataFrame | None) -> dict
         rows.append(
             {
                 "label": label,
-                "periode": str(period),
-                "waarden": [
+                "period": str(period),
+                "cells": [
                     (
                         f"{nl(by_bin.get(b), 0)} (n={n_bin.get(b, 0)})"
                         if n_bin.get(b, 0) >= MIN_GROUP

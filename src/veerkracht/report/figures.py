@@ -102,10 +102,10 @@ def _map_image(mapset: MapSet, layer: MapLayer, folder: Path) -> dict[str, str]:
         embedded = jpeg_bytes(Image.fromarray(render_rgba(fig, EMBED_DPI).copy(), "RGBA"))
     return {
         "key": layer.key,
-        "titel": layer.title,
-        "periode": layer.period,
+        "title": layer.title,
+        "period": layer.period,
         "src": data_uri(embedded),
-        "bestand": png.name,
+        "file": png.name,
     }
 
 
@@ -123,7 +123,7 @@ def chart_images(result: SignalResult, tables: dict[str, pd.DataFrame]) -> list[
         item = maker(result, tables)
         if item is not None:
             fig, title, text = item
-            charts.append({"titel": title, "tekst": text, "src": data_uri(_figure_png(fig))})
+            charts.append({"title": title, "text": text, "src": data_uri(_figure_png(fig))})
     return charts
 
 

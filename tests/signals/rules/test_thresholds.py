@@ -75,8 +75,8 @@ def test_a_users_own_key_is_kept_and_shown_under_its_dutch_key(tmp_path: Path) -
     keys = [key for key, _ in config.thresholds.toml_items()]
     assert keys[:2] == ["mijn_drempel", "referentie"]  # the file's order
     assert "mijn_drempel" not in config.thresholds  # the code knows only English names
-    rows = {r["sleutel"]: r for r in threshold_rows(SimpleNamespace(config=config))}
-    assert rows["mijn_drempel"]["waarde"] == "3"
-    assert rows["mijn_drempel"]["uitleg"] == "eigen keuze"  # its comment in the file
-    assert rows["toename_alfa"]["uitleg"] == SHARED_THRESHOLDS["rising_alpha"].explanation
+    rows = {r["key"]: r for r in threshold_rows(SimpleNamespace(config=config))}
+    assert rows["mijn_drempel"]["value"] == "3"
+    assert rows["mijn_drempel"]["explanation"] == "eigen keuze"  # its comment in the file
+    assert rows["toename_alfa"]["explanation"] == SHARED_THRESHOLDS["rising_alpha"].explanation
     assert not set(rows) & set(THRESHOLDS)  # users never see an English name
