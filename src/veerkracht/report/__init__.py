@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from veerkracht.maps.layers import MapOverlay
     from veerkracht.pipeline import SignalView
     from veerkracht.report.content import ReportContent
+    from veerkracht.signals import SignalResult
     from veerkracht.store import Store
 
 __all__ = ["ReportFiles", "build_content", "build_report", "start_report_workers"]
@@ -111,7 +112,9 @@ def build_content(
         classes=c.class_counts(result),
         harmonisation=c.harmonisation_rows(result),
         conservation=conservation,
-        conservation_max=c.largest_conservation_error(conservation),
+        conservation_max=c.largest_conservation_error(
+            store, result.gemeente.code, result.edition, _used_years(result)
+        ),
         sources=c.source_rows(result, store, geo_ed),
         citations=[s.citation() for s in result.sources],
         corporation_table=c.corporation_table(result, tables.get("corporation_share")),
@@ -144,6 +147,11 @@ MONTHS = [
     "november",
     "december",
 ]
+
+
+def _used_years(result: SignalResult) -> set[int]:
+    """Every start and end year an indicator of the view uses."""
+    return {int(y) for pair in result.periods.values() for y in pair if y is not None}
 
 
 def _dutch_date(day) -> str:

@@ -328,16 +328,16 @@ def attention_rows(buurten: list, colours: dict[str, str]) -> list[dict[str, str
     ]
 
 
-def largest_conservation_error(rows: list[dict[str, str]]) -> str:
-    """The largest 'Grootste fout' of the conservation table, as it is printed there."""
-    values = []
-    for r in rows:
-        text = r.get("max_error", "–")
-        try:  # Dutch notation back to a number, only to pick the largest
-            values.append((float(text.rstrip("%").replace(".", "").replace(",", ".")), text))
-        except ValueError:
-            continue
-    return max(values)[1] if values else "–"
+def largest_conservation_error(
+    store: Store, gemeente: str, edition: int, periods: set[int]
+) -> str:
+    """The largest conservation error over the years the report uses ('–' when none).
+
+    The store keeps the translation of every stored year; a year this report does not use
+    (e.g. a newer one without a crosswalk, 100 % lost) says nothing about its figures."""
+    frame = store.conservation_summary(gemeente, edition)
+    used = frame.loc[frame.period.isin(periods), "max_error"].dropna()
+    return f"{nl(100 * used.max(), 2)}%" if len(used) else "–"
 
 
 def signal_rows(result: SignalResult) -> list[dict[str, Any]]:
