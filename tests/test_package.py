@@ -77,3 +77,18 @@ def test_cli_error_has_no_traceback(tmp_path) -> None:
     assert out.returncode == 1
     assert "Traceback" not in out.stderr
     assert "Fout:" in out.stderr and "Oplossing:" in out.stderr
+
+
+def test_no_assert_in_the_package() -> None:
+    """``python -O`` drops asserts: a check users rely on is an explicit error instead."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1] / "src" / "veerkracht"
+    found = [
+        f"{path.relative_to(package)}:{node.lineno}"
+        for path in sorted(package.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.Assert)
+    ]
+    assert not found, "assert in production code: " + ", ".join(found)

@@ -76,7 +76,7 @@ def signals_command(
         paths = write_signal_tables(view, out_dir, store=st, model=model, hotspots=hotspots)
     print_view_summary(view)
     result = view.result
-    order = {c.code: i for i, c in enumerate(result.config.classes)} if result.config else {}
+    order = {c.code: i for i, c in enumerate(result.config.classes)}
     ranked = result.table.assign(_o=result.table.typology.map(order)).sort_values(
         ["_o", "region_code"]
     )
@@ -117,7 +117,7 @@ def print_view_summary(view, *, brief: bool = False) -> None:
     summary = Table(title=f"Signalen {result.gemeente.name}, {view.start}–{view.end}")
     summary.add_column("Signaal")
     summary.add_column("Buurten", justify="right")
-    for cls in result.config.classes if result.config else []:
+    for cls in result.config.classes:
         summary.add_row(cls.label, str(counts.get(cls.code, 0)))
     console.print(summary)
     if brief:

@@ -85,7 +85,8 @@ def mosaic(settings: Settings, tiles: TileRange) -> np.ndarray:
                 if image is None:
                     image = np.ones((len(tiles.rows) * TILE, len(tiles.cols) * TILE, tile.shape[2]))
                 image[i * TILE : (i + 1) * TILE, j * TILE : (j + 1) * TILE] = tile[:TILE, :TILE]
-    assert image is not None
+    if image is None:  # an extent always covers a tile; this is a programming error
+        raise ValueError("achtergrondkaart: geen tegels voor dit gebied")
     return image
 
 

@@ -77,7 +77,6 @@ def attention_buurten(result: SignalResult) -> list[AttentionBuurt]:
     Small buurten are never ranked: only buurten that :func:`rankable` keeps are listed
     (they cannot carry these classes, but the guard makes it explicit).
     """
-    assert result.config is not None
     labels = {c.code: c.label for c in result.config.classes}
     table = rankable(result.table, result.min_inhabitants)
     table = table[table["typology"].isin(ATTENTION)].copy()
@@ -103,7 +102,6 @@ def attention_buurten(result: SignalResult) -> list[AttentionBuurt]:
 
 def class_count_rows(result: SignalResult) -> list[tuple[str, str, str, int]]:
     """(code, label, colour, n) per class in the order of the typology settings."""
-    assert result.config is not None
     counts = result.class_counts()
     return [
         (c.code, c.label, c.base_colour, int(counts.get(c.code, 0))) for c in result.config.classes
@@ -298,7 +296,6 @@ def _draw_footer(
 
 def _explanations(result: SignalResult) -> list[str]:
     """One line: what each class on the list means (from the typology settings)."""
-    assert result.config is not None
     parts = [f"{c.label}: {c.explanation}" for c in result.config.classes if c.code in ATTENTION]
     return [" ".join(parts)]
 

@@ -144,11 +144,9 @@ def _layer_data(mapset: MapSet, layer: MapLayer) -> dict[str, Any]:
     legend_colours = [c for _, c in style.legend]
     frame = mapset.buurten
     if layer.kind == "categorie":
-        assert layer.categories is not None
         labels = {code: label for code, (label, _) in layer.categories.items()}
         values = [labels.get(str(v), NO_DATA_LABEL) for v in frame[layer.column]]
     elif layer.kind == "bivariaat":
-        assert layer.bivariate is not None
         x, y = layer.bivariate
         x_label, y_label = axis_labels(mapset, layer)
         values = [

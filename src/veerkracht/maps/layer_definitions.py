@@ -122,14 +122,13 @@ def development(c: LayerContext) -> MapLayer:
 
 def typology(c: LayerContext) -> MapLayer:
     """The signaleringskaart: each buurt's class, darker for a stronger increase."""
-    config = c.result.config
     return c.shared(
         key="typologie",
         title=f"Signaleringskaart {c.result.gemeente.name}, {c.period}",
         column="typology_map",
         kind="categorie",
         legend_title="Signaal (donkerder = sterkere toename)",
-        categories=config.map_categories() if config else {},
+        categories=c.result.config.map_categories(),
     )
 
 

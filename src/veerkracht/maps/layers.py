@@ -73,6 +73,7 @@ class MapLayer:
     worse_when_higher: bool | None = None
 
     def __post_init__(self) -> None:
+        # the renderers rely on these: a categorie layer has categories, a bivariaat one axes
         if self.kind not in KINDS:
             raise ValueError(
                 f"MapLayer {self.key!r}: kind must be one of {KINDS}, got {self.kind!r}"
@@ -266,7 +267,6 @@ def _numeric_style(frame: pd.DataFrame, layer: MapLayer) -> LayerStyle:
 
 
 def _categorical_style(frame: pd.DataFrame, layer: MapLayer) -> LayerStyle:
-    assert layer.categories is not None
     colours: list[str | None] = []
     for value in frame[layer.column]:
         entry = None if _is_missing(value) else layer.categories.get(str(value))
@@ -288,7 +288,6 @@ def bivariate_column(frame: pd.DataFrame, layer: MapLayer) -> list[str | None]:
     if layer.column in frame.columns:
         return [None if _is_missing(v) else str(v) for v in frame[layer.column]]
 
-    assert layer.bivariate is not None
     x, y = layer.bivariate
     return bivariate_codes(
         pd.to_numeric(frame[x], errors="coerce"), pd.to_numeric(frame[y], errors="coerce")
@@ -314,7 +313,6 @@ def layer_style(mapset: MapSet, layer: MapLayer) -> LayerStyle:
 
 def axis_labels(mapset: MapSet, layer: MapLayer) -> tuple[str, str]:
     """Dutch axis texts of a bivariate layer (x = change, y = level)."""
-    assert layer.bivariate is not None
     x, y = layer.bivariate
     return mapset.profile_columns.get(x, x), mapset.profile_columns.get(y, y)
 

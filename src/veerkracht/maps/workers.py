@@ -69,7 +69,8 @@ def _init_worker(mapset: MapSet) -> None:
 
 
 def _in_worker(func: Callable[..., R], key: str | None, args: tuple) -> R:
-    assert _worker_mapset is not None
+    if _worker_mapset is None:  # only reachable when a pool is made without _init_worker
+        raise RuntimeError("kaartproces zonder kaartset gestart")
     if key is None:  # one of the other jobs: func(mapset, *args)
         return func(_worker_mapset, *args)
     return func(_worker_mapset, _worker_mapset.layer(key), *args)

@@ -85,7 +85,6 @@ def build_content(
     if "hotspots" in done and not done["hotspots"].empty:
         tables[HOTSPOTS] = done["hotspots"]
     geo_ed = geometry_edition(store, result.gemeente.code, result.edition, result.table.region_code)
-    assert result.config is not None
     colours = {k.code: k.base_colour for k in result.config.classes}
     conservation = c.conservation_rows(store, result.gemeente.code, result.edition)
     periods = [

@@ -127,7 +127,6 @@ class ReportContent:
 
 def class_counts(result: SignalResult) -> list[dict[str, Any]]:
     """Buurten per class in config order, with colour and share."""
-    assert result.config is not None
     counts = result.class_counts()
     total = len(result.table)
     return [
@@ -152,7 +151,6 @@ def _headline_indicator(result: SignalResult) -> Any:
 
 
 def rule_rows(result: SignalResult) -> list[dict[str, str]]:
-    assert result.config is not None
     return [
         {
             "code": r.code,
@@ -342,7 +340,6 @@ def largest_conservation_error(
 
 def signal_rows(result: SignalResult) -> list[dict[str, Any]]:
     """Every buurt with a signal, by class order then concentration index (high first)."""
-    assert result.config is not None
     order = {c.code: i for i, c in enumerate(result.config.classes)}
     colours = {c.code: c.base_colour for c in result.config.classes}
     t = result.table[result.table.typology.isin(SIGNAL_CODES)]
@@ -396,7 +393,6 @@ def _dataset_names(store: Store) -> dict[str, str]:
 
 
 def threshold_rows(result: SignalResult) -> list[dict[str, str]]:
-    assert result.config is not None
     rows = []
     # users see the Dutch key of typology.toml (theirs, with their own keys, in their order)
     for key, value in result.config.thresholds.toml_items():
@@ -417,7 +413,6 @@ def _threshold_text(result: SignalResult, key: str) -> str:
     if explanation is not None:
         return explanation
     # a user's own threshold: show its comment from the TOML file as written
-    assert result.config is not None
     text = result.config.path.read_text(encoding="utf-8")
     match = re.search(rf"^\s*{re.escape(key)}\s*=.*?#\s*(.+)$", text, re.MULTILINE)
     return match.group(1).strip() if match else ""

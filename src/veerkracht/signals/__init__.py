@@ -61,15 +61,14 @@ def ensure_translation(store: Store, gemeente: str, edition: int) -> bool:
 
 @dataclass
 class SignalResult(BuurtIndicators):
-    config: TypologyConfig | None = None
+    config: TypologyConfig = field(kw_only=True)  # the typology the signals were computed with
     scheme: str = DEFAULT_SCHEME
     rules: list[RuleCount] = field(default_factory=list)
 
     def class_counts(self) -> dict[str, int]:
         """Buurten per class code, every class of the config (0 where none)."""
         counts = self.table.typology.value_counts()
-        classes = self.config.classes if self.config else ()
-        return {c.code: int(counts.get(c.code, 0)) for c in classes}
+        return {c.code: int(counts.get(c.code, 0)) for c in self.config.classes}
 
 
 def signals_for_gemeente(

@@ -123,22 +123,21 @@ def accountability(view: SignalView) -> pd.DataFrame:
         rows.append(
             (f"Periode {ind.label}", f"{p_start if p_start else '–'} → {p_end if p_end else '–'}")
         )
-    if result.config is not None:
-        for rule in result.rules:
-            rows.append(
-                (
-                    f"Regel {rule.code}",
-                    f"{rule_description(rule.code, result.config.thresholds)} "
-                    f"Wijst {rule.flagged} van {rule.judged} buurten aan.",
-                )
+    for rule in result.rules:
+        rows.append(
+            (
+                f"Regel {rule.code}",
+                f"{rule_description(rule.code, result.config.thresholds)} "
+                f"Wijst {rule.flagged} van {rule.judged} buurten aan.",
             )
-        rows += [("Waarschuwing", w) for w in view.warnings]
-        # the Dutch key of typology.toml, as the user wrote it
-        for key, value in result.config.thresholds.toml_items():
-            rows.append((f"Drempel {key}", str(value)))
-        for cls in result.config.classes:
-            rows.append((f"Klasse {cls.code}", f"{cls.label}: {cls.explanation}"))
-        rows.append(("Typologie-instellingen", str(result.config.path.name)))
+        )
+    rows += [("Waarschuwing", w) for w in view.warnings]
+    # the Dutch key of typology.toml, as the user wrote it
+    for key, value in result.config.thresholds.toml_items():
+        rows.append((f"Drempel {key}", str(value)))
+    for cls in result.config.classes:
+        rows.append((f"Klasse {cls.code}", f"{cls.label}: {cls.explanation}"))
+    rows.append(("Typologie-instellingen", str(result.config.path.name)))
     if result.methods is not None:
         for m in result.methods.itertuples():
             rows.append(

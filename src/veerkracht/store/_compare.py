@@ -94,7 +94,8 @@ def _compare_values(con: duckdb.DuckDBPyConnection, rows: StoreRows, out: Stored
         return  # a first file of this dataset and period: nothing is replaced
 
     values = rows.values
-    assert values is not None
+    if values is None:
+        return  # a geometry-only file replaces no values
     codes = values.region_keys.codes
     new = pa.table(
         {
@@ -150,7 +151,8 @@ def _compare_values(con: duckdb.DuckDBPyConnection, rows: StoreRows, out: Stored
 
 def _compare_areas(con: duckdb.DuckDBPyConnection, rows: StoreRows) -> pd.DataFrame | None:
     geoms = rows.geometries
-    assert geoms is not None
+    if geoms is None:
+        return None
     editions = sorted(int(e) for e in pd.unique(geoms["edition"]))
     [(existing,)] = con.execute(
         "SELECT count(*) FROM geometries WHERE list_contains(?, edition)", [editions]

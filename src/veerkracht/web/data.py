@@ -342,7 +342,7 @@ class DataService:
             "bronnen": [s.citation() for s in r.sources],
             "typologie": [
                 {"code": k.code, "label": k.label, "kleur": k.base_colour, "uitleg": k.explanation}
-                for k in (r.config.classes if r.config else [])
+                for k in r.config.classes
             ],
             # the layer the app opens with first, then the map set's order (as in the report)
             "lagen": [
@@ -544,7 +544,7 @@ class DataService:
             "indeling": r.edition,
             "buurten": len(r.table),
             "typologie": {
-                k.code: int(counts.get(k.code, 0)) for k in (r.config.classes if r.config else [])
+                k.code: int(counts.get(k.code, 0)) for k in r.config.classes
             },
             "indicatoren": indicators,
         }

@@ -49,10 +49,9 @@ def out_of_range(
 ) -> list:
     """One finding for the values of variables of ``kind`` outside [low, high], or none."""
     mask = kind_mask(rows, kind)
-    if mask is None:
-        return []
     values = rows.values
-    assert values is not None
+    if mask is None or values is None:
+        return []
     with np.errstate(invalid="ignore"):
         bad = mask & ((values.value < low) | (values.value > high))
     if not bad.any():
