@@ -27,7 +27,7 @@ _WORDS = """
     bronnen jaar jaren waarde waarden verschil drempel drempels grenzen kolom kolommen
     referentie processen bijlage achtergrond formaat gedaan volgende sorteer volgorde
     organisatie rol soort rij rijen mappen vervangen vernieuwen gelijktijdig schrijfbaar
-    veilige gewichten gewicht alles gebied uitgebreid wachtwoord toename afname verslechtering
+    veilige gewichten gewicht alles alle gebied uitgebreid wachtwoord toename afname verslechtering
     concentratie gemiddelde aantal toestand laag hoog eenheid variabele methode stap
 """
 DUTCH = frozenset(_WORDS.split())

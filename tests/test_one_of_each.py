@@ -53,7 +53,7 @@ def test_the_maps_classify_with_the_same_registry() -> None:
 def test_the_defaults_of_a_view_come_from_settings() -> None:
     state = ViewState.parse("GM0363")
     assert state.scheme == settings.DEFAULT_SCHEME
-    assert state.referentie == settings.DEFAULT_REFERENCE
+    assert state.reference == settings.DEFAULT_REFERENCE
     assert state.layer == settings.DEFAULT_LAYER
 
 

@@ -286,7 +286,12 @@ def _store_read(store: Store, read: _Read, *, replace: bool = False) -> ImportRe
         return ImportResult(read.path.name, read.dataset_key, "al aanwezig")
     # import_table itself turns a known hash (an earlier file in this run) into a no-op
     if read.rows is None:  # a read that failed carries its error; the caller reports it
-        raise InputFileError(read.path, read.error or "het bestand kon niet worden gelezen")
+        raise InputFileError(
+            read.path,
+            read.error or "het bestand kon niet worden gelezen",
+            fix="Controleer of het een bestand van de bron is zoals die het publiceert, "
+            "of sla het over in het manifest.",
+        )
     if store.has_file(read.digest):
         return ImportResult(read.path.name, read.dataset_key, "al aanwezig")
     comparison = store.compare(read.rows)

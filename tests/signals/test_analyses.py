@@ -68,9 +68,36 @@ def test_composite_weighted_sum_and_product() -> None:
     assert scores.som.tolist() == [100.0, 200.0, 50.0]
     # row 1: x 0,2 -> 3 points, a 100 -> (low is good) 3 points -> 9; row 2: 1 x 1 = 1
     assert scores["prod"].tolist()[:2] == [9.0, 1.0]
-    assert scores["prod__onder_drempel"].tolist()[:2] == [False, True]
+    assert scores["prod__below_threshold"].tolist()[:2] == [False, True]
     # row 3 lacks 'a': its product score and threshold flag are unknown, not False
-    assert pd.isna(scores["prod"].iloc[2]) and pd.isna(scores["prod__onder_drempel"].iloc[2])
+    assert pd.isna(scores["prod"].iloc[2]) and pd.isna(scores["prod__below_threshold"].iloc[2])
+
+
+def test_composite_weights_name_columns_as_users_see_them() -> None:
+    """The user writes the sheet's Dutch names (concentratie_index, inwoners__tot) in both
+    methods; a weighted sum over them must not silently come out empty."""
+    table = pd.DataFrame({"concentration_index": [100.0, 160.0], "inwoners__end": [1.0, 3.0]})
+    scores = composite_scores(
+        table,
+        parse_composites(
+            [
+                {
+                    "key": "som",
+                    "methode": "gewogen_som",
+                    "gewichten": {"concentratie_index": 1, "inwoners__tot": 1},
+                }
+            ]
+        ),
+    )
+    assert scores.som.tolist() == [50.5, 81.5]
+
+
+def test_the_product_marker_column_is_dutch_in_the_sheet() -> None:
+    from veerkracht.signals.export import public_table
+
+    frame = pd.DataFrame({"region_code": ["BU1"], "prod": [4.0], "prod__below_threshold": [True]})
+    shown = public_table(frame, user_named=True)
+    assert list(shown.columns) == ["region_code", "prod", "prod__onder_drempel"]
 
 
 def test_composite_without_a_component_is_unknown_not_an_error() -> None:

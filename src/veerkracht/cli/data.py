@@ -219,7 +219,7 @@ def status_command(store: Path | None = STORE_OPTION) -> None:
 _GEMEENTE_OPTION = typer.Option(
     None, "--gemeente", help="Gemeentenaam (zoals CBS die schrijft) of code, bv. GM0363."
 )
-_ALLE_OPTION = typer.Option(
+_ALL_OPTION = typer.Option(
     False,
     "--alle-gemeenten",
     help="Haal alle gemeenten op (lijst van CBS); hervat waar een vorige keer stopte.",
@@ -251,7 +251,7 @@ def fetch_command(
     sources_text: str | None = _SOURCES_OPTION,
     dest: Path | None = _DEST_OPTION,
     refresh: bool = _REFRESH_OPTION,
-    alle_gemeenten: bool = _ALLE_OPTION,
+    all_gemeenten: bool = _ALL_OPTION,
     concurrent: int = _CONCURRENT_OPTION,
     store: Path | None = STORE_OPTION,
 ) -> None:
@@ -259,7 +259,7 @@ def fetch_command(
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     from veerkracht.online.fetch import parse_years
 
-    if bool(gemeente) == alle_gemeenten:
+    if bool(gemeente) == all_gemeenten:
         raise ParameterError(
             "--gemeente",
             gemeente or "",
@@ -267,7 +267,7 @@ def fetch_command(
             fix="Bijvoorbeeld --gemeente Amsterdam, of --alle-gemeenten voor heel Nederland.",
         )
     years, sources = parse_years(years_text), parse_sources(sources_text)
-    if alle_gemeenten:
+    if all_gemeenten:
         _fetch_all(years, sources, dest, refresh, concurrent, store)
     else:
         _fetch_one(str(gemeente), years, sources, dest, refresh, store)
@@ -479,7 +479,9 @@ def kwb_coverage_command(
 @app.command("vertalen")
 def translate_command(
     gemeente: str = typer.Option(..., "--gemeente", help="Gemeentenaam of GM-code (GM0363)."),
-    dest: int = typer.Option(..., "--naar", help="Referentie-indeling (jaar), bijv. 2022."),
+    target_edition: int = typer.Option(
+        ..., "--naar", help="Referentie-indeling (jaar), bijv. 2022."
+    ),
     weights: Path | None = typer.Option(
         None,
         "--gewichten",
@@ -500,7 +502,7 @@ def translate_command(
     settings = settings_for(store)
     points = _weight_points(weights, weight_column) if weights else None
     with Store(settings.store_path, must_exist=True) as st:
-        result = translate(st, gemeente=gemeente, edition=dest, points=points)
+        result = translate(st, gemeente=gemeente, edition=target_edition, points=points)
     table = Table(
         title=_plain(
             f"{result.gemeente_name} ({result.gemeente_code}) vertaald naar indeling "

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from veerkracht.cli._common import STORE_OPTION, console, settings_for
-from veerkracht.errors import StoreError, VeerkrachtError
+from veerkracht.errors import VeerkrachtError
 
 app = typer.Typer(
     help="Web-app: kaarten, signalen en eigen data in de browser (FastAPI).",
@@ -111,29 +111,17 @@ def _prepare_translations(path: Path, console: object) -> None:
 def _web_database(st: object, path: Path, url: str | None) -> tuple[object, object]:
     """PostgreSQL, or STORE.web.duckdb (accounts of an older store are copied over once)."""
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
-    from veerkracht.store.accounts.database import open_database
+    from veerkracht.store.accounts.database import open_accounts_file, open_database
 
     if url:
         return open_database(url), None
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
-    import duckdb
-
-    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
     from veerkracht.web.accounts import web_file
 
-    target = web_file(path)
-    new = not target.exists()
-    try:
-        con = duckdb.connect(str(target))
-    except (duckdb.IOException, duckdb.ConnectionException) as exc:
-        raise StoreError(
-            f"de accounts in {target} zijn in gebruik door een ander proces",
-            fix="Draait er al een 'veerkracht web' op deze store? Stop die eerst.",
-        ) from exc
-    db = open_database(None, duck_con=con)
+    db, new = open_accounts_file(web_file(path))
     if new:
         db.copy_tables_from(getattr(st, "base", st))
-    return db, con
+    return db, db.con
 
 
 @app.command("gebruiker-toevoegen")
@@ -161,25 +149,19 @@ def add_user(
         _added(console, user.email, user.role, user.organisation)
         return
     # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
-    import duckdb
-
-    # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
+    from veerkracht.store.accounts.database import AccountsFileInUse, open_accounts_file
     from veerkracht.web.accounts import send_account_request, web_file
 
     path = settings_for(store).store_path
-    target = web_file(path)
-    new = not target.exists()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(target))
-    except (duckdb.IOException, duckdb.ConnectionException):
+        db, new = open_accounts_file(web_file(path))
+    except AccountsFileInUse:
         # the web app holds the file: hand the account over through its inbox
         answer = send_account_request(path, organisation, email, password, role)
         u = answer["gebruiker"]
         _added(console, u["email"], u["rol"], u["organisatie"], via_app=True)
         return
     try:
-        db = open_database(None, duck_con=con)
         if new and path.exists():
             # lazy: --help loads every command module (these at top: 9.2 s, 3040 modules; now 0.3 s)
             from veerkracht.store import Store
@@ -191,7 +173,7 @@ def add_user(
                 pass  # store busy or missing: nothing to carry over now
         user = Repository(db).add_user(organisation, email, password, role)
     finally:
-        con.close()
+        db.con.close()
     _added(console, user.email, user.role, user.organisation)
 
 

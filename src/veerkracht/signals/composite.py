@@ -54,10 +54,14 @@ class Composite:
     key: str
     method: str
     label: str = ""
-    weights: Mapping[str, float] = field(default_factory=dict)  # column -> weight (weighted sum)
+    #: public (Dutch) column name the user wrote -> weight (weighted sum), see internal_column
+    weights: Mapping[str, float] = field(default_factory=dict)
     threshold: float | None = None  # product: buurten at or below it are marked
     components: tuple[Component, ...] = ()
 
+
+#: the marker column of a product score (``onder_drempel`` in the sheet: PUBLIC_MEASURES)
+BELOW_THRESHOLD = "below_threshold"
 
 #: the fields a score needs, per method, and that a component needs
 REQUIRED = {WEIGHTED_SUM: ("key", "weights"), PRODUCT: ("key", "threshold", "components")}
@@ -115,12 +119,13 @@ def _points(values: pd.Series, bounds: tuple[float, float], higher_better: bool)
 
 
 def composite_scores(table: pd.DataFrame, definitions: list[Composite]) -> pd.DataFrame:
-    """One column per score (and ``<key>__onder_drempel`` for product scores)."""
+    """One column per score (and ``<key>__below_threshold`` for product scores)."""
     out = pd.DataFrame(index=table.index)
     for d in definitions:
         if d.method == WEIGHTED_SUM:
             # a gemeente without (say) health data simply lacks that component
-            weights = pd.Series({c: w for c, w in d.weights.items() if c in table}, dtype=float)
+            columns = {internal_column(c): w for c, w in d.weights.items()}
+            weights = pd.Series({c: w for c, w in columns.items() if c in table}, dtype=float)
             if weights.empty:
                 out[d.key] = np.nan
                 continue
@@ -134,7 +139,7 @@ def composite_scores(table: pd.DataFrame, definitions: list[Composite]) -> pd.Da
             if any(internal_column(c.column) not in table for c in d.components):
                 # a product needs every component; without one the score is unknown
                 out[d.key] = np.nan
-                out[f"{d.key}__onder_drempel"] = pd.NA
+                out[f"{d.key}__{BELOW_THRESHOLD}"] = pd.NA
                 continue
             pts = [
                 _points(table[internal_column(c.column)], c.bounds, c.higher_better)
@@ -144,7 +149,7 @@ def composite_scores(table: pd.DataFrame, definitions: list[Composite]) -> pd.Da
             for p in pts[1:]:
                 score = score * p
             out[d.key] = score
-            out[f"{d.key}__onder_drempel"] = (score <= d.threshold).where(score.notna())
+            out[f"{d.key}__{BELOW_THRESHOLD}"] = (score <= d.threshold).where(score.notna())
         else:
             raise ParameterError(
                 f"score {d.key}",

@@ -93,6 +93,7 @@ PUBLIC_MEASURES: dict[str, str] = {
     "index_ref_start": "index_ref_van",
     "deviation_ref": "afwijking_ref",
     "change_ref": "verschil_ref",
+    "below_threshold": "onder_drempel",
 }
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import xlsxwriter
 
 from veerkracht.errors import VeerkrachtError
-from veerkracht.signals.composite import composite_scores, load_composites
+from veerkracht.signals.composite import BELOW_THRESHOLD, composite_scores, load_composites
 from veerkracht.signals.compute import public_column, rankable
 from veerkracht.signals.corporation import (
     corporation_share_curves,
@@ -206,7 +206,9 @@ def public_table(frame: pd.DataFrame, *, user_named: bool = False) -> pd.DataFra
 
     def header(column: object) -> object:
         named = user_named and column not in {"region_code", "name"}
-        return column if named else public_column(column)
+        if named and not str(column).endswith(f"__{BELOW_THRESHOLD}"):
+            return column
+        return public_column(column)
 
     return frame.assign(**names).rename(columns=header)
 
@@ -308,7 +310,7 @@ def signal_sheets(
     why = accountability(view)
     if store is not None and not hotspots:
         why.loc[len(why)] = (
-            "Hotspots (LISA)",
+            SHEET_NAMES[HOTSPOTS],
             "niet berekend; 'veerkracht signalen --hotspots' en het rapport tonen ze",
         )
     sheets["Verantwoording"] = neutralise_formulas(why)

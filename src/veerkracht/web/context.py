@@ -33,7 +33,7 @@ from veerkracht.web.common import COOKIE, DEVICE_COOKIE, ApiError, busy, client_
 from veerkracht.web.data import DataService
 from veerkracht.web.limits import Gate, GateFull, LoginThrottle, RateLimiter
 from veerkracht.web.organisation import Organisations
-from veerkracht.web.state import FIELD_NAMES, ViewState, check_id
+from veerkracht.web.state import FIELD_NAMES, WIRE_NAMES, ViewState, check_id
 from veerkracht.web.uploads import own_export
 
 if TYPE_CHECKING:
@@ -60,12 +60,15 @@ def view_key(state: ViewState) -> tuple:
 
 
 _VIEW_QUERY = {
-    "laag": "kaartlaag, bijv. typologie",
-    "van": "beginjaar, bijv. 2017",
-    "tot": "eindjaar, bijv. 2019",
-    "indeling": "jaar van de buurtindeling (standaard: die van 'tot')",
-    "klassen": "klassenschema: kwantielen of fisher_jenks",
-    "referentie": "gemeente (relatief) of nederland (absoluut)",
+    WIRE_NAMES[field]: text
+    for field, text in {
+        "layer": "kaartlaag, bijv. typologie",
+        "start_year": "beginjaar, bijv. 2017",
+        "end_year": "eindjaar, bijv. 2019",
+        "edition": "jaar van de buurtindeling (standaard: die van 'tot')",
+        "scheme": "klassenschema: kwantielen of fisher_jenks",
+        "reference": "gemeente (relatief) of nederland (absoluut)",
+    }.items()
 }
 _VIEW_LISTS = {
     "buurt": "gekozen buurtcode(s), herhaald of met komma's",

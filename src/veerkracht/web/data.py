@@ -61,6 +61,16 @@ SIMPLIFY_M = 5.0  # metres in RD; invisible at city zoom, shrinks GeoJSON a lot
 CacheKey = tuple[str, int | None, int | None, int | None, str, str]
 
 
+#: columns of the signal table in a buurt profile, after its name and period
+_PROFILE_COLUMNS = (
+    "typology",
+    "typology_label",
+    "reasons",
+    "concentration_index",
+    "concentration_change",
+)
+
+
 def clean(value: Any) -> Any:
     """JSON-safe: NaN/NA -> None, numpy scalars -> Python."""
     if value is None:
@@ -484,11 +494,8 @@ class DataService:
             "indeling": r.edition,
             "van": r.start_year,
             "tot": r.end_year,
-            "typologie": clean(row.get("typology")),
-            "typologie_label": clean(row.get("typology_label")),
-            "redenen": clean(row.get("reasons")),
-            "concentratie_index": clean(row.get("concentration_index")),
-            "concentratie_verschil": clean(row.get("concentration_change")),
+            # the signal table's columns under their public names (one translation)
+            **{public_column(k): clean(row.get(k)) for k in _PROFILE_COLUMNS},
             "indicatoren": indicators,
             "eigen_data": overlays or [],
             "bronnen": [s.citation() for s in r.sources],

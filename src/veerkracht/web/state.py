@@ -118,24 +118,35 @@ class ViewState:
         """Validate raw query values; a bad one is a Dutch :class:`ParameterError`."""
         key = (layer or DEFAULT_LAYER).strip()
         if not _LAYER.match(key):
-            raise ParameterError("laag", layer, "ongeldige laagnaam", fix="Bijv. typologie.")
+            raise ParameterError(
+                WIRE_NAMES["layer"], layer, "ongeldige laagnaam", fix="Bijv. typologie."
+            )
         start = (
-            check_year("van", start_year) if start_year not in (None, "") else DEFAULT_START_YEAR
+            check_year(WIRE_NAMES["start_year"], start_year)
+            if start_year not in (None, "")
+            else DEFAULT_START_YEAR
         )
-        end = check_year("tot", end_year) if end_year not in (None, "") else DEFAULT_END_YEAR
+        end = (
+            check_year(WIRE_NAMES["end_year"], end_year)
+            if end_year not in (None, "")
+            else DEFAULT_END_YEAR
+        )
         chosen = (reference or DEFAULT_REFERENCE).strip().lower()
         if chosen not in REFERENCES:
             raise ParameterError(
-                "referentie",
+                WIRE_NAMES["reference"],
                 reference,
                 "onbekende referentie",
                 fix="Kies gemeente (relatief) of nederland (absoluut).",
             )
         if start is not None and end is not None and end <= start:
             raise ParameterError(
-                "tot", end, f"moet later zijn dan van ({start})", fix="Bijv. van=2017&tot=2019."
+                WIRE_NAMES["end_year"],
+                end,
+                f"moet later zijn dan van ({start})",
+                fix="Bijv. van=2017&tot=2019.",
             )
-        edition = check_year("indeling", edition) if edition not in (None, "") else None
+        edition = check_year(WIRE_NAMES["edition"], edition) if edition not in (None, "") else None
         buurten = tuple(check_buurt(b) for b in split_list(buurt))
         if len(buurten) > MAX_SELECTED:
             raise ParameterError(
@@ -161,10 +172,10 @@ class ViewState:
         """A state from JSON (shared views); wrong types are a Dutch ParameterError."""
         if not isinstance(data, dict):
             raise ParameterError("staat", None, "verwacht een JSON-object", fix="Bijv. {...}.")
-        for name in ("gemeente", "laag", "klassen"):
+        for name in ("gemeente", WIRE_NAMES["layer"], WIRE_NAMES["scheme"]):
             if data.get(name) is not None and not isinstance(data[name], str):
                 raise ParameterError(name, None, "verwacht tekst", fix='Bijv. "GM0363".')
-        for name in ("van", "tot", "indeling"):
+        for name in (WIRE_NAMES["start_year"], WIRE_NAMES["end_year"], WIRE_NAMES["edition"]):
             if data.get(name) is not None and not isinstance(data[name], (str, int)):
                 raise ParameterError(name, None, "verwacht een jaartal", fix="Bijv. 2019.")
         lists = {}
@@ -177,14 +188,16 @@ class ViewState:
             lists[name] = value
         return cls.parse(
             data.get("gemeente") or "",
-            layer=data.get("laag"),
-            start_year=data.get("van"),
-            end_year=data.get("tot"),
-            edition=data.get("indeling"),
-            scheme=data.get("klassen"),
+            layer=data.get(WIRE_NAMES["layer"]),
+            start_year=data.get(WIRE_NAMES["start_year"]),
+            end_year=data.get(WIRE_NAMES["end_year"]),
+            edition=data.get(WIRE_NAMES["edition"]),
+            scheme=data.get(WIRE_NAMES["scheme"]),
             buurt=lists["buurten"],
             overlay=lists["overlays"],
-            reference=data.get("referentie") if isinstance(data.get("referentie"), str) else None,
+            reference=data.get(WIRE_NAMES["reference"])
+            if isinstance(data.get(WIRE_NAMES["reference"]), str)
+            else None,
         )
 
     def as_dict(self) -> dict:
@@ -194,12 +207,12 @@ class ViewState:
 
     def query(self) -> str:
         """Canonical query string: fixed order, every key that matters."""
-        pairs: list[tuple[str, str]] = [("laag", self.layer), *self._period_pairs()]
+        pairs: list[tuple[str, str]] = [(WIRE_NAMES["layer"], self.layer), *self._period_pairs()]
         if self.edition is not None:
-            pairs.append(("indeling", str(self.edition)))
-        pairs.append(("klassen", self.scheme))
+            pairs.append((WIRE_NAMES["edition"], str(self.edition)))
+        pairs.append((WIRE_NAMES["scheme"], self.scheme))
         if self.reference != DEFAULT_REFERENCE:
-            pairs.append(("referentie", self.reference))
+            pairs.append((WIRE_NAMES["reference"], self.reference))
         pairs += [("buurt", b) for b in self.buurten]
         pairs += [("overlay", o) for o in self.overlays]
         return urlencode(pairs)
@@ -208,13 +221,13 @@ class ViewState:
         """Query string of the data endpoints (signals, geojson) for this view."""
         pairs: list[tuple[str, str]] = []
         if layer:
-            pairs.append(("laag", self.layer))
+            pairs.append((WIRE_NAMES["layer"], self.layer))
         pairs += self._period_pairs()
         if self.edition is not None:
-            pairs.append(("indeling", str(self.edition)))
-        pairs.append(("klassen", self.scheme))
+            pairs.append((WIRE_NAMES["edition"], str(self.edition)))
+        pairs.append((WIRE_NAMES["scheme"], self.scheme))
         if self.reference != DEFAULT_REFERENCE:
-            pairs.append(("referentie", self.reference))
+            pairs.append((WIRE_NAMES["reference"], self.reference))
         if overlays:
             pairs += [("overlay", o) for o in self.overlays]
         return urlencode(pairs)
@@ -223,7 +236,10 @@ class ViewState:
         """Only the years given: without them the gemeente's most recent period is shown."""
         return [
             (k, str(v))
-            for k, v in (("van", self.start_year), ("tot", self.end_year))
+            for k, v in (
+                (WIRE_NAMES["start_year"], self.start_year),
+                (WIRE_NAMES["end_year"], self.end_year),
+            )
             if v is not None
         ]
 

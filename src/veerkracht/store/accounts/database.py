@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 import psycopg
 
@@ -271,3 +272,27 @@ def open_database(
         db = DuckDatabase(duck_con, lock)
     db.create_schema()
     return db
+
+
+class AccountsFileInUse(StoreError):
+    """Another process (a running web app) holds the accounts file."""
+
+
+def open_accounts_file(path: Path) -> tuple[DuckDatabase, bool]:
+    """The accounts file ``STORE.web.duckdb`` (made when absent) and whether it is new.
+
+    The caller closes ``db.con``. Raises :class:`AccountsFileInUse` when another process
+    holds the file (DuckDB allows one writer)."""
+    new = not path.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path))
+    except (duckdb.IOException, duckdb.ConnectionException) as exc:
+        raise AccountsFileInUse(
+            f"de accounts in {path} zijn in gebruik door een ander proces",
+            fix="Draait er al een 'veerkracht web' op deze store? Stop die eerst.",
+        ) from exc
+    db = DuckDatabase(con)
+    db.create_schema()
+    return db, new
+
